@@ -1,0 +1,631 @@
+/* api.c: the sim's routes: the Intercom endpoints and the /_sim/ control endpoints, as a
+ * table of (method, path pattern, handler). Handlers run with the world locked. */
+#include "config.h"
+
+#include "api.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "sim.h"
+#include "util.h"
+#include "wdb.h"
+
+#define ARTICLES_PER_PAGE 50
+#define ARTICLES_MAX_PER_PAGE 250
+#define ARTICLE_SEARCH_PER_PAGE 10
+#define ARTICLE_SEARCH_MAX_TERMS 12
+#define TAG_NAME_MAX 255
+
+typedef void (*api_handler)(struct sim *s, struct api_request *rq, struct api_reply *rp);
+
+struct route {
+	const char *method;
+	const char *pattern; /* "{id}" matches one segment of digits */
+	api_handler fn;
+	bool write;
+};
+
+void api_error(struct api_reply *rp, unsigned status, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_decref(rp->body);
+	rp->status = status;
+	rp->body = render_error(code, msg);
+}
+
+static void reply_json(struct api_reply *rp, json_t *body)
+{
+	if (!body) {
+		api_error(rp, 500, "server_error", "the sim could not read its database");
+		return;
+	}
+	json_decref(rp->body);
+	rp->status = 200;
+	rp->body = body;
+}
+
+static void db_failed(struct api_reply *rp)
+{
+	api_error(rp, 500, "server_error", "the sim's database failed");
+}
+
+bool api_json_id(json_t *v, long long *out)
+{
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return *out >= 0;
+	}
+	return json_is_string(v) && util_parse_ll(json_string_value(v), 0, INT64_MAX, out) == 0;
+}
+
+/* The body as an object; sets a 400 reply and returns NULL when there is none. */
+static json_t *body_object(struct api_request *rq, struct api_reply *rp)
+{
+	if (!json_is_object(rq->body)) {
+		api_error(rp, 400, "parameter_invalid", "the request body must be a JSON object");
+		return NULL;
+	}
+	return rq->body;
+}
+
+/* A required string member; sets a 400 reply and returns NULL when missing or empty. */
+static const char *body_string(json_t *body, const char *key, struct api_reply *rp)
+{
+	const char *s = json_string_value(json_object_get(body, key));
+
+	if (!s || !*s)
+		api_error(rp, 400, "parameter_invalid", "%s is required and must be a non-empty string",
+			  key);
+	return s && *s ? s : NULL;
+}
+
+/* The acting admin of a write: admin_id must name an existing teammate. */
+static bool body_admin(struct sim *s, json_t *body, long long *admin, struct api_reply *rp)
+{
+	json_t *v = json_object_get(body, "admin_id");
+	int rc;
+
+	if (!v || !api_json_id(v, admin)) {
+		api_error(rp, 400, "parameter_invalid", "admin_id is required (a teammate's id as a string)");
+		return false;
+	}
+	rc = world_admin_exists(&s->world, *admin);
+	if (rc < 0)
+		db_failed(rp);
+	else if (rc == 0)
+		api_error(rp, 400, "parameter_invalid", "admin_id %lld is not a teammate", *admin);
+	return rc == 1;
+}
+
+static bool conversation_found(struct sim *s, long long id, struct api_reply *rp)
+{
+	int rc = world_conversation_exists(&s->world, id);
+
+	if (rc < 0)
+		db_failed(rp);
+	else if (rc == 0)
+		api_error(rp, 404, "not_found", "Conversation %lld not found", id);
+	return rc == 1;
+}
+
+static void reply_conversation(struct sim *s, long long id, bool parts, bool plaintext,
+			       struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_conversation(&s->world, id, parts, plaintext, &db_error);
+
+	if (c)
+		reply_json(rp, c);
+	else if (db_error)
+		db_failed(rp);
+	else
+		api_error(rp, 404, "not_found", "Conversation %lld not found", id);
+}
+
+static bool plaintext_requested(struct api_request *rq)
+{
+	const char *d = rq->query(rq->query_ctx, "display_as");
+
+	return d && strcmp(d, "plaintext") == 0;
+}
+
+/* ---- directory ---- */
+
+static void get_me(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	(void)rq;
+	reply_json(rp, render_admin(&s->world, s->world.me_admin_id, true));
+}
+
+static void get_teams(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	(void)rq;
+	reply_json(rp, render_teams(&s->world));
+}
+
+static void get_admins(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	(void)rq;
+	reply_json(rp, render_admins(&s->world));
+}
+
+static void get_tags(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	(void)rq;
+	reply_json(rp, render_tags(&s->world));
+}
+
+static void post_tags(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = body_object(rq, rp);
+	const char *name;
+	long long id = 0, rename = 0;
+
+	if (!body)
+		return;
+	if (json_object_get(body, "companies") || json_object_get(body, "users")) {
+		api_error(rp, 400, "parameter_invalid", "the sim tags conversations only, not companies or users");
+		return;
+	}
+	name = body_string(body, "name", rp);
+	if (!name)
+		return;
+	if (strlen(name) > TAG_NAME_MAX) {
+		api_error(rp, 400, "parameter_invalid", "name is longer than %d bytes", TAG_NAME_MAX);
+		return;
+	}
+	if (json_object_get(body, "id") && !api_json_id(json_object_get(body, "id"), &rename)) {
+		api_error(rp, 400, "parameter_invalid", "id must be a tag id");
+		return;
+	}
+	if (world_tag_upsert(&s->world, name, rename, &id, rq->now) < 0) {
+		api_error(rp, 400, "parameter_invalid", "cannot rename the tag: the name is taken");
+		return;
+	}
+	if (id == 0) {
+		api_error(rp, 404, "not_found", "Tag %lld not found", rename);
+		return;
+	}
+	reply_json(rp, render_tag(&s->world, id, 0));
+}
+
+/* ---- conversations ---- */
+
+static void post_search(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	struct search_page page;
+	char err[256];
+	json_t *list, *pages;
+	size_t i;
+	int rc;
+
+	rc = search_run(s->world.db, &s->cursors, rq->body, rq->now, &page, err, sizeof(err));
+	if (rc != 0) {
+		if (rc > 0)
+			api_error(rp, 400, "parameter_invalid", "%s", err);
+		else
+			db_failed(rp);
+		return;
+	}
+	list = json_array();
+	for (i = 0; i < page.n_ids; i++) {
+		json_t *c = render_conversation(&s->world, page.ids[i], false, false, NULL);
+
+		if (c)
+			json_array_append_new(list, c);
+	}
+	pages = json_pack("{s:s, s:I, s:I, s:I}", "type", "pages", "page", (json_int_t)page.page,
+			  "per_page", (json_int_t)page.per_page, "total_pages",
+			  (json_int_t)page.total_pages);
+	if (page.next[0])
+		json_object_set_new(pages, "next", json_pack("{s:I, s:s}", "per_page",
+							     (json_int_t)page.per_page,
+							     "starting_after", page.next));
+	reply_json(rp, json_pack("{s:s, s:o, s:I, s:o}", "type", "conversation.list", "conversations",
+				 list, "total_count", (json_int_t)page.total, "pages", pages));
+	search_page_release(&page);
+}
+
+static void get_conversation(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	reply_conversation(s, rq->ids[0], true, plaintext_requested(rq), rp);
+}
+
+static void post_reply(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = body_object(rq, rp);
+	const char *type, *message_type, *text;
+	long long id = rq->ids[0], admin;
+	int rc;
+
+	if (!body || !conversation_found(s, id, rp))
+		return;
+	type = json_string_value(json_object_get(body, "type"));
+	message_type = json_string_value(json_object_get(body, "message_type"));
+	if (!type || (strcmp(type, "admin") && strcmp(type, "user"))) {
+		api_error(rp, 400, "parameter_invalid", "type must be admin or user");
+		return;
+	}
+	if (!message_type || (strcmp(message_type, "comment") && strcmp(message_type, "note"))) {
+		api_error(rp, 400, "parameter_invalid", "message_type must be comment or note");
+		return;
+	}
+	text = body_string(body, "body", rp);
+	if (!text)
+		return;
+	if (!strcmp(type, "user")) {
+		if (strcmp(message_type, "comment")) {
+			api_error(rp, 400, "parameter_invalid", "a customer can only send a comment");
+			return;
+		}
+		rc = world_customer_message(&s->world, id, text, rq->now);
+	} else {
+		if (!body_admin(s, body, &admin, rp))
+			return;
+		rc = world_admin_reply(&s->world, id, admin, !strcmp(message_type, "note"), text,
+				       rq->now);
+	}
+	if (rc < 0)
+		db_failed(rp);
+	else
+		reply_conversation(s, id, true, false, rp);
+}
+
+static void parts_assignment(struct sim *s, struct api_request *rq, json_t *body, long long admin,
+			     struct api_reply *rp)
+{
+	const char *type = json_string_value(json_object_get(body, "type"));
+	long long assignee;
+	bool team;
+	int rc;
+
+	if (!type || (strcmp(type, "admin") && strcmp(type, "team"))) {
+		api_error(rp, 400, "parameter_invalid", "type must be admin or team");
+		return;
+	}
+	team = !strcmp(type, "team");
+	if (!api_json_id(json_object_get(body, "assignee_id"), &assignee)) {
+		api_error(rp, 400, "parameter_invalid", "assignee_id is required (an id as a string)");
+		return;
+	}
+	rc = assignee == 0 ? 1
+	     : team	   ? world_team_exists(&s->world, assignee)
+			   : world_admin_exists(&s->world, assignee);
+	if (rc < 0) {
+		db_failed(rp);
+		return;
+	}
+	if (rc == 0) {
+		api_error(rp, 400, "parameter_invalid", "assignee_id %lld is not a %s", assignee,
+			  team ? "team" : "teammate");
+		return;
+	}
+	if (world_assign(&s->world, rq->ids[0], admin, team, assignee, rq->now) < 0)
+		db_failed(rp);
+	else
+		reply_conversation(s, rq->ids[0], true, false, rp);
+}
+
+static void post_parts(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = body_object(rq, rp), *until;
+	const char *message_type;
+	long long id = rq->ids[0], admin;
+	int rc;
+
+	if (!body || !conversation_found(s, id, rp))
+		return;
+	message_type = json_string_value(json_object_get(body, "message_type"));
+	if (!message_type) {
+		api_error(rp, 400, "parameter_invalid", "message_type is required");
+		return;
+	}
+	if (strcmp(message_type, "close") && strcmp(message_type, "snoozed") &&
+	    strcmp(message_type, "open") && strcmp(message_type, "assignment")) {
+		api_error(rp, 400, "parameter_invalid",
+			  "message_type must be close, snoozed, open or assignment");
+		return;
+	}
+	if (!body_admin(s, body, &admin, rp))
+		return;
+	if (!strcmp(message_type, "assignment")) {
+		parts_assignment(s, rq, body, admin, rp);
+		return;
+	}
+	if (!strcmp(message_type, "close")) {
+		rc = world_close_conversation(&s->world, id, admin,
+					      json_string_value(json_object_get(body, "body")), rq->now);
+	} else if (!strcmp(message_type, "open")) {
+		rc = world_open_conversation(&s->world, id, admin, rq->now);
+	} else {
+		until = json_object_get(body, "snoozed_until");
+		if (!json_is_integer(until) || json_integer_value(until) <= rq->now) {
+			api_error(rp, 400, "parameter_invalid",
+				  "snoozed_until is required: a unix time in the future");
+			return;
+		}
+		rc = world_snooze(&s->world, id, admin, (time_t)json_integer_value(until), rq->now);
+	}
+	if (rc < 0)
+		db_failed(rp);
+	else
+		reply_conversation(s, id, true, false, rp);
+}
+
+static void tag_change(struct sim *s, struct api_request *rq, struct api_reply *rp, bool add)
+{
+	json_t *body = body_object(rq, rp);
+	long long id = rq->ids[0], tag, admin;
+	bool found;
+
+	if (!body || !conversation_found(s, id, rp))
+		return;
+	if (add) {
+		if (!api_json_id(json_object_get(body, "id"), &tag)) {
+			api_error(rp, 400, "parameter_invalid", "id is required (a tag id as a string)");
+			return;
+		}
+	} else {
+		tag = rq->ids[1];
+	}
+	if (!body_admin(s, body, &admin, rp))
+		return;
+	if (world_tag_conversation(&s->world, id, tag, admin, add, rq->now, &found) < 0) {
+		db_failed(rp);
+		return;
+	}
+	if (!found) {
+		api_error(rp, 404, "not_found", "Tag %lld not found", tag);
+		return;
+	}
+	reply_json(rp, render_tag(&s->world, tag, add ? id : 0));
+}
+
+static void post_conversation_tag(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	tag_change(s, rq, rp, true);
+}
+
+static void delete_conversation_tag(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	tag_change(s, rq, rp, false);
+}
+
+/* ---- help center ---- */
+
+/* Reads a positive integer query argument; def when absent; -1 when invalid. */
+static long long query_number(struct api_request *rq, const char *name, long long def, long long max)
+{
+	const char *v = rq->query(rq->query_ctx, name);
+	long long n;
+
+	if (!v)
+		return def;
+	return util_parse_ll(v, 1, max, &n) == 0 ? n : -1;
+}
+
+static json_t *pages_object(long long page, long long per_page, long long total)
+{
+	return json_pack("{s:s, s:I, s:I, s:I}", "type", "pages", "page", (json_int_t)page,
+			 "per_page", (json_int_t)per_page, "total_pages",
+			 (json_int_t)((total + per_page - 1) / per_page));
+}
+
+static bool paging_args(struct api_request *rq, struct api_reply *rp, long long def_per_page,
+			long long max_per_page, long long *page, long long *per_page)
+{
+	*page = query_number(rq, "page", 1, 1000000);
+	*per_page = query_number(rq, "per_page", def_per_page, max_per_page);
+	if (*page < 0 || *per_page < 0) {
+		api_error(rp, 400, "parameter_invalid", "page must be >= 1 and per_page from 1 to %lld",
+			  max_per_page);
+		return false;
+	}
+	return true;
+}
+
+static void get_articles(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	long long page, per_page, total = 0;
+	sqlite3_stmt *st;
+	json_t *data;
+
+	if (!paging_args(rq, rp, ARTICLES_PER_PAGE, ARTICLES_MAX_PER_PAGE, &page, &per_page))
+		return;
+	st = wdb_query(&s->world, "SELECT count(*) FROM articles", "");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		db_failed(rp);
+		return;
+	}
+	total = sqlite3_column_int64(st, 0);
+	st = wdb_query(&s->world, "SELECT id FROM articles ORDER BY id LIMIT ? OFFSET ?", "ii",
+		       per_page, (page - 1) * per_page);
+	data = json_array();
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *a = render_article(&s->world, sqlite3_column_int64(st, 0), NULL);
+
+		if (a)
+			json_array_append_new(data, a);
+	}
+	reply_json(rp, json_pack("{s:s, s:o, s:I, s:o}", "type", "list", "data", data, "total_count",
+				 (json_int_t)total, "pages", pages_object(page, per_page, total)));
+}
+
+/* An FTS5 query from free text: each word quoted (so no FTS syntax gets through), any of
+ * them may match; bm25 ranks the articles that match more of them first. */
+static char *fts_query(const char *phrase)
+{
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+	int terms = 0;
+	const char *p = phrase;
+
+	if (!f)
+		die("out of memory");
+	while (*p && terms < ARTICLE_SEARCH_MAX_TERMS) {
+		const char *start;
+
+		while (*p && (unsigned char)*p < 128 && !((*p >= '0' && *p <= '9') ||
+							  ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
+			p++;
+		start = p;
+		while (*p && ((unsigned char)*p >= 128 || (*p >= '0' && *p <= '9') ||
+			      ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
+			p++;
+		if (p > start) {
+			fprintf(f, "%s\"%.*s\"", terms ? " OR " : "", (int)(p - start), start);
+			terms++;
+		}
+	}
+	if (fclose(f) != 0)
+		die("out of memory");
+	if (terms == 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void get_article_search(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	const char *phrase = rq->query(rq->query_ctx, "phrase");
+	long long page, per_page, total;
+	sqlite3_stmt *st;
+	json_t *articles;
+	char *match;
+
+	if (!paging_args(rq, rp, ARTICLE_SEARCH_PER_PAGE, ARTICLES_MAX_PER_PAGE, &page, &per_page))
+		return;
+	if (!phrase || !(match = fts_query(phrase))) {
+		api_error(rp, 400, "parameter_invalid", "phrase is required: words to search for");
+		return;
+	}
+	st = wdb_query(&s->world, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", "t",
+		       match);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		free(match);
+		db_failed(rp);
+		return;
+	}
+	total = sqlite3_column_int64(st, 0);
+	st = wdb_query(&s->world,
+		       "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+		       " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT ? OFFSET ?",
+		       "tii", match, per_page, (page - 1) * per_page);
+	free(match);
+	articles = json_array();
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *a = render_article(&s->world, sqlite3_column_int64(st, 0), NULL);
+
+		if (a)
+			json_array_append_new(articles, a);
+	}
+	reply_json(rp, json_pack("{s:s, s:I, s:{s:o, s:[]}, s:o}", "type", "list", "total_count",
+				 (json_int_t)total, "data", "articles", articles, "highlights",
+				 "pages", pages_object(page, per_page, total)));
+}
+
+static void get_article(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *a = render_article(&s->world, rq->ids[0], &db_error);
+
+	if (a)
+		reply_json(rp, a);
+	else if (db_error)
+		db_failed(rp);
+	else
+		api_error(rp, 404, "not_found", "Article %lld not found", rq->ids[0]);
+}
+
+/* ---- the table ---- */
+
+static const struct route routes[] = {
+	{"GET", "/me", get_me, false},
+	{"GET", "/teams", get_teams, false},
+	{"GET", "/admins", get_admins, false},
+	{"GET", "/tags", get_tags, false},
+	{"POST", "/tags", post_tags, true},
+	{"POST", "/conversations/search", post_search, false},
+	{"GET", "/conversations/{id}", get_conversation, false},
+	{"POST", "/conversations/{id}/reply", post_reply, true},
+	{"POST", "/conversations/{id}/parts", post_parts, true},
+	{"POST", "/conversations/{id}/tags", post_conversation_tag, true},
+	{"DELETE", "/conversations/{id}/tags/{id}", delete_conversation_tag, true},
+	{"GET", "/articles", get_articles, false},
+	{"GET", "/articles/search", get_article_search, false},
+	{"GET", "/articles/{id}", get_article, false},
+	{"POST", "/_sim/conversations", control_create_conversation, true},
+	{"POST", "/_sim/conversations/{id}/customer_reply", control_customer_reply, true},
+	{"GET", "/_sim/faults", control_get_faults, false},
+	{"POST", "/_sim/faults", control_set_faults, false},
+	{"GET", "/_sim/stats", control_stats, false},
+};
+
+/* Matches path against pattern segment by segment; "{id}" takes a number. */
+static bool pattern_match(const char *pattern, const char *path, long long ids[2])
+{
+	int n = 0;
+
+	while (*pattern && *path) {
+		if (!strncmp(pattern, "{id}", 4)) {
+			const char *end = path;
+			char buf[24];
+
+			while (*end >= '0' && *end <= '9')
+				end++;
+			if (end == path || end - path >= (long)sizeof(buf) || (*end && *end != '/'))
+				return false;
+			memcpy(buf, path, (size_t)(end - path));
+			buf[end - path] = '\0';
+			if (util_parse_ll(buf, 0, INT64_MAX, &ids[n]) < 0 || n >= 2)
+				return false;
+			n++;
+			pattern += 4;
+			path = end;
+			continue;
+		}
+		if (*pattern != *path)
+			return false;
+		pattern++;
+		path++;
+	}
+	return *pattern == '\0' && (*path == '\0' || (path[0] == '/' && path[1] == '\0'));
+}
+
+struct api_route_info api_route(const char *method, const char *path, struct api_request *rq,
+				const void **route)
+{
+	struct api_route_info info = {0};
+	size_t i;
+
+	*route = NULL;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		if (strcmp(routes[i].method, method) || !pattern_match(routes[i].pattern, path, rq->ids))
+			continue;
+		info.found = true;
+		info.write = routes[i].write;
+		info.control = !strncmp(routes[i].pattern, "/_sim/", 6);
+		*route = &routes[i];
+		break;
+	}
+	return info;
+}
+
+void api_run(struct sim *s, const void *route, struct api_request *rq, struct api_reply *rp)
+{
+	const struct route *r = route;
+
+	r->fn(s, rq, rp);
+}

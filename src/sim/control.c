@@ -1,0 +1,203 @@
+/* control.c: the /_sim/ endpoints tests use to set the stage (conversations with chosen
+ * times and text, customers writing) and to switch faults on and off. Off unless
+ * frontline-sim runs with --control. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "render.h"
+#include "sim.h"
+#include "wdb.h"
+
+/* An optional time member: *out keeps def when absent; false when present but invalid. */
+static bool optional_time(json_t *body, const char *key, time_t def, time_t *out)
+{
+	json_t *v = json_object_get(body, key);
+
+	*out = def;
+	if (!v || json_is_null(v))
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return false;
+	*out = (time_t)json_integer_value(v);
+	return true;
+}
+
+static bool optional_string(json_t *body, const char *key, const char **out)
+{
+	json_t *v = json_object_get(body, key);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return true;
+	*out = json_string_value(v);
+	return *out != NULL;
+}
+
+static int team_of(struct sim *s, json_t *v)
+{
+	const char *name = json_string_value(v);
+	long long id;
+
+	if (!v || (name && !strcmp(name, "standard")))
+		return WORLD_TEAM_STANDARD;
+	if (name && !strcmp(name, "realtime"))
+		return WORLD_TEAM_REALTIME;
+	return api_json_id(v, &id) ? world_team_index(&s->world, id) : -1;
+}
+
+void control_create_conversation(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	struct world_new_conversation c = {0};
+	json_t *body = rq->body;
+	long long id, admin = 0;
+	bool db_error;
+	json_t *conv;
+
+	if (!json_is_object(body)) {
+		api_error(rp, 400, "parameter_invalid", "the request body must be a JSON object");
+		return;
+	}
+	c.team = team_of(s, json_object_get(body, "team"));
+	c.body = json_string_value(json_object_get(body, "body"));
+	if (c.team < 0 || !c.body) {
+		api_error(rp, 400, "parameter_invalid",
+			  "team must be realtime, standard or a team id, and body a string");
+		return;
+	}
+	if (!optional_time(body, "created_at", rq->now, &c.created_at) ||
+	    !optional_time(body, "waiting_since", 0, &c.waiting_since) ||
+	    !optional_time(body, "snoozed_until", 0, &c.snoozed_until) ||
+	    !optional_string(body, "title", &c.title) ||
+	    !optional_string(body, "contact_name", &c.contact_name) ||
+	    !optional_string(body, "priority", &c.priority) ||
+	    !optional_string(body, "state", &c.state)) {
+		api_error(rp, 400, "parameter_invalid", "a member has the wrong type");
+		return;
+	}
+	if (c.state && strcmp(c.state, "open") && strcmp(c.state, "closed") &&
+	    strcmp(c.state, "snoozed")) {
+		api_error(rp, 400, "parameter_invalid", "state must be open, closed or snoozed");
+		return;
+	}
+	if (c.state && !strcmp(c.state, "snoozed") && c.snoozed_until == 0) {
+		api_error(rp, 400, "parameter_invalid", "a snoozed conversation needs snoozed_until");
+		return;
+	}
+	if (json_object_get(body, "admin_assignee_id") &&
+	    (!api_json_id(json_object_get(body, "admin_assignee_id"), &admin) ||
+	     (admin != 0 && world_admin_exists(&s->world, admin) != 1))) {
+		api_error(rp, 400, "parameter_invalid", "admin_assignee_id is not a teammate");
+		return;
+	}
+	c.admin_assignee_id = admin;
+	if (world_create_conversation(&s->world, &c, &id) < 0) {
+		api_error(rp, 500, "server_error", "the sim's database failed");
+		return;
+	}
+	conv = render_conversation(&s->world, id, true, false, &db_error);
+	rp->status = conv ? 200 : 500;
+	rp->body = conv ? conv : render_error("server_error", "the sim's database failed");
+}
+
+void control_customer_reply(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = rq->body;
+	const char *text = json_string_value(json_object_get(body, "body"));
+	time_t at;
+	json_t *conv;
+	int rc;
+
+	if (!text || !optional_time(body, "created_at", rq->now, &at)) {
+		api_error(rp, 400, "parameter_invalid", "body is required; created_at is a unix time");
+		return;
+	}
+	rc = world_conversation_exists(&s->world, rq->ids[0]);
+	if (rc != 1) {
+		api_error(rp, rc < 0 ? 500 : 404, rc < 0 ? "server_error" : "not_found",
+			  "Conversation %lld not found", rq->ids[0]);
+		return;
+	}
+	if (world_customer_message(&s->world, rq->ids[0], text, at) < 0) {
+		api_error(rp, 500, "server_error", "the sim's database failed");
+		return;
+	}
+	conv = render_conversation(&s->world, rq->ids[0], true, false, NULL);
+	rp->status = conv ? 200 : 500;
+	rp->body = conv ? conv : render_error("server_error", "the sim's database failed");
+}
+
+static json_t *faults_json(const struct sim_faults *f)
+{
+	return json_pack("{s:I, s:f, s:f, s:f}", "latency_ms", (json_int_t)f->latency_ms, "error_rate",
+			 f->error_rate, "drop_rate", f->drop_rate, "truncate_rate", f->truncate_rate);
+}
+
+void control_get_faults(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	(void)rq;
+	rp->status = 200;
+	rp->body = faults_json(&s->faults);
+}
+
+static bool rate_member(json_t *body, const char *key, double *out)
+{
+	json_t *v = json_object_get(body, key);
+
+	if (!v)
+		return true;
+	if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 1)
+		return false;
+	*out = json_number_value(v);
+	return true;
+}
+
+void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	struct sim_faults f = s->faults;
+	json_t *body = rq->body, *latency;
+
+	if (!json_is_object(body)) {
+		api_error(rp, 400, "parameter_invalid", "the request body must be a JSON object");
+		return;
+	}
+	latency = json_object_get(body, "latency_ms");
+	if (latency && (!json_is_integer(latency) || json_integer_value(latency) < 0 ||
+			json_integer_value(latency) > 600000)) {
+		api_error(rp, 400, "parameter_invalid", "latency_ms must be 0 to 600000");
+		return;
+	}
+	if (latency)
+		f.latency_ms = (long)json_integer_value(latency);
+	if (!rate_member(body, "error_rate", &f.error_rate) ||
+	    !rate_member(body, "drop_rate", &f.drop_rate) ||
+	    !rate_member(body, "truncate_rate", &f.truncate_rate)) {
+		api_error(rp, 400, "parameter_invalid", "rates are numbers from 0 to 1");
+		return;
+	}
+	s->faults = f;
+	rp->status = 200;
+	rp->body = faults_json(&s->faults);
+}
+
+void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	sqlite3_stmt *st = wdb_query(&s->world,
+				     "SELECT (SELECT count(*) FROM conversations),"
+				     " (SELECT count(*) FROM conversations WHERE state <> 'closed'),"
+				     " (SELECT count(*) FROM articles)",
+				     "");
+
+	(void)rq;
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		api_error(rp, 500, "server_error", "the sim's database failed");
+		return;
+	}
+	rp->status = 200;
+	rp->body = json_pack("{s:I, s:I, s:I, s:I}", "requests", (json_int_t)s->requests,
+			     "conversations", (json_int_t)sqlite3_column_int64(st, 0), "open",
+			     (json_int_t)sqlite3_column_int64(st, 1), "articles",
+			     (json_int_t)sqlite3_column_int64(st, 2));
+}

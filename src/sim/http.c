@@ -1,0 +1,324 @@
+/* http.c: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
+ * injected faults, and the JSON answers of the routes in api.c. */
+#include "config.h"
+
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "api.h"
+#include "render.h"
+#include "sim.h"
+#include "util.h"
+
+#define RATE_WINDOW 10
+
+/* What one request has accumulated while its body arrives. */
+struct pending {
+	char *body;
+	size_t len, cap;
+	bool too_large;
+};
+
+/* A response body cut short on purpose (the truncated-body fault). */
+struct truncated {
+	char *text;
+	size_t len, sent_limit;
+};
+
+static const char *query_arg(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Compares the Authorization header with the token in time independent of where they
+ * differ, so the token cannot be guessed byte by byte from response times. */
+static bool authorized(const struct sim *s, const char *header)
+{
+	static const char prefix[] = "Bearer ";
+	size_t tlen = strlen(s->token), hlen, i;
+	unsigned char diff = 0;
+
+	if (!header || strncmp(header, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	header += sizeof(prefix) - 1;
+	hlen = strlen(header);
+	for (i = 0; i < tlen; i++)
+		diff |= (unsigned char)s->token[i] ^ (unsigned char)(i < hlen ? header[i] : 0);
+	return diff == 0 && hlen == tlen;
+}
+
+static bool roll(struct sim *s, double rate)
+{
+	return rate > 0 && prng_unit(&s->fault_rng) < rate;
+}
+
+static ssize_t truncated_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct truncated *t = cls;
+	size_t n;
+
+	if (pos >= t->sent_limit)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	n = t->sent_limit - (size_t)pos;
+	if (n > max)
+		n = max;
+	memcpy(buf, t->text + pos, n);
+	return (ssize_t)n;
+}
+
+static void truncated_free(void *cls)
+{
+	struct truncated *t = cls;
+
+	free(t->text);
+	free(t);
+}
+
+struct rate_state {
+	bool counted;
+	long limit, remaining;
+	time_t reset;
+};
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_reply *rp,
+				  const struct rate_state *rate, bool truncate)
+{
+	char *text = json_dumps(rp->body, JSON_COMPACT);
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char num[32];
+	size_t len;
+
+	if (!text)
+		die("cannot serialize a response");
+	len = strlen(text);
+	if (truncate && len > 1) {
+		struct truncated *t = xmalloc(sizeof(*t));
+
+		t->text = text;
+		t->len = len;
+		t->sent_limit = len / 2;
+		resp = MHD_create_response_from_callback(len, 4096, truncated_read, t, truncated_free);
+	} else {
+		resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	}
+	if (!resp)
+		die("cannot create a response");
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	if (rate) {
+		snprintf(num, sizeof(num), "%ld", rate->limit);
+		MHD_add_response_header(resp, "X-RateLimit-Limit", num);
+		snprintf(num, sizeof(num), "%ld", rate->remaining);
+		MHD_add_response_header(resp, "X-RateLimit-Remaining", num);
+		snprintf(num, sizeof(num), "%lld", (long long)rate->reset);
+		MHD_add_response_header(resp, "X-RateLimit-Reset", num);
+	}
+	ret = MHD_queue_response(conn, rp->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Counts the request against the 10-second window (unless it is a control call). */
+static void rate_account(struct sim *s, bool count, time_t now, struct rate_state *r)
+{
+	time_t window = now - now % RATE_WINDOW;
+
+	if (window != s->window_start) {
+		s->window_start = window;
+		s->window_used = 0;
+	}
+	r->limit = s->opt.rate_limit;
+	r->reset = window + RATE_WINDOW;
+	r->counted = count && s->window_used < s->opt.rate_limit;
+	if (r->counted)
+		s->window_used++;
+	r->remaining = s->opt.rate_limit - s->window_used;
+	if (r->remaining < 0)
+		r->remaining = 0;
+}
+
+static void log_request(const struct sim *s, const char *method, const char *url, unsigned status)
+{
+	if (!s->opt.quiet)
+		fprintf(stderr, "%s %s %u\n", method, url, status);
+}
+
+/* Runs a complete request; returns MHD_NO to drop the connection without an answer. */
+static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const char *url,
+			      const char *method, struct pending *p)
+{
+	struct api_request rq = {.method = method, .path = url, .query = query_arg,
+				 .query_ctx = conn};
+	struct api_reply rp = {0};
+	struct rate_state rate = {0};
+	struct api_route_info info;
+	const void *route;
+	bool drop = false, truncate = false;
+	long latency;
+	enum MHD_Result ret;
+	json_error_t jerr;
+
+	rq.now = time(NULL);
+	info = api_route(method, url, &rq, &route);
+	if (!authorized(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"))) {
+		rp.status = 401;
+		rp.body = render_error("unauthorized", "Access Token Invalid");
+		log_request(s, method, url, rp.status);
+		ret = send_reply(conn, &rp, NULL, false);
+		json_decref(rp.body);
+		return ret;
+	}
+	if (info.control && !s->opt.control)
+		info.found = false;
+
+	pthread_mutex_lock(&s->lock);
+	s->requests++;
+	rate_account(s, !info.control, rq.now, &rate);
+	latency = info.control ? 0 : s->faults.latency_ms;
+	pthread_mutex_unlock(&s->lock);
+
+	if (latency > 0)
+		usleep((useconds_t)latency * 1000);
+	if (!info.control && !rate.counted) {
+		api_error(&rp, 429, "rate_limit_exceeded",
+			  "Exceeded rate limit of %ld requests per %d seconds", rate.limit, RATE_WINDOW);
+	} else if (p->too_large) {
+		api_error(&rp, 413, "request_too_large", "the request body is larger than %ld bytes",
+			  s->opt.max_body);
+	} else if (!info.found) {
+		api_error(&rp, 404, "not_found", "Resource Not Found");
+	} else if (p->len > 0 && !(rq.body = json_loadb(p->body, p->len, 0, &jerr))) {
+		api_error(&rp, 400, "parameter_invalid", "malformed JSON at line %d column %d: %s",
+			  jerr.line, jerr.column, jerr.text);
+	} else {
+		pthread_mutex_lock(&s->lock);
+		if (!info.control && roll(s, s->faults.error_rate)) {
+			api_error(&rp, 500, "server_error", "Injected server error");
+		} else if (world_advance(&s->world, rq.now) < 0) {
+			api_error(&rp, 500, "server_error", "the sim's database failed");
+		} else {
+			api_run(s, route, &rq, &rp);
+			drop = !info.control && info.write && rp.status == 200 &&
+			       roll(s, s->faults.drop_rate);
+		}
+		truncate = !info.control && roll(s, s->faults.truncate_rate);
+		pthread_mutex_unlock(&s->lock);
+	}
+	json_decref(rq.body);
+	log_request(s, method, url, drop ? 0 : rp.status);
+	if (drop) {
+		json_decref(rp.body);
+		return MHD_NO;
+	}
+	ret = send_reply(conn, &rp, &rate, truncate);
+	json_decref(rp.body);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct sim *s = cls;
+	struct pending *p = *con_cls;
+
+	(void)version;
+	if (!p) {
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		long long n;
+
+		p = xcalloc(1, sizeof(*p));
+		if (cl && util_parse_ll(cl, 0, INT64_MAX, &n) == 0 && n > s->opt.max_body)
+			p->too_large = true;
+		*con_cls = p;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!p->too_large && p->len + *upload_size > (size_t)s->opt.max_body) {
+			p->too_large = true;
+			free(p->body);
+			p->body = NULL;
+			p->len = p->cap = 0;
+		}
+		if (!p->too_large) {
+			if (p->len + *upload_size > p->cap) {
+				p->cap = (p->len + *upload_size) * 2;
+				p->body = xrealloc(p->body, p->cap);
+			}
+			memcpy(p->body + p->len, upload, *upload_size);
+			p->len += *upload_size;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return handle(s, conn, url, method, p);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode code)
+{
+	struct pending *p = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)code;
+	if (p) {
+		free(p->body);
+		free(p);
+		*con_cls = NULL;
+	}
+}
+
+struct MHD_Daemon *http_start(struct sim *s, unsigned *port, char *err, size_t errlen)
+{
+	struct addrinfo hints = {.ai_flags = AI_NUMERICSERV | AI_PASSIVE,
+				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo *ai = NULL;
+	struct MHD_Daemon *d;
+	char service[16];
+	const union MHD_DaemonInfo *info;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	int rc;
+
+	snprintf(service, sizeof(service), "%ld", s->opt.port);
+	rc = getaddrinfo(s->opt.listen_addr, service, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", s->opt.listen_addr, gai_strerror(rc));
+		return NULL;
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d = MHD_start_daemon(flags, (uint16_t)s->opt.port, NULL, NULL, on_request, s,
+			     MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+			     MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!d) {
+		snprintf(err, errlen, "cannot listen on %s port %ld (is the port in use?)",
+			 s->opt.listen_addr, s->opt.port);
+		return NULL;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	*port = info ? info->port : (unsigned)s->opt.port;
+	return d;
+}
+
+void http_stop(struct MHD_Daemon *d)
+{
+	if (d)
+		MHD_stop_daemon(d);
+}

@@ -1,0 +1,226 @@
+/* main.c: frontline-sim's entry point: options, the token, the world, the server, and a
+ * clean stop on SIGINT or SIGTERM. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "sim.h"
+#include "util.h"
+
+#define DEFAULT_PORT 8461
+#define TOKEN_ENV "FRONTLINE_SIM_TOKEN"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: frontline-sim [OPTION]...\n"
+		"A stateful backend speaking the Intercom REST API 2.16 subset frontline uses,\n"
+		"with simulated customers, for demos, tests and benchmarks.\n"
+		"\n"
+		"  -l, --listen ADDR        address to listen on (default 127.0.0.1)\n"
+		"  -p, --port N             TCP port (default %d); 0 picks a free one\n"
+		"      --port-file FILE     write the port to FILE once listening\n"
+		"      --db FILE            SQLite database (default: in memory); reused if it exists\n"
+		"      --seed N             seed of the generated world (default 1)\n"
+		"      --conversations N    open conversations at start (default 200)\n"
+		"      --articles N         help-center articles (default 300)\n"
+		"      --arrivals N         new conversations per team per hour (default 20)\n"
+		"      --followup-rate P    chance 0..1 a customer writes again (default 0.5)\n"
+		"      --rate-limit N       requests per 10-second window (default 1000)\n"
+		"      --token-file FILE    file holding the bearer token (else $%s)\n"
+		"      --control            enable the /_sim/ control endpoints\n"
+		"      --max-body BYTES     largest request body (default 1048576)\n"
+		"  -q, --quiet              no request log on stderr\n"
+		"  -h, --help               show this help\n"
+		"  -V, --version            show the version\n"
+		"\n"
+		"See frontline-sim(1).\n",
+		DEFAULT_PORT, TOKEN_ENV);
+}
+
+enum {
+	OPT_PORT_FILE = 256,
+	OPT_DB,
+	OPT_SEED,
+	OPT_CONVERSATIONS,
+	OPT_ARTICLES,
+	OPT_ARRIVALS,
+	OPT_FOLLOWUP,
+	OPT_RATE_LIMIT,
+	OPT_TOKEN_FILE,
+	OPT_CONTROL,
+	OPT_MAX_BODY,
+};
+
+static long long number_arg(const char *opt, const char *arg, long long min, long long max)
+{
+	long long v;
+
+	if (util_parse_ll(arg, min, max, &v) < 0)
+		die("%s needs a whole number from %lld to %lld, not '%s'", opt, min, max, arg);
+	return v;
+}
+
+static void parse_options(int argc, char **argv, struct sim_options *o)
+{
+	static const struct option longopts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"port", required_argument, NULL, 'p'},
+		{"port-file", required_argument, NULL, OPT_PORT_FILE},
+		{"db", required_argument, NULL, OPT_DB},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"conversations", required_argument, NULL, OPT_CONVERSATIONS},
+		{"articles", required_argument, NULL, OPT_ARTICLES},
+		{"arrivals", required_argument, NULL, OPT_ARRIVALS},
+		{"followup-rate", required_argument, NULL, OPT_FOLLOWUP},
+		{"rate-limit", required_argument, NULL, OPT_RATE_LIMIT},
+		{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+		{"control", no_argument, NULL, OPT_CONTROL},
+		{"max-body", required_argument, NULL, OPT_MAX_BODY},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	char *end;
+	int c;
+
+	*o = (struct sim_options){
+		.listen_addr = "127.0.0.1",
+		.port = DEFAULT_PORT,
+		.seed = 1,
+		.conversations = 200,
+		.articles = 300,
+		.arrivals_per_hour = 20,
+		.followup_rate = 0.5,
+		.rate_limit = 1000,
+		.max_body = 1048576,
+	};
+	while ((c = getopt_long(argc, argv, "l:p:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o->listen_addr = optarg; break;
+		case 'p': o->port = (long)number_arg("--port", optarg, 0, 65535); break;
+		case OPT_PORT_FILE: o->port_file = optarg; break;
+		case OPT_DB: o->db_path = optarg; break;
+		case OPT_SEED: o->seed = (uint64_t)number_arg("--seed", optarg, 0, INT64_MAX); break;
+		case OPT_CONVERSATIONS:
+			o->conversations = (long)number_arg("--conversations", optarg, 0, 10000000);
+			break;
+		case OPT_ARTICLES: o->articles = (long)number_arg("--articles", optarg, 0, 1000000); break;
+		case OPT_ARRIVALS: o->arrivals_per_hour = (long)number_arg("--arrivals", optarg, 0, 360000); break;
+		case OPT_FOLLOWUP:
+			errno = 0;
+			o->followup_rate = strtod(optarg, &end);
+			if (errno || *end || end == optarg || o->followup_rate < 0 || o->followup_rate > 1)
+				die("--followup-rate needs a number from 0 to 1, not '%s'", optarg);
+			break;
+		case OPT_RATE_LIMIT: o->rate_limit = (long)number_arg("--rate-limit", optarg, 1, 100000000); break;
+		case OPT_TOKEN_FILE: o->token_file = optarg; break;
+		case OPT_CONTROL: o->control = true; break;
+		case OPT_MAX_BODY: o->max_body = (long)number_arg("--max-body", optarg, 64, 1L << 30); break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument '%s' (see --help)", argv[optind]);
+}
+
+/* The token comes from a file or the environment, never from the command line, where
+ * every user of the machine could read it. */
+static char *load_token(const struct sim_options *o)
+{
+	const char *env = getenv(TOKEN_ENV);
+	char *token;
+
+	if (o->token_file) {
+		token = util_read_first_line(o->token_file);
+		if (!token)
+			die("cannot read the token file %s: %s", o->token_file,
+			    errno ? strerror(errno) : "it is empty");
+	} else if (env && *env) {
+		token = xstrdup(env);
+	} else {
+		die("no token: put one in a file and pass --token-file FILE, or set %s", TOKEN_ENV);
+	}
+	if (!*token)
+		die("the token is empty");
+	return token;
+}
+
+static void write_port_file(const char *path, unsigned port)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+
+	if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0)
+		die("cannot write the port file %s: %s", path, strerror(errno));
+	free(tmp);
+}
+
+int main(int argc, char **argv)
+{
+	struct sim s;
+	struct world_params params;
+	struct MHD_Daemon *d;
+	sigset_t stop;
+	char err[512];
+	unsigned port;
+	int sig;
+
+	util_set_progname(argv[0]);
+	memset(&s, 0, sizeof(s));
+	parse_options(argc, argv, &s.opt);
+	s.token = load_token(&s.opt);
+	params = (struct world_params){
+		.seed = s.opt.seed,
+		.conversations = s.opt.conversations,
+		.articles = s.opt.articles,
+		.arrivals_per_hour = s.opt.arrivals_per_hour,
+		.followup_rate = s.opt.followup_rate,
+	};
+	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0)
+		die("%s", err);
+	search_cursors_init(&s.cursors);
+	prng_init(&s.fault_rng, s.opt.seed ^ 0x5eedULL);
+	if (pthread_mutex_init(&s.lock, NULL) != 0)
+		die("cannot create a mutex");
+
+	/* Block the stop signals in every thread; main waits for them below. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (pthread_sigmask(SIG_BLOCK, &stop, NULL) != 0)
+		die("cannot block signals");
+	signal(SIGPIPE, SIG_IGN);
+
+	d = http_start(&s, &port, err, sizeof(err));
+	if (!d)
+		die("%s", err);
+	if (s.opt.port_file)
+		write_port_file(s.opt.port_file, port);
+	printf("frontline-sim: listening on http://%s%s%s:%u\n",
+	       strchr(s.opt.listen_addr, ':') ? "[" : "", s.opt.listen_addr,
+	       strchr(s.opt.listen_addr, ':') ? "]" : "", port);
+	fflush(stdout);
+
+	if (sigwait(&stop, &sig) != 0)
+		die("sigwait failed");
+	http_stop(d);
+	pthread_mutex_destroy(&s.lock);
+	search_cursors_release(&s.cursors);
+	world_close(&s.world);
+	free(s.token);
+	return 0;
+}

@@ -1,0 +1,447 @@
+/* render.c: the sim's records as Intercom 2.16 JSON objects. */
+#include "config.h"
+
+#include "render.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "wdb.h"
+#include "world.h"
+
+/* First-response and next-response targets the sim reports in sla_applied, per team kind. */
+#define SLA_REALTIME_SECONDS 120
+#define SLA_STANDARD_SECONDS 3600
+
+static json_t *id_string(long long id)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", id);
+	return json_string(buf);
+}
+
+static json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? json_string((const char *)s) : json_null();
+}
+
+static const char *text_col(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? (const char *)s : "";
+}
+
+static json_t *time_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+							   : json_integer(sqlite3_column_int64(st, col));
+}
+
+/* Sets key to the column's integer, only when the column is not NULL. */
+static void set_time_if(json_t *obj, const char *key, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) != SQLITE_NULL)
+		json_object_set_new(obj, key, json_integer(sqlite3_column_int64(st, col)));
+}
+
+char *render_html(const char *text)
+{
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+	const char *p;
+
+	if (!f)
+		die("out of memory");
+	fputs("<p>", f);
+	for (p = text; *p; p++) {
+		switch (*p) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		case '\n':
+			if (p[1] == '\n') {
+				fputs("</p><p>", f);
+				while (p[1] == '\n')
+					p++;
+			} else {
+				fputs("<br>", f);
+			}
+			break;
+		default: fputc(*p, f);
+		}
+	}
+	fputs("</p>", f);
+	if (fclose(f) != 0)
+		die("out of memory");
+	return out;
+}
+
+static json_t *body_json(const char *text, bool plaintext)
+{
+	char *html;
+	json_t *j;
+
+	if (!text)
+		return json_null();
+	if (plaintext)
+		return json_string(text);
+	html = render_html(text);
+	j = json_string(html);
+	free(html);
+	return j;
+}
+
+json_t *render_error(const char *code, const char *message)
+{
+	return json_pack("{s:s, s:[{s:s, s:s}]}", "type", "error.list", "errors", "code", code,
+			 "message", message);
+}
+
+static json_t *conversation_tags(struct world *w, long long id)
+{
+	sqlite3_stmt *st = wdb_query(w,
+				     "SELECT t.id, t.name, ct.applied_at, ct.applied_by"
+				     " FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id"
+				     " WHERE ct.conversation_id = ? ORDER BY ct.applied_at, t.id",
+				     "i", id);
+	json_t *tags = json_array();
+
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(tags,
+				      json_pack("{s:s, s:o, s:s, s:I, s:{s:s, s:o}}", "type", "tag", "id",
+						id_string(sqlite3_column_int64(st, 0)), "name",
+						text_col(st, 1), "applied_at",
+						(json_int_t)sqlite3_column_int64(st, 2), "applied_by",
+						"type", "admin", "id",
+						id_string(sqlite3_column_int64(st, 3))));
+	return json_pack("{s:s, s:o}", "type", "tag.list", "tags", tags);
+}
+
+static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
+{
+	sqlite3_stmt *st = wdb_query(
+		w,
+		"SELECT p.id, p.part_type, p.body, p.created_at, p.author_type, p.author_id,"
+		" p.assigned_type, p.assigned_id, COALESCE(a.name, ct.name), COALESCE(a.email, ct.email)"
+		" FROM parts p LEFT JOIN admins a ON p.author_type = 'admin' AND a.id = p.author_id"
+		" LEFT JOIN contacts ct ON p.author_type = 'user' AND ct.id = p.author_id"
+		" WHERE p.conversation_id = ? ORDER BY p.id",
+		"i", id);
+	json_t *parts = json_array();
+	size_t n;
+
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		long long at = sqlite3_column_int64(st, 3);
+		json_t *author = json_pack("{s:s, s:o, s:s}", "type", text_col(st, 4), "id",
+					   id_string(sqlite3_column_int64(st, 5)), "name",
+					   text_col(st, 8));
+		json_t *part;
+
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			json_object_set_new(author, "email", json_string(text_col(st, 9)));
+		part = json_pack("{s:s, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:[], s:b}", "type",
+				 "conversation_part", "id", id_string(sqlite3_column_int64(st, 0)),
+				 "part_type", text_col(st, 1), "body",
+				 body_json((const char *)sqlite3_column_text(st, 2), plaintext),
+				 "created_at", (json_int_t)at, "updated_at", (json_int_t)at,
+				 "notified_at", (json_int_t)at, "author", author, "attachments",
+				 "redacted", 0);
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			json_object_set_new(part, "assigned_to",
+					    json_pack("{s:s, s:o}", "type", text_col(st, 6), "id",
+						      id_string(sqlite3_column_int64(st, 7))));
+		json_array_append_new(parts, part);
+	}
+	n = json_array_size(parts);
+	return json_pack("{s:s, s:o, s:I}", "type", "conversation_part.list", "conversation_parts",
+			 parts, "total_count", (json_int_t)n);
+}
+
+enum conv_col {
+	C_ID, C_CREATED, C_UPDATED, C_WAITING, C_SNOOZED, C_STATE, C_READ, C_PRIORITY, C_ADMIN,
+	C_TEAM, C_TITLE, C_BODY, C_CONTACT, C_CONTACT_NAME, C_CONTACT_EMAIL, C_FIRST_CONTACT,
+	C_LAST_CONTACT, C_FIRST_ADMIN, C_LAST_ADMIN, C_FIRST_CLOSE, C_LAST_CLOSE, C_CLOSED_BY,
+	C_REOPENS, C_ASSIGNMENTS, C_REALTIME, C_PARTS
+};
+
+static json_t *statistics(sqlite3_stmt *st)
+{
+	json_t *s = json_pack("{s:s, s:I, s:I, s:I}", "type", "conversation_statistics",
+			      "count_reopens", (json_int_t)sqlite3_column_int64(st, C_REOPENS),
+			      "count_assignments", (json_int_t)sqlite3_column_int64(st, C_ASSIGNMENTS),
+			      "count_conversation_parts",
+			      (json_int_t)sqlite3_column_int64(st, C_PARTS));
+
+	set_time_if(s, "first_contact_reply_at", st, C_FIRST_CONTACT);
+	set_time_if(s, "last_contact_reply_at", st, C_LAST_CONTACT);
+	set_time_if(s, "first_admin_reply_at", st, C_FIRST_ADMIN);
+	set_time_if(s, "last_admin_reply_at", st, C_LAST_ADMIN);
+	set_time_if(s, "first_close_at", st, C_FIRST_CLOSE);
+	set_time_if(s, "last_close_at", st, C_LAST_CLOSE);
+	if (sqlite3_column_type(st, C_FIRST_ADMIN) != SQLITE_NULL)
+		json_object_set_new(s, "time_to_admin_reply",
+				    json_integer(sqlite3_column_int64(st, C_FIRST_ADMIN) -
+						 sqlite3_column_int64(st, C_CREATED)));
+	if (sqlite3_column_type(st, C_CLOSED_BY) != SQLITE_NULL)
+		json_object_set_new(s, "last_closed_by_id", id_string(sqlite3_column_int64(st, C_CLOSED_BY)));
+	return s;
+}
+
+/* The backend's own SLA summary: like Intercom's, it only says "missed" once the reply
+ * came late, never while the customer is still waiting. */
+static json_t *sla_applied(sqlite3_stmt *st)
+{
+	bool realtime;
+	long long target, first, replied;
+	const char *status;
+
+	if (sqlite3_column_type(st, C_REALTIME) == SQLITE_NULL)
+		return json_null();
+	realtime = sqlite3_column_int(st, C_REALTIME) != 0;
+	target = realtime ? SLA_REALTIME_SECONDS : SLA_STANDARD_SECONDS;
+	first = sqlite3_column_int64(st, C_FIRST_CONTACT);
+	if (sqlite3_column_type(st, C_FIRST_ADMIN) == SQLITE_NULL)
+		status = "active";
+	else {
+		replied = sqlite3_column_int64(st, C_FIRST_ADMIN);
+		status = replied - first <= target ? "hit" : "missed";
+	}
+	return json_pack("{s:s, s:s, s:s}", "type", "conversation_sla_summary", "sla_name",
+			 realtime ? "Real-time 2m" : "Standard 1h", "sla_status", status);
+}
+
+json_t *render_conversation(struct world *w, long long id, bool with_parts, bool plaintext,
+			    bool *db_error)
+{
+	sqlite3_stmt *st = wdb_query(
+		w,
+		"SELECT c.id, c.created_at, c.updated_at, c.waiting_since, c.snoozed_until, c.state,"
+		" c.read, c.priority, c.admin_assignee_id, c.team_assignee_id, c.title, c.body,"
+		" c.contact_id, ct.name, ct.email, c.first_contact_reply_at, c.last_contact_reply_at,"
+		" c.first_admin_reply_at, c.last_admin_reply_at, c.first_close_at, c.last_close_at,"
+		" c.last_closed_by_id, c.count_reopens, c.count_assignments, t.realtime,"
+		" (SELECT count(*) FROM parts p WHERE p.conversation_id = c.id)"
+		" FROM conversations c JOIN contacts ct ON ct.id = c.contact_id"
+		" LEFT JOIN teams t ON t.id = c.team_assignee_id WHERE c.id = ?",
+		"i", id);
+	json_t *conv, *source, *first_reply;
+	int rc;
+
+	if (db_error)
+		*db_error = false;
+	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (rc != SQLITE_ROW) {
+		if (db_error)
+			*db_error = rc != SQLITE_DONE;
+		return NULL;
+	}
+	source = json_pack("{s:s, s:o, s:s, s:s, s:o, s:{s:s, s:o, s:s, s:s}, s:[], s:b}", "type",
+			   "conversation", "id", id_string(id), "delivered_as", "customer_initiated",
+			   "subject", "", "body", body_json(text_col(st, C_BODY), plaintext),
+			   "author", "type", "user", "id",
+			   id_string(sqlite3_column_int64(st, C_CONTACT)), "name",
+			   text_col(st, C_CONTACT_NAME), "email", text_col(st, C_CONTACT_EMAIL),
+			   "attachments", "redacted", 0);
+	first_reply = sqlite3_column_type(st, C_FIRST_CONTACT) == SQLITE_NULL
+			      ? json_null()
+			      : json_pack("{s:I, s:s, s:n}", "created_at",
+					  (json_int_t)sqlite3_column_int64(st, C_FIRST_CONTACT), "type",
+					  "conversation", "url");
+	conv = json_pack(
+		"{s:s, s:o, s:o, s:I, s:I, s:o, s:o, s:b, s:s, s:b, s:s, s:I, s:I, s:o, s:o, s:o,"
+		" s:o, s:o, s:o, s:b}",
+		"type", "conversation", "id", id_string(id), "title", text_or_null(st, C_TITLE),
+		"created_at", (json_int_t)sqlite3_column_int64(st, C_CREATED), "updated_at",
+		(json_int_t)sqlite3_column_int64(st, C_UPDATED), "waiting_since",
+		time_or_null(st, C_WAITING), "snoozed_until", time_or_null(st, C_SNOOZED), "open",
+		strcmp(text_col(st, C_STATE), "closed") != 0, "state", text_col(st, C_STATE), "read",
+		sqlite3_column_int(st, C_READ) != 0, "priority", text_col(st, C_PRIORITY),
+		"admin_assignee_id", (json_int_t)sqlite3_column_int64(st, C_ADMIN), "team_assignee_id",
+		(json_int_t)sqlite3_column_int64(st, C_TEAM), "source", source, "contacts",
+		json_pack("{s:s, s:[{s:s, s:o, s:n}]}", "type", "contact.list", "contacts", "type",
+			  "contact", "id", id_string(sqlite3_column_int64(st, C_CONTACT)),
+			  "external_id"),
+		"first_contact_reply", first_reply, "sla_applied", sla_applied(st), "statistics",
+		statistics(st), "custom_attributes", json_object(), "ai_agent_participated", 0);
+	if (!conv)
+		die("cannot build the conversation JSON");
+	json_object_set_new(conv, "tags", conversation_tags(w, id));
+	if (with_parts)
+		json_object_set_new(conv, "conversation_parts", conversation_parts(w, id, plaintext));
+	return conv;
+}
+
+static char *slug(const char *title)
+{
+	char *s = xmalloc(strlen(title) + 1), *o = s;
+	bool dash = false;
+
+	for (; *title; title++) {
+		unsigned char ch = (unsigned char)*title;
+
+		if (isalnum(ch) && ch < 128) {
+			if (dash && o != s)
+				*o++ = '-';
+			*o++ = (char)tolower(ch);
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+json_t *render_article(struct world *w, long long id, bool *db_error)
+{
+	sqlite3_stmt *st = wdb_query(w,
+				     "SELECT title, description, body, author_id, created_at, updated_at"
+				     " FROM articles WHERE id = ?",
+				     "i", id);
+	char *url, *s;
+	json_t *a;
+	int rc;
+
+	if (db_error)
+		*db_error = false;
+	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (rc != SQLITE_ROW) {
+		if (db_error)
+			*db_error = rc != SQLITE_DONE;
+		return NULL;
+	}
+	s = slug(text_col(st, 0));
+	url = xasprintf("https://help.example.com/en/articles/%lld-%s", id, s);
+	free(s);
+	a = json_pack("{s:s, s:o, s:s, s:s, s:s, s:o, s:I, s:s, s:I, s:I, s:s, s:[], s:s, s:b}",
+		      "type", "article", "id", id_string(id), "workspace_id", "frontline-sim",
+		      "title", text_col(st, 0), "description", text_col(st, 1), "body",
+		      body_json(text_col(st, 2), false), "author_id",
+		      (json_int_t)sqlite3_column_int64(st, 3), "state", "published", "created_at",
+		      (json_int_t)sqlite3_column_int64(st, 4), "updated_at",
+		      (json_int_t)sqlite3_column_int64(st, 5), "url", url, "parent_ids",
+		      "default_locale", "en", "has_unpublished_changes", 0);
+	free(url);
+	if (!a)
+		die("cannot build the article JSON");
+	return a;
+}
+
+json_t *render_tag(struct world *w, long long id, long long conversation_id)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT name FROM tags WHERE id = ?", "i", id);
+	json_t *tag;
+
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return NULL;
+	tag = json_pack("{s:s, s:o, s:s}", "type", "tag", "id", id_string(id), "name", text_col(st, 0));
+	if (conversation_id > 0) {
+		st = wdb_query(w, "SELECT applied_at, applied_by FROM conversation_tags"
+				  " WHERE conversation_id = ? AND tag_id = ?",
+			       "ii", conversation_id, id);
+		if (st && sqlite3_step(st) == SQLITE_ROW) {
+			json_object_set_new(tag, "applied_at", json_integer(sqlite3_column_int64(st, 0)));
+			json_object_set_new(tag, "applied_by",
+					    json_pack("{s:s, s:o}", "type", "admin", "id",
+						      id_string(sqlite3_column_int64(st, 1))));
+		}
+	}
+	return tag;
+}
+
+static json_t *team_ids_of(struct world *w, long long mask)
+{
+	json_t *ids = json_array();
+	int i;
+
+	for (i = 0; i < WORLD_TEAMS; i++)
+		if (mask & (1LL << i))
+			json_array_append_new(ids, json_integer(w->team_ids[i]));
+	return ids;
+}
+
+static json_t *admin_from_row(struct world *w, sqlite3_stmt *st)
+{
+	return json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:b, s:b, s:o}", "type", "admin", "id",
+			 id_string(sqlite3_column_int64(st, 0)), "name", text_col(st, 1), "email",
+			 text_col(st, 2), "job_title", text_col(st, 3), "away_mode_enabled", 0,
+			 "away_mode_reassign", 0, "has_inbox_seat", 1, "team_ids",
+			 team_ids_of(w, sqlite3_column_int64(st, 4)));
+}
+
+json_t *render_admin(struct world *w, long long id, bool with_app)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT id, name, email, job_title, team_mask FROM admins"
+					" WHERE id = ?",
+				     "i", id);
+	json_t *a;
+
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return NULL;
+	a = admin_from_row(w, st);
+	if (with_app) {
+		json_object_set_new(a, "avatar", json_pack("{s:s, s:n}", "type", "avatar", "image_url"));
+		json_object_set_new(a, "email_verified", json_true());
+		json_object_set_new(a, "app",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}", "type", "app",
+					      "id_code", "frontlinesim", "name", "frontline demo",
+					      "region", "US", "timezone", "UTC", "created_at",
+					      (json_int_t)1700000000, "identity_verification", 0));
+	}
+	return a;
+}
+
+json_t *render_admins(struct world *w)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT id, name, email, job_title, team_mask FROM admins"
+					" ORDER BY id",
+				     "");
+	json_t *list = json_array();
+
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, admin_from_row(w, st));
+	return json_pack("{s:s, s:o}", "type", "admin.list", "admins", list);
+}
+
+json_t *render_teams(struct world *w)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT id, name FROM teams ORDER BY id", "");
+	json_t *list = json_array();
+
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		long long team = sqlite3_column_int64(st, 0);
+		int index = world_team_index(w, team);
+		json_t *admins = json_array();
+		sqlite3_stmt *a = wdb_query(w, "SELECT id FROM admins WHERE team_mask & ? ORDER BY id",
+					    "i", index < 0 ? 0LL : 1LL << index);
+
+		while (a && sqlite3_step(a) == SQLITE_ROW)
+			json_array_append_new(admins, json_integer(sqlite3_column_int64(a, 0)));
+		json_array_append_new(list, json_pack("{s:s, s:o, s:s, s:o}", "type", "team", "id",
+						      id_string(team), "name", text_col(st, 1),
+						      "admin_ids", admins));
+	}
+	return json_pack("{s:s, s:o}", "type", "team.list", "teams", list);
+}
+
+json_t *render_tags(struct world *w)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT id, name FROM tags ORDER BY id", "");
+	json_t *list = json_array();
+
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s, s:o, s:s}", "type", "tag", "id",
+						      id_string(sqlite3_column_int64(st, 0)), "name",
+						      text_col(st, 1)));
+	return json_pack("{s:s, s:o}", "type", "list", "data", list);
+}

@@ -1,0 +1,29 @@
+/* render.h: the sim's records as Intercom 2.16 JSON objects. */
+#ifndef SIM_RENDER_H
+#define SIM_RENDER_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+struct world;
+
+/* Each returns a new reference, or NULL when the record does not exist or the database
+ * failed (*db_error tells which, where given). */
+json_t *render_conversation(struct world *w, long long id, bool with_parts, bool plaintext,
+			    bool *db_error);
+json_t *render_article(struct world *w, long long id, bool *db_error);
+json_t *render_tag(struct world *w, long long id, long long conversation_id);
+json_t *render_admin(struct world *w, long long id, bool with_app);
+json_t *render_admins(struct world *w);
+json_t *render_teams(struct world *w);
+json_t *render_tags(struct world *w);
+
+/* An Intercom error.list body. */
+json_t *render_error(const char *code, const char *message);
+
+/* Plain text as the HTML an Intercom body holds: paragraphs in <p>, special characters
+ * escaped. Returns a new string; the caller frees it. */
+char *render_html(const char *text);
+
+#endif

@@ -1,0 +1,57 @@
+/* sim.h: the one top-level state of frontline-sim, shared by its HTTP layer and handlers. */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "prng.h"
+#include "search.h"
+#include "world.h"
+
+struct sim_options {
+	const char *listen_addr;
+	long port;
+	const char *port_file;
+	const char *db_path;
+	uint64_t seed;
+	long conversations;
+	long articles;
+	long arrivals_per_hour;
+	double followup_rate;
+	long rate_limit;
+	const char *token_file;
+	bool control;
+	long max_body;
+	bool quiet;
+};
+
+/* Faults a test switches on through /_sim/faults; they apply to API requests only. */
+struct sim_faults {
+	long latency_ms;
+	double error_rate;
+	double drop_rate;
+	double truncate_rate;
+};
+
+struct sim {
+	struct sim_options opt;
+	char *token;
+
+	/* Guards everything below: one request at a time touches the world. */
+	pthread_mutex_t lock;
+	struct world world;
+	struct search_cursors cursors;
+	struct sim_faults faults;
+	struct prng fault_rng;
+	time_t window_start;
+	long window_used;
+	unsigned long requests;
+};
+
+#endif

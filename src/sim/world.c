@@ -1,0 +1,678 @@
+/* world.c: the simulated workspace in SQLite: schema, generation from a seed, the customers'
+ * behaviour over time, and every state change a request or a customer causes. */
+#include "config.h"
+
+#include "world.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "util.h"
+#include "wdb.h"
+
+/* At most this many arrivals or customer events are played per advance, so a sim that
+ * slept for a week does not stall its next request. */
+#define ADVANCE_BATCH 1000
+
+static const char schema_sql[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);"
+	"CREATE TABLE IF NOT EXISTS teams(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" realtime INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS admins(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" email TEXT NOT NULL, job_title TEXT NOT NULL, team_mask INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS contacts(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" email TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY,"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, waiting_since INTEGER,"
+	" snoozed_until INTEGER, state TEXT NOT NULL, read INTEGER NOT NULL DEFAULT 0,"
+	" priority TEXT NOT NULL DEFAULT 'none', admin_assignee_id INTEGER NOT NULL DEFAULT 0,"
+	" team_assignee_id INTEGER NOT NULL DEFAULT 0, title TEXT, body TEXT NOT NULL,"
+	" contact_id INTEGER NOT NULL, first_contact_reply_at INTEGER,"
+	" last_contact_reply_at INTEGER, first_admin_reply_at INTEGER,"
+	" last_admin_reply_at INTEGER, first_close_at INTEGER, last_close_at INTEGER,"
+	" last_closed_by_id INTEGER, count_reopens INTEGER NOT NULL DEFAULT 0,"
+	" count_assignments INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX IF NOT EXISTS conversations_updated ON conversations(updated_at);"
+	"CREATE INDEX IF NOT EXISTS conversations_state ON conversations(state, snoozed_until);"
+	"CREATE TABLE IF NOT EXISTS conversation_tags(conversation_id INTEGER NOT NULL,"
+	" tag_id INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by INTEGER NOT NULL,"
+	" PRIMARY KEY(conversation_id, tag_id)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS conversation_tags_tag ON conversation_tags(tag_id);"
+	"CREATE TABLE IF NOT EXISTS parts(id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL,"
+	" part_type TEXT NOT NULL, body TEXT, created_at INTEGER NOT NULL,"
+	" author_type TEXT NOT NULL, author_id INTEGER NOT NULL, assigned_type TEXT,"
+	" assigned_id INTEGER);"
+	"CREATE INDEX IF NOT EXISTS parts_conversation ON parts(conversation_id, id);"
+	"CREATE TABLE IF NOT EXISTS articles(id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
+	" description TEXT NOT NULL, body TEXT NOT NULL, author_id INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, description, body,"
+	" content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TABLE IF NOT EXISTS events(at INTEGER NOT NULL, conversation_id INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS events_at ON events(at);";
+
+static const char *const team_names[WORLD_TEAMS] = {"Live chat", "Support"};
+static const long long first_team_id = 5001;
+static const long long first_admin_id = 901001;
+static const long long first_tag_id = 7001;
+static const long long first_article_id = 3001;
+
+static int tx_begin(struct world *w)
+{
+	return wdb_exec(w, "BEGIN IMMEDIATE", "") < 0 ? -1 : 0;
+}
+
+/* Commits when rc is 0, rolls back otherwise; returns rc, or -1 if the commit failed. */
+static int tx_end(struct world *w, int rc)
+{
+	if (rc == 0 && wdb_exec(w, "COMMIT", "") >= 0)
+		return 0;
+	wdb_exec(w, "ROLLBACK", "");
+	return -1;
+}
+
+static time_t exp_interval(struct prng *r, long per_hour)
+{
+	double u = prng_unit(r);
+	double secs = -log(1.0 - u) * 3600.0 / (double)per_hour;
+
+	return secs < 1.0 ? 1 : (time_t)secs;
+}
+
+static int insert_part(struct world *w, long long id, const char *type, const char *body, time_t at,
+		       const char *author_type, long long author_id)
+{
+	return wdb_exec(w,
+			"INSERT INTO parts(conversation_id, part_type, body, created_at,"
+			" author_type, author_id) VALUES(?, ?, ?, ?, ?, ?)",
+			"ittiti", id, type, body, (long long)at, author_type, author_id);
+}
+
+static long long conversation_contact(struct world *w, long long id)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT contact_id FROM conversations WHERE id = ?", "i", id);
+	long long contact = 0;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		contact = sqlite3_column_int64(st, 0);
+	return contact;
+}
+
+static int add_customer_message(struct world *w, long long id, const char *body, time_t at)
+{
+	long long contact = conversation_contact(w, id);
+
+	if (contact <= 0)
+		return -1;
+	if (insert_part(w, id, "comment", body, at, "user", contact) < 0)
+		return -1;
+	return wdb_exec(w,
+			"UPDATE conversations SET waiting_since = COALESCE(waiting_since, ?1),"
+			" updated_at = MAX(updated_at, ?1), last_contact_reply_at = ?1,"
+			" first_contact_reply_at = COALESCE(first_contact_reply_at, ?1),"
+			" count_reopens = count_reopens + (state = 'closed'),"
+			" state = 'open', snoozed_until = NULL, read = 0 WHERE id = ?2",
+			"ii", (long long)at, id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int add_admin_reply(struct world *w, long long id, long long admin, bool note, const char *body,
+			   time_t at)
+{
+	if (insert_part(w, id, note ? "note" : "comment", body, at, "admin", admin) < 0)
+		return -1;
+	if (note)
+		return wdb_exec(w, "UPDATE conversations SET updated_at = MAX(updated_at, ?1) WHERE id = ?2",
+				"ii", (long long)at, id) < 0
+			       ? -1
+			       : 0;
+	return wdb_exec(w,
+			"UPDATE conversations SET waiting_since = NULL, updated_at = MAX(updated_at, ?1),"
+			" first_admin_reply_at = COALESCE(first_admin_reply_at, ?1),"
+			" last_admin_reply_at = ?1, read = 1 WHERE id = ?2",
+			"ii", (long long)at, id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int insert_conversation(struct world *w, const struct world_new_conversation *c,
+			       long long *id_out)
+{
+	char *name = c->contact_name ? NULL : corpus_customer_name(&w->customer_rng);
+	char *email = corpus_customer_email(&w->customer_rng, (unsigned long)++w->contact_serial);
+	const char *state = c->state ? c->state : "open";
+	long long contact, id;
+	int rc;
+
+	rc = wdb_exec(w, "INSERT INTO contacts(name, email) VALUES(?, ?)", "tt",
+		      c->contact_name ? c->contact_name : name, email);
+	free(name);
+	free(email);
+	if (rc < 0)
+		return -1;
+	contact = sqlite3_last_insert_rowid(w->db);
+	rc = wdb_exec(w,
+		      "INSERT INTO conversations(created_at, updated_at, waiting_since, snoozed_until,"
+		      " state, priority, admin_assignee_id, team_assignee_id, title, body, contact_id,"
+		      " first_contact_reply_at, last_contact_reply_at)"
+		      " VALUES(?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)",
+		      "iIItsiittti", (long long)c->created_at,
+		      (long long)(strcmp(state, "closed") == 0 ? 0
+				  : c->waiting_since	       ? c->waiting_since
+							       : c->created_at),
+		      (long long)(strcmp(state, "snoozed") == 0 ? c->snoozed_until : 0), state,
+		      c->priority ? c->priority : "none", c->admin_assignee_id,
+		      w->team_ids[c->team], c->title, c->body, contact);
+	if (rc < 0)
+		return -1;
+	id = sqlite3_last_insert_rowid(w->db);
+	*id_out = id;
+	return 0;
+}
+
+/* A follow-up from the customer some time after an agent's reply, if this customer writes
+ * again at all. */
+static int maybe_schedule_followup(struct world *w, long long id, time_t at)
+{
+	if (prng_unit(&w->customer_rng) >= w->params.followup_rate)
+		return 0;
+	at += 20 + (time_t)prng_below(&w->customer_rng, 280);
+	return wdb_exec(w, "INSERT INTO events(at, conversation_id) VALUES(?, ?)", "ii", (long long)at,
+			id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int new_arrival(struct world *w, int team, time_t at)
+{
+	struct world_new_conversation c = {.team = team, .created_at = at};
+	char *title, *body;
+	long long id;
+	int rc;
+
+	corpus_opening(&w->customer_rng, &title, &body);
+	c.title = title;
+	c.body = body;
+	rc = insert_conversation(w, &c, &id);
+	free(title);
+	free(body);
+	return rc;
+}
+
+/* ---- generation ---- */
+
+static int generate_directory(struct world *w, time_t now)
+{
+	size_t n_admins, n_tags, i;
+	const struct corpus_admin *admins = corpus_admins(&n_admins);
+	const char *const *tags = corpus_tag_names(&n_tags);
+
+	for (i = 0; i < WORLD_TEAMS; i++)
+		if (wdb_exec(w, "INSERT INTO teams(id, name, realtime) VALUES(?, ?, ?)", "iti",
+			     first_team_id + (long long)i, team_names[i], (long long)(i == 0)) < 0)
+			return -1;
+	for (i = 0; i < n_admins; i++) {
+		/* The first admin (the token's owner) works both queues; the rest alternate. */
+		long long mask = i == 0 ? 3 : (long long)(1 << (i % 2));
+
+		if (wdb_exec(w, "INSERT INTO admins(id, name, email, job_title, team_mask)"
+				" VALUES(?, ?, ?, ?, ?)",
+			     "itttI", first_admin_id + (long long)i, admins[i].name, admins[i].email,
+			     admins[i].job_title, mask) < 0)
+			return -1;
+	}
+	for (i = 0; i < n_tags; i++)
+		if (wdb_exec(w, "INSERT INTO tags(id, name, created_at) VALUES(?, ?, ?)", "iti",
+			     first_tag_id + (long long)i, tags[i], (long long)now - 86400 * 90) < 0)
+			return -1;
+	return 0;
+}
+
+static int generate_articles(struct world *w, struct prng *r, time_t now)
+{
+	size_t n_admins;
+	long i;
+
+	corpus_admins(&n_admins);
+	for (i = 0; i < w->params.articles; i++) {
+		char *title, *description, *body;
+		long long created = (long long)now - 86400 * (long long)(30 + prng_below(r, 700));
+		long long updated = created + 86400 * (long long)prng_below(r, 30);
+		int rc;
+
+		corpus_article((size_t)i, &title, &description, &body);
+		rc = wdb_exec(w, "INSERT INTO articles(id, title, description, body, author_id,"
+				 " created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?)",
+			      "itttiii", first_article_id + i, title, description, body,
+			      first_admin_id + (long long)prng_below(r, n_admins), created, updated);
+		free(title);
+		free(description);
+		free(body);
+		if (rc < 0)
+			return -1;
+	}
+	return wdb_exec(w, "INSERT INTO articles_fts(articles_fts) VALUES('rebuild')", "") < 0 ? -1 : 0;
+}
+
+/* One conversation of the initial queue, with a plausible history up to now. */
+static int generate_conversation(struct world *w, struct prng *r, time_t now, long n_admins,
+				 long n_tags)
+{
+	struct world_new_conversation c = {0};
+	bool realtime = prng_unit(r) < 0.3;
+	time_t age = realtime ? 10 + (time_t)prng_below(r, 900) : 60 + (time_t)prng_below(r, 4 * 3600);
+	char *title, *body;
+	long long id, admin = 0;
+	int rc, k, ntag;
+
+	c.team = realtime ? WORLD_TEAM_REALTIME : WORLD_TEAM_STANDARD;
+	c.created_at = now - age;
+	if (prng_unit(r) < 0.5)
+		admin = first_admin_id + (long long)prng_below(r, (uint64_t)n_admins);
+	c.admin_assignee_id = admin;
+	c.priority = prng_unit(r) < 0.1 ? "urgent" : "none";
+	corpus_opening(&w->customer_rng, &title, &body);
+	c.title = title;
+	c.body = body;
+	rc = insert_conversation(w, &c, &id);
+	free(title);
+	free(body);
+	if (rc < 0)
+		return -1;
+
+	if (prng_unit(r) < 0.45) {
+		long long replier = admin ? admin : first_admin_id + (long long)prng_below(r, (uint64_t)n_admins);
+		time_t reply_at = c.created_at + 1 + (time_t)((double)age * 0.6 * prng_unit(r));
+		char *text = corpus_admin_reply(&w->customer_rng);
+
+		rc = add_admin_reply(w, id, replier, false, text, reply_at);
+		free(text);
+		if (rc == 0 && prng_unit(r) < 0.5) {
+			time_t again = reply_at + 1 + (time_t)((double)(now - reply_at) * prng_unit(r));
+
+			text = corpus_followup(&w->customer_rng);
+			rc = add_customer_message(w, id, text, again);
+			free(text);
+		}
+		if (rc < 0)
+			return -1;
+	}
+	ntag = (int)prng_below(r, 3);
+	for (k = 0; k < ntag; k++)
+		if (wdb_exec(w, "INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id,"
+				" applied_at, applied_by) VALUES(?, ?, ?, ?)",
+			     "iiii", id, first_tag_id + (long long)prng_below(r, (uint64_t)n_tags),
+			     (long long)now - 1, first_admin_id) < 0)
+			return -1;
+	if (prng_unit(r) < 0.05) {
+		time_t until = now + 60 + (time_t)prng_below(r, 7200);
+
+		if (wdb_exec(w, "UPDATE conversations SET state = 'snoozed', snoozed_until = ?"
+				" WHERE id = ?", "ii", (long long)until, id) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int generate(struct world *w, time_t now)
+{
+	struct prng r;
+	size_t n_admins, n_tags;
+	long i;
+
+	prng_init(&r, w->params.seed * 0x2545f4914f6cdd1dULL + 7);
+	corpus_admins(&n_admins);
+	corpus_tag_names(&n_tags);
+	if (generate_directory(w, now) < 0 || generate_articles(w, &r, now) < 0)
+		return -1;
+	for (i = 0; i < w->params.conversations; i++)
+		if (generate_conversation(w, &r, now, (long)n_admins, (long)n_tags) < 0)
+			return -1;
+	return wdb_exec(w, "INSERT INTO meta(key, value) VALUES('seed', ?)", "i",
+			(long long)w->params.seed) < 0
+		       ? -1
+		       : 0;
+}
+
+static int world_is_empty(struct world *w)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT count(*) FROM teams", "");
+
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	return sqlite3_column_int64(st, 0) == 0;
+}
+
+int world_open(struct world *w, const char *path, const struct world_params *params, time_t now,
+	       char *err, size_t errlen)
+{
+	bool in_memory = !path || !*path;
+	int empty, i;
+
+	memset(w, 0, sizeof(*w));
+	w->params = *params;
+	prng_init(&w->arrival_rng, params->seed ^ 0xa5a5a5a5ULL);
+	prng_init(&w->customer_rng, params->seed * 31 + 1);
+	if (sqlite3_open_v2(in_memory ? ":memory:" : path, &w->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 w->db ? sqlite3_errmsg(w->db) : "out of memory");
+		world_close(w);
+		return -1;
+	}
+	sqlite3_busy_timeout(w->db, 5000);
+	if (sqlite3_exec(w->db,
+			 in_memory ? "PRAGMA journal_mode=MEMORY;"
+				   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(w->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up database %s: %s", in_memory ? ":memory:" : path,
+			 sqlite3_errmsg(w->db));
+		world_close(w);
+		return -1;
+	}
+	empty = world_is_empty(w);
+	if (empty == 1 && (tx_begin(w) < 0 || tx_end(w, generate(w, now)) < 0)) {
+		snprintf(err, errlen, "cannot generate the world: %s", sqlite3_errmsg(w->db));
+		world_close(w);
+		return -1;
+	}
+	if (empty < 0) {
+		snprintf(err, errlen, "%s is not a frontline-sim database: %s",
+			 in_memory ? ":memory:" : path, sqlite3_errmsg(w->db));
+		world_close(w);
+		return -1;
+	}
+	for (i = 0; i < WORLD_TEAMS; i++) {
+		w->team_ids[i] = first_team_id + i;
+		if (params->arrivals_per_hour > 0)
+			w->next_arrival[i] = now + exp_interval(&w->arrival_rng, params->arrivals_per_hour);
+	}
+	w->me_admin_id = first_admin_id;
+	{
+		sqlite3_stmt *st = wdb_query(w, "SELECT count(*) FROM contacts", "");
+
+		if (st && sqlite3_step(st) == SQLITE_ROW)
+			w->contact_serial = sqlite3_column_int64(st, 0);
+	}
+	return 0;
+}
+
+void world_close(struct world *w)
+{
+	wdb_release(w);
+	if (w->db)
+		sqlite3_close(w->db);
+	w->db = NULL;
+}
+
+/* ---- time passing ---- */
+
+static int play_arrivals(struct world *w, time_t now)
+{
+	int team, n;
+
+	if (w->params.arrivals_per_hour <= 0)
+		return 0;
+	for (team = 0; team < WORLD_TEAMS; team++) {
+		for (n = 0; w->next_arrival[team] <= now; n++) {
+			if (n == ADVANCE_BATCH) {
+				w->next_arrival[team] = now;
+				break;
+			}
+			if (new_arrival(w, team, w->next_arrival[team]) < 0)
+				return -1;
+			w->next_arrival[team] += exp_interval(&w->arrival_rng, w->params.arrivals_per_hour);
+		}
+	}
+	return 0;
+}
+
+static int play_followups(struct world *w, time_t now)
+{
+	long long ids[ADVANCE_BATCH], ats[ADVANCE_BATCH];
+	sqlite3_stmt *st;
+	int n = 0, i;
+
+	st = wdb_query(w, "SELECT at, conversation_id FROM events WHERE at <= ? ORDER BY at LIMIT ?",
+		       "ii", (long long)now, (long long)ADVANCE_BATCH);
+	if (!st)
+		return -1;
+	while (n < ADVANCE_BATCH && sqlite3_step(st) == SQLITE_ROW) {
+		ats[n] = sqlite3_column_int64(st, 0);
+		ids[n] = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		char *text = corpus_followup(&w->customer_rng);
+		int rc = add_customer_message(w, ids[i], text, (time_t)ats[i]);
+
+		free(text);
+		if (rc < 0 || wdb_exec(w, "DELETE FROM events WHERE at = ? AND conversation_id = ?",
+				       "ii", ats[i], ids[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int world_advance(struct world *w, time_t now)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = play_arrivals(w, now);
+	if (rc == 0)
+		rc = play_followups(w, now);
+	if (rc == 0 && wdb_exec(w,
+				"UPDATE conversations SET state = 'open', updated_at = snoozed_until,"
+				" snoozed_until = NULL WHERE state = 'snoozed' AND snoozed_until <= ?",
+				"i", (long long)now) < 0)
+		rc = -1;
+	return tx_end(w, rc);
+}
+
+/* ---- lookups ---- */
+
+static int exists(struct world *w, const char *sql, long long id)
+{
+	sqlite3_stmt *st = wdb_query(w, sql, "i", id);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int world_team_exists(struct world *w, long long id)
+{
+	return exists(w, "SELECT 1 FROM teams WHERE id = ?", id);
+}
+
+int world_admin_exists(struct world *w, long long id)
+{
+	return exists(w, "SELECT 1 FROM admins WHERE id = ?", id);
+}
+
+int world_conversation_exists(struct world *w, long long id)
+{
+	return exists(w, "SELECT 1 FROM conversations WHERE id = ?", id);
+}
+
+int world_team_index(const struct world *w, long long team_id)
+{
+	int i;
+
+	for (i = 0; i < WORLD_TEAMS; i++)
+		if (w->team_ids[i] == team_id)
+			return i;
+	return -1;
+}
+
+/* ---- changes, each in its own transaction ---- */
+
+int world_create_conversation(struct world *w, const struct world_new_conversation *c,
+			      long long *id_out)
+{
+	if (tx_begin(w) < 0)
+		return -1;
+	return tx_end(w, insert_conversation(w, c, id_out));
+}
+
+int world_customer_message(struct world *w, long long id, const char *body, time_t at)
+{
+	if (tx_begin(w) < 0)
+		return -1;
+	return tx_end(w, add_customer_message(w, id, body, at));
+}
+
+int world_admin_reply(struct world *w, long long id, long long admin_id, bool note, const char *body,
+		      time_t at)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = add_admin_reply(w, id, admin_id, note, body, at);
+	if (rc == 0 && !note)
+		rc = maybe_schedule_followup(w, id, at);
+	return tx_end(w, rc);
+}
+
+int world_close_conversation(struct world *w, long long id, long long admin_id, const char *body,
+			     time_t at)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = insert_part(w, id, "close", body, at, "admin", admin_id);
+	if (rc == 0)
+		rc = wdb_exec(w,
+			      "UPDATE conversations SET state = 'closed', waiting_since = NULL,"
+			      " snoozed_until = NULL, updated_at = MAX(updated_at, ?1),"
+			      " first_close_at = COALESCE(first_close_at, ?1), last_close_at = ?1,"
+			      " last_closed_by_id = ?2 WHERE id = ?3",
+			      "iii", (long long)at, admin_id, id) < 0
+			     ? -1
+			     : 0;
+	if (rc == 0)
+		rc = wdb_exec(w, "DELETE FROM events WHERE conversation_id = ?", "i", id) < 0 ? -1 : 0;
+	return tx_end(w, rc);
+}
+
+int world_snooze(struct world *w, long long id, long long admin_id, time_t until, time_t at)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = insert_part(w, id, "snoozed", NULL, at, "admin", admin_id);
+	if (rc == 0)
+		rc = wdb_exec(w,
+			      "UPDATE conversations SET state = 'snoozed', snoozed_until = ?1,"
+			      " updated_at = MAX(updated_at, ?2) WHERE id = ?3",
+			      "iii", (long long)until, (long long)at, id) < 0
+			     ? -1
+			     : 0;
+	return tx_end(w, rc);
+}
+
+int world_open_conversation(struct world *w, long long id, long long admin_id, time_t at)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = insert_part(w, id, "open", NULL, at, "admin", admin_id);
+	if (rc == 0)
+		rc = wdb_exec(w,
+			      "UPDATE conversations SET count_reopens = count_reopens + (state = 'closed'),"
+			      " state = 'open', snoozed_until = NULL, updated_at = MAX(updated_at, ?1)"
+			      " WHERE id = ?2",
+			      "ii", (long long)at, id) < 0
+			     ? -1
+			     : 0;
+	return tx_end(w, rc);
+}
+
+int world_assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
+		 time_t at)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = insert_part(w, id, "assignment", NULL, at, "admin", admin_id);
+	if (rc == 0)
+		rc = wdb_exec(w, "UPDATE parts SET assigned_type = ?, assigned_id = ? WHERE id = ?", "tii",
+			      team ? "team" : "admin", assignee, sqlite3_last_insert_rowid(w->db)) < 0
+			     ? -1
+			     : 0;
+	if (rc == 0)
+		rc = wdb_exec(w,
+			      team ? "UPDATE conversations SET team_assignee_id = ?1,"
+				     " count_assignments = count_assignments + 1,"
+				     " updated_at = MAX(updated_at, ?2) WHERE id = ?3"
+				   : "UPDATE conversations SET admin_assignee_id = ?1,"
+				     " count_assignments = count_assignments + 1,"
+				     " updated_at = MAX(updated_at, ?2) WHERE id = ?3",
+			      "iii", assignee, (long long)at, id) < 0
+			     ? -1
+			     : 0;
+	return tx_end(w, rc);
+}
+
+int world_tag_conversation(struct world *w, long long id, long long tag_id, long long admin_id,
+			   bool add, time_t at, bool *found)
+{
+	int rc = exists(w, "SELECT 1 FROM tags WHERE id = ?", tag_id);
+
+	*found = rc == 1;
+	if (rc != 1)
+		return rc < 0 ? -1 : 0;
+	if (tx_begin(w) < 0)
+		return -1;
+	if (add)
+		rc = wdb_exec(w, "INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id,"
+				 " applied_at, applied_by) VALUES(?, ?, ?, ?)",
+			      "iiii", id, tag_id, (long long)at, admin_id);
+	else
+		rc = wdb_exec(w, "DELETE FROM conversation_tags WHERE conversation_id = ? AND tag_id = ?",
+			      "ii", id, tag_id);
+	if (rc >= 0)
+		rc = wdb_exec(w, "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
+			      "ii", (long long)at, id);
+	return tx_end(w, rc < 0 ? -1 : 0);
+}
+
+int world_tag_upsert(struct world *w, const char *name, long long rename_id, long long *id_out,
+		     time_t at)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	if (rename_id > 0) {
+		rc = wdb_exec(w, "UPDATE tags SET name = ? WHERE id = ?", "ti", name, rename_id);
+		*id_out = rc > 0 ? rename_id : 0;
+		return tx_end(w, rc < 0 ? -1 : 0);
+	}
+	rc = wdb_exec(w, "INSERT OR IGNORE INTO tags(name, created_at) VALUES(?, ?)", "ti", name,
+		      (long long)at);
+	st = rc < 0 ? NULL : wdb_query(w, "SELECT id FROM tags WHERE name = ?", "t", name);
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return tx_end(w, -1);
+	*id_out = sqlite3_column_int64(st, 0);
+	return tx_end(w, 0);
+}

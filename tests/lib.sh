@@ -1,0 +1,114 @@
+# Shared helpers for the shell tests: start a frontline-sim on a free loopback port, call
+# its API with curl (the token travels in a header file, never in argv), and assert.
+# Sourced by every tests/*/*.test script. Exit codes follow automake: 0 pass, 1 fail,
+# 77 skip, 99 hard error.
+
+set -u
+
+: "${SIM:=${abs_top_builddir:-$(pwd)}/src/frontline-sim}"
+: "${FRONTLINE:=${abs_top_builddir:-$(pwd)}/src/frontline}"
+
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/frontline-test.XXXXXX") || exit 99
+SIM_PID=
+SIM_URL=
+API_STATUS=
+API_BODY="$TEST_TMP/body"
+API_HEADERS="$TEST_TMP/resp-headers"
+SIM_TOKEN_FILE="$TEST_TMP/token"
+
+test_cleanup() {
+	if [ -n "$SIM_PID" ]; then
+		kill "$SIM_PID" 2>/dev/null
+		wait "$SIM_PID" 2>/dev/null
+	fi
+	rm -rf "$TEST_TMP"
+}
+trap test_cleanup EXIT
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	exit 1
+}
+
+skip() {
+	printf 'SKIP: %s\n' "$*" >&2
+	exit 77
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: retry COMMAND until it succeeds or time runs out.
+wait_for() {
+	local what=$1 secs=$2
+	shift 2
+	local deadline=$(($(date +%s) + secs))
+	until "$@"; do
+		[ "$(date +%s)" -lt "$deadline" ] || fail "timed out waiting for $what"
+		sleep 0.05
+	done
+}
+
+# sim_start [OPTIONS...]: start frontline-sim on a free port with a fresh token.
+sim_start() {
+	[ -x "$SIM" ] || { echo "no frontline-sim at $SIM" >&2; exit 99; }
+	head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SIM_TOKEN_FILE"
+	chmod 600 "$SIM_TOKEN_FILE"
+	printf 'Authorization: Bearer %s\nIntercom-Version: 2.16\nAccept: application/json\n' \
+		"$(cat "$SIM_TOKEN_FILE")" >"$TEST_TMP/auth-headers"
+	rm -f "$TEST_TMP/port"
+	"$SIM" --port 0 --port-file "$TEST_TMP/port" --token-file "$SIM_TOKEN_FILE" \
+		--quiet "$@" >"$TEST_TMP/sim.out" 2>"$TEST_TMP/sim.err" &
+	SIM_PID=$!
+	wait_for "frontline-sim to listen" 30 sim_listening
+	SIM_URL="http://127.0.0.1:$(cat "$TEST_TMP/port")"
+}
+
+sim_listening() {
+	kill -0 "$SIM_PID" 2>/dev/null || { cat "$TEST_TMP/sim.err" >&2; fail "frontline-sim exited"; }
+	[ -s "$TEST_TMP/port" ]
+}
+
+# api METHOD PATH [JSON-BODY]: call the sim; sets API_STATUS, body in $API_BODY.
+api() {
+	local method=$1 path=$2
+	shift 2
+	local data=()
+	if [ $# -gt 0 ]; then
+		data=(-H 'Content-Type: application/json' --data-binary "$1")
+	fi
+	API_STATUS=$(curl -sS -o "$API_BODY" -D "$API_HEADERS" -w '%{http_code}' \
+		-X "$method" -H @"$TEST_TMP/auth-headers" "${data[@]}" "${API_BASE:-$SIM_URL}$path") ||
+		API_STATUS=000
+}
+
+# api_noauth METHOD PATH [CURL-ARGS...]: call without the token.
+api_noauth() {
+	local method=$1 path=$2
+	shift 2
+	API_STATUS=$(curl -sS -o "$API_BODY" -D "$API_HEADERS" -w '%{http_code}' \
+		-X "$method" "$@" "${API_BASE:-$SIM_URL}$path") || API_STATUS=000
+}
+
+# jqr FILTER: evaluate a jq filter (raw output) on the last response body.
+jqr() {
+	jq -r "$@" <"$API_BODY"
+}
+
+# header NAME: value of a response header of the last call.
+header() {
+	tr -d '\r' <"$API_HEADERS" | awk -v n="$(echo "$1" | tr 'A-Z' 'a-z')" \
+		'BEGIN{FS=": "} tolower($1)==n {print $2}' | tail -n 1
+}
+
+expect_status() {
+	[ "$API_STATUS" = "$1" ] || fail "${2:-request}: HTTP $API_STATUS, expected $1: $(head -c 400 "$API_BODY")"
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: got '$1', expected '$2'"
+}
+
+# expect_error STATUS CODE WHAT: the last call answered an Intercom error.list.
+expect_error() {
+	expect_status "$1" "$3"
+	expect_eq "$(jqr '.type')" error.list "$3: type"
+	expect_eq "$(jqr '.errors[0].code')" "$2" "$3: error code"
+}
