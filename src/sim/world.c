@@ -163,7 +163,7 @@ static int insert_conversation(struct world *w, const struct world_new_conversat
 		      " state, priority, admin_assignee_id, team_assignee_id, title, body, contact_id,"
 		      " first_contact_reply_at, last_contact_reply_at)"
 		      " VALUES(?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)",
-		      "iIItsiittti", (long long)c->created_at,
+		      "iIIttiitti", (long long)c->created_at,
 		      (long long)(strcmp(state, "closed") == 0 ? 0
 				  : c->waiting_since	       ? c->waiting_since
 							       : c->created_at),
@@ -358,6 +358,9 @@ int world_open(struct world *w, const char *path, const struct world_params *par
 
 	memset(w, 0, sizeof(*w));
 	w->params = *params;
+	for (i = 0; i < WORLD_TEAMS; i++)
+		w->team_ids[i] = first_team_id + i;
+	w->me_admin_id = first_admin_id;
 	prng_init(&w->arrival_rng, params->seed ^ 0xa5a5a5a5ULL);
 	prng_init(&w->customer_rng, params->seed * 31 + 1);
 	if (sqlite3_open_v2(in_memory ? ":memory:" : path, &w->db,
@@ -391,12 +394,9 @@ int world_open(struct world *w, const char *path, const struct world_params *par
 		world_close(w);
 		return -1;
 	}
-	for (i = 0; i < WORLD_TEAMS; i++) {
-		w->team_ids[i] = first_team_id + i;
+	for (i = 0; i < WORLD_TEAMS; i++)
 		if (params->arrivals_per_hour > 0)
 			w->next_arrival[i] = now + exp_interval(&w->arrival_rng, params->arrivals_per_hour);
-	}
-	w->me_admin_id = first_admin_id;
 	{
 		sqlite3_stmt *st = wdb_query(w, "SELECT count(*) FROM contacts", "");
 
