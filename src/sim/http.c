@@ -239,9 +239,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		long long n;
 
 		p = xcalloc(1, sizeof(*p));
-		if (cl && util_parse_ll(cl, 0, INT64_MAX, &n) == 0 && n > s->opt.max_body)
-			p->too_large = true;
 		*con_cls = p;
+		/* Refuse an announced oversized body at once, without reading it. */
+		if (cl && util_parse_ll(cl, 0, INT64_MAX, &n) == 0 && n > s->opt.max_body) {
+			p->too_large = true;
+			return handle(s, conn, url, method, p);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {

@@ -91,7 +91,9 @@ static int insert_part(struct world *w, long long id, const char *type, const ch
 	return wdb_exec(w,
 			"INSERT INTO parts(conversation_id, part_type, body, created_at,"
 			" author_type, author_id) VALUES(?, ?, ?, ?, ?, ?)",
-			"ittiti", id, type, body, (long long)at, author_type, author_id);
+			"ittiti", id, type, body, (long long)at, author_type, author_id) < 0
+		       ? -1
+		       : 0;
 }
 
 static long long conversation_contact(struct world *w, long long id)
