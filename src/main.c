@@ -1,5 +1,5 @@
 /* main.c: frontline's entry point: options, and for now the demo backend on its own. */
-#include "config.h"
+#include "build-config.h"
 
 #include <getopt.h>
 #include <signal.h>

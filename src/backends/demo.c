@@ -1,6 +1,6 @@
 /* demo.c: the built-in demo backend: frontline-sim started as a child process on a free
  * loopback port, with a fresh token kept in a file only the user can read. */
-#include "config.h"
+#include "build-config.h"
 
 #include "demo.h"
 

@@ -1,5 +1,5 @@
 /* util.c: allocation wrappers that abort on exhaustion, and small string helpers. */
-#include "config.h"
+#include "build-config.h"
 
 #include "util.h"
 

@@ -1,6 +1,6 @@
 /* api.c: the sim's routes: the Intercom endpoints and the /_sim/ control endpoints, as a
  * table of (method, path pattern, handler). Handlers run with the world locked. */
-#include "config.h"
+#include "build-config.h"
 
 #include "api.h"
 

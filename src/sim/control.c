@@ -1,7 +1,7 @@
 /* control.c: the /_sim/ endpoints tests use to set the stage (conversations with chosen
  * times and text, customers writing) and to switch faults on and off. Off unless
  * frontline-sim runs with --control. */
-#include "config.h"
+#include "build-config.h"
 
 #include <stdio.h>
 #include <string.h>

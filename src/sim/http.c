@@ -1,6 +1,6 @@
 /* http.c: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
  * injected faults, and the JSON answers of the routes in api.c. */
-#include "config.h"
+#include "build-config.h"
 
 #include "http.h"
 

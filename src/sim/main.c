@@ -1,6 +1,6 @@
 /* main.c: frontline-sim's entry point: options, the token, the world, the server, and a
  * clean stop on SIGINT or SIGTERM. */
-#include "config.h"
+#include "build-config.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,5 +1,5 @@
 /* render.c: the sim's records as Intercom 2.16 JSON objects. */
-#include "config.h"
+#include "build-config.h"
 
 #include "render.h"
 

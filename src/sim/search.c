@@ -1,6 +1,6 @@
 /* search.c: the conversation search of the Intercom API: the query language compiled to
  * SQL, sort orders, and cursors that page through a snapshot of the matches. */
-#include "config.h"
+#include "build-config.h"
 
 #include "search.h"
 

@@ -1,6 +1,6 @@
 /* wdb.c: the sim's thin layer over SQLite: cached prepared statements bound from a list of
  * argument types, so each query is one line at its call site. */
-#include "config.h"
+#include "build-config.h"
 
 #include "wdb.h"
 

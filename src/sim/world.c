@@ -1,6 +1,6 @@
 /* world.c: the simulated workspace in SQLite: schema, generation from a seed, the customers'
  * behaviour over time, and every state change a request or a customer causes. */
-#include "config.h"
+#include "build-config.h"
 
 #include "world.h"
 

@@ -1,6 +1,6 @@
 /* search-unit.c: the search query language and its snapshot cursors, run against a small
  * real SQLite database (no sim, no HTTP). */
-#include "config.h"
+#include "build-config.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

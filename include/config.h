@@ -1,0 +1,58 @@
+/* config.h: frontline's settings from $XDG_CONFIG_HOME/frontline/config (INI), with
+ * errors that name the file, line and key and say what is expected, and the token from
+ * the environment or a command, never from argv. */
+#ifndef FRONTLINE_CONFIG_H
+#define FRONTLINE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sla.h"
+
+#define CONFIG_MAX_QUEUES 8
+#define CONFIG_MAX_TEAMS 16
+
+struct config_queue {
+	char *key;	/* the section's name: [queue realtime] -> "realtime" */
+	char *title;	/* shown on the pane; default: the key */
+	char *teams[CONFIG_MAX_TEAMS]; /* team names or ids as written */
+	size_t n_teams;
+	bool realtime;	/* the real-time pane */
+	struct sla_policy policy;
+};
+
+struct config {
+	char *path;	     /* the file read, or NULL when none exists */
+	char *backend;	     /* "intercom" */
+	char *url;	     /* API base URL, default https://api.intercom.io */
+	char *token_command; /* run without a shell; stdout's first line is the token */
+	char *token;	     /* token = ... in the file (only if the file is private) */
+	int64_t poll_interval;	  /* seconds, default 5 */
+	int64_t resync_interval;  /* default 300 */
+	int64_t poll_overlap;	  /* default 30 */
+	int64_t article_refresh;  /* default 3600 */
+	char *state_dir;	  /* default $XDG_STATE_HOME/frontline */
+	struct config_queue queues[CONFIG_MAX_QUEUES];
+	size_t n_queues;
+};
+
+/* Fills the defaults: the Intercom backend and two queues, "realtime" (team "Live chat",
+ * 2m/2m, warn 60s 30s) and "standard" (team "Support", 1h/1h, warn 10m 5m). */
+void config_defaults(struct config *c);
+
+/* Loads path, or the default path when path is NULL (a missing default file is not an
+ * error: the defaults stand). Queues in the file replace the default queues. Returns 0,
+ * or -1 with "FILE:LINE: message" in err. */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+void config_release(struct config *c);
+
+/* The token: $FRONTLINE_TOKEN, else token = in a private file, else token_command.
+ * Returns a new string (the caller frees and wipes it) or NULL with a message in err. */
+char *config_token(const struct config *c, char *err, size_t errlen);
+
+/* Writes the documentation of every key (from the same option table) as man(7) text. */
+void config_write_man(FILE *out);
+
+#endif

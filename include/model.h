@@ -1,0 +1,70 @@
+/* model.h: what frontline knows of a conversation, the same for every backend. Drivers
+ * fill these records from the wire; the store, the SLA clock and the screen read them. */
+#ifndef FRONTLINE_MODEL_H
+#define FRONTLINE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Times are Unix seconds (server time); 0 means "none" (never set, or cleared). */
+typedef int64_t fl_time;
+
+enum conv_state {
+	CONV_OPEN,
+	CONV_SNOOZED,
+	CONV_CLOSED,
+};
+
+/* Bits of conversation.unknown: a field that was missing or had the wrong type on the
+ * wire. The record is kept; the field holds its zero value and the screen can say so. */
+enum conv_unknown {
+	CONV_UNKNOWN_STATE = 1u << 0,
+	CONV_UNKNOWN_CREATED = 1u << 1,
+	CONV_UNKNOWN_UPDATED = 1u << 2,
+	CONV_UNKNOWN_WAITING = 1u << 3,
+	CONV_UNKNOWN_ASSIGNEE = 1u << 4,
+	CONV_UNKNOWN_TEAM = 1u << 5,
+	CONV_UNKNOWN_STATISTICS = 1u << 6,
+	CONV_UNKNOWN_CUSTOMER = 1u << 7,
+};
+
+/* The backend's own SLA summary (Intercom sla_applied), kept and shown beside ours. */
+enum backend_sla {
+	BACKEND_SLA_NONE,
+	BACKEND_SLA_ACTIVE,
+	BACKEND_SLA_HIT,
+	BACKEND_SLA_MISSED,
+	BACKEND_SLA_CANCELLED,
+};
+
+struct conversation {
+	int64_t id;
+	enum conv_state state;
+	bool read;
+	bool priority;
+	fl_time created_at;
+	fl_time updated_at;
+	fl_time waiting_since;
+	fl_time snoozed_until;
+	fl_time first_contact_reply_at;
+	fl_time first_admin_reply_at;
+	fl_time last_admin_reply_at;
+	fl_time last_contact_reply_at;
+	int64_t admin_assignee_id; /* 0: unassigned (the wire says null or 0) */
+	int64_t team_assignee_id;  /* 0: unassigned */
+	char *title;		   /* owned; may be NULL */
+	char *customer;		   /* owned; the customer's name, or email, or NULL */
+	char *preview;		   /* owned; plain text of the opening message, may be NULL */
+	int64_t *tag_ids;	   /* owned; n_tags entries */
+	size_t n_tags;
+	enum backend_sla backend_sla;
+	unsigned unknown; /* enum conv_unknown bits */
+};
+
+/* Frees what c holds (not c itself) and zeroes it. */
+void conversation_release(struct conversation *c);
+/* Deep copy of src into dst (dst's old contents are not freed). */
+void conversation_copy(struct conversation *dst, const struct conversation *src);
+
+#endif

@@ -1,0 +1,79 @@
+/* sla.h: the response clock. From a queue's policy and a conversation's times, when the
+ * agent's answer is due, how much time is left, and which warnings and breaches to tell,
+ * each once per deadline. Pure: "now" is always an argument (server time). */
+#ifndef FRONTLINE_SLA_H
+#define FRONTLINE_SLA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#define SLA_MAX_WARN 4
+#define SLA_MAX_RANGES 4
+
+/* Business hours: the clock only runs inside them. */
+struct sla_hours {
+	bool enabled;
+	unsigned char days; /* bit 0 Sunday ... bit 6 Saturday */
+	struct {
+		int start, end; /* minutes after local midnight; end <= start runs past midnight */
+	} ranges[SLA_MAX_RANGES];
+	int n_ranges;
+	char tz[64]; /* IANA zone name, e.g. "Europe/Warsaw"; "" means UTC */
+};
+
+struct sla_policy {
+	int64_t first_response;	     /* seconds allowed for the first reply */
+	int64_t next_response;	     /* seconds allowed for each later reply */
+	int64_t warn[SLA_MAX_WARN];  /* lead times before the deadline, largest first */
+	int n_warn;
+	bool pause_snoozed;	     /* no clock while snoozed (default true) */
+	struct sla_hours hours;
+};
+
+enum sla_kind { SLA_KIND_NONE, SLA_KIND_FIRST, SLA_KIND_NEXT };
+enum sla_state { SLA_NONE, SLA_PAUSED, SLA_OK, SLA_WARNING, SLA_BREACHED };
+
+/* The clock of one conversation at one moment. */
+struct sla_clock {
+	enum sla_kind kind;
+	enum sla_state state;
+	fl_time started;  /* what the deadline counts from */
+	fl_time deadline; /* wall-clock time the answer is due */
+	int64_t left;	  /* seconds left (business seconds with hours); < 0 once breached */
+	int warn_level;	  /* 0, or 1 + index of the largest lead time reached */
+};
+
+/* Fills the default policy: first 2 min / next 2 min (real-time) or 1 h / 1 h. */
+void sla_policy_default(struct sla_policy *p, bool realtime);
+
+/* Computes c's clock under p at now. paused is the number of seconds the client saw the
+ * conversation snoozed since the clock started (added to the deadline). */
+void sla_evaluate(const struct sla_policy *p, const struct conversation *c, int64_t paused,
+		  fl_time now, struct sla_clock *out);
+
+/* What to tell, once: a warning when a larger lead level is reached, a breach once. */
+enum sla_event { SLA_EVENT_NONE, SLA_EVENT_WARNING, SLA_EVENT_BREACHED };
+
+/* Remembers what was told for a conversation's current deadline. */
+struct sla_memory {
+	enum sla_kind kind;
+	fl_time started;
+	int warn_level;
+	bool breached;
+};
+
+/* Compares clock with memory: returns the event to emit now (if any) and updates memory.
+ * A new deadline (other kind or start) starts afresh. */
+enum sla_event sla_track(struct sla_memory *m, const struct sla_clock *clock);
+
+/* Business-time arithmetic, exposed for tests: the wall-clock time `seconds` of
+ * business time after start, and the business seconds from a to b (negative if b < a). */
+fl_time sla_hours_add(const struct sla_hours *h, fl_time start, int64_t seconds);
+int64_t sla_hours_between(const struct sla_hours *h, fl_time a, fl_time b);
+
+/* Parses a duration "90s", "2m", "1h30m", "1d" into seconds; 0 or -1 on error. */
+int sla_parse_duration(const char *s, int64_t *out);
+
+#endif
