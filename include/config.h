@@ -33,7 +33,7 @@ struct config {
 	int64_t resync_interval;  /* default 300 */
 	int64_t poll_overlap;	  /* default 30 */
 	int64_t article_refresh;  /* default 3600 */
-	char *state_dir;	  /* default $XDG_STATE_HOME/frontline */
+	char *state_dir;	  /* default $XDG_STATE_HOME/frontline; NULL without a home */
 	struct config_queue queues[CONFIG_MAX_QUEUES];
 	size_t n_queues;
 };
@@ -43,16 +43,20 @@ struct config {
 void config_defaults(struct config *c);
 
 /* Loads path, or the default path when path is NULL (a missing default file is not an
- * error: the defaults stand). Queues in the file replace the default queues. Returns 0,
- * or -1 with "FILE:LINE: message" in err. */
+ * error: the defaults stand), over c as config_defaults filled it. Queues in the file
+ * replace the default queues. Returns 0, or -1 with "FILE:LINE: message" (or "FILE:
+ * message") in err; c is then partly loaded and still needs config_release. */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 void config_release(struct config *c);
 
 /* The token: $FRONTLINE_TOKEN, else token = in a private file, else token_command.
- * Returns a new string (the caller frees and wipes it) or NULL with a message in err. */
+ * Returns a new string (the caller frees and wipes it) or NULL with a message in err,
+ * which never holds the token. token_command runs and is waited for here, so call it
+ * before a SIGCHLD handler that reaps every child is installed. */
 char *config_token(const struct config *c, char *err, size_t errlen);
 
-/* Writes the documentation of every key (from the same option table) as man(7) text. */
-void config_write_man(FILE *out);
+/* Writes the documentation of every key (from the same option table) as man(7) text,
+ * the KEYS part of frontline.conf(5). Returns 0, or -1 if writing failed. */
+int config_write_man(FILE *out);
 
 #endif

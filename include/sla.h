@@ -41,8 +41,10 @@ struct sla_clock {
 	enum sla_state state;
 	fl_time started;  /* what the deadline counts from */
 	fl_time deadline; /* wall-clock time the answer is due */
-	int64_t left;	  /* seconds left (business seconds with hours); < 0 once breached */
-	int warn_level;	  /* 0, or 1 + index of the largest lead time reached */
+	int64_t left;	  /* seconds left (business seconds with hours); <= 0 once breached:
+			   * the deadline's own second already counts as breached */
+	int warn_level;	  /* 0, or 1 + index of the smallest lead time reached (warn[] is
+			   * largest first, so the level rises as time runs out); 0 while paused */
 };
 
 /* Fills the default policy: first 2 min / next 2 min (real-time) or 1 h / 1 h. */
@@ -73,7 +75,8 @@ enum sla_event sla_track(struct sla_memory *m, const struct sla_clock *clock);
 fl_time sla_hours_add(const struct sla_hours *h, fl_time start, int64_t seconds);
 int64_t sla_hours_between(const struct sla_hours *h, fl_time a, fl_time b);
 
-/* Parses a duration "90s", "2m", "1h30m", "1d" into seconds; 0 or -1 on error. */
+/* Parses a duration "90s", "2m", "1h30m", "1d" or plain seconds "45" into seconds (units
+ * largest first, each once, no spaces); returns 0, or -1 on error (out left untouched). */
 int sla_parse_duration(const char *s, int64_t *out);
 
 #endif

@@ -1,6 +1,12 @@
 /* store.h: the conversations the client holds, by id, and each queue's order by urgency,
  * kept up to date as changes arrive so nobody sorts a whole queue per frame. Pure: no
- * curses, no curl; "now" is an argument. */
+ * curses, no curl; "now" is an argument.
+ *
+ * Costs, n conversations in a queue: store_get O(1); store_upsert/store_remove O(log n)
+ * plus moving at most one block of 512 pointers and a few hundred block counts at
+ * 100,000; store_queue_at and store_queue_index O(log n); store_queue_counts O(1);
+ * store_tick O(k log n) for the k conversations whose clock reaches a warning or its
+ * deadline (or that were upserted since the last tick); sweeps and team remapping O(n). */
 #ifndef FRONTLINE_STORE_H
 #define FRONTLINE_STORE_H
 
@@ -16,28 +22,41 @@
 struct store_entry {
 	struct conversation conv; /* owned by the store */
 	int queue;		  /* index of the queue it is in */
-	struct sla_clock clock;	  /* as of the last store_tick or upsert */
+	/* As of the last time the store evaluated it: at an upsert and at each tick where
+	 * its state can change. state, deadline and warn_level are current after every
+	 * store_tick; left is not (it goes stale in between): derive a countdown from
+	 * deadline and now. */
+	struct sla_clock clock;
 	struct sla_memory memory; /* what was already told for the current deadline */
 	int64_t paused;		  /* seconds seen snoozed since the clock started */
 	fl_time snoozed_seen;	  /* when the client saw it snoozed, 0 if it is not */
-	unsigned dirty;		  /* set on every change; the screen clears it */
+	/* Set when the record or its clock state changes; the screen clears it. */
+	unsigned dirty;
 };
 
 enum store_change { STORE_UNCHANGED, STORE_ADDED, STORE_UPDATED, STORE_REMOVED };
 
 struct store;
 
-/* A store with n_queues queues (<= STORE_MAX_QUEUES), each with its policy (copied). */
+/* A store with n_queues queues (1 to STORE_MAX_QUEUES, else NULL), each with its policy
+ * (copied). */
 struct store *store_new(const struct sla_policy *policies, size_t n_queues);
 void store_free(struct store *s);
 
 /* Conversations assigned to team_id belong to queue (-1 to stop tracking that team).
- * Conversations of untracked teams are not held. */
+ * Conversations of untracked teams are not held: untracking a team drops what the store
+ * holds of it; moving it to another queue moves them, and the next store_tick applies the
+ * new queue's policy. A queue out of range is a programming error (die). */
 void store_set_team_queue(struct store *s, int64_t team_id, int queue);
 
-/* Takes a conversation from the backend (copied). An older or identical record (same
- * id and updated_at) changes nothing; a closed one, or one moved to an untracked team,
- * leaves the store (STORE_REMOVED). */
+/* Takes a conversation from the backend (copied; c may point into a held record). An
+ * older or identical record (same id, updated_at not newer) changes nothing
+ * (STORE_UNCHANGED), but still counts as seen for a sweep. A closed one, or one of an
+ * untracked team, leaves the store (STORE_REMOVED) or is not added (STORE_UNCHANGED).
+ * Time seen snoozed (from the upsert that shows it snoozed to the one that shows it open)
+ * is added to `paused` if the queue's policy pauses snoozed conversations; it restarts
+ * at 0 with each new deadline. Warnings and breaches
+ * this update reaches are told by the next store_tick. */
 enum store_change store_upsert(struct store *s, const struct conversation *c, fl_time now);
 /* Removes a conversation; returns STORE_REMOVED or STORE_UNCHANGED if it was not held. */
 enum store_change store_remove(struct store *s, int64_t id);
@@ -45,8 +64,9 @@ enum store_change store_remove(struct store *s, int64_t id);
 const struct store_entry *store_get(const struct store *s, int64_t id);
 size_t store_count(const struct store *s);
 size_t store_queue_count(const struct store *s, int queue);
-/* The index-th most urgent conversation of a queue: breached first, then soonest
- * deadline, then those without a clock (most recently updated first); ties by id. */
+/* The index-th most urgent conversation of a queue, NULL past the end: breached first,
+ * then soonest deadline, then those without a running clock (SLA_NONE or SLA_PAUSED, most
+ * recently updated first); ties by id. */
 const struct store_entry *store_queue_at(const struct store *s, int queue, size_t index);
 /* The position of a conversation in its queue, or (size_t)-1. */
 size_t store_queue_index(const struct store *s, int64_t id);
@@ -54,15 +74,21 @@ size_t store_queue_index(const struct store *s, int64_t id);
 typedef void (*store_event_fn)(void *arg, const struct store_entry *e, enum sla_event ev);
 
 /* Brings every clock to now and calls fn once for each warning or breach reached. Cost
- * grows with the conversations whose state changes, not with the whole store. */
+ * grows with the conversations whose state changes, not with the whole store: each
+ * running clock waits in a min-heap keyed by the wall-clock time of its next threshold
+ * (deadline - lead time, or the deadline; with business hours, sla_hours_add from now by
+ * left - lead, so nights and weekends cost nothing) and only those due are evaluated.
+ * fn may be NULL; it must not change the store. */
 void store_tick(struct store *s, fl_time now, store_event_fn fn, void *arg);
 
 /* A full resync: begin, upsert every conversation the backend reports, then end removes
- * those not reported since begin. Returns how many were removed. */
+ * those not upserted since begin (even with an unchanged record). Returns how many were
+ * removed. */
 void store_sweep_begin(struct store *s);
 size_t store_sweep_end(struct store *s);
 
-/* Counts for a queue's title. */
+/* Counts for a queue's title, kept as entries change (O(1)); warning and breached are
+ * as of the last store_tick. */
 struct store_counts {
 	size_t open, warning, breached;
 };

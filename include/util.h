@@ -28,4 +28,7 @@ int util_parse_ll(const char *s, long long min, long long max, long long *out);
  * (errno set). The caller frees it. */
 char *util_read_first_line(const char *path);
 
+/* Creates path and its missing parents with mode; 0, or -1 with errno set. */
+int util_mkdir_p(const char *path, unsigned mode);
+
 #endif

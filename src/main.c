@@ -1,4 +1,5 @@
-/* main.c: frontline's entry point: options, and for now the demo backend on its own. */
+/* main.c: frontline's entry point: global options, the configuration and the token, the
+ * demo backend, and the subcommands. */
 #include "build-config.h"
 
 #include <getopt.h>
@@ -7,80 +8,143 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
+#include "config.h"
 #include "demo.h"
 #include "util.h"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: frontline [--demo] [--help] [--version]\n"
+	fprintf(f, "Usage: frontline [OPTION]... [COMMAND [ARG]...]\n"
 		   "A terminal client for customer-support agents.\n"
 		   "\n"
-		   "  --demo        start the built-in demo backend (frontline-sim)\n"
-		   "  -h, --help    show this help\n"
-		   "  -V, --version show the version\n"
+		   "Commands:\n"
+		   "  list [--queue NAME] [--json]  conversations by urgency, with their deadlines\n"
+		   "  status                        one line for tmux or a status bar\n"
+		   "  show ID                       a conversation and its thread\n"
+		   "  reply [--note] ID             send standard input (or $EDITOR's text)\n"
+		   "  tag ID +name -name...         add and remove tags\n"
+		   "  articles [--json] QUERY       search the help center\n"
 		   "\n"
-		   "See frontline(1).\n");
+		   "Options:\n"
+		   "  -c, --config FILE  read FILE instead of $XDG_CONFIG_HOME/frontline/config\n"
+		   "      --demo         use the built-in demo backend (frontline-sim)\n"
+		   "  -h, --help         show this help\n"
+		   "  -V, --version      show the version\n"
+		   "\n"
+		   "The token comes from $FRONTLINE_TOKEN or the configuration's token_command.\n"
+		   "See frontline(1) and frontline.conf(5).\n");
 }
 
-/* Until the agent screen exists, --demo runs the demo backend in the foreground and says
- * how to reach it. */
-static int run_demo(void)
+/* Until the agent screen exists, --demo alone runs the demo backend in the foreground and
+ * says how to reach it. */
+static int wait_demo(const struct demo *d)
 {
-	struct demo d;
-	char err[512], *sim = demo_find_sim();
 	sigset_t waitset;
 	int sig = 0;
 
+	printf("frontline: the demo backend (frontline-sim) is running at %s\n"
+	       "  the token is in %s, readable only by you\n"
+	       "  try, in another terminal: frontline --config ... list, or\n"
+	       "  curl -sS -H @%s %s/conversations/search -d "
+	       "'{\"query\":{\"field\":\"open\",\"operator\":\"=\",\"value\":true}}'\n"
+	       "The agent screen is not built yet. Press Ctrl-C to stop the demo backend.\n",
+	       d->url, d->token_path, d->headers_path, d->url);
+	fflush(stdout);
 	sigemptyset(&waitset);
 	sigaddset(&waitset, SIGINT);
 	sigaddset(&waitset, SIGTERM);
 	sigaddset(&waitset, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &waitset, NULL) != 0)
-		die("cannot block signals");
-	if (demo_start(&d, sim, err, sizeof(err)) < 0) {
-		free(sim);
-		die("%s", err);
-	}
-	free(sim);
-	printf("frontline: the demo backend (frontline-sim) is running at %s\n"
-	       "  the token is in %s, readable only by you\n"
-	       "  try: curl -sS -H @%s %s/conversations/search -d "
-	       "'{\"query\":{\"field\":\"open\",\"operator\":\"=\",\"value\":true}}'\n"
-	       "The agent screen is not built yet. Press Ctrl-C to stop the demo backend.\n",
-	       d.url, d.token_path, d.headers_path, d.url);
-	fflush(stdout);
 	if (sigwait(&waitset, &sig) != 0)
 		sig = SIGTERM;
-	if (sig == SIGCHLD)
+	if (sig == SIGCHLD) {
 		fprintf(stderr, "frontline: the demo backend stopped unexpectedly\n");
-	demo_stop(&d);
-	return sig == SIGCHLD ? 1 : 0;
+		return 1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
 		{"demo", no_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	int c, demo = 0;
+	const char *config_path = NULL;
+	struct config cfg;
+	struct demo demo = {0};
+	char err[512], *token = NULL, *sim;
+	sigset_t blocked;
+	int c, code, use_demo = 0;
 
 	util_set_progname(argv[0]);
-	while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': demo = 1; break;
+		case 'c': config_path = optarg; break;
+		case 'd': use_demo = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("frontline %s\n", PACKAGE_VERSION); return 0;
-		default: usage(stderr); return 2;
+		default: usage(stderr); return CLI_USAGE;
 		}
 	}
-	if (optind < argc)
-		die("unexpected argument '%s' (see --help)", argv[optind]);
-	if (demo)
-		return run_demo();
-	usage(stderr);
-	fprintf(stderr, "\nfrontline: the agent screen is not built yet; try frontline --demo\n");
-	return 2;
+	if (optind < argc && !cli_is_command(argv[optind])) {
+		fprintf(stderr, "%s: unknown command \"%s\" (see --help)\n", util_progname(),
+			argv[optind]);
+		return CLI_USAGE;
+	}
+	config_defaults(&cfg);
+	if (config_load(&cfg, config_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", util_progname(), err);
+		config_release(&cfg);
+		return CLI_USAGE;
+	}
+	if (use_demo) {
+		/* SIGCHLD stays blocked so wait_demo can wait for it; the CLI never forks. */
+		sigemptyset(&blocked);
+		sigaddset(&blocked, SIGINT);
+		sigaddset(&blocked, SIGTERM);
+		sigaddset(&blocked, SIGCHLD);
+		if (optind >= argc && sigprocmask(SIG_BLOCK, &blocked, NULL) != 0)
+			die("cannot block signals");
+		sim = demo_find_sim();
+		if (demo_start(&demo, sim, err, sizeof(err)) < 0) {
+			free(sim);
+			config_release(&cfg);
+			die("%s", err);
+		}
+		free(sim);
+		if (optind >= argc) {
+			code = wait_demo(&demo);
+			demo_stop(&demo);
+			config_release(&cfg);
+			return code;
+		}
+		free(cfg.url);
+		cfg.url = xstrdup(demo.url);
+		token = util_read_first_line(demo.token_path);
+	} else if (optind >= argc) {
+		usage(stderr);
+		fprintf(stderr, "\n%s: the agent screen is not built yet; give a command, or try "
+				"frontline --demo\n",
+			util_progname());
+		config_release(&cfg);
+		return CLI_USAGE;
+	} else {
+		token = config_token(&cfg, err, sizeof(err));
+	}
+	if (!token) {
+		fprintf(stderr, "%s: %s\n", util_progname(), use_demo ? "cannot read the demo token" : err);
+		demo_stop(&demo);
+		config_release(&cfg);
+		return CLI_USAGE;
+	}
+	code = cli_run(argc - optind, argv + optind, &cfg, token);
+	explicit_bzero(token, strlen(token));
+	free(token);
+	demo_stop(&demo);
+	config_release(&cfg);
+	return code;
 }

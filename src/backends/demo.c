@@ -43,25 +43,6 @@ char *demo_find_sim(void)
 	return xstrdup("frontline-sim");
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char *copy = xstrdup(path), *p;
-	int rc = 0;
-
-	for (p = copy + 1; *p && rc == 0; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, mode) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	if (rc == 0 && mkdir(copy, mode) != 0 && errno != EEXIST)
-		rc = -1;
-	free(copy);
-	return rc;
-}
-
 char *demo_state_dir(char *err, size_t errlen)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
@@ -75,7 +56,7 @@ char *demo_state_dir(char *err, size_t errlen)
 		snprintf(err, errlen, "neither XDG_STATE_HOME nor HOME is set: set one of them");
 		return NULL;
 	}
-	if (mkdir_p(dir, 0700) != 0) {
+	if (util_mkdir_p(dir, 0700) != 0) {
 		snprintf(err, errlen, "cannot create the state directory %s: %s", dir, strerror(errno));
 		free(dir);
 		return NULL;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *progname = "frontline";
 
@@ -120,4 +121,23 @@ char *util_read_first_line(const char *path)
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	return line;
+}
+
+int util_mkdir_p(const char *path, unsigned mode)
+{
+	char *copy = xstrdup(path), *p;
+	int rc = 0;
+
+	for (p = copy + 1; *p && rc == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, (mode_t)mode) != 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (rc == 0 && mkdir(copy, (mode_t)mode) != 0 && errno != EEXIST)
+		rc = -1;
+	free(copy);
+	return rc;
 }

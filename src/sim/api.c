@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fts.h"
 #include "render.h"
 #include "sim.h"
 #include "util.h"
@@ -268,12 +269,12 @@ static void post_reply(struct sim *s, struct api_request *rq, struct api_reply *
 			api_error(rp, 400, "parameter_invalid", "a customer can only send a comment");
 			return;
 		}
-		rc = world_customer_message(&s->world, id, text, rq->now);
+		rc = world_customer_message(&s->world, id, text, true, rq->now);
 	} else {
 		if (!body_admin(s, body, &admin, rp))
 			return;
 		rc = world_admin_reply(&s->world, id, admin, !strcmp(message_type, "note"), text,
-				       rq->now);
+				       true, rq->now);
 	}
 	if (rc < 0)
 		db_failed(rp);
@@ -461,42 +462,6 @@ static void get_articles(struct sim *s, struct api_request *rq, struct api_reply
 				 (json_int_t)total, "pages", pages_object(page, per_page, total)));
 }
 
-/* An FTS5 query from free text: each word quoted (so no FTS syntax gets through), any of
- * them may match; bm25 ranks the articles that match more of them first. */
-static char *fts_query(const char *phrase)
-{
-	char *out = NULL;
-	size_t len;
-	FILE *f = open_memstream(&out, &len);
-	int terms = 0;
-	const char *p = phrase;
-
-	if (!f)
-		die("out of memory");
-	while (*p && terms < ARTICLE_SEARCH_MAX_TERMS) {
-		const char *start;
-
-		while (*p && (unsigned char)*p < 128 && !((*p >= '0' && *p <= '9') ||
-							  ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
-			p++;
-		start = p;
-		while (*p && ((unsigned char)*p >= 128 || (*p >= '0' && *p <= '9') ||
-			      ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
-			p++;
-		if (p > start) {
-			fprintf(f, "%s\"%.*s\"", terms ? " OR " : "", (int)(p - start), start);
-			terms++;
-		}
-	}
-	if (fclose(f) != 0)
-		die("out of memory");
-	if (terms == 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 static void get_article_search(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	const char *phrase = rq->query(rq->query_ctx, "phrase");
@@ -507,7 +472,7 @@ static void get_article_search(struct sim *s, struct api_request *rq, struct api
 
 	if (!paging_args(rq, rp, ARTICLE_SEARCH_PER_PAGE, ARTICLES_MAX_PER_PAGE, &page, &per_page))
 		return;
-	if (!phrase || !(match = fts_query(phrase))) {
+	if (!phrase || !(match = fts_query(phrase, ARTICLE_SEARCH_MAX_TERMS, false))) {
 		api_error(rp, 400, "parameter_invalid", "phrase is required: words to search for");
 		return;
 	}

@@ -120,7 +120,7 @@ void control_customer_reply(struct sim *s, struct api_request *rq, struct api_re
 			  "Conversation %lld not found", rq->ids[0]);
 		return;
 	}
-	if (world_customer_message(&s->world, rq->ids[0], text, at) < 0) {
+	if (world_customer_message(&s->world, rq->ids[0], text, false, at) < 0) {
 		api_error(rp, 500, "server_error", "the sim's database failed");
 		return;
 	}

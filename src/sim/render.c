@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html.h"
 #include "util.h"
 #include "wdb.h"
 #include "world.h"
@@ -86,18 +87,19 @@ char *render_html(const char *text)
 	return out;
 }
 
-static json_t *body_json(const char *text, bool plaintext)
+/* A body in the form asked for: HTML by default, plain text with display_as=plaintext. */
+static json_t *body_json(const char *body, bool is_html, bool plaintext)
 {
-	char *html;
+	char *converted;
 	json_t *j;
 
-	if (!text)
+	if (!body)
 		return json_null();
-	if (plaintext)
-		return json_string(text);
-	html = render_html(text);
-	j = json_string(html);
-	free(html);
+	if (plaintext == !is_html)
+		return json_string(body);
+	converted = plaintext ? html_to_text(body) : render_html(body);
+	j = json_string(converted);
+	free(converted);
 	return j;
 }
 
@@ -132,7 +134,8 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
 	sqlite3_stmt *st = wdb_query(
 		w,
 		"SELECT p.id, p.part_type, p.body, p.created_at, p.author_type, p.author_id,"
-		" p.assigned_type, p.assigned_id, COALESCE(a.name, ct.name), COALESCE(a.email, ct.email)"
+		" p.assigned_type, p.assigned_id, COALESCE(a.name, ct.name), COALESCE(a.email, ct.email),"
+		" p.is_html"
 		" FROM parts p LEFT JOIN admins a ON p.author_type = 'admin' AND a.id = p.author_id"
 		" LEFT JOIN contacts ct ON p.author_type = 'user' AND ct.id = p.author_id"
 		" WHERE p.conversation_id = ? ORDER BY p.id",
@@ -152,7 +155,8 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
 		part = json_pack("{s:s, s:o, s:s, s:o, s:I, s:I, s:I, s:o, s:[], s:b}", "type",
 				 "conversation_part", "id", id_string(sqlite3_column_int64(st, 0)),
 				 "part_type", text_col(st, 1), "body",
-				 body_json((const char *)sqlite3_column_text(st, 2), plaintext),
+				 body_json((const char *)sqlite3_column_text(st, 2),
+					   sqlite3_column_int(st, 10) != 0, plaintext),
 				 "created_at", (json_int_t)at, "updated_at", (json_int_t)at,
 				 "notified_at", (json_int_t)at, "author", author, "attachments",
 				 "redacted", 0);
@@ -247,7 +251,7 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 	}
 	source = json_pack("{s:s, s:o, s:s, s:s, s:o, s:{s:s, s:o, s:s, s:s}, s:[], s:b}", "type",
 			   "conversation", "id", id_string(id), "delivered_as", "customer_initiated",
-			   "subject", "", "body", body_json(text_col(st, C_BODY), plaintext),
+			   "subject", "", "body", body_json(text_col(st, C_BODY), false, plaintext),
 			   "author", "type", "user", "id",
 			   id_string(sqlite3_column_int64(st, C_CONTACT)), "name",
 			   text_col(st, C_CONTACT_NAME), "email", text_col(st, C_CONTACT_EMAIL),
@@ -326,7 +330,7 @@ json_t *render_article(struct world *w, long long id, bool *db_error)
 	a = json_pack("{s:s, s:o, s:s, s:s, s:s, s:o, s:I, s:s, s:I, s:I, s:s, s:[], s:s, s:b}",
 		      "type", "article", "id", id_string(id), "workspace_id", "frontline-sim",
 		      "title", text_col(st, 0), "description", text_col(st, 1), "body",
-		      body_json(text_col(st, 2), false), "author_id",
+		      body_json(text_col(st, 2), false, false), "author_id",
 		      (json_int_t)sqlite3_column_int64(st, 3), "state", "published", "created_at",
 		      (json_int_t)sqlite3_column_int64(st, 4), "updated_at",
 		      (json_int_t)sqlite3_column_int64(st, 5), "url", url, "parent_ids",

@@ -47,7 +47,7 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS parts(id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL,"
 	" part_type TEXT NOT NULL, body TEXT, created_at INTEGER NOT NULL,"
 	" author_type TEXT NOT NULL, author_id INTEGER NOT NULL, assigned_type TEXT,"
-	" assigned_id INTEGER);"
+	" assigned_id INTEGER, is_html INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX IF NOT EXISTS parts_conversation ON parts(conversation_id, id);"
 	"CREATE TABLE IF NOT EXISTS articles(id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
 	" description TEXT NOT NULL, body TEXT NOT NULL, author_id INTEGER NOT NULL,"
@@ -85,13 +85,16 @@ static time_t exp_interval(struct prng *r, long per_hour)
 	return secs < 1.0 ? 1 : (time_t)secs;
 }
 
-static int insert_part(struct world *w, long long id, const char *type, const char *body, time_t at,
-		       const char *author_type, long long author_id)
+/* Bodies that arrive through the API are HTML, as in Intercom; the simulated customers
+ * and agents write plain text. is_html says which, so answers can give either form. */
+static int insert_part(struct world *w, long long id, const char *type, const char *body,
+		       bool is_html, time_t at, const char *author_type, long long author_id)
 {
 	return wdb_exec(w,
 			"INSERT INTO parts(conversation_id, part_type, body, created_at,"
-			" author_type, author_id) VALUES(?, ?, ?, ?, ?, ?)",
-			"ittiti", id, type, body, (long long)at, author_type, author_id) < 0
+			" author_type, author_id, is_html) VALUES(?, ?, ?, ?, ?, ?, ?)",
+			"ittitii", id, type, body, (long long)at, author_type, author_id,
+			(long long)is_html) < 0
 		       ? -1
 		       : 0;
 }
@@ -106,13 +109,14 @@ static long long conversation_contact(struct world *w, long long id)
 	return contact;
 }
 
-static int add_customer_message(struct world *w, long long id, const char *body, time_t at)
+static int add_customer_message(struct world *w, long long id, const char *body, bool is_html,
+				time_t at)
 {
 	long long contact = conversation_contact(w, id);
 
 	if (contact <= 0)
 		return -1;
-	if (insert_part(w, id, "comment", body, at, "user", contact) < 0)
+	if (insert_part(w, id, "comment", body, is_html, at, "user", contact) < 0)
 		return -1;
 	return wdb_exec(w,
 			"UPDATE conversations SET waiting_since = COALESCE(waiting_since, ?1),"
@@ -126,9 +130,9 @@ static int add_customer_message(struct world *w, long long id, const char *body,
 }
 
 static int add_admin_reply(struct world *w, long long id, long long admin, bool note, const char *body,
-			   time_t at)
+			   bool is_html, time_t at)
 {
-	if (insert_part(w, id, note ? "note" : "comment", body, at, "admin", admin) < 0)
+	if (insert_part(w, id, note ? "note" : "comment", body, is_html, at, "admin", admin) < 0)
 		return -1;
 	if (note)
 		return wdb_exec(w, "UPDATE conversations SET updated_at = MAX(updated_at, ?1) WHERE id = ?2",
@@ -294,13 +298,13 @@ static int generate_conversation(struct world *w, struct prng *r, time_t now, lo
 		time_t reply_at = c.created_at + 1 + (time_t)((double)age * 0.6 * prng_unit(r));
 		char *text = corpus_admin_reply(&w->customer_rng);
 
-		rc = add_admin_reply(w, id, replier, false, text, reply_at);
+		rc = add_admin_reply(w, id, replier, false, text, false, reply_at);
 		free(text);
 		if (rc == 0 && prng_unit(r) < 0.5) {
 			time_t again = reply_at + 1 + (time_t)((double)(now - reply_at) * prng_unit(r));
 
 			text = corpus_followup(&w->customer_rng);
-			rc = add_customer_message(w, id, text, again);
+			rc = add_customer_message(w, id, text, false, again);
 			free(text);
 		}
 		if (rc < 0)
@@ -455,7 +459,7 @@ static int play_followups(struct world *w, time_t now)
 	}
 	for (i = 0; i < n; i++) {
 		char *text = corpus_followup(&w->customer_rng);
-		int rc = add_customer_message(w, ids[i], text, (time_t)ats[i]);
+		int rc = add_customer_message(w, ids[i], text, false, (time_t)ats[i]);
 
 		free(text);
 		if (rc < 0 || wdb_exec(w, "DELETE FROM events WHERE at = ? AND conversation_id = ?",
@@ -530,21 +534,22 @@ int world_create_conversation(struct world *w, const struct world_new_conversati
 	return tx_end(w, insert_conversation(w, c, id_out));
 }
 
-int world_customer_message(struct world *w, long long id, const char *body, time_t at)
+int world_customer_message(struct world *w, long long id, const char *body, bool is_html,
+			   time_t at)
 {
 	if (tx_begin(w) < 0)
 		return -1;
-	return tx_end(w, add_customer_message(w, id, body, at));
+	return tx_end(w, add_customer_message(w, id, body, is_html, at));
 }
 
 int world_admin_reply(struct world *w, long long id, long long admin_id, bool note, const char *body,
-		      time_t at)
+		      bool is_html, time_t at)
 {
 	int rc;
 
 	if (tx_begin(w) < 0)
 		return -1;
-	rc = add_admin_reply(w, id, admin_id, note, body, at);
+	rc = add_admin_reply(w, id, admin_id, note, body, is_html, at);
 	if (rc == 0 && !note)
 		rc = maybe_schedule_followup(w, id, at);
 	return tx_end(w, rc);
@@ -557,7 +562,7 @@ int world_close_conversation(struct world *w, long long id, long long admin_id, 
 
 	if (tx_begin(w) < 0)
 		return -1;
-	rc = insert_part(w, id, "close", body, at, "admin", admin_id);
+	rc = insert_part(w, id, "close", body, body != NULL, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w,
 			      "UPDATE conversations SET state = 'closed', waiting_since = NULL,"
@@ -578,7 +583,7 @@ int world_snooze(struct world *w, long long id, long long admin_id, time_t until
 
 	if (tx_begin(w) < 0)
 		return -1;
-	rc = insert_part(w, id, "snoozed", NULL, at, "admin", admin_id);
+	rc = insert_part(w, id, "snoozed", NULL, false, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w,
 			      "UPDATE conversations SET state = 'snoozed', snoozed_until = ?1,"
@@ -595,7 +600,7 @@ int world_open_conversation(struct world *w, long long id, long long admin_id, t
 
 	if (tx_begin(w) < 0)
 		return -1;
-	rc = insert_part(w, id, "open", NULL, at, "admin", admin_id);
+	rc = insert_part(w, id, "open", NULL, false, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w,
 			      "UPDATE conversations SET count_reopens = count_reopens + (state = 'closed'),"
@@ -614,7 +619,7 @@ int world_assign(struct world *w, long long id, long long admin_id, bool team, l
 
 	if (tx_begin(w) < 0)
 		return -1;
-	rc = insert_part(w, id, "assignment", NULL, at, "admin", admin_id);
+	rc = insert_part(w, id, "assignment", NULL, false, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w, "UPDATE parts SET assigned_type = ?, assigned_id = ? WHERE id = ?", "tii",
 			      team ? "team" : "admin", assignee, sqlite3_last_insert_rowid(w->db)) < 0

@@ -69,9 +69,11 @@ struct world_new_conversation {
 };
 int world_create_conversation(struct world *w, const struct world_new_conversation *c,
 			      long long *id_out);
-int world_customer_message(struct world *w, long long id, const char *body, time_t at);
+/* is_html: the body is Intercom HTML (from the API) rather than plain text. */
+int world_customer_message(struct world *w, long long id, const char *body, bool is_html,
+			   time_t at);
 int world_admin_reply(struct world *w, long long id, long long admin_id, bool note,
-		      const char *body, time_t at);
+		      const char *body, bool is_html, time_t at);
 int world_close_conversation(struct world *w, long long id, long long admin_id, const char *body,
 			     time_t at);
 int world_snooze(struct world *w, long long id, long long admin_id, time_t until, time_t at);

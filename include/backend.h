@@ -1,0 +1,127 @@
+/* backend.h: the one interface every conversation backend implements (Intercom first,
+ * Chatwoot next). Drivers turn operations into HTTP requests and answers into model
+ * records; they never draw. Everything is asynchronous on the event loop. */
+#ifndef FRONTLINE_BACKEND_H
+#define FRONTLINE_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "articles.h"
+#include "model.h"
+
+struct loop;
+struct backend;
+
+struct named_id {
+	int64_t id;
+	char *name; /* owned */
+};
+
+/* Who is who in the workspace: fetched at start-up. */
+struct directory {
+	int64_t me;
+	char *me_name;
+	struct named_id *teams, *admins, *tags;
+	size_t n_teams, n_admins, n_tags;
+};
+
+void directory_release(struct directory *d);
+/* The name of id in list, or NULL. */
+const char *directory_name(const struct named_id *list, size_t n, int64_t id);
+/* The id of an entry named (case-insensitively) name, or written as its number; 0 if none. */
+int64_t directory_find(const struct named_id *list, size_t n, const char *name);
+
+/* One entry of a conversation's thread, for `show` and the conversation view. */
+struct thread_part {
+	char *kind;   /* owned: "comment", "note", "close", "assignment", ... */
+	char *author; /* owned; may be NULL */
+	bool from_admin;
+	fl_time at;
+	char *body; /* owned plain text; may be NULL */
+};
+
+struct thread {
+	struct conversation conv;
+	struct thread_part *parts;
+	size_t n_parts;
+};
+
+void thread_release(struct thread *t);
+
+/* What a driver tells the engine. */
+struct backend_listener {
+	void *arg;
+	/* Start-up finished: the directory is the driver's; it stays valid until destroy. */
+	void (*ready)(void *arg, const struct directory *dir);
+	/* One record of a sync page. */
+	void (*conversation)(void *arg, const struct conversation *c);
+	/* A sync ended: error is NULL when every page arrived. */
+	void (*sync_done)(void *arg, bool full, const char *error);
+	/* Start-up failed; nothing works until start is called again. */
+	void (*failed)(void *arg, const char *error);
+	/* The server's clock, from each answer's Date header. */
+	void (*server_time)(void *arg, fl_time server, fl_time local);
+};
+
+struct backend_options {
+	const char *url;
+	const char *token;
+	long timeout_ms;
+};
+
+enum backend_write_kind {
+	WRITE_REPLY,
+	WRITE_NOTE,
+	WRITE_CLOSE,
+	WRITE_SNOOZE,
+	WRITE_OPEN,
+	WRITE_ASSIGN_ME,
+	WRITE_TAG,
+	WRITE_UNTAG,
+};
+
+struct backend_write {
+	enum backend_write_kind kind;
+	int64_t conversation;
+	const char *body; /* reply, note */
+	fl_time until;	  /* snooze */
+	int64_t tag;	  /* tag, untag */
+};
+
+/* error is NULL on success; `ambiguous` is true when the request may or may not have
+ * been carried out (the answer was lost). */
+typedef void (*backend_done_fn)(void *arg, const char *error, bool ambiguous);
+typedef void (*backend_thread_fn)(void *arg, struct thread *t, const char *error);
+typedef void (*backend_tag_fn)(void *arg, int64_t tag_id, const char *error);
+typedef void (*backend_articles_fn)(void *arg, struct article *items, size_t n, const char *error);
+
+struct backend_ops {
+	const char *name;
+	struct backend *(*create)(struct loop *loop, const struct backend_options *opt,
+				  const struct backend_listener *listener, char *err, size_t errlen);
+	void (*destroy)(struct backend *b);
+	/* Fetches the directory, then calls listener->ready or ->failed. */
+	void (*start)(struct backend *b);
+	/* Full: every open conversation of the teams. Incremental: every conversation of the
+	 * teams updated after updated_after, whatever its state. */
+	void (*sync)(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
+		     size_t n_teams);
+	void (*fetch_thread)(struct backend *b, int64_t id, backend_thread_fn fn, void *arg);
+	void (*write)(struct backend *b, const struct backend_write *w, backend_done_fn fn, void *arg);
+	void (*create_tag)(struct backend *b, const char *name, backend_tag_fn fn, void *arg);
+	/* Replaces the local index with every published article. */
+	void (*sync_articles)(struct backend *b, struct articles *index, backend_done_fn fn,
+			      void *arg);
+	/* The backend's own search: the fallback while the local index is empty. */
+	void (*search_articles)(struct backend *b, const char *query, backend_articles_fn fn,
+				void *arg);
+	/* Requests waiting or in flight, and bytes received so far. */
+	size_t (*pending)(struct backend *b);
+	uint64_t (*bytes_received)(struct backend *b);
+};
+
+extern const struct backend_ops intercom_backend;
+
+#endif

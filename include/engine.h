@@ -1,0 +1,72 @@
+/* engine.h: everything frontline knows and does, without the screen: the backend driver,
+ * the store, the SLA clock ticking on the wall-clock second, polling with incremental
+ * syncs and periodic full resyncs, and the connection's health. */
+#ifndef FRONTLINE_ENGINE_H
+#define FRONTLINE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "config.h"
+#include "store.h"
+
+struct loop;
+
+struct engine_listener {
+	void *arg;
+	/* Conversations changed (records or clocks); the screen marks what to redraw. */
+	void (*changed)(void *arg);
+	/* A warning or a breach, once per deadline. */
+	void (*sla_event)(void *arg, const struct store_entry *e, enum sla_event ev);
+	/* The first full sync finished (error NULL) or start-up failed (error set). */
+	void (*synced)(void *arg, const char *error);
+};
+
+struct engine {
+	const struct config *cfg;
+	struct loop *loop;
+	const struct backend_ops *ops;
+	struct backend *backend;
+	struct store *store;
+	const struct directory *dir; /* the driver's, valid after ready */
+	int64_t teams[CONFIG_MAX_QUEUES * CONFIG_MAX_TEAMS];
+	size_t n_teams;
+	struct engine_listener listener;
+	bool polling;	     /* keep polling after the first sync (false for one-shot CLI use) */
+	bool directory_only; /* stop after the directory: listener.synced says it is ready */
+	bool ready;	     /* directory fetched */
+	bool synced;	     /* a full sync completed */
+	bool syncing;	     /* a sync is in flight */
+	bool sync_full;	     /* ...and it is a full one */
+	int64_t clock_offset;	    /* server time - local time, seconds */
+	fl_time last_ok;	    /* local time the last sync completed */
+	fl_time last_full;	    /* local time the last full sync started */
+	fl_time poll_started;	    /* server time the sync in flight started */
+	fl_time next_after;	    /* updated_after for the next incremental sync */
+	unsigned failures;	    /* syncs failed in a row */
+	char error[256];	    /* the last failure, "" after a success */
+	uint64_t poll_timer, tick_timer;
+	uint64_t polls;		    /* syncs completed, for benchmarks */
+};
+
+/* Sets up e (caller-owned) with the backend; returns 0 or -1 with a message. */
+int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
+		const struct backend_ops *ops, const char *token,
+		const struct engine_listener *listener, char *err, size_t errlen);
+void engine_release(struct engine *e);
+
+/* Fetches the directory, then syncs; with polling, keeps polling and ticking. */
+void engine_start(struct engine *e, bool polling);
+/* Polls now (Ctrl-R), unless a sync is already in flight. */
+void engine_poll_now(struct engine *e);
+
+/* Server time now, by the clock offset seen in the answers' Date headers. */
+fl_time engine_now(const struct engine *e);
+/* Seconds since data last arrived, or -1 if it never did. */
+int64_t engine_data_age(const struct engine *e);
+/* The queue index (into cfg->queues) of a name ("realtime", or its title), or -1. */
+int engine_queue_find(const struct engine *e, const char *name);
+
+#endif

@@ -1,0 +1,243 @@
+/* intercom.h: the Intercom REST API 2.16 on the wire: JSON answers turned into model
+ * records, and JSON request bodies built. Pure functions on jansson values: no HTTP, no
+ * I/O. Shapes follow ../shared/specs/intercom-api-2.16.yaml and its README's quirks. */
+#ifndef FRONTLINE_INTERCOM_H
+#define FRONTLINE_INTERCOM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "model.h"
+
+/* Largest page POST /conversations/search serves. */
+#define INTERCOM_PER_PAGE_MAX 150
+/* Longest conversation.preview in bytes, "…" included. */
+#define INTERCOM_PREVIEW_MAX 200
+
+/* Ids on the wire are strings of digits ("ids are strings"), some integers (team_ids,
+ * admin_assignee_id): both are accepted everywhere. An id that is neither, or is not
+ * positive, makes its record unusable. */
+
+/*
+ * Conversations
+ */
+
+/*
+ * Fills out from a conversation or conversation_list_item object; out's old contents
+ * are overwritten, not released. Returns -1 when j is not an object or has no usable id
+ * (out is then left zeroed, holding nothing); 0 otherwise. Fields missing or of the
+ * wrong type never fail the record: they keep their zero value and set the matching
+ * CONV_UNKNOWN_* bit. In detail:
+ * - state: "open", "closed" or "snoozed". Otherwise the boolean "open" decides (false:
+ *   closed; true: snoozed when snoozed_until is set, else open); without it, the state
+ *   is CONV_OPEN with CONV_UNKNOWN_STATE.
+ * - priority: true unless "priority" is absent, "none" or "not_priority".
+ * - waiting_since and snoozed_until may be null (0); statistics may lack any of its
+ *   times (0), but a missing, null or malformed statistics object, or a time in it of
+ *   the wrong type, sets CONV_UNKNOWN_STATISTICS.
+ * - admin_assignee_id, team_assignee_id: null, 0 and "0" all mean unassigned (0).
+ * - customer: source.author.name, else source.author.email (else CONV_UNKNOWN_CUSTOMER).
+ * - preview: source.body as plain text (html_to_text), white space collapsed to single
+ *   spaces, cut to INTERCOM_PREVIEW_MAX bytes on a character boundary with "…" when
+ *   longer; NULL when there is no text. Other bytes, control characters included, are
+ *   kept as sent: the screen sanitises.
+ * - tag_ids: tags.tags[].id; ids that are not numeric are left out.
+ * - backend_sla: sla_applied.sla_status; anything else (null included) is NONE.
+ */
+int intercom_parse_conversation(json_t *j, struct conversation *out);
+
+/*
+ * Parses one answer of POST /conversations/search (a conversation.list).
+ * On success returns 0 and sets:
+ *   *items        newly allocated array of *n records (NULL when *n is 0); the caller
+ *                 releases each (conversation_release) and frees the array
+ *   *next_cursor  pages.next.starting_after, newly allocated; NULL on the last page
+ *   *total_count  total_count, or -1 when absent
+ *   *n_skipped    records that could not be kept (not an object, no usable id); they
+ *                 are not in items. When non-zero, err also says how many (otherwise
+ *                 err is ""), so the caller can log it once per page.
+ * Returns -1 with a message in err when j is not a conversation.list at all (an
+ * error.list is reported with its code and message); nothing is allocated then.
+ * Any out pointer but items and n may be NULL.
+ */
+int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n,
+			       char **next_cursor, long *total_count, size_t *n_skipped, char *err,
+			       size_t errlen);
+
+/*
+ * Body for POST /conversations/search, one AND group of filters (never a mix of
+ * filters and sub-groups at one level):
+ *   open = true                                  when open_only (the full sync)
+ *   updated_at > updated_after                   when updated_after > 0 (incremental;
+ *                                                no state filter, so closures,
+ *                                                snoozes and reassignments arrive)
+ *   team_assignee_id IN ["5001", ...]            when n_teams > 0 (ids as strings)
+ * per_page is clamped to 1..INTERCOM_PER_PAGE_MAX, and 0 or less asks for the maximum;
+ * pagination.starting_after is set when starting_after is non-NULL.
+ * Returns a new reference (json_decref it), or NULL when there is nothing to filter on
+ * (no open_only, no updated_after, no team) or starting_after is not valid UTF-8.
+ */
+json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
+				bool open_only, const char *starting_after, int per_page);
+
+/*
+ * A message of GET /conversations/{id}: the opening message (source) and the parts.
+ */
+struct intercom_part {
+	char *id;	   /* the part's id as sent (the source's id for the source); may be NULL */
+	char *part_type;   /* "comment", "note", "close", "assignment"...; "source" for the
+			      opening message; may be NULL */
+	bool is_note;	   /* an internal note: never seen by the customer */
+	char *author_type; /* "admin", "user", "lead", "bot", "team"...; may be NULL */
+	char *author_name; /* name, else email; may be NULL */
+	fl_time created_at;
+	char *body; /* plain text; NULL when the part has no body (close, assignment...) */
+};
+
+void intercom_part_release(struct intercom_part *p);
+/* Releases n parts and frees the array. */
+void intercom_parts_free(struct intercom_part *parts, size_t n);
+
+/*
+ * Parses the conversation's messages in order: the source first (when it has a body),
+ * then conversation_parts.conversation_parts[]. body_is_html: false when the request
+ * asked for ?display_as=plaintext (bodies are kept as they are), true for HTML bodies
+ * (converted with html_to_text). Returns 0 with a newly allocated array (NULL when
+ * *n is 0; free with intercom_parts_free); -1 with a message when j is not a
+ * conversation.
+ */
+int intercom_parse_parts(json_t *j, bool body_is_html, struct intercom_part **parts, size_t *n,
+			 char *err, size_t errlen);
+
+/*
+ * Teammates, teams, tags
+ */
+
+struct intercom_admin {
+	int64_t id;
+	char *name;  /* may be NULL */
+	char *email; /* may be NULL */
+	int64_t *team_ids;
+	size_t n_team_ids;
+};
+
+struct intercom_team {
+	int64_t id;
+	char *name; /* may be NULL */
+};
+
+struct intercom_tag {
+	int64_t id;
+	char *name; /* may be NULL */
+};
+
+void intercom_admin_release(struct intercom_admin *a);
+void intercom_team_release(struct intercom_team *t);
+void intercom_tag_release(struct intercom_tag *t);
+/* Release n entries and free the array. */
+void intercom_admins_free(struct intercom_admin *admins, size_t n);
+void intercom_teams_free(struct intercom_team *teams, size_t n);
+void intercom_tags_free(struct intercom_tag *tags, size_t n);
+
+/* GET /me (admin_with_app). Returns 0, or -1 with a message when there is no admin with
+ * a usable id (out is then zeroed). Release out with intercom_admin_release. */
+int intercom_parse_me(json_t *j, struct intercom_admin *out, char *err, size_t errlen);
+
+/*
+ * List answers: GET /admins (admin.list, "admins"), GET /teams (team.list, "teams"),
+ * GET /tags (list, "data"). Return 0 with a newly allocated array of *n entries (NULL
+ * when empty; free with the matching _free), entries without a usable id left out and
+ * counted in *n_skipped (may be NULL); -1 with a message when j has no such list.
+ */
+int intercom_parse_admins(json_t *j, struct intercom_admin **admins, size_t *n,
+			  size_t *n_skipped, char *err, size_t errlen);
+int intercom_parse_teams(json_t *j, struct intercom_team **teams, size_t *n, size_t *n_skipped,
+			 char *err, size_t errlen);
+int intercom_parse_tags(json_t *j, struct intercom_tag **tags, size_t *n, size_t *n_skipped,
+			char *err, size_t errlen);
+
+/* POST /tags answers the tag itself. Returns 0, or -1 with a message. */
+int intercom_parse_tag(json_t *j, struct intercom_tag *out, char *err, size_t errlen);
+
+/*
+ * Help center
+ */
+
+struct intercom_article {
+	int64_t id;
+	char *title;	   /* may be NULL */
+	char *description; /* may be NULL */
+	char *url;	   /* may be NULL */
+	char *body;	   /* plain text (html_to_text); may be NULL */
+	fl_time updated_at;
+};
+
+void intercom_article_release(struct intercom_article *a);
+void intercom_articles_free(struct intercom_article *articles, size_t n);
+
+/* GET /articles/{id}. Returns 0, or -1 with a message when j is not an article with a
+ * usable id (out is then zeroed). */
+int intercom_parse_article(json_t *j, struct intercom_article *out, char *err, size_t errlen);
+
+/*
+ * GET /articles (a list: "data"[], paged by number) and GET /articles/search
+ * ("data"."articles"[]): both are read by this function. Returns 0 with a newly
+ * allocated array (free with intercom_articles_free), *page and *total_pages from
+ * "pages" (0 when absent; either may be NULL), articles without a usable id left out and
+ * counted in *n_skipped (may be NULL); -1 with a message when j holds no article list.
+ */
+int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_t *n,
+			    long *page, long *total_pages, size_t *n_skipped, char *err,
+			    size_t errlen);
+
+/*
+ * Errors
+ */
+
+/* From an error.list: the first error's code and the messages of all errors joined
+ * with "; " (both truncated to fit). Returns 0, or -1 when j is not an error.list
+ * (code and msg are then ""). */
+int intercom_parse_error(json_t *j, char *code, size_t codelen, char *msg, size_t msglen);
+
+/*
+ * Request bodies for writes. Each returns a new reference (json_decref it), or NULL on
+ * invalid input: an admin_id or tag_id that is not positive, or as said per function.
+ * Ids go out as strings, as the description types them.
+ */
+
+enum intercom_reply_kind {
+	INTERCOM_REPLY_COMMENT, /* seen by the customer */
+	INTERCOM_REPLY_NOTE,	/* internal */
+};
+
+/*
+ * The agent's plain text as Intercom HTML, so it arrives verbatim: &, < and > are
+ * escaped, the whole text is one <p>, and every line break (LF, CRLF or CR) is a <br>,
+ * blank lines included. Returns a newly allocated string.
+ */
+char *intercom_text_to_html(const char *text);
+
+/* POST /conversations/{id}/reply: {"message_type","type":"admin","admin_id","body"},
+ * body from intercom_text_to_html. NULL when text is NULL, empty, or not UTF-8. */
+json_t *intercom_reply_request(enum intercom_reply_kind kind, int64_t admin_id, const char *text);
+
+/* POST /conversations/{id}/parts bodies. */
+json_t *intercom_close_request(int64_t admin_id);
+/* NULL when snoozed_until is not positive. */
+json_t *intercom_snooze_request(int64_t admin_id, fl_time snoozed_until);
+json_t *intercom_open_request(int64_t admin_id);
+/* Assignment to an admin (assign to me: assignee_id = admin_id; 0 unassigns; negative
+ * gives NULL). */
+json_t *intercom_assign_request(int64_t admin_id, int64_t assignee_id);
+
+/* POST /conversations/{id}/tags: {"id":"TAG","admin_id":"ID"}. */
+json_t *intercom_tag_add_request(int64_t admin_id, int64_t tag_id);
+/* DELETE /conversations/{id}/tags/{tag_id}: {"admin_id":"ID"}. */
+json_t *intercom_tag_remove_request(int64_t admin_id);
+/* POST /tags: {"name"}. NULL when name is NULL, empty, or not UTF-8. */
+json_t *intercom_tag_create_request(const char *name);
+
+#endif

@@ -1,0 +1,1031 @@
+/* intercom-json.c: Intercom REST API 2.16 answers turned into model records, and request
+ * bodies built, on jansson values only (the driver does the HTTP). */
+#include "build-config.h"
+
+#include "intercom.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "util.h"
+
+static void err_set(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void err_set(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	if (vsnprintf(err, errlen, fmt, ap) < 0)
+		err[0] = '\0';
+	va_end(ap);
+}
+
+/* Text from the wire goes into messages cut short: a hostile server should not fill a
+ * log line. */
+#define WIRE_TEXT_MAX 60
+
+static const char *string_of(const json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
+static char *string_copy(const json_t *j, const char *key)
+{
+	const char *s = string_of(j, key);
+
+	return s ? xstrdup(s) : NULL;
+}
+
+static bool is_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* A count or id that is not negative: an integer, or a string of digits (no sign, no
+ * spaces: strtoll would allow both). */
+static int number_parse(const json_t *v, int64_t *out)
+{
+	long long ll;
+
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			return -1;
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v) || !is_digits(json_string_value(v)))
+		return -1;
+	if (util_parse_ll(json_string_value(v), 0, INT64_MAX, &ll) < 0)
+		return -1;
+	*out = ll;
+	return 0;
+}
+
+static int id_parse(const json_t *v, int64_t *out)
+{
+	int64_t id;
+
+	if (number_parse(v, &id) < 0 || id == 0)
+		return -1;
+	*out = id;
+	return 0;
+}
+
+/* 2.16 says 0 for unassigned, 2.15 said null; some paths send "0". */
+static int assignee_parse(const json_t *v, int64_t *out)
+{
+	if (json_is_null(v)) {
+		*out = 0;
+		return 0;
+	}
+	return number_parse(v, out);
+}
+
+/* A time in Unix seconds under key. Absent or (when nullable) null reads as 0; absence
+ * fails only when required. Returns -1 for a wrong type or a failed requirement. */
+static int time_get(const json_t *obj, const char *key, bool nullable, bool required,
+		    fl_time *out)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	*out = 0;
+	if (!v)
+		return required ? -1 : 0;
+	if (json_is_null(v))
+		return nullable ? 0 : -1;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* The first error of an error.list as "code: message", for the -1 paths of parsers. */
+static bool error_list_report(json_t *j, char *err, size_t errlen)
+{
+	char code[64], msg[256];
+
+	if (intercom_parse_error(j, code, sizeof(code), msg, sizeof(msg)) < 0)
+		return false;
+	err_set(err, errlen, "the server answered with an error: %s: %s", code, msg);
+	return true;
+}
+
+static void wrong_answer_report(json_t *j, const char *expected, char *err, size_t errlen)
+{
+	const char *type = json_is_object(j) ? string_of(j, "type") : NULL;
+
+	if (error_list_report(j, err, errlen))
+		return;
+	if (!json_is_object(j))
+		err_set(err, errlen, "expected %s, got a JSON %s", expected,
+			json_is_array(j) ? "array" : "value that is not an object");
+	else if (type)
+		err_set(err, errlen, "expected %s, got type \"%.*s\"", expected, WIRE_TEXT_MAX,
+			type);
+	else
+		err_set(err, errlen, "expected %s, got an object without its members", expected);
+}
+
+/*
+ * Conversations
+ */
+
+static void state_parse(const json_t *j, struct conversation *c)
+{
+	static const struct {
+		const char *name;
+		enum conv_state state;
+	} states[] = {{"open", CONV_OPEN}, {"closed", CONV_CLOSED}, {"snoozed", CONV_SNOOZED}};
+	const char *s = string_of(j, "state");
+	const json_t *open = json_object_get(j, "open");
+
+	for (size_t i = 0; s && i < sizeof(states) / sizeof(states[0]); i++) {
+		if (strcmp(s, states[i].name) == 0) {
+			c->state = states[i].state;
+			return;
+		}
+	}
+	/* Older answers and some webhooks carry only the boolean. */
+	if (json_is_boolean(open)) {
+		if (!json_is_true(open))
+			c->state = CONV_CLOSED;
+		else
+			c->state = c->snoozed_until ? CONV_SNOOZED : CONV_OPEN;
+		return;
+	}
+	c->state = CONV_OPEN;
+	c->unknown |= CONV_UNKNOWN_STATE;
+}
+
+static bool priority_parse(const json_t *v)
+{
+	const char *s = json_string_value(v);
+
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	return s && strcmp(s, "none") != 0 && strcmp(s, "not_priority") != 0;
+}
+
+static void statistics_parse(const json_t *j, struct conversation *c)
+{
+	const json_t *stats = json_object_get(j, "statistics");
+	int bad = 0;
+
+	if (!json_is_object(stats)) {
+		c->unknown |= CONV_UNKNOWN_STATISTICS;
+		return;
+	}
+	bad |= time_get(stats, "first_contact_reply_at", true, false, &c->first_contact_reply_at);
+	bad |= time_get(stats, "first_admin_reply_at", true, false, &c->first_admin_reply_at);
+	bad |= time_get(stats, "last_admin_reply_at", true, false, &c->last_admin_reply_at);
+	bad |= time_get(stats, "last_contact_reply_at", true, false, &c->last_contact_reply_at);
+	if (bad)
+		c->unknown |= CONV_UNKNOWN_STATISTICS;
+}
+
+static bool is_preview_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* One line of the opening message for the queue: white space collapsed, cut short on a
+ * UTF-8 character boundary. Returns NULL when no text is left. */
+static char *preview_make(const char *html)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6";
+	char *text = html_to_text(html);
+	size_t w = 0, cut;
+
+	for (size_t r = 0; text[r]; r++) {
+		if (!is_preview_space(text[r])) {
+			text[w++] = text[r];
+			continue;
+		}
+		if (w > 0 && text[w - 1] != ' ')
+			text[w++] = ' ';
+	}
+	while (w > 0 && text[w - 1] == ' ')
+		w--;
+	text[w] = '\0';
+	if (w == 0) {
+		free(text);
+		return NULL;
+	}
+	if (w <= INTERCOM_PREVIEW_MAX)
+		return text;
+	cut = INTERCOM_PREVIEW_MAX - (sizeof(ellipsis) - 1);
+	while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
+		cut--;
+	while (cut > 0 && text[cut - 1] == ' ')
+		cut--;
+	memcpy(text + cut, ellipsis, sizeof(ellipsis));
+	return text;
+}
+
+static void source_parse(const json_t *j, struct conversation *c)
+{
+	const json_t *source = json_object_get(j, "source");
+	const json_t *author = json_object_get(source, "author");
+	const char *name = string_of(author, "name");
+	const char *email = string_of(author, "email");
+	const char *body = string_of(source, "body");
+
+	if (name && *name)
+		c->customer = xstrdup(name);
+	else if (email && *email)
+		c->customer = xstrdup(email);
+	else
+		c->unknown |= CONV_UNKNOWN_CUSTOMER;
+	if (body)
+		c->preview = preview_make(body);
+}
+
+static void tags_parse(const json_t *j, struct conversation *c)
+{
+	const json_t *tags = json_object_get(json_object_get(j, "tags"), "tags");
+	size_t i;
+	json_t *tag;
+
+	if (!json_is_array(tags) || json_array_size(tags) == 0)
+		return;
+	c->tag_ids = xcalloc(json_array_size(tags), sizeof(*c->tag_ids));
+	json_array_foreach(tags, i, tag) {
+		if (id_parse(json_object_get(tag, "id"), &c->tag_ids[c->n_tags]) == 0)
+			c->n_tags++;
+	}
+	if (c->n_tags == 0) {
+		free(c->tag_ids);
+		c->tag_ids = NULL;
+	}
+}
+
+static enum backend_sla backend_sla_parse(const json_t *j)
+{
+	static const struct {
+		const char *name;
+		enum backend_sla sla;
+	} statuses[] = {{"hit", BACKEND_SLA_HIT},
+			{"missed", BACKEND_SLA_MISSED},
+			{"active", BACKEND_SLA_ACTIVE},
+			{"cancelled", BACKEND_SLA_CANCELLED},
+			{"canceled", BACKEND_SLA_CANCELLED}};
+	const char *s = string_of(json_object_get(j, "sla_applied"), "sla_status");
+
+	for (size_t i = 0; s && i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(s, statuses[i].name) == 0)
+			return statuses[i].sla;
+	return BACKEND_SLA_NONE;
+}
+
+int intercom_parse_conversation(json_t *j, struct conversation *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!json_is_object(j) || id_parse(json_object_get(j, "id"), &out->id) < 0) {
+		out->id = 0;
+		return -1;
+	}
+	if (time_get(j, "created_at", false, true, &out->created_at) < 0)
+		out->unknown |= CONV_UNKNOWN_CREATED;
+	if (time_get(j, "updated_at", false, true, &out->updated_at) < 0)
+		out->unknown |= CONV_UNKNOWN_UPDATED;
+	if (time_get(j, "waiting_since", true, true, &out->waiting_since) < 0)
+		out->unknown |= CONV_UNKNOWN_WAITING;
+	/* No bit of its own: a bad snooze time reads as "not snoozed". */
+	(void)time_get(j, "snoozed_until", true, false, &out->snoozed_until);
+	state_parse(j, out);
+	out->read = json_is_true(json_object_get(j, "read"));
+	out->priority = priority_parse(json_object_get(j, "priority"));
+	if (assignee_parse(json_object_get(j, "admin_assignee_id"), &out->admin_assignee_id) < 0) {
+		out->admin_assignee_id = 0;
+		out->unknown |= CONV_UNKNOWN_ASSIGNEE;
+	}
+	if (assignee_parse(json_object_get(j, "team_assignee_id"), &out->team_assignee_id) < 0) {
+		out->team_assignee_id = 0;
+		out->unknown |= CONV_UNKNOWN_TEAM;
+	}
+	statistics_parse(j, out);
+	out->title = string_copy(j, "title");
+	source_parse(j, out);
+	tags_parse(j, out);
+	out->backend_sla = backend_sla_parse(j);
+	return 0;
+}
+
+static char *next_cursor_of(const json_t *j)
+{
+	const json_t *next = json_object_get(json_object_get(j, "pages"), "next");
+	const char *cursor = string_of(next, "starting_after");
+
+	return cursor && *cursor ? xstrdup(cursor) : NULL;
+}
+
+int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n,
+			       char **next_cursor, long *total_count, size_t *n_skipped, char *err,
+			       size_t errlen)
+{
+	const json_t *list = json_object_get(j, "conversations");
+	const json_t *total = json_object_get(j, "total_count");
+	const char *type = string_of(j, "type");
+	size_t i, skipped = 0;
+	json_t *item;
+
+	*items = NULL;
+	*n = 0;
+	if (next_cursor)
+		*next_cursor = NULL;
+	if (total_count)
+		*total_count = -1;
+	if (n_skipped)
+		*n_skipped = 0;
+	err_set(err, errlen, "%s", "");
+	if (!type || strcmp(type, "conversation.list") != 0 || !json_is_array(list)) {
+		wrong_answer_report(j, "a conversation.list", err, errlen);
+		return -1;
+	}
+	if (json_array_size(list))
+		*items = xcalloc(json_array_size(list), sizeof(**items));
+	json_array_foreach(list, i, item) {
+		if (intercom_parse_conversation(item, &(*items)[*n]) == 0)
+			++*n;
+		else
+			skipped++;
+	}
+	if (*n == 0) {
+		free(*items);
+		*items = NULL;
+	}
+	if (total_count && json_is_integer(total))
+		*total_count = (long)json_integer_value(total);
+	if (next_cursor)
+		*next_cursor = next_cursor_of(j);
+	if (n_skipped)
+		*n_skipped = skipped;
+	if (skipped)
+		err_set(err, errlen, "%zu of %zu conversations skipped: no usable id", skipped,
+			json_array_size(list));
+	return 0;
+}
+
+static json_t *filter_new(const char *field, const char *operator, json_t *value)
+{
+	if (!value)
+		return NULL;
+	return json_pack("{s:s, s:s, s:o}", "field", field, "operator", operator, "value", value);
+}
+
+static json_t *id_string_new(int64_t id)
+{
+	char buf[24];
+
+	if (snprintf(buf, sizeof(buf), "%" PRId64, id) < 0)
+		return NULL;
+	return json_string(buf);
+}
+
+static json_t *team_filter_new(const int64_t *team_ids, size_t n_teams)
+{
+	json_t *values = json_array();
+
+	if (!values)
+		return NULL;
+	for (size_t i = 0; i < n_teams; i++) {
+		if (json_array_append_new(values, id_string_new(team_ids[i])) < 0) {
+			json_decref(values);
+			return NULL;
+		}
+	}
+	return filter_new("team_assignee_id", "IN", values);
+}
+
+static json_t *search_query_new(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
+				bool open_only)
+{
+	json_t *filters = json_array();
+	json_t *query = NULL;
+
+	if (!filters)
+		return NULL;
+	if (open_only && json_array_append_new(filters, filter_new("open", "=", json_true())) < 0)
+		goto fail;
+	/* Intercom documents ">" on dates as "greater or equal": the overlap the poller
+	 * keeps anyway absorbs it. */
+	if (updated_after > 0 &&
+	    json_array_append_new(filters, filter_new("updated_at", ">",
+						      json_integer(updated_after))) < 0)
+		goto fail;
+	if (n_teams && json_array_append_new(filters, team_filter_new(team_ids, n_teams)) < 0)
+		goto fail;
+	switch (json_array_size(filters)) {
+	case 0:
+		goto fail;
+	case 1:
+		query = json_incref(json_array_get(filters, 0));
+		json_decref(filters);
+		return query;
+	default:
+		return json_pack("{s:s, s:o}", "operator", "AND", "value", filters);
+	}
+fail:
+	json_decref(filters);
+	return NULL;
+}
+
+json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
+				bool open_only, const char *starting_after, int per_page)
+{
+	json_t *query = search_query_new(updated_after, team_ids, n_teams, open_only);
+	json_t *pagination;
+
+	if (!query)
+		return NULL;
+	if (per_page <= 0 || per_page > INTERCOM_PER_PAGE_MAX)
+		per_page = INTERCOM_PER_PAGE_MAX;
+	pagination = json_pack("{s:i}", "per_page", per_page);
+	if (!pagination) {
+		json_decref(query);
+		return NULL;
+	}
+	if (starting_after &&
+	    json_object_set_new(pagination, "starting_after", json_string(starting_after)) < 0) {
+		json_decref(query);
+		json_decref(pagination);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o}", "query", query, "pagination", pagination);
+}
+
+/*
+ * Conversation parts
+ */
+
+void intercom_part_release(struct intercom_part *p)
+{
+	free(p->id);
+	free(p->part_type);
+	free(p->author_type);
+	free(p->author_name);
+	free(p->body);
+	memset(p, 0, sizeof(*p));
+}
+
+void intercom_parts_free(struct intercom_part *parts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		intercom_part_release(&parts[i]);
+	free(parts);
+}
+
+static char *wire_id_copy(const json_t *v)
+{
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	return NULL;
+}
+
+static void part_fill(struct intercom_part *p, const json_t *o, bool body_is_html)
+{
+	const json_t *author = json_object_get(o, "author");
+	const char *name = string_of(author, "name");
+	const char *body = string_of(o, "body");
+
+	p->id = wire_id_copy(json_object_get(o, "id"));
+	p->author_type = string_copy(author, "type");
+	if (!name || !*name)
+		name = string_of(author, "email");
+	p->author_name = name && *name ? xstrdup(name) : NULL;
+	(void)time_get(o, "created_at", true, false, &p->created_at);
+	if (body && *body)
+		p->body = body_is_html ? html_to_text(body) : xstrdup(body);
+}
+
+int intercom_parse_parts(json_t *j, bool body_is_html, struct intercom_part **parts, size_t *n,
+			 char *err, size_t errlen)
+{
+	const json_t *source = json_object_get(j, "source");
+	const json_t *list =
+		json_object_get(json_object_get(j, "conversation_parts"), "conversation_parts");
+	const char *type = string_of(j, "type");
+	size_t i, cap;
+	json_t *o;
+
+	*parts = NULL;
+	*n = 0;
+	if (!type || strcmp(type, "conversation") != 0) {
+		wrong_answer_report(j, "a conversation", err, errlen);
+		return -1;
+	}
+	cap = 1 + json_array_size(list);
+	*parts = xcalloc(cap, sizeof(**parts));
+	if (json_is_object(source) && string_of(source, "body")) {
+		struct intercom_part *p = &(*parts)[(*n)++];
+
+		part_fill(p, source, body_is_html);
+		p->part_type = xstrdup("source");
+		/* The source carries no time of its own: it is the conversation's start. */
+		(void)time_get(j, "created_at", true, false, &p->created_at);
+	}
+	json_array_foreach(list, i, o) {
+		struct intercom_part *p;
+
+		if (!json_is_object(o))
+			continue;
+		p = &(*parts)[(*n)++];
+		part_fill(p, o, body_is_html);
+		p->part_type = string_copy(o, "part_type");
+		p->is_note = p->part_type && strncmp(p->part_type, "note", 4) == 0;
+	}
+	if (*n == 0) {
+		free(*parts);
+		*parts = NULL;
+	}
+	return 0;
+}
+
+/*
+ * Teammates, teams, tags
+ */
+
+void intercom_admin_release(struct intercom_admin *a)
+{
+	free(a->name);
+	free(a->email);
+	free(a->team_ids);
+	memset(a, 0, sizeof(*a));
+}
+
+void intercom_team_release(struct intercom_team *t)
+{
+	free(t->name);
+	memset(t, 0, sizeof(*t));
+}
+
+void intercom_tag_release(struct intercom_tag *t)
+{
+	free(t->name);
+	memset(t, 0, sizeof(*t));
+}
+
+void intercom_admins_free(struct intercom_admin *admins, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		intercom_admin_release(&admins[i]);
+	free(admins);
+}
+
+void intercom_teams_free(struct intercom_team *teams, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		intercom_team_release(&teams[i]);
+	free(teams);
+}
+
+void intercom_tags_free(struct intercom_tag *tags, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		intercom_tag_release(&tags[i]);
+	free(tags);
+}
+
+static int admin_fill(const json_t *o, struct intercom_admin *a)
+{
+	const json_t *teams = json_object_get(o, "team_ids");
+	size_t i;
+	json_t *v;
+
+	memset(a, 0, sizeof(*a));
+	if (id_parse(json_object_get(o, "id"), &a->id) < 0) {
+		a->id = 0;
+		return -1;
+	}
+	a->name = string_copy(o, "name");
+	a->email = string_copy(o, "email");
+	if (!json_is_array(teams) || json_array_size(teams) == 0)
+		return 0;
+	a->team_ids = xcalloc(json_array_size(teams), sizeof(*a->team_ids));
+	json_array_foreach(teams, i, v) {
+		if (id_parse(v, &a->team_ids[a->n_team_ids]) == 0)
+			a->n_team_ids++;
+	}
+	return 0;
+}
+
+/* Teams and tags are both an id and a name. */
+static int named_fill(const json_t *o, int64_t *id, char **name)
+{
+	*name = NULL;
+	if (id_parse(json_object_get(o, "id"), id) < 0) {
+		*id = 0;
+		return -1;
+	}
+	*name = string_copy(o, "name");
+	return 0;
+}
+
+int intercom_parse_me(json_t *j, struct intercom_admin *out, char *err, size_t errlen)
+{
+	const char *type = string_of(j, "type");
+
+	if (!type || strcmp(type, "admin") != 0) {
+		memset(out, 0, sizeof(*out));
+		wrong_answer_report(j, "an admin", err, errlen);
+		return -1;
+	}
+	if (admin_fill(j, out) < 0) {
+		err_set(err, errlen, "the admin of /me has no usable id");
+		return -1;
+	}
+	return 0;
+}
+
+/* The array under key, or NULL with a message. */
+static const json_t *list_get(json_t *j, const char *key, const char *what, char *err,
+			      size_t errlen)
+{
+	const json_t *list = json_object_get(j, key);
+
+	if (!json_is_array(list)) {
+		wrong_answer_report(j, what, err, errlen);
+		return NULL;
+	}
+	return list;
+}
+
+int intercom_parse_admins(json_t *j, struct intercom_admin **admins, size_t *n,
+			  size_t *n_skipped, char *err, size_t errlen)
+{
+	const json_t *list = list_get(j, "admins", "an admin.list", err, errlen);
+	size_t i, skipped = 0;
+	json_t *o;
+
+	*admins = NULL;
+	*n = 0;
+	if (n_skipped)
+		*n_skipped = 0;
+	if (!list)
+		return -1;
+	if (json_array_size(list))
+		*admins = xcalloc(json_array_size(list), sizeof(**admins));
+	json_array_foreach(list, i, o) {
+		if (admin_fill(o, &(*admins)[*n]) == 0)
+			++*n;
+		else
+			skipped++;
+	}
+	if (n_skipped)
+		*n_skipped = skipped;
+	return 0;
+}
+
+int intercom_parse_teams(json_t *j, struct intercom_team **teams, size_t *n, size_t *n_skipped,
+			 char *err, size_t errlen)
+{
+	const json_t *list = list_get(j, "teams", "a team.list", err, errlen);
+	size_t i, skipped = 0;
+	json_t *o;
+
+	*teams = NULL;
+	*n = 0;
+	if (n_skipped)
+		*n_skipped = 0;
+	if (!list)
+		return -1;
+	if (json_array_size(list))
+		*teams = xcalloc(json_array_size(list), sizeof(**teams));
+	json_array_foreach(list, i, o) {
+		struct intercom_team *t = &(*teams)[*n];
+
+		if (named_fill(o, &t->id, &t->name) == 0)
+			++*n;
+		else
+			skipped++;
+	}
+	if (n_skipped)
+		*n_skipped = skipped;
+	return 0;
+}
+
+int intercom_parse_tags(json_t *j, struct intercom_tag **tags, size_t *n, size_t *n_skipped,
+			char *err, size_t errlen)
+{
+	const json_t *list = list_get(j, "data", "a list of tags", err, errlen);
+	size_t i, skipped = 0;
+	json_t *o;
+
+	*tags = NULL;
+	*n = 0;
+	if (n_skipped)
+		*n_skipped = 0;
+	if (!list)
+		return -1;
+	if (json_array_size(list))
+		*tags = xcalloc(json_array_size(list), sizeof(**tags));
+	json_array_foreach(list, i, o) {
+		struct intercom_tag *t = &(*tags)[*n];
+
+		if (named_fill(o, &t->id, &t->name) == 0)
+			++*n;
+		else
+			skipped++;
+	}
+	if (n_skipped)
+		*n_skipped = skipped;
+	return 0;
+}
+
+int intercom_parse_tag(json_t *j, struct intercom_tag *out, char *err, size_t errlen)
+{
+	const char *type = string_of(j, "type");
+
+	memset(out, 0, sizeof(*out));
+	if (!type || strcmp(type, "tag") != 0) {
+		wrong_answer_report(j, "a tag", err, errlen);
+		return -1;
+	}
+	if (named_fill(j, &out->id, &out->name) < 0) {
+		err_set(err, errlen, "the tag has no usable id");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Help center
+ */
+
+void intercom_article_release(struct intercom_article *a)
+{
+	free(a->title);
+	free(a->description);
+	free(a->url);
+	free(a->body);
+	memset(a, 0, sizeof(*a));
+}
+
+void intercom_articles_free(struct intercom_article *articles, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		intercom_article_release(&articles[i]);
+	free(articles);
+}
+
+static int article_fill(const json_t *o, struct intercom_article *a)
+{
+	const char *body = string_of(o, "body");
+
+	memset(a, 0, sizeof(*a));
+	if (id_parse(json_object_get(o, "id"), &a->id) < 0) {
+		a->id = 0;
+		return -1;
+	}
+	a->title = string_copy(o, "title");
+	a->description = string_copy(o, "description");
+	a->url = string_copy(o, "url");
+	if (body)
+		a->body = html_to_text(body);
+	(void)time_get(o, "updated_at", true, false, &a->updated_at);
+	return 0;
+}
+
+int intercom_parse_article(json_t *j, struct intercom_article *out, char *err, size_t errlen)
+{
+	const char *type = string_of(j, "type");
+
+	memset(out, 0, sizeof(*out));
+	if (!type || strcmp(type, "article") != 0) {
+		wrong_answer_report(j, "an article", err, errlen);
+		return -1;
+	}
+	if (article_fill(j, out) < 0) {
+		err_set(err, errlen, "the article has no usable id");
+		return -1;
+	}
+	return 0;
+}
+
+static long page_number_of(const json_t *j, const char *key)
+{
+	const json_t *v = json_object_get(json_object_get(j, "pages"), key);
+
+	return json_is_integer(v) ? (long)json_integer_value(v) : 0;
+}
+
+int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_t *n,
+			    long *page, long *total_pages, size_t *n_skipped, char *err,
+			    size_t errlen)
+{
+	const json_t *data = json_object_get(j, "data");
+	const json_t *list = json_is_object(data) ? json_object_get(data, "articles") : data;
+	size_t i, skipped = 0;
+	json_t *o;
+
+	*articles = NULL;
+	*n = 0;
+	if (page)
+		*page = 0;
+	if (total_pages)
+		*total_pages = 0;
+	if (n_skipped)
+		*n_skipped = 0;
+	if (!json_is_array(list)) {
+		wrong_answer_report(j, "a list of articles", err, errlen);
+		return -1;
+	}
+	if (json_array_size(list))
+		*articles = xcalloc(json_array_size(list), sizeof(**articles));
+	json_array_foreach(list, i, o) {
+		if (article_fill(o, &(*articles)[*n]) == 0)
+			++*n;
+		else
+			skipped++;
+	}
+	if (page)
+		*page = page_number_of(j, "page");
+	if (total_pages)
+		*total_pages = page_number_of(j, "total_pages");
+	if (n_skipped)
+		*n_skipped = skipped;
+	return 0;
+}
+
+/*
+ * Errors
+ */
+
+static void bounded_copy(char *dst, size_t len, const char *src)
+{
+	if (!dst || len == 0)
+		return;
+	if (snprintf(dst, len, "%s", src ? src : "") < 0)
+		dst[0] = '\0';
+}
+
+int intercom_parse_error(json_t *j, char *code, size_t codelen, char *msg, size_t msglen)
+{
+	const json_t *errors = json_object_get(j, "errors");
+	const char *type = string_of(j, "type");
+	size_t i, used = 0;
+	json_t *e;
+
+	bounded_copy(code, codelen, "");
+	bounded_copy(msg, msglen, "");
+	if (!type || strcmp(type, "error.list") != 0 || !json_is_array(errors) ||
+	    json_array_size(errors) == 0)
+		return -1;
+	bounded_copy(code, codelen, string_of(json_array_get(errors, 0), "code"));
+	json_array_foreach(errors, i, e) {
+		const char *m = string_of(e, "message");
+		int wrote;
+
+		if (!m || !msg || used + 1 >= msglen)
+			continue;
+		wrote = snprintf(msg + used, msglen - used, "%s%s", used ? "; " : "", m);
+		if (wrote < 0)
+			break;
+		used += (size_t)wrote < msglen - used ? (size_t)wrote : msglen - used - 1;
+	}
+	return 0;
+}
+
+/*
+ * Request bodies
+ */
+
+char *intercom_text_to_html(const char *text)
+{
+	size_t len = strlen(text);
+	/* "<p>" + "</p>" + NUL, and each byte at worst "&amp;". */
+	char *html = xmalloc(len * 5 + 8);
+	char *w = html;
+
+	w = stpcpy(w, "<p>");
+	for (const char *r = text; *r; r++) {
+		switch (*r) {
+		case '&':
+			w = stpcpy(w, "&amp;");
+			break;
+		case '<':
+			w = stpcpy(w, "&lt;");
+			break;
+		case '>':
+			w = stpcpy(w, "&gt;");
+			break;
+		case '\r':
+			if (r[1] == '\n')
+				r++;
+			w = stpcpy(w, "<br>");
+			break;
+		case '\n':
+			w = stpcpy(w, "<br>");
+			break;
+		default:
+			*w++ = *r;
+		}
+	}
+	stpcpy(w, "</p>");
+	return html;
+}
+
+/* Ids go out as strings ("admin_id and tag id in request bodies are strings"). */
+#define ID_BUF 24
+
+static bool id_format(char *buf, int64_t id)
+{
+	return id > 0 && snprintf(buf, ID_BUF, "%" PRId64, id) > 0;
+}
+
+json_t *intercom_reply_request(enum intercom_reply_kind kind, int64_t admin_id, const char *text)
+{
+	char admin[ID_BUF];
+	char *html;
+	json_t *body;
+
+	if (!text || !*text || !id_format(admin, admin_id))
+		return NULL;
+	html = intercom_text_to_html(text);
+	body = json_pack("{s:s, s:s, s:s, s:s}", "message_type",
+			 kind == INTERCOM_REPLY_NOTE ? "note" : "comment", "type", "admin",
+			 "admin_id", admin, "body", html);
+	free(html);
+	return body;
+}
+
+json_t *intercom_close_request(int64_t admin_id)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id))
+		return NULL;
+	return json_pack("{s:s, s:s, s:s}", "message_type", "close", "type", "admin", "admin_id",
+			 admin);
+}
+
+json_t *intercom_snooze_request(int64_t admin_id, fl_time snoozed_until)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id) || snoozed_until <= 0)
+		return NULL;
+	return json_pack("{s:s, s:s, s:I}", "message_type", "snoozed", "admin_id", admin,
+			 "snoozed_until", (json_int_t)snoozed_until);
+}
+
+json_t *intercom_open_request(int64_t admin_id)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id))
+		return NULL;
+	return json_pack("{s:s, s:s}", "message_type", "open", "admin_id", admin);
+}
+
+json_t *intercom_assign_request(int64_t admin_id, int64_t assignee_id)
+{
+	char admin[ID_BUF], assignee[ID_BUF];
+
+	if (!id_format(admin, admin_id) || assignee_id < 0)
+		return NULL;
+	if (snprintf(assignee, sizeof(assignee), "%" PRId64, assignee_id) < 0)
+		return NULL;
+	return json_pack("{s:s, s:s, s:s, s:s}", "message_type", "assignment", "type", "admin",
+			 "admin_id", admin, "assignee_id", assignee);
+}
+
+json_t *intercom_tag_add_request(int64_t admin_id, int64_t tag_id)
+{
+	char admin[ID_BUF], tag[ID_BUF];
+
+	if (!id_format(admin, admin_id) || !id_format(tag, tag_id))
+		return NULL;
+	return json_pack("{s:s, s:s}", "id", tag, "admin_id", admin);
+}
+
+json_t *intercom_tag_remove_request(int64_t admin_id)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id))
+		return NULL;
+	return json_pack("{s:s}", "admin_id", admin);
+}
+
+json_t *intercom_tag_create_request(const char *name)
+{
+	if (!name || !*name)
+		return NULL;
+	return json_pack("{s:s}", "name", name);
+}

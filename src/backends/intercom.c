@@ -1,0 +1,617 @@
+/* intercom.c: the Intercom REST API 2.16 driver behind struct backend_ops: start-up
+ * directory, full and incremental syncs through the paginated search, threads, writes,
+ * and the help center. Requests and answers are built and read in intercom-json.c. */
+#include "build-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "backend.h"
+#include "http.h"
+#include "intercom.h"
+#include "util.h"
+
+#define ARTICLES_PER_PAGE 250
+#define ARTICLE_SEARCH_MAX 20
+
+struct backend {
+	struct loop *loop;
+	struct http *http;
+	struct backend_listener l;
+	struct directory dir;
+	int start_pending;
+	char start_error[256];
+	/* The sync in flight. */
+	bool full;
+	fl_time after;
+	int64_t *teams;
+	size_t n_teams;
+};
+
+/* One request's context. */
+struct call {
+	struct backend *b;
+	void *fn;
+	void *arg;
+	int64_t id;
+	struct articles *index;
+	long page;
+	int kind;
+};
+
+static struct call *call_new(struct backend *b, void *fn, void *arg)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+
+	c->b = b;
+	c->fn = fn;
+	c->arg = arg;
+	return c;
+}
+
+/* Says why a request failed, in words an agent can act on; "" when it succeeded. */
+static void describe_failure(const struct http_response *r, char *err, size_t errlen)
+{
+	char code[64], msg[160];
+	json_t *j;
+
+	err[0] = '\0';
+	if (r->curl_code) {
+		snprintf(err, errlen, "cannot reach the backend: %s", r->error);
+		return;
+	}
+	if (r->status >= 200 && r->status < 300)
+		return;
+	if (r->status == 401) {
+		snprintf(err, errlen, "the backend refused the token (401 unauthorized): check "
+				      "FRONTLINE_TOKEN or token_command");
+		return;
+	}
+	j = json_loadb(r->body, r->len, 0, NULL);
+	if (j && intercom_parse_error(j, code, sizeof(code), msg, sizeof(msg)) == 0)
+		snprintf(err, errlen, "the backend answered %ld %.60s: %.160s", r->status, code, msg);
+	else
+		snprintf(err, errlen, "the backend answered HTTP %ld", r->status);
+	json_decref(j);
+}
+
+/* Parses a successful JSON answer; NULL with a message in err otherwise. */
+static json_t *answer_json(struct backend *b, const struct http_response *r, char *err,
+			   size_t errlen)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	if (r->server_date && b->l.server_time)
+		b->l.server_time(b->l.arg, r->server_date, time(NULL));
+	describe_failure(r, err, errlen);
+	if (err[0])
+		return NULL;
+	j = json_loadb(r->body, r->len, 0, &jerr);
+	if (!j)
+		snprintf(err, errlen, "the backend sent malformed JSON (line %d: %s)", jerr.line,
+			 jerr.text);
+	return j;
+}
+
+/* Sends body (consumed) to path. */
+static void send_json(struct backend *b, const char *method, const char *path, json_t *body,
+		      bool retry, http_done_fn done, void *arg)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	json_decref(body);
+	http_request(b->http, method, path, text, retry, done, arg);
+	free(text);
+}
+
+/* ---- start-up: /me, /teams, /admins, /tags in parallel ---- */
+
+static void start_step_done(struct backend *b, const char *error)
+{
+	if (error && error[0] && !b->start_error[0])
+		snprintf(b->start_error, sizeof(b->start_error), "%s", error);
+	if (--b->start_pending > 0)
+		return;
+	if (b->start_error[0])
+		b->l.failed(b->l.arg, b->start_error);
+	else
+		b->l.ready(b->l.arg, &b->dir);
+}
+
+static void on_me(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	struct intercom_admin me;
+	char err[256];
+	json_t *j = answer_json(b, r, err, sizeof(err));
+
+	if (j && intercom_parse_me(j, &me, err, sizeof(err)) == 0) {
+		b->dir.me = me.id;
+		free(b->dir.me_name);
+		b->dir.me_name = me.name ? xstrdup(me.name) : NULL;
+		intercom_admin_release(&me);
+	}
+	json_decref(j);
+	free(c);
+	start_step_done(b, err);
+}
+
+enum list_kind { LIST_TEAMS, LIST_ADMINS, LIST_TAGS };
+
+/* Copies parsed id/name pairs into the directory. The three intercom list types share
+ * their first two members' meaning but not their layout, so each is copied by kind. */
+static void store_list(struct backend *b, int kind, json_t *j, char *err, size_t errlen)
+{
+	struct named_id **list = kind == LIST_TEAMS ? &b->dir.teams
+				 : kind == LIST_ADMINS ? &b->dir.admins
+						       : &b->dir.tags;
+	size_t *count = kind == LIST_TEAMS ? &b->dir.n_teams
+			: kind == LIST_ADMINS ? &b->dir.n_admins
+					      : &b->dir.n_tags;
+	struct intercom_team *teams = NULL;
+	struct intercom_admin *admins = NULL;
+	struct intercom_tag *tags = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	if (kind == LIST_TEAMS)
+		rc = intercom_parse_teams(j, &teams, &n, NULL, err, errlen);
+	else if (kind == LIST_ADMINS)
+		rc = intercom_parse_admins(j, &admins, &n, NULL, err, errlen);
+	else
+		rc = intercom_parse_tags(j, &tags, &n, NULL, err, errlen);
+	if (rc < 0)
+		return;
+	for (i = 0; i < *count; i++)
+		free((*list)[i].name);
+	free(*list);
+	*list = xcalloc(n, sizeof(**list));
+	*count = n;
+	for (i = 0; i < n; i++) {
+		const char *name = kind == LIST_TEAMS ? teams[i].name
+				   : kind == LIST_ADMINS ? admins[i].name
+							 : tags[i].name;
+
+		(*list)[i].id = kind == LIST_TEAMS ? teams[i].id
+				: kind == LIST_ADMINS ? admins[i].id
+						      : tags[i].id;
+		(*list)[i].name = xstrdup(name ? name : "");
+	}
+	intercom_teams_free(teams, kind == LIST_TEAMS ? n : 0);
+	intercom_admins_free(admins, kind == LIST_ADMINS ? n : 0);
+	intercom_tags_free(tags, kind == LIST_TAGS ? n : 0);
+	err[0] = '\0';
+}
+
+static void on_list(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	char err[256];
+	json_t *j = answer_json(b, r, err, sizeof(err));
+
+	if (j)
+		store_list(b, c->kind, j, err, sizeof(err));
+	json_decref(j);
+	free(c);
+	start_step_done(b, err);
+}
+
+static void intercom_start(struct backend *b)
+{
+	static const char *const paths[] = {"/teams", "/admins", "/tags"};
+	int i;
+
+	b->start_pending = 4;
+	b->start_error[0] = '\0';
+	http_request(b->http, "GET", "/me", NULL, true, on_me, call_new(b, NULL, NULL));
+	for (i = 0; i < 3; i++) {
+		struct call *c = call_new(b, NULL, NULL);
+
+		c->kind = i;
+		http_request(b->http, "GET", paths[i], NULL, true, on_list, c);
+	}
+}
+
+/* ---- sync ---- */
+
+static void request_page(struct backend *b, const char *cursor);
+
+static void on_page(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	struct conversation *items = NULL;
+	size_t n = 0, skipped = 0, i;
+	char err[256], *next = NULL;
+	json_t *j = answer_json(b, r, err, sizeof(err));
+
+	free(c);
+	if (j && intercom_parse_search_page(j, &items, &n, &next, NULL, &skipped, err,
+					    sizeof(err)) < 0) {
+		json_decref(j);
+		b->l.sync_done(b->l.arg, b->full, err);
+		return;
+	}
+	json_decref(j);
+	if (!j) {
+		b->l.sync_done(b->l.arg, b->full, err);
+		return;
+	}
+	if (skipped)
+		fprintf(stderr, "%s: %s\n", util_progname(), err);
+	for (i = 0; i < n; i++) {
+		b->l.conversation(b->l.arg, &items[i]);
+		conversation_release(&items[i]);
+	}
+	free(items);
+	if (next)
+		request_page(b, next);
+	else
+		b->l.sync_done(b->l.arg, b->full, NULL);
+	free(next);
+}
+
+static void request_page(struct backend *b, const char *cursor)
+{
+	json_t *body = intercom_search_request(b->full ? 0 : b->after, b->teams, b->n_teams, b->full,
+					       cursor, INTERCOM_PER_PAGE_MAX);
+
+	if (!body) {
+		b->l.sync_done(b->l.arg, b->full, "nothing to search for: no team is tracked");
+		return;
+	}
+	send_json(b, "POST", "/conversations/search", body, true, on_page, call_new(b, NULL, NULL));
+}
+
+static void intercom_sync(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
+			  size_t n_teams)
+{
+	b->full = full;
+	b->after = updated_after;
+	free(b->teams);
+	b->teams = xcalloc(n_teams, sizeof(*teams));
+	if (n_teams)
+		memcpy(b->teams, teams, n_teams * sizeof(*teams));
+	b->n_teams = n_teams;
+	if (n_teams == 0) {
+		b->l.sync_done(b->l.arg, full, "no team of the configured queues exists in the workspace");
+		return;
+	}
+	request_page(b, NULL);
+}
+
+/* ---- one conversation with its thread ---- */
+
+static void on_thread(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	backend_thread_fn fn = (backend_thread_fn)c->fn;
+	struct thread t = {0};
+	struct intercom_part *parts = NULL;
+	size_t n = 0, i;
+	char err[256];
+	json_t *j = answer_json(b, r, err, sizeof(err));
+
+	if (j && intercom_parse_conversation(j, &t.conv) < 0)
+		snprintf(err, sizeof(err), "the backend sent a conversation without an id");
+	else if (j && intercom_parse_parts(j, false, &parts, &n, err, sizeof(err)) == 0) {
+		t.parts = xcalloc(n, sizeof(*t.parts));
+		t.n_parts = n;
+		for (i = 0; i < n; i++) {
+			t.parts[i].kind = xstrdup(parts[i].part_type ? parts[i].part_type : "comment");
+			t.parts[i].author = parts[i].author_name ? xstrdup(parts[i].author_name) : NULL;
+			t.parts[i].from_admin = parts[i].author_type &&
+						!strcmp(parts[i].author_type, "admin");
+			t.parts[i].at = parts[i].created_at;
+			t.parts[i].body = parts[i].body ? xstrdup(parts[i].body) : NULL;
+		}
+		intercom_parts_free(parts, n);
+		err[0] = '\0';
+	}
+	json_decref(j);
+	fn(c->arg, err[0] ? NULL : &t, err[0] ? err : NULL);
+	thread_release(&t);
+	free(c);
+}
+
+static void intercom_fetch_thread(struct backend *b, int64_t id, backend_thread_fn fn, void *arg)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/conversations/%lld?display_as=plaintext", (long long)id);
+	http_request(b->http, "GET", path, NULL, true, on_thread, call_new(b, (void *)fn, arg));
+}
+
+/* ---- writes ---- */
+
+/* After the request went out, a lost answer leaves the outcome unknown. */
+static bool ambiguous_failure(const struct http_response *r)
+{
+	switch (r->curl_code) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return false;
+	case CURLE_OK:
+		return r->status >= 500;
+	default:
+		return true;
+	}
+}
+
+static void on_write(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_done_fn fn = (backend_done_fn)c->fn;
+	char err[256];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	json_decref(j);
+	fn(c->arg, err[0] ? err : NULL, err[0] && ambiguous_failure(r));
+	free(c);
+}
+
+static void intercom_write(struct backend *b, const struct backend_write *w, backend_done_fn fn,
+			   void *arg)
+{
+	const char *method = "POST";
+	char path[96];
+	json_t *body = NULL;
+	int64_t me = b->dir.me;
+
+	snprintf(path, sizeof(path), "/conversations/%lld/parts", (long long)w->conversation);
+	switch (w->kind) {
+	case WRITE_REPLY:
+	case WRITE_NOTE:
+		snprintf(path, sizeof(path), "/conversations/%lld/reply", (long long)w->conversation);
+		body = intercom_reply_request(w->kind == WRITE_NOTE ? INTERCOM_REPLY_NOTE
+								     : INTERCOM_REPLY_COMMENT,
+					      me, w->body);
+		break;
+	case WRITE_CLOSE: body = intercom_close_request(me); break;
+	case WRITE_SNOOZE: body = intercom_snooze_request(me, w->until); break;
+	case WRITE_OPEN: body = intercom_open_request(me); break;
+	case WRITE_ASSIGN_ME: body = intercom_assign_request(me, me); break;
+	case WRITE_TAG:
+		snprintf(path, sizeof(path), "/conversations/%lld/tags", (long long)w->conversation);
+		body = intercom_tag_add_request(me, w->tag);
+		break;
+	case WRITE_UNTAG:
+		method = "DELETE";
+		snprintf(path, sizeof(path), "/conversations/%lld/tags/%lld", (long long)w->conversation,
+			 (long long)w->tag);
+		body = intercom_tag_remove_request(me);
+		break;
+	}
+	if (!body) {
+		fn(arg, "nothing to send: the text is empty or not valid UTF-8", false);
+		return;
+	}
+	send_json(b, method, path, body, false, on_write, call_new(b, (void *)fn, arg));
+}
+
+static void on_tag_created(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_tag_fn fn = (backend_tag_fn)c->fn;
+	struct intercom_tag tag = {0};
+	char err[256];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_tag(j, &tag, err, sizeof(err)) == 0) {
+		struct directory *d = &c->b->dir;
+
+		if (!directory_name(d->tags, d->n_tags, tag.id)) {
+			d->tags = xrealloc(d->tags, (d->n_tags + 1) * sizeof(*d->tags));
+			d->tags[d->n_tags].id = tag.id;
+			d->tags[d->n_tags].name = xstrdup(tag.name ? tag.name : "");
+			d->n_tags++;
+		}
+		err[0] = '\0';
+	}
+	json_decref(j);
+	fn(c->arg, err[0] ? 0 : tag.id, err[0] ? err : NULL);
+	intercom_tag_release(&tag);
+	free(c);
+}
+
+static void intercom_create_tag(struct backend *b, const char *name, backend_tag_fn fn, void *arg)
+{
+	json_t *body = intercom_tag_create_request(name);
+
+	if (!body) {
+		fn(arg, 0, "a tag needs a name in UTF-8");
+		return;
+	}
+	send_json(b, "POST", "/tags", body, false, on_tag_created, call_new(b, (void *)fn, arg));
+}
+
+/* ---- help center ---- */
+
+static void to_article(struct article *dst, struct intercom_article *src)
+{
+	dst->id = src->id;
+	dst->title = src->title ? src->title : xstrdup("");
+	dst->url = src->url;
+	dst->description = src->description;
+	dst->body = src->body ? src->body : xstrdup("");
+	dst->updated_at = src->updated_at;
+	memset(src, 0, sizeof(*src));
+}
+
+static void on_articles_page(void *arg, const struct http_response *r);
+
+static void request_articles_page(struct backend *b, struct call *c)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/articles?page=%ld&per_page=%d", c->page, ARTICLES_PER_PAGE);
+	http_request(b->http, "GET", path, NULL, true, on_articles_page, c);
+}
+
+static void on_articles_page(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	backend_done_fn fn = (backend_done_fn)c->fn;
+	struct intercom_article *list = NULL;
+	size_t n = 0, i;
+	long page = 0, total_pages = 0;
+	char err[256];
+	json_t *j = answer_json(b, r, err, sizeof(err));
+
+	if (j && intercom_parse_articles(j, &list, &n, &page, &total_pages, NULL, err,
+					 sizeof(err)) == 0) {
+		err[0] = '\0';
+		for (i = 0; i < n && !err[0]; i++) {
+			struct article a;
+
+			to_article(&a, &list[i]);
+			if (articles_put(c->index, &a) < 0)
+				snprintf(err, sizeof(err), "cannot write the article index");
+			article_release(&a);
+		}
+		intercom_articles_free(list, n);
+	}
+	json_decref(j);
+	if (err[0]) {
+		articles_sync_abort(c->index);
+		fn(c->arg, err, false);
+		free(c);
+		return;
+	}
+	if (n > 0 && page < total_pages) {
+		c->page = page + 1;
+		request_articles_page(b, c);
+		return;
+	}
+	if (articles_sync_end(c->index, time(NULL)) < 0)
+		fn(c->arg, "cannot write the article index", false);
+	else
+		fn(c->arg, NULL, false);
+	free(c);
+}
+
+static void intercom_sync_articles(struct backend *b, struct articles *index, backend_done_fn fn,
+				   void *arg)
+{
+	struct call *c;
+
+	if (articles_sync_begin(index) < 0) {
+		fn(arg, "cannot write the article index", false);
+		return;
+	}
+	c = call_new(b, (void *)fn, arg);
+	c->index = index;
+	c->page = 1;
+	request_articles_page(b, c);
+}
+
+static void on_article_search(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_articles_fn fn = (backend_articles_fn)c->fn;
+	struct intercom_article *list = NULL;
+	struct article *out = NULL;
+	size_t n = 0, i;
+	char err[256];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_articles(j, &list, &n, NULL, NULL, NULL, err, sizeof(err)) == 0) {
+		err[0] = '\0';
+		if (n > ARTICLE_SEARCH_MAX)
+			n = ARTICLE_SEARCH_MAX;
+		out = xcalloc(n, sizeof(*out));
+		for (i = 0; i < n; i++)
+			to_article(&out[i], &list[i]);
+		intercom_articles_free(list, n);
+	}
+	json_decref(j);
+	fn(c->arg, out, err[0] ? 0 : n, err[0] ? err : NULL);
+	for (i = 0; out && i < n; i++)
+		article_release(&out[i]);
+	free(out);
+	free(c);
+}
+
+static void intercom_search_articles(struct backend *b, const char *query, backend_articles_fn fn,
+				     void *arg)
+{
+	char *escaped = curl_easy_escape(NULL, query, 0), *path;
+
+	if (!escaped)
+		die("out of memory");
+	path = xasprintf("/articles/search?phrase=%s&state=published", escaped);
+	curl_free(escaped);
+	http_request(b->http, "GET", path, NULL, true, on_article_search, call_new(b, (void *)fn, arg));
+	free(path);
+}
+
+/* ---- lifecycle ---- */
+
+static struct backend *intercom_create(struct loop *loop, const struct backend_options *opt,
+				       const struct backend_listener *listener, char *err,
+				       size_t errlen)
+{
+	struct http_options hopt = {
+		.base_url = opt->url,
+		.token = opt->token,
+		.api_version = "2.16",
+		.total_timeout_ms = opt->timeout_ms,
+	};
+	struct backend *b = xcalloc(1, sizeof(*b));
+
+	b->loop = loop;
+	b->l = *listener;
+	b->http = http_new(loop, &hopt, err, errlen);
+	if (!b->http) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void intercom_destroy(struct backend *b)
+{
+	if (!b)
+		return;
+	http_free(b->http);
+	directory_release(&b->dir);
+	free(b->teams);
+	free(b);
+}
+
+static size_t intercom_pending(struct backend *b)
+{
+	return http_pending(b->http);
+}
+
+static uint64_t intercom_bytes(struct backend *b)
+{
+	return http_bytes_received(b->http);
+}
+
+const struct backend_ops intercom_backend = {
+	.name = "intercom",
+	.create = intercom_create,
+	.destroy = intercom_destroy,
+	.start = intercom_start,
+	.sync = intercom_sync,
+	.fetch_thread = intercom_fetch_thread,
+	.write = intercom_write,
+	.create_tag = intercom_create_tag,
+	.sync_articles = intercom_sync_articles,
+	.search_articles = intercom_search_articles,
+	.pending = intercom_pending,
+	.bytes_received = intercom_bytes,
+};

@@ -1,0 +1,715 @@
+/* cli.c: frontline's scriptable subcommands (list, status, show, reply, tag, articles):
+ * each syncs what it needs on the event loop, prints, and exits with a code scripts can
+ * rely on. Customer text is sanitised before it reaches a terminal; --json output is
+ * JSON-escaped instead. */
+#include "build-config.h"
+
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "articles.h"
+#include "engine.h"
+#include "loop.h"
+#include "text.h"
+#include "util.h"
+
+#define ARTICLE_RESULTS 10
+#define BODY_MAX (1u << 20)
+
+extern char **environ;
+
+struct cli {
+	const struct config *cfg;
+	struct loop *loop;
+	struct engine engine;
+	char error[256];
+	bool ambiguous;
+	int64_t tag_id;
+	struct thread thread;
+	bool have_thread;
+	struct article *found;
+	size_t n_found;
+	bool done; /* the operation being waited for finished */
+};
+
+static void on_synced(void *arg, const char *error)
+{
+	struct cli *c = arg;
+
+	snprintf(c->error, sizeof(c->error), "%s", error ? error : "");
+	c->done = true;
+}
+
+/* Runs the loop until a callback sets c->done. */
+static void cli_wait(struct cli *c)
+{
+	while (!c->done)
+		if (loop_run_once(c->loop, -1) < 0) {
+			snprintf(c->error, sizeof(c->error), "the event loop failed");
+			break;
+		}
+	c->done = false;
+}
+
+/* Starts the engine and runs the loop until the directory (and with sync, the queues)
+ * arrived. Returns 0, or -1 with c->error set. */
+static int cli_start(struct cli *c, const char *token, bool sync)
+{
+	struct engine_listener l = {.arg = c, .synced = on_synced};
+	char err[256];
+
+	c->loop = loop_new();
+	if (!c->loop) {
+		snprintf(c->error, sizeof(c->error), "cannot set up the event loop");
+		return -1;
+	}
+	if (engine_init(&c->engine, c->cfg, c->loop, &intercom_backend, token, &l, err,
+			sizeof(err)) < 0) {
+		snprintf(c->error, sizeof(c->error), "%s", err);
+		return -1;
+	}
+	c->engine.directory_only = !sync;
+	engine_start(&c->engine, false);
+	cli_wait(c);
+	return c->error[0] ? -1 : 0;
+}
+
+static void cli_release(struct cli *c)
+{
+	size_t i;
+
+	if (c->loop) {
+		engine_release(&c->engine);
+		loop_free(c->loop);
+	}
+	if (c->have_thread)
+		thread_release(&c->thread);
+	for (i = 0; i < c->n_found; i++)
+		article_release(&c->found[i]);
+	free(c->found);
+}
+
+static int fail(struct cli *c, int code)
+{
+	fprintf(stderr, "%s: %s\n", util_progname(), c->error);
+	return code;
+}
+
+static void print_safe(FILE *f, const char *s, bool keep_newlines)
+{
+	char *safe = text_sanitize(s, keep_newlines);
+
+	fputs(safe, f);
+	free(safe);
+}
+
+static const char *state_word(enum sla_state s)
+{
+	switch (s) {
+	case SLA_PAUSED: return "paused";
+	case SLA_OK: return "ok";
+	case SLA_WARNING: return "warning";
+	case SLA_BREACHED: return "breached";
+	default: return "-";
+	}
+}
+
+static const char *conv_state_word(enum conv_state s)
+{
+	return s == CONV_CLOSED ? "closed" : s == CONV_SNOOZED ? "snoozed" : "open";
+}
+
+static int64_t clock_left(const struct engine *e, const struct sla_clock *clock)
+{
+	/* Between ticks `left` is stale; the deadline is not. */
+	return clock->deadline - engine_now(e);
+}
+
+/* ---- list ---- */
+
+static json_t *entry_json(const struct engine *e, const struct store_entry *en)
+{
+	const struct conversation *cv = &en->conv;
+	json_t *tags = json_array();
+	size_t i;
+
+	for (i = 0; i < cv->n_tags; i++) {
+		const char *name = directory_name(e->dir->tags, e->dir->n_tags, cv->tag_ids[i]);
+
+		json_array_append_new(tags, json_string(name ? name : ""));
+	}
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:I}",
+			 "id", (json_int_t)cv->id, "queue", e->cfg->queues[en->queue].key, "state",
+			 conv_state_word(cv->state), "sla", state_word(en->clock.state),
+			 "deadline",
+			 en->clock.state >= SLA_OK ? json_integer(en->clock.deadline) : json_null(),
+			 "left",
+			 en->clock.state >= SLA_OK ? json_integer(clock_left(e, &en->clock))
+						   : json_null(),
+			 "kind",
+			 en->clock.kind == SLA_KIND_FIRST  ? "first_response"
+			 : en->clock.kind == SLA_KIND_NEXT ? "next_response"
+							   : "none",
+			 "customer", cv->customer ? json_string(cv->customer) : json_null(), "title",
+			 cv->title ? json_string(cv->title) : json_null(), "preview",
+			 cv->preview ? json_string(cv->preview) : json_null(), "tags", tags, "priority",
+			 cv->priority, "unread", !cv->read, "assignee",
+			 (json_int_t)cv->admin_assignee_id);
+}
+
+static void print_entry(const struct engine *e, const struct store_entry *en)
+{
+	const struct conversation *cv = &en->conv;
+	char left[32] = "";
+
+	if (en->clock.state >= SLA_OK)
+		text_countdown(clock_left(e, &en->clock), left, sizeof(left));
+	printf("%-10s %-8s %7s  #%-8lld ", e->cfg->queues[en->queue].key,
+	       state_word(en->clock.state), left, (long long)cv->id);
+	print_safe(stdout, cv->customer ? cv->customer : "?", false);
+	fputs(" — ", stdout);
+	print_safe(stdout, cv->title ? cv->title : cv->preview ? cv->preview : "", false);
+	putchar('\n');
+}
+
+static int cmd_list(struct cli *c, int argc, char **argv, const char *token)
+{
+	static const struct option opts[] = {
+		{"queue", required_argument, NULL, 'q'}, {"json", no_argument, NULL, 'j'}, {0}};
+	const char *queue = NULL;
+	bool json = false;
+	json_t *out = NULL;
+	int ch, q, from = 0, to;
+
+	while ((ch = getopt_long(argc, argv, "q:j", opts, NULL)) != -1) {
+		if (ch == 'q')
+			queue = optarg;
+		else if (ch == 'j')
+			json = true;
+		else
+			return CLI_USAGE;
+	}
+	if (cli_start(c, token, true) < 0)
+		return fail(c, CLI_FAILED);
+	to = (int)c->cfg->n_queues;
+	if (queue) {
+		from = engine_queue_find(&c->engine, queue);
+		if (from < 0) {
+			snprintf(c->error, sizeof(c->error), "no queue named \"%s\" in the configuration",
+				 queue);
+			return fail(c, CLI_NOT_FOUND);
+		}
+		to = from + 1;
+	}
+	if (json)
+		out = json_array();
+	for (q = from; q < to; q++) {
+		size_t i, n = store_queue_count(c->engine.store, q);
+
+		for (i = 0; i < n; i++) {
+			const struct store_entry *en = store_queue_at(c->engine.store, q, i);
+
+			if (json)
+				json_array_append_new(out, entry_json(&c->engine, en));
+			else
+				print_entry(&c->engine, en);
+		}
+	}
+	if (json) {
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(out);
+	}
+	return CLI_OK;
+}
+
+/* ---- status ---- */
+
+static int cmd_status(struct cli *c, const char *token)
+{
+	const struct store_entry *next = NULL;
+	size_t q;
+
+	if (cli_start(c, token, true) < 0)
+		return fail(c, CLI_FAILED);
+	for (q = 0; q < c->cfg->n_queues; q++) {
+		struct store_counts counts;
+		const struct store_entry *top = store_queue_at(c->engine.store, (int)q, 0);
+
+		store_queue_counts(c->engine.store, (int)q, &counts);
+		printf("%s%s %zu", q ? " · " : "", c->cfg->queues[q].title ? c->cfg->queues[q].title
+									  : c->cfg->queues[q].key,
+		       counts.open);
+		if (counts.warning)
+			printf(" %zu warning", counts.warning);
+		if (counts.breached)
+			printf(" %zu breached", counts.breached);
+		if (top && top->clock.state >= SLA_OK &&
+		    (!next || top->clock.deadline < next->clock.deadline))
+			next = top;
+	}
+	if (next) {
+		char left[32];
+
+		text_countdown(clock_left(&c->engine, &next->clock), left, sizeof(left));
+		printf(" · next %s #%lld", left, (long long)next->conv.id);
+	}
+	putchar('\n');
+	return CLI_OK;
+}
+
+/* ---- show ---- */
+
+static int parse_id(const char *s, int64_t *id)
+{
+	long long v;
+
+	if (s && *s == '#')
+		s++;
+	if (util_parse_ll(s, 1, INT64_MAX, &v) < 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static void on_thread(void *arg, struct thread *t, const char *error)
+{
+	struct cli *c = arg;
+
+	if (error) {
+		snprintf(c->error, sizeof(c->error), "%s", error);
+	} else {
+		c->thread = *t;
+		memset(t, 0, sizeof(*t));
+		c->have_thread = true;
+	}
+	c->done = true;
+}
+
+static void print_time(fl_time t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[32];
+
+	if (t && localtime_r(&tt, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm))
+		fputs(buf, stdout);
+	else
+		fputs("?", stdout);
+}
+
+static int cmd_show(struct cli *c, int argc, char **argv, const char *token)
+{
+	const struct conversation *cv;
+	size_t i;
+	int64_t id;
+
+	if (argc != 2 || parse_id(argv[1], &id) < 0) {
+		fprintf(stderr, "usage: frontline show ID\n");
+		return CLI_USAGE;
+	}
+	if (cli_start(c, token, false) < 0)
+		return fail(c, CLI_FAILED);
+	c->engine.ops->fetch_thread(c->engine.backend, id, on_thread, c);
+	cli_wait(c);
+	if (!c->have_thread)
+		return fail(c, strstr(c->error, " 404 ") ? CLI_NOT_FOUND : CLI_FAILED);
+	cv = &c->thread.conv;
+	printf("#%lld  %s  ", (long long)cv->id, conv_state_word(cv->state));
+	print_safe(stdout, cv->customer ? cv->customer : "?", false);
+	fputs("\n", stdout);
+	if (cv->title) {
+		print_safe(stdout, cv->title, false);
+		putchar('\n');
+	}
+	for (i = 0; i < c->thread.n_parts; i++) {
+		const struct thread_part *p = &c->thread.parts[i];
+
+		putchar('\n');
+		print_time(p->at);
+		fputs("  ", stdout);
+		print_safe(stdout, p->author ? p->author : p->from_admin ? "agent" : "customer", false);
+		if (strcmp(p->kind, "comment") && strcmp(p->kind, "source"))
+			printf(" [%s]", p->kind);
+		putchar('\n');
+		if (p->body) {
+			print_safe(stdout, p->body, true);
+			putchar('\n');
+		}
+	}
+	return CLI_OK;
+}
+
+/* ---- reply ---- */
+
+static void on_done(void *arg, const char *error, bool ambiguous)
+{
+	struct cli *c = arg;
+
+	snprintf(c->error, sizeof(c->error), "%s", error ? error : "");
+	c->ambiguous = ambiguous;
+	c->done = true;
+}
+
+static char *read_all(int fd, size_t max)
+{
+	char *buf = xmalloc(max + 1);
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < max && (n = read(fd, buf + len, max - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Writes the agent's text where it survives anything: state_dir/drafts, mode 0600.
+ * Returns the file's path (the caller frees it), or NULL. */
+static char *save_draft(const struct config *cfg, const char *what, int64_t id, const char *body)
+{
+	char *dir = xasprintf("%s/drafts", cfg->state_dir), *path;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int fd;
+	size_t len = strlen(body);
+
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
+	path = xasprintf("%s/%s-%lld-%s.txt", dir, what, (long long)id, stamp);
+	if (util_mkdir_p(dir, 0700) != 0 ||
+	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		free(dir);
+		free(path);
+		return NULL;
+	}
+	free(dir);
+	if (write(fd, body, len) != (ssize_t)len || fsync(fd) != 0) {
+		close(fd);
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+/* Runs $VISUAL or $EDITOR on path and waits for it. 0 on a clean exit. */
+static int run_editor(const char *path)
+{
+	char *argv[] = {"/bin/sh", "-c", "exec ${VISUAL:-${EDITOR:-vi}} \"$1\"", "sh", (char *)path,
+			NULL};
+	pid_t pid;
+	int status;
+
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0)
+		return -1;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* The reply's text: standard input when it is not a terminal, else the editor. */
+static char *reply_text(const struct config *cfg, int64_t id)
+{
+	char *dir, *path, *text = NULL;
+	int fd;
+
+	if (!isatty(STDIN_FILENO))
+		return read_all(STDIN_FILENO, BODY_MAX);
+	dir = xasprintf("%s/drafts", cfg->state_dir);
+	path = xasprintf("%s/editing-%lld.txt", dir, (long long)id);
+	if (util_mkdir_p(dir, 0700) == 0 &&
+	    (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0) {
+		close(fd);
+		if (run_editor(path) == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			text = read_all(fd, BODY_MAX);
+			close(fd);
+		}
+	}
+	if (text && *text)
+		unlink(path);
+	else if (!text)
+		fprintf(stderr, "%s: the editor failed; anything written is in %s\n",
+			util_progname(), path);
+	free(dir);
+	free(path);
+	return text;
+}
+
+static bool blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r')
+			return false;
+	return true;
+}
+
+static int cmd_reply(struct cli *c, int argc, char **argv, const char *token)
+{
+	static const struct option opts[] = {{"note", no_argument, NULL, 'n'}, {0}};
+	struct backend_write w = {.kind = WRITE_REPLY};
+	char *text, *saved;
+	int ch, code;
+
+	while ((ch = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+		if (ch != 'n')
+			return CLI_USAGE;
+		w.kind = WRITE_NOTE;
+	}
+	if (optind != argc - 1 || parse_id(argv[optind], &w.conversation) < 0) {
+		fprintf(stderr, "usage: frontline reply [--note] ID < text\n");
+		return CLI_USAGE;
+	}
+	text = reply_text(c->cfg, w.conversation);
+	/* The newline an editor or echo leaves at the end is not part of the message. */
+	for (size_t n = text ? strlen(text) : 0; n > 0 && strchr(" \t\r\n", text[n - 1]); n--)
+		text[n - 1] = '\0';
+	if (!text || blank(text)) {
+		fprintf(stderr, "%s: nothing to send: the text is empty\n", util_progname());
+		free(text);
+		return CLI_USAGE;
+	}
+	w.body = text;
+	code = CLI_OK;
+	if (cli_start(c, token, false) == 0) {
+		c->engine.ops->write(c->engine.backend, &w, on_done, c);
+		cli_wait(c);
+	}
+	if (c->error[0]) {
+		code = c->ambiguous ? CLI_UNSURE : CLI_FAILED;
+		saved = save_draft(c->cfg, w.kind == WRITE_NOTE ? "note" : "reply", w.conversation, text);
+		fprintf(stderr, "%s: %s\n", util_progname(), c->error);
+		if (c->ambiguous)
+			fprintf(stderr, "%s: the answer was lost: the %s may or may not have been sent; "
+					"check the conversation before sending it again\n",
+				util_progname(), w.kind == WRITE_NOTE ? "note" : "reply");
+		if (saved)
+			fprintf(stderr, "%s: your text is saved in %s\n", util_progname(), saved);
+		else
+			fprintf(stderr, "%s: could not save your text; here it is:\n%s\n", util_progname(),
+				text);
+		free(saved);
+	}
+	free(text);
+	return code;
+}
+
+/* ---- tag ---- */
+
+static void on_tag_created(void *arg, int64_t tag_id, const char *error)
+{
+	struct cli *c = arg;
+
+	snprintf(c->error, sizeof(c->error), "%s", error ? error : "");
+	c->tag_id = tag_id;
+	c->done = true;
+}
+
+static int cmd_tag(struct cli *c, int argc, char **argv, const char *token)
+{
+	struct backend_write w;
+	int64_t id;
+	int i;
+
+	if (argc < 3 || parse_id(argv[1], &id) < 0) {
+		fprintf(stderr, "usage: frontline tag ID +name -name ...\n");
+		return CLI_USAGE;
+	}
+	for (i = 2; i < argc; i++)
+		if ((argv[i][0] != '+' && argv[i][0] != '-') || !argv[i][1]) {
+			fprintf(stderr, "%s: \"%s\": write +name to add a tag, -name to remove one\n",
+				util_progname(), argv[i]);
+			return CLI_USAGE;
+		}
+	if (cli_start(c, token, false) < 0)
+		return fail(c, CLI_FAILED);
+	for (i = 2; i < argc; i++) {
+		const char *name = argv[i] + 1;
+		bool add = argv[i][0] == '+';
+		const struct directory *d = c->engine.dir;
+		int64_t tag = directory_find(d->tags, d->n_tags, name);
+
+		if (!tag && !add) {
+			snprintf(c->error, sizeof(c->error), "no tag named \"%s\"", name);
+			return fail(c, CLI_NOT_FOUND);
+		}
+		if (!tag) {
+			c->engine.ops->create_tag(c->engine.backend, name, on_tag_created, c);
+			cli_wait(c);
+			if (c->error[0])
+				return fail(c, CLI_FAILED);
+			fprintf(stderr, "%s: created the tag \"%s\"\n", util_progname(), name);
+			tag = c->tag_id;
+		}
+		w = (struct backend_write){.kind = add ? WRITE_TAG : WRITE_UNTAG,
+					   .conversation = id, .tag = tag};
+		c->engine.ops->write(c->engine.backend, &w, on_done, c);
+		cli_wait(c);
+		if (c->error[0])
+			return fail(c, strstr(c->error, " 404 ") ? CLI_NOT_FOUND
+				       : c->ambiguous		 ? CLI_UNSURE
+								 : CLI_FAILED);
+	}
+	return CLI_OK;
+}
+
+/* ---- articles ---- */
+
+static void on_articles(void *arg, struct article *items, size_t n, const char *error)
+{
+	struct cli *c = arg;
+	size_t i;
+
+	snprintf(c->error, sizeof(c->error), "%s", error ? error : "");
+	c->found = xcalloc(n, sizeof(*c->found));
+	c->n_found = n;
+	for (i = 0; i < n; i++) {
+		c->found[i] = items[i];
+		memset(&items[i], 0, sizeof(items[i]));
+	}
+	c->done = true;
+}
+
+static int cmd_articles(struct cli *c, int argc, char **argv, const char *token)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {0}};
+	struct engine_listener l = {0};
+	struct articles *index;
+	char err[256], *path;
+	bool json = false;
+	int ch, n = 0, i;
+
+	while ((ch = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		if (ch != 'j')
+			return CLI_USAGE;
+		json = true;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: frontline articles [--json] QUERY\n");
+		return CLI_USAGE;
+	}
+	if (util_mkdir_p(c->cfg->state_dir, 0700) != 0) {
+		snprintf(c->error, sizeof(c->error), "cannot create %s: %s", c->cfg->state_dir,
+			 strerror(errno));
+		return fail(c, CLI_FAILED);
+	}
+	path = xasprintf("%s/articles.db", c->cfg->state_dir);
+	index = articles_open(path, err, sizeof(err));
+	free(path);
+	if (!index) {
+		snprintf(c->error, sizeof(c->error), "%s", err);
+		return fail(c, CLI_FAILED);
+	}
+	c->loop = loop_new();
+	if (!c->loop || engine_init(&c->engine, c->cfg, c->loop, &intercom_backend, token, &l, err,
+				    sizeof(err)) < 0) {
+		if (c->loop)
+			loop_free(c->loop);
+		c->loop = NULL;
+		articles_close(index);
+		snprintf(c->error, sizeof(c->error), "%s", err);
+		return fail(c, CLI_FAILED);
+	}
+	if (articles_count(index) == 0 ||
+	    time(NULL) - articles_synced_at(index) >= c->cfg->article_refresh) {
+		c->engine.ops->sync_articles(c->engine.backend, index, on_done, c);
+		cli_wait(c);
+		if (c->error[0])
+			fprintf(stderr, "%s: could not refresh the help center: %s\n", util_progname(),
+				c->error);
+	}
+	if (articles_count(index) > 0) {
+		c->found = xcalloc(ARTICLE_RESULTS, sizeof(*c->found));
+		n = articles_search(index, argv[optind], c->found, ARTICLE_RESULTS);
+		c->n_found = n > 0 ? (size_t)n : 0;
+	} else {
+		/* Nothing local yet: the backend's own search. */
+		c->engine.ops->search_articles(c->engine.backend, argv[optind], on_articles, c);
+		cli_wait(c);
+		n = c->error[0] ? -1 : (int)c->n_found;
+	}
+	articles_close(index);
+	if (n < 0)
+		return fail(c, CLI_FAILED);
+	if (json) {
+		json_t *out = json_array();
+
+		for (i = 0; i < n; i++)
+			json_array_append_new(
+				out, json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)c->found[i].id,
+					       "title", c->found[i].title ? c->found[i].title : "", "url",
+					       c->found[i].url ? json_string(c->found[i].url) : json_null(),
+					       "description",
+					       c->found[i].description ? json_string(c->found[i].description)
+								       : json_null()));
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(out);
+		return CLI_OK;
+	}
+	for (i = 0; i < n; i++) {
+		print_safe(stdout, c->found[i].title, false);
+		if (c->found[i].url) {
+			fputs("\n  ", stdout);
+			print_safe(stdout, c->found[i].url, false);
+		}
+		putchar('\n');
+	}
+	return n > 0 ? CLI_OK : CLI_NOT_FOUND;
+}
+
+/* ---- dispatch ---- */
+
+static const char *const commands[] = {"list", "status", "show", "reply", "tag", "articles"};
+
+int cli_is_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i]))
+			return 1;
+	return 0;
+}
+
+int cli_run(int argc, char **argv, const struct config *cfg, const char *token)
+{
+	struct cli c = {.cfg = cfg};
+	int code;
+
+	optind = 1;
+	if (!strcmp(argv[0], "list"))
+		code = cmd_list(&c, argc, argv, token);
+	else if (!strcmp(argv[0], "status"))
+		code = cmd_status(&c, token);
+	else if (!strcmp(argv[0], "show"))
+		code = cmd_show(&c, argc, argv, token);
+	else if (!strcmp(argv[0], "reply"))
+		code = cmd_reply(&c, argc, argv, token);
+	else if (!strcmp(argv[0], "tag"))
+		code = cmd_tag(&c, argc, argv, token);
+	else
+		code = cmd_articles(&c, argc, argv, token);
+	cli_release(&c);
+	return code;
+}

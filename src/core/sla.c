@@ -1,0 +1,523 @@
+/* sla.c: response deadlines, the warnings and breaches they cause, and business-hours time. */
+#include "build-config.h"
+
+#include "sla.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DAY_SECONDS 86400
+#define DAY_MINUTES 1440
+/* Inputs to business-time arithmetic are clamped to about +-34,000 years, so that no sum
+ * below can overflow and localtime_r never sees a year it cannot represent. */
+#define TIME_LIMIT ((int64_t)1 << 40)
+
+/* Business intervals are memoised per (hours, window of local days). 64 days cover the
+ * usual spread between the oldest waiting conversation and the deadlines ahead of now;
+ * windows start on a 32-day grid so that neighbouring times share one. */
+#define CACHE_SLOTS 8
+#define WINDOW_DAYS 64
+#define GRID_DAYS   32
+#define MAX_SPANS   (SLA_MAX_RANGES * (WINDOW_DAYS + 1))
+/* Walking more windows than this (~360 years) is a nonsense request; stop there. */
+#define MAX_WALK 2048
+
+void sla_policy_default(struct sla_policy *p, bool realtime)
+{
+	memset(p, 0, sizeof(*p));
+	p->first_response = realtime ? 120 : 3600;
+	p->next_response = realtime ? 120 : 3600;
+	p->warn[0] = realtime ? 60 : 600;
+	p->warn[1] = realtime ? 30 : 300;
+	p->n_warn = 2;
+	p->pause_snoozed = true;
+}
+
+static int64_t add_saturated(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+static int64_t subtract_saturated(int64_t a, int64_t b)
+{
+	if (b == INT64_MIN)
+		return a >= 0 ? INT64_MAX : a - INT64_MIN;
+	return add_saturated(a, -b);
+}
+
+static int64_t clamp_time(int64_t t)
+{
+	if (t > TIME_LIMIT)
+		return TIME_LIMIT;
+	return t < -TIME_LIMIT ? -TIME_LIMIT : t;
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b < 0); }
+
+static int clamp_count(int n, int max)
+{
+	if (n < 0)
+		return 0;
+	return n > max ? max : n;
+}
+
+static bool range_valid(int start, int end)
+{
+	return start >= 0 && start < DAY_MINUTES && end >= 0 && end <= DAY_MINUTES;
+}
+
+/* An enabled schedule without a single open minute would never let a deadline arrive;
+ * configuration rejects it, and here it counts as "no business hours". */
+static bool hours_active(const struct sla_hours *h)
+{
+	int i, n;
+
+	if (!h || !h->enabled || !(h->days & 0x7f))
+		return false;
+	n = clamp_count(h->n_ranges, SLA_MAX_RANGES);
+	for (i = 0; i < n; i++)
+		if (range_valid(h->ranges[i].start, h->ranges[i].end))
+			return true;
+	return false;
+}
+
+static bool hours_same(const struct sla_hours *a, const struct sla_hours *b)
+{
+	int i, n = clamp_count(a->n_ranges, SLA_MAX_RANGES);
+
+	if ((a->days & 0x7f) != (b->days & 0x7f) || n != clamp_count(b->n_ranges, SLA_MAX_RANGES))
+		return false;
+	for (i = 0; i < n; i++)
+		if (a->ranges[i].start != b->ranges[i].start ||
+		    a->ranges[i].end != b->ranges[i].end)
+			return false;
+	return strncmp(a->tz, b->tz, sizeof(a->tz)) == 0;
+}
+
+/* glibc converts only in the process's zone (TZ), so a fill switches TZ and restores it.
+ * That is safe because the core runs on the one UI thread, and cheap enough because it
+ * happens once per cache fill, never per evaluation. */
+struct zone_saved {
+	bool had;
+	char *value;
+};
+
+static int zone_enter(const char *tz, struct zone_saved *saved)
+{
+	const char *old = getenv("TZ");
+
+	saved->had = old != NULL;
+	saved->value = NULL;
+	if (old && !(saved->value = strdup(old)))
+		return -1;
+	if (setenv("TZ", tz, 1) != 0) {
+		free(saved->value);
+		return -1;
+	}
+	tzset();
+	return 0;
+}
+
+static void zone_leave(struct zone_saved *saved)
+{
+	int rc = saved->had ? setenv("TZ", saved->value, 1) : unsetenv("TZ");
+
+	/* Restoring can only fail for lack of memory; the system zone is the least surprise. */
+	if (rc != 0 && unsetenv("TZ") != 0)
+		abort();
+	tzset();
+	free(saved->value);
+}
+
+/* UTC offset at t in the current TZ; 0 for UTC or a time localtime_r cannot convert. */
+static int64_t zone_offset(fl_time t, bool utc)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (utc || !localtime_r(&tt, &tm))
+		return 0;
+	return tm.tm_gmtoff;
+}
+
+/* The instant the local wall-clock time `local` (seconds as if the zone were UTC) happens.
+ * A time that repeats (clocks set back) means its first occurrence; a time that does not
+ * exist (clocks set forward over it) means the instant the clocks jumped. Both choices
+ * keep the mapping monotonic, so a range never ends before it starts. Assumes no zone
+ * changes its offset twice within two days. */
+static fl_time zone_local_to_utc(int64_t local, bool utc)
+{
+	int64_t before, after, low_offset;
+	fl_time low, high, mid;
+
+	if (utc)
+		return local;
+	before = zone_offset(local - DAY_SECONDS, false);
+	after = zone_offset(local + DAY_SECONDS, false);
+	if (zone_offset(local - before, false) == before)
+		return local - before;
+	if (zone_offset(local - after, false) == after)
+		return local - after;
+	/* In a gap: offset(low) is the old one, offset(high) the new; find the jump. */
+	low = local - after;
+	high = local - before;
+	low_offset = zone_offset(low, false);
+	if (low >= high || zone_offset(high, false) == low_offset)
+		return high;
+	while (high - low > 1) {
+		mid = low + (high - low) / 2;
+		if (zone_offset(mid, false) == low_offset)
+			low = mid;
+		else
+			high = mid;
+	}
+	return high;
+}
+
+struct span {
+	fl_time start, end; /* UTC, [start, end) */
+	int64_t before;	    /* business seconds in the window before start */
+};
+
+/* A memo of one schedule's business intervals over [lo, hi). The static cache below is
+ * nothing but a memo of a pure function of (hours, time): results never depend on what
+ * it holds, only their cost does. */
+struct window {
+	bool used;
+	unsigned long last_use;
+	struct sla_hours hours;
+	fl_time lo, hi;
+	int n;
+	struct span spans[MAX_SPANS];
+};
+
+static struct window cache[CACHE_SLOTS];
+static unsigned long cache_clock;
+
+static int span_compare(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+static void window_add_day(struct window *w, const struct sla_hours *h, int64_t day, bool utc)
+{
+	int i, n = clamp_count(h->n_ranges, SLA_MAX_RANGES);
+	int weekday = (int)(day + 4 - floor_div(day + 4, 7) * 7); /* 1970-01-01 was a Thursday */
+	int64_t end_day;
+	fl_time start, end;
+
+	if (!(h->days & (1u << weekday)))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!range_valid(h->ranges[i].start, h->ranges[i].end))
+			continue;
+		/* end <= start runs past midnight; the day bit names the day the range starts. */
+		end_day = h->ranges[i].end <= h->ranges[i].start ? day + 1 : day;
+		start = zone_local_to_utc(day * DAY_SECONDS + h->ranges[i].start * 60, utc);
+		end = zone_local_to_utc(end_day * DAY_SECONDS + h->ranges[i].end * 60, utc);
+		if (start < w->lo)
+			start = w->lo;
+		if (end > w->hi)
+			end = w->hi;
+		if (end > start && w->n < MAX_SPANS)
+			w->spans[w->n++] = (struct span){start, end, 0};
+	}
+}
+
+/* Sorts, merges overlapping ranges and numbers the business seconds. */
+static void window_finish(struct window *w)
+{
+	int i, n = 0;
+	int64_t total = 0;
+
+	qsort(w->spans, (size_t)w->n, sizeof(w->spans[0]), span_compare);
+	for (i = 0; i < w->n; i++) {
+		if (n > 0 && w->spans[i].start <= w->spans[n - 1].end) {
+			if (w->spans[i].end > w->spans[n - 1].end)
+				w->spans[n - 1].end = w->spans[i].end;
+			continue;
+		}
+		w->spans[n++] = w->spans[i];
+	}
+	w->n = n;
+	for (i = 0; i < n; i++) {
+		w->spans[i].before = total;
+		total += w->spans[i].end - w->spans[i].start;
+	}
+}
+
+/* Costs about 6 localtime_r calls per range and day (~1,500 for a 64-day window of four
+ * ranges), plus two tzset() calls that read the zone file. */
+static void window_fill(struct window *w, const struct sla_hours *h, fl_time t)
+{
+	char tz[sizeof(h->tz) + 1];
+	struct zone_saved saved;
+	bool utc, switched = false;
+	int64_t day, first_day;
+
+	memcpy(tz, h->tz, sizeof(h->tz));
+	tz[sizeof(h->tz)] = '\0';
+	utc = tz[0] == '\0';
+	if (!utc) {
+		switched = zone_enter(tz, &saved) == 0;
+		utc = !switched;
+	}
+	/* t's local day is within one day of its UTC day, so it falls well inside. */
+	first_day = floor_div(floor_div(t, DAY_SECONDS), GRID_DAYS) * GRID_DAYS - GRID_DAYS / 2;
+	w->hours = *h;
+	w->lo = zone_local_to_utc(first_day * DAY_SECONDS, utc);
+	w->hi = zone_local_to_utc((first_day + WINDOW_DAYS) * DAY_SECONDS, utc);
+	w->n = 0;
+	/* The day before the window may open a range that runs past midnight into it. */
+	for (day = first_day - 1; day < first_day + WINDOW_DAYS; day++)
+		window_add_day(w, h, day, utc);
+	if (switched)
+		zone_leave(&saved);
+	window_finish(w);
+	/* Without memory to switch zones the answer was computed in UTC: use it once only. */
+	w->used = utc == (tz[0] == '\0');
+}
+
+static struct window *window_for(const struct sla_hours *h, fl_time t)
+{
+	struct window *w, *victim = &cache[0];
+	int i;
+
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		w = &cache[i];
+		if (w->used && t >= w->lo && t < w->hi && hours_same(&w->hours, h)) {
+			w->last_use = ++cache_clock;
+			return w;
+		}
+		if (victim->used && (!w->used || w->last_use < victim->last_use))
+			victim = w;
+	}
+	window_fill(victim, h, t);
+	victim->last_use = ++cache_clock;
+	return victim;
+}
+
+static int64_t window_total(const struct window *w)
+{
+	const struct span *last;
+
+	if (w->n == 0)
+		return 0;
+	last = &w->spans[w->n - 1];
+	return last->before + (last->end - last->start);
+}
+
+/* Business seconds in [w->lo, t), for t in [w->lo, w->hi]. */
+static int64_t window_business_before(const struct window *w, fl_time t)
+{
+	int low = 0, high = w->n, mid;
+	const struct span *s;
+
+	while (low < high) {
+		mid = low + (high - low) / 2;
+		if (w->spans[mid].end <= t)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	if (low == w->n)
+		return window_total(w);
+	s = &w->spans[low];
+	return s->before + (t > s->start ? t - s->start : 0);
+}
+
+/* The earliest instant with `target` business seconds before it, 0 < target <= total. */
+static fl_time window_time_at(const struct window *w, int64_t target)
+{
+	int low = 0, high = w->n - 1, mid;
+	const struct span *s;
+
+	while (low < high) {
+		mid = low + (high - low) / 2;
+		s = &w->spans[mid];
+		if (s->before + (s->end - s->start) < target)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	s = &w->spans[low];
+	return s->start + (target - s->before);
+}
+
+/* The earliest such time, so a deadline that uses up a range falls on its closing time,
+ * not on the next opening. seconds <= 0 gives start. */
+fl_time sla_hours_add(const struct sla_hours *h, fl_time start, int64_t seconds)
+{
+	const struct window *w;
+	int64_t from, room;
+	fl_time t;
+	int walk;
+
+	if (seconds <= 0)
+		return start;
+	if (!hours_active(h))
+		return add_saturated(start, seconds);
+	t = clamp_time(start);
+	if (seconds > 2 * TIME_LIMIT)
+		seconds = 2 * TIME_LIMIT;
+	for (walk = 0; walk < MAX_WALK; walk++) {
+		w = window_for(h, t);
+		from = window_business_before(w, t);
+		room = window_total(w) - from;
+		if (seconds <= room)
+			return window_time_at(w, from + seconds);
+		seconds -= room;
+		t = w->hi;
+	}
+	return t + seconds;
+}
+
+int64_t sla_hours_between(const struct sla_hours *h, fl_time a, fl_time b)
+{
+	const struct window *w;
+	int64_t sum = 0;
+	fl_time t, end;
+	int walk;
+
+	if (!hours_active(h))
+		return subtract_saturated(b, a);
+	if (b < a)
+		return -sla_hours_between(h, b, a);
+	b = clamp_time(b);
+	for (t = clamp_time(a), walk = 0; t < b && walk < MAX_WALK; walk++) {
+		w = window_for(h, t);
+		end = b < w->hi ? b : w->hi;
+		sum += window_business_before(w, end) - window_business_before(w, t);
+		t = end;
+	}
+	return sum;
+}
+
+static int warn_level_for(const struct sla_policy *p, int64_t left)
+{
+	int i, level = 0, n = clamp_count(p->n_warn, SLA_MAX_WARN);
+
+	for (i = 0; i < n; i++)
+		if (left <= p->warn[i])
+			level = i + 1;
+	return level;
+}
+
+/* Without business hours this is a handful of comparisons and additions; with them, two
+ * cache look-ups (a scan of CACHE_SLOTS entries) and binary searches, plus a window fill
+ * (see window_fill) only when a time leaves every cached window. */
+void sla_evaluate(const struct sla_policy *p, const struct conversation *c, int64_t paused,
+		  fl_time now, struct sla_clock *out)
+{
+	int64_t budget;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = SLA_KIND_NONE;
+	out->state = SLA_NONE;
+	if (c->state == CONV_CLOSED || c->waiting_since == 0)
+		return;
+	if (c->first_admin_reply_at == 0) {
+		out->kind = SLA_KIND_FIRST;
+		out->started =
+		    c->first_contact_reply_at ? c->first_contact_reply_at : c->created_at;
+		if (out->started == 0)
+			out->started = c->waiting_since;
+		budget = p->first_response;
+	} else {
+		out->kind = SLA_KIND_NEXT;
+		out->started = c->waiting_since;
+		budget = p->next_response;
+	}
+	budget = add_saturated(budget > 0 ? budget : 0, paused > 0 ? paused : 0);
+	if (hours_active(&p->hours)) {
+		out->deadline = sla_hours_add(&p->hours, out->started, budget);
+		out->left = sla_hours_between(&p->hours, now, out->deadline);
+	} else {
+		out->deadline = add_saturated(out->started, budget);
+		out->left = subtract_saturated(out->deadline, now);
+	}
+	if (c->state == CONV_SNOOZED && p->pause_snoozed) {
+		out->state = SLA_PAUSED;
+		return;
+	}
+	/* Due at the deadline's own second: left == 0 is already a breach. */
+	out->warn_level = warn_level_for(p, out->left);
+	if (out->left <= 0)
+		out->state = SLA_BREACHED;
+	else
+		out->state = out->warn_level > 0 ? SLA_WARNING : SLA_OK;
+}
+
+enum sla_event sla_track(struct sla_memory *m, const struct sla_clock *clock)
+{
+	if (clock->kind == SLA_KIND_NONE || clock->state == SLA_NONE)
+		return SLA_EVENT_NONE;
+	if (m->kind != clock->kind || m->started != clock->started) {
+		m->kind = clock->kind;
+		m->started = clock->started;
+		m->warn_level = 0;
+		m->breached = false;
+	}
+	switch (clock->state) {
+	case SLA_BREACHED:
+		if (m->breached)
+			return SLA_EVENT_NONE;
+		/* A clock that jumps straight to breached owes no warnings any more. */
+		m->breached = true;
+		return SLA_EVENT_BREACHED;
+	case SLA_WARNING:
+		/* One event per tick: levels skipped between two ticks are not told separately. */
+		if (m->breached || clock->warn_level <= m->warn_level)
+			return SLA_EVENT_NONE;
+		m->warn_level = clock->warn_level;
+		return SLA_EVENT_WARNING;
+	default:
+		return SLA_EVENT_NONE;
+	}
+}
+
+int sla_parse_duration(const char *s, int64_t *out)
+{
+	static const struct {
+		char unit;
+		int64_t seconds;
+	} units[] = {{'d', DAY_SECONDS}, {'h', 3600}, {'m', 60}, {'s', 1}};
+	size_t next_unit = 0, i;
+	int64_t total = 0, n;
+	const char *p = s;
+
+	if (!s || !out || !*s)
+		return -1;
+	while (*p) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (n = 0; *p >= '0' && *p <= '9'; p++) {
+			if (n > (INT64_MAX - (*p - '0')) / 10)
+				return -1;
+			n = n * 10 + (*p - '0');
+		}
+		if (!*p && next_unit == 0) { /* plain seconds: "45" */
+			total = n;
+			break;
+		}
+		/* Units go largest first, each once: "1h30m", not "30m1h" or "1m1m". */
+		for (i = next_unit; i < sizeof(units) / sizeof(units[0]); i++)
+			if (*p == units[i].unit)
+				break;
+		if (i == sizeof(units) / sizeof(units[0]) || n > INT64_MAX / units[i].seconds ||
+		    n * units[i].seconds > INT64_MAX - total)
+			return -1;
+		total += n * units[i].seconds;
+		next_unit = i + 1;
+		p++;
+	}
+	*out = total;
+	return 0;
+}

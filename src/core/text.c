@@ -1,0 +1,129 @@
+/* text.c: customer text made safe for a terminal, and the countdown's wording. */
+#include "build-config.h"
+
+#include "text.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Decodes one UTF-8 character at s (len bytes left); returns its length, or 0 when the
+ * bytes are not a valid, shortest-form character. */
+static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t c;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		c = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		c = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+static void put_utf8(FILE *f, uint32_t c)
+{
+	if (c < 0x80) {
+		fputc((int)c, f);
+	} else if (c < 0x800) {
+		fputc((int)(0xc0 | (c >> 6)), f);
+		fputc((int)(0x80 | (c & 0x3f)), f);
+	} else if (c < 0x10000) {
+		fputc((int)(0xe0 | (c >> 12)), f);
+		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
+		fputc((int)(0x80 | (c & 0x3f)), f);
+	} else {
+		fputc((int)(0xf0 | (c >> 18)), f);
+		fputc((int)(0x80 | ((c >> 12) & 0x3f)), f);
+		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
+		fputc((int)(0x80 | (c & 0x3f)), f);
+	}
+}
+
+/* Bidirectional embeddings, overrides and isolates: they reorder what follows them on
+ * the line, so customer text could disguise itself or the columns after it. */
+static bool is_bidi_control(uint32_t c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+char *text_sanitize(const char *s, bool keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t left = strlen((const char *)p), len;
+	char *out = NULL;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		die("out of memory");
+	while (left > 0) {
+		uint32_t c;
+		size_t n = utf8_decode(p, left, &c);
+
+		if (n == 0) {
+			put_utf8(f, 0xfffd);
+			p++;
+			left--;
+			continue;
+		}
+		p += n;
+		left -= n;
+		if (c == '\n')
+			fputc(keep_newlines ? '\n' : ' ', f);
+		else if (c == '\t')
+			fputc(' ', f);
+		else if (c < 0x20)
+			put_utf8(f, 0x2400 + c);
+		else if (c == 0x7f)
+			put_utf8(f, 0x2421);
+		else if ((c >= 0x80 && c <= 0x9f) || is_bidi_control(c))
+			put_utf8(f, 0xfffd);
+		else
+			put_utf8(f, c);
+	}
+	if (fclose(f) != 0)
+		die("out of memory");
+	return out;
+}
+
+void text_countdown(int64_t seconds, char *buf, size_t len)
+{
+	const char *sign = seconds < 0 ? "-" : "";
+	uint64_t s = seconds < 0 ? (uint64_t)(-(seconds + 1)) + 1 : (uint64_t)seconds;
+
+	if (s < 600)
+		snprintf(buf, len, "%s%u:%02u", sign, (unsigned)(s / 60), (unsigned)(s % 60));
+	else if (s < 3600)
+		snprintf(buf, len, "%s%um", sign, (unsigned)(s / 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%s%uh%02um", sign, (unsigned)(s / 3600), (unsigned)(s % 3600 / 60));
+	else
+		snprintf(buf, len, "%s%llud%02uh", sign, (unsigned long long)(s / 86400),
+			 (unsigned)(s % 86400 / 3600));
+}

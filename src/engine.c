@@ -1,0 +1,244 @@
+/* engine.c: everything frontline knows and does, without the screen: the backend driver,
+ * the store, the SLA clock ticking on the wall-clock second, polling with incremental
+ * syncs and periodic full resyncs, and the connection's health. */
+#include "build-config.h"
+
+#include "engine.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "loop.h"
+#include "util.h"
+
+static void schedule_poll(struct engine *e, int64_t delay_ms);
+
+fl_time engine_now(const struct engine *e)
+{
+	return (fl_time)time(NULL) + e->clock_offset;
+}
+
+int64_t engine_data_age(const struct engine *e)
+{
+	return e->last_ok ? (int64_t)(time(NULL) - e->last_ok) : -1;
+}
+
+int engine_queue_find(const struct engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->cfg->n_queues; i++)
+		if (!strcasecmp(e->cfg->queues[i].key, name) ||
+		    (e->cfg->queues[i].title && !strcasecmp(e->cfg->queues[i].title, name)))
+			return (int)i;
+	return -1;
+}
+
+static void notify_changed(struct engine *e)
+{
+	if (e->listener.changed)
+		e->listener.changed(e->listener.arg);
+}
+
+static void on_sla_event(void *arg, const struct store_entry *entry, enum sla_event ev)
+{
+	struct engine *e = arg;
+
+	if (e->listener.sla_event)
+		e->listener.sla_event(e->listener.arg, entry, ev);
+}
+
+/* The countdown tick, aligned to the wall-clock second so every row changes together. */
+static void on_tick(void *arg)
+{
+	struct engine *e = arg;
+
+	e->tick_timer = loop_timer_add(e->loop, loop_ms_to_next_second(), on_tick, e);
+	store_tick(e->store, engine_now(e), on_sla_event, e);
+	notify_changed(e);
+}
+
+static void start_sync(struct engine *e)
+{
+	bool full = !e->synced || time(NULL) - e->last_full >= e->cfg->resync_interval;
+
+	if (e->syncing || !e->ready)
+		return;
+	e->syncing = true;
+	e->sync_full = full;
+	e->poll_started = engine_now(e);
+	if (full) {
+		e->last_full = time(NULL);
+		store_sweep_begin(e->store);
+	}
+	e->ops->sync(e->backend, full, e->next_after, e->teams, e->n_teams);
+}
+
+static void on_poll_timer(void *arg)
+{
+	struct engine *e = arg;
+
+	e->poll_timer = 0;
+	start_sync(e);
+}
+
+static void schedule_poll(struct engine *e, int64_t delay_ms)
+{
+	if (e->poll_timer)
+		loop_timer_cancel(e->loop, e->poll_timer);
+	e->poll_timer = loop_timer_add(e->loop, delay_ms, on_poll_timer, e);
+}
+
+void engine_poll_now(struct engine *e)
+{
+	if (!e->syncing)
+		schedule_poll(e, 0);
+}
+
+static void on_ready(void *arg, const struct directory *dir)
+{
+	struct engine *e = arg;
+	size_t q, t;
+
+	e->dir = dir;
+	e->ready = true;
+	if (e->directory_only) {
+		if (e->listener.synced)
+			e->listener.synced(e->listener.arg, NULL);
+		return;
+	}
+	e->n_teams = 0;
+	for (q = 0; q < e->cfg->n_queues; q++)
+		for (t = 0; t < e->cfg->queues[q].n_teams; t++) {
+			int64_t id = directory_find(dir->teams, dir->n_teams, e->cfg->queues[q].teams[t]);
+
+			if (id == 0) {
+				fprintf(stderr, "%s: queue %s: no team named \"%s\" in the workspace\n",
+					util_progname(), e->cfg->queues[q].key, e->cfg->queues[q].teams[t]);
+				continue;
+			}
+			store_set_team_queue(e->store, id, (int)q);
+			e->teams[e->n_teams++] = id;
+		}
+	start_sync(e);
+}
+
+static void on_restart(void *arg)
+{
+	struct engine *e = arg;
+
+	e->ops->start(e->backend);
+}
+
+static void on_failed(void *arg, const char *error)
+{
+	struct engine *e = arg;
+
+	snprintf(e->error, sizeof(e->error), "%s", error);
+	e->failures++;
+	if (e->listener.synced && !e->synced)
+		e->listener.synced(e->listener.arg, e->error);
+	if (e->polling)
+		loop_timer_add(e->loop, e->cfg->poll_interval * 1000, on_restart, e);
+}
+
+static void on_conversation(void *arg, const struct conversation *c)
+{
+	struct engine *e = arg;
+
+	store_upsert(e->store, c, engine_now(e));
+}
+
+static void on_sync_done(void *arg, bool full, const char *error)
+{
+	struct engine *e = arg;
+	bool first = !e->synced;
+
+	e->syncing = false;
+	if (error) {
+		/* Keep the last known data; it is marked stale by its age. */
+		snprintf(e->error, sizeof(e->error), "%s", error);
+		e->failures++;
+		if (first && e->listener.synced && !e->polling)
+			e->listener.synced(e->listener.arg, e->error);
+	} else {
+		if (full)
+			store_sweep_end(e->store);
+		e->error[0] = '\0';
+		e->failures = 0;
+		e->last_ok = time(NULL);
+		e->next_after = e->poll_started - e->cfg->poll_overlap;
+		e->polls++;
+		if (full)
+			e->synced = true;
+		store_tick(e->store, engine_now(e), on_sla_event, e);
+		notify_changed(e);
+		if (first && e->synced && e->listener.synced)
+			e->listener.synced(e->listener.arg, NULL);
+	}
+	if (e->polling)
+		schedule_poll(e, e->cfg->poll_interval * 1000);
+}
+
+static void on_server_time(void *arg, fl_time server, fl_time local)
+{
+	struct engine *e = arg;
+
+	if (server > 0 && local > 0)
+		e->clock_offset = server - local;
+}
+
+int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
+		const struct backend_ops *ops, const char *token,
+		const struct engine_listener *listener, char *err, size_t errlen)
+{
+	struct sla_policy policies[CONFIG_MAX_QUEUES];
+	struct backend_options bopt = {.url = cfg->url, .token = token};
+	struct backend_listener bl = {
+		.ready = on_ready,
+		.conversation = on_conversation,
+		.sync_done = on_sync_done,
+		.failed = on_failed,
+		.server_time = on_server_time,
+	};
+	size_t i;
+
+	memset(e, 0, sizeof(*e));
+	e->cfg = cfg;
+	e->loop = loop;
+	e->ops = ops;
+	if (listener)
+		e->listener = *listener;
+	for (i = 0; i < cfg->n_queues; i++)
+		policies[i] = cfg->queues[i].policy;
+	e->store = store_new(policies, cfg->n_queues);
+	bl.arg = e;
+	e->backend = ops->create(loop, &bopt, &bl, err, errlen);
+	if (!e->backend) {
+		store_free(e->store);
+		return -1;
+	}
+	return 0;
+}
+
+void engine_release(struct engine *e)
+{
+	if (e->poll_timer)
+		loop_timer_cancel(e->loop, e->poll_timer);
+	if (e->tick_timer)
+		loop_timer_cancel(e->loop, e->tick_timer);
+	if (e->backend)
+		e->ops->destroy(e->backend);
+	store_free(e->store);
+	memset(e, 0, sizeof(*e));
+}
+
+void engine_start(struct engine *e, bool polling)
+{
+	e->polling = polling;
+	if (polling)
+		e->tick_timer = loop_timer_add(e->loop, loop_ms_to_next_second(), on_tick, e);
+	e->ops->start(e->backend);
+}
