@@ -152,8 +152,8 @@ int intercom_parse_me(json_t *j, struct intercom_admin *out, char *err, size_t e
  * when empty; free with the matching _free), entries without a usable id left out and
  * counted in *n_skipped (may be NULL); -1 with a message when j has no such list.
  */
-int intercom_parse_admins(json_t *j, struct intercom_admin **admins, size_t *n,
-			  size_t *n_skipped, char *err, size_t errlen);
+int intercom_parse_admins(json_t *j, struct intercom_admin **admins, size_t *n, size_t *n_skipped,
+			  char *err, size_t errlen);
 int intercom_parse_teams(json_t *j, struct intercom_team **teams, size_t *n, size_t *n_skipped,
 			 char *err, size_t errlen);
 int intercom_parse_tags(json_t *j, struct intercom_tag **tags, size_t *n, size_t *n_skipped,
@@ -189,9 +189,8 @@ int intercom_parse_article(json_t *j, struct intercom_article *out, char *err, s
  * "pages" (0 when absent; either may be NULL), articles without a usable id left out and
  * counted in *n_skipped (may be NULL); -1 with a message when j holds no article list.
  */
-int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_t *n,
-			    long *page, long *total_pages, size_t *n_skipped, char *err,
-			    size_t errlen);
+int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_t *n, long *page,
+			    long *total_pages, size_t *n_skipped, char *err, size_t errlen);
 
 /*
  * Errors

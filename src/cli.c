@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,25 +239,28 @@ static int cmd_list(struct cli *c, int argc, char **argv, const char *token)
 
 /* ---- status ---- */
 
-static int cmd_status(struct cli *c, const char *token)
+/* The status line: counts per queue, the most urgent deadline, and the data's age when
+ * polls fail. Returns a new string. */
+static char *status_line(const struct engine *e)
 {
 	const struct store_entry *next = NULL;
-	size_t q;
+	char *out = NULL;
+	size_t q, len;
+	FILE *f = open_memstream(&out, &len);
 
-	if (cli_start(c, token, true) < 0)
-		return fail(c, CLI_FAILED);
-	for (q = 0; q < c->cfg->n_queues; q++) {
+	if (!f)
+		die("out of memory");
+	for (q = 0; q < e->cfg->n_queues; q++) {
+		const struct config_queue *cq = &e->cfg->queues[q];
+		const struct store_entry *top = store_queue_at(e->store, (int)q, 0);
 		struct store_counts counts;
-		const struct store_entry *top = store_queue_at(c->engine.store, (int)q, 0);
 
-		store_queue_counts(c->engine.store, (int)q, &counts);
-		printf("%s%s %zu", q ? " · " : "", c->cfg->queues[q].title ? c->cfg->queues[q].title
-									  : c->cfg->queues[q].key,
-		       counts.open);
+		store_queue_counts(e->store, (int)q, &counts);
+		fprintf(f, "%s%s %zu open", q ? " · " : "", cq->title ? cq->title : cq->key, counts.open);
 		if (counts.warning)
-			printf(" %zu warning", counts.warning);
+			fprintf(f, ", %zu warning", counts.warning);
 		if (counts.breached)
-			printf(" %zu breached", counts.breached);
+			fprintf(f, ", %zu breached", counts.breached);
 		if (top && top->clock.state >= SLA_OK &&
 		    (!next || top->clock.deadline < next->clock.deadline))
 			next = top;
@@ -264,10 +268,86 @@ static int cmd_status(struct cli *c, const char *token)
 	if (next) {
 		char left[32];
 
-		text_countdown(clock_left(&c->engine, &next->clock), left, sizeof(left));
-		printf(" · next %s #%lld", left, (long long)next->conv.id);
+		text_countdown(clock_left(e, &next->clock), left, sizeof(left));
+		fprintf(f, " · next %s #%lld", left, (long long)next->conv.id);
 	}
-	putchar('\n');
+	/* Stale once a poll failed, or once answers are overdue while requests retry. */
+	if (e->error[0] || engine_data_age(e) > 3 * e->cfg->poll_interval + 5)
+		fprintf(f, " · stale: data %llds old%s%s%s", (long long)engine_data_age(e),
+			e->error[0] ? " (" : "", e->error, e->error[0] ? ")" : "");
+	if (fclose(f) != 0)
+		die("out of memory");
+	return out;
+}
+
+struct watch {
+	struct cli *c;
+	char *last;
+};
+
+static void on_watch_change(void *arg)
+{
+	struct watch *w = arg;
+	char *line = status_line(&w->c->engine);
+
+	if (w->last && !strcmp(line, w->last)) {
+		free(line);
+		return;
+	}
+	printf("%s\n", line);
+	fflush(stdout);
+	free(w->last);
+	w->last = line;
+}
+
+static void on_watch_signal(void *arg, int signo)
+{
+	struct cli *c = arg;
+
+	(void)signo;
+	c->done = true;
+}
+
+/* status --watch: keeps polling and prints the line again whenever it changes. */
+static int watch_status(struct cli *c, const char *token)
+{
+	struct watch w = {.c = c};
+	struct engine_listener l = {.arg = &w, .changed = on_watch_change};
+	char err[256];
+
+	c->loop = loop_new();
+	if (!c->loop || loop_signal(c->loop, SIGINT, on_watch_signal, c) < 0 ||
+	    loop_signal(c->loop, SIGTERM, on_watch_signal, c) < 0) {
+		snprintf(c->error, sizeof(c->error), "cannot set up the event loop");
+		return fail(c, CLI_FAILED);
+	}
+	if (engine_init(&c->engine, c->cfg, c->loop, &intercom_backend, token, &l, err,
+			sizeof(err)) < 0) {
+		snprintf(c->error, sizeof(c->error), "%s", err);
+		return fail(c, CLI_FAILED);
+	}
+	engine_start(&c->engine, true);
+	cli_wait(c);
+	free(w.last);
+	return CLI_OK;
+}
+
+static int cmd_status(struct cli *c, int argc, char **argv, const char *token)
+{
+	static const struct option opts[] = {{"watch", no_argument, NULL, 'w'}, {0}};
+	char *line;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "w", opts, NULL)) != -1) {
+		if (ch != 'w')
+			return CLI_USAGE;
+		return watch_status(c, token);
+	}
+	if (cli_start(c, token, true) < 0)
+		return fail(c, CLI_FAILED);
+	line = status_line(&c->engine);
+	printf("%s\n", line);
+	free(line);
 	return CLI_OK;
 }
 
@@ -701,7 +781,7 @@ int cli_run(int argc, char **argv, const struct config *cfg, const char *token)
 	if (!strcmp(argv[0], "list"))
 		code = cmd_list(&c, argc, argv, token);
 	else if (!strcmp(argv[0], "status"))
-		code = cmd_status(&c, token);
+		code = cmd_status(&c, argc, argv, token);
 	else if (!strcmp(argv[0], "show"))
 		code = cmd_show(&c, argc, argv, token);
 	else if (!strcmp(argv[0], "reply"))
