@@ -68,13 +68,15 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 			       size_t errlen);
 
 /*
- * Body for POST /conversations/search, one AND group of filters (never a mix of
- * filters and sub-groups at one level):
- *   open = true                                  when open_only (the full sync)
- *   updated_at > updated_after                   when updated_after > 0 (incremental;
- *                                                no state filter, so closures,
- *                                                snoozes and reassignments arrive)
- *   team_assignee_id IN ["5001", ...]            when n_teams > 0 (ids as strings)
+ * Body for POST /conversations/search: an AND group of these filters, or the filter
+ * itself when there is one (a group never mixes filters and sub-groups):
+ *   open = true                        when open_only (the full sync)
+ *   updated_at > updated_after         when updated_after > 0 (incremental: no state
+ *                                      filter, so closures, snoozes and reassignments
+ *                                      arrive; Intercom's ">" on dates includes equality)
+ *   team_assignee_id IN ["5001", ...]  when n_teams > 0 (ids as strings, as the README
+ *                                      says; the description's field table says Integer,
+ *                                      and frontline-sim takes both)
  * per_page is clamped to 1..INTERCOM_PER_PAGE_MAX, and 0 or less asks for the maximum;
  * pagination.starting_after is set when starting_after is non-NULL.
  * Returns a new reference (json_decref it), or NULL when there is nothing to filter on

@@ -139,6 +139,38 @@ static void wrong_answer_report(json_t *j, const char *expected, char *err, size
 		err_set(err, errlen, "expected %s, got an object without its members", expected);
 }
 
+/* Fills a record from one element of a list; -1 rejects it. */
+typedef int (*record_fill)(json_t *o, void *record);
+
+/* An array of records of size bytes from the JSON array list (NULL: none), leaving out
+ * those fill rejects and counting them in *skipped (may be NULL). Returns NULL when
+ * none was kept. */
+static void *records_parse(const json_t *list, size_t size, record_fill fill, size_t *n,
+			   size_t *skipped)
+{
+	char *records = NULL;
+	size_t i, ignored;
+	json_t *o;
+
+	if (!skipped)
+		skipped = &ignored;
+	*n = 0;
+	*skipped = 0;
+	if (json_array_size(list))
+		records = xcalloc(json_array_size(list), size);
+	json_array_foreach(list, i, o) {
+		if (fill(o, records + *n * size) == 0)
+			++*n;
+		else
+			++*skipped;
+	}
+	if (*n == 0) {
+		free(records);
+		records = NULL;
+	}
+	return records;
+}
+
 /*
  * Conversations
  */
@@ -332,6 +364,11 @@ static char *next_cursor_of(const json_t *j)
 	return cursor && *cursor ? xstrdup(cursor) : NULL;
 }
 
+static int conversation_fill(json_t *o, void *record)
+{
+	return intercom_parse_conversation(o, record);
+}
+
 int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n,
 			       char **next_cursor, long *total_count, size_t *n_skipped, char *err,
 			       size_t errlen)
@@ -339,8 +376,7 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 	const json_t *list = json_object_get(j, "conversations");
 	const json_t *total = json_object_get(j, "total_count");
 	const char *type = string_of(j, "type");
-	size_t i, skipped = 0;
-	json_t *item;
+	size_t skipped;
 
 	*items = NULL;
 	*n = 0;
@@ -355,18 +391,7 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 		wrong_answer_report(j, "a conversation.list", err, errlen);
 		return -1;
 	}
-	if (json_array_size(list))
-		*items = xcalloc(json_array_size(list), sizeof(**items));
-	json_array_foreach(list, i, item) {
-		if (intercom_parse_conversation(item, &(*items)[*n]) == 0)
-			++*n;
-		else
-			skipped++;
-	}
-	if (*n == 0) {
-		free(*items);
-		*items = NULL;
-	}
+	*items = records_parse(list, sizeof(**items), conversation_fill, n, &skipped);
 	if (total_count && json_is_integer(total))
 		*total_count = (long)json_integer_value(total);
 	if (next_cursor)
@@ -379,11 +404,12 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 	return 0;
 }
 
-static json_t *filter_new(const char *field, const char *operator, json_t *value)
+/* Steals value, as json_pack's "o" does. */
+static json_t *filter_new(const char *field, const char *op, json_t *value)
 {
 	if (!value)
 		return NULL;
-	return json_pack("{s:s, s:s, s:o}", "field", field, "operator", operator, "value", value);
+	return json_pack("{s:s, s:s, s:o}", "field", field, "operator", op, "value", value);
 }
 
 static json_t *id_string_new(int64_t id)
@@ -601,8 +627,9 @@ void intercom_tags_free(struct intercom_tag *tags, size_t n)
 	free(tags);
 }
 
-static int admin_fill(const json_t *o, struct intercom_admin *a)
+static int admin_fill(json_t *o, void *record)
 {
+	struct intercom_admin *a = record;
 	const json_t *teams = json_object_get(o, "team_ids");
 	size_t i;
 	json_t *v;
@@ -636,6 +663,20 @@ static int named_fill(const json_t *o, int64_t *id, char **name)
 	return 0;
 }
 
+static int team_fill(json_t *o, void *record)
+{
+	struct intercom_team *t = record;
+
+	return named_fill(o, &t->id, &t->name);
+}
+
+static int tag_fill(json_t *o, void *record)
+{
+	struct intercom_tag *t = record;
+
+	return named_fill(o, &t->id, &t->name);
+}
+
 int intercom_parse_me(json_t *j, struct intercom_admin *out, char *err, size_t errlen)
 {
 	const char *type = string_of(j, "type");
@@ -665,86 +706,34 @@ static const json_t *list_get(json_t *j, const char *key, const char *what, char
 	return list;
 }
 
-int intercom_parse_admins(json_t *j, struct intercom_admin **admins, size_t *n,
-			  size_t *n_skipped, char *err, size_t errlen)
+int intercom_parse_admins(json_t *j, struct intercom_admin **admins, size_t *n, size_t *n_skipped,
+			  char *err, size_t errlen)
 {
 	const json_t *list = list_get(j, "admins", "an admin.list", err, errlen);
-	size_t i, skipped = 0;
-	json_t *o;
 
-	*admins = NULL;
-	*n = 0;
-	if (n_skipped)
-		*n_skipped = 0;
-	if (!list)
-		return -1;
-	if (json_array_size(list))
-		*admins = xcalloc(json_array_size(list), sizeof(**admins));
-	json_array_foreach(list, i, o) {
-		if (admin_fill(o, &(*admins)[*n]) == 0)
-			++*n;
-		else
-			skipped++;
-	}
-	if (n_skipped)
-		*n_skipped = skipped;
-	return 0;
+	/* Without a list, no records and the counts are zero. */
+	*admins = records_parse(list, sizeof(**admins), admin_fill, n, n_skipped);
+	return list ? 0 : -1;
 }
 
 int intercom_parse_teams(json_t *j, struct intercom_team **teams, size_t *n, size_t *n_skipped,
 			 char *err, size_t errlen)
 {
 	const json_t *list = list_get(j, "teams", "a team.list", err, errlen);
-	size_t i, skipped = 0;
-	json_t *o;
 
-	*teams = NULL;
-	*n = 0;
-	if (n_skipped)
-		*n_skipped = 0;
-	if (!list)
-		return -1;
-	if (json_array_size(list))
-		*teams = xcalloc(json_array_size(list), sizeof(**teams));
-	json_array_foreach(list, i, o) {
-		struct intercom_team *t = &(*teams)[*n];
-
-		if (named_fill(o, &t->id, &t->name) == 0)
-			++*n;
-		else
-			skipped++;
-	}
-	if (n_skipped)
-		*n_skipped = skipped;
-	return 0;
+	/* Without a list, no records and the counts are zero. */
+	*teams = records_parse(list, sizeof(**teams), team_fill, n, n_skipped);
+	return list ? 0 : -1;
 }
 
 int intercom_parse_tags(json_t *j, struct intercom_tag **tags, size_t *n, size_t *n_skipped,
 			char *err, size_t errlen)
 {
 	const json_t *list = list_get(j, "data", "a list of tags", err, errlen);
-	size_t i, skipped = 0;
-	json_t *o;
 
-	*tags = NULL;
-	*n = 0;
-	if (n_skipped)
-		*n_skipped = 0;
-	if (!list)
-		return -1;
-	if (json_array_size(list))
-		*tags = xcalloc(json_array_size(list), sizeof(**tags));
-	json_array_foreach(list, i, o) {
-		struct intercom_tag *t = &(*tags)[*n];
-
-		if (named_fill(o, &t->id, &t->name) == 0)
-			++*n;
-		else
-			skipped++;
-	}
-	if (n_skipped)
-		*n_skipped = skipped;
-	return 0;
+	/* Without a list, no records and the counts are zero. */
+	*tags = records_parse(list, sizeof(**tags), tag_fill, n, n_skipped);
+	return list ? 0 : -1;
 }
 
 int intercom_parse_tag(json_t *j, struct intercom_tag *out, char *err, size_t errlen)
@@ -783,8 +772,9 @@ void intercom_articles_free(struct intercom_article *articles, size_t n)
 	free(articles);
 }
 
-static int article_fill(const json_t *o, struct intercom_article *a)
+static int article_fill(json_t *o, void *record)
 {
+	struct intercom_article *a = record;
 	const char *body = string_of(o, "body");
 
 	memset(a, 0, sizeof(*a));
@@ -829,36 +819,24 @@ int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_
 			    size_t errlen)
 {
 	const json_t *data = json_object_get(j, "data");
+	/* GET /articles lists under "data", GET /articles/search under "data.articles". */
 	const json_t *list = json_is_object(data) ? json_object_get(data, "articles") : data;
-	size_t i, skipped = 0;
-	json_t *o;
 
-	*articles = NULL;
-	*n = 0;
 	if (page)
 		*page = 0;
 	if (total_pages)
 		*total_pages = 0;
-	if (n_skipped)
-		*n_skipped = 0;
 	if (!json_is_array(list)) {
 		wrong_answer_report(j, "a list of articles", err, errlen);
+		list = NULL;
+	}
+	*articles = records_parse(list, sizeof(**articles), article_fill, n, n_skipped);
+	if (!list)
 		return -1;
-	}
-	if (json_array_size(list))
-		*articles = xcalloc(json_array_size(list), sizeof(**articles));
-	json_array_foreach(list, i, o) {
-		if (article_fill(o, &(*articles)[*n]) == 0)
-			++*n;
-		else
-			skipped++;
-	}
 	if (page)
 		*page = page_number_of(j, "page");
 	if (total_pages)
 		*total_pages = page_number_of(j, "total_pages");
-	if (n_skipped)
-		*n_skipped = skipped;
 	return 0;
 }
 

@@ -267,28 +267,20 @@ static const struct {
 	const char *name;
 	enum element_kind kind;
 } elements[] = {
-	{"a", ELEMENT_LINK},	      {"address", ELEMENT_LINE},
-	{"article", ELEMENT_LINE},    {"aside", ELEMENT_LINE},
-	{"blockquote", ELEMENT_PARAGRAPH}, {"br", ELEMENT_BR},
-	{"caption", ELEMENT_LINE},    {"dd", ELEMENT_LINE},
-	{"details", ELEMENT_LINE},    {"div", ELEMENT_LINE},
-	{"dl", ELEMENT_PARAGRAPH},    {"dt", ELEMENT_LINE},
-	{"figcaption", ELEMENT_LINE}, {"figure", ELEMENT_LINE},
-	{"footer", ELEMENT_LINE},     {"form", ELEMENT_LINE},
-	{"h1", ELEMENT_PARAGRAPH},    {"h2", ELEMENT_PARAGRAPH},
-	{"h3", ELEMENT_PARAGRAPH},    {"h4", ELEMENT_PARAGRAPH},
-	{"h5", ELEMENT_PARAGRAPH},    {"h6", ELEMENT_PARAGRAPH},
-	{"head", ELEMENT_DROP},	      {"header", ELEMENT_LINE},
-	{"hr", ELEMENT_PARAGRAPH},    {"img", ELEMENT_IMAGE},
-	{"li", ELEMENT_ITEM},	      {"main", ELEMENT_LINE},
-	{"menu", ELEMENT_LIST},	      {"nav", ELEMENT_LINE},
-	{"ol", ELEMENT_LIST},	      {"p", ELEMENT_PARAGRAPH},
-	{"pre", ELEMENT_PRE},	      {"script", ELEMENT_DROP},
-	{"section", ELEMENT_LINE},    {"style", ELEMENT_DROP},
-	{"summary", ELEMENT_LINE},    {"table", ELEMENT_PARAGRAPH},
-	{"td", ELEMENT_CELL},	      {"template", ELEMENT_DROP},
-	{"th", ELEMENT_CELL},	      {"title", ELEMENT_DROP},
-	{"tr", ELEMENT_LINE},	      {"ul", ELEMENT_LIST},
+	{"p", ELEMENT_PARAGRAPH}, {"h1", ELEMENT_PARAGRAPH}, {"h2", ELEMENT_PARAGRAPH},
+	{"h3", ELEMENT_PARAGRAPH}, {"h4", ELEMENT_PARAGRAPH}, {"h5", ELEMENT_PARAGRAPH},
+	{"h6", ELEMENT_PARAGRAPH}, {"blockquote", ELEMENT_PARAGRAPH}, {"dl", ELEMENT_PARAGRAPH},
+	{"hr", ELEMENT_PARAGRAPH}, {"table", ELEMENT_PARAGRAPH}, {"div", ELEMENT_LINE},
+	{"tr", ELEMENT_LINE}, {"dt", ELEMENT_LINE}, {"dd", ELEMENT_LINE}, {"address", ELEMENT_LINE},
+	{"article", ELEMENT_LINE}, {"aside", ELEMENT_LINE}, {"caption", ELEMENT_LINE},
+	{"details", ELEMENT_LINE}, {"summary", ELEMENT_LINE}, {"figure", ELEMENT_LINE},
+	{"figcaption", ELEMENT_LINE}, {"header", ELEMENT_LINE}, {"footer", ELEMENT_LINE},
+	{"main", ELEMENT_LINE}, {"nav", ELEMENT_LINE}, {"section", ELEMENT_LINE},
+	{"form", ELEMENT_LINE}, {"ul", ELEMENT_LIST}, {"ol", ELEMENT_LIST}, {"menu", ELEMENT_LIST},
+	{"li", ELEMENT_ITEM}, {"td", ELEMENT_CELL}, {"th", ELEMENT_CELL}, {"br", ELEMENT_BR},
+	{"a", ELEMENT_LINK}, {"img", ELEMENT_IMAGE}, {"pre", ELEMENT_PRE}, {"script", ELEMENT_DROP},
+	{"style", ELEMENT_DROP}, {"template", ELEMENT_DROP}, {"head", ELEMENT_DROP},
+	{"title", ELEMENT_DROP},
 };
 
 static enum element_kind element_kind_of(const xmlNode *n)
@@ -356,9 +348,8 @@ static void item_enter(struct text_out *out, xmlNode *n)
 {
 	int depth;
 	xmlNode *list = (xmlNode *)list_ancestor(n, &depth);
-	char *marker;
-
 	int indent = depth > 1 ? 2 * (depth - 1) : 0;
+	char *marker;
 
 	/* Hostile nesting must not push the text off a terminal's width. */
 	if (indent > INDENT_MAX)
@@ -392,7 +383,6 @@ static void image_enter(struct text_out *out, const xmlNode *n)
 	char *label;
 
 	label = xasprintf("[%s]", alt && *alt ? alt : "image");
-	out->space_owed = out->space_owed || out_last(out) != ' ';
 	out_text(out, label);
 	free(label);
 	free(alt);

@@ -91,8 +91,9 @@ struct rate_state {
 	time_t reset;
 };
 
+/* Queues rp's JSON; counts its bytes into s->bytes_sent when s is given. */
 static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_reply *rp,
-				  const struct rate_state *rate, bool truncate)
+				  const struct rate_state *rate, bool truncate, struct sim *s)
 {
 	char *text = json_dumps(rp->body, JSON_COMPACT);
 	struct MHD_Response *resp;
@@ -103,6 +104,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 	if (!text)
 		die("cannot serialize a response");
 	len = strlen(text);
+	if (s) {
+		pthread_mutex_lock(&s->lock);
+		s->bytes_sent += len;
+		pthread_mutex_unlock(&s->lock);
+	}
 	if (truncate && len > 1) {
 		struct truncated *t = xmalloc(sizeof(*t));
 
@@ -175,7 +181,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		rp.status = 401;
 		rp.body = render_error("unauthorized", "Access Token Invalid");
 		log_request(s, method, url, rp.status);
-		ret = send_reply(conn, &rp, NULL, false);
+		ret = send_reply(conn, &rp, NULL, false, NULL);
 		json_decref(rp.body);
 		return ret;
 	}
@@ -209,6 +215,8 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			api_error(&rp, 500, "server_error", "the sim's database failed");
 		} else {
 			api_run(s, route, &rq, &rp);
+			if (!strcmp(url, "/conversations/search"))
+				s->searches++;
 			drop = !info.control && info.write && rp.status == 200 &&
 			       roll(s, s->faults.drop_rate);
 		}
@@ -221,7 +229,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		json_decref(rp.body);
 		return MHD_NO;
 	}
-	ret = send_reply(conn, &rp, &rate, truncate);
+	ret = send_reply(conn, &rp, &rate, truncate, info.control ? NULL : s);
 	json_decref(rp.body);
 	return ret;
 }

@@ -52,6 +52,8 @@ struct sim {
 	time_t window_start;
 	long window_used;
 	unsigned long requests;
+	unsigned long searches;	  /* POST /conversations/search answered */
+	unsigned long long bytes_sent; /* API response bodies, for benchmarks */
 };
 
 #endif

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Measures frontline's engine against its floor and budgets, side by side in one run:
+# full-sync CPU against tests/bench/floor (libcurl + jansson only) on the same pages,
+# wall time of a full sync, CPU and bytes per steady-state poll with 10 changes among
+# N, resident memory, and idle CPU. Prints a table and writes JSON to $BENCH_JSON.
+# Exits non-zero only if it could not run. Usage: client.sh [RUNS]
+set -u
+: "${abs_top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$abs_top_srcdir/tests/lib.sh"
+: "${FLOOR:=${abs_top_builddir:-.}/tests/bench/floor}"
+: "${BENCH_JSON:=${abs_top_builddir:-.}/bench/results.json}"
+runs=${1:-5}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# cpu_of PID: user + system CPU of a process so far, in milliseconds.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
+rss_of() { awk '/VmRSS/ { print $2 / 1024 }' "/proc/$1/status"; }
+stat_of() { curl -sS -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/stats" | jq -r ".$1"; }
+
+setup_client() {
+	export XDG_STATE_HOME="$TEST_TMP/state" XDG_CONFIG_HOME="$TEST_TMP/config"
+	FRONTLINE_TOKEN=$(cat "$SIM_TOKEN_FILE")
+	export FRONTLINE_TOKEN
+	printf '[backend]\nurl = %s\npoll_interval = %s\n' "$SIM_URL" "$1" >"$TEST_TMP/cfg"
+}
+
+# full_sync N: medians of client and floor CPU, and client wall time, for N conversations.
+full_sync() {
+	local n=$1 i t
+	sim_start --conversations "$n" --arrivals 0 --rate-limit 100000000 --control
+	setup_client 5s
+	: >"$TEST_TMP/client-cpu"; : >"$TEST_TMP/client-wall"; : >"$TEST_TMP/floor-cpu"
+	for i in $(seq "$runs"); do
+		"$FLOOR" "$SIM_URL" 5001 5002 >"$TEST_TMP/floor.out" || fail "floor failed"
+		awk '{ print $6 }' "$TEST_TMP/floor.out" >>"$TEST_TMP/floor-cpu"
+		TIMEFORMAT='%3R %3U %3S'
+		{ time "$FRONTLINE" --config "$TEST_TMP/cfg" status >/dev/null; } 2>"$TEST_TMP/t" ||
+			fail "frontline status failed: $(cat "$TEST_TMP/t")"
+		t=$(tail -n 1 "$TEST_TMP/t")
+		echo "$t" | awk '{ print ($2 + $3) * 1000 }' >>"$TEST_TMP/client-cpu"
+		echo "$t" | awk '{ print $1 * 1000 }' >>"$TEST_TMP/client-wall"
+	done
+	CLIENT_CPU=$(median <"$TEST_TMP/client-cpu")
+	FLOOR_CPU=$(median <"$TEST_TMP/floor-cpu")
+	CLIENT_WALL=$(median <"$TEST_TMP/client-wall")
+	PAGES=$(awk '{ print $2 }' "$TEST_TMP/floor.out")
+}
+
+# steady N: a watching client polling every second while 10 conversations change per
+# poll; then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, RSS, IDLE_PCT.
+steady() {
+	local n=$1 pid cpu0 cpu1 polls0 polls1 bytes0 bytes1 k id secs=20
+	setup_client 1s
+	"$FRONTLINE" --config "$TEST_TMP/cfg" status --watch >"$TEST_TMP/watch.out" 2>&1 &
+	pid=$!
+	wait_for "the first status line" 120 test -s "$TEST_TMP/watch.out"
+	sleep 2
+	RSS=$(rss_of "$pid")
+	cpu0=$(cpu_of "$pid"); polls0=$(stat_of searches); bytes0=$(stat_of bytes_sent)
+	for _ in $(seq "$secs"); do
+		for k in $(seq 10); do
+			id=$(( (RANDOM * 32768 + RANDOM) % n + 1 ))
+			curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" \
+				"$SIM_URL/_sim/conversations/$id/customer_reply" -d '{"body":"any news?"}'
+		done
+		sleep 1
+	done
+	cpu1=$(cpu_of "$pid"); polls1=$(stat_of searches); bytes1=$(stat_of bytes_sent)
+	POLL_CPU=$(awk -v a="$cpu0" -v b="$cpu1" -v p=$((polls1 - polls0)) 'BEGIN { printf "%.2f", (b - a) / p }')
+	POLL_BYTES=$(( (bytes1 - bytes0) / (polls1 - polls0) ))
+	cpu0=$(cpu_of "$pid")
+	sleep "$secs"
+	cpu1=$(cpu_of "$pid")
+	IDLE_PCT=$(awk -v a="$cpu0" -v b="$cpu1" -v s="$secs" 'BEGIN { printf "%.2f", (b - a) / (s * 10) }')
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+}
+
+[ -x "$FLOOR" ] || fail "no floor program at $FLOOR (make tests/bench/floor)"
+full_sync 10000
+steady 10000
+R10=$(awk -v c="$CLIENT_CPU" -v f="$FLOOR_CPU" 'BEGIN { printf "%.2f", c / f }')
+C10=$CLIENT_CPU F10=$FLOOR_CPU W10=$CLIENT_WALL P10=$PAGES RSS10=$RSS
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+runs=1 full_sync 100000
+setup_client 5s
+"$FRONTLINE" --config "$TEST_TMP/cfg" status --watch >"$TEST_TMP/watch100.out" 2>&1 &
+pid=$!
+wait_for "the first status line at 100,000" 300 test -s "$TEST_TMP/watch100.out"
+RSS100=$(rss_of "$pid")
+kill "$pid"; wait "$pid" 2>/dev/null
+
+printf '\nfrontline engine, %s runs, %s cores %s\n' "$runs" "$(nproc)" "$(uname -m)"
+printf '%-58s %12s %10s\n' figure measured budget
+printf '%-58s %12s %10s\n' "full sync of 10,000 ($P10 pages): client CPU ms (median)" "$C10" ""
+printf '%-58s %12s %10s\n' "full sync of 10,000: floor CPU ms (libcurl + jansson)" "$F10" ""
+printf '%-58s %12s %10s\n' "full sync, client CPU / floor CPU" "$R10" "<= 1.5"
+printf '%-58s %12s %10s\n' "full sync of 10,000, wall ms (start to complete data)" "$W10" "< 2000"
+printf '%-58s %12s %10s\n' "steady poll, 10 changes among 10,000: CPU ms per poll" "$POLL_CPU" "< 2"
+printf '%-58s %12s %10s\n' "steady poll: response bytes per poll" "$POLL_BYTES" "< 20480"
+printf '%-58s %12s %10s\n' "resident memory at 10,000, MB" "$RSS10" "< 40"
+printf '%-58s %12s %10s\n' "resident memory at 100,000, MB" "$RSS100" "< 300"
+printf '%-58s %12s %10s\n' "idle CPU with 10,000 and the 1 Hz tick, % of a core" "$IDLE_PCT" "< 1"
+
+mkdir -p "$(dirname "$BENCH_JSON")"
+jq -n --arg machine "$(nproc) cores $(uname -m)" --argjson runs "$runs" \
+	--argjson client "$C10" --argjson floor "$F10" --argjson ratio "$R10" --argjson wall "$W10" \
+	--argjson poll_cpu "$POLL_CPU" --argjson poll_bytes "$POLL_BYTES" --argjson rss10 "$RSS10" \
+	--argjson rss100 "$RSS100" --argjson idle "$IDLE_PCT" \
+	'{machine: $machine, runs: $runs, full_sync_10k: {client_cpu_ms: $client, floor_cpu_ms: $floor,
+	  ratio: $ratio, wall_ms: $wall}, steady_poll: {cpu_ms: $poll_cpu, bytes: $poll_bytes},
+	  rss_mb: {"10000": $rss10, "100000": $rss100}, idle_cpu_pct: $idle}' >"$BENCH_JSON"
+echo "written to $BENCH_JSON"
