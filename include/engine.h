@@ -45,6 +45,7 @@ struct engine {
 	fl_time last_full;	    /* local time the last full sync started */
 	fl_time poll_started;	    /* server time the sync in flight started */
 	fl_time next_after;	    /* updated_after for the next incremental sync */
+	fl_time newest;		    /* the newest updated_at seen */
 	unsigned failures;	    /* syncs failed in a row */
 	char error[256];	    /* the last failure, "" after a success */
 	uint64_t poll_timer, tick_timer;

@@ -14,8 +14,6 @@
 
 /* Largest page POST /conversations/search serves. */
 #define INTERCOM_PER_PAGE_MAX 150
-/* Longest conversation.preview in bytes, "…" included. */
-#define INTERCOM_PREVIEW_MAX 200
 
 /* Ids on the wire are strings of digits ("ids are strings"), some integers (team_ids,
  * admin_assignee_id): both are accepted everywhere. An id that is neither, or is not
@@ -40,10 +38,9 @@
  *   the wrong type, sets CONV_UNKNOWN_STATISTICS.
  * - admin_assignee_id, team_assignee_id: null, 0 and "0" all mean unassigned (0).
  * - customer: source.author.name, else source.author.email (else CONV_UNKNOWN_CUSTOMER).
- * - preview: source.body as plain text (html_to_text), white space collapsed to single
- *   spaces, cut to INTERCOM_PREVIEW_MAX bytes on a character boundary with "…" when
- *   longer; NULL when there is no text. Other bytes, control characters included, are
- *   kept as sent: the screen sanitises.
+ * - body: source.body as sent (HTML), cut to MODEL_BODY_MAX bytes on a character
+ *   boundary; body_is_html is set. conversation_preview() makes the row's text from it
+ *   when it is shown. Control characters are kept as sent: the screen sanitises.
  * - tag_ids: tags.tags[].id; ids that are not numeric are left out.
  * - backend_sla: sla_applied.sla_status; anything else (null included) is NONE.
  */

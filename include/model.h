@@ -55,16 +55,31 @@ struct conversation {
 	int64_t team_assignee_id;  /* 0: unassigned */
 	char *title;		   /* owned; may be NULL */
 	char *customer;		   /* owned; the customer's name, or email, or NULL */
-	char *preview;		   /* owned; plain text of the opening message, may be NULL */
+	char *body;		   /* owned; the opening message as sent (HTML when body_is_html),
+				      cut to MODEL_BODY_MAX bytes; may be NULL */
+	bool body_is_html;
 	int64_t *tag_ids;	   /* owned; n_tags entries */
 	size_t n_tags;
 	enum backend_sla backend_sla;
 	unsigned unknown; /* enum conv_unknown bits */
 };
 
+/* Longest opening message kept in a record, and longest preview made from it, in bytes. */
+#define MODEL_BODY_MAX 1024
+#define MODEL_PREVIEW_MAX 200
+
 /* Frees what c holds (not c itself) and zeroes it. */
 void conversation_release(struct conversation *c);
 /* Deep copy of src into dst (dst's old contents are not freed). */
 void conversation_copy(struct conversation *dst, const struct conversation *src);
+
+/* One line of the opening message for a queue row: plain text, white space collapsed,
+ * cut to MODEL_PREVIEW_MAX bytes on a character boundary with "…". Made on demand, since
+ * turning HTML into text costs more than the rest of a record: only shown rows pay.
+ * Returns a new string, or NULL when there is no text. */
+char *conversation_preview(const struct conversation *c);
+
+/* A copy of s cut to at most max bytes on a UTF-8 character boundary. */
+char *model_cut_utf8(const char *s, size_t max);
 
 #endif

@@ -144,7 +144,8 @@ static int64_t clock_left(const struct engine *e, const struct sla_clock *clock)
 static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 {
 	const struct conversation *cv = &en->conv;
-	json_t *tags = json_array();
+	char *preview = conversation_preview(cv);
+	json_t *tags = json_array(), *j;
 	size_t i;
 
 	for (i = 0; i < cv->n_tags; i++) {
@@ -152,7 +153,7 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 
 		json_array_append_new(tags, json_string(name ? name : ""));
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:I}",
+	j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:I}",
 			 "id", (json_int_t)cv->id, "queue", e->cfg->queues[en->queue].key, "state",
 			 conv_state_word(cv->state), "sla", state_word(en->clock.state),
 			 "deadline",
@@ -166,9 +167,11 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 							   : "none",
 			 "customer", cv->customer ? json_string(cv->customer) : json_null(), "title",
 			 cv->title ? json_string(cv->title) : json_null(), "preview",
-			 cv->preview ? json_string(cv->preview) : json_null(), "tags", tags, "priority",
+			 preview ? json_string(preview) : json_null(), "tags", tags, "priority",
 			 cv->priority, "unread", !cv->read, "assignee",
 			 (json_int_t)cv->admin_assignee_id);
+	free(preview);
+	return j;
 }
 
 static void print_entry(const struct engine *e, const struct store_entry *en)
@@ -182,7 +185,14 @@ static void print_entry(const struct engine *e, const struct store_entry *en)
 	       state_word(en->clock.state), left, (long long)cv->id);
 	print_safe(stdout, cv->customer ? cv->customer : "?", false);
 	fputs(" — ", stdout);
-	print_safe(stdout, cv->title ? cv->title : cv->preview ? cv->preview : "", false);
+	if (cv->title) {
+		print_safe(stdout, cv->title, false);
+	} else {
+		char *preview = conversation_preview(cv);
+
+		print_safe(stdout, preview ? preview : "", false);
+		free(preview);
+	}
 	putchar('\n');
 }
 

@@ -148,6 +148,8 @@ static void on_conversation(void *arg, const struct conversation *c)
 {
 	struct engine *e = arg;
 
+	if (c->updated_at > e->newest)
+		e->newest = c->updated_at;
 	store_upsert(e->store, c, engine_now(e));
 }
 
@@ -169,7 +171,9 @@ static void on_sync_done(void *arg, bool full, const char *error)
 		e->error[0] = '\0';
 		e->failures = 0;
 		e->last_ok = time(NULL);
-		e->next_after = e->poll_started - e->cfg->poll_overlap;
+		/* The next poll starts from the newest update seen, by the server's clock: its
+		 * cost follows the changes, not the queue or the clocks' disagreement. */
+		e->next_after = (e->newest ? e->newest : e->poll_started) - e->cfg->poll_overlap;
 		e->polls++;
 		if (full)
 			e->synced = true;

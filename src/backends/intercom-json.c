@@ -228,45 +228,6 @@ static void statistics_parse(const json_t *j, struct conversation *c)
 		c->unknown |= CONV_UNKNOWN_STATISTICS;
 }
 
-static bool is_preview_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* One line of the opening message for the queue: white space collapsed, cut short on a
- * UTF-8 character boundary. Returns NULL when no text is left. */
-static char *preview_make(const char *html)
-{
-	static const char ellipsis[] = "\xe2\x80\xa6";
-	char *text = html_to_text(html);
-	size_t w = 0, cut;
-
-	for (size_t r = 0; text[r]; r++) {
-		if (!is_preview_space(text[r])) {
-			text[w++] = text[r];
-			continue;
-		}
-		if (w > 0 && text[w - 1] != ' ')
-			text[w++] = ' ';
-	}
-	while (w > 0 && text[w - 1] == ' ')
-		w--;
-	text[w] = '\0';
-	if (w == 0) {
-		free(text);
-		return NULL;
-	}
-	if (w <= INTERCOM_PREVIEW_MAX)
-		return text;
-	cut = INTERCOM_PREVIEW_MAX - (sizeof(ellipsis) - 1);
-	while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
-		cut--;
-	while (cut > 0 && text[cut - 1] == ' ')
-		cut--;
-	memcpy(text + cut, ellipsis, sizeof(ellipsis));
-	return text;
-}
-
 static void source_parse(const json_t *j, struct conversation *c)
 {
 	const json_t *source = json_object_get(j, "source");
@@ -281,8 +242,10 @@ static void source_parse(const json_t *j, struct conversation *c)
 		c->customer = xstrdup(email);
 	else
 		c->unknown |= CONV_UNKNOWN_CUSTOMER;
-	if (body)
-		c->preview = preview_make(body);
+	if (body) {
+		c->body = model_cut_utf8(body, MODEL_BODY_MAX);
+		c->body_is_html = true;
+	}
 }
 
 static void tags_parse(const json_t *j, struct conversation *c)

@@ -76,9 +76,10 @@ static const struct option options[] = {
      NULL,
      "How often to fetch all open conversations of the queues' teams again, to heal what "
      "the incremental polls missed."},
-    {SECTION_BACKEND, "poll_overlap", parse_duration, CONF(poll_overlap), "duration", "30s", NULL,
-     "How far before the previous poll each poll looks back, so that clock skew between "
-     "client and server loses no change."},
+    {SECTION_BACKEND, "poll_overlap", parse_duration, CONF(poll_overlap), "duration", "2s", NULL,
+     "Each poll asks for conversations updated after the newest update already seen, less "
+     "this overlap, so changes the server commits late within the same seconds are not "
+     "lost. The server's own timestamps are compared, so clocks need not agree."},
     {SECTION_BACKEND, "article_refresh", parse_duration, CONF(article_refresh), "duration", "1h",
      NULL, "How long help-center articles are kept before they are fetched again."},
     {SECTION_QUEUE, "title", parse_text, QUEUE(title), "text", NULL, "the queue's NAME",

@@ -6,13 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html.h"
 #include "util.h"
 
 void conversation_release(struct conversation *c)
 {
 	free(c->title);
 	free(c->customer);
-	free(c->preview);
+	free(c->body);
 	free(c->tag_ids);
 	memset(c, 0, sizeof(*c));
 }
@@ -27,7 +28,7 @@ void conversation_copy(struct conversation *dst, const struct conversation *src)
 	*dst = *src;
 	dst->title = string_copy(src->title);
 	dst->customer = string_copy(src->customer);
-	dst->preview = string_copy(src->preview);
+	dst->body = string_copy(src->body);
 	/* A record without a tag array has no tags, whatever n_tags says: never let the
 	 * copy promise entries it does not hold. */
 	dst->tag_ids = NULL;
@@ -37,4 +38,60 @@ void conversation_copy(struct conversation *dst, const struct conversation *src)
 		memcpy(dst->tag_ids, src->tag_ids, src->n_tags * sizeof(*dst->tag_ids));
 		dst->n_tags = src->n_tags;
 	}
+}
+
+static bool is_preview_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Collapses white space in text (taken over) to single spaces and cuts it to
+ * MODEL_PREVIEW_MAX bytes on a character boundary with "…". NULL when nothing is left. */
+static char *preview_from_text(char *text)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6";
+	size_t w = 0, cut;
+
+	for (size_t r = 0; text[r]; r++) {
+		if (!is_preview_space(text[r])) {
+			text[w++] = text[r];
+			continue;
+		}
+		if (w > 0 && text[w - 1] != ' ')
+			text[w++] = ' ';
+	}
+	while (w > 0 && text[w - 1] == ' ')
+		w--;
+	text[w] = '\0';
+	if (w == 0) {
+		free(text);
+		return NULL;
+	}
+	if (w <= MODEL_PREVIEW_MAX)
+		return text;
+	cut = MODEL_PREVIEW_MAX - (sizeof(ellipsis) - 1);
+	while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80)
+		cut--;
+	while (cut > 0 && text[cut - 1] == ' ')
+		cut--;
+	memcpy(text + cut, ellipsis, sizeof(ellipsis));
+	return text;
+}
+
+char *conversation_preview(const struct conversation *c)
+{
+	if (!c->body)
+		return NULL;
+	return preview_from_text(c->body_is_html ? html_to_text(c->body) : xstrdup(c->body));
+}
+
+char *model_cut_utf8(const char *s, size_t max)
+{
+	size_t len = strlen(s);
+
+	if (len <= max)
+		return xstrdup(s);
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return xstrndup(s, max);
 }

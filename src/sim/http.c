@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <zlib.h>
 
 #include "api.h"
 #include "render.h"
@@ -91,6 +92,42 @@ struct rate_state {
 	time_t reset;
 };
 
+/* Answers of at least this size are sent gzip-compressed to clients that accept it, as
+ * Intercom does. */
+#define GZIP_MIN 1024
+
+/* gzip of text[0, *len) in a new buffer, *len updated; NULL if zlib fails. */
+static char *gzip_text(const char *text, size_t *len)
+{
+	z_stream z = {0};
+	size_t cap;
+	char *out;
+
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	cap = deflateBound(&z, (uLong)*len) + 32;
+	out = xmalloc(cap);
+	z.next_in = (Bytef *)text;
+	z.avail_in = (uInt)*len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static bool accepts_gzip(struct MHD_Connection *conn)
+{
+	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
+
+	return ae && strstr(ae, "gzip");
+}
+
 /* Queues rp's JSON; counts its bytes into s->bytes_sent when s is given. */
 static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_reply *rp,
 				  const struct rate_state *rate, bool truncate, struct sim *s)
@@ -98,12 +135,24 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 	char *text = json_dumps(rp->body, JSON_COMPACT);
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
+	bool gzipped = false;
 	char num[32];
 	size_t len;
 
 	if (!text)
 		die("cannot serialize a response");
 	len = strlen(text);
+	if (len >= GZIP_MIN && accepts_gzip(conn)) {
+		char *packed = gzip_text(text, &len);
+
+		if (packed) {
+			free(text);
+			text = packed;
+			gzipped = true;
+		} else {
+			len = strlen(text);
+		}
+	}
 	if (s) {
 		pthread_mutex_lock(&s->lock);
 		s->bytes_sent += len;
@@ -122,6 +171,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 	if (!resp)
 		die("cannot create a response");
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	if (gzipped)
+		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (rate) {
 		snprintf(num, sizeof(num), "%ld", rate->limit);
 		MHD_add_response_header(resp, "X-RateLimit-Limit", num);
