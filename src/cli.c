@@ -171,6 +171,12 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 			 cv->priority, "unread", !cv->read, "assignee",
 			 (json_int_t)cv->admin_assignee_id);
 	free(preview);
+	json_object_set_new(j, "backend_sla",
+			    json_string(cv->backend_sla == BACKEND_SLA_ACTIVE	   ? "active"
+					: cv->backend_sla == BACKEND_SLA_HIT	   ? "hit"
+					: cv->backend_sla == BACKEND_SLA_MISSED	   ? "missed"
+					: cv->backend_sla == BACKEND_SLA_CANCELLED ? "cancelled"
+										   : "none"));
 	return j;
 }
 
