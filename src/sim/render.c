@@ -224,6 +224,17 @@ static json_t *sla_applied(sqlite3_stmt *st)
 			 realtime ? "Real-time 2m" : "Standard 1h", "sla_status", status);
 }
 
+/* Steps st to its row: true when there is one; otherwise *db_error (if given) tells a
+ * failed query from a missing record. */
+static bool step_row(sqlite3_stmt *st, bool *db_error)
+{
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+	if (db_error)
+		*db_error = rc != SQLITE_ROW && rc != SQLITE_DONE;
+	return rc == SQLITE_ROW;
+}
+
 json_t *render_conversation(struct world *w, long long id, bool with_parts, bool plaintext,
 			    bool *db_error)
 {
@@ -239,16 +250,9 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		" LEFT JOIN teams t ON t.id = c.team_assignee_id WHERE c.id = ?",
 		"i", id);
 	json_t *conv, *source, *first_reply;
-	int rc;
 
-	if (db_error)
-		*db_error = false;
-	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-	if (rc != SQLITE_ROW) {
-		if (db_error)
-			*db_error = rc != SQLITE_DONE;
+	if (!step_row(st, db_error))
 		return NULL;
-	}
 	source = json_pack("{s:s, s:o, s:s, s:s, s:o, s:{s:s, s:o, s:s, s:s}, s:[], s:b}", "type",
 			   "conversation", "id", id_string(id), "delivered_as", "customer_initiated",
 			   "subject", "", "body", body_json(text_col(st, C_BODY), false, plaintext),
@@ -314,16 +318,9 @@ json_t *render_article(struct world *w, long long id, bool *db_error)
 				     "i", id);
 	char *url, *s;
 	json_t *a;
-	int rc;
 
-	if (db_error)
-		*db_error = false;
-	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-	if (rc != SQLITE_ROW) {
-		if (db_error)
-			*db_error = rc != SQLITE_DONE;
+	if (!step_row(st, db_error))
 		return NULL;
-	}
 	s = slug(text_col(st, 0));
 	url = xasprintf("https://help.example.com/en/articles/%lld-%s", id, s);
 	free(s);

@@ -577,39 +577,37 @@ int world_close_conversation(struct world *w, long long id, long long admin_id, 
 	return tx_end(w, rc);
 }
 
-int world_snooze(struct world *w, long long id, long long admin_id, time_t until, time_t at)
+/* An admin's bodiless part (snoozed, open) and the state change it makes, in one
+ * transaction. `update` binds ?1 = the time the part was written (at), ?2 = id, and with
+ * types "iii" ?3 = arg. */
+static int admin_state_change(struct world *w, long long id, long long admin_id, const char *part,
+			      const char *update, const char *types, time_t at, long long arg)
 {
 	int rc;
 
 	if (tx_begin(w) < 0)
 		return -1;
-	rc = insert_part(w, id, "snoozed", NULL, false, at, "admin", admin_id);
+	rc = insert_part(w, id, part, NULL, false, at, "admin", admin_id);
 	if (rc == 0)
-		rc = wdb_exec(w,
-			      "UPDATE conversations SET state = 'snoozed', snoozed_until = ?1,"
-			      " updated_at = MAX(updated_at, ?2) WHERE id = ?3",
-			      "iii", (long long)until, (long long)at, id) < 0
-			     ? -1
-			     : 0;
+		rc = wdb_exec(w, update, types, (long long)at, id, arg) < 0 ? -1 : 0;
 	return tx_end(w, rc);
+}
+
+int world_snooze(struct world *w, long long id, long long admin_id, time_t until, time_t at)
+{
+	return admin_state_change(w, id, admin_id, "snoozed",
+				  "UPDATE conversations SET state = 'snoozed', snoozed_until = ?3,"
+				  " updated_at = MAX(updated_at, ?1) WHERE id = ?2",
+				  "iii", at, (long long)until);
 }
 
 int world_open_conversation(struct world *w, long long id, long long admin_id, time_t at)
 {
-	int rc;
-
-	if (tx_begin(w) < 0)
-		return -1;
-	rc = insert_part(w, id, "open", NULL, false, at, "admin", admin_id);
-	if (rc == 0)
-		rc = wdb_exec(w,
-			      "UPDATE conversations SET count_reopens = count_reopens + (state = 'closed'),"
-			      " state = 'open', snoozed_until = NULL, updated_at = MAX(updated_at, ?1)"
-			      " WHERE id = ?2",
-			      "ii", (long long)at, id) < 0
-			     ? -1
-			     : 0;
-	return tx_end(w, rc);
+	return admin_state_change(w, id, admin_id, "open",
+				  "UPDATE conversations SET count_reopens = count_reopens +"
+				  " (state = 'closed'), state = 'open', snoozed_until = NULL,"
+				  " updated_at = MAX(updated_at, ?1) WHERE id = ?2",
+				  "ii", at, 0);
 }
 
 int world_assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
