@@ -273,7 +273,7 @@ static int generate_conversation(struct world *w, struct prng *r, time_t now, lo
 {
 	struct world_new_conversation c = {0};
 	bool realtime = prng_unit(r) < 0.3;
-	time_t age = realtime ? 10 + (time_t)prng_below(r, 900) : 60 + (time_t)prng_below(r, 4 * 3600);
+	time_t age = realtime ? 10 + (time_t)prng_below(r, 240) : 60 + (time_t)prng_below(r, 5400);
 	char *title, *body;
 	long long id, admin = 0;
 	int rc, k, ntag;
