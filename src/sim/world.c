@@ -120,11 +120,11 @@ static int add_customer_message(struct world *w, long long id, const char *body,
 		return -1;
 	return wdb_exec(w,
 			"UPDATE conversations SET waiting_since = COALESCE(waiting_since, ?1),"
-			" updated_at = MAX(updated_at, ?1), last_contact_reply_at = ?1,"
+			" updated_at = MAX(updated_at, ?1, ?3), last_contact_reply_at = ?1,"
 			" first_contact_reply_at = COALESCE(first_contact_reply_at, ?1),"
 			" count_reopens = count_reopens + (state = 'closed'),"
 			" state = 'open', snoozed_until = NULL, read = 0 WHERE id = ?2",
-			"ii", (long long)at, id) < 0
+			"iii", (long long)at, id, (long long)w->clock) < 0
 		       ? -1
 		       : 0;
 }
@@ -168,14 +168,14 @@ static int insert_conversation(struct world *w, const struct world_new_conversat
 		      "INSERT INTO conversations(created_at, updated_at, waiting_since, snoozed_until,"
 		      " state, priority, admin_assignee_id, team_assignee_id, title, body, contact_id,"
 		      " first_contact_reply_at, last_contact_reply_at)"
-		      " VALUES(?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)",
-		      "iIIttiitti", (long long)c->created_at,
+		      " VALUES(?1, MAX(?1, ?11), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)",
+		      "iIIttiittii", (long long)c->created_at,
 		      (long long)(strcmp(state, "closed") == 0 ? 0
 				  : c->waiting_since	       ? c->waiting_since
 							       : c->created_at),
 		      (long long)(strcmp(state, "snoozed") == 0 ? c->snoozed_until : 0), state,
 		      c->priority ? c->priority : "none", c->admin_assignee_id,
-		      w->team_ids[c->team], c->title, c->body, contact);
+		      w->team_ids[c->team], c->title, c->body, contact, (long long)w->clock);
 	if (rc < 0)
 		return -1;
 	id = sqlite3_last_insert_rowid(w->db);
@@ -473,14 +473,15 @@ int world_advance(struct world *w, time_t now)
 {
 	int rc;
 
+	w->clock = now;
 	if (tx_begin(w) < 0)
 		return -1;
 	rc = play_arrivals(w, now);
 	if (rc == 0)
 		rc = play_followups(w, now);
 	if (rc == 0 && wdb_exec(w,
-				"UPDATE conversations SET state = 'open', updated_at = snoozed_until,"
-				" snoozed_until = NULL WHERE state = 'snoozed' AND snoozed_until <= ?",
+				"UPDATE conversations SET state = 'open', updated_at = ?1,"
+				" snoozed_until = NULL WHERE state = 'snoozed' AND snoozed_until <= ?1",
 				"i", (long long)now) < 0)
 		rc = -1;
 	return tx_end(w, rc);

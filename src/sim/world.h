@@ -34,6 +34,11 @@ struct world {
 	struct prng arrival_rng;
 	struct prng customer_rng;
 	long long contact_serial;
+	/* The time of the request being served (0 while the world is generated). Changes
+	 * the sim plays late (arrivals, follow-ups, snoozes ending) keep their own times but
+	 * get updated_at no earlier than this, as a server commits them now: clients that
+	 * poll for "updated after the newest update seen" must not miss them. */
+	time_t clock;
 	struct wdb_cache *stmt_cache; /* owned; see wdb.h */
 };
 
