@@ -1,9 +1,8 @@
 /* main.c: frontline's entry point: global options, the configuration and the token, the
- * demo backend, and the subcommands. */
+ * demo backend, and then the subcommands or, without one, the agent's screen. */
 #include "build-config.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +10,14 @@
 #include "cli.h"
 #include "config.h"
 #include "demo.h"
+#include "ui.h"
 #include "util.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: frontline [OPTION]... [COMMAND [ARG]...]\n"
 		   "A terminal client for customer-support agents.\n"
+		   "Without a command, frontline opens the agent's screen.\n"
 		   "\n"
 		   "Commands:\n"
 		   "  list [--queue NAME] [--json]  conversations by urgency, with their deadlines\n"
@@ -36,34 +37,6 @@ static void usage(FILE *f)
 		   "See frontline(1) and frontline.conf(5).\n");
 }
 
-/* Until the agent screen exists, --demo alone runs the demo backend in the foreground and
- * says how to reach it. */
-static int wait_demo(const struct demo *d)
-{
-	sigset_t waitset;
-	int sig = 0;
-
-	printf("frontline: the demo backend (frontline-sim) is running at %s\n"
-	       "  the token is in %s, readable only by you\n"
-	       "  try, in another terminal: frontline --config ... list, or\n"
-	       "  curl -sS -H @%s %s/conversations/search -d "
-	       "'{\"query\":{\"field\":\"open\",\"operator\":\"=\",\"value\":true}}'\n"
-	       "The agent screen is not built yet. Press Ctrl-C to stop the demo backend.\n",
-	       d->url, d->token_path, d->headers_path, d->url);
-	fflush(stdout);
-	sigemptyset(&waitset);
-	sigaddset(&waitset, SIGINT);
-	sigaddset(&waitset, SIGTERM);
-	sigaddset(&waitset, SIGCHLD);
-	if (sigwait(&waitset, &sig) != 0)
-		sig = SIGTERM;
-	if (sig == SIGCHLD) {
-		fprintf(stderr, "frontline: the demo backend stopped unexpectedly\n");
-		return 1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -77,7 +50,6 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct demo demo = {0};
 	char err[512], *token = NULL, *sim;
-	sigset_t blocked;
 	int c, code, use_demo = 0;
 
 	util_set_progname(argv[0]);
@@ -102,13 +74,6 @@ int main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (use_demo) {
-		/* SIGCHLD stays blocked so wait_demo can wait for it; the CLI never forks. */
-		sigemptyset(&blocked);
-		sigaddset(&blocked, SIGINT);
-		sigaddset(&blocked, SIGTERM);
-		sigaddset(&blocked, SIGCHLD);
-		if (optind >= argc && sigprocmask(SIG_BLOCK, &blocked, NULL) != 0)
-			die("cannot block signals");
 		sim = demo_find_sim();
 		if (demo_start(&demo, sim, err, sizeof(err)) < 0) {
 			free(sim);
@@ -116,22 +81,9 @@ int main(int argc, char **argv)
 			die("%s", err);
 		}
 		free(sim);
-		if (optind >= argc) {
-			code = wait_demo(&demo);
-			demo_stop(&demo);
-			config_release(&cfg);
-			return code;
-		}
 		free(cfg.url);
 		cfg.url = xstrdup(demo.url);
 		token = util_read_first_line(demo.token_path);
-	} else if (optind >= argc) {
-		usage(stderr);
-		fprintf(stderr, "\n%s: the agent screen is not built yet; give a command, or try "
-				"frontline --demo\n",
-			util_progname());
-		config_release(&cfg);
-		return CLI_USAGE;
 	} else {
 		token = config_token(&cfg, err, sizeof(err));
 	}
@@ -141,7 +93,11 @@ int main(int argc, char **argv)
 		config_release(&cfg);
 		return CLI_USAGE;
 	}
-	code = cli_run(argc - optind, argv + optind, &cfg, token);
+	/* No command: the agent's screen. */
+	if (optind >= argc)
+		code = ui_run(&cfg, token);
+	else
+		code = cli_run(argc - optind, argv + optind, &cfg, token);
 	explicit_bzero(token, strlen(token));
 	free(token);
 	demo_stop(&demo);

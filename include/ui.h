@@ -1,0 +1,13 @@
+/* ui.h: the agent's screen: both queues live with their countdowns, the conversation
+ * view, replies and notes through $EDITOR, tags and the help center, on ncursesw. */
+#ifndef FRONTLINE_UI_H
+#define FRONTLINE_UI_H
+
+#include "config.h"
+
+/* Runs the screen until the agent quits (q, SIGINT or SIGTERM), with cfg and the token
+ * already loaded. Needs a terminal on standard input and output. Returns an exit code:
+ * 0, 1 when the screen could not be set up, 2 without a terminal. */
+int ui_run(const struct config *cfg, const char *token);
+
+#endif

@@ -1,0 +1,155 @@
+/* actions.c: the table of named actions: what each does, its default keys, where it
+ * applies and its help line. Dispatch, the ? screen and frontline(1)'s KEYS come from it;
+ * the [keys] section of the configuration will rebind by name. */
+#include "build-config.h"
+
+#include <curses.h>
+
+#include "ui-private.h"
+
+static bool in_pager(const struct ui *u) { return u->n_pagers > 0; }
+
+static unsigned half_page(const struct ui *u)
+{
+	int rows = in_pager(u)	? ui_pager_rows(u)
+		   : u->n_panes ? ui_pane_rows(&u->panes[u->focus])
+				: 2;
+
+	return rows > 2 ? (unsigned)rows / 2 : 1;
+}
+
+static unsigned act_down(struct ui *u)
+{
+	return in_pager(u) ? ui_pager_scroll(u, 1) : ui_pane_move(u, 1);
+}
+
+static unsigned act_up(struct ui *u)
+{
+	return in_pager(u) ? ui_pager_scroll(u, -1) : ui_pane_move(u, -1);
+}
+
+static unsigned act_top(struct ui *u)
+{
+	return in_pager(u) ? ui_pager_jump(u, false) : ui_pane_jump(u, false);
+}
+
+static unsigned act_bottom(struct ui *u)
+{
+	return in_pager(u) ? ui_pager_jump(u, true) : ui_pane_jump(u, true);
+}
+
+static unsigned act_half_down(struct ui *u)
+{
+	long n = (long)half_page(u);
+
+	return in_pager(u) ? ui_pager_scroll(u, n) : ui_pane_move(u, n);
+}
+
+static unsigned act_half_up(struct ui *u)
+{
+	long n = (long)half_page(u);
+
+	return in_pager(u) ? ui_pager_scroll(u, -n) : ui_pane_move(u, -n);
+}
+
+static unsigned act_most_urgent(struct ui *u) { return ui_panes_most_urgent(u); }
+
+static unsigned act_focus_left(struct ui *u) { return ui_pane_focus(u, 0); }
+
+static unsigned act_focus_right(struct ui *u) { return ui_pane_focus(u, 1); }
+
+static unsigned act_open(struct ui *u)
+{
+	const struct ui_pager *p = ui_pager_top(u);
+
+	if (p && p->kind == UI_PAGER_RESULTS)
+		return ui_articles_open_selected(u);
+	if (p)
+		return 0;
+	return ui_thread_open(u, ui_current_conversation(u));
+}
+
+static unsigned act_back(struct ui *u)
+{
+	if (in_pager(u)) {
+		ui_pager_pop(u);
+		return UI_DIRTY_LAYOUT;
+	}
+	u->quit = true;
+	return 0;
+}
+
+static unsigned act_poll(struct ui *u)
+{
+	engine_poll_now(&u->engine);
+	ui_message(u, false, "polling…");
+	return UI_DIRTY_STATUS;
+}
+
+static unsigned act_help(struct ui *u) { return ui_help_open(u); }
+
+static unsigned act_reply(struct ui *u) { return ui_compose_start(u, WRITE_REPLY); }
+
+static unsigned act_note(struct ui *u) { return ui_compose_start(u, WRITE_NOTE); }
+
+static unsigned act_assign(struct ui *u)
+{
+	return ui_write_simple(u, WRITE_ASSIGN_ME, "assign to me");
+}
+
+static unsigned act_close(struct ui *u) { return ui_write_simple(u, WRITE_CLOSE, "close"); }
+
+static unsigned act_tags(struct ui *u) { return ui_tags_prompt(u); }
+
+static unsigned act_articles(struct ui *u) { return ui_articles_prompt(u); }
+
+static unsigned act_redraw(struct ui *u)
+{
+	(void)u;
+	return UI_DIRTY_LAYOUT;
+}
+
+#define FN(k) ((k) | UI_KEY_FUNCTION)
+#define ANY   (UI_CTX_LIST | UI_CTX_PAGER)
+#define CONV  (UI_CTX_LIST | UI_CTX_THREAD)
+
+const struct ui_action ui_actions[] = {
+    {"down", {'j', FN(KEY_DOWN)}, ANY, "next row, or scroll down", act_down},
+    {"up", {'k', FN(KEY_UP)}, ANY, "previous row, or scroll up", act_up},
+    {"top", {'g', FN(KEY_HOME)}, ANY, "first row", act_top},
+    {"bottom", {'G', FN(KEY_END)}, ANY, "last row", act_bottom},
+    {"half-page-down", {UI_KEY_CTRL('d'), FN(KEY_NPAGE)}, ANY, "half a page down", act_half_down},
+    {"half-page-up", {UI_KEY_CTRL('u'), FN(KEY_PPAGE)}, ANY, "half a page up", act_half_up},
+    {"most-urgent",
+     {'\t'},
+     UI_CTX_LIST,
+     "the most urgent conversation of both queues",
+     act_most_urgent},
+    {"focus-left",
+     {'h', '1', FN(KEY_LEFT)},
+     UI_CTX_LIST,
+     "focus the real-time queue",
+     act_focus_left},
+    {"focus-right",
+     {'l', '2', FN(KEY_RIGHT)},
+     UI_CTX_LIST,
+     "focus the standard queue",
+     act_focus_right},
+    {"open",
+     {'\n', '\r', FN(KEY_ENTER)},
+     UI_CTX_LIST | UI_CTX_RESULTS,
+     "open the conversation or article",
+     act_open},
+    {"reply", {'r'}, CONV, "reply to the customer in $EDITOR", act_reply},
+    {"note", {'c'}, CONV, "write an internal note in $EDITOR", act_note},
+    {"assign-me", {'a'}, CONV, "assign the conversation to me", act_assign},
+    {"close", {'x'}, CONV, "close the conversation", act_close},
+    {"tags", {'L'}, CONV, "add (+name) and remove (-name) tags", act_tags},
+    {"help-center", {'K'}, ANY, "search the help center", act_articles},
+    {"poll", {UI_KEY_CTRL('r')}, ANY, "poll the backend now", act_poll},
+    {"redraw", {UI_KEY_CTRL('l')}, ANY, "draw the whole screen again", act_redraw},
+    {"help", {'?'}, ANY, "this list", act_help},
+    {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back},
+};
+
+const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

@@ -1,0 +1,459 @@
+/* panes.c: the two queues on screen: layout (side by side, stacked below 100 columns),
+ * one row per conversation, and the selection, which follows its conversation as the
+ * queue re-sorts. Each row remembers what it shows, so only rows that changed are
+ * written. */
+#include "build-config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "store.h"
+#include "text.h"
+#include "ui-private.h"
+#include "util.h"
+
+#define SIDE_BY_SIDE_MIN 100
+
+int ui_pane_rows(const struct ui_pane *p) { return p->height > 1 ? p->height - 1 : 0; }
+
+static void pane_forget(struct ui_pane *p)
+{
+	int i;
+
+	for (i = 0; p->shown && i < ui_pane_rows(p); i++)
+		free(p->shown[i]);
+	free(p->shown);
+	free(p->shown_attr);
+	free(p->title_shown);
+	p->shown = NULL;
+	p->shown_attr = NULL;
+	p->title_shown = NULL;
+}
+
+void ui_panes_release(struct ui *u)
+{
+	int i;
+
+	for (i = 0; i < u->n_panes; i++)
+		pane_forget(&u->panes[i]);
+}
+
+/* The queues shown: the first real-time queue on the left, the first other one on the
+ * right (more queues wait for a queue switcher). */
+static void panes_pick_queues(struct ui *u)
+{
+	int q, rt = -1, other = -1;
+
+	for (q = 0; q < (int)u->cfg->n_queues; q++) {
+		if (u->cfg->queues[q].realtime && rt < 0)
+			rt = q;
+		else if (!u->cfg->queues[q].realtime && other < 0)
+			other = q;
+	}
+	if (rt < 0 && u->cfg->n_queues > 1) {
+		rt = 0;
+		other = 1;
+	}
+	u->n_panes = 0;
+	if (rt >= 0)
+		u->panes[u->n_panes++].queue = rt;
+	if (other >= 0)
+		u->panes[u->n_panes++].queue = other;
+}
+
+void ui_panes_layout(struct ui *u)
+{
+	int area = u->rows - 1, i;
+
+	ui_panes_release(u);
+	if (u->n_panes == 0)
+		panes_pick_queues(u);
+	u->stacked = u->cols < SIDE_BY_SIDE_MIN;
+	for (i = 0; i < u->n_panes; i++) {
+		struct ui_pane *p = &u->panes[i];
+
+		if (u->n_panes == 1) {
+			p->y = 0;
+			p->x = 0;
+			p->height = area;
+			p->width = u->cols;
+		} else if (u->stacked) {
+			p->y = i == 0 ? 0 : area / 2;
+			p->x = 0;
+			p->height = i == 0 ? area / 2 : area - area / 2;
+			p->width = u->cols;
+		} else {
+			/* One column between the panes for the divider. */
+			p->y = 0;
+			p->x = i == 0 ? 0 : u->cols / 2 + 1;
+			p->height = area;
+			p->width = i == 0 ? u->cols / 2 : u->cols - u->cols / 2 - 1;
+		}
+		if (p->height < 1)
+			p->height = 1;
+		p->shown = xcalloc((size_t)ui_pane_rows(p) + 1, sizeof(*p->shown));
+		p->shown_attr = xcalloc((size_t)ui_pane_rows(p) + 1, sizeof(*p->shown_attr));
+	}
+	ui_panes_follow(u);
+}
+
+/* Keeps the selection on screen, scrolling as little as possible. */
+static void pane_scroll_to_selection(struct ui_pane *p)
+{
+	size_t rows = (size_t)ui_pane_rows(p);
+
+	if (rows == 0)
+		return;
+	if (p->selected < p->first)
+		p->first = p->selected;
+	else if (p->selected >= p->first + rows)
+		p->first = p->selected - rows + 1;
+}
+
+static void pane_select(const struct ui *u, struct ui_pane *p, size_t index)
+{
+	size_t n = store_queue_count(u->engine.store, p->queue);
+	const struct store_entry *e;
+
+	if (n == 0) {
+		p->selected = 0;
+		p->selected_id = 0;
+		p->first = 0;
+		return;
+	}
+	if (index >= n)
+		index = n - 1;
+	e = store_queue_at(u->engine.store, p->queue, index);
+	p->selected = index;
+	p->selected_id = e ? e->conv.id : 0;
+	if (p->first + (size_t)ui_pane_rows(p) > n && n >= (size_t)ui_pane_rows(p))
+		p->first = n - (size_t)ui_pane_rows(p);
+	pane_scroll_to_selection(p);
+}
+
+void ui_panes_follow(struct ui *u)
+{
+	int i;
+
+	if (!u->engine.store)
+		return;
+	for (i = 0; i < u->n_panes; i++) {
+		struct ui_pane *p = &u->panes[i];
+		size_t at = p->selected_id ? store_queue_index(u->engine.store, p->selected_id)
+					   : (size_t)-1;
+		const struct store_entry *e =
+		    p->selected_id ? store_get(u->engine.store, p->selected_id) : NULL;
+
+		/* Gone or moved to another queue: the row that took its place is selected. */
+		if (at == (size_t)-1 || !e || e->queue != p->queue)
+			at = p->selected;
+		pane_select(u, p, at);
+	}
+}
+
+const struct store_entry *ui_pane_selected(const struct ui *u)
+{
+	const struct ui_pane *p;
+
+	if (u->n_panes == 0)
+		return NULL;
+	p = &u->panes[u->focus];
+	return p->selected_id ? store_get(u->engine.store, p->selected_id) : NULL;
+}
+
+unsigned ui_pane_move(struct ui *u, long delta)
+{
+	struct ui_pane *p;
+	size_t to;
+
+	if (u->n_panes == 0)
+		return 0;
+	p = &u->panes[u->focus];
+	if (delta < 0 && (size_t)-delta > p->selected)
+		to = 0;
+	else
+		to = p->selected + (size_t)delta;
+	pane_select(u, p, to);
+	return UI_DIRTY_PANES;
+}
+
+unsigned ui_pane_jump(struct ui *u, bool end)
+{
+	if (u->n_panes == 0)
+		return 0;
+	pane_select(u, &u->panes[u->focus], end ? (size_t)-1 / 2 : 0);
+	return UI_DIRTY_PANES;
+}
+
+unsigned ui_pane_focus(struct ui *u, int pane)
+{
+	if (pane < 0 || pane >= u->n_panes || pane == u->focus)
+		return 0;
+	u->focus = pane;
+	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
+}
+
+/* Tab: the conversation whose answer is due soonest, whichever pane it is in. The first
+ * row of each queue is its most urgent; breached beats a running clock. */
+unsigned ui_panes_most_urgent(struct ui *u)
+{
+	const struct store_entry *best = NULL;
+	int i, best_pane = -1;
+
+	for (i = 0; i < u->n_panes; i++) {
+		const struct store_entry *e = store_queue_at(u->engine.store, u->panes[i].queue, 0);
+
+		if (!e || e->clock.state < SLA_OK)
+			continue;
+		if (!best || e->clock.deadline < best->clock.deadline) {
+			best = e;
+			best_pane = i;
+		}
+	}
+	if (!best)
+		return 0;
+	u->focus = best_pane;
+	pane_select(u, &u->panes[best_pane], 0);
+	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
+}
+
+/* ---- drawing ---- */
+
+static char state_marker(enum sla_state s)
+{
+	return s == SLA_BREACHED ? '!' : s == SLA_WARNING ? '~' : s == SLA_PAUSED ? 'z' : ' ';
+}
+
+static enum ui_style state_style(enum sla_state s)
+{
+	return s == SLA_BREACHED  ? UI_STYLE_BREACHED
+	       : s == SLA_WARNING ? UI_STYLE_WARNING
+	       : s == SLA_OK	  ? UI_STYLE_OK
+				  : UI_STYLE_NORMAL;
+}
+
+/* The tags of c by name, comma-separated; a new string. */
+static char *tag_names(const struct ui *u, const struct conversation *c)
+{
+	const struct directory *d = u->engine.dir;
+	char *out = xstrdup(""), *next;
+	size_t i;
+
+	for (i = 0; i < c->n_tags; i++) {
+		const char *name = d ? directory_name(d->tags, d->n_tags, c->tag_ids[i]) : NULL;
+		char num[32];
+
+		if (!name) {
+			snprintf(num, sizeof(num), "%lld", (long long)c->tag_ids[i]);
+			name = num;
+		}
+		next = xasprintf("%s%s%s", out, i ? "," : "", name);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+static const char *assignee_name(const struct ui *u, const struct conversation *c)
+{
+	const struct directory *d = u->engine.dir;
+	const char *name;
+
+	if (!c->admin_assignee_id)
+		return "-";
+	if (d && c->admin_assignee_id == d->me)
+		return "me";
+	name = d ? directory_name(d->admins, d->n_admins, c->admin_assignee_id) : NULL;
+	return name ? name : "?";
+}
+
+/* Appends the field s (sanitised here) fitted to width columns, then a space. */
+static void row_field(wchar_t *row, size_t cap, const char *s, int width)
+{
+	char *safe = text_sanitize(s, false);
+	wchar_t *fit = ui_fit(safe, width);
+
+	if (wcslen(row) + wcslen(fit) + 2 < cap) {
+		wcscat(row, fit);
+		wcscat(row, L" ");
+	}
+	free(fit);
+	free(safe);
+}
+
+/* The text of one row, exactly width columns wide:
+ * "!  -0:13 *^ Customer           subject or preview…     tags       assignee"
+ * marker, countdown, unread and priority marks, then the fields that fit the width. */
+static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int width)
+{
+	const struct conversation *c = &e->conv;
+	int name_w = width >= 70 ? 18 : 14, tags_w = width >= 90 ? 16 : width >= 60 ? 10 : 0;
+	int who_w = width >= 70 ? 10 : 0, head_w = 12, subject_w;
+	size_t cap = (size_t)width * 2 + 64;
+	wchar_t *row = xcalloc(cap, sizeof(*row));
+	char head[64], left[32] = "", *preview = NULL, *tags;
+
+	if (e->clock.state >= SLA_OK)
+		text_countdown(e->clock.deadline - engine_now(&u->engine), left, sizeof(left));
+	else if (e->clock.state == SLA_PAUSED)
+		snprintf(left, sizeof(left), "snooze");
+	snprintf(head, sizeof(head), "%c%7s %c%c", state_marker(e->clock.state), left,
+		 c->read ? ' ' : '*', c->priority ? '^' : ' ');
+	swprintf(row, cap, L"%s ", head);
+	subject_w =
+	    width - head_w - (name_w + 1) - (tags_w ? tags_w + 1 : 0) - (who_w ? who_w + 1 : 0);
+	if (subject_w < 4) {
+		/* Too narrow for everything: the customer and the countdown matter most. */
+		subject_w = 0;
+		name_w = width - head_w - 1;
+	}
+	row_field(row, cap, c->customer ? c->customer : "?", name_w);
+	if (subject_w > 0) {
+		if (!c->title || !*c->title)
+			preview = conversation_preview(c);
+		row_field(row, cap,
+			  c->title && *c->title ? c->title
+			  : preview		? preview
+						: "",
+			  subject_w);
+		free(preview);
+	}
+	if (tags_w) {
+		tags = tag_names(u, c);
+		row_field(row, cap, tags, tags_w);
+		free(tags);
+	}
+	if (who_w)
+		row_field(row, cap, assignee_name(u, c), who_w);
+	/* Whatever the arithmetic left over is cut or padded to the exact width. */
+	{
+		size_t len = wcslen(row);
+		int cols = wcswidth(row, len);
+
+		if (cols < 0)
+			cols = width;
+
+		while (cols > width && len > 0) {
+			cols -= wcwidth(row[len - 1]) > 0 ? wcwidth(row[len - 1]) : 0;
+			row[--len] = 0;
+		}
+		while (cols < width && len + 1 < cap) {
+			row[len++] = L' ';
+			row[len] = 0;
+			cols++;
+		}
+	}
+	return row;
+}
+
+static wchar_t *pane_title(const struct ui *u, const struct ui_pane *p)
+{
+	const struct config_queue *q = &u->cfg->queues[p->queue];
+	struct store_counts n;
+	char *s, *safe;
+	wchar_t *w;
+
+	store_queue_counts(u->engine.store, p->queue, &n);
+	s = xasprintf(" %s  %zu open · %zu warning · %zu breached", q->title ? q->title : q->key,
+		      n.open, n.warning, n.breached);
+	safe = text_sanitize(s, false);
+	w = ui_fit(safe, p->width);
+	free(s);
+	free(safe);
+	return w;
+}
+
+static void put_wide(int y, int x, const wchar_t *w, int attr)
+{
+	/* Writing into the screen's last cell "fails" after writing; nothing to handle. */
+	attrset(attr);
+	(void)mvaddwstr(y, x, w);
+	attrset(A_NORMAL);
+}
+
+static void pane_draw_title(struct ui *u, struct ui_pane *p, int index, bool force)
+{
+	wchar_t *t = pane_title(u, p);
+	int attr =
+	    ui_style_attr(u, UI_STYLE_TITLE) | (index == u->focus ? A_REVERSE | A_BOLD : A_BOLD);
+
+	if (force || !p->title_shown || wcscmp(t, p->title_shown) != 0 ||
+	    p->shown_attr[ui_pane_rows(p)] != attr) {
+		put_wide(p->y, p->x, t, attr);
+		free(p->title_shown);
+		p->title_shown = t;
+		p->shown_attr[ui_pane_rows(p)] = attr;
+	} else {
+		free(t);
+	}
+}
+
+/* Writes one row: marker and countdown in the state's colour, the rest plain. */
+static void pane_draw_row(struct ui *u, struct ui_pane *p, int r, const wchar_t *text,
+			  enum sla_state state, int sel_attr)
+{
+	int state_attr = ui_style_attr(u, state_style(state)) | sel_attr;
+	wchar_t head[16];
+
+	/* Without colour the state still shows: the marker, bold warnings, bold and
+	 * underlined breaches. */
+	if (!u->color && state == SLA_WARNING)
+		state_attr |= A_BOLD;
+	if (!u->color && state == SLA_BREACHED)
+		state_attr |= A_BOLD | A_UNDERLINE;
+	wcsncpy(head, text, 8);
+	head[8] = 0;
+	put_wide(p->y + 1 + r, p->x, head, state_attr);
+	put_wide(p->y + 1 + r, p->x + 8, text + 8, sel_attr);
+}
+
+static void pane_draw(struct ui *u, int index, bool force)
+{
+	struct ui_pane *p = &u->panes[index];
+	int r, rows = ui_pane_rows(p);
+
+	pane_draw_title(u, p, index, force);
+	for (r = 0; r < rows; r++) {
+		size_t at = p->first + (size_t)r;
+		const struct store_entry *e = store_queue_at(u->engine.store, p->queue, at);
+		wchar_t *text;
+		int sel_attr = 0, key;
+
+		if (e && at == p->selected)
+			sel_attr = index == u->focus ? A_REVERSE : A_UNDERLINE;
+		if (e)
+			text = row_text(u, e, p->width);
+		else
+			text = ui_fit(at == 0 && r == 0
+					  ? (u->engine.synced ? "  (empty)" : "  loading…")
+					  : "",
+				      p->width);
+		key = sel_attr | (e ? (int)e->clock.state << 16 : 0);
+		if (!force && p->shown[r] && p->shown_attr[r] == key &&
+		    wcscmp(p->shown[r], text) == 0) {
+			free(text);
+			continue;
+		}
+		if (e)
+			pane_draw_row(u, p, r, text, e->clock.state, sel_attr);
+		else
+			put_wide(p->y + 1 + r, p->x, text, 0);
+		free(p->shown[r]);
+		p->shown[r] = text;
+		p->shown_attr[r] = key;
+	}
+}
+
+void ui_panes_draw(struct ui *u, bool force)
+{
+	int i, y;
+
+	for (i = 0; i < u->n_panes; i++)
+		pane_draw(u, i, force);
+	if (force && u->n_panes == 2 && !u->stacked)
+		for (y = 0; y < u->rows - 1; y++)
+			(void)mvaddwstr(y, u->panes[0].width, L"\u2502");
+}

@@ -1,0 +1,205 @@
+/* thread.c: the conversation view (the thread fetched from the backend, customer, agent
+ * and notes told apart) and the help screen made from the action table. */
+#include "build-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "text.h"
+#include "ui-private.h"
+#include "util.h"
+
+static void format_time(fl_time t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, len, "?");
+}
+
+/* The open conversation view of id, if it is anywhere in the stack. */
+static struct ui_pager *thread_view(struct ui *u, int64_t id)
+{
+	int i;
+
+	for (i = u->n_pagers - 1; i >= 0; i--)
+		if (u->pagers[i].kind == UI_PAGER_THREAD && u->pagers[i].conversation == id)
+			return &u->pagers[i];
+	return NULL;
+}
+
+/* The backend's answer; the view it was for may be gone (q pressed meanwhile). */
+static void on_thread(void *arg, struct thread *t, const char *error)
+{
+	struct ui *u = arg;
+	struct ui_pager *p = NULL;
+	int i;
+
+	if (t)
+		p = thread_view(u, t->conv.id);
+	else
+		for (i = u->n_pagers - 1; i >= 0 && !p; i--)
+			if (u->pagers[i].kind == UI_PAGER_THREAD && u->pagers[i].loading)
+				p = &u->pagers[i];
+	if (!p) {
+		if (t)
+			thread_release(t);
+		return;
+	}
+	p->loading = false;
+	free(p->error);
+	p->error = NULL;
+	if (error || !t) {
+		p->error = xstrdup(error ? error : "no answer");
+	} else {
+		if (p->have_thread)
+			thread_release(&p->thread);
+		p->thread = *t;
+		memset(t, 0, sizeof(*t));
+		p->have_thread = true;
+	}
+	p->built_width = -1;
+	u->dirty |= UI_DIRTY_PAGER;
+}
+
+void ui_thread_refresh(struct ui *u, int64_t id)
+{
+	struct ui_pager *p = thread_view(u, id);
+
+	if (!p)
+		return;
+	p->loading = true;
+	u->engine.ops->fetch_thread(u->engine.backend, id, on_thread, u);
+}
+
+unsigned ui_thread_open(struct ui *u, int64_t id)
+{
+	const struct store_entry *e = store_get(u->engine.store, id);
+	char *title;
+	struct ui_pager *p;
+
+	if (!id || !u->engine.ready)
+		return 0;
+	title = xasprintf(" #%lld  %s — %s", (long long)id,
+			  e && e->conv.customer ? e->conv.customer : "",
+			  e && e->conv.title ? e->conv.title : "");
+	p = ui_pager_push(u, UI_PAGER_THREAD, title);
+	free(title);
+	p->conversation = id;
+	p->loading = true;
+	u->engine.ops->fetch_thread(u->engine.backend, id, on_thread, u);
+	return UI_DIRTY_LAYOUT;
+}
+
+/* Who wrote a part, and how it is marked: the customer, an agent, an internal note, or
+ * an event (close, assignment, ...). */
+static void thread_add_part(struct ui_pager *p, const struct thread_part *part)
+{
+	bool note = part->kind && !strcmp(part->kind, "note");
+	bool message =
+	    part->kind && (!strcmp(part->kind, "comment") || !strcmp(part->kind, "source") || note);
+	enum ui_style style = note		 ? UI_STYLE_NOTE
+			      : !message	 ? UI_STYLE_EVENT
+			      : part->from_admin ? UI_STYLE_AGENT
+						 : UI_STYLE_CUSTOMER;
+	const char *who = part->author ? part->author : part->from_admin ? "agent" : "customer";
+	char when[32], *head, *safe_who = text_sanitize(who, false);
+	char *safe_kind = text_sanitize(part->kind ? part->kind : "?", false);
+
+	format_time(part->at, when, sizeof(when));
+	if (note)
+		head = xasprintf("## NOTE  %s  %s", safe_who, when);
+	else if (!message)
+		head = xasprintf("-- %s by %s  %s", safe_kind, safe_who, when);
+	else if (part->from_admin)
+		head = xasprintf(">> %s (agent)  %s", safe_who, when);
+	else
+		head = xasprintf("<< %s (customer)  %s", safe_who, when);
+	ui_pager_add(p, UI_STYLE_NORMAL, false, "");
+	ui_pager_add(p, style, true, head);
+	if (part->body && *part->body)
+		ui_pager_add_wrapped(p, note ? UI_STYLE_NOTE : UI_STYLE_NORMAL, part->body, 3);
+	free(head);
+	free(safe_who);
+	free(safe_kind);
+}
+
+void ui_thread_build(struct ui *u, struct ui_pager *p)
+{
+	size_t i;
+
+	(void)u;
+	if (p->error) {
+		char *s = xasprintf("could not load the conversation: %s", p->error);
+
+		ui_pager_add_wrapped(p, UI_STYLE_ERROR, s, 1);
+		free(s);
+		return;
+	}
+	if (!p->have_thread) {
+		ui_pager_add(p, UI_STYLE_NORMAL, false, " loading…");
+		return;
+	}
+	if (p->thread.conv.title && *p->thread.conv.title)
+		ui_pager_add_wrapped(p, UI_STYLE_NORMAL, p->thread.conv.title, 1);
+	for (i = 0; i < p->thread.n_parts; i++)
+		thread_add_part(p, &p->thread.parts[i]);
+	if (p->loading)
+		ui_pager_add(p, UI_STYLE_EVENT, false, " (refreshing…)");
+}
+
+/* ---- help ---- */
+
+unsigned ui_help_open(struct ui *u)
+{
+	ui_pager_push(u, UI_PAGER_HELP, " frontline keys  (q to go back)");
+	return UI_DIRTY_LAYOUT;
+}
+
+static const char *context_words(unsigned c)
+{
+	if ((c & UI_CTX_LIST) && (c & UI_CTX_PAGER))
+		return "everywhere";
+	if (c & UI_CTX_LIST)
+		return c & UI_CTX_THREAD ? "queues, conversation" : "queues";
+	if (c & UI_CTX_THREAD)
+		return "conversation";
+	if (c & UI_CTX_RESULTS)
+		return "articles";
+	return "views";
+}
+
+/* The effective map: every action with the keys bound to it now. */
+void ui_help_build(struct ui *u, struct ui_pager *p)
+{
+	size_t a, b;
+
+	ui_pager_add(p, UI_STYLE_TITLE, true,
+		     " KEYS                 ACTION          WHERE               WHAT");
+	for (a = 0; a < ui_n_actions; a++) {
+		const struct ui_action *act = &ui_actions[a];
+		char keys[64] = "", name[32], *line;
+		size_t len = 0;
+
+		for (b = 0; b < u->n_bindings; b++) {
+			if (u->bindings[b].action != act || len + 12 >= sizeof(keys))
+				continue;
+			len +=
+			    (size_t)snprintf(keys + len, sizeof(keys) - len, "%s%s", len ? " " : "",
+					     ui_key_name(u->bindings[b].key, name, sizeof(name)));
+		}
+		line = xasprintf(" %-20s %-15s %-19s %s", keys, act->name,
+				 context_words(act->contexts), act->help);
+		ui_pager_add(p, UI_STYLE_NORMAL, false, line);
+		free(line);
+	}
+	ui_pager_add(p, UI_STYLE_NORMAL, false, "");
+	ui_pager_add_wrapped(
+	    p, UI_STYLE_EVENT,
+	    "Countdown marks: '!' breached, '~' warning, 'z' snoozed; '*' unread, '^' "
+	    "priority. See frontline(1), KEYS.",
+	    1);
+}

@@ -1,0 +1,268 @@
+/* ui-private.h: what the files of the screen share: the one top-level struct ui, the
+ * dirty flags handlers set, and each part's entry points. Not for use outside src/ui/. */
+#ifndef FRONTLINE_UI_PRIVATE_H
+#define FRONTLINE_UI_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <wchar.h>
+
+#include "articles.h"
+#include "backend.h"
+#include "config.h"
+#include "engine.h"
+
+struct loop;
+
+/* What a handler changed; the loop draws what is marked, once per pass. */
+enum ui_dirty {
+	UI_DIRTY_ROWS = 1u << 0,   /* queue rows may differ: recheck the visible ones */
+	UI_DIRTY_PANES = 1u << 1,  /* selection or scroll moved: recheck and redraw titles */
+	UI_DIRTY_STATUS = 1u << 2, /* the status bar */
+	UI_DIRTY_PAGER = 1u << 3,  /* the view on top (thread, help, articles) */
+	UI_DIRTY_LAYOUT = 1u << 4, /* size changed or the screen was lost: lay out, clear all */
+};
+
+/* Colour pairs and the attributes that stand in for them without colour. */
+enum ui_style {
+	UI_STYLE_NORMAL,
+	UI_STYLE_OK,
+	UI_STYLE_WARNING,
+	UI_STYLE_BREACHED,
+	UI_STYLE_TITLE,
+	UI_STYLE_STATUS,
+	UI_STYLE_CUSTOMER,
+	UI_STYLE_AGENT,
+	UI_STYLE_NOTE,
+	UI_STYLE_EVENT,
+	UI_STYLE_ERROR,
+	UI_STYLE_COUNT
+};
+
+/* Where an action applies. */
+enum ui_context {
+	UI_CTX_LIST = 1u << 0,
+	UI_CTX_PAGER = 1u << 1,	  /* any view on top: help, thread, results, article */
+	UI_CTX_THREAD = 1u << 2,  /* the conversation view only */
+	UI_CTX_RESULTS = 1u << 3, /* the article results only */
+};
+
+/* A key: a character, or a curses KEY_* code with UI_KEY_FUNCTION set (KEY_DOWN and
+ * friends collide with characters such as U+0102 otherwise). */
+#define UI_KEY_FUNCTION 0x40000000
+#define UI_KEY_CTRL(c)	((c)&0x1f)
+
+struct ui;
+
+/* One named action: the table drives dispatch, the ? screen and the man page. */
+struct ui_action {
+	const char *name;
+	int keys[3]; /* default keys; 0 ends the list */
+	unsigned contexts;
+	const char *help;
+	unsigned (*run)(struct ui *u); /* returns enum ui_dirty bits */
+};
+
+extern const struct ui_action ui_actions[];
+extern const size_t ui_n_actions;
+
+struct ui_binding {
+	int key;
+	const struct ui_action *action;
+};
+
+/* One queue on screen. */
+struct ui_pane {
+	int queue;		 /* index into cfg->queues, -1 when unused */
+	int y, x, height, width; /* including the title row */
+	size_t first;		 /* queue index of the first visible row */
+	size_t selected;	 /* queue index of the selection */
+	int64_t selected_id;	 /* followed through re-sorting; 0: none */
+	wchar_t **shown;	 /* what each row shows now (height - 1 entries) */
+	int *shown_attr;
+	wchar_t *title_shown;
+};
+
+/* A display line of a view: text already made safe and wrapped. */
+struct ui_line {
+	char *text;
+	enum ui_style style;
+	bool bold;
+	size_t item; /* the result it belongs to, in the results view */
+};
+
+enum ui_pager_kind { UI_PAGER_HELP, UI_PAGER_THREAD, UI_PAGER_RESULTS, UI_PAGER_ARTICLE };
+
+struct ui_pager {
+	enum ui_pager_kind kind;
+	char *title;
+	struct ui_line *lines;
+	size_t n_lines, cap_lines;
+	size_t top;	   /* first line shown */
+	size_t selected;   /* the results view's selected item */
+	int built_width;   /* lines are wrapped for this width */
+	size_t build_item; /* the result the lines being added belong to */
+	/* sources, kept to wrap again after a resize */
+	int64_t conversation;
+	bool loading;
+	char *error;
+	struct thread thread;
+	bool have_thread;
+	struct article *results;
+	size_t n_results;
+	struct article article;
+	bool have_article;
+};
+
+#define UI_MAX_PAGERS 4
+#define UI_PROMPT_MAX 256
+
+enum ui_mode {
+	UI_MODE_NORMAL,
+	UI_MODE_PROMPT,	 /* a line of input on the status row */
+	UI_MODE_REVIEW,	 /* send / edit again / discard a draft */
+	UI_MODE_EDITING, /* the editor owns the terminal: nothing draws */
+};
+
+struct ui_prompt {
+	const char *label;
+	wchar_t buf[UI_PROMPT_MAX];
+	size_t len;
+	void (*done)(struct ui *u, const char *text);
+};
+
+/* The reply or note being written: its text lives in a file until the backend has it. */
+struct ui_draft {
+	bool active;
+	enum backend_write_kind kind; /* WRITE_REPLY or WRITE_NOTE */
+	int64_t conversation;
+	char *path;
+	pid_t editor;
+};
+
+/* One write at a time: what it was, for the message when it ends. */
+struct ui_write {
+	bool inflight;
+	struct backend_write w;
+	char *text;  /* the body, kept until the backend answers */
+	char *what;  /* "reply to #12" */
+	char *draft; /* the draft file to remove once sent */
+	/* the rest of a tag prompt: "+a -b" still to do */
+	char *tags_left;
+	char *creating; /* a tag being created */
+};
+
+struct ui {
+	const struct config *cfg;
+	struct loop *loop;
+	struct engine engine;
+	bool engine_ok;
+	struct articles *index;
+	bool articles_syncing;
+	bool color;
+	bool quit;
+	unsigned dirty;
+	int rows, cols;
+	char *host;
+
+	struct ui_pane panes[2];
+	int n_panes;
+	int focus;
+	bool stacked;
+
+	struct ui_pager pagers[UI_MAX_PAGERS];
+	int n_pagers;
+
+	enum ui_mode mode;
+	struct ui_prompt prompt;
+	struct ui_draft draft;
+	struct ui_write write;
+
+	struct ui_binding *bindings;
+	size_t n_bindings;
+
+	char message[256];
+	bool message_error;
+	uint64_t message_timer;
+	char *status_shown;
+	int stderr_saved; /* stderr while the screen is up, or -1 */
+	void *screen;	  /* curses' SCREEN, for delscreen */
+};
+
+/* ui.c */
+void ui_message(struct ui *u, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int ui_style_attr(const struct ui *u, enum ui_style s);
+void ui_prompt_start(struct ui *u, const char *label, const char *initial,
+		     void (*done)(struct ui *u, const char *text));
+/* The conversation the keys act on: the open thread's, else the selected row's; 0 if none. */
+int64_t ui_current_conversation(const struct ui *u);
+void ui_suspend_input(struct ui *u);
+void ui_resume_input(struct ui *u);
+const char *ui_key_name(int key, char *buf, size_t len);
+
+/* width.c: columns, not bytes */
+/* The UTF-8 string s as wide characters made to fill exactly width columns: cut on a
+ * character boundary with "…" when longer, padded with spaces when shorter; characters
+ * curses cannot measure become U+FFFD. s must already be sanitised. Returns a new string. */
+wchar_t *ui_fit(const char *s, int width);
+/* Columns s takes on screen, as ui_fit counts them. */
+int ui_width(const char *s);
+/* Wraps s (sanitised, newlines kept) to width columns, calling fn for each line (UTF-8,
+ * without the newline); words longer than a line break anywhere. */
+void ui_wrap(const char *s, int width, void (*fn)(void *arg, const char *line), void *arg);
+
+/* panes.c */
+void ui_panes_layout(struct ui *u);
+void ui_panes_release(struct ui *u);
+void ui_panes_draw(struct ui *u, bool force);
+/* Re-finds the selections after the store changed. */
+void ui_panes_follow(struct ui *u);
+unsigned ui_pane_move(struct ui *u, long delta);
+unsigned ui_pane_jump(struct ui *u, bool end);
+unsigned ui_pane_focus(struct ui *u, int pane);
+unsigned ui_panes_most_urgent(struct ui *u);
+const struct store_entry *ui_pane_selected(const struct ui *u);
+int ui_pane_rows(const struct ui_pane *p);
+
+/* pager.c */
+struct ui_pager *ui_pager_push(struct ui *u, enum ui_pager_kind kind, const char *title);
+struct ui_pager *ui_pager_top(struct ui *u);
+void ui_pager_pop(struct ui *u);
+void ui_pager_release_all(struct ui *u);
+void ui_pager_add(struct ui_pager *p, enum ui_style style, bool bold, const char *text);
+/* Adds s (sanitised here) wrapped to the view's width, indented by indent columns. */
+void ui_pager_add_wrapped(struct ui_pager *p, enum ui_style style, const char *s, int indent);
+void ui_pager_clear_lines(struct ui_pager *p);
+void ui_pager_draw(struct ui *u);
+/* Builds the lines of p from its source for the current width. */
+void ui_pager_build(struct ui *u, struct ui_pager *p);
+unsigned ui_pager_scroll(struct ui *u, long delta);
+unsigned ui_pager_jump(struct ui *u, bool end);
+int ui_pager_rows(const struct ui *u);
+
+/* thread.c */
+unsigned ui_thread_open(struct ui *u, int64_t id);
+void ui_thread_build(struct ui *u, struct ui_pager *p);
+void ui_thread_refresh(struct ui *u, int64_t id);
+unsigned ui_help_open(struct ui *u);
+void ui_help_build(struct ui *u, struct ui_pager *p);
+
+/* compose.c */
+unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind);
+void ui_compose_child(struct ui *u);
+unsigned ui_review_key(struct ui *u, int key);
+unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char *what);
+unsigned ui_tags_prompt(struct ui *u);
+void ui_write_release(struct ui *u);
+
+/* helpcenter.c */
+void ui_articles_open_index(struct ui *u);
+void ui_articles_refresh(struct ui *u);
+unsigned ui_articles_prompt(struct ui *u);
+void ui_articles_build(struct ui *u, struct ui_pager *p);
+unsigned ui_articles_open_selected(struct ui *u);
+
+#endif

@@ -1,0 +1,622 @@
+/* ui.c: the agent's screen: curses set up once, one loop that runs the engine's event
+ * loop and draws what handlers marked dirty after each pass, keys dispatched through the
+ * action table, the status bar, messages and the one-line prompt.
+ *
+ * Not done yet (issue 4):
+ * - inline composer; quoting the thread into the editor file; "send and close"
+ * - `/` filters (tag:, assignee:me, unassigned, sla:<5m, breached, text), other sort orders
+ * - `s` snooze with presets and a custom time; `:` command line
+ * - marking several rows (t/Space) and tagging them together; tag completion
+ * - proactive article suggestions; K prefilled from the last customer message; inserting
+ *   an article's title and URL into the draft
+ * - [keys] rebinding and colour settings from the configuration (the table is ready)
+ * - more than two queues (a queue switcher); the outbox's pending/sent/failed per row
+ * - asking before q when a draft is unsent; a desktop notification on SLA events
+ * - make bench budgets for the screen (idle CPU, bytes per second, key latency)
+ */
+#include "build-config.h"
+
+#include "ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wctype.h>
+
+#include "loop.h"
+#include "text.h"
+#include "ui-private.h"
+#include "util.h"
+
+#define MESSAGE_MS 6000
+
+/* ---- styles ---- */
+
+int ui_style_attr(const struct ui *u, enum ui_style s)
+{
+	if (!u->color) {
+		switch (s) {
+		case UI_STYLE_CUSTOMER:
+		case UI_STYLE_ERROR:
+			return A_BOLD;
+		case UI_STYLE_NOTE:
+			return A_UNDERLINE;
+		case UI_STYLE_EVENT:
+			return A_DIM;
+		default:
+			return A_NORMAL;
+		}
+	}
+	return s == UI_STYLE_NORMAL ? A_NORMAL : (int)COLOR_PAIR(s);
+}
+
+static void ui_colors_init(struct ui *u)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	/* https://no-color.org: set and not empty means no colour. */
+	u->color = !(no_color && *no_color) && has_colors() && start_color() == OK;
+	if (!u->color)
+		return;
+	if (use_default_colors() != OK)
+		assume_default_colors(COLOR_WHITE, COLOR_BLACK);
+	init_pair(UI_STYLE_OK, COLOR_GREEN, -1);
+	init_pair(UI_STYLE_WARNING, COLOR_YELLOW, -1);
+	init_pair(UI_STYLE_BREACHED, COLOR_RED, -1);
+	init_pair(UI_STYLE_TITLE, COLOR_CYAN, -1);
+	init_pair(UI_STYLE_STATUS, COLOR_BLACK, COLOR_CYAN);
+	init_pair(UI_STYLE_CUSTOMER, COLOR_MAGENTA, -1);
+	init_pair(UI_STYLE_AGENT, COLOR_BLUE, -1);
+	init_pair(UI_STYLE_NOTE, COLOR_YELLOW, -1);
+	init_pair(UI_STYLE_EVENT, COLOR_CYAN, -1);
+	init_pair(UI_STYLE_ERROR, COLOR_RED, -1);
+}
+
+/* ---- messages and keys ---- */
+
+static void on_message_timeout(void *arg)
+{
+	struct ui *u = arg;
+
+	u->message_timer = 0;
+	u->message[0] = '\0';
+	u->dirty |= UI_DIRTY_STATUS;
+}
+
+void ui_message(struct ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->message, sizeof(u->message), fmt, ap);
+	va_end(ap);
+	u->message_error = error;
+	u->dirty |= UI_DIRTY_STATUS;
+	if (u->message_timer)
+		loop_timer_cancel(u->loop, u->message_timer);
+	u->message_timer =
+	    loop_timer_add(u->loop, error ? 2 * MESSAGE_MS : MESSAGE_MS, on_message_timeout, u);
+}
+
+const char *ui_key_name(int key, char *buf, size_t len)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} names[] = {
+	    {'\t', "Tab"},
+	    {'\n', "Enter"},
+	    {'\r', "Return"},
+	    {' ', "Space"},
+	    {27, "Esc"},
+	    {KEY_DOWN | UI_KEY_FUNCTION, "Down"},
+	    {KEY_UP | UI_KEY_FUNCTION, "Up"},
+	    {KEY_LEFT | UI_KEY_FUNCTION, "Left"},
+	    {KEY_RIGHT | UI_KEY_FUNCTION, "Right"},
+	    {KEY_HOME | UI_KEY_FUNCTION, "Home"},
+	    {KEY_END | UI_KEY_FUNCTION, "End"},
+	    {KEY_NPAGE | UI_KEY_FUNCTION, "PgDn"},
+	    {KEY_PPAGE | UI_KEY_FUNCTION, "PgUp"},
+	    {KEY_ENTER | UI_KEY_FUNCTION, "KEnter"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].key == key)
+			return names[i].name;
+	if (key > 0 && key < 32)
+		snprintf(buf, len, "C-%c", key + 'a' - 1);
+	else if (key & UI_KEY_FUNCTION)
+		snprintf(buf, len, "%s", keyname(key & ~UI_KEY_FUNCTION));
+	else
+		snprintf(buf, len, "%lc", (wint_t)key);
+	return buf;
+}
+
+/* The default bindings from the table; [keys] in the configuration will change them. */
+static void ui_bindings_init(struct ui *u)
+{
+	size_t a, k;
+
+	u->bindings = xcalloc(ui_n_actions * 3, sizeof(*u->bindings));
+	for (a = 0; a < ui_n_actions; a++)
+		for (k = 0; k < 3 && ui_actions[a].keys[k]; k++) {
+			u->bindings[u->n_bindings].key = ui_actions[a].keys[k];
+			u->bindings[u->n_bindings++].action = &ui_actions[a];
+		}
+}
+
+static unsigned ui_context(struct ui *u)
+{
+	const struct ui_pager *p = ui_pager_top(u);
+
+	if (!p)
+		return UI_CTX_LIST;
+	if (p->kind == UI_PAGER_THREAD)
+		return UI_CTX_PAGER | UI_CTX_THREAD;
+	if (p->kind == UI_PAGER_RESULTS)
+		return UI_CTX_PAGER | UI_CTX_RESULTS;
+	return UI_CTX_PAGER;
+}
+
+int64_t ui_current_conversation(const struct ui *u)
+{
+	const struct store_entry *e;
+	int i;
+
+	for (i = u->n_pagers - 1; i >= 0; i--)
+		if (u->pagers[i].kind == UI_PAGER_THREAD)
+			return i == u->n_pagers - 1 ? u->pagers[i].conversation : 0;
+	e = ui_pane_selected(u);
+	return e ? e->conv.id : 0;
+}
+
+static unsigned ui_dispatch(struct ui *u, int key)
+{
+	unsigned ctx = ui_context(u);
+	size_t b;
+
+	for (b = 0; b < u->n_bindings; b++)
+		if (u->bindings[b].key == key && (u->bindings[b].action->contexts & ctx))
+			return u->bindings[b].action->run(u);
+	return 0;
+}
+
+/* ---- the prompt ---- */
+
+void ui_prompt_start(struct ui *u, const char *label, const char *initial,
+		     void (*done)(struct ui *u, const char *text))
+{
+	size_t n;
+
+	memset(&u->prompt, 0, sizeof(u->prompt));
+	u->prompt.label = label;
+	u->prompt.done = done;
+	n = mbstowcs(u->prompt.buf, initial, UI_PROMPT_MAX - 1);
+	u->prompt.len = n == (size_t)-1 ? 0 : n;
+	u->mode = UI_MODE_PROMPT;
+	u->dirty |= UI_DIRTY_STATUS;
+}
+
+static void ui_prompt_key(struct ui *u, int key)
+{
+	struct ui_prompt *p = &u->prompt;
+	char text[UI_PROMPT_MAX * 4 + 1];
+	size_t n;
+
+	u->dirty |= UI_DIRTY_STATUS;
+	if (key == '\n' || key == '\r' || key == (KEY_ENTER | UI_KEY_FUNCTION)) {
+		p->buf[p->len] = 0;
+		n = wcstombs(text, p->buf, sizeof(text) - 1);
+		text[n == (size_t)-1 ? 0 : n] = '\0';
+		u->mode = UI_MODE_NORMAL;
+		p->done(u, text);
+	} else if (key == 27 || key == UI_KEY_CTRL('g') || key == UI_KEY_CTRL('c')) {
+		u->mode = UI_MODE_NORMAL;
+	} else if (key == 127 || key == 8 || key == (KEY_BACKSPACE | UI_KEY_FUNCTION)) {
+		if (p->len)
+			p->len--;
+	} else if (key == UI_KEY_CTRL('u')) {
+		p->len = 0;
+	} else if (!(key & UI_KEY_FUNCTION) && iswprint((wint_t)key) &&
+		   p->len + 1 < UI_PROMPT_MAX) {
+		p->buf[p->len++] = (wchar_t)key;
+	}
+}
+
+/* ---- the status bar ---- */
+
+static const char *host_of(const char *url)
+{
+	const char *s = strstr(url ? url : "", "://");
+
+	return s ? s + 3 : url ? url : "";
+}
+
+/* "agent @ host · live · 2 pending" and, when polls fail, the data's age. */
+static char *status_left(struct ui *u)
+{
+	const struct engine *e = &u->engine;
+	const char *me = e->dir && e->dir->me_name ? e->dir->me_name : "…";
+	char state[320], queued[48] = "";
+	int64_t age = engine_data_age(e);
+	size_t pending = e->backend ? e->ops->pending(e->backend) : 0;
+	char *s, *safe;
+
+	if (!e->ready && !e->error[0])
+		snprintf(state, sizeof(state), "connecting");
+	else if (e->error[0] && age < 0)
+		snprintf(state, sizeof(state), "offline: %s", e->error);
+	else if (e->error[0] || age > 3 * e->cfg->poll_interval + 5)
+		snprintf(state, sizeof(state), "data %lld s old%s%s", (long long)age,
+			 e->error[0] ? ": " : "", e->error);
+	else if (!e->synced)
+		snprintf(state, sizeof(state), "syncing");
+	else
+		snprintf(state, sizeof(state), "live");
+	if (pending)
+		snprintf(queued, sizeof(queued), " · %zu pending", pending);
+	s = xasprintf(" %s @ %s · %s%s", me, u->host, state, queued);
+	safe = text_sanitize(s, false);
+	free(s);
+	return safe;
+}
+
+static char *status_right(struct ui *u)
+{
+	if (u->mode == UI_MODE_REVIEW)
+		return xasprintf(
+		    "%s to #%lld: s send · e edit · t make it a %s · d discard · q later",
+		    u->draft.kind == WRITE_NOTE ? "note" : "reply",
+		    (long long)u->draft.conversation,
+		    u->draft.kind == WRITE_NOTE ? "reply" : "note");
+	if (u->message[0])
+		return text_sanitize(u->message, false);
+	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_THREAD)
+		return xstrdup("r reply · c note · a assign · x close · L tags · q back · ? help");
+	return xstrdup("Enter open · Tab urgent · K articles · ? help · q quit");
+}
+
+static void ui_status_draw(struct ui *u, bool force)
+{
+	char *left, *right, *line;
+	wchar_t *w;
+	int lw, rw, attr = ui_style_attr(u, UI_STYLE_STATUS) | A_REVERSE;
+
+	if (u->mode == UI_MODE_PROMPT) {
+		char typed[UI_PROMPT_MAX * 4 + 1];
+		size_t n;
+
+		u->prompt.buf[u->prompt.len] = 0;
+		n = wcstombs(typed, u->prompt.buf, sizeof(typed) - 1);
+		typed[n == (size_t)-1 ? 0 : n] = '\0';
+		line = xasprintf("%s%s", u->prompt.label, typed);
+		w = ui_fit(line, u->cols);
+		attrset(A_NORMAL);
+		(void)mvaddwstr(u->rows - 1, 0, w);
+		/* the cursor where the next character goes */
+		(void)move(u->rows - 1, ui_width(line) < u->cols ? ui_width(line) : u->cols - 1);
+		free(w);
+		free(line);
+		free(u->status_shown);
+		u->status_shown = NULL;
+		return;
+	}
+	left = status_left(u);
+	right = status_right(u);
+	lw = ui_width(left);
+	rw = ui_width(right);
+	/* The right part (hints, messages) gives way to the left (who, where, how fresh). */
+	if (lw + rw + 3 > u->cols)
+		line = xasprintf("%s │ %s", left, right);
+	else
+		line = xasprintf("%s%*s%s ", left, u->cols - lw - rw - 1, "", right);
+	if (force || !u->status_shown || strcmp(line, u->status_shown) != 0) {
+		w = ui_fit(line, u->cols);
+		attrset(u->message_error && u->message[0] ? attr | (int)A_BOLD : attr);
+		(void)mvaddwstr(u->rows - 1, 0, w);
+		attrset(A_NORMAL);
+		free(w);
+		free(u->status_shown);
+		u->status_shown = line;
+	} else {
+		free(line);
+	}
+	free(left);
+	free(right);
+}
+
+/* ---- drawing ---- */
+
+static void ui_size_read(struct ui *u)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0 &&
+	    (ws.ws_row != LINES || ws.ws_col != COLS))
+		(void)resizeterm(ws.ws_row, ws.ws_col);
+	u->rows = LINES;
+	u->cols = COLS;
+}
+
+/* Draws what the handlers marked since the last pass, then sends it in one update. */
+static void ui_draw(struct ui *u)
+{
+	bool force = false;
+	unsigned d = u->dirty;
+
+	if (u->mode == UI_MODE_EDITING || !d)
+		return;
+	u->dirty = 0;
+	if (d & UI_DIRTY_LAYOUT) {
+		ui_size_read(u);
+		ui_panes_layout(u);
+		(void)erase();
+		force = true;
+	} else if (d & (UI_DIRTY_ROWS | UI_DIRTY_PANES)) {
+		ui_panes_follow(u);
+	}
+	if (u->n_pagers) {
+		if (force || (d & UI_DIRTY_PAGER) || (d & UI_DIRTY_PANES))
+			ui_pager_draw(u);
+	} else if (force || (d & (UI_DIRTY_ROWS | UI_DIRTY_PANES))) {
+		ui_panes_draw(u, force);
+	}
+	ui_status_draw(u, force);
+	(void)curs_set(u->mode == UI_MODE_PROMPT ? 1 : 0);
+	(void)refresh();
+}
+
+/* ---- input and signals ---- */
+
+static void on_key(struct ui *u, int key)
+{
+	if (u->mode == UI_MODE_PROMPT) {
+		ui_prompt_key(u, key);
+		return;
+	}
+	if (u->mode == UI_MODE_REVIEW) {
+		u->dirty |= ui_review_key(u, key);
+		return;
+	}
+	if (key == (KEY_RESIZE | UI_KEY_FUNCTION)) {
+		u->dirty |= UI_DIRTY_LAYOUT;
+		return;
+	}
+	/* A key says the message was seen. */
+	if (u->message[0]) {
+		u->message[0] = '\0';
+		u->dirty |= UI_DIRTY_STATUS;
+	}
+	u->dirty |= ui_dispatch(u, key);
+}
+
+static void on_stdin(void *arg, int fd, short revents)
+{
+	struct ui *u = arg;
+	wint_t wc;
+	int r;
+
+	(void)fd;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		/* the terminal went away */
+		u->quit = true;
+		return;
+	}
+	while (u->mode != UI_MODE_EDITING && !u->quit && (r = get_wch(&wc)) != ERR)
+		on_key(u, r == KEY_CODE_YES ? (int)wc | UI_KEY_FUNCTION : (int)wc);
+}
+
+void ui_suspend_input(struct ui *u) { loop_unwatch(u->loop, STDIN_FILENO); }
+
+void ui_resume_input(struct ui *u)
+{
+	if (loop_watch(u->loop, STDIN_FILENO, POLLIN, on_stdin, u) < 0)
+		u->quit = true;
+}
+
+static void on_signal(void *arg, int signo)
+{
+	struct ui *u = arg;
+
+	switch (signo) {
+	case SIGWINCH:
+		u->dirty |= UI_DIRTY_LAYOUT;
+		break;
+	case SIGCONT:
+		/* back from Ctrl-Z: the terminal holds anything */
+		u->dirty |= UI_DIRTY_LAYOUT;
+		break;
+	case SIGCHLD:
+		ui_compose_child(u);
+		break;
+	case SIGINT:
+		/* Ctrl-C while the editor runs belongs to the editor. */
+		if (u->mode != UI_MODE_EDITING)
+			u->quit = true;
+		break;
+	default:
+		u->quit = true;
+	}
+}
+
+/* ---- the engine's news ---- */
+
+static void on_changed(void *arg)
+{
+	struct ui *u = arg;
+
+	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
+}
+
+static void on_synced(void *arg, const char *error)
+{
+	struct ui *u = arg;
+
+	if (error)
+		ui_message(u, true, "cannot reach the backend: %s (retrying)", error);
+	else
+		ui_articles_refresh(u);
+	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
+}
+
+/* ---- set-up ---- */
+
+/* While curses owns the terminal, stray writes to stderr (the engine's warnings) would
+ * tear the screen: they go to a log file in the state directory instead. */
+static void ui_stderr_capture(struct ui *u)
+{
+	char *path;
+	int fd;
+
+	u->stderr_saved = -1;
+	if (!isatty(STDERR_FILENO) || !u->cfg->state_dir ||
+	    util_mkdir_p(u->cfg->state_dir, 0700) != 0)
+		return;
+	path = xasprintf("%s/frontline.log", u->cfg->state_dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	free(path);
+	if (fd < 0)
+		return;
+	u->stderr_saved = dup(STDERR_FILENO);
+	if (u->stderr_saved < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		if (u->stderr_saved >= 0)
+			close(u->stderr_saved);
+		u->stderr_saved = -1;
+	}
+	close(fd);
+}
+
+static void ui_stderr_restore(struct ui *u)
+{
+	if (u->stderr_saved < 0)
+		return;
+	if (dup2(u->stderr_saved, STDERR_FILENO) < 0)
+		return;
+	close(u->stderr_saved);
+	u->stderr_saved = -1;
+}
+
+static int ui_loop_init(struct ui *u, const char *token)
+{
+	static const int signals[] = {SIGWINCH, SIGCONT, SIGCHLD, SIGINT, SIGTERM, SIGHUP};
+	struct engine_listener l = {.arg = u, .changed = on_changed, .synced = on_synced};
+	char err[256];
+	size_t i;
+
+	u->loop = loop_new();
+	if (!u->loop) {
+		fprintf(stderr, "%s: cannot set up the event loop\n", util_progname());
+		return -1;
+	}
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (loop_signal(u->loop, signals[i], on_signal, u) < 0) {
+			fprintf(stderr, "%s: cannot handle signal %d\n", util_progname(),
+				signals[i]);
+			return -1;
+		}
+	if (engine_init(&u->engine, u->cfg, u->loop, &intercom_backend, token, &l, err,
+			sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", util_progname(), err);
+		return -1;
+	}
+	u->engine_ok = true;
+	return 0;
+}
+
+static int ui_curses_init(struct ui *u)
+{
+	u->screen = newterm(NULL, stdout, stdin);
+	if (!u->screen) {
+		fprintf(stderr, "%s: cannot start the screen (is TERM right?)\n", util_progname());
+		return -1;
+	}
+	ui_colors_init(u);
+	if (cbreak() == ERR || noecho() == ERR || nonl() == ERR || keypad(stdscr, TRUE) == ERR ||
+	    nodelay(stdscr, TRUE) == ERR) {
+		endwin();
+		fprintf(stderr, "%s: cannot set up the terminal\n", util_progname());
+		return -1;
+	}
+	/* Esc alone should not wait a second for a sequence that never comes. */
+	set_escdelay(50);
+	(void)curs_set(0);
+	u->rows = LINES;
+	u->cols = COLS;
+	return 0;
+}
+
+static void ui_release(struct ui *u)
+{
+	if (u->message_timer)
+		loop_timer_cancel(u->loop, u->message_timer);
+	if (u->engine_ok)
+		engine_release(&u->engine);
+	if (u->index)
+		articles_close(u->index);
+	if (u->screen)
+		delscreen(u->screen);
+	ui_pager_release_all(u);
+	ui_panes_release(u);
+	ui_write_release(u);
+	if (u->loop)
+		loop_free(u->loop);
+	free(u->bindings);
+	free(u->status_shown);
+	free(u->host);
+}
+
+int ui_run(const struct config *cfg, const char *token)
+{
+	struct ui u;
+	int rc = 0;
+
+	memset(&u, 0, sizeof(u));
+	u.cfg = cfg;
+	u.stderr_saved = -1;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr,
+			"%s: the agent screen needs a terminal; for scripts, give a command "
+			"(see --help)\n",
+			util_progname());
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	u.host = xstrdup(host_of(cfg->url));
+	ui_bindings_init(&u);
+	if (ui_loop_init(&u, token) < 0 || ui_curses_init(&u) < 0) {
+		ui_release(&u);
+		return 1;
+	}
+	ui_stderr_capture(&u);
+	ui_resume_input(&u);
+	ui_articles_open_index(&u);
+	engine_start(&u.engine, true);
+	u.dirty = UI_DIRTY_LAYOUT;
+	while (!u.quit) {
+		ui_draw(&u);
+		if (loop_run_once(u.loop, -1) < 0 && errno != EINTR) {
+			rc = 1;
+			break;
+		}
+	}
+	/* The editor, if it still runs, gets the terminal back in a sane state first. */
+	if (u.mode != UI_MODE_EDITING)
+		endwin();
+	ui_stderr_restore(&u);
+	if (rc)
+		fprintf(stderr, "%s: the event loop failed\n", util_progname());
+	if (u.draft.active || u.mode == UI_MODE_REVIEW)
+		fprintf(stderr, "%s: your unsent draft is in %s\n", util_progname(), u.draft.path);
+	ui_release(&u);
+	return rc;
+}
