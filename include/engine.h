@@ -40,6 +40,7 @@ struct engine {
 	bool synced;	     /* a full sync completed */
 	bool syncing;	     /* a sync is in flight */
 	bool sync_full;	     /* ...and it is a full one */
+	bool poll_again;     /* engine_poll_now came during a sync */
 	int64_t clock_offset;	    /* server time - local time, seconds */
 	fl_time last_ok;	    /* local time the last sync completed */
 	fl_time last_full;	    /* local time the last full sync started */

@@ -93,7 +93,10 @@ static void schedule_poll(struct engine *e, int64_t delay_ms)
 
 void engine_poll_now(struct engine *e)
 {
-	if (!e->syncing)
+	/* During a sync, poll again right after it: what was just written must show. */
+	if (e->syncing)
+		e->poll_again = true;
+	else
 		schedule_poll(e, 0);
 }
 
@@ -183,7 +186,8 @@ static void on_sync_done(void *arg, bool full, const char *error)
 			e->listener.synced(e->listener.arg, NULL);
 	}
 	if (e->polling)
-		schedule_poll(e, e->cfg->poll_interval * 1000);
+		schedule_poll(e, e->poll_again ? 0 : e->cfg->poll_interval * 1000);
+	e->poll_again = false;
 }
 
 static void on_server_time(void *arg, fl_time server, fl_time local)
