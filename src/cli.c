@@ -592,7 +592,9 @@ static int cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 		cli_wait(c);
 	}
 	if (c->error[0]) {
-		code = c->ambiguous ? CLI_UNSURE : CLI_FAILED;
+		code = c->ambiguous		    ? CLI_UNSURE
+		       : strstr(c->error, " 404 ") ? CLI_NOT_FOUND
+						   : CLI_FAILED;
 		saved = save_draft(c->cfg, w.kind == WRITE_NOTE ? "note" : "reply", w.conversation, text);
 		fprintf(stderr, "%s: %s\n", util_progname(), c->error);
 		if (c->ambiguous)

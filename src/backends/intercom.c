@@ -261,8 +261,12 @@ static void on_page(void *arg, const struct http_response *r)
 
 static void request_page(struct backend *b, const char *cursor)
 {
-	json_t *body = intercom_search_request(b->full ? 0 : b->after, b->teams, b->n_teams, b->full,
-					       cursor, INTERCOM_PER_PAGE_MAX);
+	/* The incremental search filters neither state nor team: a conversation closed, or
+	 * moved to a team nobody here tracks, must arrive so that it leaves the queue. */
+	json_t *body = b->full ? intercom_search_request(0, b->teams, b->n_teams, true, cursor,
+							 INTERCOM_PER_PAGE_MAX)
+			       : intercom_search_request(b->after, NULL, 0, false, cursor,
+							 INTERCOM_PER_PAGE_MAX);
 
 	if (!body) {
 		b->l.sync_done(b->l.arg, b->full, "nothing to search for: no team is tracked");

@@ -389,6 +389,12 @@ static void start(struct request *r)
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "frontline/" PACKAGE_VERSION);
 	if (strcmp(r->method, "GET") != 0)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+	/* libcurl silently sends a request again when a reused connection closes before any
+	 * answer (the keep-alive race), up to five times. For a write that may have been
+	 * carried out, that is a duplicate reply: writes get a fresh connection, which curl
+	 * never retries, and the caller decides. */
+	if (!r->retry)
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	if (r->body) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->body));
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
