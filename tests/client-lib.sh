@@ -1,0 +1,198 @@
+# Helpers for the client tests (tests/client/*.test), sourced after tests/lib.sh: write a
+# configuration pointing at the sim, run the real frontline binary with the token in the
+# environment (never in argv), and check that the token never shows up in its output.
+
+FL_OUT="$TEST_TMP/fl.out"
+FL_ERR="$TEST_TMP/fl.err"
+FL_RC=
+FL_CONFIG=
+: "${FL_TIMEOUT:=60}"
+
+[ -x "$FRONTLINE" ] || { echo "no frontline at $FRONTLINE" >&2; exit 99; }
+command -v jq >/dev/null || skip "jq is not installed"
+
+# fl_setup [EXTRA-CONFIG-LINES...]: fresh XDG dirs under $TEST_TMP and a configuration at
+# $XDG_CONFIG_HOME/frontline/config (mode 0600) for the running sim: [backend] url and a
+# poll_interval of 1s, then the extra lines as given (e.g. more [backend] keys or
+# [queue ...] sections).
+fl_setup() {
+	export XDG_CONFIG_HOME="$TEST_TMP/xdg-config" XDG_STATE_HOME="$TEST_TMP/xdg-state"
+	FL_STATE="$XDG_STATE_HOME/frontline"
+	mkdir -p "$XDG_CONFIG_HOME/frontline" "$XDG_STATE_HOME"
+	FL_CONFIG="$XDG_CONFIG_HOME/frontline/config"
+	{
+		printf '[backend]\nurl = %s\npoll_interval = 1s\n' "$SIM_URL"
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	} >"$FL_CONFIG"
+	chmod 600 "$FL_CONFIG"
+	# Nothing from the caller's environment may leak into the client under test.
+	unset FRONTLINE_TOKEN VISUAL EDITOR
+	export NO_COLOR=1 LC_ALL=C.UTF-8
+}
+
+# fl_token: the sim's token (for the environment of a frontline run, never its argv).
+fl_token() {
+	cat "$SIM_TOKEN_FILE"
+}
+
+# fl_check_no_token FILE...: fail if the token appears in any of the files.
+fl_check_no_token() {
+	local f tok
+	tok=$(fl_token 2>/dev/null) || return 0
+	[ -n "$tok" ] || return 0
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		if grep -qF -- "$tok" "$f"; then
+			fail "the token appears in $(basename "$f"): $(head -c 300 "$f")"
+		fi
+	done
+}
+
+# fl ARGS...: run frontline with standard input from /dev/null; sets FL_RC, output in
+# $FL_OUT and $FL_ERR. The token comes from FRONTLINE_TOKEN unless FL_NO_TOKEN is set.
+fl() {
+	fl_stdin /dev/null "$@"
+}
+
+# fl_stdin FILE ARGS...: the same with standard input from FILE.
+fl_stdin() {
+	local in=$1
+	shift
+	FL_RC=0
+	if [ -n "${FL_NO_TOKEN:-}" ]; then
+		timeout -k 5 "$FL_TIMEOUT" "$FRONTLINE" "$@" <"$in" >"$FL_OUT" 2>"$FL_ERR" || FL_RC=$?
+	else
+		FRONTLINE_TOKEN=$(fl_token) timeout -k 5 "$FL_TIMEOUT" "$FRONTLINE" "$@" \
+			<"$in" >"$FL_OUT" 2>"$FL_ERR" || FL_RC=$?
+	fi
+	[ "$FL_RC" != 124 ] || fail "frontline $* did not finish within ${FL_TIMEOUT}s"
+	fl_check_no_token "$FL_OUT" "$FL_ERR"
+}
+
+# fl_what: a short description of the last run for failure messages.
+fl_what() {
+	printf 'exit %s; stdout: %s; stderr: %s' "$FL_RC" "$(head -c 300 "$FL_OUT")" \
+		"$(head -c 400 "$FL_ERR")"
+}
+
+# expect_rc CODE WHAT: the last frontline run exited with CODE.
+expect_rc() {
+	[ "$FL_RC" = "$1" ] || fail "$2: expected exit $1, got $(fl_what)"
+}
+
+# fl_bg OUTFILE ARGS...: start frontline in the background (standard input /dev/null,
+# stdout to OUTFILE, stderr to OUTFILE.err); sets FL_BG_PID. Stopped at exit.
+FL_BG_PIDS=
+fl_bg() {
+	local out=$1
+	shift
+	FRONTLINE_TOKEN=$(fl_token) "$FRONTLINE" "$@" </dev/null >"$out" 2>"$out.err" &
+	FL_BG_PID=$!
+	FL_BG_PIDS="$FL_BG_PIDS $FL_BG_PID"
+}
+
+# fl_bg_stop PID: SIGTERM a background frontline and wait for it, at most 10 s; sets
+# FL_BG_RC (its exit status; 128+N if a signal N killed it).
+fl_bg_stop() {
+	local pid=$1 i
+	FL_BG_RC=
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 200); do
+		kill -0 "$pid" 2>/dev/null || break
+		# a zombie is finished too: wait collects it below
+		[ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = Z ] && break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ]; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		fail "frontline (pid $pid) did not exit within 10 s of SIGTERM"
+	fi
+	wait "$pid" 2>/dev/null
+	FL_BG_RC=$?
+}
+
+# sim_stop: kill the sim (the backend goes away) and forget it.
+sim_stop() {
+	if [ -n "$SIM_PID" ]; then
+		kill "$SIM_PID" 2>/dev/null
+		wait "$SIM_PID" 2>/dev/null
+		SIM_PID=
+	fi
+}
+
+# sim_faults JSON: set the sim's fault injection (needs --control).
+sim_faults() {
+	api POST /_sim/faults "$1"
+	expect_status 200 "POST /_sim/faults $1"
+}
+
+# sim_open_ids FILE [TEAM-IDS-JSON]: the ids of the sim's open conversations of the given
+# teams (default: both), one per line and sorted, paged through /conversations/search
+# with 150 per page. The conversations themselves, one JSON object a line, go to
+# FILE.jsonl.
+sim_open_ids() {
+	local out=$1 teams=${2:-} after= q page=0
+	[ -n "$teams" ] || { api GET /teams; expect_status 200 "GET /teams"; teams=$(jqr -c '[.teams[].id | tonumber]'); }
+	: >"$out.unsorted"
+	: >"$out.jsonl"
+	while :; do
+		q=$(jq -cn --argjson t "$teams" --arg after "$after" '{query: {operator: "AND", value: [
+			{field: "open", operator: "=", value: true},
+			{field: "team_assignee_id", operator: "IN", value: $t}]},
+			pagination: ({per_page: 150} + (if $after == "" then {} else {starting_after: $after} end))}')
+		api POST /conversations/search "$q"
+		expect_status 200 "search page $page"
+		jqr '.conversations[].id' >>"$out.unsorted"
+		jq -c '.conversations[]' <"$API_BODY" >>"$out.jsonl"
+		after=$(jqr '.pages.next.starting_after // empty')
+		page=$((page + 1))
+		[ -n "$after" ] || break
+		[ $page -lt 1000 ] || fail "the sim's search pages never end"
+	done
+	sort -n "$out.unsorted" >"$out"
+	rm -f "$out.unsorted"
+}
+
+# sim_create JSON: create a conversation through the control endpoint; sets CONV to its id.
+sim_create() {
+	api POST /_sim/conversations "$1"
+	expect_status 200 "POST /_sim/conversations $1"
+	CONV=$(jqr .id)
+}
+
+# sim_me: set SIM_ME to the token's teammate id.
+SIM_ME=
+sim_me() {
+	api GET /me
+	expect_status 200 "GET /me"
+	SIM_ME=$(jqr .id)
+}
+
+# later MESSAGE: record a failure and carry on, so that the checks after it still run;
+# fl_finish reports them all.
+FL_LATER=
+later() {
+	printf 'FAIL: %s\n' "$*" >&2
+	FL_LATER="$FL_LATER$*; "
+}
+
+# fl_finish: exit 0, or 1 when later recorded failures.
+fl_finish() {
+	[ -z "$FL_LATER" ] || fail "earlier failures: $FL_LATER"
+	exit 0
+}
+
+# last_line FILE: the last line of FILE.
+last_line() {
+	tail -n 1 "$1" 2>/dev/null
+}
+
+fl_lib_cleanup() {
+	local p
+	for p in $FL_BG_PIDS; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	test_cleanup
+}
+trap fl_lib_cleanup EXIT
