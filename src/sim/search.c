@@ -584,7 +584,8 @@ static int first_page(sqlite3 *db, struct search_cursors *c, json_t *request, lo
 	}
 	count = n < (size_t)per_page ? n : (size_t)per_page;
 	page->ids = xcalloc(count, sizeof(*page->ids));
-	memcpy(page->ids, ids, count * sizeof(*ids));
+	if (count)
+		memcpy(page->ids, ids, count * sizeof(*ids));
 	page->n_ids = count;
 	if (n > count) {
 		s = snapshot_slot(c);
