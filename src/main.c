@@ -21,7 +21,7 @@ static void usage(FILE *f)
 		   "\n"
 		   "Commands:\n"
 		   "  list [--queue NAME] [--json]  conversations by urgency, with their deadlines\n"
-		   "  status                        one line for tmux or a status bar\n"
+		   "  status [--watch]              one line for tmux or a status bar\n"
 		   "  show ID                       a conversation and its thread\n"
 		   "  reply [--note] ID             send standard input (or $EDITOR's text)\n"
 		   "  tag ID +name -name...         add and remove tags\n"

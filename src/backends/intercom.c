@@ -62,7 +62,11 @@ static void describe_failure(const struct http_response *r, char *err, size_t er
 
 	err[0] = '\0';
 	if (r->curl_code) {
-		snprintf(err, errlen, "cannot reach the backend: %s", r->error);
+		bool lost = r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_RECV_ERROR ||
+			    r->curl_code == CURLE_PARTIAL_FILE || r->curl_code == CURLE_OPERATION_TIMEDOUT;
+
+		snprintf(err, errlen, "%s: %s",
+			 lost ? "the backend's answer was lost" : "cannot reach the backend", r->error);
 		return;
 	}
 	if (r->status >= 200 && r->status < 300)
