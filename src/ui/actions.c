@@ -75,8 +75,7 @@ static unsigned act_back(struct ui *u)
 		ui_pager_pop(u);
 		return UI_DIRTY_LAYOUT;
 	}
-	u->quit = true;
-	return 0;
+	return ui_quit_ask(u);
 }
 
 static unsigned act_poll(struct ui *u)
@@ -100,6 +99,16 @@ static unsigned act_assign(struct ui *u)
 static unsigned act_close(struct ui *u) { return ui_write_simple(u, WRITE_CLOSE, "close"); }
 
 static unsigned act_tags(struct ui *u) { return ui_tags_prompt(u); }
+
+static unsigned act_snooze(struct ui *u) { return ui_snooze_menu(u); }
+
+static unsigned act_filter(struct ui *u) { return ui_pane_filter_prompt(u); }
+
+static unsigned act_filter_clear(struct ui *u) { return ui_pane_filter_clear(u); }
+
+static unsigned act_order(struct ui *u) { return ui_pane_order_next(u); }
+
+static unsigned act_mark(struct ui *u) { return ui_mark_toggle(u); }
 
 static unsigned act_articles(struct ui *u) { return ui_articles_prompt(u); }
 
@@ -144,7 +153,28 @@ const struct ui_action ui_actions[] = {
     {"note", {'c'}, CONV, "write an internal note in $EDITOR", act_note},
     {"assign-me", {'a'}, CONV, "assign the conversation to me", act_assign},
     {"close", {'x'}, CONV, "close the conversation", act_close},
-    {"tags", {'L'}, CONV, "add (+name) and remove (-name) tags", act_tags},
+    {"tags",
+     {'L'},
+     CONV,
+     "add (+name) and remove (-name) tags, on the marked rows if any",
+     act_tags},
+    {"snooze",
+     {'s'},
+     CONV,
+     "snooze: 1 hour, 4 hours, tomorrow 9:00, next Monday 9:00 or a duration",
+     act_snooze},
+    {"mark", {'t', ' '}, UI_CTX_LIST, "mark or unmark the row (for L)", act_mark},
+    {"filter",
+     {'/'},
+     UI_CTX_LIST,
+     "filter the pane: tag:NAME assignee:me unassigned sla:<5m breached warning text",
+     act_filter},
+    {"clear-filter", {27}, UI_CTX_LIST, "clear the pane's filter", act_filter_clear},
+    {"order",
+     {'o'},
+     UI_CTX_LIST,
+     "order the pane: urgency, newest first, waiting longest",
+     act_order},
     {"help-center", {'K'}, ANY, "search the help center", act_articles},
     {"poll", {UI_KEY_CTRL('r')}, ANY, "poll the backend now", act_poll},
     {"redraw", {UI_KEY_CTRL('l')}, ANY, "draw the whole screen again", act_redraw},

@@ -5,6 +5,7 @@
 #include "build-config.h"
 
 #include <curses.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +37,9 @@ void ui_write_release(struct ui *u)
 	free(u->write.draft);
 	free(u->write.tags_left);
 	free(u->write.creating);
+	free(u->write.tags_all);
+	free(u->write.targets);
+	free(u->write.created_name);
 	memset(&u->write, 0, sizeof(u->write));
 	free(u->draft.path);
 	memset(&u->draft, 0, sizeof(u->draft));
@@ -180,7 +185,7 @@ void ui_compose_child(struct ui *u)
 
 static void on_write_done(void *arg, const char *error, bool ambiguous);
 
-static void write_send(struct ui *u, const struct backend_write *w, const char *what)
+void ui_write_send(struct ui *u, const struct backend_write *w, const char *what)
 {
 	u->write.inflight = true;
 	u->write.w = *w;
@@ -191,6 +196,7 @@ static void write_send(struct ui *u, const struct backend_write *w, const char *
 }
 
 static void tags_next(struct ui *u);
+static void tags_stop(struct ui *u);
 
 static void on_write_done(void *arg, const char *error, bool ambiguous)
 {
@@ -208,8 +214,7 @@ static void on_write_done(void *arg, const char *error, bool ambiguous)
 		else
 			ui_message(u, true, "%s %s: %s", u->write.what,
 				   ambiguous ? "may or may not have happened" : "failed", error);
-		free(u->write.tags_left);
-		u->write.tags_left = NULL;
+		tags_stop(u);
 	} else {
 		if (u->write.draft && unlink(u->write.draft) != 0 && errno != ENOENT)
 			ui_message(u, true, "%s: done, but %s stays: %s", u->write.what,
@@ -247,7 +252,7 @@ static unsigned review_send(struct ui *u)
 	u->write.draft = xstrdup(u->draft.path);
 	w.body = text;
 	what = xasprintf("%s to #%lld", kind_word(w.kind), (long long)w.conversation);
-	write_send(u, &w, what);
+	ui_write_send(u, &w, what);
 	free(what);
 	u->draft.active = false;
 	u->mode = UI_MODE_NORMAL;
@@ -301,7 +306,7 @@ unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char 
 		return UI_DIRTY_STATUS;
 	}
 	msg = xasprintf("%s #%lld", what, (long long)w.conversation);
-	write_send(u, &w, msg);
+	ui_write_send(u, &w, msg);
 	free(msg);
 	return UI_DIRTY_STATUS;
 }
@@ -318,30 +323,70 @@ static void on_tag_created(void *arg, int64_t tag_id, const char *error)
 	u->write.inflight = false;
 	if (error) {
 		ui_message(u, true, "cannot create the tag \"%s\": %s", u->write.creating, error);
-		free(u->write.tags_left);
-		u->write.tags_left = NULL;
+		tags_stop(u);
 		return;
 	}
+	/* the directory does not know it yet: the next conversations need its id too */
+	u->write.created_tag = tag_id;
+	free(u->write.created_name);
+	u->write.created_name = xstrdup(u->write.creating);
 	what = xasprintf("created and added tag %s on #%lld", u->write.creating,
 			 (long long)w.conversation);
-	write_send(u, &w, what);
+	ui_write_send(u, &w, what);
 	free(what);
+}
+
+static void tags_stop(struct ui *u)
+{
+	free(u->write.tags_left);
+	u->write.tags_left = NULL;
+	free(u->write.tags_all);
+	u->write.tags_all = NULL;
+	free(u->write.targets);
+	u->write.targets = NULL;
+	u->write.n_targets = 0;
+}
+
+/* Done with the tags of one conversation: the same tags on the next target, if any. */
+static bool tags_next_target(struct ui *u)
+{
+	if (!u->write.n_targets || !u->write.tags_all) {
+		tags_stop(u);
+		return false;
+	}
+	u->write.w.conversation = u->write.targets[0];
+	memmove(u->write.targets, u->write.targets + 1,
+		(u->write.n_targets - 1) * sizeof(*u->write.targets));
+	u->write.n_targets--;
+	free(u->write.tags_left);
+	u->write.tags_left = xstrdup(u->write.tags_all);
+	return true;
+}
+
+static int64_t tag_find(struct ui *u, const char *name)
+{
+	const struct directory *d = u->engine.dir;
+	int64_t tag = d ? directory_find(d->tags, d->n_tags, name) : 0;
+
+	if (!tag && u->write.created_name && strcmp(u->write.created_name, name) == 0)
+		tag = u->write.created_tag;
+	return tag;
 }
 
 static void tags_next(struct ui *u)
 {
-	const struct directory *d = u->engine.dir;
 	char *rest = u->write.tags_left, *word, *save = NULL, *what;
-	struct backend_write w = {.conversation = u->write.w.conversation};
+	struct backend_write w = {0};
 	int64_t tag;
 	bool add;
 
 	word = rest ? strtok_r(rest, " \t,", &save) : NULL;
 	if (!word) {
-		free(u->write.tags_left);
-		u->write.tags_left = NULL;
+		if (tags_next_target(u))
+			tags_next(u);
 		return;
 	}
+	w.conversation = u->write.w.conversation;
 	/* word and save point into rest, which goes once they are copied */
 	u->write.tags_left = xstrdup(save ? save : "");
 	add = word[0] != '-';
@@ -351,7 +396,7 @@ static void tags_next(struct ui *u)
 	u->write.creating = xstrdup(word);
 	free(rest);
 	word = u->write.creating;
-	tag = *word ? directory_find(d->tags, d->n_tags, word) : 0;
+	tag = *word ? tag_find(u, word) : 0;
 	if (!tag && (!add || !*word)) {
 		ui_message(u, true, "no tag named \"%s\"", word);
 		tags_next(u);
@@ -366,15 +411,27 @@ static void tags_next(struct ui *u)
 	w.tag = tag;
 	what = xasprintf("%s tag %s on #%lld", add ? "add" : "remove", word,
 			 (long long)w.conversation);
-	write_send(u, &w, what);
+	ui_write_send(u, &w, what);
 	free(what);
 }
 
+/* The tags go to every marked conversation (in marking order), else to the current one;
+ * the marks are used up. */
 static void on_tags_entered(struct ui *u, const char *text)
 {
-	if (!*text)
+	size_t n = u->n_pagers ? 0 : u->n_marks;
+
+	if (!text[strspn(text, " \t,")])
 		return;
-	free(u->write.tags_left);
+	tags_stop(u);
+	if (n) {
+		u->write.w.conversation = u->marks[0];
+		u->write.targets = xmalloc(n * sizeof(*u->write.targets));
+		memcpy(u->write.targets, u->marks + 1, (n - 1) * sizeof(*u->marks));
+		u->write.n_targets = n - 1;
+		ui_marks_clear(u);
+	}
+	u->write.tags_all = xstrdup(text);
 	u->write.tags_left = xstrdup(text);
 	tags_next(u);
 	u->dirty |= UI_DIRTY_STATUS;
@@ -383,14 +440,80 @@ static void on_tags_entered(struct ui *u, const char *text)
 unsigned ui_tags_prompt(struct ui *u)
 {
 	int64_t id = ui_current_conversation(u);
+	size_t marked = u->n_pagers ? 0 : u->n_marks; /* a conversation view tags its own */
 
-	if (!id || !u->engine.dir)
+	if ((!id && !marked) || !u->engine.dir)
 		return 0;
 	if (u->write.inflight) {
 		ui_message(u, true, "another write is still on its way; try again in a moment");
 		return UI_DIRTY_STATUS;
 	}
 	u->write.w.conversation = id;
-	ui_prompt_start(u, "tags (+add -remove): ", "", on_tags_entered);
+	if (marked)
+		ui_prompt_start(u,
+				marked == 1 ? "tags for 1 marked (+add -remove): "
+					    : "tags for the marked (+add -remove): ",
+				"", on_tags_entered);
+	else
+		ui_prompt_start(u, "tags (+add -remove): ", "", on_tags_entered);
+	return UI_DIRTY_STATUS;
+}
+
+/* ---- quitting with an unsent draft ---- */
+
+/* The conversation of a draft left in drafts/ ("reply-12.txt", "note-12.txt"), other
+ * than the one on its way to the backend; 0 if none. */
+static int64_t unsent_draft(struct ui *u)
+{
+	char *path;
+	DIR *dir;
+	struct dirent *d;
+	long long id = 0;
+	int64_t found = 0;
+
+	if (!u->cfg->state_dir)
+		return 0;
+	path = xasprintf("%s/drafts", u->cfg->state_dir);
+	dir = opendir(path);
+	while (dir && !found && (d = readdir(dir)) != NULL) {
+		char *full;
+		struct stat st;
+		int end = 0;
+
+		if ((sscanf(d->d_name, "reply-%lld.txt%n", &id, &end) != 1 || !end) &&
+		    (sscanf(d->d_name, "note-%lld.txt%n", &id, &end) != 1 || !end))
+			continue;
+		if (id <= 0 || d->d_name[end] != '\0')
+			continue;
+		full = xasprintf("%s/%s", path, d->d_name);
+		/* an empty file is what r leaves before the editor wrote anything */
+		if (stat(full, &st) == 0 && st.st_size > 0 &&
+		    !(u->write.draft && strcmp(u->write.draft, full) == 0))
+			found = (int64_t)id;
+		free(full);
+	}
+	if (dir)
+		closedir(dir);
+	free(path);
+	return found;
+}
+
+static unsigned on_quit_answer(struct ui *u, int key)
+{
+	if (key == 'y' || key == 'Y')
+		u->quit = true;
+	return UI_DIRTY_STATUS;
+}
+
+unsigned ui_quit_ask(struct ui *u)
+{
+	int64_t id = unsent_draft(u);
+
+	if (!id) {
+		u->quit = true;
+		return 0;
+	}
+	ui_choice_start(u, on_quit_answer, "unsent draft for #%lld — quit anyway? y/n",
+			(long long)id);
 	return UI_DIRTY_STATUS;
 }

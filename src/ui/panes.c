@@ -10,6 +10,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "query.h"
 #include "store.h"
 #include "text.h"
 #include "ui-private.h"
@@ -39,6 +40,21 @@ void ui_panes_release(struct ui *u)
 
 	for (i = 0; i < u->n_panes; i++)
 		pane_forget(&u->panes[i]);
+}
+
+void ui_panes_free(struct ui *u)
+{
+	int i;
+
+	ui_panes_release(u);
+	for (i = 0; i < u->n_panes; i++) {
+		free(u->panes[i].view);
+		u->panes[i].view = NULL;
+		u->panes[i].n_view = u->panes[i].cap_view = 0;
+	}
+	free(u->marks);
+	u->marks = NULL;
+	u->n_marks = u->cap_marks = 0;
 }
 
 /* The queues shown: the first real-time queue on the left, the first other one on the
@@ -100,6 +116,129 @@ void ui_panes_layout(struct ui *u)
 	ui_panes_follow(u);
 }
 
+/* ---- the view: filter and order ---- */
+
+static bool pane_uses_view(const struct ui_pane *p)
+{
+	return p->filter.n_terms > 0 || p->order != UI_ORDER_URGENCY;
+}
+
+static void view_reserve(struct ui_pane *p, size_t n)
+{
+	if (n <= p->cap_view)
+		return;
+	p->cap_view = n < 64 ? 64 : n;
+	p->view = xrealloc(p->view, p->cap_view * sizeof(*p->view));
+}
+
+static int compare_newest(const void *a, const void *b)
+{
+	const struct store_entry *x = *(const struct store_entry *const *)a;
+	const struct store_entry *y = *(const struct store_entry *const *)b;
+
+	if (x->conv.created_at != y->conv.created_at)
+		return x->conv.created_at > y->conv.created_at ? -1 : 1;
+	return x->conv.id > y->conv.id ? -1 : x->conv.id < y->conv.id;
+}
+
+/* The customer waiting longest first; those not waiting on us last. */
+static int compare_waiting(const void *a, const void *b)
+{
+	const struct store_entry *x = *(const struct store_entry *const *)a;
+	const struct store_entry *y = *(const struct store_entry *const *)b;
+	fl_time wx = x->conv.waiting_since, wy = y->conv.waiting_since;
+
+	if ((wx == 0) != (wy == 0))
+		return wx == 0 ? 1 : -1;
+	if (wx != wy)
+		return wx < wy ? -1 : 1;
+	return x->conv.id < y->conv.id ? -1 : x->conv.id > y->conv.id;
+}
+
+/* Walks the queue in urgency order keeping the rows that match, then sorts them if the
+ * pane shows another order; the view keeps ids, which outlive a store change. Runs only
+ * when something it depends on changed. */
+static void pane_view_build(struct ui *u, struct ui_pane *p, fl_time now)
+{
+	const struct store *s = u->engine.store;
+	const struct directory *dir = u->engine.dir;
+	int64_t me = dir ? dir->me : 0;
+	size_t i, kept = 0, n = store_queue_count(s, p->queue);
+	const struct store_entry **rows = xmalloc((n ? n : 1) * sizeof(*rows));
+
+	for (i = 0; i < n; i++) {
+		const struct store_entry *e = store_queue_at(s, p->queue, i);
+
+		if (e && (p->filter.n_terms == 0 || query_match(&p->filter, e, dir, me, now)))
+			rows[kept++] = e;
+	}
+	if (p->order != UI_ORDER_URGENCY && kept > 1)
+		qsort(rows, kept, sizeof(*rows),
+		      p->order == UI_ORDER_NEWEST ? compare_newest : compare_waiting);
+	view_reserve(p, kept);
+	for (i = 0; i < kept; i++)
+		p->view[i] = rows[i]->conv.id;
+	p->n_view = kept;
+	free(rows);
+	p->view_valid = true;
+	p->view_gen = u->store_gen;
+	p->view_now = now;
+}
+
+static void pane_view_update(struct ui *u, struct ui_pane *p)
+{
+	fl_time now;
+
+	if (!pane_uses_view(p) || !u->engine.store)
+		return;
+	now = engine_now(&u->engine);
+	if (p->view_valid && p->view_gen == u->store_gen &&
+	    (!p->filter.uses_time || p->view_now == now))
+		return;
+	pane_view_build(u, p, now);
+}
+
+static void pane_view_invalidate(struct ui_pane *p) { p->view_valid = false; }
+
+size_t ui_pane_count(struct ui *u, struct ui_pane *p)
+{
+	if (!u->engine.store)
+		return 0;
+	if (!pane_uses_view(p))
+		return store_queue_count(u->engine.store, p->queue);
+	pane_view_update(u, p);
+	return p->n_view;
+}
+
+const struct store_entry *ui_pane_at(struct ui *u, struct ui_pane *p, size_t pos)
+{
+	if (!u->engine.store)
+		return NULL;
+	if (!pane_uses_view(p))
+		return store_queue_at(u->engine.store, p->queue, pos);
+	pane_view_update(u, p);
+	return pos < p->n_view ? store_get(u->engine.store, p->view[pos]) : NULL;
+}
+
+/* The view position of a conversation, or (size_t)-1; hint is checked first. */
+static size_t pane_position(struct ui *u, struct ui_pane *p, int64_t id, size_t hint)
+{
+	const struct store_entry *e = store_get(u->engine.store, id);
+	size_t i;
+
+	if (!e || e->queue != p->queue)
+		return (size_t)-1;
+	if (!pane_uses_view(p))
+		return store_queue_index(u->engine.store, id);
+	pane_view_update(u, p);
+	if (hint < p->n_view && p->view[hint] == id)
+		return hint;
+	for (i = 0; i < p->n_view; i++)
+		if (p->view[i] == id)
+			return i;
+	return (size_t)-1;
+}
+
 /* Keeps the selection on screen, scrolling as little as possible. */
 static void pane_scroll_to_selection(struct ui_pane *p)
 {
@@ -113,9 +252,9 @@ static void pane_scroll_to_selection(struct ui_pane *p)
 		p->first = p->selected - rows + 1;
 }
 
-static void pane_select(const struct ui *u, struct ui_pane *p, size_t index)
+static void pane_select(struct ui *u, struct ui_pane *p, size_t index)
 {
-	size_t n = store_queue_count(u->engine.store, p->queue);
+	size_t n = ui_pane_count(u, p);
 	const struct store_entry *e;
 
 	if (n == 0) {
@@ -126,7 +265,7 @@ static void pane_select(const struct ui *u, struct ui_pane *p, size_t index)
 	}
 	if (index >= n)
 		index = n - 1;
-	e = store_queue_at(u->engine.store, p->queue, index);
+	e = ui_pane_at(u, p, index);
 	p->selected = index;
 	p->selected_id = e ? e->conv.id : 0;
 	if (p->first + (size_t)ui_pane_rows(p) > n && n >= (size_t)ui_pane_rows(p))
@@ -142,13 +281,11 @@ void ui_panes_follow(struct ui *u)
 		return;
 	for (i = 0; i < u->n_panes; i++) {
 		struct ui_pane *p = &u->panes[i];
-		size_t at = p->selected_id ? store_queue_index(u->engine.store, p->selected_id)
-					   : (size_t)-1;
-		const struct store_entry *e =
-		    p->selected_id ? store_get(u->engine.store, p->selected_id) : NULL;
+		size_t at =
+		    p->selected_id ? pane_position(u, p, p->selected_id, p->selected) : (size_t)-1;
 
-		/* Gone or moved to another queue: the row that took its place is selected. */
-		if (at == (size_t)-1 || !e || e->queue != p->queue)
+		/* Gone, filtered out or moved to another queue: the row that took its place. */
+		if (at == (size_t)-1)
 			at = p->selected;
 		pane_select(u, p, at);
 	}
@@ -196,19 +333,39 @@ unsigned ui_pane_focus(struct ui *u, int pane)
 	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
 }
 
-/* Tab: the conversation whose answer is due soonest, whichever pane it is in. The first
- * row of each queue is its most urgent; breached beats a running clock. */
+/* The most urgent row a pane shows: the first of its queue that passes its filter. */
+static const struct store_entry *pane_most_urgent(struct ui *u, struct ui_pane *p)
+{
+	const struct directory *dir = u->engine.dir;
+	fl_time now = engine_now(&u->engine);
+	size_t i, n = store_queue_count(u->engine.store, p->queue);
+
+	for (i = 0; i < n; i++) {
+		const struct store_entry *e = store_queue_at(u->engine.store, p->queue, i);
+
+		if (!e || e->clock.state < SLA_OK)
+			return NULL;
+		if (p->filter.n_terms == 0 ||
+		    query_match(&p->filter, e, dir, dir ? dir->me : 0, now))
+			return e;
+	}
+	return NULL;
+}
+
+/* Tab: the conversation whose answer is due soonest, whichever pane it is in. Each
+ * queue's first rows are its most urgent; breached beats a running clock. */
 unsigned ui_panes_most_urgent(struct ui *u)
 {
 	const struct store_entry *best = NULL;
 	int i, best_pane = -1;
+	size_t at;
 
+	if (!u->engine.store)
+		return 0;
 	for (i = 0; i < u->n_panes; i++) {
-		const struct store_entry *e = store_queue_at(u->engine.store, u->panes[i].queue, 0);
+		const struct store_entry *e = pane_most_urgent(u, &u->panes[i]);
 
-		if (!e || e->clock.state < SLA_OK)
-			continue;
-		if (!best || e->clock.deadline < best->clock.deadline) {
+		if (e && (!best || e->clock.deadline < best->clock.deadline)) {
 			best = e;
 			best_pane = i;
 		}
@@ -216,8 +373,116 @@ unsigned ui_panes_most_urgent(struct ui *u)
 	if (!best)
 		return 0;
 	u->focus = best_pane;
-	pane_select(u, &u->panes[best_pane], 0);
+	at = pane_position(u, &u->panes[best_pane], best->conv.id, 0);
+	pane_select(u, &u->panes[best_pane], at == (size_t)-1 ? 0 : at);
 	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
+}
+
+/* ---- filter, order and marks ---- */
+
+static void on_filter_entered(struct ui *u, const char *text)
+{
+	struct ui_pane *p = &u->panes[u->focus];
+	struct query q;
+	char err[200];
+
+	if (query_parse(text, &q, err, sizeof(err)) != 0) {
+		ui_message(u, true, "filter: %s", err);
+		return;
+	}
+	p->filter = q;
+	snprintf(p->filter_text, sizeof(p->filter_text), "%s", q.n_terms ? text : "");
+	pane_view_invalidate(p);
+	p->selected = 0;
+	p->first = 0;
+	p->selected_id = 0;
+	pane_select(u, p, 0);
+	u->dirty |= UI_DIRTY_PANES | UI_DIRTY_ROWS;
+}
+
+unsigned ui_pane_filter_prompt(struct ui *u)
+{
+	if (u->n_panes == 0)
+		return 0;
+	ui_prompt_start(u, "filter: ", u->panes[u->focus].filter_text, on_filter_entered);
+	return UI_DIRTY_STATUS;
+}
+
+unsigned ui_pane_filter_clear(struct ui *u)
+{
+	struct ui_pane *p;
+
+	if (u->n_panes == 0)
+		return 0;
+	p = &u->panes[u->focus];
+	if (p->filter.n_terms == 0)
+		return 0;
+	memset(&p->filter, 0, sizeof(p->filter));
+	p->filter_text[0] = '\0';
+	pane_view_invalidate(p);
+	/* the selection stays on its conversation */
+	ui_panes_follow(u);
+	return UI_DIRTY_PANES | UI_DIRTY_ROWS;
+}
+
+static const char *order_name(enum ui_order o)
+{
+	return o == UI_ORDER_NEWEST    ? "newest first"
+	       : o == UI_ORDER_WAITING ? "waiting longest"
+				       : "urgency";
+}
+
+unsigned ui_pane_order_next(struct ui *u)
+{
+	struct ui_pane *p;
+
+	if (u->n_panes == 0)
+		return 0;
+	p = &u->panes[u->focus];
+	p->order = (enum ui_order)((p->order + 1) % UI_ORDER_COUNT);
+	pane_view_invalidate(p);
+	ui_panes_follow(u);
+	ui_message(u, false, "order: %s", order_name(p->order));
+	return UI_DIRTY_PANES | UI_DIRTY_ROWS | UI_DIRTY_STATUS;
+}
+
+bool ui_marked(const struct ui *u, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < u->n_marks; i++)
+		if (u->marks[i] == id)
+			return true;
+	return false;
+}
+
+void ui_marks_clear(struct ui *u)
+{
+	u->n_marks = 0;
+	u->dirty |= UI_DIRTY_ROWS;
+}
+
+unsigned ui_mark_toggle(struct ui *u)
+{
+	const struct store_entry *e = ui_pane_selected(u);
+	size_t i;
+
+	if (!e)
+		return 0;
+	for (i = 0; i < u->n_marks; i++)
+		if (u->marks[i] == e->conv.id) {
+			memmove(&u->marks[i], &u->marks[i + 1],
+				(u->n_marks - i - 1) * sizeof(*u->marks));
+			u->n_marks--;
+			return UI_DIRTY_ROWS | ui_pane_move(u, 1);
+		}
+	if (u->n_marks == u->cap_marks) {
+		u->cap_marks = u->cap_marks ? u->cap_marks * 2 : 16;
+		u->marks = xrealloc(u->marks, u->cap_marks * sizeof(*u->marks));
+	}
+	u->marks[u->n_marks++] = e->conv.id;
+	/* mutt's habit: (un)marking moves on, so Space Space Space marks three rows */
+	return UI_DIRTY_ROWS | ui_pane_move(u, 1);
 }
 
 /* ---- drawing ---- */
@@ -285,13 +550,14 @@ static void row_field(wchar_t *row, size_t cap, const char *s, int width)
 }
 
 /* The text of one row, exactly width columns wide:
- * "!  -0:13 *^ Customer           subject or preview…     tags       assignee"
- * marker, countdown, unread and priority marks, then the fields that fit the width. */
+ * "!  -0:13 *^+ Customer           subject or preview…     tags       assignee"
+ * marker, countdown, unread, priority and mark ('+', t/Space), then the fields that fit
+ * the width. */
 static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int width)
 {
 	const struct conversation *c = &e->conv;
 	int name_w = width >= 70 ? 18 : 14, tags_w = width >= 90 ? 16 : width >= 60 ? 10 : 0;
-	int who_w = width >= 70 ? 10 : 0, head_w = 12, subject_w;
+	int who_w = width >= 70 ? 10 : 0, head_w = 13, subject_w;
 	size_t cap = (size_t)width * 2 + 64;
 	wchar_t *row = xcalloc(cap, sizeof(*row));
 	char head[64], left[32] = "", *preview = NULL, *tags;
@@ -300,8 +566,8 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 		text_countdown(e->clock.deadline - engine_now(&u->engine), left, sizeof(left));
 	else if (e->clock.state == SLA_PAUSED)
 		snprintf(left, sizeof(left), "snooze");
-	snprintf(head, sizeof(head), "%c%7s %c%c", state_marker(e->clock.state), left,
-		 c->read ? ' ' : '*', c->priority ? '^' : ' ');
+	snprintf(head, sizeof(head), "%c%7s %c%c%c", state_marker(e->clock.state), left,
+		 c->read ? ' ' : '*', c->priority ? '^' : ' ', ui_marked(u, c->id) ? '+' : ' ');
 	swprintf(row, cap, L"%s ", head);
 	subject_w =
 	    width - head_w - (name_w + 1) - (tags_w ? tags_w + 1 : 0) - (who_w ? who_w + 1 : 0);
@@ -349,15 +615,28 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 	return row;
 }
 
-static wchar_t *pane_title(const struct ui *u, const struct ui_pane *p)
+static const char *order_title(enum ui_order o)
+{
+	return o == UI_ORDER_NEWEST    ? " [newest first]"
+	       : o == UI_ORDER_WAITING ? " [waiting longest]"
+				       : "";
+}
+
+/* " Real-time  4 open · 1 warning · 0 breached", and with a filter
+ * " Real-time /tag:vip  2 of 4 open · ..."; the order when it is not urgency. */
+static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 {
 	const struct config_queue *q = &u->cfg->queues[p->queue];
 	struct store_counts n;
-	char *s, *safe;
+	char *s, *safe, shown[48] = "";
 	wchar_t *w;
 
 	store_queue_counts(u->engine.store, p->queue, &n);
-	s = xasprintf(" %s  %zu open · %zu warning · %zu breached", q->title ? q->title : q->key,
+	if (p->filter.n_terms)
+		snprintf(shown, sizeof(shown), "%zu of ", ui_pane_count(u, p));
+	s = xasprintf(" %s%s%s%s  %s%zu open · %zu warning · %zu breached",
+		      q->title ? q->title : q->key, order_title(p->order),
+		      p->filter.n_terms ? " /" : "", p->filter.n_terms ? p->filter_text : "", shown,
 		      n.open, n.warning, n.breached);
 	safe = text_sanitize(s, false);
 	w = ui_fit(safe, p->width);
@@ -418,7 +697,7 @@ static void pane_draw(struct ui *u, int index, bool force)
 	pane_draw_title(u, p, index, force);
 	for (r = 0; r < rows; r++) {
 		size_t at = p->first + (size_t)r;
-		const struct store_entry *e = store_queue_at(u->engine.store, p->queue, at);
+		const struct store_entry *e = ui_pane_at(u, p, at);
 		wchar_t *text;
 		int sel_attr = 0, key;
 
@@ -428,7 +707,10 @@ static void pane_draw(struct ui *u, int index, bool force)
 			text = row_text(u, e, p->width);
 		else
 			text = ui_fit(at == 0 && r == 0
-					  ? (u->engine.synced ? "  (empty)" : "  loading…")
+					  ? (!u->engine.synced ? "  loading…"
+					     : p->filter.n_terms
+						 ? "  (nothing matches; Esc clears the filter)"
+						 : "  (empty)")
 					  : "",
 				      p->width);
 		key = sel_attr | (e ? (int)e->clock.state << 16 : 0);

@@ -200,6 +200,6 @@ void ui_help_build(struct ui *u, struct ui_pager *p)
 	ui_pager_add_wrapped(
 	    p, UI_STYLE_EVENT,
 	    "Countdown marks: '!' breached, '~' warning, 'z' snoozed; '*' unread, '^' "
-	    "priority. See frontline(1), KEYS.",
+	    "priority, '+' marked. See frontline(1), KEYS.",
 	    1);
 }

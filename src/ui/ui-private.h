@@ -13,8 +13,11 @@
 #include "backend.h"
 #include "config.h"
 #include "engine.h"
+#include "query.h"
 
 struct loop;
+
+#define UI_PROMPT_MAX 256
 
 /* What a handler changed; the loop draws what is marked, once per pass. */
 enum ui_dirty {
@@ -73,16 +76,30 @@ struct ui_binding {
 	const struct ui_action *action;
 };
 
-/* One queue on screen. */
+/* The orders a pane can show; urgency is the store's own, the others a sorted index. */
+enum ui_order { UI_ORDER_URGENCY, UI_ORDER_NEWEST, UI_ORDER_WAITING, UI_ORDER_COUNT };
+
+/* One queue on screen. Rows are positions in the pane's view: the queue itself in
+ * urgency order without a filter, else the ids in view[], rebuilt only when the store
+ * changed (store_gen), the filter or the order changed, or a time filter's second passed. */
 struct ui_pane {
 	int queue;		 /* index into cfg->queues, -1 when unused */
 	int y, x, height, width; /* including the title row */
-	size_t first;		 /* queue index of the first visible row */
-	size_t selected;	 /* queue index of the selection */
+	size_t first;		 /* view position of the first visible row */
+	size_t selected;	 /* view position of the selection */
 	int64_t selected_id;	 /* followed through re-sorting; 0: none */
 	wchar_t **shown;	 /* what each row shows now (height - 1 entries) */
 	int *shown_attr;
 	wchar_t *title_shown;
+	/* the filter and the order */
+	struct query filter;
+	char filter_text[UI_PROMPT_MAX * 4 + 1]; /* "" when none */
+	enum ui_order order;
+	int64_t *view; /* conversation ids, when filtered or not in urgency order */
+	size_t n_view, cap_view;
+	bool view_valid;
+	uint64_t view_gen; /* u->store_gen it was built for */
+	fl_time view_now;  /* the second it was built at, for time filters */
 };
 
 /* A display line of a view: text already made safe and wrapped. */
@@ -117,13 +134,19 @@ struct ui_pager {
 };
 
 #define UI_MAX_PAGERS 4
-#define UI_PROMPT_MAX 256
 
 enum ui_mode {
 	UI_MODE_NORMAL,
 	UI_MODE_PROMPT,	 /* a line of input on the status row */
 	UI_MODE_REVIEW,	 /* send / edit again / discard a draft */
 	UI_MODE_EDITING, /* the editor owns the terminal: nothing draws */
+	UI_MODE_CHOICE,	 /* one key answers a question on the status row (menus, y/n) */
+};
+
+/* A question on the status row: text shown, key handles the answer (Esc cancels). */
+struct ui_choice {
+	char text[256];
+	unsigned (*key)(struct ui *u, int key);
 };
 
 struct ui_prompt {
@@ -152,6 +175,12 @@ struct ui_write {
 	/* the rest of a tag prompt: "+a -b" still to do */
 	char *tags_left;
 	char *creating; /* a tag being created */
+	/* the conversations a tag prompt applies to: the marked ones, or the selected */
+	char *tags_all;	  /* the whole "+a -b", again for each conversation */
+	int64_t *targets; /* still to do after the current one */
+	size_t n_targets;
+	int64_t created_tag; /* a tag created on the way, by name in created_name */
+	char *created_name;
 };
 
 struct ui {
@@ -177,6 +206,11 @@ struct ui {
 
 	enum ui_mode mode;
 	struct ui_prompt prompt;
+	struct ui_choice choice;
+	int64_t snooze_target;
+	uint64_t store_gen; /* counts the engine's "changed" news: views rebuild on it */
+	int64_t *marks;	    /* marked conversations, in marking order */
+	size_t n_marks, cap_marks;
 	struct ui_draft draft;
 	struct ui_write write;
 
@@ -202,6 +236,9 @@ int64_t ui_current_conversation(const struct ui *u);
 void ui_suspend_input(struct ui *u);
 void ui_resume_input(struct ui *u);
 const char *ui_key_name(int key, char *buf, size_t len);
+/* Asks a one-key question on the status row; key gets the answer (not Esc). */
+void ui_choice_start(struct ui *u, unsigned (*key)(struct ui *u, int key), const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* width.c: columns, not bytes */
 /* The UTF-8 string s as wide characters made to fill exactly width columns: cut on a
@@ -216,7 +253,10 @@ void ui_wrap(const char *s, int width, void (*fn)(void *arg, const char *line), 
 
 /* panes.c */
 void ui_panes_layout(struct ui *u);
+/* Forgets what the rows show (before a new layout). */
 void ui_panes_release(struct ui *u);
+/* Frees everything the panes hold, views and marks included. */
+void ui_panes_free(struct ui *u);
 void ui_panes_draw(struct ui *u, bool force);
 /* Re-finds the selections after the store changed. */
 void ui_panes_follow(struct ui *u);
@@ -226,6 +266,16 @@ unsigned ui_pane_focus(struct ui *u, int pane);
 unsigned ui_panes_most_urgent(struct ui *u);
 const struct store_entry *ui_pane_selected(const struct ui *u);
 int ui_pane_rows(const struct ui_pane *p);
+/* The view: how many rows, the one at a position (NULL past the end). */
+size_t ui_pane_count(struct ui *u, struct ui_pane *p);
+const struct store_entry *ui_pane_at(struct ui *u, struct ui_pane *p, size_t pos);
+unsigned ui_pane_filter_prompt(struct ui *u);
+unsigned ui_pane_filter_clear(struct ui *u);
+unsigned ui_pane_order_next(struct ui *u);
+/* Marks: t/Space toggles the selected row; tags go to all marked rows. */
+unsigned ui_mark_toggle(struct ui *u);
+bool ui_marked(const struct ui *u, int64_t id);
+void ui_marks_clear(struct ui *u);
 
 /* pager.c */
 struct ui_pager *ui_pager_push(struct ui *u, enum ui_pager_kind kind, const char *title);
@@ -255,8 +305,19 @@ unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind);
 void ui_compose_child(struct ui *u);
 unsigned ui_review_key(struct ui *u, int key);
 unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char *what);
+/* Sends w (one write at a time: check u->write.inflight first); what names it in the
+ * messages ("close #12"). */
+void ui_write_send(struct ui *u, const struct backend_write *w, const char *what);
 unsigned ui_tags_prompt(struct ui *u);
 void ui_write_release(struct ui *u);
+/* q on the queues: quits, or asks first when a draft in drafts/ was not sent. */
+unsigned ui_quit_ask(struct ui *u);
+
+/* snooze.c */
+unsigned ui_snooze_menu(struct ui *u);
+/* When a preset ends, from now (Unix seconds) in local time: 0 for 1 hour, 1 for 4
+ * hours, 2 for tomorrow 9:00, 3 for next Monday 9:00. */
+fl_time ui_snooze_preset(int preset, fl_time now);
 
 /* helpcenter.c */
 void ui_articles_open_index(struct ui *u);

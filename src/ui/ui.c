@@ -4,14 +4,15 @@
  *
  * Not done yet (issue 4):
  * - inline composer; quoting the thread into the editor file; "send and close"
- * - `/` filters (tag:, assignee:me, unassigned, sla:<5m, breached, text), other sort orders
- * - `s` snooze with presets and a custom time; `:` command line
- * - marking several rows (t/Space) and tagging them together; tag completion
+ * - `:` command line; tag completion in the L prompt
+ * - marks for more than tags (close, assign, snooze all marked)
  * - proactive article suggestions; K prefilled from the last customer message; inserting
  *   an article's title and URL into the draft
  * - [keys] rebinding and colour settings from the configuration (the table is ready)
  * - more than two queues (a queue switcher); the outbox's pending/sent/failed per row
- * - asking before q when a draft is unsent; a desktop notification on SLA events
+ * - a desktop notification on SLA events
+ * - filter views rebuild on every engine "changed" (each tick too): a store generation
+ *   that only moves on record or order changes would let them skip ticks
  * - make bench budgets for the screen (idle CPU, bytes per second, key latency)
  */
 #include "build-config.h"
@@ -233,6 +234,34 @@ static void ui_prompt_key(struct ui *u, int key)
 	}
 }
 
+/* ---- one-key questions ---- */
+
+void ui_choice_start(struct ui *u, unsigned (*key)(struct ui *u, int key), const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->choice.text, sizeof(u->choice.text), fmt, ap);
+	va_end(ap);
+	u->choice.key = key;
+	u->mode = UI_MODE_CHOICE;
+	u->dirty |= UI_DIRTY_STATUS;
+}
+
+static void ui_choice_key(struct ui *u, int key)
+{
+	u->dirty |= UI_DIRTY_STATUS;
+	if (key == (KEY_RESIZE | UI_KEY_FUNCTION)) {
+		u->dirty |= UI_DIRTY_LAYOUT;
+		return;
+	}
+	/* The handler may ask another question (a prompt, say): it sets the mode itself. */
+	u->mode = UI_MODE_NORMAL;
+	if (key == 27 || key == UI_KEY_CTRL('g') || key == UI_KEY_CTRL('c'))
+		return;
+	u->dirty |= u->choice.key(u, key);
+}
+
 /* ---- the status bar ---- */
 
 static const char *host_of(const char *url)
@@ -273,6 +302,8 @@ static char *status_left(struct ui *u)
 
 static char *status_right(struct ui *u)
 {
+	if (u->mode == UI_MODE_CHOICE)
+		return text_sanitize(u->choice.text, false);
 	if (u->mode == UI_MODE_REVIEW)
 		return xasprintf(
 		    "%s to #%lld: s send · e edit · t make it a %s · d discard · q later",
@@ -315,8 +346,11 @@ static void ui_status_draw(struct ui *u, bool force)
 	right = status_right(u);
 	lw = ui_width(left);
 	rw = ui_width(right);
-	/* The right part (hints, messages) gives way to the left (who, where, how fresh). */
-	if (lw + rw + 3 > u->cols)
+	/* A question takes the whole row; otherwise the right part (hints, messages) gives
+	 * way to the left (who, where, how fresh). */
+	if (u->mode == UI_MODE_CHOICE)
+		line = xasprintf(" %s", right);
+	else if (lw + rw + 3 > u->cols)
 		line = xasprintf("%s │ %s", left, right);
 	else
 		line = xasprintf("%s%*s%s ", left, u->cols - lw - rw - 1, "", right);
@@ -388,6 +422,10 @@ static void on_key(struct ui *u, int key)
 		u->dirty |= ui_review_key(u, key);
 		return;
 	}
+	if (u->mode == UI_MODE_CHOICE) {
+		ui_choice_key(u, key);
+		return;
+	}
 	if (key == (KEY_RESIZE | UI_KEY_FUNCTION)) {
 		u->dirty |= UI_DIRTY_LAYOUT;
 		return;
@@ -455,6 +493,7 @@ static void on_changed(void *arg)
 {
 	struct ui *u = arg;
 
+	u->store_gen++;
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
 }
 
@@ -466,6 +505,7 @@ static void on_synced(void *arg, const char *error)
 		ui_message(u, true, "cannot reach the backend: %s (retrying)", error);
 	else
 		ui_articles_refresh(u);
+	u->store_gen++;
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
 }
 
@@ -566,7 +606,7 @@ static void ui_release(struct ui *u)
 	if (u->screen)
 		delscreen(u->screen);
 	ui_pager_release_all(u);
-	ui_panes_release(u);
+	ui_panes_free(u);
 	ui_write_release(u);
 	if (u->loop)
 		loop_free(u->loop);

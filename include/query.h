@@ -1,0 +1,55 @@
+/* query.h: the queue filter an agent types after `/`: terms such as `tag:vip`,
+ * `assignee:me`, `unassigned`, `sla:<5m`, `breached`, `warning` and free text, all of
+ * which must match. Pure: no curses, no allocation; "now" and "me" are arguments. */
+#ifndef FRONTLINE_QUERY_H
+#define FRONTLINE_QUERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "model.h"
+#include "store.h"
+
+#define QUERY_MAX_TERMS 16
+#define QUERY_TEXT_MAX	128
+
+enum query_kind {
+	QUERY_TAG,	   /* tag:NAME (a tag's name, case-insensitive, or its id) */
+	QUERY_ASSIGNEE,	   /* assignee:NAME, an admin's name or id */
+	QUERY_ASSIGNEE_ME, /* assignee:me */
+	QUERY_UNASSIGNED,  /* unassigned: no admin assignee */
+	QUERY_SLA_UNDER,   /* sla:<DURATION: a running clock with less left (breached too) */
+	QUERY_SLA_OVER,	   /* sla:>DURATION: a running clock with more left */
+	QUERY_BREACHED,	   /* breached */
+	QUERY_WARNING,	   /* warning */
+	QUERY_TEXT,	   /* anything else: in the customer, the title or the preview */
+};
+
+struct query_term {
+	enum query_kind kind;
+	int64_t seconds;	   /* sla:<, sla:> */
+	char text[QUERY_TEXT_MAX]; /* tag, assignee, free text */
+};
+
+/* A parsed filter; n_terms == 0 matches everything. Holds no heap memory. */
+struct query {
+	struct query_term terms[QUERY_MAX_TERMS];
+	size_t n_terms;
+	bool uses_time; /* a term depends on "now" (sla:): re-evaluate as time passes */
+};
+
+/* Parses text: terms separated by white space, "double quotes" for free text with spaces
+ * or a colon. A word with an unknown key ("tga:x") is an error, so typos do not silently
+ * filter on text. Returns 0, or -1 with a message for the agent in err (q is then empty). */
+int query_parse(const char *text, struct query *q, char *err, size_t errlen);
+
+/* Whether e matches every term of q. dir (may be NULL) names tags and admins; me is the
+ * agent's admin id; now is server time. Free text matches case-insensitively (ASCII
+ * letters fold; other characters must be equal) in the customer, the title or, only
+ * when those miss, the preview of the opening message. */
+bool query_match(const struct query *q, const struct store_entry *e, const struct directory *dir,
+		 int64_t me, fl_time now);
+
+#endif

@@ -1,0 +1,245 @@
+/* query.c: the queue filter: parsing what the agent typed after `/` into terms, and
+ * matching a conversation against them. */
+#include "build-config.h"
+
+#include "query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sla.h"
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/* ASCII-only folding: the same in every locale, and UTF-8 bytes stay as they are. */
+static char fold(char c) { return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c; }
+
+static bool equal_folded(const char *a, const char *b)
+{
+	while (*a && fold(*a) == fold(*b)) {
+		a++;
+		b++;
+	}
+	return fold(*a) == fold(*b);
+}
+
+/* Whether needle occurs in haystack, ignoring ASCII case. */
+static bool contains_folded(const char *haystack, const char *needle)
+{
+	size_t i;
+
+	if (!haystack)
+		return false;
+	for (; *haystack; haystack++) {
+		for (i = 0; needle[i] && fold(haystack[i]) == fold(needle[i]); i++)
+			;
+		if (!needle[i])
+			return true;
+	}
+	return !*needle;
+}
+
+/* Copies the next word of *s into word (cap bytes); a word in double quotes may hold
+ * spaces. Returns 1 for a plain word, 2 for a quoted one, 0 at the end, -1 if too long
+ * or unterminated. */
+static int next_word(const char **s, char *word, size_t cap)
+{
+	const char *p = *s;
+	size_t n = 0;
+	bool quoted;
+
+	while (is_space(*p))
+		p++;
+	if (!*p)
+		return 0;
+	quoted = *p == '"';
+	if (quoted)
+		p++;
+	while (*p && (quoted ? *p != '"' : !is_space(*p))) {
+		if (n + 1 >= cap)
+			return -1;
+		word[n++] = *p++;
+	}
+	if (quoted) {
+		if (*p != '"')
+			return -1;
+		p++;
+	}
+	word[n] = '\0';
+	*s = p;
+	return quoted ? 2 : 1;
+}
+
+static int parse_sla(const char *arg, struct query_term *t, char *err, size_t errlen)
+{
+	if ((arg[0] != '<' && arg[0] != '>') || sla_parse_duration(arg + 1, &t->seconds) != 0 ||
+	    t->seconds <= 0) {
+		snprintf(err, errlen, "sla: wants < or > and a duration, as in sla:<5m or sla:>1h");
+		return -1;
+	}
+	t->kind = arg[0] == '<' ? QUERY_SLA_UNDER : QUERY_SLA_OVER;
+	return 0;
+}
+
+/* One key:value or bare word into t. */
+static int parse_term(const char *word, struct query_term *t, char *err, size_t errlen)
+{
+	const char *colon = strchr(word, ':');
+	size_t keylen = colon ? (size_t)(colon - word) : 0;
+	const char *arg = colon ? colon + 1 : NULL;
+
+	memset(t, 0, sizeof(*t));
+	if (!colon) {
+		if (equal_folded(word, "unassigned"))
+			t->kind = QUERY_UNASSIGNED;
+		else if (equal_folded(word, "breached"))
+			t->kind = QUERY_BREACHED;
+		else if (equal_folded(word, "warning"))
+			t->kind = QUERY_WARNING;
+		else
+			t->kind = QUERY_TEXT;
+		snprintf(t->text, sizeof(t->text), "%s", word);
+		return 0;
+	}
+	if (keylen == 3 && strncmp(word, "sla", 3) == 0)
+		return parse_sla(arg, t, err, errlen);
+	if ((keylen == 3 && strncmp(word, "tag", 3) == 0) ||
+	    (keylen == 8 && strncmp(word, "assignee", 8) == 0)) {
+		if (!*arg) {
+			snprintf(err, errlen, "%.*s: wants a name, as in %.*s:NAME", (int)keylen,
+				 word, (int)keylen, word);
+			return -1;
+		}
+		t->kind = keylen == 3		    ? QUERY_TAG
+			  : equal_folded(arg, "me") ? QUERY_ASSIGNEE_ME
+						    : QUERY_ASSIGNEE;
+		snprintf(t->text, sizeof(t->text), "%s", arg);
+		return 0;
+	}
+	snprintf(err, errlen,
+		 "unknown filter \"%.*s:\" (tag:, assignee:, sla:, unassigned, breached, warning; "
+		 "\"quote\" text with a colon)",
+		 (int)(keylen > 20 ? 20 : keylen), word);
+	return -1;
+}
+
+int query_parse(const char *text, struct query *q, char *err, size_t errlen)
+{
+	char word[QUERY_TEXT_MAX];
+	const char *p = text ? text : "";
+	int r;
+
+	memset(q, 0, sizeof(*q));
+	while ((r = next_word(&p, word, sizeof(word))) != 0) {
+		struct query_term *t;
+
+		if (r < 0) {
+			snprintf(err, errlen, "a term is too long or a quote is not closed");
+			goto fail;
+		}
+		if (q->n_terms == QUERY_MAX_TERMS) {
+			snprintf(err, errlen, "at most %d terms", QUERY_MAX_TERMS);
+			goto fail;
+		}
+		t = &q->terms[q->n_terms];
+		if (r == 2) {
+			t->kind = QUERY_TEXT;
+			snprintf(t->text, sizeof(t->text), "%s", word);
+		} else if (parse_term(word, t, err, errlen) < 0) {
+			goto fail;
+		}
+		if (t->kind == QUERY_SLA_UNDER || t->kind == QUERY_SLA_OVER)
+			q->uses_time = true;
+		q->n_terms++;
+	}
+	return 0;
+fail:
+	memset(q, 0, sizeof(*q));
+	return -1;
+}
+
+static bool has_tag(const struct conversation *c, const struct directory *dir, const char *want)
+{
+	char num[32];
+	size_t i;
+
+	for (i = 0; i < c->n_tags; i++) {
+		const char *name =
+		    dir ? directory_name(dir->tags, dir->n_tags, c->tag_ids[i]) : NULL;
+
+		snprintf(num, sizeof(num), "%lld", (long long)c->tag_ids[i]);
+		if ((name && equal_folded(name, want)) || strcmp(num, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool assigned_to(const struct conversation *c, const struct directory *dir, const char *want)
+{
+	const char *name;
+	char num[32];
+
+	if (!c->admin_assignee_id)
+		return false;
+	name = dir ? directory_name(dir->admins, dir->n_admins, c->admin_assignee_id) : NULL;
+	snprintf(num, sizeof(num), "%lld", (long long)c->admin_assignee_id);
+	return (name && equal_folded(name, want)) || strcmp(num, want) == 0;
+}
+
+static bool text_matches(const struct conversation *c, const char *want)
+{
+	char *preview;
+	bool found;
+
+	if (contains_folded(c->customer, want) || contains_folded(c->title, want))
+		return true;
+	/* The preview costs an HTML parse: only when the cheap fields missed. */
+	preview = conversation_preview(c);
+	found = contains_folded(preview, want);
+	free(preview);
+	return found;
+}
+
+static bool clock_running(const struct store_entry *e) { return e->clock.state >= SLA_OK; }
+
+static bool term_matches(const struct query_term *t, const struct store_entry *e,
+			 const struct directory *dir, int64_t me, fl_time now)
+{
+	const struct conversation *c = &e->conv;
+
+	switch (t->kind) {
+	case QUERY_TAG:
+		return has_tag(c, dir, t->text);
+	case QUERY_ASSIGNEE:
+		return assigned_to(c, dir, t->text);
+	case QUERY_ASSIGNEE_ME:
+		return me != 0 && c->admin_assignee_id == me;
+	case QUERY_UNASSIGNED:
+		return c->admin_assignee_id == 0;
+	case QUERY_SLA_UNDER:
+		return clock_running(e) &&
+		       (e->clock.state == SLA_BREACHED || e->clock.deadline - now < t->seconds);
+	case QUERY_SLA_OVER:
+		return clock_running(e) && e->clock.state != SLA_BREACHED &&
+		       e->clock.deadline - now > t->seconds;
+	case QUERY_BREACHED:
+		return e->clock.state == SLA_BREACHED;
+	case QUERY_WARNING:
+		return e->clock.state == SLA_WARNING;
+	case QUERY_TEXT:
+		return text_matches(c, t->text);
+	}
+	return false;
+}
+
+bool query_match(const struct query *q, const struct store_entry *e, const struct directory *dir,
+		 int64_t me, fl_time now)
+{
+	size_t i;
+
+	for (i = 0; i < q->n_terms; i++)
+		if (!term_matches(&q->terms[i], e, dir, me, now))
+			return false;
+	return true;
+}
