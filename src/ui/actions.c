@@ -112,6 +112,14 @@ static unsigned act_mark(struct ui *u) { return ui_mark_toggle(u); }
 
 static unsigned act_articles(struct ui *u) { return ui_articles_prompt(u); }
 
+static unsigned act_suggested_1(struct ui *u) { return ui_articles_open_suggested(u, 0); }
+
+static unsigned act_suggested_2(struct ui *u) { return ui_articles_open_suggested(u, 1); }
+
+static unsigned act_suggested_3(struct ui *u) { return ui_articles_open_suggested(u, 2); }
+
+static unsigned act_insert_article(struct ui *u) { return ui_articles_insert(u); }
+
 static unsigned act_redraw(struct ui *u)
 {
 	(void)u;
@@ -175,7 +183,19 @@ const struct ui_action ui_actions[] = {
      UI_CTX_LIST,
      "order the pane: urgency, newest first, waiting longest",
      act_order},
-    {"help-center", {'K'}, ANY, "search the help center", act_articles},
+    {"help-center",
+     {'K'},
+     ANY,
+     "search the help center, prefilled with the customer's last message's keywords",
+     act_articles},
+    {"suggested-1", {'1'}, UI_CTX_THREAD, "open suggested article 1", act_suggested_1},
+    {"suggested-2", {'2'}, UI_CTX_THREAD, "open suggested article 2", act_suggested_2},
+    {"suggested-3", {'3'}, UI_CTX_THREAD, "open suggested article 3", act_suggested_3},
+    {"insert-article",
+     {'i'},
+     UI_CTX_RESULTS | UI_CTX_ARTICLE,
+     "put the article's title and link into the conversation's reply draft",
+     act_insert_article},
     {"poll", {UI_KEY_CTRL('r')}, ANY, "poll the backend now", act_poll},
     {"redraw", {UI_KEY_CTRL('l')}, ANY, "draw the whole screen again", act_redraw},
     {"help", {'?'}, ANY, "this list", act_help},

@@ -1,17 +1,210 @@
 /* helpcenter.c: K: search the help center (the local index, or the backend's own search
- * while the index is empty), a list of results, and an article to read. */
+ * while the index is empty), prefilled with keywords of the customer's last message; a
+ * list of results, an article to read, its title and link put into the reply draft; and
+ * the conversation view's suggested articles. */
 #include "build-config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "html.h"
 #include "ui-private.h"
 #include "util.h"
 
-#define RESULTS_MAX 30
+#define RESULTS_MAX  30
+#define KEYWORDS_MAX 6
+
+/* ---- keywords of a customer's message ---- */
+
+/* Words that say nothing about what the customer needs (and the pieces of contractions
+ * that splitting on the apostrophe leaves). */
+static const char *const stop_words[] = {
+    "about",   "above",	     "after",	 "again",   "against",	 "all",	       "also",	 "and",
+    "any",     "are",	     "aren",	 "because", "been",	 "before",     "being",	 "below",
+    "between", "both",	     "but",	 "can",	    "cannot",	 "could",      "couldn", "did",
+    "didn",    "does",	     "doesn",	 "doing",   "don",	 "down",       "during", "each",
+    "even",    "ever",	     "few",	 "for",	    "from",	 "further",    "get",	 "gets",
+    "getting", "got",	     "had",	 "hadn",    "has",	 "hasn",       "have",	 "haven",
+    "having",  "hello",	     "her",	 "here",    "hers",	 "herself",    "hey",	 "him",
+    "himself", "his",	     "how",	 "isn",	    "into",	 "its",	       "itself", "just",
+    "know",    "let",	     "like",	 "more",    "most",	 "much",       "must",	 "mustn",
+    "myself",  "need",	     "needs",	 "nor",	    "not",	 "now",	       "off",	 "once",
+    "only",    "other",	     "our",	 "ours",    "ourselves", "out",	       "over",	 "own",
+    "please",  "same",	     "shan",	 "she",	    "should",	 "shouldn",    "some",	 "still",
+    "such",    "than",	     "thank",	 "thanks",  "that",	 "the",	       "their",	 "theirs",
+    "them",    "themselves", "then",	 "there",   "these",	 "they",       "this",	 "those",
+    "through", "too",	     "under",	 "until",   "very",	 "want",       "was",	 "wasn",
+    "way",     "were",	     "weren",	 "what",    "when",	 "where",      "which",	 "while",
+    "who",     "whom",	     "why",	 "will",    "with",	 "won",	       "would",	 "wouldn",
+    "yet",     "you",	     "your",	 "yours",   "yourself",	 "yourselves", "ive",	 "i'm",
+    "im",      "hi",	     "dear",	 "regards", "cheers",	 "best",       "yes",	 "okay",
+    "one",     "two",	     "really",	 "since",   "seems",	 "tried",      "try",	 "trying",
+    "today",   "yesterday",  "anyone",	 "someone", "something", "anything",   "able",	 "make",
+    "made",    "see",	     "use",	 "using",   "used",	 "think",      "sure",	 "help",
+    "issue",   "problem",    "question", "urgent",  "asap",	 "work",       "works",	 "working",
+};
+
+static bool stop_word(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
+		if (!strcmp(stop_words[i], w))
+			return true;
+	return false;
+}
+
+/* Letters and digits; bytes of multi-byte UTF-8 characters count as letters. */
+static bool keyword_byte(unsigned char c) { return isalnum(c) || c >= 0x80; }
+
+static bool keyword_wanted(const char *w, size_t len)
+{
+	size_t i;
+	bool letter = false;
+
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)w[i]))
+			letter = true;
+	/* short words and bare numbers rarely name a topic */
+	return letter && len >= 3 && !stop_word(w);
+}
+
+char *ui_articles_keywords(const char *text, size_t max)
+{
+	char **words = NULL, *out;
+	size_t n = 0, cap = 0, i, j, len = 0;
+	const char *p = text ? text : "";
+
+	while (*p) {
+		const char *start;
+		char *w;
+
+		while (*p && !keyword_byte((unsigned char)*p))
+			p++;
+		start = p;
+		while (*p && keyword_byte((unsigned char)*p))
+			p++;
+		if (p == start || p - start > 40)
+			continue;
+		w = xstrndup(start, (size_t)(p - start));
+		for (i = 0; w[i]; i++)
+			w[i] = (char)tolower((unsigned char)w[i]);
+		for (j = 0; j < n && strcmp(words[j], w) != 0; j++)
+			;
+		if (j < n || !keyword_wanted(w, strlen(w))) {
+			free(w);
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			words = xrealloc(words, cap * sizeof(*words));
+		}
+		words[n++] = w;
+	}
+	/* Too many: the shortest go first (the last of equals first), order kept. */
+	while (n > max) {
+		size_t drop = 0;
+
+		for (i = 1; i < n; i++)
+			if (strlen(words[i]) <= strlen(words[drop]))
+				drop = i;
+		free(words[drop]);
+		memmove(&words[drop], &words[drop + 1], (n - drop - 1) * sizeof(*words));
+		n--;
+	}
+	for (i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	out = xmalloc(len + 1);
+	out[0] = '\0';
+	for (i = 0, len = 0; i < n; i++) {
+		len += (size_t)sprintf(out + len, "%s%s", i ? " " : "", words[i]);
+		free(words[i]);
+	}
+	free(words);
+	return out;
+}
+
+static bool message_part(const struct thread_part *part)
+{
+	return part->kind && (!strcmp(part->kind, "comment") || !strcmp(part->kind, "source"));
+}
+
+static char *opening_text(const struct conversation *c)
+{
+	if (!c->body || !*c->body)
+		return NULL;
+	return c->body_is_html ? html_to_text(c->body) : xstrdup(c->body);
+}
+
+char *ui_articles_customer_text(const struct thread *t)
+{
+	size_t i;
+
+	for (i = t->n_parts; i > 0; i--) {
+		const struct thread_part *part = &t->parts[i - 1];
+
+		if (!part->from_admin && message_part(part) && part->body && *part->body)
+			return xstrdup(part->body);
+	}
+	return opening_text(&t->conv);
+}
+
+void ui_articles_suggest(struct ui *u, struct ui_pager *p)
+{
+	char *text, *words;
+	int n;
+
+	while (p->n_suggested)
+		article_release(&p->suggested[--p->n_suggested]);
+	if (!u->index || !p->have_thread || !(text = ui_articles_customer_text(&p->thread)))
+		return;
+	words = ui_articles_keywords(text, KEYWORDS_MAX);
+	free(text);
+	if (!p->suggested)
+		p->suggested = xcalloc(UI_SUGGESTED_MAX, sizeof(*p->suggested));
+	n = *words ? articles_search(u->index, words, p->suggested, UI_SUGGESTED_MAX) : 0;
+	p->n_suggested = n > 0 ? (size_t)n : 0;
+	free(words);
+}
+
+/* The conversation the help-center views work for: the conversation view under them,
+ * else the row selected in the queues. */
+static int64_t articles_conversation(struct ui *u)
+{
+	const struct store_entry *e;
+	int i;
+
+	for (i = u->n_pagers - 1; i >= 0; i--)
+		if (u->pagers[i].kind == UI_PAGER_THREAD)
+			return u->pagers[i].conversation;
+	e = ui_pane_selected(u);
+	return e ? e->conv.id : 0;
+}
+
+/* Keywords for K: the open thread's last customer message, else the opening message the
+ * queues hold. */
+static char *prompt_keywords(struct ui *u)
+{
+	int64_t id = articles_conversation(u);
+	const struct store_entry *e = id ? store_get(u->engine.store, id) : NULL;
+	char *text = NULL, *words;
+	int i;
+
+	for (i = u->n_pagers - 1; i >= 0 && !text; i--)
+		if (u->pagers[i].kind == UI_PAGER_THREAD && u->pagers[i].have_thread)
+			text = ui_articles_customer_text(&u->pagers[i].thread);
+	if (!text && e)
+		text = opening_text(&e->conv);
+	words = ui_articles_keywords(text, KEYWORDS_MAX);
+	free(text);
+	return words;
+}
 
 void ui_articles_open_index(struct ui *u)
 {
@@ -29,11 +222,22 @@ void ui_articles_open_index(struct ui *u)
 static void on_articles_synced(void *arg, const char *error, bool ambiguous)
 {
 	struct ui *u = arg;
+	int i;
 
 	(void)ambiguous;
+
 	u->articles_syncing = false;
-	if (error)
+	if (error) {
 		ui_message(u, true, "could not refresh the help center: %s", error);
+		return;
+	}
+	/* Threads that arrived before the index did get their suggestions now. */
+	for (i = 0; i < u->n_pagers; i++)
+		if (u->pagers[i].kind == UI_PAGER_THREAD && u->pagers[i].have_thread) {
+			ui_articles_suggest(u, &u->pagers[i]);
+			u->pagers[i].built_width = -1;
+			u->dirty |= UI_DIRTY_PAGER;
+		}
 }
 
 /* Refreshes the index in the background when it is empty or old. */
@@ -106,30 +310,31 @@ static void on_query(struct ui *u, const char *query)
 
 unsigned ui_articles_prompt(struct ui *u)
 {
+	char *words;
+
 	if (!u->engine.ready) {
 		ui_message(u, true, "not connected yet");
 		return UI_DIRTY_STATUS;
 	}
-	ui_prompt_start(u, "search help center: ", "", on_query);
+	words = prompt_keywords(u);
+	ui_prompt_start(u, "search help center: ", words, on_query);
+	free(words);
 	return UI_DIRTY_STATUS;
 }
 
-unsigned ui_articles_open_selected(struct ui *u)
+/* Opens the article r (a result or a suggestion) in a view of its own. */
+static unsigned article_open(struct ui *u, const struct article *r)
 {
-	struct ui_pager *from = ui_pager_top(u), *p;
+	struct ui_pager *p;
 	struct article a;
 	char *title;
 	int found = 0;
 
-	if (!from || from->kind != UI_PAGER_RESULTS || from->selected >= from->n_results)
-		return 0;
 	memset(&a, 0, sizeof(a));
-	if (u->index && !from->results[from->selected].body)
-		found = articles_get(u->index, from->results[from->selected].id, &a);
+	if (u->index && !r->body)
+		found = articles_get(u->index, r->id, &a);
 	if (found != 1) {
 		/* The result itself carries what there is (the backend's search gives bodies). */
-		const struct article *r = &from->results[from->selected];
-
 		a.id = r->id;
 		a.title = xstrdup(r->title ? r->title : "");
 		a.url = r->url ? xstrdup(r->url) : NULL;
@@ -143,6 +348,98 @@ unsigned ui_articles_open_selected(struct ui *u)
 	p->article = a;
 	p->have_article = true;
 	return UI_DIRTY_LAYOUT;
+}
+
+unsigned ui_articles_open_selected(struct ui *u)
+{
+	struct ui_pager *from = ui_pager_top(u);
+
+	if (!from || from->kind != UI_PAGER_RESULTS || from->selected >= from->n_results)
+		return 0;
+	return article_open(u, &from->results[from->selected]);
+}
+
+unsigned ui_articles_open_suggested(struct ui *u, size_t n)
+{
+	struct ui_pager *from = ui_pager_top(u);
+
+	if (!from || from->kind != UI_PAGER_THREAD)
+		return 0;
+	if (n >= from->n_suggested) {
+		ui_message(u, true, "no suggested article %zu", n + 1);
+		return UI_DIRTY_STATUS;
+	}
+	return article_open(u, &from->suggested[n]);
+}
+
+/* Appends text to the file at path, creating it (0600) and its directory if missing. */
+static int append_file(const char *dir, const char *path, const char *text)
+{
+	size_t len = strlen(text), done = 0;
+	ssize_t n;
+	int fd;
+
+	if (util_mkdir_p(dir, 0700) != 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (done < len) {
+		n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return close(fd);
+}
+
+unsigned ui_articles_insert(struct ui *u)
+{
+	struct ui_pager *p = ui_pager_top(u);
+	const struct article *a = NULL;
+	int64_t id = articles_conversation(u);
+	char *dir, *path, *text;
+
+	if (p && p->kind == UI_PAGER_RESULTS && p->selected < p->n_results)
+		a = &p->results[p->selected];
+	else if (p && p->kind == UI_PAGER_ARTICLE && p->have_article)
+		a = &p->article;
+	if (!a)
+		return 0;
+	if (!id) {
+		ui_message(u, true, "no conversation to put the article into");
+		return UI_DIRTY_STATUS;
+	}
+	if (!u->cfg->state_dir) {
+		ui_message(u, true, "no state directory for drafts (set XDG_STATE_HOME or HOME)");
+		return UI_DIRTY_STATUS;
+	}
+	dir = xasprintf("%s/drafts", u->cfg->state_dir);
+	path = xasprintf("%s/reply-%lld.txt", dir, (long long)id);
+	if (u->write.draft && !strcmp(u->write.draft, path)) {
+		ui_message(u, true, "the reply to #%lld is on its way; try again in a moment",
+			   (long long)id);
+	} else {
+		text = xasprintf("%s\n%s%s", a->title ? a->title : "", a->url ? a->url : "",
+				 a->url ? "\n" : "");
+		if (append_file(dir, path, text) != 0)
+			ui_message(u, true, "cannot write %s: %s", path, strerror(errno));
+		else
+			ui_message(u, false, "inserted \"%s\" into the reply to #%lld%s",
+				   a->title ? a->title : "", (long long)id,
+				   a->url ? "; r opens it" : " (it has no link); r opens it");
+		free(text);
+	}
+	free(path);
+	free(dir);
+	return UI_DIRTY_STATUS;
 }
 
 void ui_articles_build(struct ui *u, struct ui_pager *p)

@@ -35,6 +35,9 @@ static void pager_release(struct ui_pager *p)
 	for (i = 0; i < p->n_results; i++)
 		article_release(&p->results[i]);
 	free(p->results);
+	for (i = 0; i < p->n_suggested; i++)
+		article_release(&p->suggested[i]);
+	free(p->suggested);
 	if (p->have_article)
 		article_release(&p->article);
 	memset(p, 0, sizeof(*p));

@@ -60,6 +60,8 @@ static void on_thread(void *arg, struct thread *t, const char *error)
 		p->thread = *t;
 		memset(t, 0, sizeof(*t));
 		p->have_thread = true;
+		/* the local index answers at once: suggestions come with the thread */
+		ui_articles_suggest(u, p);
 	}
 	p->built_width = -1;
 	u->dirty |= UI_DIRTY_PAGER;
@@ -127,6 +129,24 @@ static void thread_add_part(struct ui_pager *p, const struct thread_part *part)
 	free(safe_kind);
 }
 
+/* Up to three articles for the customer's last message, numbered for the keys 1..3. */
+static void thread_add_suggested(struct ui_pager *p)
+{
+	size_t i;
+
+	if (!p->n_suggested)
+		return;
+	ui_pager_add(p, UI_STYLE_NORMAL, false, "");
+	ui_pager_add(p, UI_STYLE_TITLE, true, " Suggested articles:");
+	for (i = 0; i < p->n_suggested; i++) {
+		char *line = xasprintf("[%zu] %s", i + 1,
+				       p->suggested[i].title ? p->suggested[i].title : "?");
+
+		ui_pager_add_wrapped(p, UI_STYLE_TITLE, line, 3);
+		free(line);
+	}
+}
+
 void ui_thread_build(struct ui *u, struct ui_pager *p)
 {
 	size_t i;
@@ -145,6 +165,7 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 	}
 	if (p->thread.conv.title && *p->thread.conv.title)
 		ui_pager_add_wrapped(p, UI_STYLE_NORMAL, p->thread.conv.title, 1);
+	thread_add_suggested(p);
 	for (i = 0; i < p->thread.n_parts; i++)
 		thread_add_part(p, &p->thread.parts[i]);
 	if (p->loading)
@@ -167,8 +188,12 @@ static const char *context_words(unsigned c)
 		return c & UI_CTX_THREAD ? "queues, conversation" : "queues";
 	if (c & UI_CTX_THREAD)
 		return "conversation";
+	if ((c & UI_CTX_RESULTS) && (c & UI_CTX_ARTICLE))
+		return "article, results";
 	if (c & UI_CTX_RESULTS)
 		return "articles";
+	if (c & UI_CTX_ARTICLE)
+		return "article";
 	return "views";
 }
 

@@ -50,6 +50,7 @@ enum ui_context {
 	UI_CTX_PAGER = 1u << 1,	  /* any view on top: help, thread, results, article */
 	UI_CTX_THREAD = 1u << 2,  /* the conversation view only */
 	UI_CTX_RESULTS = 1u << 3, /* the article results only */
+	UI_CTX_ARTICLE = 1u << 4, /* an article being read */
 };
 
 /* A key: a character, or a curses KEY_* code with UI_KEY_FUNCTION set (KEY_DOWN and
@@ -131,7 +132,12 @@ struct ui_pager {
 	size_t n_results;
 	struct article article;
 	bool have_article;
+	/* the conversation view's suggested articles, from the local index */
+	struct article *suggested;
+	size_t n_suggested;
 };
+
+#define UI_SUGGESTED_MAX 3
 
 #define UI_MAX_PAGERS 4
 
@@ -325,5 +331,20 @@ void ui_articles_refresh(struct ui *u);
 unsigned ui_articles_prompt(struct ui *u);
 void ui_articles_build(struct ui *u, struct ui_pager *p);
 unsigned ui_articles_open_selected(struct ui *u);
+/* Keywords of text for a help-center search: words without punctuation and stop words,
+ * lowercased, each once, at most max of them (the longest when there are more), in the
+ * order they appear. Returns a new string ("" when none). */
+char *ui_articles_keywords(const char *text, size_t max);
+/* The customer's last message in t (the last message part not from an admin), else the
+ * opening message, as plain text. Returns a new string, NULL when there is none. */
+char *ui_articles_customer_text(const struct thread *t);
+/* Fills p->suggested from the local index for the customer's last message of p's thread;
+ * never waits on the network. */
+void ui_articles_suggest(struct ui *u, struct ui_pager *p);
+/* Opens suggestion n (0-based) of the conversation view on top. */
+unsigned ui_articles_open_suggested(struct ui *u, size_t n);
+/* Appends the title and URL of the article of the view on top (the selected result or the
+ * article being read) to the reply draft of its conversation. */
+unsigned ui_articles_insert(struct ui *u);
 
 #endif

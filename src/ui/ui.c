@@ -6,8 +6,8 @@
  * - inline composer; quoting the thread into the editor file; "send and close"
  * - `:` command line; tag completion in the L prompt
  * - marks for more than tags (close, assign, snooze all marked)
- * - proactive article suggestions; K prefilled from the last customer message; inserting
- *   an article's title and URL into the draft
+ * - K from the queues prefills from the opening message the store holds, not the last
+ *   customer message (that needs the thread); suggestions only from the local index
  * - [keys] rebinding and colour settings from the configuration (the table is ready)
  * - more than two queues (a queue switcher); the outbox's pending/sent/failed per row
  * - a desktop notification on SLA events
@@ -166,6 +166,8 @@ static unsigned ui_context(struct ui *u)
 		return UI_CTX_PAGER | UI_CTX_THREAD;
 	if (p->kind == UI_PAGER_RESULTS)
 		return UI_CTX_PAGER | UI_CTX_RESULTS;
+	if (p->kind == UI_PAGER_ARTICLE)
+		return UI_CTX_PAGER | UI_CTX_ARTICLE;
 	return UI_CTX_PAGER;
 }
 
@@ -313,7 +315,12 @@ static char *status_right(struct ui *u)
 	if (u->message[0])
 		return text_sanitize(u->message, false);
 	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_THREAD)
-		return xstrdup("r reply · c note · a assign · x close · L tags · q back · ? help");
+		return xstrdup(
+		    "r reply · c note · a assign · x close · L tags · K articles · q back "
+		    "· ? help");
+	if (u->n_pagers && (ui_pager_top(u)->kind == UI_PAGER_RESULTS ||
+			    ui_pager_top(u)->kind == UI_PAGER_ARTICLE))
+		return xstrdup("i insert into the reply · q back · ? help");
 	return xstrdup("Enter open · Tab urgent · K articles · ? help · q quit");
 }
 
