@@ -14,6 +14,24 @@
 #define CONFIG_MAX_QUEUES 8
 #define CONFIG_MAX_TEAMS 16
 
+/* Which events of a queue notify the agent, each level including the ones before it. */
+enum config_notify_level {
+	CONFIG_NOTIFY_NONE,
+	CONFIG_NOTIFY_BREACH, /* SLA warnings and breaches */
+	CONFIG_NOTIFY_NEW,    /* also new conversations and new customer messages */
+	CONFIG_NOTIFY_ALL,    /* also every other change */
+};
+
+/* Terminal notifications: OSC 777 (urxvt, foot, kitty...) or OSC 9 (iTerm2, WezTerm...). */
+enum config_osc { CONFIG_OSC_OFF, CONFIG_OSC_777, CONFIG_OSC_9 };
+
+struct config_notify {
+	bool desktop;	     /* libnotify, default yes */
+	char *command;	     /* run without a shell per event; NULL: none */
+	bool bell;	     /* BEL on the terminal, default yes */
+	enum config_osc osc; /* default off */
+};
+
 struct config_queue {
 	char *key;	/* the section's name: [queue realtime] -> "realtime" */
 	char *title;	/* shown on the pane; default: the key */
@@ -21,6 +39,7 @@ struct config_queue {
 	size_t n_teams;
 	bool realtime;	/* the real-time pane */
 	struct sla_policy policy;
+	enum config_notify_level notify; /* default: new if realtime, else breach */
 };
 
 struct config {
@@ -34,6 +53,7 @@ struct config {
 	int64_t poll_overlap;	  /* default 2 */
 	int64_t article_refresh;  /* default 3600 */
 	char *state_dir;	  /* default $XDG_STATE_HOME/frontline; NULL without a home */
+	struct config_notify notify;
 	struct config_queue queues[CONFIG_MAX_QUEUES];
 	size_t n_queues;
 };

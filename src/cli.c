@@ -24,6 +24,7 @@
 #include "articles.h"
 #include "engine.h"
 #include "loop.h"
+#include "notify.h"
 #include "text.h"
 #include "util.h"
 
@@ -299,7 +300,30 @@ static char *status_line(const struct engine *e)
 struct watch {
 	struct cli *c;
 	char *last;
+	struct notifier *notifier;
 };
+
+/* What the notifier has to say once (no session bus, a failing command) goes to stderr,
+ * so stdout keeps one status line per change. */
+static void watch_notify_status(struct watch *w)
+{
+	const char *msg;
+
+	while ((msg = notifier_status(w->notifier)))
+		fprintf(stderr, "frontline: %s\n", msg);
+}
+
+static void on_watch_sla(void *arg, const struct store_entry *e, enum sla_event ev)
+{
+	struct watch *w = arg;
+	const struct config_queue *q = &w->c->cfg->queues[e->queue];
+
+	if (ev == SLA_EVENT_NONE)
+		return;
+	notifier_event(w->notifier, ev == SLA_EVENT_BREACHED ? NOTIFY_BREACH : NOTIFY_WARNING,
+		       q->title ? q->title : q->key, &e->conv, e->clock.deadline,
+		       engine_now(&w->c->engine));
+}
 
 static void on_watch_change(void *arg)
 {
@@ -316,6 +340,17 @@ static void on_watch_change(void *arg)
 	w->last = line;
 }
 
+/* The status line when it changes, and the notifications due (the engine calls this at
+ * least on every one-second tick). */
+static void on_watch_tick(void *arg)
+{
+	struct watch *w = arg;
+
+	on_watch_change(w);
+	notifier_flush(w->notifier, engine_now(&w->c->engine));
+	watch_notify_status(w);
+}
+
 static void on_watch_signal(void *arg, int signo)
 {
 	struct cli *c = arg;
@@ -328,23 +363,35 @@ static void on_watch_signal(void *arg, int signo)
 static int watch_status(struct cli *c, const char *token)
 {
 	struct watch w = {.c = c};
-	struct engine_listener l = {.arg = &w, .changed = on_watch_change};
+	struct engine_listener l = {.arg = &w, .changed = on_watch_tick, .sla_event = on_watch_sla};
 	char err[256];
+
+	w.notifier = notifier_new(c->cfg, err, sizeof(err));
+	if (!w.notifier) {
+		snprintf(c->error, sizeof(c->error), "%s", err);
+		return fail(c, CLI_FAILED);
+	}
+	/* BEL and OSC only to a terminal: stdout may be a pipe to a script. */
+	notifier_set_terminal(w.notifier, STDERR_FILENO);
+	watch_notify_status(&w);
 
 	c->loop = loop_new();
 	if (!c->loop || loop_signal(c->loop, SIGINT, on_watch_signal, c) < 0 ||
 	    loop_signal(c->loop, SIGTERM, on_watch_signal, c) < 0) {
 		snprintf(c->error, sizeof(c->error), "cannot set up the event loop");
+		notifier_free(w.notifier);
 		return fail(c, CLI_FAILED);
 	}
 	if (engine_init(&c->engine, c->cfg, c->loop, &intercom_backend, token, &l, err,
 			sizeof(err)) < 0) {
 		snprintf(c->error, sizeof(c->error), "%s", err);
+		notifier_free(w.notifier);
 		return fail(c, CLI_FAILED);
 	}
 	engine_start(&c->engine, true);
 	cli_wait(c);
 	free(w.last);
+	notifier_free(w.notifier);
 	return CLI_OK;
 }
 

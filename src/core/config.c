@@ -26,7 +26,7 @@
 
 extern char **environ;
 
-enum section { SECTION_NONE, SECTION_BACKEND, SECTION_QUEUE, SECTION_STATE };
+enum section { SECTION_NONE, SECTION_BACKEND, SECTION_QUEUE, SECTION_NOTIFY, SECTION_STATE };
 
 struct parser;
 struct option;
@@ -37,7 +37,8 @@ typedef int option_parse_fn(struct parser *p, const struct option *o, void *fiel
 			    const char *value);
 
 static option_parse_fn parse_backend, parse_url, parse_command, parse_token, parse_text, parse_path,
-    parse_duration, parse_bool, parse_teams, parse_warn, parse_hours, parse_timezone;
+    parse_duration, parse_bool, parse_teams, parse_warn, parse_hours, parse_timezone,
+    parse_notify_level, parse_osc;
 
 struct option {
 	enum section section;
@@ -111,6 +112,30 @@ static const struct option options[] = {
     {SECTION_QUEUE, "timezone", parse_timezone, QUEUE(policy.hours.tz), "zone", NULL, "UTC",
      "The time zone of hours, an IANA name such as Europe/Warsaw that exists under "
      "/usr/share/zoneinfo (or $TZDIR)."},
+    {SECTION_QUEUE, "notify", parse_notify_level, QUEUE(notify), "none|breach|new|all", NULL,
+     "new if realtime, else breach",
+     "Which of the queue's events notify: none; breach (a warning at each lead time of "
+     "warn and a breach at the deadline); new (also new conversations and new customer "
+     "messages); all. Notifications tell the queue, the customer's name and the time, never "
+     "the message."},
+    {SECTION_NOTIFY, "desktop", parse_bool, CONF(notify.desktop), "boolean", "yes", NULL,
+     "Desktop notifications through libnotify (a notification server on the D-Bus session "
+     "bus). Without a bus or a server, the other ways still work and the status says once "
+     "that desktop notifications are unavailable."},
+    {SECTION_NOTIFY, "command", parse_command, CONF(notify.command), "command", NULL, "none",
+     "A program run for each notification, without a shell (split as for token_command), "
+     "with the event in its environment: FRONTLINE_EVENT (warning, breach, new, message or "
+     "summary), FRONTLINE_QUEUE, FRONTLINE_CONVERSATION_ID, FRONTLINE_CUSTOMER, "
+     "FRONTLINE_DEADLINE (seconds since the epoch) and FRONTLINE_SUMMARY. frontline never "
+     "waits for it: while it still runs, later events skip it; a failure is reported "
+     "once."},
+    {SECTION_NOTIFY, "bell", parse_bool, CONF(notify.bell), "boolean", "yes", NULL,
+     "Rings the terminal's bell (BEL) on a notification; tmux and screen pass it on as "
+     "an alert."},
+    {SECTION_NOTIFY, "osc", parse_osc, CONF(notify.osc), "off|777|9", "off", NULL,
+     "Also sends the notification as a terminal escape sequence, which reaches the desktop "
+     "of a terminal reached over SSH: 777 (urxvt, foot, kitty, WezTerm) or 9 (iTerm2, "
+     "Windows Terminal, WezTerm). Only to a terminal, never into a pipe or a file."},
     {SECTION_STATE, "dir", parse_path, CONF(state_dir), "directory", NULL,
      "$XDG_STATE_HOME/frontline, or ~/.local/state/frontline",
      "Where the outbox, drafts and article cache are kept. A leading ~/ stands for the "
@@ -684,6 +709,54 @@ static int parse_timezone(struct parser *p, const struct option *o, void *field,
 	return 0;
 }
 
+/* A keyword from a list into an int field: the index of the word. */
+static int keyword_parse(struct parser *p, const struct option *o, void *field, const char *value,
+			 const char *const *words, size_t n)
+{
+	char shown[80];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcasecmp(value, words[i])) {
+			*(int *)field = (int)i;
+			return 0;
+		}
+	}
+	return option_fail(p, o, "expected %s, got \"%s\"", o->value,
+			   value_shown(shown, sizeof(shown), value));
+}
+
+static int parse_notify_level(struct parser *p, const struct option *o, void *field,
+			      const char *value)
+{
+	static const char *const words[] = {
+	    [CONFIG_NOTIFY_NONE] = "none",
+	    [CONFIG_NOTIFY_BREACH] = "breach",
+	    [CONFIG_NOTIFY_NEW] = "new",
+	    [CONFIG_NOTIFY_ALL] = "all",
+	};
+	enum config_notify_level *level = field;
+	int v = 0;
+
+	if (keyword_parse(p, o, &v, value, words, sizeof(words) / sizeof(words[0])) < 0)
+		return -1;
+	*level = (enum config_notify_level)v;
+	return 0;
+}
+
+static int parse_osc(struct parser *p, const struct option *o, void *field, const char *value)
+{
+	static const char *const words[] = {
+	    [CONFIG_OSC_OFF] = "off", [CONFIG_OSC_777] = "777", [CONFIG_OSC_9] = "9"};
+	enum config_osc *osc = field;
+	int v = 0;
+
+	if (keyword_parse(p, o, &v, value, words, sizeof(words) / sizeof(words[0])) < 0)
+		return -1;
+	*osc = (enum config_osc)v;
+	return 0;
+}
+
 static const struct option *option_find(enum section section, const char *name)
 {
 	size_t i;
@@ -702,6 +775,11 @@ static void queue_release(struct config_queue *q)
 	memset(q, 0, sizeof(*q));
 }
 
+static enum config_notify_level queue_notify_default(bool realtime)
+{
+	return realtime ? CONFIG_NOTIFY_NEW : CONFIG_NOTIFY_BREACH;
+}
+
 static struct config_queue *queue_add(struct config *c, const char *key)
 {
 	struct config_queue *q = &c->queues[c->n_queues++];
@@ -709,6 +787,7 @@ static struct config_queue *queue_add(struct config *c, const char *key)
 	memset(q, 0, sizeof(*q));
 	q->key = xstrdup(key);
 	sla_policy_default(&q->policy, false);
+	q->notify = queue_notify_default(false);
 	return q;
 }
 
@@ -767,13 +846,16 @@ static void parser_enter_section(struct parser *p, const char *line)
 		p->section = SECTION_BACKEND;
 	} else if (!strcmp(s, "state")) {
 		p->section = SECTION_STATE;
+	} else if (!strcmp(s, "notify")) {
+		p->section = SECTION_NOTIFY;
 	} else if (!strncmp(s, "queue", 5) && (!s[5] || isspace((unsigned char)s[5]))) {
 		p->section = SECTION_QUEUE;
 		parser_enter_queue(p, trim(s + 5));
 	} else {
 		parser_fail_at(
 		    p, p->line,
-		    "unknown section [%s]; known sections: [backend], [queue NAME], [state]",
+		    "unknown section [%s]; known sections: [backend], [queue NAME], [notify], "
+		    "[state]",
 		    value_shown(shown, sizeof(shown), s));
 	}
 }
@@ -844,7 +926,7 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 	if (p->section == SECTION_NONE) {
 		parser_fail_at(p, p->line,
 			       "key \"%s\" is outside any section; put it under "
-			       "[backend], [queue NAME] or [state]",
+			       "[backend], [queue NAME], [notify] or [state]",
 			       shown);
 		return 0;
 	}
@@ -854,7 +936,9 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 		snprintf(where, sizeof(where), "[queue %s]", p->c->queues[p->queue].key);
 	} else {
 		snprintf(where, sizeof(where), "[%s]",
-			 p->section == SECTION_BACKEND ? "backend" : "state");
+			 p->section == SECTION_BACKEND	? "backend"
+			 : p->section == SECTION_NOTIFY ? "notify"
+							: "state");
 	}
 	o = option_find(p->section, name);
 	if (!o) {
@@ -905,6 +989,8 @@ static void parser_finish(struct parser *p)
 			memcpy(q->policy.warn, fallback.warn, sizeof(q->policy.warn));
 			q->policy.n_warn = fallback.n_warn;
 		}
+		if (!queue_seen(p, i, "notify"))
+			q->notify = queue_notify_default(q->realtime);
 	}
 }
 
@@ -917,6 +1003,7 @@ static void queue_add_default(struct config *c, const char *key, const char *tit
 	q->teams[q->n_teams++] = xstrdup(team);
 	q->realtime = realtime;
 	sla_policy_default(&q->policy, realtime);
+	q->notify = queue_notify_default(realtime);
 }
 
 void config_defaults(struct config *c)
@@ -997,6 +1084,7 @@ void config_release(struct config *c)
 	free(c->token_command);
 	wipe_free(c->token);
 	free(c->state_dir);
+	free(c->notify.command);
 	for (i = 0; i < c->n_queues; i++)
 		queue_release(&c->queues[i]);
 	memset(c, 0, sizeof(*c));
@@ -1155,6 +1243,7 @@ int config_write_man(FILE *out)
 	static const char *const titles[] = {
 	    [SECTION_BACKEND] = "[backend]",
 	    [SECTION_QUEUE] = "[queue \\fINAME\\fR]",
+	    [SECTION_NOTIFY] = "[notify]",
 	    [SECTION_STATE] = "[state]",
 	};
 	enum section last = SECTION_NONE;

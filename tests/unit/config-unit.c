@@ -314,7 +314,7 @@ static void test_errors_name_file_line_and_key(void **state)
 	error_check("[queue a]\nteams = 1\nsla = 2m\n", 3, "unknown key \"sla\" in [queue a]",
 		    "first_response", NULL);
 	error_check("[backend]\n\n[colours]\n", 3, "unknown section [colours]",
-		    "[backend], [queue NAME], [state]", NULL);
+		    "[backend], [queue NAME], [notify], [state]", NULL);
 	error_check("poll_interval = 5s\n", 1, "outside any section", NULL);
 	error_check("[backend]\npoll_interval = fast\n", 2,
 		    "poll_interval: expected a duration such as 5s or 1m, got \"fast\"", NULL);
@@ -578,6 +578,57 @@ static char *source_read(const char *name)
 	return text;
 }
 
+/* [notify] and each queue's notify level: defaults by realtime, values, and errors. */
+static void test_notify_keys(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	config_defaults(&c);
+	assert_true(c.notify.desktop);
+	assert_null(c.notify.command);
+	assert_true(c.notify.bell);
+	assert_int_equal(c.notify.osc, CONFIG_OSC_OFF);
+	assert_int_equal(c.queues[0].notify, CONFIG_NOTIFY_NEW);
+	assert_int_equal(c.queues[1].notify, CONFIG_NOTIFY_BREACH);
+	config_release(&c);
+
+	assert_int_equal(text_load(&c,
+				   "[queue live]\nteams = Live chat\nrealtime = yes\n"
+				   "[queue slow]\nteams = Support\n"
+				   "[queue quiet]\nteams = 7\nrealtime = yes\nnotify = none\n"
+				   "[queue loud]\nteams = 8\nnotify = ALL\n"
+				   "[notify]\ndesktop = no\ncommand = notify-send 'SLA' x\n"
+				   "bell = off\nosc = 777\n",
+				   err, sizeof(err)),
+			 0);
+	assert_int_equal(c.queues[0].notify, CONFIG_NOTIFY_NEW);
+	assert_int_equal(c.queues[1].notify, CONFIG_NOTIFY_BREACH);
+	assert_int_equal(c.queues[2].notify, CONFIG_NOTIFY_NONE);
+	assert_int_equal(c.queues[3].notify, CONFIG_NOTIFY_ALL);
+	assert_false(c.notify.desktop);
+	assert_string_equal(c.notify.command, "notify-send 'SLA' x");
+	assert_false(c.notify.bell);
+	assert_int_equal(c.notify.osc, CONFIG_OSC_777);
+	config_release(&c);
+
+	assert_int_equal(text_load(&c, "[notify]\nosc = 9\n", err, sizeof(err)), 0);
+	assert_int_equal(c.notify.osc, CONFIG_OSC_9);
+	config_release(&c);
+
+	error_check("[notify]\nosc = 8\n", 2, "osc", "off|777|9", "\"8\"", NULL);
+	error_check("[queue a]\nteams = x\nnotify = some\n", 3, "notify", "none|breach|new|all",
+		    NULL);
+	error_check("[notify]\ncommand = a $(b)\n", 2, "command", "substitution", NULL);
+	error_check("[notify]\ncommand = a | b\n", 2, "command", "without a shell", NULL);
+	error_check("[notify]\nbell = maybe\n", 2, "bell", "yes or no", NULL);
+	error_check("[notify]\nsound = yes\n", 2, "unknown key \"sound\" in [notify]", "desktop",
+		    "command", "bell", "osc", NULL);
+	error_check("[notify]\nnotify = new\n", 2, "unknown key", NULL);
+	error_check("[notifications]\n", 1, "unknown section", "[notify]", NULL);
+}
+
 /* frontline.conf(5) carries config_write_man's text, so the page and the table agree. */
 static void test_man_page_matches_table(void **state)
 {
@@ -632,6 +683,7 @@ int main(void)
 	    cmocka_unit_test(test_token_command_failures),
 	    cmocka_unit_test(test_environment_token_wins),
 	    cmocka_unit_test(test_no_token_says_how),
+	    cmocka_unit_test(test_notify_keys),
 	    cmocka_unit_test(test_man_page_matches_table),
 	    cmocka_unit_test(test_example_file_loads),
 	};

@@ -1,0 +1,816 @@
+/* notify.c: the notifier: filters events by each queue's level, coalesces bursts, and
+ * fans each notification out to the desktop (libnotify on a thread of its own, fed by a
+ * bounded queue), the terminal (BEL, OSC) and the user's command (spawned without a
+ * shell, reaped without waiting). The caller's side never waits. */
+#include "build-config.h"
+
+#include "notify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#ifdef HAVE_LIBNOTIFY
+#include <libnotify/notify.h>
+#endif
+
+#include "text.h"
+#include "util.h"
+
+extern char **environ;
+
+#define PENDING_MAX	    256	 /* events waiting for the window to close; more are counted only */
+#define STATUS_MAX	    8	 /* messages waiting for notifier_status */
+#define DESKTOP_QUEUE_MAX   32	 /* notifications waiting for the desktop thread */
+#define DESKTOP_REPLACE_MAX 64	 /* notifications kept to be replaced, by conversation */
+#define DESKTOP_STOP_MS	    1000 /* how long notifier_free waits for a busy thread */
+
+/* One notification on its way out, single or summary. */
+struct notify_message {
+	enum notify_kind kind;
+	int queue_index;
+	unsigned long summarised; /* events summed up; 0 for a single one */
+	const char *queue, *event;
+	char *summary, *body;
+	int64_t id; /* the conversation, or a negative id per queue and kind for summaries */
+	const char *customer;
+	fl_time deadline;
+};
+
+struct pending {
+	enum notify_kind kind;
+	int queue;
+	int64_t id;
+	char *customer; /* sanitised */
+	fl_time deadline;
+};
+
+/* ---- desktop: a thread that alone talks to libnotify ---- */
+
+struct desktop_item {
+	int64_t id;
+	enum notify_kind kind;
+	char *summary, *body;
+};
+
+/* Shared by the caller and the thread; the last of the two to let go frees it. */
+struct notify_desktop {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	pthread_t thread;
+	struct desktop_item items[DESKTOP_QUEUE_MAX]; /* a ring */
+	size_t head, count;
+	unsigned long dropped;
+	bool stop, finished;
+	int refs;
+	char status[256];
+	bool status_new, status_told;
+};
+
+static void desktop_item_free(struct desktop_item *it)
+{
+	free(it->summary);
+	free(it->body);
+	memset(it, 0, sizeof(*it));
+}
+
+static void desktop_free(struct notify_desktop *d)
+{
+	while (d->count) {
+		desktop_item_free(&d->items[d->head]);
+		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
+		d->count--;
+	}
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->wake);
+	free(d);
+}
+
+#ifdef HAVE_LIBNOTIFY
+/* Called on the thread: remembers why, for the caller to tell once. */
+static void desktop_fail(struct notify_desktop *d, const char *why)
+{
+	pthread_mutex_lock(&d->lock);
+	if (!d->status_told) {
+		snprintf(d->status, sizeof(d->status), "desktop notifications unavailable: %s",
+			 why);
+		d->status_new = d->status_told = true;
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+struct desktop_shown {
+	int64_t id;
+	NotifyNotification *notification;
+};
+
+/* The notification of the same conversation (or summary) is updated, so the server
+ * replaces it instead of stacking another. */
+static NotifyNotification *desktop_notification(struct desktop_shown *shown, size_t *next,
+						const struct desktop_item *it)
+{
+	size_t i;
+	char *body = g_markup_escape_text(it->body, -1); /* servers may read markup */
+	struct desktop_shown *slot;
+
+	for (i = 0; i < DESKTOP_REPLACE_MAX; i++) {
+		if (shown[i].notification && shown[i].id == it->id) {
+			notify_notification_update(shown[i].notification, it->summary, body, NULL);
+			g_free(body);
+			return shown[i].notification;
+		}
+	}
+	slot = &shown[*next];
+	*next = (*next + 1) % DESKTOP_REPLACE_MAX;
+	if (slot->notification)
+		g_object_unref(slot->notification);
+	slot->id = it->id;
+	slot->notification = notify_notification_new(it->summary, body, NULL);
+	g_free(body);
+	return slot->notification;
+}
+
+static void desktop_show(struct notify_desktop *d, struct desktop_shown *shown, size_t *next,
+			 const struct desktop_item *it)
+{
+	NotifyNotification *nn = desktop_notification(shown, next, it);
+	GError *error = NULL;
+
+	if (!nn)
+		return;
+	notify_notification_set_urgency(nn, it->kind == NOTIFY_BREACH	 ? NOTIFY_URGENCY_CRITICAL
+					    : it->kind == NOTIFY_WARNING ? NOTIFY_URGENCY_NORMAL
+									 : NOTIFY_URGENCY_LOW);
+	notify_notification_set_category(nn, it->kind == NOTIFY_NEW_CONVERSATION ||
+						     it->kind == NOTIFY_NEW_MESSAGE
+						 ? "im.received"
+						 : "im");
+	if (!notify_notification_show(nn, &error)) {
+		desktop_fail(d, error && error->message ? error->message : "the server refused");
+		if (error)
+			g_error_free(error);
+	}
+}
+
+static void *desktop_main(void *arg)
+{
+	struct notify_desktop *d = arg;
+	struct desktop_shown shown[DESKTOP_REPLACE_MAX] = {{0}};
+	struct desktop_item it;
+	size_t next = 0, i;
+	bool ok = notify_init("frontline"), last;
+
+	if (!ok)
+		desktop_fail(d, "libnotify could not start");
+	pthread_mutex_lock(&d->lock);
+	for (;;) {
+		while (!d->stop && !d->count)
+			pthread_cond_wait(&d->wake, &d->lock);
+		if (d->stop)
+			break;
+		it = d->items[d->head];
+		memset(&d->items[d->head], 0, sizeof(it));
+		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
+		d->count--;
+		pthread_mutex_unlock(&d->lock);
+		if (ok)
+			desktop_show(d, shown, &next, &it); /* may block: the lock is free */
+		desktop_item_free(&it);
+		pthread_mutex_lock(&d->lock);
+	}
+	pthread_mutex_unlock(&d->lock);
+	for (i = 0; i < DESKTOP_REPLACE_MAX; i++)
+		if (shown[i].notification)
+			g_object_unref(shown[i].notification);
+	if (ok)
+		notify_uninit();
+	pthread_mutex_lock(&d->lock);
+	d->finished = true;
+	last = --d->refs == 0;
+	pthread_cond_broadcast(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+	if (last)
+		desktop_free(d);
+	return NULL;
+}
+
+/* A session bus to talk to: without one, GIO would try to autolaunch a daemon. */
+static bool session_bus_exists(void)
+{
+	const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+	char *path;
+	bool found;
+
+	if (address && *address)
+		return true;
+	if (!runtime || runtime[0] != '/')
+		return false;
+	path = xasprintf("%s/bus", runtime);
+	found = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+	free(path);
+	return found;
+}
+#endif
+
+/* Starts the thread; NULL with why the desktop stays silent. */
+static struct notify_desktop *desktop_start(char *why, size_t len)
+{
+#ifdef HAVE_LIBNOTIFY
+	struct notify_desktop *d;
+	sigset_t all, old;
+	int rc;
+
+	if (!session_bus_exists()) {
+		snprintf(why, len, "no session bus");
+		return NULL;
+	}
+	d = xcalloc(1, sizeof(*d));
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->wake, NULL);
+	d->refs = 2;
+	/* Signals stay with the main thread's loop: the thread (and GDBus's, started from
+	 * it) blocks them all. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&d->thread, NULL, desktop_main, d);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		snprintf(why, len, "cannot start a thread: %s", strerror(rc));
+		desktop_free(d);
+		return NULL;
+	}
+	return d;
+#else
+	snprintf(why, len, "frontline was built without libnotify");
+	return NULL;
+#endif
+}
+
+/* Asks the thread to finish; waits a little, then leaves it to finish alone (a hung
+ * server holds it in notify_notification_show for up to the D-Bus timeout). */
+static void desktop_stop(struct notify_desktop *d)
+{
+	struct timespec until;
+	bool last, finished;
+
+	if (!d)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += DESKTOP_STOP_MS / 1000;
+	pthread_mutex_lock(&d->lock);
+	d->stop = true;
+	pthread_cond_broadcast(&d->wake);
+	while (!d->finished)
+		if (pthread_cond_timedwait(&d->wake, &d->lock, &until) == ETIMEDOUT)
+			break;
+	finished = d->finished;
+	last = --d->refs == 0;
+	pthread_mutex_unlock(&d->lock);
+	if (finished)
+		pthread_join(d->thread, NULL);
+	else
+		pthread_detach(d->thread);
+	if (last)
+		desktop_free(d);
+}
+
+/* Queues m for the thread; when full, the oldest waiting one goes. */
+static void desktop_post(struct notify_desktop *d, const struct notify_message *m)
+{
+	struct desktop_item *it;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->count == DESKTOP_QUEUE_MAX) {
+		desktop_item_free(&d->items[d->head]);
+		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
+		d->count--;
+		d->dropped++;
+	}
+	it = &d->items[(d->head + d->count) % DESKTOP_QUEUE_MAX];
+	it->id = m->id;
+	it->kind = m->kind;
+	it->summary = xstrdup(m->summary);
+	it->body = xstrdup(m->body);
+	d->count++;
+	pthread_cond_signal(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* ---- the user's command ---- */
+
+struct notify_command {
+	const char *command; /* the config's, NULL for none */
+	pid_t pid;	     /* the one still running, or 0 */
+	unsigned long skipped;
+	bool told_slow, told_failed;
+};
+
+struct notifier;
+static void notifier_tell(struct notifier *n, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A failed command is told once: a broken script must not flood the status line. */
+static void command_failed(struct notify_command *cmd, struct notifier *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void command_failed(struct notify_command *cmd, struct notifier *n, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	if (cmd->told_failed)
+		return;
+	cmd->told_failed = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	notifier_tell(n, "notification command \"%s\" %s", cmd->command, msg);
+}
+
+static void command_reap(struct notify_command *cmd, struct notifier *n)
+{
+	pid_t r;
+	int status;
+
+	if (cmd->pid <= 0)
+		return;
+	do
+		r = waitpid(cmd->pid, &status, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return;
+	cmd->pid = 0;
+	if (r < 0)
+		return; /* reaped by someone else (the UI's SIGCHLD handler): status unknown */
+	if (WIFSIGNALED(status))
+		command_failed(cmd, n, "was killed by signal %d", WTERMSIG(status));
+	else if (WEXITSTATUS(status))
+		command_failed(cmd, n, "failed with exit status %d", WEXITSTATUS(status));
+}
+
+/* The environment of the command: ours without FRONTLINE_* (the token among them), plus
+ * the event's. Returns a NULL-terminated array; each string and the array are freed by
+ * the caller. */
+static char **command_environment(const struct notify_message *m)
+{
+	size_t n = 0, i, used = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 8, sizeof(*env));
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "FRONTLINE_", 10))
+			env[used++] = xstrdup(environ[i]);
+	env[used++] = xasprintf("FRONTLINE_EVENT=%s", m->summarised ? "summary" : m->event);
+	env[used++] = xasprintf("FRONTLINE_KIND=%s", m->event);
+	env[used++] = xasprintf("FRONTLINE_QUEUE=%s", m->queue);
+	env[used++] = m->id > 0 ? xasprintf("FRONTLINE_CONVERSATION_ID=%lld", (long long)m->id)
+				: xstrdup("FRONTLINE_CONVERSATION_ID=");
+	env[used++] = xasprintf("FRONTLINE_CUSTOMER=%s", m->customer);
+	env[used++] = m->deadline ? xasprintf("FRONTLINE_DEADLINE=%lld", (long long)m->deadline)
+				  : xstrdup("FRONTLINE_DEADLINE=");
+	env[used++] = xasprintf("FRONTLINE_SUMMARY=%s", m->summary);
+	env[used] = NULL;
+	return env;
+}
+
+static void environment_free(char **env)
+{
+	size_t i;
+
+	for (i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* Starts the command for m, unless the previous one still runs: then m is skipped. Its
+ * stdin, stdout and stderr are /dev/null, so it cannot draw over the screen. */
+static void command_run(struct notify_command *cmd, struct notifier *n,
+			const struct notify_message *m)
+{
+	posix_spawn_file_actions_t actions;
+	wordexp_t words;
+	char **env;
+	int rc;
+
+	if (!cmd->command)
+		return;
+	command_reap(cmd, n);
+	if (cmd->pid > 0) {
+		cmd->skipped++;
+		if (!cmd->told_slow)
+			notifier_tell(n,
+				      "notification command \"%s\" is still running; "
+				      "notifications are skipped until it ends",
+				      cmd->command);
+		cmd->told_slow = true;
+		return;
+	}
+	rc = wordexp(cmd->command, &words, WRDE_NOCMD | WRDE_UNDEF);
+	if (rc || !words.we_wordc) {
+		if (!rc)
+			wordfree(&words);
+		command_failed(cmd, n, "cannot be split into words (error %d)", rc);
+		return;
+	}
+	env = command_environment(m);
+	rc = posix_spawn_file_actions_init(&actions);
+	if (!rc) {
+		rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY,
+						      0);
+		if (!rc)
+			rc = posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null",
+							      O_WRONLY, 0);
+		if (!rc)
+			rc = posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO,
+							      STDERR_FILENO);
+		if (!rc)
+			rc = posix_spawnp(&cmd->pid, words.we_wordv[0], &actions, NULL,
+					  words.we_wordv, env);
+		if (rc)
+			cmd->pid = 0;
+		posix_spawn_file_actions_destroy(&actions);
+	}
+	if (rc)
+		command_failed(cmd, n, "cannot run: %s", strerror(rc));
+	environment_free(env);
+	wordfree(&words);
+}
+
+/* ---- the notifier ---- */
+
+struct notifier {
+	const struct config *cfg;
+	struct notify_desktop *desktop; /* NULL when off, not built in or without a bus */
+	char desktop_why[200];		/* why it is NULL though on, told at the first event */
+	struct notify_command command;
+	int terminal; /* fd for BEL and OSC, or -1 */
+	struct pending pending[PENDING_MAX];
+	size_t n_pending;
+	unsigned long overflow[CONFIG_MAX_QUEUES][NOTIFY_KINDS]; /* past PENDING_MAX */
+	fl_time last_delivery;
+	unsigned long delivered;
+	char *status[STATUS_MAX];
+	size_t n_status;
+	char *status_shown;
+};
+
+static const char *const kind_words[NOTIFY_KINDS] = {
+    [NOTIFY_WARNING] = "warning",
+    [NOTIFY_BREACH] = "breach",
+    [NOTIFY_NEW_CONVERSATION] = "new",
+    [NOTIFY_NEW_MESSAGE] = "message",
+};
+
+static void notifier_tell(struct notifier *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	if (n->n_status == STATUS_MAX) {
+		free(msg);
+		return;
+	}
+	n->status[n->n_status++] = msg;
+}
+
+struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen)
+{
+	struct notifier *n = xcalloc(1, sizeof(*n));
+	char why[200];
+
+	n->cfg = cfg;
+	n->terminal = -1;
+	n->command.command = cfg->notify.command;
+	if (!cfg->notify.desktop)
+		return n;
+	why[0] = '\0';
+	(void)err, (void)errlen; /* every failure leaves the other channels */
+	n->desktop = desktop_start(why, sizeof(why));
+	if (!n->desktop)
+		snprintf(n->desktop_why, sizeof(n->desktop_why), "%s", why);
+	return n;
+}
+
+static void pending_clear(struct notifier *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n_pending; i++)
+		free(n->pending[i].customer);
+	n->n_pending = 0;
+	memset(n->overflow, 0, sizeof(n->overflow));
+}
+
+void notifier_free(struct notifier *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	desktop_stop(n->desktop);
+	pending_clear(n);
+	for (i = 0; i < n->n_status; i++)
+		free(n->status[i]);
+	free(n->status_shown);
+	free(n);
+}
+
+void notifier_set_terminal(struct notifier *n, int fd)
+{
+	n->terminal = fd >= 0 && isatty(fd) ? fd : -1;
+}
+
+static int queue_find(const struct config *cfg, const char *title)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_queues; i++)
+		if (cfg->queues[i].title == title)
+			return (int)i;
+	for (i = 0; i < cfg->n_queues; i++) {
+		const struct config_queue *q = &cfg->queues[i];
+
+		if ((q->title && !strcmp(q->title, title)) || !strcmp(q->key, title))
+			return (int)i;
+	}
+	return -1;
+}
+
+static bool level_wants(enum config_notify_level level, enum notify_kind kind)
+{
+	switch (kind) {
+	case NOTIFY_WARNING:
+	case NOTIFY_BREACH:
+		return level >= CONFIG_NOTIFY_BREACH;
+	case NOTIFY_NEW_CONVERSATION:
+	case NOTIFY_NEW_MESSAGE:
+		return level >= CONFIG_NOTIFY_NEW;
+	}
+	return false;
+}
+
+void notifier_event(struct notifier *n, enum notify_kind kind, const char *queue_title,
+		    const struct conversation *c, fl_time deadline, fl_time now)
+{
+	int queue = queue_find(n->cfg, queue_title);
+	struct pending *p;
+
+	(void)now;
+	if (queue < 0 || (unsigned)kind >= NOTIFY_KINDS ||
+	    !level_wants(n->cfg->queues[queue].notify, kind))
+		return;
+	if (n->n_pending == PENDING_MAX) {
+		n->overflow[queue][kind]++;
+		return;
+	}
+	p = &n->pending[n->n_pending++];
+	p->kind = kind;
+	p->queue = queue;
+	p->id = c->id;
+	p->customer = text_sanitize(c->customer ? c->customer : "a customer", false);
+	p->deadline = deadline;
+}
+
+static const char *queue_title(const struct notifier *n, int queue)
+{
+	const struct config_queue *q = &n->cfg->queues[queue];
+
+	return q->title ? q->title : q->key;
+}
+
+static void clock_format(fl_time t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, len, "%H:%M:%S", &tm))
+		snprintf(buf, len, "?");
+}
+
+/* One event's words: no message text, only who, where and when. */
+static void single_format(const struct notifier *n, const struct pending *p,
+			  struct notify_message *m)
+{
+	const char *title = queue_title(n, p->queue);
+	char at[16];
+
+	clock_format(p->deadline, at, sizeof(at));
+	switch (p->kind) {
+	case NOTIFY_WARNING:
+		m->summary = xasprintf("Reply due soon in %s", title);
+		m->body = xasprintf("%s · #%lld · due %s", p->customer, (long long)p->id, at);
+		break;
+	case NOTIFY_BREACH:
+		m->summary = xasprintf("SLA breached in %s", title);
+		m->body = xasprintf("%s · #%lld · was due %s", p->customer, (long long)p->id, at);
+		break;
+	case NOTIFY_NEW_CONVERSATION:
+		m->summary = xasprintf("New conversation in %s", title);
+		m->body = xasprintf("%s · #%lld", p->customer, (long long)p->id);
+		break;
+	case NOTIFY_NEW_MESSAGE:
+		m->summary = xasprintf("New message in %s", title);
+		m->body = xasprintf("%s · #%lld", p->customer, (long long)p->id);
+		break;
+	}
+	m->id = p->id;
+	m->customer = p->customer;
+	m->deadline = p->deadline;
+}
+
+static void summary_format(const struct notifier *n, int queue, enum notify_kind kind,
+			   unsigned long count, struct notify_message *m)
+{
+	static const char *const words[NOTIFY_KINDS] = {
+	    [NOTIFY_WARNING] = "conversations near their deadline",
+	    [NOTIFY_BREACH] = "conversations breached",
+	    [NOTIFY_NEW_CONVERSATION] = "new conversations",
+	    [NOTIFY_NEW_MESSAGE] = "new customer messages",
+	};
+
+	m->summary = xasprintf("%lu %s in %s", count, words[kind], queue_title(n, queue));
+	m->body = xstrdup("");
+	m->id = -(int64_t)(queue * NOTIFY_KINDS + (int)kind + 1); /* one per queue and kind */
+	m->customer = "";
+	m->deadline = 0;
+}
+
+static void terminal_deliver(struct notifier *n, const struct notify_message *m)
+{
+	char buf[1024];
+	size_t len;
+	ssize_t w;
+
+	if (n->terminal < 0)
+		return;
+	len = notify_terminal_format(n->cfg->notify.bell, n->cfg->notify.osc, m->summary, m->body,
+				     buf, sizeof(buf));
+	/* A few bytes to a terminal; a short or failed write only loses the alert. */
+	do
+		w = write(n->terminal, buf, len);
+	while (w < 0 && errno == EINTR);
+}
+
+static void deliver(struct notifier *n, struct notify_message *m, fl_time now)
+{
+	m->queue = queue_title(n, m->queue_index);
+	m->event = kind_words[m->kind];
+	if (n->desktop) {
+		desktop_post(n->desktop, m);
+	} else if (n->desktop_why[0]) {
+		/* Said once, when it matters: a notification that cannot reach the desktop. */
+		notifier_tell(n, "desktop notifications unavailable: %s", n->desktop_why);
+		n->desktop_why[0] = '\0';
+	}
+	command_run(&n->command, n, m);
+	terminal_deliver(n, m);
+	n->delivered++;
+	n->last_delivery = now;
+	free(m->summary);
+	free(m->body);
+}
+
+/* What the thread found out, told once. */
+static void desktop_status(struct notifier *n)
+{
+	struct notify_desktop *d = n->desktop;
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->lock);
+	if (d->status_new)
+		notifier_tell(n, "%s", d->status);
+	d->status_new = false;
+	pthread_mutex_unlock(&d->lock);
+}
+
+void notifier_flush(struct notifier *n, fl_time now)
+{
+	unsigned long counts[CONFIG_MAX_QUEUES][NOTIFY_KINDS];
+	int q, k;
+	size_t i;
+
+	command_reap(&n->command, n);
+	desktop_status(n);
+	if (!n->n_pending || now - n->last_delivery < NOTIFY_COALESCE_SECONDS)
+		return;
+	memcpy(counts, n->overflow, sizeof(counts));
+	for (i = 0; i < n->n_pending; i++)
+		counts[n->pending[i].queue][n->pending[i].kind]++;
+	for (q = 0; q < (int)n->cfg->n_queues; q++) {
+		for (k = 0; k < NOTIFY_KINDS; k++) {
+			struct notify_message m = {.kind = (enum notify_kind)k,
+						   .queue_index = q,
+						   .summarised = counts[q][k]};
+
+			if (!counts[q][k])
+				continue;
+			for (i = 0; i < n->n_pending; i++)
+				if (n->pending[i].queue == q &&
+				    n->pending[i].kind == (enum notify_kind)k)
+					break;
+			/* Several, or one that only the overflow counted: a summary. */
+			if (counts[q][k] > 1 || i == n->n_pending) {
+				summary_format(n, q, (enum notify_kind)k, counts[q][k], &m);
+				deliver(n, &m, now);
+				continue;
+			}
+			single_format(n, &n->pending[i], &m);
+			m.summarised = 0;
+			deliver(n, &m, now);
+		}
+	}
+	pending_clear(n);
+}
+
+const char *notifier_status(struct notifier *n)
+{
+	free(n->status_shown);
+	n->status_shown = NULL;
+	desktop_status(n);
+	if (!n->n_status)
+		return NULL;
+	n->status_shown = n->status[0];
+	memmove(n->status, n->status + 1, --n->n_status * sizeof(n->status[0]));
+	return n->status_shown;
+}
+
+void notifier_counts(struct notifier *n, struct notifier_counts *out)
+{
+	out->delivered = n->delivered;
+	out->desktop_dropped = 0;
+	if (n->desktop) {
+		pthread_mutex_lock(&n->desktop->lock);
+		out->desktop_dropped = n->desktop->dropped;
+		pthread_mutex_unlock(&n->desktop->lock);
+	}
+	out->command_skipped = n->command.skipped;
+}
+
+/* Appends s without control characters (already made visible by text_sanitize, but the
+ * config's titles are not) and, inside OSC 777's fields, without semicolons. */
+static size_t osc_put(char *buf, size_t used, size_t len, const char *s, bool semicolons)
+{
+	for (; *s && used + 1 < len; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7f)
+			ch = ' ';
+		else if (ch == ';' && !semicolons)
+			ch = ',';
+		buf[used++] = (char)ch;
+	}
+	return used;
+}
+
+size_t notify_terminal_format(bool bell, enum config_osc osc, const char *title, const char *body,
+			      char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (!len)
+		return 0;
+	/* Room for the sequence's end is kept back, so a cut title still closes it. */
+	if (len < 16) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (bell)
+		buf[used++] = '\a';
+	if (osc == CONFIG_OSC_777) {
+		used += (size_t)snprintf(buf + used, len - used, "\033]777;notify;");
+		used = osc_put(buf, used, len - 2, title, false);
+		if (used + 3 < len)
+			buf[used++] = ';';
+		used = osc_put(buf, used, len - 2, body, false);
+		buf[used++] = '\a';
+	} else if (osc == CONFIG_OSC_9) {
+		used += (size_t)snprintf(buf + used, len - used, "\033]9;");
+		used = osc_put(buf, used, len - 2, title, true);
+		if (*body && used + 4 < len)
+			buf[used++] = ':', buf[used++] = ' ';
+		used = osc_put(buf, used, len - 2, body, true);
+		buf[used++] = '\a';
+	}
+	buf[used] = '\0';
+	return used;
+}
