@@ -33,7 +33,10 @@ struct notifier;
 struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen);
 /* Stops the desktop thread (waiting at most about a second for a hung server: then the
  * thread finishes, and frees what it shares, on its own) and frees n. NULL is a no-op. */
-void notifier_free(struct notifier *n);
+/* Frees n. Returns true when the delivery thread was still blocked in a call to the
+ * notification server and was left to finish alone: the caller should then end the
+ * process with _exit, since exit handlers may wait on what that thread holds. */
+bool notifier_free(struct notifier *n);
 
 /* Where BEL and OSC sequences go: fd (not owned), if it is a terminal; -1 for nowhere
  * (the default). The curses UI passes its terminal's fd. */

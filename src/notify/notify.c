@@ -261,13 +261,13 @@ static struct notify_desktop *desktop_start(char *why, size_t len)
 
 /* Asks the thread to finish; waits a little, then leaves it to finish alone (a hung
  * server holds it in notify_notification_show for up to the D-Bus timeout). */
-static void desktop_stop(struct notify_desktop *d)
+static bool desktop_stop(struct notify_desktop *d)
 {
 	struct timespec until;
 	bool last, finished;
 
 	if (!d)
-		return;
+		return false;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += DESKTOP_STOP_MS / 1000;
 	pthread_mutex_lock(&d->lock);
@@ -285,6 +285,7 @@ static void desktop_stop(struct notify_desktop *d)
 		pthread_detach(d->thread);
 	if (last)
 		desktop_free(d);
+	return !finished;
 }
 
 /* Queues m for the thread; when full, the oldest waiting one goes. */
@@ -520,18 +521,20 @@ static void pending_clear(struct notifier *n)
 	memset(n->overflow, 0, sizeof(n->overflow));
 }
 
-void notifier_free(struct notifier *n)
+bool notifier_free(struct notifier *n)
 {
+	bool stuck;
 	size_t i;
 
 	if (!n)
-		return;
-	desktop_stop(n->desktop);
+		return false;
+	stuck = desktop_stop(n->desktop);
 	pending_clear(n);
 	for (i = 0; i < n->n_status; i++)
 		free(n->status[i]);
 	free(n->status_shown);
 	free(n);
+	return stuck;
 }
 
 void notifier_set_terminal(struct notifier *n, int fd)
