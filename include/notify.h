@@ -33,9 +33,9 @@ struct notifier;
 struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen);
 /* Stops the desktop thread (waiting at most about a second for a hung server: then the
  * thread finishes, and frees what it shares, on its own) and frees n. NULL is a no-op. */
-/* Frees n. Returns true when the delivery thread was still blocked in a call to the
- * notification server and was left to finish alone: the caller should then end the
- * process with _exit, since exit handlers may wait on what that thread holds. */
+/* Frees n. Returns true when desktop delivery ran: its thread may still be blocked in
+ * a call to a hung notification server, and GDBus's own threads live on, so the caller
+ * should end the process with _exit rather than let exit handlers wait on them. */
 bool notifier_free(struct notifier *n);
 
 /* Where BEL and OSC sequences go: fd (not owned), if it is a terminal; -1 for nowhere

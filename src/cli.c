@@ -392,8 +392,8 @@ static int watch_status(struct cli *c, const char *token)
 	cli_wait(c);
 	free(w.last);
 	if (notifier_free(w.notifier)) {
-		/* A hung notification server holds the delivery thread: do not let exit
-		 * handlers wait for it. */
+		/* D-Bus threads (and a delivery thread a hung server holds) live on: do
+		 * not let exit handlers wait for them. */
 		fflush(NULL);
 		_exit(CLI_OK);
 	}
