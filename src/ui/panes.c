@@ -713,7 +713,9 @@ static void pane_draw(struct ui *u, int index, bool force)
 						 : "  (empty)")
 					  : "",
 				      p->width);
-		key = sel_attr | (e ? (int)e->clock.state << 16 : 0);
+		/* Attributes never use the character bits (A_CHARTEXT): the state goes there.
+		 * (Shifted up, it once collided with A_REVERSE and the selection stuck.) */
+		key = sel_attr | (e ? (int)e->clock.state : 0);
 		if (!force && p->shown[r] && p->shown_attr[r] == key &&
 		    wcscmp(p->shown[r], text) == 0) {
 			free(text);
