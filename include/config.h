@@ -25,11 +25,17 @@ enum config_notify_level {
 /* Terminal notifications: OSC 777 (urxvt, foot, kitty...) or OSC 9 (iTerm2, WezTerm...). */
 enum config_osc { CONFIG_OSC_OFF, CONFIG_OSC_777, CONFIG_OSC_9 };
 
+/* What of the message a notification may show: nothing (the default), or the opening
+ * message's first characters with digits and e-mail addresses masked. */
+enum config_preview { CONFIG_PREVIEW_NONE, CONFIG_PREVIEW_REDACTED };
+
 struct config_notify {
-	bool desktop;	     /* libnotify, default yes */
-	char *command;	     /* run without a shell per event; NULL: none */
-	bool bell;	     /* BEL on the terminal, default yes */
-	enum config_osc osc; /* default off */
+	bool desktop;		     /* libnotify, default yes */
+	char *command;		     /* run without a shell per event; NULL: none */
+	bool bell;		     /* BEL on the terminal, default yes */
+	enum config_osc osc;	     /* default off */
+	enum config_preview preview; /* default none */
+	bool title;		     /* counts in the terminal's title, default yes */
 };
 
 struct config_queue {

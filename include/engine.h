@@ -22,6 +22,11 @@ struct engine_listener {
 	void (*sla_event)(void *arg, const struct store_entry *e, enum sla_event ev);
 	/* The first full sync finished (error NULL) or start-up failed (error set). */
 	void (*synced)(void *arg, const char *error);
+	/* As sync pages arrive, after the first full sync (what was there at start is not
+	 * news): a conversation the store did not hold before, in a tracked queue... */
+	void (*new_conversation)(void *arg, const struct store_entry *e);
+	/* ...and a held one whose customer wrote again (last_contact_reply_at moved on). */
+	void (*new_message)(void *arg, const struct store_entry *e);
 };
 
 struct engine {

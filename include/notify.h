@@ -11,6 +11,8 @@
 
 #include "config.h"
 #include "model.h"
+#include "sla.h"
+#include "store.h"
 
 enum notify_kind {
 	NOTIFY_WARNING,		 /* a warning lead time reached */
@@ -32,10 +34,10 @@ struct notifier;
  * desktop out, and notifier_status tells why at the first notification. */
 struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen);
 /* Stops the desktop thread (waiting at most about a second for a hung server: then the
- * thread finishes, and frees what it shares, on its own) and frees n. NULL is a no-op. */
-/* Frees n. Returns true when desktop delivery ran: its thread may still be blocked in
- * a call to a hung notification server, and GDBus's own threads live on, so the caller
- * should end the process with _exit rather than let exit handlers wait on them. */
+ * thread finishes, and frees what it shares, on its own) and frees n. NULL is a no-op.
+ * Returns true when desktop delivery ran: its thread may still be blocked in a call to a
+ * hung notification server, and GDBus's own threads live on, so the caller should end
+ * the process with _exit rather than let exit handlers wait on them. */
 bool notifier_free(struct notifier *n);
 
 /* Where BEL and OSC sequences go: fd (not owned), if it is a terminal; -1 for nowhere
@@ -48,6 +50,13 @@ void notifier_set_terminal(struct notifier *n, int fd);
  * none. Copies what it keeps. */
 void notifier_event(struct notifier *n, enum notify_kind kind, const char *queue_title,
 		    const struct conversation *c, fl_time deadline, fl_time now);
+
+/* notifier_event for a conversation the store holds: its queue, its deadline. */
+void notifier_entry_event(struct notifier *n, enum notify_kind kind, const struct store_entry *e,
+			  fl_time now);
+/* The same for an SLA event: a warning or a breach (SLA_EVENT_NONE: nothing). */
+void notifier_sla_event(struct notifier *n, const struct store_entry *e, enum sla_event ev,
+			fl_time now);
 
 /* Call once per tick: delivers what is due (coalescing bursts), reaps finished commands.
  * Never waits. */
@@ -71,5 +80,12 @@ void notifier_counts(struct notifier *n, struct notifier_counts *out);
  * Writes at most len bytes including a NUL into buf; returns the length written. */
 size_t notify_terminal_format(bool bell, enum config_osc osc, const char *title, const char *body,
 			      char *buf, size_t len);
+
+/* Characters of the opening message a redacted preview keeps (preview = redacted). */
+#define NOTIFY_PREVIEW_CHARS 60
+
+/* text made safe (text_sanitize), every word holding an @ replaced by "[email]", every
+ * digit by "#", then cut to max_chars characters with "…". Returns a new string. */
+char *notify_preview_redact(const char *text, size_t max_chars);
 
 #endif

@@ -316,13 +316,22 @@ static void watch_notify_status(struct watch *w)
 static void on_watch_sla(void *arg, const struct store_entry *e, enum sla_event ev)
 {
 	struct watch *w = arg;
-	const struct config_queue *q = &w->c->cfg->queues[e->queue];
 
-	if (ev == SLA_EVENT_NONE)
-		return;
-	notifier_event(w->notifier, ev == SLA_EVENT_BREACHED ? NOTIFY_BREACH : NOTIFY_WARNING,
-		       q->title ? q->title : q->key, &e->conv, e->clock.deadline,
-		       engine_now(&w->c->engine));
+	notifier_sla_event(w->notifier, e, ev, engine_now(&w->c->engine));
+}
+
+static void on_watch_new_conversation(void *arg, const struct store_entry *e)
+{
+	struct watch *w = arg;
+
+	notifier_entry_event(w->notifier, NOTIFY_NEW_CONVERSATION, e, engine_now(&w->c->engine));
+}
+
+static void on_watch_new_message(void *arg, const struct store_entry *e)
+{
+	struct watch *w = arg;
+
+	notifier_entry_event(w->notifier, NOTIFY_NEW_MESSAGE, e, engine_now(&w->c->engine));
 }
 
 static void on_watch_change(void *arg)
@@ -363,7 +372,11 @@ static void on_watch_signal(void *arg, int signo)
 static int watch_status(struct cli *c, const char *token)
 {
 	struct watch w = {.c = c};
-	struct engine_listener l = {.arg = &w, .changed = on_watch_tick, .sla_event = on_watch_sla};
+	struct engine_listener l = {.arg = &w,
+				    .changed = on_watch_tick,
+				    .sla_event = on_watch_sla,
+				    .new_conversation = on_watch_new_conversation,
+				    .new_message = on_watch_new_message};
 	char err[256];
 
 	w.notifier = notifier_new(c->cfg, err, sizeof(err));

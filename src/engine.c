@@ -147,13 +147,43 @@ static void on_failed(void *arg, const char *error)
 		loop_timer_add(e->loop, e->cfg->poll_interval * 1000, on_restart, e);
 }
 
+/* Tells the listener what an upsert brought: a conversation new to a tracked queue, or a
+ * customer message newer than the one held before (customer_before; -1 when the old
+ * record did not know). Never during the first full sync. */
+static void tell_news(struct engine *e, int64_t id, enum store_change change,
+		      fl_time customer_before)
+{
+	const struct store_entry *now;
+
+	if (!e->synced || (change != STORE_ADDED && change != STORE_UPDATED))
+		return;
+	now = store_get(e->store, id);
+	if (!now)
+		return;
+	if (change == STORE_ADDED) {
+		if (e->listener.new_conversation)
+			e->listener.new_conversation(e->listener.arg, now);
+	} else if (customer_before >= 0 && !(now->conv.unknown & CONV_UNKNOWN_STATISTICS) &&
+		   now->conv.last_contact_reply_at > customer_before) {
+		if (e->listener.new_message)
+			e->listener.new_message(e->listener.arg, now);
+	}
+}
+
 static void on_conversation(void *arg, const struct conversation *c)
 {
 	struct engine *e = arg;
+	const struct store_entry *held = store_get(e->store, c->id);
+	/* Read before the upsert: it may move or free the held record. */
+	fl_time customer_before =
+	    held && !(held->conv.unknown & CONV_UNKNOWN_STATISTICS) ? held->conv.last_contact_reply_at
+								     : -1;
+	enum store_change change;
 
 	if (c->updated_at > e->newest)
 		e->newest = c->updated_at;
-	store_upsert(e->store, c, engine_now(e));
+	change = store_upsert(e->store, c, engine_now(e));
+	tell_news(e, c->id, change, customer_before);
 }
 
 static void on_sync_done(void *arg, bool full, const char *error)

@@ -38,7 +38,7 @@ typedef int option_parse_fn(struct parser *p, const struct option *o, void *fiel
 
 static option_parse_fn parse_backend, parse_url, parse_command, parse_token, parse_text, parse_path,
     parse_duration, parse_bool, parse_teams, parse_warn, parse_hours, parse_timezone,
-    parse_notify_level, parse_osc;
+    parse_notify_level, parse_osc, parse_preview;
 
 struct option {
 	enum section section;
@@ -73,11 +73,10 @@ static const struct option options[] = {
      "write the file (chmod 600). Prefer token_command or $FRONTLINE_TOKEN."},
     {SECTION_BACKEND, "poll_interval", parse_duration, CONF(poll_interval), "duration", "5s", NULL,
      "How often to ask the backend for conversations changed since the last poll."},
-    {SECTION_BACKEND, "resync_interval", parse_duration, CONF(resync_interval), "duration", "15m",
+    {SECTION_BACKEND, "resync_interval", parse_duration, CONF(resync_interval), "duration", "5m",
      NULL,
      "How often to fetch all open conversations of the queues' teams again, to heal what "
-     "the incremental polls missed (they already see closures and moves to other teams, "
-     "so this is a safety net; each resync costs one request per 150 conversations)."},
+     "the incremental polls missed."},
     {SECTION_BACKEND, "poll_overlap", parse_duration, CONF(poll_overlap), "duration", "2s", NULL,
      "Each poll asks for conversations updated after the newest update already seen, less "
      "this overlap, so changes the server commits late within the same seconds are not "
@@ -126,10 +125,12 @@ static const struct option options[] = {
     {SECTION_NOTIFY, "command", parse_command, CONF(notify.command), "command", NULL, "none",
      "A program run for each notification, without a shell (split as for token_command), "
      "with the event in its environment: FRONTLINE_EVENT (warning, breach, new, message or "
-     "summary), FRONTLINE_QUEUE, FRONTLINE_CONVERSATION_ID, FRONTLINE_CUSTOMER, "
-     "FRONTLINE_DEADLINE (seconds since the epoch) and FRONTLINE_SUMMARY. frontline never "
-     "waits for it: while it still runs, later events skip it; a failure is reported "
-     "once."},
+     "summary), FRONTLINE_KIND (what a summary sums up, else the same), FRONTLINE_QUEUE, "
+     "FRONTLINE_CONVERSATION_ID, FRONTLINE_CUSTOMER (control characters made visible), "
+     "FRONTLINE_DEADLINE (seconds since the epoch), FRONTLINE_SUMMARY (the notification's "
+     "title) and FRONTLINE_PREVIEW (see preview; empty without). Each is empty when it "
+     "does not apply. frontline never waits for it: while it still runs, later events "
+     "skip it; a failure is reported once."},
     {SECTION_NOTIFY, "bell", parse_bool, CONF(notify.bell), "boolean", "yes", NULL,
      "Rings the terminal's bell (BEL) on a notification; tmux and screen pass it on as "
      "an alert."},
@@ -137,6 +138,15 @@ static const struct option options[] = {
      "Also sends the notification as a terminal escape sequence, which reaches the desktop "
      "of a terminal reached over SSH: 777 (urxvt, foot, kitty, WezTerm) or 9 (iTerm2, "
      "Windows Terminal, WezTerm). Only to a terminal, never into a pipe or a file."},
+    {SECTION_NOTIFY, "preview", parse_preview, CONF(notify.preview), "none|redacted", "none", NULL,
+     "none: notifications never show the message. redacted: those of new conversations, "
+     "warnings and breaches add the first 60 characters of the opening message, every "
+     "digit shown as # and every word with an @ (an e-mail address) as [email]; also in "
+     "FRONTLINE_PREVIEW for command."},
+    {SECTION_NOTIFY, "title", parse_bool, CONF(notify.title), "boolean", "yes", NULL,
+     "Shows the counts of breached and warning conversations in the terminal's (or tmux "
+     "pane's) title, e.g. \"frontline: 2 breached, 3 warning\", updated when they change. "
+     "Only numbers: never customer text."},
     {SECTION_STATE, "dir", parse_path, CONF(state_dir), "directory", NULL,
      "$XDG_STATE_HOME/frontline, or ~/.local/state/frontline",
      "Where the outbox, drafts and article cache are kept. A leading ~/ stands for the "
@@ -755,6 +765,19 @@ static int parse_osc(struct parser *p, const struct option *o, void *field, cons
 	if (keyword_parse(p, o, &v, value, words, sizeof(words) / sizeof(words[0])) < 0)
 		return -1;
 	*osc = (enum config_osc)v;
+	return 0;
+}
+
+static int parse_preview(struct parser *p, const struct option *o, void *field, const char *value)
+{
+	static const char *const words[] = {
+	    [CONFIG_PREVIEW_NONE] = "none", [CONFIG_PREVIEW_REDACTED] = "redacted"};
+	enum config_preview *preview = field;
+	int v = 0;
+
+	if (keyword_parse(p, o, &v, value, words, sizeof(words) / sizeof(words[0])) < 0)
+		return -1;
+	*preview = (enum config_preview)v;
 	return 0;
 }
 

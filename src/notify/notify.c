@@ -1,40 +1,31 @@
 /* notify.c: the notifier: filters events by each queue's level, coalesces bursts, and
- * fans each notification out to the desktop (libnotify on a thread of its own, fed by a
- * bounded queue), the terminal (BEL, OSC) and the user's command (spawned without a
- * shell, reaped without waiting). The caller's side never waits. */
+ * fans each notification out to the desktop (desktop.c: libnotify on a thread of its own,
+ * fed by a bounded queue), the terminal (BEL, OSC) and the user's command (spawned
+ * without a shell, reaped without waiting). The caller's side never waits. */
 #include "build-config.h"
 
 #include "notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <wordexp.h>
 
-#ifdef HAVE_LIBNOTIFY
-#include <libnotify/notify.h>
-#endif
-
+#include "desktop.h"
 #include "text.h"
 #include "util.h"
 
 extern char **environ;
 
-#define PENDING_MAX	    256	 /* events waiting for the window to close; more are counted only */
-#define STATUS_MAX	    8	 /* messages waiting for notifier_status */
-#define DESKTOP_QUEUE_MAX   32	 /* notifications waiting for the desktop thread */
-#define DESKTOP_REPLACE_MAX 64	 /* notifications kept to be replaced, by conversation */
-#define DESKTOP_STOP_MS	    1000 /* how long notifier_free waits for a busy thread */
+#define PENDING_MAX 256 /* events waiting for the window to close; more are counted only */
+#define STATUS_MAX  8	/* messages waiting for notifier_status */
 
 /* One notification on its way out, single or summary. */
 struct notify_message {
@@ -45,6 +36,7 @@ struct notify_message {
 	char *summary, *body;
 	int64_t id; /* the conversation, or a negative id per queue and kind for summaries */
 	const char *customer;
+	const char *preview; /* redacted, or NULL */
 	fl_time deadline;
 };
 
@@ -53,264 +45,9 @@ struct pending {
 	int queue;
 	int64_t id;
 	char *customer; /* sanitised */
+	char *preview;	/* redacted, or NULL */
 	fl_time deadline;
 };
-
-/* ---- desktop: a thread that alone talks to libnotify ---- */
-
-struct desktop_item {
-	int64_t id;
-	enum notify_kind kind;
-	char *summary, *body;
-};
-
-/* Shared by the caller and the thread; the last of the two to let go frees it. */
-struct notify_desktop {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t thread;
-	struct desktop_item items[DESKTOP_QUEUE_MAX]; /* a ring */
-	size_t head, count;
-	unsigned long dropped;
-	bool stop, finished;
-	int refs;
-	char status[256];
-	bool status_new, status_told;
-};
-
-static void desktop_item_free(struct desktop_item *it)
-{
-	free(it->summary);
-	free(it->body);
-	memset(it, 0, sizeof(*it));
-}
-
-static void desktop_free(struct notify_desktop *d)
-{
-	while (d->count) {
-		desktop_item_free(&d->items[d->head]);
-		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
-		d->count--;
-	}
-	pthread_mutex_destroy(&d->lock);
-	pthread_cond_destroy(&d->wake);
-	free(d);
-}
-
-#ifdef HAVE_LIBNOTIFY
-/* Called on the thread: remembers why, for the caller to tell once. */
-static void desktop_fail(struct notify_desktop *d, const char *why)
-{
-	pthread_mutex_lock(&d->lock);
-	if (!d->status_told) {
-		snprintf(d->status, sizeof(d->status), "desktop notifications unavailable: %s",
-			 why);
-		d->status_new = d->status_told = true;
-	}
-	pthread_mutex_unlock(&d->lock);
-}
-
-struct desktop_shown {
-	int64_t id;
-	NotifyNotification *notification;
-};
-
-/* The notification of the same conversation (or summary) is updated, so the server
- * replaces it instead of stacking another. */
-static NotifyNotification *desktop_notification(struct desktop_shown *shown, size_t *next,
-						const struct desktop_item *it)
-{
-	size_t i;
-	char *body = g_markup_escape_text(it->body, -1); /* servers may read markup */
-	struct desktop_shown *slot;
-
-	for (i = 0; i < DESKTOP_REPLACE_MAX; i++) {
-		if (shown[i].notification && shown[i].id == it->id) {
-			notify_notification_update(shown[i].notification, it->summary, body, NULL);
-			g_free(body);
-			return shown[i].notification;
-		}
-	}
-	slot = &shown[*next];
-	*next = (*next + 1) % DESKTOP_REPLACE_MAX;
-	if (slot->notification)
-		g_object_unref(slot->notification);
-	slot->id = it->id;
-	slot->notification = notify_notification_new(it->summary, body, NULL);
-	g_free(body);
-	return slot->notification;
-}
-
-static void desktop_show(struct notify_desktop *d, struct desktop_shown *shown, size_t *next,
-			 const struct desktop_item *it)
-{
-	NotifyNotification *nn = desktop_notification(shown, next, it);
-	GError *error = NULL;
-
-	if (!nn)
-		return;
-	notify_notification_set_urgency(nn, it->kind == NOTIFY_BREACH	 ? NOTIFY_URGENCY_CRITICAL
-					    : it->kind == NOTIFY_WARNING ? NOTIFY_URGENCY_NORMAL
-									 : NOTIFY_URGENCY_LOW);
-	notify_notification_set_category(nn, it->kind == NOTIFY_NEW_CONVERSATION ||
-						     it->kind == NOTIFY_NEW_MESSAGE
-						 ? "im.received"
-						 : "im");
-	if (!notify_notification_show(nn, &error)) {
-		desktop_fail(d, error && error->message ? error->message : "the server refused");
-		if (error)
-			g_error_free(error);
-	}
-}
-
-static void *desktop_main(void *arg)
-{
-	struct notify_desktop *d = arg;
-	struct desktop_shown shown[DESKTOP_REPLACE_MAX] = {{0}};
-	struct desktop_item it;
-	size_t next = 0, i;
-	bool ok = notify_init("frontline"), last;
-
-	if (!ok)
-		desktop_fail(d, "libnotify could not start");
-	pthread_mutex_lock(&d->lock);
-	for (;;) {
-		while (!d->stop && !d->count)
-			pthread_cond_wait(&d->wake, &d->lock);
-		if (d->stop)
-			break;
-		it = d->items[d->head];
-		memset(&d->items[d->head], 0, sizeof(it));
-		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
-		d->count--;
-		pthread_mutex_unlock(&d->lock);
-		if (ok)
-			desktop_show(d, shown, &next, &it); /* may block: the lock is free */
-		desktop_item_free(&it);
-		pthread_mutex_lock(&d->lock);
-	}
-	pthread_mutex_unlock(&d->lock);
-	for (i = 0; i < DESKTOP_REPLACE_MAX; i++)
-		if (shown[i].notification)
-			g_object_unref(shown[i].notification);
-	if (ok)
-		notify_uninit();
-	pthread_mutex_lock(&d->lock);
-	d->finished = true;
-	last = --d->refs == 0;
-	pthread_cond_broadcast(&d->wake);
-	pthread_mutex_unlock(&d->lock);
-	if (last)
-		desktop_free(d);
-	return NULL;
-}
-
-/* A session bus to talk to: without one, GIO would try to autolaunch a daemon. */
-static bool session_bus_exists(void)
-{
-	const char *address = getenv("DBUS_SESSION_BUS_ADDRESS");
-	const char *runtime = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-	char *path;
-	bool found;
-
-	if (address && *address)
-		return true;
-	if (!runtime || runtime[0] != '/')
-		return false;
-	path = xasprintf("%s/bus", runtime);
-	found = stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
-	free(path);
-	return found;
-}
-#endif
-
-/* Starts the thread; NULL with why the desktop stays silent. */
-static struct notify_desktop *desktop_start(char *why, size_t len)
-{
-#ifdef HAVE_LIBNOTIFY
-	struct notify_desktop *d;
-	sigset_t all, old;
-	int rc;
-
-	if (!session_bus_exists()) {
-		snprintf(why, len, "no session bus");
-		return NULL;
-	}
-	d = xcalloc(1, sizeof(*d));
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->wake, NULL);
-	d->refs = 2;
-	/* Signals stay with the main thread's loop: the thread (and GDBus's, started from
-	 * it) blocks them all. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&d->thread, NULL, desktop_main, d);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc) {
-		snprintf(why, len, "cannot start a thread: %s", strerror(rc));
-		desktop_free(d);
-		return NULL;
-	}
-	return d;
-#else
-	snprintf(why, len, "frontline was built without libnotify");
-	return NULL;
-#endif
-}
-
-/* Asks the thread to finish; waits a little, then leaves it to finish alone (a hung
- * server holds it in notify_notification_show for up to the D-Bus timeout). */
-static bool desktop_stop(struct notify_desktop *d)
-{
-	struct timespec until;
-	bool last, finished;
-
-	if (!d)
-		return false;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += DESKTOP_STOP_MS / 1000;
-	pthread_mutex_lock(&d->lock);
-	d->stop = true;
-	pthread_cond_broadcast(&d->wake);
-	while (!d->finished)
-		if (pthread_cond_timedwait(&d->wake, &d->lock, &until) == ETIMEDOUT)
-			break;
-	finished = d->finished;
-	last = --d->refs == 0;
-	pthread_mutex_unlock(&d->lock);
-	if (finished)
-		pthread_join(d->thread, NULL);
-	else
-		pthread_detach(d->thread);
-	if (last)
-		desktop_free(d);
-	/* Even a finished thread leaves GDBus's worker thread and shared connection
-	 * behind; exit handlers have been seen to stall on them under the sanitizers. */
-	return true;
-}
-
-/* Queues m for the thread; when full, the oldest waiting one goes. */
-static void desktop_post(struct notify_desktop *d, const struct notify_message *m)
-{
-	struct desktop_item *it;
-
-	pthread_mutex_lock(&d->lock);
-	if (d->count == DESKTOP_QUEUE_MAX) {
-		desktop_item_free(&d->items[d->head]);
-		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
-		d->count--;
-		d->dropped++;
-	}
-	it = &d->items[(d->head + d->count) % DESKTOP_QUEUE_MAX];
-	it->id = m->id;
-	it->kind = m->kind;
-	it->summary = xstrdup(m->summary);
-	it->body = xstrdup(m->body);
-	d->count++;
-	pthread_cond_signal(&d->wake);
-	pthread_mutex_unlock(&d->lock);
-}
 
 /* ---- the user's command ---- */
 
@@ -374,7 +111,7 @@ static char **command_environment(const struct notify_message *m)
 
 	while (environ[n])
 		n++;
-	env = xcalloc(n + 8, sizeof(*env));
+	env = xcalloc(n + 9, sizeof(*env));
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "FRONTLINE_", 10))
 			env[used++] = xstrdup(environ[i]);
@@ -387,6 +124,7 @@ static char **command_environment(const struct notify_message *m)
 	env[used++] = m->deadline ? xasprintf("FRONTLINE_DEADLINE=%lld", (long long)m->deadline)
 				  : xstrdup("FRONTLINE_DEADLINE=");
 	env[used++] = xasprintf("FRONTLINE_SUMMARY=%s", m->summary);
+	env[used++] = xasprintf("FRONTLINE_PREVIEW=%s", m->preview ? m->preview : "");
 	env[used] = NULL;
 	return env;
 }
@@ -507,7 +245,7 @@ struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen
 		return n;
 	why[0] = '\0';
 	(void)err, (void)errlen; /* every failure leaves the other channels */
-	n->desktop = desktop_start(why, sizeof(why));
+	n->desktop = notify_desktop_start(why, sizeof(why));
 	if (!n->desktop)
 		snprintf(n->desktop_why, sizeof(n->desktop_why), "%s", why);
 	return n;
@@ -517,8 +255,10 @@ static void pending_clear(struct notifier *n)
 {
 	size_t i;
 
-	for (i = 0; i < n->n_pending; i++)
+	for (i = 0; i < n->n_pending; i++) {
 		free(n->pending[i].customer);
+		free(n->pending[i].preview);
+	}
 	n->n_pending = 0;
 	memset(n->overflow, 0, sizeof(n->overflow));
 }
@@ -530,7 +270,7 @@ bool notifier_free(struct notifier *n)
 
 	if (!n)
 		return false;
-	stuck = desktop_stop(n->desktop);
+	stuck = notify_desktop_stop(n->desktop);
 	pending_clear(n);
 	for (i = 0; i < n->n_status; i++)
 		free(n->status[i]);
@@ -573,14 +313,31 @@ static bool level_wants(enum config_notify_level level, enum notify_kind kind)
 	return false;
 }
 
-void notifier_event(struct notifier *n, enum notify_kind kind, const char *queue_title,
-		    const struct conversation *c, fl_time deadline, fl_time now)
+/* The redacted preview of c's opening message, if the configuration asks for one and
+ * the kind has it (a new message's text is not in the record: its opening message would
+ * mislead). NULL otherwise. */
+static char *event_preview(const struct notifier *n, enum notify_kind kind,
+			   const struct conversation *c)
 {
-	int queue = queue_find(n->cfg, queue_title);
+	char *text, *preview;
+
+	if (n->cfg->notify.preview != CONFIG_PREVIEW_REDACTED || kind == NOTIFY_NEW_MESSAGE)
+		return NULL;
+	text = conversation_preview(c);
+	if (!text)
+		return NULL;
+	preview = notify_preview_redact(text, NOTIFY_PREVIEW_CHARS);
+	free(text);
+	return preview;
+}
+
+/* Records an event of the queue with that index (into cfg->queues). */
+static void event_record(struct notifier *n, enum notify_kind kind, int queue,
+			 const struct conversation *c, fl_time deadline)
+{
 	struct pending *p;
 
-	(void)now;
-	if (queue < 0 || (unsigned)kind >= NOTIFY_KINDS ||
+	if (queue < 0 || (size_t)queue >= n->cfg->n_queues || (unsigned)kind >= NOTIFY_KINDS ||
 	    !level_wants(n->cfg->queues[queue].notify, kind))
 		return;
 	if (n->n_pending == PENDING_MAX) {
@@ -592,7 +349,30 @@ void notifier_event(struct notifier *n, enum notify_kind kind, const char *queue
 	p->queue = queue;
 	p->id = c->id;
 	p->customer = text_sanitize(c->customer ? c->customer : "a customer", false);
+	p->preview = event_preview(n, kind, c);
 	p->deadline = deadline;
+}
+
+void notifier_event(struct notifier *n, enum notify_kind kind, const char *queue_title,
+		    const struct conversation *c, fl_time deadline, fl_time now)
+{
+	(void)now;
+	event_record(n, kind, queue_find(n->cfg, queue_title), c, deadline);
+}
+
+void notifier_entry_event(struct notifier *n, enum notify_kind kind, const struct store_entry *e,
+			  fl_time now)
+{
+	(void)now;
+	event_record(n, kind, e->queue, &e->conv, e->clock.deadline);
+}
+
+void notifier_sla_event(struct notifier *n, const struct store_entry *e, enum sla_event ev,
+			fl_time now)
+{
+	if (ev != SLA_EVENT_NONE)
+		notifier_entry_event(n, ev == SLA_EVENT_BREACHED ? NOTIFY_BREACH : NOTIFY_WARNING,
+				     e, now);
 }
 
 static const char *queue_title(const struct notifier *n, int queue)
@@ -637,8 +417,15 @@ static void single_format(const struct notifier *n, const struct pending *p,
 		m->body = xasprintf("%s · #%lld", p->customer, (long long)p->id);
 		break;
 	}
+	if (p->preview) {
+		char *body = xasprintf("%s\n“%s”", m->body, p->preview);
+
+		free(m->body);
+		m->body = body;
+	}
 	m->id = p->id;
 	m->customer = p->customer;
+	m->preview = p->preview;
 	m->deadline = p->deadline;
 }
 
@@ -680,7 +467,7 @@ static void deliver(struct notifier *n, struct notify_message *m, fl_time now)
 	m->queue = queue_title(n, m->queue_index);
 	m->event = kind_words[m->kind];
 	if (n->desktop) {
-		desktop_post(n->desktop, m);
+		notify_desktop_post(n->desktop, m->id, m->kind, m->summary, m->body);
 	} else if (n->desktop_why[0]) {
 		/* Said once, when it matters: a notification that cannot reach the desktop. */
 		notifier_tell(n, "desktop notifications unavailable: %s", n->desktop_why);
@@ -697,15 +484,10 @@ static void deliver(struct notifier *n, struct notify_message *m, fl_time now)
 /* What the thread found out, told once. */
 static void desktop_status(struct notifier *n)
 {
-	struct notify_desktop *d = n->desktop;
+	char msg[256];
 
-	if (!d)
-		return;
-	pthread_mutex_lock(&d->lock);
-	if (d->status_new)
-		notifier_tell(n, "%s", d->status);
-	d->status_new = false;
-	pthread_mutex_unlock(&d->lock);
+	if (n->desktop && notify_desktop_status(n->desktop, msg, sizeof(msg)))
+		notifier_tell(n, "%s", msg);
 }
 
 void notifier_flush(struct notifier *n, fl_time now)
@@ -762,12 +544,7 @@ const char *notifier_status(struct notifier *n)
 void notifier_counts(struct notifier *n, struct notifier_counts *out)
 {
 	out->delivered = n->delivered;
-	out->desktop_dropped = 0;
-	if (n->desktop) {
-		pthread_mutex_lock(&n->desktop->lock);
-		out->desktop_dropped = n->desktop->dropped;
-		pthread_mutex_unlock(&n->desktop->lock);
-	}
+	out->desktop_dropped = n->desktop ? notify_desktop_dropped(n->desktop) : 0;
 	out->command_skipped = n->command.skipped;
 }
 
@@ -818,4 +595,48 @@ size_t notify_terminal_format(bool bell, enum config_osc osc, const char *title,
 	}
 	buf[used] = '\0';
 	return used;
+}
+
+/* Every word with an @ becomes "[email]", every ASCII digit "#". Returns a new string. */
+static char *preview_mask(const char *s)
+{
+	char *out = xmalloc(7 * strlen(s) + 1), *w = out; /* a 1-byte word may become 7 */
+
+	while (*s) {
+		size_t len = strcspn(s, " ");
+
+		if (memchr(s, '@', len)) {
+			memcpy(w, "[email]", 7);
+			w += 7;
+			s += len;
+		} else {
+			for (; len; s++, len--)
+				*w++ = *s >= '0' && *s <= '9' ? '#' : *s;
+		}
+		while (*s == ' ')
+			*w++ = *s++;
+	}
+	*w = '\0';
+	return out;
+}
+
+char *notify_preview_redact(const char *text, size_t max_chars)
+{
+	char *safe = text_sanitize(text, false), *masked = preview_mask(safe), *out;
+	size_t at = 0, chars = 0;
+
+	free(safe);
+	while (masked[at] && chars < max_chars) {
+		at++;
+		while (((unsigned char)masked[at] & 0xc0) == 0x80)
+			at++;
+		chars++;
+	}
+	if (!masked[at])
+		return masked;
+	while (at > 0 && masked[at - 1] == ' ')
+		at--;
+	out = xasprintf("%.*s…", (int)at, masked);
+	free(masked);
+	return out;
 }
