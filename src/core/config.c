@@ -73,10 +73,11 @@ static const struct option options[] = {
      "write the file (chmod 600). Prefer token_command or $FRONTLINE_TOKEN."},
     {SECTION_BACKEND, "poll_interval", parse_duration, CONF(poll_interval), "duration", "5s", NULL,
      "How often to ask the backend for conversations changed since the last poll."},
-    {SECTION_BACKEND, "resync_interval", parse_duration, CONF(resync_interval), "duration", "5m",
+    {SECTION_BACKEND, "resync_interval", parse_duration, CONF(resync_interval), "duration", "15m",
      NULL,
      "How often to fetch all open conversations of the queues' teams again, to heal what "
-     "the incremental polls missed."},
+     "the incremental polls missed (they already see closures and moves to other teams, "
+     "so this is a safety net; each resync costs one request per 150 conversations)."},
     {SECTION_BACKEND, "poll_overlap", parse_duration, CONF(poll_overlap), "duration", "2s", NULL,
      "Each poll asks for conversations updated after the newest update already seen, less "
      "this overlap, so changes the server commits late within the same seconds are not "
