@@ -87,6 +87,21 @@ steady() {
 
 [ -x "$FLOOR" ] || fail "no floor program at $FLOOR (make tests/bench/floor)"
 full_sync 10000
+# Instructions, counted by callgrind: the same for the same binaries and pages whatever
+# else the machine does, so this ratio holds where CPU seconds are noisy.
+IR_CLIENT=0 IR_FLOOR=0 IR_RATIO=null
+if command -v valgrind >/dev/null; then
+	ir_of() {
+		local log
+		log=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null) ||
+			return 1
+		echo "$log" | awk '/Collected :/ { print $NF }'
+	}
+	IR_FLOOR=$(ir_of "$FLOOR" "$SIM_URL" 5001 5002)
+	IR_CLIENT=$(ir_of "$FRONTLINE" --config "$TEST_TMP/cfg" status)
+	[ -n "$IR_FLOOR" ] && [ -n "$IR_CLIENT" ] &&
+		IR_RATIO=$(awk -v c="$IR_CLIENT" -v f="$IR_FLOOR" 'BEGIN { printf "%.2f", c / f }')
+fi
 steady 10000
 R10=$(awk -v c="$CLIENT_CPU" -v f="$FLOOR_CPU" 'BEGIN { printf "%.2f", c / f }')
 C10=$CLIENT_CPU F10=$FLOOR_CPU W10=$CLIENT_WALL P10=$PAGES RSS10=$RSS
@@ -119,6 +134,7 @@ printf '%-58s %12s %10s\n' figure measured budget
 printf '%-58s %12s %10s\n' "full sync of 10,000 ($P10 pages): client CPU ms (median)" "$C10" ""
 printf '%-58s %12s %10s\n' "full sync of 10,000: floor CPU ms (libcurl + jansson)" "$F10" ""
 printf '%-58s %12s %10s\n' "full sync, client CPU / floor CPU" "$R10" "<= 1.5"
+printf '%-58s %12s %10s\n' "full sync, client / floor instructions (callgrind)" "$IR_RATIO" "<= 1.5"
 printf '%-58s %12s %10s\n' "full sync of 10,000, wall ms (start to complete data)" "$W10" "< 2000"
 printf '%-58s %12s %10s\n' "steady poll, 10 changes among 10,000: CPU ms per poll" "$POLL_CPU" "< 2"
 printf '%-58s %12s %10s\n' "steady poll: response bytes per poll" "$POLL_BYTES" "< 20480"
@@ -132,11 +148,13 @@ printf '%-58s %12s %10s\n' "requests per minute in steady state at 10,000 (defau
 mkdir -p "$(dirname "$BENCH_JSON")"
 jq -n --arg machine "$(nproc) cores $(uname -m)" --argjson runs "$runs" \
 	--argjson client "$C10" --argjson floor "$F10" --argjson ratio "$R10" --argjson wall "$W10" \
+	--argjson ir_client "${IR_CLIENT:-0}" --argjson ir_floor "${IR_FLOOR:-0}" --argjson ir_ratio "$IR_RATIO" \
 	--argjson poll_cpu "$POLL_CPU" --argjson poll_bytes "$POLL_BYTES" --argjson rss10 "$RSS10" \
 	--argjson rss100 "$RSS100" --argjson idle "$IDLE_PCT" --argjson search "$SEARCH_MS" \
 	--argjson search_p99 "$SEARCH_P99" --argjson rpm "$RPM" \
 	'{machine: $machine, runs: $runs, full_sync_10k: {client_cpu_ms: $client, floor_cpu_ms: $floor,
-	  ratio: $ratio, wall_ms: $wall}, steady_poll: {cpu_ms: $poll_cpu, bytes: $poll_bytes},
+	  ratio: $ratio, wall_ms: $wall, instructions: {client: $ir_client, floor: $ir_floor,
+	  ratio: $ir_ratio}}, steady_poll: {cpu_ms: $poll_cpu, bytes: $poll_bytes},
 	  rss_mb: {"10000": $rss10, "100000": $rss100}, idle_cpu_pct: $idle,
 	  article_search_ms: {median: $search, p99: $search_p99}, requests_per_minute: $rpm}' >"$BENCH_JSON"
 echo "written to $BENCH_JSON"
