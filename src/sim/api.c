@@ -533,6 +533,7 @@ static const struct route routes[] = {
 	{"GET", "/articles/{id}", get_article, false},
 	{"POST", "/_sim/conversations", control_create_conversation, true},
 	{"POST", "/_sim/conversations/{id}/customer_reply", control_customer_reply, true},
+	{"POST", "/_sim/articles", control_create_article, true},
 	{"GET", "/_sim/faults", control_get_faults, false},
 	{"POST", "/_sim/faults", control_set_faults, false},
 	{"GET", "/_sim/stats", control_stats, false},

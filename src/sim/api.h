@@ -49,6 +49,7 @@ bool api_json_id(json_t *v, long long *out);
 /* Control endpoints (control.c). */
 void control_create_conversation(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_customer_reply(struct sim *s, struct api_request *rq, struct api_reply *rp);
+void control_create_article(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_get_faults(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp);

@@ -129,6 +129,40 @@ void control_customer_reply(struct sim *s, struct api_request *rq, struct api_re
 	rp->body = conv ? conv : render_error("server_error", "the sim's database failed");
 }
 
+/* POST /_sim/articles {title, body, description?}: a published article, searchable at
+ * once; answers {"id"}. */
+void control_create_article(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = rq->body;
+	const char *title = json_string_value(json_object_get(body, "title"));
+	const char *text = json_string_value(json_object_get(body, "body"));
+	const char *description = NULL;
+	sqlite3_stmt *st;
+	long long id;
+
+	if (!title || !text || !optional_string(body, "description", &description)) {
+		api_error(rp, 400, "parameter_invalid", "title and body are required strings");
+		return;
+	}
+	st = wdb_query(&s->world, "SELECT coalesce(max(id), 3000) + 1, (SELECT min(id) FROM admins)"
+				  " FROM articles", "");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		api_error(rp, 500, "server_error", "the sim's database failed");
+		return;
+	}
+	id = sqlite3_column_int64(st, 0);
+	if (wdb_exec(&s->world, "INSERT INTO articles(id, title, description, body, author_id,"
+				" created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?)",
+		     "itttiii", id, title, description ? description : "", text,
+		     (long long)sqlite3_column_int64(st, 1), (long long)rq->now, (long long)rq->now) < 0 ||
+	    wdb_exec(&s->world, "INSERT INTO articles_fts(articles_fts) VALUES('rebuild')", "") < 0) {
+		api_error(rp, 500, "server_error", "the sim's database failed");
+		return;
+	}
+	rp->status = 200;
+	rp->body = json_pack("{s:s, s:I}", "type", "article", "id", (json_int_t)id);
+}
+
 static json_t *faults_json(const struct sim_faults *f)
 {
 	return json_pack("{s:I, s:f, s:f, s:f}", "latency_ms", (json_int_t)f->latency_ms, "error_rate",
