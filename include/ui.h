@@ -3,11 +3,15 @@
 #ifndef FRONTLINE_UI_H
 #define FRONTLINE_UI_H
 
+#include <stdbool.h>
+
 #include "config.h"
 
 /* Runs the screen until the agent quits (q, SIGINT or SIGTERM), with cfg and the token
  * already loaded. Needs a terminal on standard input and output. Returns an exit code:
- * 0, 1 when the screen could not be set up, 2 without a terminal. */
-int ui_run(const struct config *cfg, const char *token);
+ * 0, 1 when the screen could not be set up, 2 without a terminal. *exit_now is set when
+ * desktop notifications ran: their threads live on, so once its own clean-up is done
+ * the caller should end the process with _exit rather than let exit handlers wait. */
+int ui_run(const struct config *cfg, const char *token, bool *exit_now);
 
 #endif

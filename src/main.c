@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -51,6 +52,7 @@ int main(int argc, char **argv)
 	struct demo demo = {0};
 	char err[512], *token = NULL, *sim;
 	int c, code, use_demo = 0;
+	bool exit_now = false;
 
 	util_set_progname(argv[0]);
 	while ((c = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
@@ -95,12 +97,17 @@ int main(int argc, char **argv)
 	}
 	/* No command: the agent's screen. */
 	if (optind >= argc)
-		code = ui_run(&cfg, token);
+		code = ui_run(&cfg, token, &exit_now);
 	else
 		code = cli_run(argc - optind, argv + optind, &cfg, token);
 	explicit_bzero(token, strlen(token));
 	free(token);
 	demo_stop(&demo);
 	config_release(&cfg);
+	if (exit_now) {
+		/* Desktop notification threads (GDBus's) live on: no exit handlers. */
+		fflush(NULL);
+		_exit(code);
+	}
 	return code;
 }

@@ -229,6 +229,7 @@ struct ui {
 	char *status_shown;
 	int stderr_saved; /* stderr while the screen is up, or -1 */
 	void *screen;	  /* curses' SCREEN, for delscreen */
+	struct ui_alerts *alerts; /* alerts.c: notifications and the terminal's title */
 };
 
 /* ui.c */
@@ -324,6 +325,17 @@ unsigned ui_snooze_menu(struct ui *u);
 /* When a preset ends, from now (Unix seconds) in local time: 0 for 1 hour, 1 for 4
  * hours, 2 for tomorrow 9:00, 3 for next Monday 9:00. */
 fl_time ui_snooze_preset(int preset, fl_time now);
+
+/* alerts.c: SLA events and news to the notifier, its messages to the status bar, the
+ * counts to the terminal's title. Init after curses is up; tick on every engine change;
+ * release returns true when the process should end with _exit (notifier_free). */
+void ui_alerts_init(struct ui *u);
+void ui_alerts_tick(struct ui *u);
+bool ui_alerts_release(struct ui *u);
+/* The engine's listener callbacks (arg is the struct ui). */
+void ui_alerts_sla(void *arg, const struct store_entry *e, enum sla_event ev);
+void ui_alerts_new_conversation(void *arg, const struct store_entry *e);
+void ui_alerts_new_message(void *arg, const struct store_entry *e);
 
 /* helpcenter.c */
 void ui_articles_open_index(struct ui *u);

@@ -502,6 +502,7 @@ static void on_changed(void *arg)
 
 	u->store_gen++;
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
+	ui_alerts_tick(u);
 }
 
 static void on_synced(void *arg, const char *error)
@@ -556,7 +557,12 @@ static void ui_stderr_restore(struct ui *u)
 static int ui_loop_init(struct ui *u, const char *token)
 {
 	static const int signals[] = {SIGWINCH, SIGCONT, SIGCHLD, SIGINT, SIGTERM, SIGHUP};
-	struct engine_listener l = {.arg = u, .changed = on_changed, .synced = on_synced};
+	struct engine_listener l = {.arg = u,
+				    .changed = on_changed,
+				    .synced = on_synced,
+				    .sla_event = ui_alerts_sla,
+				    .new_conversation = ui_alerts_new_conversation,
+				    .new_message = ui_alerts_new_message};
 	char err[256];
 	size_t i;
 
@@ -622,12 +628,13 @@ static void ui_release(struct ui *u)
 	free(u->host);
 }
 
-int ui_run(const struct config *cfg, const char *token)
+int ui_run(const struct config *cfg, const char *token, bool *exit_now)
 {
 	struct ui u;
 	int rc = 0;
 
 	memset(&u, 0, sizeof(u));
+	*exit_now = false;
 	u.cfg = cfg;
 	u.stderr_saved = -1;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -645,6 +652,7 @@ int ui_run(const struct config *cfg, const char *token)
 		return 1;
 	}
 	ui_stderr_capture(&u);
+	ui_alerts_init(&u);
 	ui_resume_input(&u);
 	ui_articles_open_index(&u);
 	engine_start(&u.engine, true);
@@ -659,6 +667,7 @@ int ui_run(const struct config *cfg, const char *token)
 	/* The editor, if it still runs, gets the terminal back in a sane state first. */
 	if (u.mode != UI_MODE_EDITING)
 		endwin();
+	*exit_now = ui_alerts_release(&u);
 	ui_stderr_restore(&u);
 	if (rc)
 		fprintf(stderr, "%s: the event loop failed\n", util_progname());

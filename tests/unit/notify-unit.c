@@ -1,0 +1,377 @@
+/* notify-unit.c: the notifier without a desktop: queue levels, coalescing bursts into
+ * summaries (also past the pending limit), the words of single notifications, the
+ * redacted preview and the [notify] keys that set it. What the notifier tells the terminal
+ * is read back from a real pseudo-terminal. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "notify.h"
+
+/* 2024-05-10 12:00:00 UTC: the fixed "now". */
+#define T0 ((fl_time)1715342400)
+
+struct fixture {
+	struct config cfg;
+	struct notifier *n;
+	int master, slave; /* the pseudo-terminal the notifier writes to */
+	char out[16384];   /* what it wrote since the last terminal_read */
+};
+
+/* Two queues: "Live" (level new) and "Std" (level breach); OSC 777, no bell, no desktop,
+ * no command. */
+static int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct termios raw;
+	char *slave_name;
+
+	if (!f)
+		return -1;
+	config_defaults(&f->cfg);
+	free(f->cfg.queues[0].title);
+	free(f->cfg.queues[1].title);
+	f->cfg.queues[0].title = strdup("Live");
+	f->cfg.queues[1].title = strdup("Std");
+	f->cfg.queues[0].notify = CONFIG_NOTIFY_NEW;
+	f->cfg.queues[1].notify = CONFIG_NOTIFY_BREACH;
+	f->cfg.notify.desktop = false;
+	f->cfg.notify.bell = false;
+	f->cfg.notify.osc = CONFIG_OSC_777;
+	f->master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (f->master < 0 || grantpt(f->master) || unlockpt(f->master) ||
+	    !(slave_name = ptsname(f->master)))
+		return -1;
+	f->slave = open(slave_name, O_RDWR | O_NOCTTY);
+	if (f->slave < 0 || tcgetattr(f->slave, &raw))
+		return -1;
+	cfmakeraw(&raw);
+	if (tcsetattr(f->slave, TCSANOW, &raw))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	notifier_free(f->n);
+	config_release(&f->cfg);
+	close(f->slave);
+	close(f->master);
+	free(f);
+	return 0;
+}
+
+static struct notifier *notifier_start(struct fixture *f)
+{
+	char err[256];
+
+	f->n = notifier_new(&f->cfg, err, sizeof(err));
+	assert_non_null(f->n);
+	notifier_set_terminal(f->n, f->slave);
+	return f->n;
+}
+
+/* Everything written to the terminal so far, into f->out. */
+static const char *terminal_read(struct fixture *f)
+{
+	struct pollfd p = {.fd = f->master, .events = POLLIN};
+	size_t used = 0;
+	ssize_t r;
+
+	while (used + 1 < sizeof(f->out) && poll(&p, 1, 50) == 1) {
+		r = read(f->master, f->out + used, sizeof(f->out) - 1 - used);
+		if (r <= 0)
+			break;
+		used += (size_t)r;
+	}
+	f->out[used] = '\0';
+	return f->out;
+}
+
+/* How many notifications (OSC 777 sequences) s holds. */
+static int osc_count(const char *s)
+{
+	int n = 0;
+
+	while ((s = strstr(s, "\033]777;notify;"))) {
+		n++;
+		s++;
+	}
+	return n;
+}
+
+static struct conversation conversation_make(int64_t id, const char *customer, const char *body)
+{
+	struct conversation c;
+
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.customer = (char *)customer;
+	c.body = (char *)body;
+	return c;
+}
+
+static unsigned long delivered(struct notifier *n)
+{
+	struct notifier_counts counts;
+
+	notifier_counts(n, &counts);
+	return counts.delivered;
+}
+
+static void test_levels(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier *n = notifier_start(f);
+	struct conversation c = conversation_make(7, "Ann", NULL);
+
+	/* Std is at breach: a new conversation there is not news; Live is at new. */
+	notifier_event(n, NOTIFY_NEW_CONVERSATION, "Std", &c, 0, T0);
+	notifier_event(n, NOTIFY_NEW_MESSAGE, "Std", &c, 0, T0);
+	notifier_event(n, NOTIFY_WARNING, "nonexistent", &c, T0, T0);
+	notifier_flush(n, T0);
+	assert_int_equal(delivered(n), 0);
+	notifier_event(n, NOTIFY_NEW_CONVERSATION, "Live", &c, 0, T0);
+	notifier_flush(n, T0);
+	assert_int_equal(delivered(n), 1);
+	assert_non_null(
+	    strstr(terminal_read(f), "\033]777;notify;New conversation in Live;Ann · #7\a"));
+
+	/* none: nothing at all */
+	f->cfg.queues[0].notify = CONFIG_NOTIFY_NONE;
+	notifier_event(n, NOTIFY_BREACH, "Live", &c, T0, T0 + 10);
+	notifier_flush(n, T0 + 10);
+	assert_int_equal(delivered(n), 1);
+}
+
+/* The first event goes out at once; those within 3 s of it wait and go out together, one
+ * summary per queue and kind, or single when only one waited. */
+static void test_coalescing(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier *n = notifier_start(f);
+	struct conversation c = conversation_make(1, "Ann", NULL);
+	const char *out;
+	int i;
+
+	notifier_event(n, NOTIFY_WARNING, "Live", &c, T0 + 30, T0);
+	notifier_flush(n, T0);
+	assert_int_equal(delivered(n), 1);
+	assert_int_equal(osc_count(terminal_read(f)), 1);
+
+	for (i = 0; i < 20; i++) {
+		c.id = 100 + i;
+		notifier_event(n, NOTIFY_BREACH, "Std", &c, T0, T0 + 1);
+	}
+	c.id = 2;
+	notifier_event(n, NOTIFY_WARNING, "Live", &c, T0 + 30, T0 + 1);
+	notifier_flush(n, T0 + 1);
+	notifier_flush(n, T0 + 2);
+	assert_int_equal(delivered(n), 1); /* still within the window */
+	assert_int_equal(osc_count(terminal_read(f)), 0);
+	notifier_flush(n, T0 + 3);
+	out = terminal_read(f);
+	assert_int_equal(delivered(n), 3);
+	assert_int_equal(osc_count(out), 2);
+	assert_non_null(strstr(out, ";20 conversations breached in Std;\a"));
+	assert_non_null(strstr(out, ";Reply due soon in Live;Ann · #2 · due "));
+	/* nothing left over */
+	notifier_flush(n, T0 + 10);
+	assert_int_equal(delivered(n), 3);
+}
+
+/* More than the notifier keeps are still counted into the summary. */
+static void test_overflow_counted(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier *n = notifier_start(f);
+	struct conversation c = conversation_make(1, "Bo", NULL);
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		c.id = i + 1;
+		notifier_event(n, NOTIFY_BREACH, "Live", &c, T0, T0);
+	}
+	notifier_flush(n, T0);
+	assert_int_equal(delivered(n), 1);
+	assert_non_null(strstr(terminal_read(f), ";1000 conversations breached in Live;\a"));
+}
+
+/* The customer's name is sanitised; the message text never appears without preview. */
+static void test_no_text_and_inert_name(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier *n = notifier_start(f);
+	struct conversation c = conversation_make(9, "Eve\033]0;owned\a;$(rm -rf /)",
+						  "SECRET text 123 eve@example.com");
+	const char *out;
+
+	notifier_event(n, NOTIFY_BREACH, "Live", &c, T0, T0);
+	notifier_flush(n, T0);
+	out = terminal_read(f);
+	assert_int_equal(osc_count(out), 1);
+	assert_null(strstr(out, "SECRET"));
+	assert_null(strstr(out, "\033]0;"));
+	assert_null(strstr(out, "owned\a"));
+	assert_non_null(strstr(out, "SLA breached in Live;Eve"));
+}
+
+static void test_preview_in_notification(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier *n;
+	struct conversation c =
+	    conversation_make(9, "Eve", "<p>Order 4711 for eve@example.com\nhas not arrived</p>");
+	const char *out;
+
+	c.body_is_html = true;
+	f->cfg.notify.preview = CONFIG_PREVIEW_REDACTED;
+	n = notifier_start(f);
+	notifier_event(n, NOTIFY_NEW_CONVERSATION, "Live", &c, 0, T0);
+	notifier_flush(n, T0);
+	out = terminal_read(f);
+	/* the newline between the line and the preview is a space on a terminal */
+	assert_non_null(strstr(out, "Eve · #9 “Order #### for [email] has not arrived”\a"));
+	assert_null(strstr(out, "4711"));
+	assert_null(strstr(out, "example"));
+
+	/* a new message: the record holds the opening message, not the new one */
+	notifier_event(n, NOTIFY_NEW_MESSAGE, "Live", &c, 0, T0 + 5);
+	notifier_flush(n, T0 + 5);
+	out = terminal_read(f);
+	assert_int_equal(osc_count(out), 1);
+	assert_null(strstr(out, "Order"));
+}
+
+static void redact_check(const char *text, size_t max, const char *expected)
+{
+	char *got = notify_preview_redact(text, max);
+
+	assert_string_equal(got, expected);
+	free(got);
+}
+
+static void test_redact(void **state)
+{
+	(void)state;
+	redact_check("Call +48 600 123 456 now", 60, "Call +## ### ### ### now");
+	redact_check("mail me: (john.doe@example.com), or x@y", 60, "mail me: [email] or [email]");
+	redact_check("", 60, "");
+	/* cut on characters, not bytes, without a space before the ellipsis */
+	redact_check("Zażółć gęślą jaźń", 7, "Zażółć…");
+	redact_check("ab cd ef", 3, "ab…");
+	redact_check("abcdef", 6, "abcdef");
+	/* control characters are made visible, never passed on */
+	redact_check("a\033[31mb", 60, "a\xe2\x90\x9b[##mb");
+}
+
+/* notify_terminal_format: fields without control characters or (777) semicolons. */
+static void test_terminal_format(void **state)
+{
+	char buf[128];
+	size_t n;
+
+	(void)state;
+	n = notify_terminal_format(true, CONFIG_OSC_777, "T;1", "b\033x;y", buf, sizeof(buf));
+	assert_int_equal(n, strlen(buf));
+	assert_string_equal(buf, "\a\033]777;notify;T,1;b x,y\a");
+	notify_terminal_format(false, CONFIG_OSC_9, "T;1", "body", buf, sizeof(buf));
+	assert_string_equal(buf, "\033]9;T;1: body\a");
+	notify_terminal_format(true, CONFIG_OSC_OFF, "T", "b", buf, sizeof(buf));
+	assert_string_equal(buf, "\a");
+	/* a cut title still closes the sequence */
+	notify_terminal_format(false, CONFIG_OSC_777, "a very long title indeed", "", buf, 24);
+	assert_int_equal(buf[strlen(buf) - 1], '\a');
+}
+
+/* Desktop on but no session bus: said once, at the first notification. */
+static void test_no_bus_told_once(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier *n;
+	struct conversation c = conversation_make(3, "Cy", NULL);
+	const char *msg;
+
+	unsetenv("DBUS_SESSION_BUS_ADDRESS");
+	setenv("XDG_RUNTIME_DIR", "/nonexistent", 1);
+	f->cfg.notify.desktop = true;
+	n = notifier_start(f);
+	assert_null(notifier_status(n));
+	notifier_event(n, NOTIFY_BREACH, "Live", &c, T0, T0);
+	notifier_flush(n, T0);
+	msg = notifier_status(n);
+	assert_non_null(msg);
+	assert_non_null(strstr(msg, "desktop notifications unavailable: "));
+	assert_null(notifier_status(n));
+	notifier_event(n, NOTIFY_BREACH, "Live", &c, T0, T0 + 10);
+	notifier_flush(n, T0 + 10);
+	assert_null(notifier_status(n));
+	assert_int_equal(delivered(n), 2);
+}
+
+static void test_config_keys(void **state)
+{
+	char path[] = "/tmp/notify-unit.XXXXXX", err[512];
+	const char text[] = "[notify]\npreview = redacted\ntitle = no\n";
+	struct config c;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	config_defaults(&c);
+	assert_int_equal(c.notify.preview, CONFIG_PREVIEW_NONE);
+	assert_true(c.notify.title);
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(c.notify.preview, CONFIG_PREVIEW_REDACTED);
+	assert_false(c.notify.title);
+	config_release(&c);
+
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "[notify]\npreview = full\n", 24), 24);
+	close(fd);
+	config_defaults(&c);
+	assert_int_equal(config_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "none|redacted"));
+	config_release(&c);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_levels, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_coalescing, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_overflow_counted, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_no_text_and_inert_name, fixture_setup,
+					    fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_preview_in_notification, fixture_setup,
+					    fixture_teardown),
+	    cmocka_unit_test(test_redact),
+	    cmocka_unit_test(test_terminal_format),
+	    cmocka_unit_test_setup_teardown(test_no_bus_told_once, fixture_setup, fixture_teardown),
+	    cmocka_unit_test(test_config_keys),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
