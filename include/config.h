@@ -77,8 +77,9 @@ void config_release(struct config *c);
 
 /* The token: $FRONTLINE_TOKEN, else token = in a private file, else token_command.
  * Returns a new string (the caller frees and wipes it) or NULL with a message in err,
- * which never holds the token. token_command runs and is waited for here, so call it
- * before a SIGCHLD handler that reaps every child is installed. */
+ * which never holds the token. $FRONTLINE_TOKEN is wiped and removed from the environment
+ * once read, so no child inherits it. token_command runs and is waited for here, so call
+ * it before a SIGCHLD handler that reaps every child is installed. */
 char *config_token(const struct config *c, char *err, size_t errlen);
 
 /* Writes the documentation of every key (from the same option table) as man(7) text,

@@ -1218,14 +1218,31 @@ out:
 	return token;
 }
 
+/* Takes the token out of the environment once read: zeroed where it lies (so that
+ * /proc/PID/environ no longer shows it) and unset (so that no child, the editor or a
+ * notification command, inherits it). */
+static void token_env_wipe(void)
+{
+	char *env = getenv("FRONTLINE_TOKEN");
+
+	if (env)
+		explicit_bzero(env, strlen(env));
+	if (unsetenv("FRONTLINE_TOKEN") != 0)
+		die("cannot remove FRONTLINE_TOKEN from the environment");
+}
+
 char *config_token(const struct config *c, char *err, size_t errlen)
 {
 	const char *env = getenv("FRONTLINE_TOKEN");
-	char *path, *shown;
+	char *path, *shown, *token;
 
 	if (env && *env) {
-		if (token_is_valid(env))
-			return xstrdup(env);
+		bool valid = token_is_valid(env);
+
+		token = valid ? xstrdup(env) : NULL;
+		token_env_wipe();
+		if (valid)
+			return token;
 		snprintf(err, errlen,
 			 "$FRONTLINE_TOKEN holds spaces or control characters, so it "
 			 "cannot be a token");
