@@ -106,7 +106,7 @@ static void title_update(struct ui *u, struct ui_alerts *a)
 	if (!strcmp(title, a->title_shown))
 		return;
 	if (!a->title_pushed) {
-		terminal_write("\033[22;2t"); /* save the terminal's own title for the end */
+		terminal_write("\033[22;0t"); /* save the terminal's own titles for the end */
 		a->title_pushed = true;
 	}
 	seq = xasprintf("%s%s%s", a->title_start, title, a->title_end);
@@ -185,8 +185,9 @@ bool ui_alerts_release(struct ui *u)
 
 	if (!a)
 		return false;
-	if (a->title_pushed)
-		terminal_write("\033[23;2t"); /* the terminal's own title back */
+	/* The terminal's own titles back, unless an editor still has it. */
+	if (a->title_pushed && u->mode != UI_MODE_EDITING)
+		terminal_write("\033[23;0t");
 	exit_now = notifier_free(a->notifier);
 	free(a->title_start);
 	free(a->title_end);

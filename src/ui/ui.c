@@ -10,7 +10,6 @@
  *   customer message (that needs the thread); suggestions only from the local index
  * - [keys] rebinding and colour settings from the configuration (the table is ready)
  * - more than two queues (a queue switcher); the outbox's pending/sent/failed per row
- * - a desktop notification on SLA events
  * - filter views rebuild on every engine "changed" (each tick too): a store generation
  *   that only moves on record or order changes would let them skip ticks
  * - make bench budgets for the screen (idle CPU, bytes per second, key latency)
