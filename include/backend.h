@@ -37,6 +37,7 @@ int64_t directory_find(const struct named_id *list, size_t n, const char *name);
 struct thread_part {
 	char *kind;   /* owned: "comment", "note", "close", "assignment", ... */
 	char *author; /* owned; may be NULL */
+	int64_t author_id; /* 0 when unknown */
 	bool from_admin;
 	fl_time at;
 	char *body; /* owned plain text; may be NULL */
@@ -93,6 +94,15 @@ struct backend_write {
 /* error is NULL on success; `ambiguous` is true when the request may or may not have
  * been carried out (the answer was lost). */
 typedef void (*backend_done_fn)(void *arg, const char *error, bool ambiguous);
+
+/* What became of a write. */
+struct backend_write_result {
+	const char *error; /* NULL on success */
+	bool ambiguous;	   /* it may or may not have been carried out: answer lost, 5xx */
+	bool permanent;	   /* refused, and it would be again (400, 401, 403, 404, 422...) */
+	long status;	   /* the HTTP status, 0 when no answer arrived */
+};
+typedef void (*backend_write_fn)(void *arg, const struct backend_write_result *r);
 typedef void (*backend_thread_fn)(void *arg, struct thread *t, const char *error);
 typedef void (*backend_tag_fn)(void *arg, int64_t tag_id, const char *error);
 typedef void (*backend_articles_fn)(void *arg, struct article *items, size_t n, const char *error);
@@ -110,7 +120,7 @@ struct backend_ops {
 	void (*sync)(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
 		     size_t n_teams);
 	void (*fetch_thread)(struct backend *b, int64_t id, backend_thread_fn fn, void *arg);
-	void (*write)(struct backend *b, const struct backend_write *w, backend_done_fn fn, void *arg);
+	void (*write)(struct backend *b, const struct backend_write *w, backend_write_fn fn, void *arg);
 	void (*create_tag)(struct backend *b, const char *name, backend_tag_fn fn, void *arg);
 	/* Replaces the local index with every published article. */
 	void (*sync_articles)(struct backend *b, struct articles *index, backend_done_fn fn,

@@ -13,6 +13,7 @@
 #include "store.h"
 
 struct loop;
+struct sender;
 
 struct engine_listener {
 	void *arg;
@@ -56,6 +57,7 @@ struct engine {
 	char error[256];	    /* the last failure, "" after a success */
 	uint64_t poll_timer, tick_timer;
 	uint64_t polls;		    /* syncs completed, for benchmarks */
+	struct sender *sender;	    /* the outbox's (sender.h); started by a polling engine */
 };
 
 /* Sets up e (caller-owned) with the backend; returns 0 or -1 with a message. */
@@ -64,7 +66,8 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 		const struct engine_listener *listener, char *err, size_t errlen);
 void engine_release(struct engine *e);
 
-/* Fetches the directory, then syncs; with polling, keeps polling and ticking. */
+/* Fetches the directory, then syncs; with polling, keeps polling and ticking, and sends
+ * the outbox's writes (e->sender, unless the caller set one up already). */
 void engine_start(struct engine *e, bool polling);
 /* Polls now (Ctrl-R), unless a sync is already in flight. */
 void engine_poll_now(struct engine *e);

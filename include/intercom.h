@@ -92,6 +92,7 @@ struct intercom_part {
 	bool is_note;	   /* an internal note: never seen by the customer */
 	char *author_type; /* "admin", "user", "lead", "bot", "team"...; may be NULL */
 	char *author_name; /* name, else email; may be NULL */
+	int64_t author_id; /* 0 when absent */
 	fl_time created_at;
 	char *body; /* plain text; NULL when the part has no body (close, assignment...) */
 };

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "loop.h"
+#include "sender.h"
 #include "util.h"
 
 static void schedule_poll(struct engine *e, int64_t delay_ms);
@@ -267,6 +268,8 @@ void engine_release(struct engine *e)
 		loop_timer_cancel(e->loop, e->poll_timer);
 	if (e->tick_timer)
 		loop_timer_cancel(e->loop, e->tick_timer);
+	/* Before the driver: its requests hold the sender's flights. */
+	sender_free(e->sender);
 	if (e->backend)
 		e->ops->destroy(e->backend);
 	store_free(e->store);
@@ -278,5 +281,7 @@ void engine_start(struct engine *e, bool polling)
 	e->polling = polling;
 	if (polling)
 		e->tick_timer = loop_timer_add(e->loop, loop_ms_to_next_second(), on_tick, e);
+	if (polling && !e->sender)
+		e->sender = sender_new(e, SENDER_ALL, 1000);
 	e->ops->start(e->backend);
 }

@@ -494,6 +494,8 @@ static void part_fill(struct intercom_part *p, const json_t *o, bool body_is_htm
 
 	p->id = wire_id_copy(json_object_get(o, "id"));
 	p->author_type = string_copy(author, "type");
+	if (id_parse(json_object_get(author, "id"), &p->author_id) < 0)
+		p->author_id = 0;
 	if (!name || !*name)
 		name = string_of(author, "email");
 	p->author_name = name && *name ? xstrdup(name) : NULL;

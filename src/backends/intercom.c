@@ -317,6 +317,7 @@ static void on_thread(void *arg, const struct http_response *r)
 		for (i = 0; i < n; i++) {
 			t.parts[i].kind = xstrdup(parts[i].part_type ? parts[i].part_type : "comment");
 			t.parts[i].author = parts[i].author_name ? xstrdup(parts[i].author_name) : NULL;
+			t.parts[i].author_id = parts[i].author_id;
 			t.parts[i].from_admin = parts[i].author_type &&
 						!strcmp(parts[i].author_type, "admin");
 			t.parts[i].at = parts[i].created_at;
@@ -360,16 +361,25 @@ static bool ambiguous_failure(const struct http_response *r)
 static void on_write(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
-	backend_done_fn fn = (backend_done_fn)c->fn;
+	backend_write_fn fn = (backend_write_fn)c->fn;
+	struct backend_write_result res = {.status = r->curl_code ? 0 : r->status};
 	char err[256];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
 	json_decref(j);
-	fn(c->arg, err[0] ? err : NULL, err[0] && ambiguous_failure(r));
+	/* A 2xx is the backend's confirmation, whatever its body says. */
+	if (err[0] && !(r->curl_code == CURLE_OK && r->status >= 200 && r->status < 300)) {
+		res.error = err;
+		res.ambiguous = ambiguous_failure(r);
+		/* 408 and 429 are "try later"; every other 4xx would be refused again. */
+		res.permanent = !res.ambiguous && r->curl_code == CURLE_OK && r->status >= 400 &&
+				r->status < 500 && r->status != 408 && r->status != 429;
+	}
+	fn(c->arg, &res);
 	free(c);
 }
 
-static void intercom_write(struct backend *b, const struct backend_write *w, backend_done_fn fn,
+static void intercom_write(struct backend *b, const struct backend_write *w, backend_write_fn fn,
 			   void *arg)
 {
 	const char *method = "POST";
@@ -402,7 +412,11 @@ static void intercom_write(struct backend *b, const struct backend_write *w, bac
 		break;
 	}
 	if (!body) {
-		fn(arg, "nothing to send: the text is empty or not valid UTF-8", false);
+		struct backend_write_result res = {
+			.error = "nothing to send: the text is empty or not valid UTF-8",
+			.permanent = true};
+
+		fn(arg, &res);
 		return;
 	}
 	send_json(b, method, path, body, false, on_write, call_new(b, (void *)fn, arg));

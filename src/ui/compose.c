@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "sender.h"
 #include "ui-private.h"
 #include "util.h"
 
@@ -185,14 +186,48 @@ void ui_compose_child(struct ui *u)
 
 static void on_write_done(void *arg, const char *error, bool ambiguous);
 
+/* The write on its way (the one watched) went, failed, or waits in the outbox for the
+ * backend: the screen goes on either way. */
+static void on_outbox_item(void *arg, const struct outbox_item *it)
+{
+	struct ui *u = arg;
+	char *what;
+
+	if (it->state == OUTBOX_SENDING)
+		return;
+	sender_forget(u->engine.sender, u);
+	if (it->state == OUTBOX_SENT) {
+		on_write_done(u, NULL, false);
+	} else if (it->state == OUTBOX_FAILED || it->state == OUTBOX_GONE) {
+		/* the draft keeps a reply's text: one copy, where r and c find it */
+		if (it->state == OUTBOX_FAILED && (u->write.draft || !it->body))
+			(void)sender_discard(u->engine.sender, it->id);
+		on_write_done(u, it->error ? it->error : "discarded from the outbox", false);
+	} else {
+		/* stored, not sent yet: the outbox holds the text now, and sends it in the
+		 * background (the status bar counts it) */
+		what = xstrdup(u->write.what);
+		on_write_done(u, NULL, false);
+		ui_message(u, it->state == OUTBOX_AMBIGUOUS, "%s waits in the outbox (%s); it goes "
+							    "when the backend answers",
+			   what, it->error ? it->error : "not sent yet");
+		free(what);
+	}
+}
+
 void ui_write_send(struct ui *u, const struct backend_write *w, const char *what)
 {
+	char err[256] = "no outbox";
+
 	u->write.inflight = true;
 	u->write.w = *w;
 	free(u->write.what);
 	u->write.what = xstrdup(what);
-	u->engine.ops->write(u->engine.backend, &u->write.w, on_write_done, u);
 	ui_message(u, false, "%s…", what);
+	/* Stored before it goes; nothing goes unless it was stored. */
+	if (!u->engine.sender || sender_submit(u->engine.sender, w, NULL, on_outbox_item, u, err,
+					       sizeof(err)) < 0)
+		on_write_done(u, err, false);
 }
 
 static void tags_next(struct ui *u);
