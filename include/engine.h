@@ -57,6 +57,7 @@ struct engine {
 	char error[256];	    /* the last failure, "" after a success */
 	uint64_t poll_timer, tick_timer;
 	uint64_t polls;		    /* syncs completed, for benchmarks */
+	fl_time next_attempt;	    /* local time the next poll or start-up is due, 0 if none */
 	struct sender *sender;	    /* the outbox's (sender.h); started by a polling engine */
 };
 

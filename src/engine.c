@@ -90,6 +90,7 @@ static void schedule_poll(struct engine *e, int64_t delay_ms)
 	if (e->poll_timer)
 		loop_timer_cancel(e->loop, e->poll_timer);
 	e->poll_timer = loop_timer_add(e->loop, delay_ms, on_poll_timer, e);
+	e->next_attempt = time(NULL) + (delay_ms + 999) / 1000;
 }
 
 void engine_poll_now(struct engine *e)
@@ -144,8 +145,10 @@ static void on_failed(void *arg, const char *error)
 	e->failures++;
 	if (e->listener.synced && !e->synced)
 		e->listener.synced(e->listener.arg, e->error);
-	if (e->polling)
+	if (e->polling) {
 		loop_timer_add(e->loop, e->cfg->poll_interval * 1000, on_restart, e);
+		e->next_attempt = time(NULL) + e->cfg->poll_interval;
+	}
 }
 
 /* Tells the listener what an upsert brought: a conversation new to a tracked queue, or a
