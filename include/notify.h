@@ -22,8 +22,9 @@ enum notify_kind {
 };
 #define NOTIFY_KINDS 4
 
-/* Events within this many seconds of the last notification wait, then go out together:
- * one notification if only one waited, else one summary per queue and kind. */
+/* Events of a queue and kind within this many seconds of the last notification of the
+ * same queue and kind wait, then go out together: one notification if only one waited,
+ * else one summary ("20 conversations breached in Standard"). */
 #define NOTIFY_COALESCE_SECONDS 3
 
 struct notifier;

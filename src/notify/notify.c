@@ -203,7 +203,7 @@ struct notifier {
 	struct pending pending[PENDING_MAX];
 	size_t n_pending;
 	unsigned long overflow[CONFIG_MAX_QUEUES][NOTIFY_KINDS]; /* past PENDING_MAX */
-	fl_time last_delivery;
+	fl_time last_delivery[CONFIG_MAX_QUEUES][NOTIFY_KINDS];	 /* each window's start */
 	unsigned long delivered;
 	char *status[STATUS_MAX];
 	size_t n_status;
@@ -476,7 +476,7 @@ static void deliver(struct notifier *n, struct notify_message *m, fl_time now)
 	command_run(&n->command, n, m);
 	terminal_deliver(n, m);
 	n->delivered++;
-	n->last_delivery = now;
+	n->last_delivery[m->queue_index][m->kind] = now;
 	free(m->summary);
 	free(m->body);
 }
@@ -490,16 +490,35 @@ static void desktop_status(struct notifier *n)
 		notifier_tell(n, "%s", msg);
 }
 
+/* Forgets the pending events of the queues and kinds just delivered. */
+static void pending_drop(struct notifier *n, bool done[CONFIG_MAX_QUEUES][NOTIFY_KINDS])
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < n->n_pending; i++) {
+		struct pending *p = &n->pending[i];
+
+		if (done[p->queue][p->kind]) {
+			free(p->customer);
+			free(p->preview);
+		} else {
+			n->pending[kept++] = *p;
+		}
+	}
+	n->n_pending = kept;
+}
+
+/* Each queue and kind has its own window: a breach does not wait for the warning of
+ * another conversation, only for the breaches told less than the window ago. */
 void notifier_flush(struct notifier *n, fl_time now)
 {
 	unsigned long counts[CONFIG_MAX_QUEUES][NOTIFY_KINDS];
+	bool done[CONFIG_MAX_QUEUES][NOTIFY_KINDS] = {{false}};
 	int q, k;
 	size_t i;
 
 	command_reap(&n->command, n);
 	desktop_status(n);
-	if (!n->n_pending || now - n->last_delivery < NOTIFY_COALESCE_SECONDS)
-		return;
 	memcpy(counts, n->overflow, sizeof(counts));
 	for (i = 0; i < n->n_pending; i++)
 		counts[n->pending[i].queue][n->pending[i].kind]++;
@@ -509,8 +528,10 @@ void notifier_flush(struct notifier *n, fl_time now)
 						   .queue_index = q,
 						   .summarised = counts[q][k]};
 
-			if (!counts[q][k])
+			if (!counts[q][k] || now - n->last_delivery[q][k] < NOTIFY_COALESCE_SECONDS)
 				continue;
+			done[q][k] = true;
+			n->overflow[q][k] = 0;
 			for (i = 0; i < n->n_pending; i++)
 				if (n->pending[i].queue == q &&
 				    n->pending[i].kind == (enum notify_kind)k)
@@ -526,7 +547,7 @@ void notifier_flush(struct notifier *n, fl_time now)
 			deliver(n, &m, now);
 		}
 	}
-	pending_clear(n);
+	pending_drop(n, done);
 }
 
 const char *notifier_status(struct notifier *n)

@@ -25,9 +25,9 @@ if [ -z "${NOTIFY_NO_BUS:-}" ]; then
 fi
 
 cat >"$TEST_TMP/server.py" <<'PY'
-# A notification server for tests: logs each Notify as a JSON line; with "hang", takes
-# the call and never answers it.
-import json, sys
+# A notification server for tests: logs each Notify as a JSON line (with "t", when it
+# arrived); with "hang", takes the call and never answers it.
+import json, sys, time
 import dbus, dbus.service, dbus.mainloop.glib
 from gi.repository import GLib
 
@@ -47,7 +47,7 @@ class Server(dbus.service.Object):
     def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout, ok, err):
         self.next_id += 1
         id = int(replaces) or self.next_id
-        record = {"id": id, "app": str(app), "replaces_id": int(replaces), "summary": str(summary),
+        record = {"t": time.time(), "id": id, "app": str(app), "replaces_id": int(replaces), "summary": str(summary),
                   "body": str(body), "category": str(hints.get("category", "")),
                   "urgency": int(hints["urgency"]) if "urgency" in hints else None}
         with open(log, "a") as f:

@@ -161,8 +161,9 @@ static void test_levels(void **state)
 	assert_int_equal(delivered(n), 1);
 }
 
-/* The first event goes out at once; those within 3 s of it wait and go out together, one
- * summary per queue and kind, or single when only one waited. */
+/* Each queue and kind has its window: its first event goes out at once; those within 3 s
+ * of it wait and go out together, as a summary, or single when only one waited. Other
+ * queues and kinds do not wait for it. */
 static void test_coalescing(void **state)
 {
 	struct fixture *f = *state;
@@ -176,6 +177,7 @@ static void test_coalescing(void **state)
 	assert_int_equal(delivered(n), 1);
 	assert_int_equal(osc_count(terminal_read(f)), 1);
 
+	/* a burst in Std goes out at once, as one summary; Live's next warning waits */
 	for (i = 0; i < 20; i++) {
 		c.id = 100 + i;
 		notifier_event(n, NOTIFY_BREACH, "Std", &c, T0, T0 + 1);
@@ -183,18 +185,44 @@ static void test_coalescing(void **state)
 	c.id = 2;
 	notifier_event(n, NOTIFY_WARNING, "Live", &c, T0 + 30, T0 + 1);
 	notifier_flush(n, T0 + 1);
+	out = terminal_read(f);
+	assert_int_equal(delivered(n), 2);
+	assert_int_equal(osc_count(out), 1);
+	assert_non_null(strstr(out, ";20 conversations breached in Std;\a"));
 	notifier_flush(n, T0 + 2);
-	assert_int_equal(delivered(n), 1); /* still within the window */
 	assert_int_equal(osc_count(terminal_read(f)), 0);
 	notifier_flush(n, T0 + 3);
 	out = terminal_read(f);
 	assert_int_equal(delivered(n), 3);
-	assert_int_equal(osc_count(out), 2);
-	assert_non_null(strstr(out, ";20 conversations breached in Std;\a"));
+	assert_int_equal(osc_count(out), 1);
 	assert_non_null(strstr(out, ";Reply due soon in Live;Ann · #2 · due "));
+
+	/* a breach of Live does not wait for Live's warnings */
+	c.id = 3;
+	notifier_event(n, NOTIFY_BREACH, "Live", &c, T0 + 4, T0 + 4);
+	notifier_flush(n, T0 + 4);
+	assert_int_equal(delivered(n), 4);
+	assert_non_null(strstr(terminal_read(f), ";SLA breached in Live;Ann · #3 · was due "));
+
+	/* Std's next breaches, 1 s and 2 s after its window opened again at T0 + 5 */
+	c.id = 4;
+	notifier_event(n, NOTIFY_BREACH, "Std", &c, T0 + 5, T0 + 5);
+	notifier_flush(n, T0 + 5);
+	c.id = 5;
+	notifier_event(n, NOTIFY_BREACH, "Std", &c, T0 + 6, T0 + 6);
+	notifier_flush(n, T0 + 6);
+	c.id = 6;
+	notifier_event(n, NOTIFY_BREACH, "Std", &c, T0 + 7, T0 + 7);
+	notifier_flush(n, T0 + 7);
+	assert_int_equal(delivered(n), 5);
+	assert_int_equal(osc_count(terminal_read(f)), 1);
+	notifier_flush(n, T0 + 8);
+	out = terminal_read(f);
+	assert_int_equal(delivered(n), 6);
+	assert_non_null(strstr(out, ";2 conversations breached in Std;\a"));
 	/* nothing left over */
-	notifier_flush(n, T0 + 10);
-	assert_int_equal(delivered(n), 3);
+	notifier_flush(n, T0 + 20);
+	assert_int_equal(delivered(n), 6);
 }
 
 /* More than the notifier keeps are still counted into the summary. */
