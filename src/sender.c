@@ -494,6 +494,9 @@ static void pump(struct sender *s)
 		tell(s, NULL);
 	if (outbox_locked(s->ob) && s->e->ready && s->e->dir)
 		start_due(s, now, &next);
+	/* A slow poll wakes with the countdown's tick, not between two ticks. */
+	if (delay >= 1000)
+		delay = loop_ms_to_next_second();
 	if (next > 0 && next - now < delay)
 		delay = next - now;
 	schedule(s, delay);

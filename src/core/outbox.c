@@ -428,12 +428,14 @@ int outbox_recover(struct outbox *o)
 	sqlite3_stmt *st = prepare(o, "UPDATE items SET state = 'ambiguous', next_at_ms = 0"
 				      " WHERE account = ? AND state = 'sending'");
 	sqlite3_stmt *prune;
+	int recovered;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, o->account, -1, SQLITE_STATIC);
 	if (step_done(st) != SQLITE_OK)
 		return -1;
+	recovered = sqlite3_changes(o->db);
 	/* Forget what was confirmed long ago. */
 	prune = prepare(
 	    o, "DELETE FROM items WHERE state = 'sent' AND sent_at < strftime('%s','now') - ?");
@@ -441,7 +443,7 @@ int outbox_recover(struct outbox *o)
 		sqlite3_bind_int64(prune, 1, SENT_KEEP_S);
 		(void)step_done(prune);
 	}
-	return sqlite3_changes(o->db);
+	return recovered;
 }
 
 int outbox_due(struct outbox *o, int64_t now_ms, size_t max, struct outbox_item **items, size_t *n,
