@@ -48,6 +48,45 @@ struct config_queue {
 	enum config_notify_level notify; /* default: new if realtime, else breach */
 };
 
+/* A key in [keys]: a character (Unicode code point; control keys as C-x give 1..26) or
+ * one of these. */
+enum config_key {
+	CONFIG_KEY_UP = 0x200000,
+	CONFIG_KEY_DOWN,
+	CONFIG_KEY_LEFT,
+	CONFIG_KEY_RIGHT,
+	CONFIG_KEY_HOME,
+	CONFIG_KEY_END,
+	CONFIG_KEY_PGUP,
+	CONFIG_KEY_PGDN,
+	CONFIG_KEY_DELETE,
+	CONFIG_KEY_INSERT,
+	CONFIG_KEY_BACKSPACE,
+	CONFIG_KEY_F1, /* F1..F12 follow */
+};
+
+#define CONFIG_MAX_KEYS 4
+
+/* One line of [keys]: an action by name and the keys that run it from now on. */
+struct config_binding {
+	char *action; /* as written: the screen knows the names and checks them */
+	int keys[CONFIG_MAX_KEYS];
+	size_t n_keys; /* 0: "none", the action keeps no key */
+	int line;      /* the line of the file, for the screen's messages */
+};
+
+/* A colour of [colors]: fg and bg are 0..255 or -1 for the terminal's own. */
+struct config_color {
+	bool set;
+	short fg, bg;
+	bool bold, underline, reverse;
+};
+
+struct config_colors {
+	struct config_color ok, warning, breached, title, status, customer, agent, note, event,
+	    error;
+};
+
 struct config {
 	char *path;	     /* the file read, or NULL when none exists */
 	char *backend;	     /* "intercom" */
@@ -62,6 +101,9 @@ struct config {
 	struct config_notify notify;
 	struct config_queue queues[CONFIG_MAX_QUEUES];
 	size_t n_queues;
+	struct config_binding *bindings; /* [keys], in the file's order */
+	size_t n_bindings;
+	struct config_colors colors; /* [colors] */
 };
 
 /* Fills the defaults: the Intercom backend and two queues, "realtime" (team "Live chat",

@@ -26,7 +26,15 @@
 
 extern char **environ;
 
-enum section { SECTION_NONE, SECTION_BACKEND, SECTION_QUEUE, SECTION_NOTIFY, SECTION_STATE };
+enum section {
+	SECTION_NONE,
+	SECTION_BACKEND,
+	SECTION_QUEUE,
+	SECTION_NOTIFY,
+	SECTION_STATE,
+	SECTION_KEYS,
+	SECTION_COLORS
+};
 
 struct parser;
 struct option;
@@ -38,7 +46,7 @@ typedef int option_parse_fn(struct parser *p, const struct option *o, void *fiel
 
 static option_parse_fn parse_backend, parse_url, parse_command, parse_token, parse_text, parse_path,
     parse_duration, parse_bool, parse_teams, parse_warn, parse_hours, parse_timezone,
-    parse_notify_level, parse_osc, parse_preview;
+    parse_notify_level, parse_osc, parse_preview, parse_binding, parse_color;
 
 struct option {
 	enum section section;
@@ -152,6 +160,37 @@ static const struct option options[] = {
      "$XDG_STATE_HOME/frontline, or ~/.local/state/frontline",
      "Where the outbox, drafts and article cache are kept. A leading ~/ stands for the "
      "home directory."},
+    /* Any action's name: the one entry stands for them all (option_find). */
+    {SECTION_KEYS, "ACTION", parse_binding, 0, "keys", NULL, "the keys of frontline(1)",
+     "The keys that run the screen's action named ACTION (every name is listed by ? on "
+     "the screen and in frontline(1), KEYS), separated by commas; they replace the "
+     "action's default keys, and another action's default key given here is taken from it. "
+     "A key is a character (r, G, ?, :), C- and a letter for Control (C-x), or Tab, Enter, "
+     "Space, Esc, Backspace, Delete, Insert, Up, Down, Left, Right, Home, End, PgUp, PgDn "
+     "or F1 to F12; none leaves the action without a key. Example: close = x, C-x."},
+    {SECTION_COLORS, "ok", parse_color, CONF(colors.ok), "color", NULL, "green",
+     "The countdown of a conversation in time. A colour is a name (default, black, red, "
+     "green, yellow, blue, magenta, cyan, white, or bright and a name), color0 to "
+     "color255, or FG on BG, with any of bold, underline and reverse before it, e.g. "
+     "bold white on red. $NO_COLOR turns every colour off."},
+    {SECTION_COLORS, "warning", parse_color, CONF(colors.warning), "color", NULL, "yellow",
+     "The countdown once a warning lead time is reached."},
+    {SECTION_COLORS, "breached", parse_color, CONF(colors.breached), "color", NULL, "red",
+     "The countdown past the deadline."},
+    {SECTION_COLORS, "title", parse_color, CONF(colors.title), "color", NULL, "cyan",
+     "The panes' and the views' titles."},
+    {SECTION_COLORS, "status", parse_color, CONF(colors.status), "color", NULL,
+     "black on cyan", "The status bar."},
+    {SECTION_COLORS, "customer", parse_color, CONF(colors.customer), "color", NULL, "magenta",
+     "The customer's messages in the conversation view."},
+    {SECTION_COLORS, "agent", parse_color, CONF(colors.agent), "color", NULL, "blue",
+     "The agents' replies in the conversation view."},
+    {SECTION_COLORS, "note", parse_color, CONF(colors.note), "color", NULL, "yellow",
+     "Internal notes."},
+    {SECTION_COLORS, "event", parse_color, CONF(colors.event), "color", NULL, "cyan",
+     "Events of the conversation (closed, assigned...) and hints."},
+    {SECTION_COLORS, "error", parse_color, CONF(colors.error), "color", NULL, "red",
+     "Error messages."},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -168,6 +207,7 @@ struct parser {
 	int seen[N_OPTIONS]; /* line each [backend] or [state] key was set on */
 	int queue_line[CONFIG_MAX_QUEUES];
 	int queue_seen[CONFIG_MAX_QUEUES][N_OPTIONS];
+	const char *name; /* the key being parsed, for [keys] */
 	char *buf;
 	size_t cap;
 	bool failed;
@@ -782,12 +822,195 @@ static int parse_preview(struct parser *p, const struct option *o, void *field, 
 	return 0;
 }
 
+/* ---- [keys] ---- */
+
+static const struct {
+	const char *name;
+	int key;
+} key_names[] = {
+    {"tab", '\t'},
+    {"enter", '\r'},
+    {"return", '\r'},
+    {"space", ' '},
+    {"esc", 27},
+    {"escape", 27},
+    {"backspace", CONFIG_KEY_BACKSPACE},
+    {"delete", CONFIG_KEY_DELETE},
+    {"insert", CONFIG_KEY_INSERT},
+    {"up", CONFIG_KEY_UP},
+    {"down", CONFIG_KEY_DOWN},
+    {"left", CONFIG_KEY_LEFT},
+    {"right", CONFIG_KEY_RIGHT},
+    {"home", CONFIG_KEY_HOME},
+    {"end", CONFIG_KEY_END},
+    {"pgup", CONFIG_KEY_PGUP},
+    {"pgdn", CONFIG_KEY_PGDN},
+    {"pageup", CONFIG_KEY_PGUP},
+    {"pagedown", CONFIG_KEY_PGDN},
+};
+
+/* One key as written: a name, C-x, F1..F12, or one character (UTF-8). */
+static int key_parse(const char *s, int *key)
+{
+	size_t i, len = strlen(s);
+	unsigned char c0 = (unsigned char)s[0];
+	int n, f;
+
+	for (i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
+		if (!strcasecmp(s, key_names[i].name)) {
+			*key = key_names[i].key;
+			return 0;
+		}
+	if (len == 3 && (s[0] == 'C' || s[0] == 'c') && s[1] == '-' &&
+	    isalpha((unsigned char)s[2])) {
+		*key = tolower((unsigned char)s[2]) - 'a' + 1;
+		return 0;
+	}
+	if ((s[0] == 'F' || s[0] == 'f') && sscanf(s + 1, "%d%n", &f, &n) == 1 &&
+	    (size_t)n + 1 == len && f >= 1 && f <= 12) {
+		*key = CONFIG_KEY_F1 + f - 1;
+		return 0;
+	}
+	/* one character: ASCII, or a UTF-8 sequence of 2 to 4 bytes */
+	if (len == 1 && c0 > 0x20 && c0 < 0x7f) {
+		*key = c0;
+		return 0;
+	}
+	n = c0 >= 0xf0 ? 4 : c0 >= 0xe0 ? 3 : c0 >= 0xc2 ? 2 : 0;
+	if (!n || (size_t)n != len || c0 > 0xf4)
+		return -1;
+	*key = c0 & (0x7f >> n);
+	for (i = 1; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return -1;
+		*key = (*key << 6) | ((unsigned char)s[i] & 0x3f);
+	}
+	return *key >= 0xa0 && *key <= 0x10ffff ? 0 : -1;
+}
+
+/* "[keys] reply: message" on the line being read. */
+static int binding_fail(struct parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int binding_fail(struct parser *p, const char *fmt, ...)
+{
+	char msg[300], shown[80];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	parser_fail_at(p, p->line, "[keys] %s: %s", value_shown(shown, sizeof(shown), p->name),
+		       msg);
+	return -1;
+}
+
+static int parse_binding(struct parser *p, const struct option *o, void *field, const char *value)
+{
+	struct config *c = p->c;
+	struct config_binding b = {.line = p->line};
+	char *copy, *save = NULL, *item, shown[80];
+	size_t i;
+	int rc = 0;
+
+	(void)field;
+	(void)o;
+	for (i = 0; i < c->n_bindings; i++)
+		if (!strcmp(c->bindings[i].action, p->name))
+			return binding_fail(p, "given twice (first on line %d)", c->bindings[i].line);
+	if (strcasecmp(value, "none")) {
+		copy = xstrdup(value);
+		for (item = strtok_r(copy, ",", &save); item && !rc;
+		     item = strtok_r(NULL, ",", &save)) {
+			item = trim(item);
+			if (b.n_keys == CONFIG_MAX_KEYS)
+				rc = binding_fail(p, "at most %d keys", CONFIG_MAX_KEYS);
+			else if (!*item || key_parse(item, &b.keys[b.n_keys++]) < 0)
+				rc = binding_fail(p,
+						  "\"%s\" is not a key; expected a character, C-x, "
+						  "Tab, Enter, Space, Esc, Backspace, Delete, Up, Down, "
+						  "Left, Right, Home, End, PgUp, PgDn, F1..F12 or none",
+						  value_shown(shown, sizeof(shown), item));
+		}
+		free(copy);
+		if (rc)
+			return -1;
+		if (!b.n_keys)
+			return binding_fail(p, "no keys given; write none to leave it without");
+	}
+	b.action = xstrdup(p->name);
+	c->bindings = xrealloc(c->bindings, (c->n_bindings + 1) * sizeof(*c->bindings));
+	c->bindings[c->n_bindings++] = b;
+	return 0;
+}
+
+/* ---- [colors] ---- */
+
+static int color_word(const char *w, short *color)
+{
+	static const char *const names[] = {"black", "red",	"green", "yellow",
+					    "blue",  "magenta", "cyan",	 "white"};
+	int i, n;
+	bool bright = !strncasecmp(w, "bright", 6);
+
+	if (!strcasecmp(w, "default")) {
+		*color = -1;
+		return 0;
+	}
+	if (!strncasecmp(w, "color", 5) && sscanf(w + 5, "%d%n", &i, &n) == 1 &&
+	    (size_t)n + 5 == strlen(w) && i >= 0 && i <= 255) {
+		*color = (short)i;
+		return 0;
+	}
+	if (bright)
+		w += 6 + (w[6] == '-' || w[6] == '_');
+	for (i = 0; i < 8; i++)
+		if (!strcasecmp(w, names[i])) {
+			*color = (short)(i + (bright ? 8 : 0));
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_color(struct parser *p, const struct option *o, void *field, const char *value)
+{
+	struct config_color col = {.set = true, .fg = -1, .bg = -1};
+	char *copy = xstrdup(value), *save = NULL, *w, shown[80];
+	int colors = 0, rc = 0;
+	bool on = false;
+
+	for (w = strtok_r(copy, " \t", &save); w && !rc; w = strtok_r(NULL, " \t", &save)) {
+		if (!strcasecmp(w, "bold"))
+			col.bold = true;
+		else if (!strcasecmp(w, "underline"))
+			col.underline = true;
+		else if (!strcasecmp(w, "reverse"))
+			col.reverse = true;
+		else if (!strcasecmp(w, "on") && colors == 1 && !on)
+			on = true;
+		else if (colors < 2 && (colors == 0 || on) &&
+			 color_word(w, colors ? &col.bg : &col.fg) == 0)
+			colors++;
+		else
+			rc = -1;
+	}
+	free(copy);
+	if (rc || (on && colors != 2) || (!colors && !col.bold && !col.underline && !col.reverse))
+		return option_fail(p, o,
+				   "expected a colour such as red, bold yellow, color208 or "
+				   "white on blue, got \"%s\"",
+				   value_shown(shown, sizeof(shown), value));
+	*(struct config_color *)field = col;
+	return 0;
+}
+
 static const struct option *option_find(enum section section, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < N_OPTIONS; i++)
-		if (options[i].section == section && !strcmp(options[i].name, name))
+		if (options[i].section == section &&
+		    (section == SECTION_KEYS || !strcmp(options[i].name, name)))
 			return &options[i];
 	return NULL;
 }
@@ -873,6 +1096,10 @@ static void parser_enter_section(struct parser *p, const char *line)
 		p->section = SECTION_STATE;
 	} else if (!strcmp(s, "notify")) {
 		p->section = SECTION_NOTIFY;
+	} else if (!strcmp(s, "keys")) {
+		p->section = SECTION_KEYS;
+	} else if (!strcmp(s, "colors")) {
+		p->section = SECTION_COLORS;
 	} else if (!strncmp(s, "queue", 5) && (!s[5] || isspace((unsigned char)s[5]))) {
 		p->section = SECTION_QUEUE;
 		parser_enter_queue(p, trim(s + 5));
@@ -880,7 +1107,7 @@ static void parser_enter_section(struct parser *p, const char *line)
 		parser_fail_at(
 		    p, p->line,
 		    "unknown section [%s]; known sections: [backend], [queue NAME], [notify], "
-		    "[state]",
+		    "[state], [keys], [colors]",
 		    value_shown(shown, sizeof(shown), s));
 	}
 }
@@ -951,7 +1178,7 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 	if (p->section == SECTION_NONE) {
 		parser_fail_at(p, p->line,
 			       "key \"%s\" is outside any section; put it under "
-			       "[backend], [queue NAME], [notify] or [state]",
+			       "[backend], [queue NAME], [notify], [state], [keys] or [colors]",
 			       shown);
 		return 0;
 	}
@@ -963,6 +1190,8 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 		snprintf(where, sizeof(where), "[%s]",
 			 p->section == SECTION_BACKEND	? "backend"
 			 : p->section == SECTION_NOTIFY ? "notify"
+			 : p->section == SECTION_KEYS	? "keys"
+			 : p->section == SECTION_COLORS ? "colors"
 							: "state");
 	}
 	o = option_find(p->section, name);
@@ -972,7 +1201,9 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 			       known);
 		return 0;
 	}
-	if (seen[o - options]) {
+	p->name = name;
+	/* [keys] holds one entry for every action: parse_binding finds repeats */
+	if (seen[o - options] && p->section != SECTION_KEYS) {
 		parser_fail_at(p, p->line, "%s: given twice in %s (first on line %d)", o->name,
 			       where, seen[o - options]);
 		return 0;
@@ -1112,6 +1343,9 @@ void config_release(struct config *c)
 	free(c->notify.command);
 	for (i = 0; i < c->n_queues; i++)
 		queue_release(&c->queues[i]);
+	for (i = 0; i < c->n_bindings; i++)
+		free(c->bindings[i].action);
+	free(c->bindings);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1287,6 +1521,8 @@ int config_write_man(FILE *out)
 	    [SECTION_QUEUE] = "[queue \\fINAME\\fR]",
 	    [SECTION_NOTIFY] = "[notify]",
 	    [SECTION_STATE] = "[state]",
+	    [SECTION_KEYS] = "[keys]",
+	    [SECTION_COLORS] = "[colors]",
 	};
 	enum section last = SECTION_NONE;
 	size_t i;

@@ -573,6 +573,28 @@ void store_set_team_queue(struct store *s, int64_t team_id, int queue)
 	store_rehome_team(s, team_id, queue);
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Whether two records of one conversation say the same. */
+static bool conversation_same(const struct conversation *a, const struct conversation *b)
+{
+	return a->state == b->state && a->read == b->read && a->priority == b->priority &&
+	       a->waiting_since == b->waiting_since && a->snoozed_until == b->snoozed_until &&
+	       a->first_contact_reply_at == b->first_contact_reply_at &&
+	       a->first_admin_reply_at == b->first_admin_reply_at &&
+	       a->last_admin_reply_at == b->last_admin_reply_at &&
+	       a->last_contact_reply_at == b->last_contact_reply_at &&
+	       a->admin_assignee_id == b->admin_assignee_id &&
+	       a->team_assignee_id == b->team_assignee_id && a->backend_sla == b->backend_sla &&
+	       a->n_tags == b->n_tags &&
+	       (!a->n_tags || !memcmp(a->tag_ids, b->tag_ids, a->n_tags * sizeof(*a->tag_ids))) &&
+	       same_text(a->title, b->title) && same_text(a->customer, b->customer) &&
+	       same_text(a->body, b->body);
+}
+
 enum store_change store_upsert(struct store *s, const struct conversation *c, fl_time now)
 {
 	struct store_item *it = idmap_get(s->ids, c->id);
@@ -582,7 +604,12 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 
 	if (it) {
 		it->seen = s->generation; /* the backend still has it, even if not newer */
-		if (c->updated_at <= it->e.conv.updated_at)
+		/* updated_at counts seconds: two changes in one second (assign, then close)
+		 * share it, so a record of the same second that says something else is the
+		 * later one; polls read the last seconds again (poll_overlap), so a reordered
+		 * answer is put right by the next poll. */
+		if (c->updated_at < it->e.conv.updated_at ||
+		    (c->updated_at == it->e.conv.updated_at && conversation_same(c, &it->e.conv)))
 			return STORE_UNCHANGED;
 	}
 	queue = store_team_queue(s, c->team_assignee_id);

@@ -120,6 +120,33 @@ static unsigned act_suggested_3(struct ui *u) { return ui_articles_open_suggeste
 
 static unsigned act_insert_article(struct ui *u) { return ui_articles_insert(u); }
 
+static unsigned act_command_line(struct ui *u) { return ui_command_prompt(u); }
+
+static unsigned act_quit(struct ui *u) { return ui_quit_ask(u); }
+
+/* ---- as commands with arguments ---- */
+
+static unsigned cmd_tags(struct ui *u, const char *args)
+{
+	ui_tags_apply(u, args);
+	return UI_DIRTY_STATUS;
+}
+
+static unsigned cmd_snooze(struct ui *u, const char *args) { return ui_snooze_text(u, args); }
+
+static unsigned cmd_filter(struct ui *u, const char *args)
+{
+	ui_pane_filter_set(u, args);
+	return UI_DIRTY_PANES | UI_DIRTY_ROWS;
+}
+
+static unsigned cmd_order(struct ui *u, const char *args) { return ui_pane_order_set(u, args); }
+
+static unsigned cmd_articles(struct ui *u, const char *args)
+{
+	return ui_articles_search(u, args);
+}
+
 static unsigned act_redraw(struct ui *u)
 {
 	(void)u;
@@ -131,75 +158,94 @@ static unsigned act_redraw(struct ui *u)
 #define CONV  (UI_CTX_LIST | UI_CTX_THREAD)
 
 const struct ui_action ui_actions[] = {
-    {"down", {'j', FN(KEY_DOWN)}, ANY, "next row, or scroll down", act_down},
-    {"up", {'k', FN(KEY_UP)}, ANY, "previous row, or scroll up", act_up},
-    {"top", {'g', FN(KEY_HOME)}, ANY, "first row", act_top},
-    {"bottom", {'G', FN(KEY_END)}, ANY, "last row", act_bottom},
-    {"half-page-down", {UI_KEY_CTRL('d'), FN(KEY_NPAGE)}, ANY, "half a page down", act_half_down},
-    {"half-page-up", {UI_KEY_CTRL('u'), FN(KEY_PPAGE)}, ANY, "half a page up", act_half_up},
+    {"down", {'j', FN(KEY_DOWN)}, ANY, "next row, or scroll down", act_down, NULL},
+    {"up", {'k', FN(KEY_UP)}, ANY, "previous row, or scroll up", act_up, NULL},
+    {"top", {'g', FN(KEY_HOME)}, ANY, "first row", act_top, NULL},
+    {"bottom", {'G', FN(KEY_END)}, ANY, "last row", act_bottom, NULL},
+    {"half-page-down", {UI_KEY_CTRL('d'), FN(KEY_NPAGE)}, ANY, "half a page down", act_half_down, NULL},
+    {"half-page-up", {UI_KEY_CTRL('u'), FN(KEY_PPAGE)}, ANY, "half a page up", act_half_up, NULL},
     {"most-urgent",
      {'\t'},
      UI_CTX_LIST,
      "the most urgent conversation of both queues",
-     act_most_urgent},
+     act_most_urgent, NULL},
     {"focus-left",
      {'h', '1', FN(KEY_LEFT)},
      UI_CTX_LIST,
      "focus the real-time queue",
-     act_focus_left},
+     act_focus_left, NULL},
     {"focus-right",
      {'l', '2', FN(KEY_RIGHT)},
      UI_CTX_LIST,
      "focus the standard queue",
-     act_focus_right},
+     act_focus_right, NULL},
     {"open",
      {'\n', '\r', FN(KEY_ENTER)},
      UI_CTX_LIST | UI_CTX_RESULTS,
      "open the conversation or article",
-     act_open},
-    {"reply", {'r'}, CONV, "reply to the customer in $EDITOR", act_reply},
-    {"note", {'c'}, CONV, "write an internal note in $EDITOR", act_note},
-    {"assign-me", {'a'}, CONV, "assign the conversation to me", act_assign},
-    {"close", {'x'}, CONV, "close the conversation", act_close},
+     act_open, NULL},
+    {"reply",
+     {'r'},
+     CONV,
+     "reply to the customer in the composer (C-x C-e: $EDITOR)",
+     act_reply, NULL},
+    {"note", {'c'}, CONV, "write an internal note in the composer", act_note, NULL},
+    {"assign-me", {'a'}, CONV, "assign the conversation (or the marked) to me", act_assign, NULL},
+    {"close", {'x'}, CONV, "close the conversation (or the marked)", act_close, NULL},
     {"tags",
      {'L'},
      CONV,
-     "add (+name) and remove (-name) tags, on the marked rows if any",
-     act_tags},
+     "add (+name) and remove (-name) tags, on the marked rows if any; Tab completes",
+     act_tags,
+     cmd_tags},
     {"snooze",
      {'s'},
      CONV,
      "snooze: 1 hour, 4 hours, tomorrow 9:00, next Monday 9:00 or a duration",
-     act_snooze},
-    {"mark", {'t', ' '}, UI_CTX_LIST, "mark or unmark the row (for L)", act_mark},
+     act_snooze,
+     cmd_snooze},
+    {"mark",
+     {'t', ' '},
+     UI_CTX_LIST,
+     "mark or unmark the row: x, a, s and L then act on every marked row",
+     act_mark, NULL},
     {"filter",
      {'/'},
      UI_CTX_LIST,
      "filter the pane: tag:NAME assignee:me unassigned sla:<5m breached warning text",
-     act_filter},
-    {"clear-filter", {27}, UI_CTX_LIST, "clear the pane's filter", act_filter_clear},
+     act_filter,
+     cmd_filter},
+    {"clear-filter", {27}, UI_CTX_LIST, "clear the pane's filter", act_filter_clear, NULL},
     {"order",
      {'o'},
      UI_CTX_LIST,
      "order the pane: urgency, newest first, waiting longest",
-     act_order},
+     act_order,
+     cmd_order},
     {"help-center",
      {'K'},
      ANY,
      "search the help center, prefilled with the customer's last message's keywords",
-     act_articles},
-    {"suggested-1", {'1'}, UI_CTX_THREAD, "open suggested article 1", act_suggested_1},
-    {"suggested-2", {'2'}, UI_CTX_THREAD, "open suggested article 2", act_suggested_2},
-    {"suggested-3", {'3'}, UI_CTX_THREAD, "open suggested article 3", act_suggested_3},
+     act_articles,
+     cmd_articles},
+    {"suggested-1", {'1'}, UI_CTX_THREAD, "open suggested article 1", act_suggested_1, NULL},
+    {"suggested-2", {'2'}, UI_CTX_THREAD, "open suggested article 2", act_suggested_2, NULL},
+    {"suggested-3", {'3'}, UI_CTX_THREAD, "open suggested article 3", act_suggested_3, NULL},
     {"insert-article",
      {'i'},
      UI_CTX_RESULTS | UI_CTX_ARTICLE,
      "put the article's title and link into the conversation's reply draft",
-     act_insert_article},
-    {"poll", {UI_KEY_CTRL('r')}, ANY, "poll the backend now", act_poll},
-    {"redraw", {UI_KEY_CTRL('l')}, ANY, "draw the whole screen again", act_redraw},
-    {"help", {'?'}, ANY, "this list", act_help},
-    {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back},
+     act_insert_article, NULL},
+    {"poll", {UI_KEY_CTRL('r')}, ANY, "poll the backend now", act_poll, NULL},
+    {"redraw", {UI_KEY_CTRL('l')}, ANY, "draw the whole screen again", act_redraw, NULL},
+    {"command-line",
+     {':'},
+     ANY,
+     "run an action by its name: :close, :snooze 2h, :tags +vip, :filter breached",
+     act_command_line, NULL},
+    {"help", {'?'}, ANY, "this list", act_help, NULL},
+    {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back, NULL},
+    {"quit", {0}, ANY, "quit (asks when a draft is unsent)", act_quit, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

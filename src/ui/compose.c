@@ -19,6 +19,8 @@
 
 #include "loop.h"
 #include "sender.h"
+#include "store.h"
+#include "text.h"
 #include "ui-private.h"
 #include "util.h"
 
@@ -41,13 +43,14 @@ void ui_write_release(struct ui *u)
 	free(u->write.tags_all);
 	free(u->write.targets);
 	free(u->write.created_name);
+	free(u->write.tags_asked);
+	ui_batch_release(u);
 	memset(&u->write, 0, sizeof(u->write));
 	free(u->draft.path);
 	memset(&u->draft, 0, sizeof(u->draft));
 }
 
-/* The whole file, or NULL. */
-static char *read_file(const char *path)
+char *ui_file_read(const char *path)
 {
 	char *buf;
 	size_t len = 0;
@@ -72,14 +75,17 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* The text to send: without the white space an editor leaves at the end; NULL if blank. */
+/* The text to send: without the quoted thread below the scissors line and the white
+ * space an editor leaves at the end; NULL if blank. */
 static char *draft_text(const char *path)
 {
-	char *text = read_file(path);
+	char *raw = ui_file_read(path), *text;
 	size_t n;
 
-	if (!text)
+	if (!raw)
 		return NULL;
+	text = ui_draft_clean(raw);
+	free(raw);
 	for (n = strlen(text); n > 0 && strchr(" \t\r\n", text[n - 1]); n--)
 		text[n - 1] = '\0';
 	if (!text[strspn(text, " \t\r\n")]) {
@@ -117,8 +123,6 @@ static int editor_start(struct ui *u)
 unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind)
 {
 	int64_t id = ui_current_conversation(u);
-	char *dir;
-	int fd;
 
 	if (!id)
 		return 0;
@@ -130,23 +134,75 @@ unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind)
 		ui_message(u, true, "no state directory for drafts (set XDG_STATE_HOME or HOME)");
 		return UI_DIRTY_STATUS;
 	}
-	dir = xasprintf("%s/drafts", u->cfg->state_dir);
 	free(u->draft.path);
-	/* One file per conversation and kind: an unsent draft is picked up again. */
-	u->draft.path = xasprintf("%s/%s-%lld.txt", dir, kind_word(kind), (long long)id);
-	if (util_mkdir_p(dir, 0700) != 0 ||
-	    (fd = open(u->draft.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-		ui_message(u, true, "cannot write %s: %s", u->draft.path, strerror(errno));
-		free(dir);
-		return UI_DIRTY_STATUS;
-	}
-	close(fd);
-	free(dir);
+	/* One file per conversation and kind: an unsent draft is picked up again, whether
+	 * the composer, the editor or a crash left it. */
+	u->draft.path = xasprintf("%s/drafts/%s-%lld.txt", u->cfg->state_dir, kind_word(kind),
+				  (long long)id);
 	u->draft.active = true;
 	u->draft.kind = kind;
 	u->draft.conversation = id;
-	if (editor_start(u) < 0)
-		u->draft.active = false;
+	return ui_composer_open(u) | UI_DIRTY_STATUS;
+}
+
+/* The conversation quoted for the editor: the thread as the conversation view shows it,
+ * else what the queue holds; each line a comment below the scissors line. */
+static void quote_thread(struct ui *u, FILE *f)
+{
+	const struct store_entry *e = store_get(u->engine.store, u->draft.conversation);
+	int i;
+	size_t l;
+	char *preview, *safe;
+
+	fprintf(f, "\n%s\n# Do not change or remove the line above: it and everything below it\n"
+		   "# are not sent. The conversation, for reference:\n#\n",
+		ui_draft_scissors);
+	for (i = u->n_pagers - 1; i >= 0; i--) {
+		const struct ui_pager *p = &u->pagers[i];
+
+		if (p->kind != UI_PAGER_THREAD || p->conversation != u->draft.conversation ||
+		    !p->have_thread)
+			continue;
+		for (l = 0; l < p->n_lines; l++)
+			fprintf(f, "# %s\n", p->lines[l].text);
+		return;
+	}
+	if (!e)
+		return;
+	preview = conversation_preview(&e->conv);
+	safe = xasprintf("%s — %s\n%s", e->conv.customer ? e->conv.customer : "?",
+			 e->conv.title ? e->conv.title : "", preview ? preview : "");
+	free(preview);
+	preview = text_sanitize(safe, false);
+	fprintf(f, "# << %s\n", preview);
+	free(preview);
+	free(safe);
+}
+
+unsigned ui_compose_editor(struct ui *u)
+{
+	char *text = ui_composer_text(u), *file = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&file, &len);
+	int rc = -1;
+
+	if (f) {
+		fprintf(f, "%s\n", text);
+		quote_thread(u, f);
+		if (fclose(f) == 0)
+			rc = ui_draft_write(u->draft.path, file);
+	}
+	free(file);
+	free(text);
+	if (rc != 0) {
+		ui_message(u, true, "cannot write %s: %s", u->draft.path, strerror(errno));
+		return UI_DIRTY_STATUS;
+	}
+	if (editor_start(u) < 0) {
+		/* the composer's text is in the file already: take it back without the quote */
+		ui_composer_load(u);
+		u->mode = UI_MODE_COMPOSE;
+	}
 	return UI_DIRTY_STATUS;
 }
 
@@ -175,9 +231,14 @@ void ui_compose_child(struct ui *u)
 			ui_message(u, false, "nothing written: the %s was discarded",
 				   kind_word(u->draft.kind));
 		u->draft.active = false;
+		ui_composer_close(u);
 		return;
 	}
+	/* the file keeps the agent's words only, as the composer saves them */
+	if (ui_draft_write(u->draft.path, text) != 0)
+		ui_message(u, true, "cannot write %s: %s", u->draft.path, strerror(errno));
 	free(text);
+	ui_composer_load(u);
 	if (r > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		ui_message(u, true, "the editor failed; the draft is kept");
 	u->mode = UI_MODE_REVIEW;
@@ -230,9 +291,6 @@ void ui_write_send(struct ui *u, const struct backend_write *w, const char *what
 		on_write_done(u, err, false);
 }
 
-static void tags_next(struct ui *u);
-static void tags_stop(struct ui *u);
-
 static void on_write_done(void *arg, const char *error, bool ambiguous)
 {
 	struct ui *u = arg;
@@ -249,7 +307,7 @@ static void on_write_done(void *arg, const char *error, bool ambiguous)
 		else
 			ui_message(u, true, "%s %s: %s", u->write.what,
 				   ambiguous ? "may or may not have happened" : "failed", error);
-		tags_stop(u);
+		ui_tags_stop(u);
 	} else {
 		if (u->write.draft && unlink(u->write.draft) != 0 && errno != ENOENT)
 			ui_message(u, true, "%s: done, but %s stays: %s", u->write.what,
@@ -264,18 +322,23 @@ static void on_write_done(void *arg, const char *error, bool ambiguous)
 	engine_poll_now(&u->engine);
 	ui_thread_refresh(u, id);
 	if (u->write.tags_left)
-		tags_next(u);
+		ui_tags_next(u);
+	if (!u->write.inflight)
+		ui_write_followup(u, error != NULL);
 }
 
-static unsigned review_send(struct ui *u)
+/* Sends the reviewed draft; with then_close, closes the conversation once it went. */
+static unsigned review_send(struct ui *u, bool then_close)
 {
 	struct backend_write w = {.kind = u->draft.kind, .conversation = u->draft.conversation};
-	char *what, *text = draft_text(u->draft.path);
+	char *what, *text;
 
+	if (ui_composer_save(u) != 0)
+		return UI_DIRTY_STATUS;
+	text = draft_text(u->draft.path);
 	if (!text) {
-		ui_message(u, true, "the draft %s is empty or gone", u->draft.path);
-		u->draft.active = false;
-		u->mode = UI_MODE_NORMAL;
+		ui_message(u, true, "the draft is empty: nothing to send");
+		u->mode = UI_MODE_COMPOSE;
 		return UI_DIRTY_STATUS;
 	}
 	if (u->write.inflight) {
@@ -285,213 +348,84 @@ static unsigned review_send(struct ui *u)
 	}
 	u->write.text = text;
 	u->write.draft = xstrdup(u->draft.path);
+	u->write.close_after = then_close ? w.conversation : 0;
 	w.body = text;
 	what = xasprintf("%s to #%lld", kind_word(w.kind), (long long)w.conversation);
 	ui_write_send(u, &w, what);
 	free(what);
 	u->draft.active = false;
 	u->mode = UI_MODE_NORMAL;
-	return UI_DIRTY_STATUS;
+	ui_composer_close(u);
+	return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
 }
 
-/* The review step after the editor: s send, e edit again, t reply <-> note, d discard. */
+/* A reply becomes a note and back; the file follows, so r or c finds it later. */
+static void review_switch(struct ui *u)
+{
+	enum backend_write_kind to = u->draft.kind == WRITE_NOTE ? WRITE_REPLY : WRITE_NOTE;
+	char *path = xasprintf("%s/drafts/%s-%lld.txt", u->cfg->state_dir, kind_word(to),
+			       (long long)u->draft.conversation);
+
+	if (access(path, F_OK) != 0 && rename(u->draft.path, path) == 0) {
+		free(u->draft.path);
+		u->draft.path = path;
+	} else {
+		free(path);
+	}
+	u->draft.kind = to;
+}
+
+static unsigned on_discard_answer(struct ui *u, int key)
+{
+	if (key != 'y' && key != 'Y') {
+		u->mode = UI_MODE_REVIEW;
+		return UI_DIRTY_STATUS;
+	}
+	if (unlink(u->draft.path) != 0 && errno != ENOENT) {
+		ui_message(u, true, "cannot remove %s: %s", u->draft.path, strerror(errno));
+		u->mode = UI_MODE_REVIEW;
+		return UI_DIRTY_STATUS;
+	}
+	ui_message(u, false, "the %s was discarded", kind_word(u->draft.kind));
+	u->draft.active = false;
+	u->composer.unsaved = false;
+	ui_composer_close(u);
+	return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
+}
+
+/* The review step after the composer or the editor: s send, x send and close, e edit
+ * again, v edit in $EDITOR, t reply <-> note, d discard (asks), q later. */
 unsigned ui_review_key(struct ui *u, int key)
 {
 	switch (key) {
 	case 's':
 	case 'y':
-		return review_send(u);
+		return review_send(u, false);
+	case 'x':
+		return review_send(u, true);
 	case 'e':
-		if (editor_start(u) < 0)
-			u->mode = UI_MODE_REVIEW;
+		u->mode = UI_MODE_COMPOSE;
 		return UI_DIRTY_STATUS;
+	case 'v':
+		return ui_compose_editor(u);
 	case 't':
-		u->draft.kind = u->draft.kind == WRITE_NOTE ? WRITE_REPLY : WRITE_NOTE;
-		return UI_DIRTY_STATUS;
+		review_switch(u);
+		return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
 	case 'd':
-		if (unlink(u->draft.path) != 0 && errno != ENOENT) {
-			ui_message(u, true, "cannot remove %s: %s", u->draft.path, strerror(errno));
-			return UI_DIRTY_STATUS;
-		}
-		ui_message(u, false, "the %s was discarded", kind_word(u->draft.kind));
-		u->draft.active = false;
-		u->mode = UI_MODE_NORMAL;
+		ui_choice_start(u, on_discard_answer, "discard the %s to #%lld? y/n",
+				kind_word(u->draft.kind), (long long)u->draft.conversation);
 		return UI_DIRTY_STATUS;
 	case 27:
 	case 'q':
-		ui_message(u, false, "the draft stays in %s; r or c picks it up again",
-			   u->draft.path);
+		ui_message(u, false, "the draft stays in %s; %s picks it up again", u->draft.path,
+			   u->draft.kind == WRITE_NOTE ? "c" : "r");
 		u->draft.active = false;
 		u->mode = UI_MODE_NORMAL;
-		return UI_DIRTY_STATUS;
+		ui_composer_close(u);
+		return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
 	default:
 		return 0;
 	}
-}
-
-unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char *what)
-{
-	struct backend_write w = {.kind = kind, .conversation = ui_current_conversation(u)};
-	char *msg;
-
-	if (!w.conversation)
-		return 0;
-	if (u->write.inflight) {
-		ui_message(u, true, "another write is still on its way; try again in a moment");
-		return UI_DIRTY_STATUS;
-	}
-	msg = xasprintf("%s #%lld", what, (long long)w.conversation);
-	ui_write_send(u, &w, msg);
-	free(msg);
-	return UI_DIRTY_STATUS;
-}
-
-/* ---- tags: "+name -name", one write after the other ---- */
-
-static void on_tag_created(void *arg, int64_t tag_id, const char *error)
-{
-	struct ui *u = arg;
-	struct backend_write w = {
-	    .kind = WRITE_TAG, .conversation = u->write.w.conversation, .tag = tag_id};
-	char *what;
-
-	u->write.inflight = false;
-	if (error) {
-		ui_message(u, true, "cannot create the tag \"%s\": %s", u->write.creating, error);
-		tags_stop(u);
-		return;
-	}
-	/* the directory does not know it yet: the next conversations need its id too */
-	u->write.created_tag = tag_id;
-	free(u->write.created_name);
-	u->write.created_name = xstrdup(u->write.creating);
-	what = xasprintf("created and added tag %s on #%lld", u->write.creating,
-			 (long long)w.conversation);
-	ui_write_send(u, &w, what);
-	free(what);
-}
-
-static void tags_stop(struct ui *u)
-{
-	free(u->write.tags_left);
-	u->write.tags_left = NULL;
-	free(u->write.tags_all);
-	u->write.tags_all = NULL;
-	free(u->write.targets);
-	u->write.targets = NULL;
-	u->write.n_targets = 0;
-}
-
-/* Done with the tags of one conversation: the same tags on the next target, if any. */
-static bool tags_next_target(struct ui *u)
-{
-	if (!u->write.n_targets || !u->write.tags_all) {
-		tags_stop(u);
-		return false;
-	}
-	u->write.w.conversation = u->write.targets[0];
-	memmove(u->write.targets, u->write.targets + 1,
-		(u->write.n_targets - 1) * sizeof(*u->write.targets));
-	u->write.n_targets--;
-	free(u->write.tags_left);
-	u->write.tags_left = xstrdup(u->write.tags_all);
-	return true;
-}
-
-static int64_t tag_find(struct ui *u, const char *name)
-{
-	const struct directory *d = u->engine.dir;
-	int64_t tag = d ? directory_find(d->tags, d->n_tags, name) : 0;
-
-	if (!tag && u->write.created_name && strcmp(u->write.created_name, name) == 0)
-		tag = u->write.created_tag;
-	return tag;
-}
-
-static void tags_next(struct ui *u)
-{
-	char *rest = u->write.tags_left, *word, *save = NULL, *what;
-	struct backend_write w = {0};
-	int64_t tag;
-	bool add;
-
-	word = rest ? strtok_r(rest, " \t,", &save) : NULL;
-	if (!word) {
-		if (tags_next_target(u))
-			tags_next(u);
-		return;
-	}
-	w.conversation = u->write.w.conversation;
-	/* word and save point into rest, which goes once they are copied */
-	u->write.tags_left = xstrdup(save ? save : "");
-	add = word[0] != '-';
-	if (word[0] == '+' || word[0] == '-')
-		word++;
-	free(u->write.creating);
-	u->write.creating = xstrdup(word);
-	free(rest);
-	word = u->write.creating;
-	tag = *word ? tag_find(u, word) : 0;
-	if (!tag && (!add || !*word)) {
-		ui_message(u, true, "no tag named \"%s\"", word);
-		tags_next(u);
-		return;
-	}
-	if (!tag) {
-		u->write.inflight = true;
-		u->engine.ops->create_tag(u->engine.backend, word, on_tag_created, u);
-		return;
-	}
-	w.kind = add ? WRITE_TAG : WRITE_UNTAG;
-	w.tag = tag;
-	what = xasprintf("%s tag %s on #%lld", add ? "add" : "remove", word,
-			 (long long)w.conversation);
-	ui_write_send(u, &w, what);
-	free(what);
-}
-
-/* The tags go to every marked conversation (in marking order), else to the current one;
- * the marks are used up. */
-static void on_tags_entered(struct ui *u, const char *text)
-{
-	size_t n = u->n_pagers ? 0 : u->n_marks;
-
-	if (!text[strspn(text, " \t,")])
-		return;
-	tags_stop(u);
-	if (n) {
-		u->write.w.conversation = u->marks[0];
-		u->write.targets = xmalloc(n * sizeof(*u->write.targets));
-		memcpy(u->write.targets, u->marks + 1, (n - 1) * sizeof(*u->marks));
-		u->write.n_targets = n - 1;
-		ui_marks_clear(u);
-	}
-	u->write.tags_all = xstrdup(text);
-	u->write.tags_left = xstrdup(text);
-	tags_next(u);
-	u->dirty |= UI_DIRTY_STATUS;
-}
-
-unsigned ui_tags_prompt(struct ui *u)
-{
-	int64_t id = ui_current_conversation(u);
-	size_t marked = u->n_pagers ? 0 : u->n_marks; /* a conversation view tags its own */
-
-	if ((!id && !marked) || !u->engine.dir)
-		return 0;
-	if (u->write.inflight) {
-		ui_message(u, true, "another write is still on its way; try again in a moment");
-		return UI_DIRTY_STATUS;
-	}
-	u->write.w.conversation = id;
-	if (marked)
-		ui_prompt_start(u,
-				marked == 1 ? "tags for 1 marked (+add -remove): "
-					    : "tags for the marked (+add -remove): ",
-				"", on_tags_entered);
-	else
-		ui_prompt_start(u, "tags (+add -remove): ", "", on_tags_entered);
-	return UI_DIRTY_STATUS;
 }
 
 /* ---- quitting with an unsent draft ---- */

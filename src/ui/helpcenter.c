@@ -308,6 +308,16 @@ static void on_query(struct ui *u, const char *query)
 	u->engine.ops->search_articles(u->engine.backend, query, on_backend_results, u);
 }
 
+unsigned ui_articles_search(struct ui *u, const char *query)
+{
+	if (!u->engine.ready) {
+		ui_message(u, true, "not connected yet");
+		return UI_DIRTY_STATUS;
+	}
+	on_query(u, query);
+	return UI_DIRTY_LAYOUT;
+}
+
 unsigned ui_articles_prompt(struct ui *u)
 {
 	char *words;

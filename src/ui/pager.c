@@ -13,8 +13,10 @@
 
 int ui_pager_rows(const struct ui *u)
 {
-	/* a title row above, the status bar below */
-	return u->rows > 2 ? u->rows - 2 : 0;
+	/* a title row above, the composer if open and the status bar below */
+	int rows = u->rows - 2 - ui_composer_rows(u);
+
+	return rows > 0 ? rows : 0;
 }
 
 struct ui_pager *ui_pager_top(struct ui *u)

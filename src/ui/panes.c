@@ -82,7 +82,7 @@ static void panes_pick_queues(struct ui *u)
 
 void ui_panes_layout(struct ui *u)
 {
-	int area = u->rows - 1, i;
+	int area = u->rows - 1 - ui_composer_rows(u), i;
 
 	ui_panes_release(u);
 	if (u->n_panes == 0)
@@ -380,12 +380,15 @@ unsigned ui_panes_most_urgent(struct ui *u)
 
 /* ---- filter, order and marks ---- */
 
-static void on_filter_entered(struct ui *u, const char *text)
+void ui_pane_filter_set(struct ui *u, const char *text)
 {
-	struct ui_pane *p = &u->panes[u->focus];
+	struct ui_pane *p;
 	struct query q;
 	char err[200];
 
+	if (u->n_panes == 0)
+		return;
+	p = &u->panes[u->focus];
 	if (query_parse(text, &q, err, sizeof(err)) != 0) {
 		ui_message(u, true, "filter: %s", err);
 		return;
@@ -404,7 +407,7 @@ unsigned ui_pane_filter_prompt(struct ui *u)
 {
 	if (u->n_panes == 0)
 		return 0;
-	ui_prompt_start(u, "filter: ", u->panes[u->focus].filter_text, on_filter_entered);
+	ui_prompt_start(u, "filter: ", u->panes[u->focus].filter_text, ui_pane_filter_set);
 	return UI_DIRTY_STATUS;
 }
 
@@ -430,6 +433,29 @@ static const char *order_name(enum ui_order o)
 	return o == UI_ORDER_NEWEST    ? "newest first"
 	       : o == UI_ORDER_WAITING ? "waiting longest"
 				       : "urgency";
+}
+
+unsigned ui_pane_order_set(struct ui *u, const char *name)
+{
+	struct ui_pane *p;
+	size_t len = strlen(name);
+	int o;
+
+	if (u->n_panes == 0)
+		return 0;
+	p = &u->panes[u->focus];
+	for (o = 0; o < UI_ORDER_COUNT; o++)
+		if (len && !strncmp(order_name((enum ui_order)o), name, len))
+			break;
+	if (o == UI_ORDER_COUNT) {
+		ui_message(u, true, "order: urgency, newest or waiting, not \"%s\"", name);
+		return UI_DIRTY_STATUS;
+	}
+	p->order = (enum ui_order)o;
+	pane_view_invalidate(p);
+	ui_panes_follow(u);
+	ui_message(u, false, "order: %s", order_name(p->order));
+	return UI_DIRTY_PANES | UI_DIRTY_ROWS | UI_DIRTY_STATUS;
 }
 
 unsigned ui_pane_order_next(struct ui *u)

@@ -11,6 +11,8 @@
 #include "ui-private.h"
 #include "util.h"
 
+static void on_custom_entered(struct ui *u, const char *text);
+
 /* 9:00 local time, days after the day of now. */
 static fl_time nine_o_clock(fl_time now, int days)
 {
@@ -58,18 +60,28 @@ static unsigned snooze_until(struct ui *u, fl_time until, const char *how)
 	time_t t = (time_t)until;
 	struct tm tm;
 
+	unsigned dirty;
+
 	if (!w.conversation)
 		return 0;
-	if (u->write.inflight) {
-		ui_message(u, true, "another write is still on its way; try again in a moment");
-		return UI_DIRTY_STATUS;
-	}
 	if (localtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%a %H:%M", &tm);
-	what = xasprintf("snooze #%lld %s (until %s)", (long long)w.conversation, how, when);
-	ui_write_send(u, &w, what);
+	what = xasprintf("%s (until %s)", how, when);
+	dirty = ui_write_each(u, &w, "snooze", what);
 	free(what);
-	return UI_DIRTY_STATUS;
+	return dirty;
+}
+
+unsigned ui_snooze_text(struct ui *u, const char *text)
+{
+	u->snooze_target = ui_current_conversation(u);
+	if (!u->snooze_target && !ui_marks_apply(u))
+		return 0;
+	if (!u->snooze_target)
+		u->snooze_target = u->marks[0];
+	u->dirty |= UI_DIRTY_STATUS;
+	on_custom_entered(u, text);
+	return UI_DIRTY_STATUS | UI_DIRTY_ROWS;
 }
 
 static void on_custom_entered(struct ui *u, const char *text)
@@ -108,8 +120,15 @@ unsigned ui_snooze_menu(struct ui *u)
 	u->snooze_target = ui_current_conversation(u);
 	if (!u->snooze_target)
 		return 0;
-	ui_choice_start(u, on_snooze_key,
-			"snooze #%lld: 1 1h · 2 4h · 3 tomorrow 9:00 · 4 Monday 9:00 · 5 other",
-			(long long)u->snooze_target);
+	if (ui_marks_apply(u))
+		ui_choice_start(u, on_snooze_key,
+				"snooze %zu marked: 1 1h · 2 4h · 3 tomorrow 9:00 · 4 Monday 9:00 · "
+				"5 other",
+				u->n_marks);
+	else
+		ui_choice_start(u, on_snooze_key,
+				"snooze #%lld: 1 1h · 2 4h · 3 tomorrow 9:00 · 4 Monday 9:00 · 5 "
+				"other",
+				(long long)u->snooze_target);
 	return UI_DIRTY_STATUS;
 }

@@ -67,6 +67,8 @@ struct ui_action {
 	unsigned contexts;
 	const char *help;
 	unsigned (*run)(struct ui *u); /* returns enum ui_dirty bits */
+	/* as a command with arguments (":snooze 2h"); NULL: it takes none */
+	unsigned (*run_args)(struct ui *u, const char *args);
 };
 
 extern const struct ui_action ui_actions[];
@@ -147,6 +149,7 @@ enum ui_mode {
 	UI_MODE_REVIEW,	 /* send / edit again / discard a draft */
 	UI_MODE_EDITING, /* the editor owns the terminal: nothing draws */
 	UI_MODE_CHOICE,	 /* one key answers a question on the status row (menus, y/n) */
+	UI_MODE_COMPOSE, /* the inline composer takes the keys */
 };
 
 /* A question on the status row: text shown, key handles the answer (Esc cancels). */
@@ -160,6 +163,21 @@ struct ui_prompt {
 	wchar_t buf[UI_PROMPT_MAX];
 	size_t len;
 	void (*done)(struct ui *u, const char *text);
+	void (*complete)(struct ui *u); /* Tab, when set */
+	char hint[256];			/* shown after the text: the candidates of a Tab */
+};
+
+/* The inline composer: the draft's text while it is typed or reviewed. */
+struct ui_composer {
+	bool open; /* shown: composing or reviewing */
+	wchar_t *buf;
+	size_t len, cap, cursor;
+	size_t top;	      /* first screen row shown */
+	bool unsaved;	      /* typed since the last save */
+	bool prefix;	      /* C-x was pressed */
+	uint64_t save_timer;  /* the autosave */
+	wchar_t *killed;      /* what C-k, C-u or C-w took, for C-y */
+	int cursor_y, cursor_x; /* where the last draw left the cursor */
 };
 
 /* The reply or note being written: its text lives in a file until the backend has it. */
@@ -187,6 +205,13 @@ struct ui_write {
 	size_t n_targets;
 	int64_t created_tag; /* a tag created on the way, by name in created_name */
 	char *created_name;
+	char *tags_asked; /* tags waiting for the answer to "create the new tag?" */
+	/* a write for several conversations (the marked ones): the rest of them */
+	struct backend_write batch;
+	char *batch_what, *batch_detail; /* "snooze" #12 "for 1 hour" */
+	int64_t *batch_ids;
+	size_t n_batch;
+	int64_t close_after; /* send and close: the conversation to close once sent */
 };
 
 struct ui {
@@ -218,10 +243,12 @@ struct ui {
 	int64_t *marks;	    /* marked conversations, in marking order */
 	size_t n_marks, cap_marks;
 	struct ui_draft draft;
+	struct ui_composer composer;
 	struct ui_write write;
 
 	struct ui_binding *bindings;
 	size_t n_bindings;
+	int style_attrs[UI_STYLE_COUNT]; /* bold, underline, reverse from [colors] */
 
 	char message[256];
 	bool message_error;
@@ -232,7 +259,25 @@ struct ui {
 	struct ui_alerts *alerts; /* alerts.c: notifications and the terminal's title */
 };
 
+/* keys.c */
+/* The effective key map from the table and [keys]; -1 (said on stderr with the file and
+ * line) when [keys] names no action. */
+int ui_bindings_init(struct ui *u);
+/* The colours of [colors] over the built-in pairs (curses' colours are started). */
+void ui_colors_configure(struct ui *u);
+
+/* cmdline.c */
+/* The action named name (or an alias such as "q"), or NULL. */
+const struct ui_action *ui_action_find(const char *name);
+/* Runs a, with args if given (an error message when it takes none). */
+unsigned ui_action_run(struct ui *u, const struct ui_action *a, const char *args);
+/* A command line such as "snooze 2h". */
+void ui_command_run(struct ui *u, const char *line);
+unsigned ui_command_prompt(struct ui *u);
+
 /* ui.c */
+/* Where the keys act now: UI_CTX_* bits. */
+unsigned ui_context(const struct ui *u);
 void ui_message(struct ui *u, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int ui_style_attr(const struct ui *u, enum ui_style s);
@@ -243,7 +288,10 @@ int64_t ui_current_conversation(const struct ui *u);
 void ui_suspend_input(struct ui *u);
 void ui_resume_input(struct ui *u);
 const char *ui_key_name(int key, char *buf, size_t len);
-/* Asks a one-key question on the status row; key gets the answer (not Esc). */
+/* Tab in the prompt: the text from position start to the end completed from names
+ * (a unique match in full, else their common prefix, the candidates in the hint). */
+void ui_prompt_complete(struct ui *u, size_t start, const char *const *names, size_t n);
+/* Asks a one-key question on the status row; key gets the answer (27 for Esc). */
 void ui_choice_start(struct ui *u, unsigned (*key)(struct ui *u, int key), const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -278,7 +326,11 @@ size_t ui_pane_count(struct ui *u, struct ui_pane *p);
 const struct store_entry *ui_pane_at(struct ui *u, struct ui_pane *p, size_t pos);
 unsigned ui_pane_filter_prompt(struct ui *u);
 unsigned ui_pane_filter_clear(struct ui *u);
+/* Sets the focused pane's filter ("" clears it); a message tells a parse error. */
+void ui_pane_filter_set(struct ui *u, const char *text);
 unsigned ui_pane_order_next(struct ui *u);
+/* "urgency", "newest" or "waiting" (a prefix will do). */
+unsigned ui_pane_order_set(struct ui *u, const char *name);
 /* Marks: t/Space toggles the selected row; tags go to all marked rows. */
 unsigned ui_mark_toggle(struct ui *u);
 bool ui_marked(const struct ui *u, int64_t id);
@@ -308,20 +360,67 @@ unsigned ui_help_open(struct ui *u);
 void ui_help_build(struct ui *u, struct ui_pager *p);
 
 /* compose.c */
+/* r and c: the inline composer on the conversation's draft. */
 unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind);
+/* Hands the draft to $VISUAL/$EDITOR, the thread quoted below the scissors line. */
+unsigned ui_compose_editor(struct ui *u);
+/* The whole file (at most 1 MiB), or NULL. Returns a new string. */
+char *ui_file_read(const char *path);
 void ui_compose_child(struct ui *u);
 unsigned ui_review_key(struct ui *u, int key);
-unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char *what);
 /* Sends w (one write at a time: check u->write.inflight first); what names it in the
  * messages ("close #12"). */
 void ui_write_send(struct ui *u, const struct backend_write *w, const char *what);
-unsigned ui_tags_prompt(struct ui *u);
 void ui_write_release(struct ui *u);
 /* q on the queues: quits, or asks first when a draft in drafts/ was not sent. */
 unsigned ui_quit_ask(struct ui *u);
 
+/* composer.c */
+/* The line that starts the quoted thread in a draft file: it and what follows are not
+ * the agent's text. */
+extern const char ui_draft_scissors[];
+/* raw without the scissors line and what follows. Returns a new string. */
+char *ui_draft_clean(const char *raw);
+/* Replaces path with text (written, synced, renamed into place). 0, or -1 and errno. */
+int ui_draft_write(const char *path, const char *text);
+unsigned ui_composer_open(struct ui *u);
+/* Saves and closes the composer. */
+void ui_composer_close(struct ui *u);
+/* Reads the draft file into the composer. */
+void ui_composer_load(struct ui *u);
+/* Writes the text to the draft file if it changed (an empty text removes the file). */
+int ui_composer_save(struct ui *u);
+unsigned ui_composer_key(struct ui *u, int key);
+/* Rows the composer takes above the status bar; 0 when closed. */
+int ui_composer_rows(const struct ui *u);
+void ui_composer_draw(struct ui *u);
+/* The text as UTF-8. Returns a new string. */
+char *ui_composer_text(const struct ui *u);
+const char *ui_composer_hint(const struct ui *u);
+
+/* tags.c */
+unsigned ui_tags_prompt(struct ui *u);
+/* "+a -b" on the marked conversations, else the current one; asks before creating. */
+void ui_tags_apply(struct ui *u, const char *text);
+void ui_tags_next(struct ui *u);
+void ui_tags_stop(struct ui *u);
+
+/* batch.c */
+/* Whether a write goes to the marked rows (on the queues, with rows marked). */
+bool ui_marks_apply(const struct ui *u);
+/* Sends w to every marked conversation one after the other (the marks are used up),
+ * else to w->conversation or the current one; messages say "what #id detail". */
+unsigned ui_write_each(struct ui *u, const struct backend_write *w, const char *what,
+		       const char *detail);
+unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char *what);
+/* After a write ended: the next of a batch, or the close after a reply. */
+void ui_write_followup(struct ui *u, bool failed);
+void ui_batch_release(struct ui *u);
+
 /* snooze.c */
 unsigned ui_snooze_menu(struct ui *u);
+/* Snoozes for a duration typed like "90m" (the marked rows, else the current one). */
+unsigned ui_snooze_text(struct ui *u, const char *text);
 /* When a preset ends, from now (Unix seconds) in local time: 0 for 1 hour, 1 for 4
  * hours, 2 for tomorrow 9:00, 3 for next Monday 9:00. */
 fl_time ui_snooze_preset(int preset, fl_time now);
@@ -341,6 +440,8 @@ void ui_alerts_new_message(void *arg, const struct store_entry *e);
 void ui_articles_open_index(struct ui *u);
 void ui_articles_refresh(struct ui *u);
 unsigned ui_articles_prompt(struct ui *u);
+/* Searches the help center for query and shows the results. */
+unsigned ui_articles_search(struct ui *u, const char *query);
 void ui_articles_build(struct ui *u, struct ui_pager *p);
 unsigned ui_articles_open_selected(struct ui *u);
 /* Keywords of text for a help-center search: words without punctuation and stop words,

@@ -18,6 +18,7 @@
 
 #include "ui.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,13 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 #include <wctype.h>
 
 #include "loop.h"
-#include "sender.h"
 #include "text.h"
 #include "ui-private.h"
 #include "util.h"
@@ -58,7 +59,7 @@ int ui_style_attr(const struct ui *u, enum ui_style s)
 			return A_NORMAL;
 		}
 	}
-	return s == UI_STYLE_NORMAL ? A_NORMAL : (int)COLOR_PAIR(s);
+	return s == UI_STYLE_NORMAL ? (int)A_NORMAL : (int)COLOR_PAIR(s) | u->style_attrs[s];
 }
 
 static void ui_colors_init(struct ui *u)
@@ -81,6 +82,7 @@ static void ui_colors_init(struct ui *u)
 	init_pair(UI_STYLE_NOTE, COLOR_YELLOW, -1);
 	init_pair(UI_STYLE_EVENT, COLOR_CYAN, -1);
 	init_pair(UI_STYLE_ERROR, COLOR_RED, -1);
+	ui_colors_configure(u);
 }
 
 /* ---- messages and keys ---- */
@@ -144,22 +146,9 @@ const char *ui_key_name(int key, char *buf, size_t len)
 	return buf;
 }
 
-/* The default bindings from the table; [keys] in the configuration will change them. */
-static void ui_bindings_init(struct ui *u)
+unsigned ui_context(const struct ui *u)
 {
-	size_t a, k;
-
-	u->bindings = xcalloc(ui_n_actions * 3, sizeof(*u->bindings));
-	for (a = 0; a < ui_n_actions; a++)
-		for (k = 0; k < 3 && ui_actions[a].keys[k]; k++) {
-			u->bindings[u->n_bindings].key = ui_actions[a].keys[k];
-			u->bindings[u->n_bindings++].action = &ui_actions[a];
-		}
-}
-
-static unsigned ui_context(struct ui *u)
-{
-	const struct ui_pager *p = ui_pager_top(u);
+	const struct ui_pager *p = u->n_pagers ? &u->pagers[u->n_pagers - 1] : NULL;
 
 	if (!p)
 		return UI_CTX_LIST;
@@ -191,7 +180,7 @@ static unsigned ui_dispatch(struct ui *u, int key)
 
 	for (b = 0; b < u->n_bindings; b++)
 		if (u->bindings[b].key == key && (u->bindings[b].action->contexts & ctx))
-			return u->bindings[b].action->run(u);
+			return ui_action_run(u, u->bindings[b].action, NULL);
 	return 0;
 }
 
@@ -203,6 +192,7 @@ void ui_prompt_start(struct ui *u, const char *label, const char *initial,
 	size_t n;
 
 	memset(&u->prompt, 0, sizeof(u->prompt));
+	/* the caller sets u->prompt.complete after this, if it completes */
 	u->prompt.label = label;
 	u->prompt.done = done;
 	n = mbstowcs(u->prompt.buf, initial, UI_PROMPT_MAX - 1);
@@ -218,7 +208,11 @@ static void ui_prompt_key(struct ui *u, int key)
 	size_t n;
 
 	u->dirty |= UI_DIRTY_STATUS;
-	if (key == '\n' || key == '\r' || key == (KEY_ENTER | UI_KEY_FUNCTION)) {
+	p->hint[0] = '\0';
+	if (key == '\t') {
+		if (p->complete)
+			p->complete(u);
+	} else if (key == '\n' || key == '\r' || key == (KEY_ENTER | UI_KEY_FUNCTION)) {
 		p->buf[p->len] = 0;
 		n = wcstombs(text, p->buf, sizeof(text) - 1);
 		text[n == (size_t)-1 ? 0 : n] = '\0';
@@ -235,6 +229,54 @@ static void ui_prompt_key(struct ui *u, int key)
 		   p->len + 1 < UI_PROMPT_MAX) {
 		p->buf[p->len++] = (wchar_t)key;
 	}
+}
+
+/* The longest prefix all of names that start with the typed word share. */
+void ui_prompt_complete(struct ui *u, size_t start, const char *const *names, size_t n)
+{
+	struct ui_prompt *p = &u->prompt;
+	char word[UI_PROMPT_MAX * 4 + 1], common[UI_PROMPT_MAX * 4 + 1] = "";
+	size_t i, matches = 0, len, hint = 0, k;
+	wchar_t wide[UI_PROMPT_MAX];
+
+	if (start > p->len)
+		return;
+	p->buf[p->len] = 0;
+	k = wcstombs(word, p->buf + start, sizeof(word) - 1);
+	if (k == (size_t)-1)
+		return;
+	word[k] = '\0';
+	len = strlen(word);
+	for (i = 0; i < n; i++) {
+		if (!names[i] || strncasecmp(names[i], word, len) != 0)
+			continue;
+		if (!matches++) {
+			snprintf(common, sizeof(common), "%s", names[i]);
+		} else {
+			for (k = 0; common[k] && tolower((unsigned char)common[k]) ==
+						     tolower((unsigned char)names[i][k]);
+			     k++)
+				;
+			common[k] = '\0';
+		}
+		if (hint + strlen(names[i]) + 2 < sizeof(p->hint))
+			hint += (size_t)snprintf(p->hint + hint, sizeof(p->hint) - hint, "%s%s",
+						 hint ? " " : "", names[i]);
+	}
+	if (!matches) {
+		snprintf(p->hint, sizeof(p->hint), "(no match)");
+		return;
+	}
+	/* a unique match is complete: a space follows it; several stay listed */
+	if (matches == 1) {
+		p->hint[0] = '\0';
+		strncat(common, " ", sizeof(common) - strlen(common) - 1);
+	}
+	k = mbstowcs(wide, common, UI_PROMPT_MAX - 1);
+	if (k == (size_t)-1 || start + k >= UI_PROMPT_MAX - 1)
+		return;
+	wmemcpy(p->buf + start, wide, k);
+	p->len = start + k;
 }
 
 /* ---- one-key questions ---- */
@@ -260,8 +302,8 @@ static void ui_choice_key(struct ui *u, int key)
 	}
 	/* The handler may ask another question (a prompt, say): it sets the mode itself. */
 	u->mode = UI_MODE_NORMAL;
-	if (key == 27 || key == UI_KEY_CTRL('g') || key == UI_KEY_CTRL('c'))
-		return;
+	if (key == UI_KEY_CTRL('g') || key == UI_KEY_CTRL('c'))
+		key = 27;
 	u->dirty |= u->choice.key(u, key);
 }
 
@@ -280,8 +322,7 @@ static char *status_left(struct ui *u)
 {
 	const struct engine *e = &u->engine;
 	const char *me = e->dir && e->dir->me_name ? e->dir->me_name : "…";
-	char state[360], queued[112] = "", retry[32] = "";
-	struct outbox_counts outbox;
+	char state[360], queued[48] = "", retry[32] = "";
 	int64_t age = engine_data_age(e);
 	size_t pending = e->backend ? e->ops->pending(e->backend) : 0;
 	char *s, *safe;
@@ -306,10 +347,6 @@ static char *status_left(struct ui *u)
 		snprintf(state, sizeof(state), "live");
 	if (pending)
 		snprintf(queued, sizeof(queued), " · %zu pending", pending);
-	/* the outbox's writes not sent yet, and those the agent must look at */
-	if (e->sender && sender_counts(e->sender, &outbox) == 0 && (outbox.pending || outbox.failed))
-		snprintf(queued + strlen(queued), sizeof(queued) - strlen(queued),
-			 " · outbox: %zu to send, %zu failed", outbox.pending, outbox.failed);
 	s = xasprintf(" %s @ %s · %s%s", me, u->host, state, queued);
 	safe = text_sanitize(s, false);
 	free(s);
@@ -321,11 +358,13 @@ static char *status_right(struct ui *u)
 	if (u->mode == UI_MODE_CHOICE)
 		return text_sanitize(u->choice.text, false);
 	if (u->mode == UI_MODE_REVIEW)
-		return xasprintf(
-		    "%s to #%lld: s send · e edit · t make it a %s · d discard · q later",
-		    u->draft.kind == WRITE_NOTE ? "note" : "reply",
-		    (long long)u->draft.conversation,
-		    u->draft.kind == WRITE_NOTE ? "reply" : "note");
+		return xasprintf("%s to #%lld: s send · x send and close · e edit · v $EDITOR · t "
+				 "make it a %s · d discard · q later",
+				 u->draft.kind == WRITE_NOTE ? "note" : "reply",
+				 (long long)u->draft.conversation,
+				 u->draft.kind == WRITE_NOTE ? "reply" : "note");
+	if (u->mode == UI_MODE_COMPOSE && !u->message[0])
+		return xstrdup(ui_composer_hint(u));
 	if (u->message[0])
 		return text_sanitize(u->message, false);
 	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_THREAD)
@@ -345,20 +384,22 @@ static void ui_status_draw(struct ui *u, bool force)
 	int lw, rw, attr = ui_style_attr(u, UI_STYLE_STATUS) | A_REVERSE;
 
 	if (u->mode == UI_MODE_PROMPT) {
-		char typed[UI_PROMPT_MAX * 4 + 1];
+		char typed[UI_PROMPT_MAX * 4 + 1], *hinted;
 		size_t n;
 
 		u->prompt.buf[u->prompt.len] = 0;
 		n = wcstombs(typed, u->prompt.buf, sizeof(typed) - 1);
 		typed[n == (size_t)-1 ? 0 : n] = '\0';
 		line = xasprintf("%s%s", u->prompt.label, typed);
-		w = ui_fit(line, u->cols);
+		hinted = xasprintf("%s%s%s", line, u->prompt.hint[0] ? "   " : "", u->prompt.hint);
+		w = ui_fit(hinted, u->cols);
 		attrset(A_NORMAL);
 		(void)mvaddwstr(u->rows - 1, 0, w);
 		/* the cursor where the next character goes */
 		(void)move(u->rows - 1, ui_width(line) < u->cols ? ui_width(line) : u->cols - 1);
 		free(w);
 		free(line);
+		free(hinted);
 		free(u->status_shown);
 		u->status_shown = NULL;
 		return;
@@ -426,8 +467,13 @@ static void ui_draw(struct ui *u)
 	} else if (force || (d & (UI_DIRTY_ROWS | UI_DIRTY_PANES))) {
 		ui_panes_draw(u, force);
 	}
+	if (u->composer.open && (force || (d & (UI_DIRTY_STATUS | UI_DIRTY_PAGER | UI_DIRTY_ROWS |
+						UI_DIRTY_PANES))))
+		ui_composer_draw(u);
 	ui_status_draw(u, force);
-	(void)curs_set(u->mode == UI_MODE_PROMPT ? 1 : 0);
+	if (u->mode == UI_MODE_COMPOSE)
+		(void)move(u->composer.cursor_y, u->composer.cursor_x);
+	(void)curs_set(u->mode == UI_MODE_PROMPT || u->mode == UI_MODE_COMPOSE ? 1 : 0);
 	(void)refresh();
 }
 
@@ -445,6 +491,14 @@ static void on_key(struct ui *u, int key)
 	}
 	if (u->mode == UI_MODE_CHOICE) {
 		ui_choice_key(u, key);
+		return;
+	}
+	if (u->mode == UI_MODE_COMPOSE) {
+		if (u->message[0]) {
+			u->message[0] = '\0';
+			u->dirty |= UI_DIRTY_STATUS;
+		}
+		u->dirty |= ui_composer_key(u, key);
 		return;
 	}
 	if (key == (KEY_RESIZE | UI_KEY_FUNCTION)) {
@@ -626,6 +680,8 @@ static void ui_release(struct ui *u)
 {
 	if (u->message_timer)
 		loop_timer_cancel(u->loop, u->message_timer);
+	if (u->composer.open)
+		ui_composer_close(u);
 	if (u->engine_ok)
 		engine_release(&u->engine);
 	if (u->index)
@@ -660,7 +716,10 @@ int ui_run(const struct config *cfg, const char *token, bool *exit_now)
 	}
 	setlocale(LC_ALL, "");
 	u.host = xstrdup(host_of(cfg->url));
-	ui_bindings_init(&u);
+	if (ui_bindings_init(&u) < 0) {
+		ui_release(&u);
+		return 2; /* a mistake in the configuration, as config_load's */
+	}
 	if (ui_loop_init(&u, token) < 0 || ui_curses_init(&u) < 0) {
 		ui_release(&u);
 		return 1;
@@ -678,6 +737,9 @@ int ui_run(const struct config *cfg, const char *token, bool *exit_now)
 			break;
 		}
 	}
+	/* What was typed last is on disk before anything else can go wrong. */
+	if (u.composer.open)
+		(void)ui_composer_save(&u);
 	/* The editor, if it still runs, gets the terminal back in a sane state first. */
 	if (u.mode != UI_MODE_EDITING)
 		endwin();

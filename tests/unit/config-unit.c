@@ -123,7 +123,7 @@ static void test_defaults_without_file(void **state)
 	assert_null(c.token_command);
 	assert_null(c.token);
 	assert_int_equal(c.poll_interval, 5);
-	assert_int_equal(c.resync_interval, 300);
+	assert_int_equal(c.resync_interval, 900);
 	assert_int_equal(c.poll_overlap, 2);
 	assert_int_equal(c.article_refresh, 3600);
 	snprintf(expect, sizeof(expect), "%s/xdg-state/frontline", dir);
@@ -579,6 +579,53 @@ static char *source_read(const char *name)
 }
 
 /* [notify] and each queue's notify level: defaults by realtime, values, and errors. */
+/* [keys]: keys by name, C-x, named keys, UTF-8 characters and none, each line kept with
+ * its line number; [colors]: names, numbers, "on" and attributes. */
+static void test_keys_and_colors(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(text_load(&c,
+				   "[keys]\nclose = x, C-x\nopen = Enter, F5\nhelp = none\n"
+				   "mark = \xc3\xa9, Space, PgDn\n"
+				   "[colors]\nbreached = bold white on red\nok = color34\n"
+				   "status = brightyellow on default\n",
+				   err, sizeof(err)),
+			 0);
+	assert_int_equal(c.n_bindings, 4);
+	assert_string_equal(c.bindings[0].action, "close");
+	assert_int_equal(c.bindings[0].line, 2);
+	assert_int_equal(c.bindings[0].n_keys, 2);
+	assert_int_equal(c.bindings[0].keys[0], 'x');
+	assert_int_equal(c.bindings[0].keys[1], 24);
+	assert_int_equal(c.bindings[1].keys[0], '\r');
+	assert_int_equal(c.bindings[1].keys[1], CONFIG_KEY_F1 + 4);
+	assert_int_equal(c.bindings[2].n_keys, 0);
+	assert_int_equal(c.bindings[3].keys[0], 0xe9);
+	assert_int_equal(c.bindings[3].keys[1], ' ');
+	assert_int_equal(c.bindings[3].keys[2], CONFIG_KEY_PGDN);
+	assert_true(c.colors.breached.set && c.colors.breached.bold);
+	assert_int_equal(c.colors.breached.fg, 7);
+	assert_int_equal(c.colors.breached.bg, 1);
+	assert_int_equal(c.colors.ok.fg, 34);
+	assert_int_equal(c.colors.ok.bg, -1);
+	assert_int_equal(c.colors.status.fg, 11);
+	assert_false(c.colors.warning.set);
+	config_release(&c);
+
+	error_check("[keys]\nclose = x\nclose = y\n", 3, "[keys] close", "given twice",
+		    "line 2", NULL);
+	error_check("[backend]\n[keys]\nclose = C-\n", 3, "[keys] close", "\"C-\" is not a key",
+		    NULL);
+	error_check("[keys]\nclose = a, b, c, d, e\n", 2, "at most 4 keys", NULL);
+	error_check("[keys]\nclose =\n", 2, "no keys given", NULL);
+	error_check("[colors]\nok = purple\n", 2, "ok:", "expected a colour", NULL);
+	error_check("[colors]\nok = red on\n", 2, "expected a colour", NULL);
+	error_check("[colors]\nshadow = red\n", 2, "unknown key \"shadow\" in [colors]", NULL);
+}
+
 static void test_notify_keys(void **state)
 {
 	struct config c;
@@ -683,6 +730,7 @@ int main(void)
 	    cmocka_unit_test(test_token_command_failures),
 	    cmocka_unit_test(test_environment_token_wins),
 	    cmocka_unit_test(test_no_token_says_how),
+	    cmocka_unit_test(test_keys_and_colors),
 	    cmocka_unit_test(test_notify_keys),
 	    cmocka_unit_test(test_man_page_matches_table),
 	    cmocka_unit_test(test_example_file_loads),

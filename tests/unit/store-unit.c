@@ -191,6 +191,8 @@ static void test_insert_update_ignore(void **state)
 	c.title = "stale";
 	c.updated_at = T0 + 4;
 	assert_int_equal(store_upsert(s, &c, T0 + 6), STORE_UNCHANGED);
+	/* the same second and the same record: nothing new */
+	c.title = "Cannot log in (again)";
 	c.updated_at = T0 + 5;
 	assert_int_equal(store_upsert(s, &c, T0 + 6), STORE_UNCHANGED);
 	e = store_get(s, 7);
@@ -198,6 +200,14 @@ static void test_insert_update_ignore(void **state)
 	assert_int_equal(e->conv.updated_at, T0 + 5);
 	assert_int_equal(store_count(s), 1);
 	assert_int_equal(store_queue_count(s, Q_RT), 1);
+	/* two changes in one second (assigned, then closed) share updated_at: the record
+	 * that says something else is the later one */
+	c.admin_assignee_id = 42;
+	assert_int_equal(store_upsert(s, &c, T0 + 6), STORE_UPDATED);
+	assert_int_equal(store_get(s, 7)->conv.admin_assignee_id, 42);
+	c.state = CONV_CLOSED;
+	assert_int_equal(store_upsert(s, &c, T0 + 6), STORE_REMOVED);
+	assert_int_equal(store_count(s), 0);
 	store_free(s);
 }
 

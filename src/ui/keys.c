@@ -1,0 +1,157 @@
+/* keys.c: the effective key map: the action table's default keys, changed by the [keys]
+ * section of the configuration (an action given keys there loses its defaults, and a key
+ * given there is taken from the action that had it by default), and the colours of
+ * [colors] over the built-in ones. */
+#include "build-config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui-private.h"
+#include "util.h"
+
+/* A key of the configuration as the screen reads it (get_wch's codes). */
+static int key_from_config(int key)
+{
+	static const int function[] = {
+	    [CONFIG_KEY_UP - CONFIG_KEY_UP] = KEY_UP,
+	    [CONFIG_KEY_DOWN - CONFIG_KEY_UP] = KEY_DOWN,
+	    [CONFIG_KEY_LEFT - CONFIG_KEY_UP] = KEY_LEFT,
+	    [CONFIG_KEY_RIGHT - CONFIG_KEY_UP] = KEY_RIGHT,
+	    [CONFIG_KEY_HOME - CONFIG_KEY_UP] = KEY_HOME,
+	    [CONFIG_KEY_END - CONFIG_KEY_UP] = KEY_END,
+	    [CONFIG_KEY_PGUP - CONFIG_KEY_UP] = KEY_PPAGE,
+	    [CONFIG_KEY_PGDN - CONFIG_KEY_UP] = KEY_NPAGE,
+	    [CONFIG_KEY_DELETE - CONFIG_KEY_UP] = KEY_DC,
+	    [CONFIG_KEY_INSERT - CONFIG_KEY_UP] = KEY_IC,
+	    [CONFIG_KEY_BACKSPACE - CONFIG_KEY_UP] = KEY_BACKSPACE,
+	};
+
+	if (key >= CONFIG_KEY_F1)
+		return KEY_F(key - CONFIG_KEY_F1 + 1) | UI_KEY_FUNCTION;
+	if (key >= CONFIG_KEY_UP)
+		return function[key - CONFIG_KEY_UP] | UI_KEY_FUNCTION;
+	return key;
+}
+
+static const struct config_binding *configured(const struct config *cfg, const char *action)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_bindings; i++)
+		if (!strcmp(cfg->bindings[i].action, action))
+			return &cfg->bindings[i];
+	return NULL;
+}
+
+/* Whether the configuration gives key to an action that can meet a (shares a context). */
+static bool key_taken(const struct config *cfg, int key, const struct ui_action *a)
+{
+	size_t i, k;
+	const struct ui_action *other;
+
+	for (i = 0; i < cfg->n_bindings; i++) {
+		other = ui_action_find(cfg->bindings[i].action);
+		if (!other || other == a || !(other->contexts & a->contexts))
+			continue;
+		for (k = 0; k < cfg->bindings[i].n_keys; k++)
+			if (key_from_config(cfg->bindings[i].keys[k]) == key)
+				return true;
+	}
+	return false;
+}
+
+static void bind(struct ui *u, int key, const struct ui_action *a)
+{
+	u->bindings = xrealloc(u->bindings, (u->n_bindings + 1) * sizeof(*u->bindings));
+	u->bindings[u->n_bindings].key = key;
+	u->bindings[u->n_bindings++].action = a;
+}
+
+int ui_bindings_init(struct ui *u)
+{
+	const struct config *cfg = u->cfg;
+	const struct config_binding *b;
+	size_t a, k;
+
+	for (a = 0; a < cfg->n_bindings; a++) {
+		const struct ui_action *act = ui_action_find(cfg->bindings[a].action);
+
+		/* the configuration's own names, not the : aliases */
+		if (!act || strcmp(act->name, cfg->bindings[a].action)) {
+			fprintf(stderr,
+				"%s:%d: [keys]: there is no action \"%s\"; the names are listed by ? "
+				"and in frontline(1), KEYS\n",
+				cfg->path ? cfg->path : "configuration", cfg->bindings[a].line,
+				cfg->bindings[a].action);
+			return -1;
+		}
+	}
+	for (a = 0; a < ui_n_actions; a++) {
+		const struct ui_action *act = &ui_actions[a];
+
+		b = configured(cfg, act->name);
+		if (b) {
+			for (k = 0; k < b->n_keys; k++) {
+				bind(u, key_from_config(b->keys[k]), act);
+				/* a terminal's Enter may come as either */
+				if (b->keys[k] == '\r')
+					bind(u, '\n', act);
+			}
+			continue;
+		}
+		for (k = 0; k < 3 && act->keys[k]; k++)
+			if (!key_taken(cfg, act->keys[k], act))
+				bind(u, act->keys[k], act);
+	}
+	return 0;
+}
+
+/* ---- colours ---- */
+
+static const struct config_color *configured_color(const struct config_colors *c,
+						   enum ui_style s)
+{
+	switch (s) {
+	case UI_STYLE_OK:
+		return &c->ok;
+	case UI_STYLE_WARNING:
+		return &c->warning;
+	case UI_STYLE_BREACHED:
+		return &c->breached;
+	case UI_STYLE_TITLE:
+		return &c->title;
+	case UI_STYLE_STATUS:
+		return &c->status;
+	case UI_STYLE_CUSTOMER:
+		return &c->customer;
+	case UI_STYLE_AGENT:
+		return &c->agent;
+	case UI_STYLE_NOTE:
+		return &c->note;
+	case UI_STYLE_EVENT:
+		return &c->event;
+	case UI_STYLE_ERROR:
+		return &c->error;
+	default:
+		return NULL;
+	}
+}
+
+void ui_colors_configure(struct ui *u)
+{
+	int s;
+
+	for (s = UI_STYLE_NORMAL + 1; s < UI_STYLE_COUNT; s++) {
+		const struct config_color *c = configured_color(&u->cfg->colors, (enum ui_style)s);
+
+		if (!c || !c->set)
+			continue;
+		/* a colour the terminal does not have falls back to the default */
+		(void)init_pair((short)s, c->fg < COLORS ? c->fg : -1, c->bg < COLORS ? c->bg : -1);
+		u->style_attrs[s] = (c->bold ? A_BOLD : 0) | (c->underline ? A_UNDERLINE : 0) |
+				    (c->reverse ? A_REVERSE : 0);
+	}
+}
