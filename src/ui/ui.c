@@ -36,6 +36,7 @@
 #include <wctype.h>
 
 #include "loop.h"
+#include "sender.h"
 #include "text.h"
 #include "ui-private.h"
 #include "util.h"
@@ -322,7 +323,8 @@ static char *status_left(struct ui *u)
 {
 	const struct engine *e = &u->engine;
 	const char *me = e->dir && e->dir->me_name ? e->dir->me_name : "…";
-	char state[360], queued[48] = "", retry[32] = "";
+	char state[360], queued[112] = "", retry[32] = "";
+	struct outbox_counts outbox;
 	int64_t age = engine_data_age(e);
 	size_t pending = e->backend ? e->ops->pending(e->backend) : 0;
 	char *s, *safe;
@@ -347,6 +349,10 @@ static char *status_left(struct ui *u)
 		snprintf(state, sizeof(state), "live");
 	if (pending)
 		snprintf(queued, sizeof(queued), " · %zu pending", pending);
+	/* the outbox's writes not sent yet, and those the agent must look at */
+	if (e->sender && sender_counts(e->sender, &outbox) == 0 && (outbox.pending || outbox.failed))
+		snprintf(queued + strlen(queued), sizeof(queued) - strlen(queued),
+			 " · outbox: %zu to send, %zu failed", outbox.pending, outbox.failed);
 	s = xasprintf(" %s @ %s · %s%s", me, u->host, state, queued);
 	safe = text_sanitize(s, false);
 	free(s);
