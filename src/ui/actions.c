@@ -122,6 +122,10 @@ static unsigned act_insert_article(struct ui *u) { return ui_articles_insert(u);
 
 static unsigned act_command_line(struct ui *u) { return ui_command_prompt(u); }
 
+static unsigned act_queue_next(struct ui *u) { return ui_pane_queue_cycle(u, 1); }
+
+static unsigned act_queue_prev(struct ui *u) { return ui_pane_queue_cycle(u, -1); }
+
 static unsigned act_quit(struct ui *u) { return ui_quit_ask(u); }
 
 /* ---- as commands with arguments ---- */
@@ -164,6 +168,18 @@ const struct ui_action ui_actions[] = {
     {"bottom", {'G', FN(KEY_END)}, ANY, "last row", act_bottom, NULL},
     {"half-page-down", {UI_KEY_CTRL('d'), FN(KEY_NPAGE)}, ANY, "half a page down", act_half_down, NULL},
     {"half-page-up", {UI_KEY_CTRL('u'), FN(KEY_PPAGE)}, ANY, "half a page up", act_half_up, NULL},
+    {"queue-next",
+     {']'},
+     UI_CTX_LIST,
+     "show the next configured queue in the focused pane",
+     act_queue_next,
+     NULL},
+    {"queue-prev",
+     {'['},
+     UI_CTX_LIST,
+     "show the previous configured queue in the focused pane",
+     act_queue_prev,
+     NULL},
     {"most-urgent",
      {'\t'},
      UI_CTX_LIST,
@@ -172,12 +188,12 @@ const struct ui_action ui_actions[] = {
     {"focus-left",
      {'h', '1', FN(KEY_LEFT)},
      UI_CTX_LIST,
-     "focus the real-time queue",
+     "focus the left (or upper) pane: the real-time queue",
      act_focus_left, NULL},
     {"focus-right",
      {'l', '2', FN(KEY_RIGHT)},
      UI_CTX_LIST,
-     "focus the standard queue",
+     "focus the right (or lower) pane: the standard queue",
      act_focus_right, NULL},
     {"open",
      {'\n', '\r', FN(KEY_ENTER)},

@@ -654,14 +654,17 @@ static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 {
 	const struct config_queue *q = &u->cfg->queues[p->queue];
 	struct store_counts n;
-	char *s, *safe, shown[48] = "";
+	char *s, *safe, shown[48] = "", which[32] = "";
 	wchar_t *w;
 
 	store_queue_counts(u->engine.store, p->queue, &n);
+	/* with more queues than panes, which of them this is ([ and ] switch) */
+	if (u->cfg->n_queues > (size_t)u->n_panes)
+		snprintf(which, sizeof(which), " ‹%d/%zu›", p->queue + 1, u->cfg->n_queues);
 	if (p->filter.n_terms)
 		snprintf(shown, sizeof(shown), "%zu of ", ui_pane_count(u, p));
-	s = xasprintf(" %s%s%s%s  %s%zu open · %zu warning · %zu breached",
-		      q->title ? q->title : q->key, order_title(p->order),
+	s = xasprintf(" %s%s%s%s%s  %s%zu open · %zu warning · %zu breached",
+		      q->title ? q->title : q->key, which, order_title(p->order),
 		      p->filter.n_terms ? " /" : "", p->filter.n_terms ? p->filter_text : "", shown,
 		      n.open, n.warning, n.breached);
 	safe = text_sanitize(s, false);

@@ -329,6 +329,8 @@ unsigned ui_pane_filter_clear(struct ui *u);
 /* Sets the focused pane's filter ("" clears it); a message tells a parse error. */
 void ui_pane_filter_set(struct ui *u, const char *text);
 unsigned ui_pane_order_next(struct ui *u);
+/* queues.c: the focused pane shows the next (1) or previous (-1) configured queue. */
+unsigned ui_pane_queue_cycle(struct ui *u, int direction);
 /* "urgency", "newest" or "waiting" (a prefix will do). */
 unsigned ui_pane_order_set(struct ui *u, const char *name);
 /* Marks: t/Space toggles the selected row; tags go to all marked rows. */
