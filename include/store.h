@@ -87,6 +87,12 @@ void store_tick(struct store *s, fl_time now, store_event_fn fn, void *arg);
 void store_sweep_begin(struct store *s);
 size_t store_sweep_end(struct store *s);
 
+/* A number that moves whenever a record is added, replaced or removed, a clock changes
+ * state, or a queue's order changes, and stays put otherwise (a tick that only brings
+ * countdowns down): views built from the store (a filtered pane) need rebuilding only
+ * when it moved, or when they depend on the time itself. */
+uint64_t store_version(const struct store *s);
+
 /* Counts for a queue's title, kept as entries change (O(1)); warning and breached are
  * as of the last store_tick. */
 struct store_counts {

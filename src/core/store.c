@@ -68,6 +68,7 @@ struct store {
 	struct team_queue *teams; /* few: a linear scan beats a map */
 	size_t n_teams, cap_teams;
 	uint64_t generation;
+	uint64_t version; /* store_version: records, clock states, orders */
 };
 
 /* --- due heap ---------------------------------------------------------------------- */
@@ -349,6 +350,8 @@ static void item_place(struct store *s, struct store_item *it, int queue,
 	bool moves = queue != it->e.queue || deadline != it->key_deadline ||
 		     updated != it->key_updated;
 
+	if (moves || clock->state != it->e.clock.state)
+		s->version++;
 	if (it->e.queue != NO_QUEUE) {
 		queue_count_state(&s->queues[it->e.queue], it->e.clock.state, -1);
 		if (moves)
@@ -493,6 +496,7 @@ static struct store_item *item_new(struct store *s, const struct conversation *c
 
 static void item_destroy(struct store *s, struct store_item *it)
 {
+	s->version++;
 	idmap_remove(s->ids, it->e.conv.id);
 	heap_remove(&s->heap, it);
 	if (it->e.queue != NO_QUEUE) {
@@ -619,6 +623,8 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 		item_destroy(s, it);
 		return STORE_REMOVED;
 	}
+	/* a new record: what a filter matches may differ even where nothing moves */
+	s->version++;
 	if (it) {
 		struct conversation copy;
 
@@ -735,6 +741,11 @@ size_t store_sweep_end(struct store *s)
 		item_destroy(s, items[i]);
 	free(items);
 	return n;
+}
+
+uint64_t store_version(const struct store *s)
+{
+	return s->version;
 }
 
 void store_queue_counts(const struct store *s, int queue, struct store_counts *out)

@@ -84,7 +84,8 @@ enum ui_order { UI_ORDER_URGENCY, UI_ORDER_NEWEST, UI_ORDER_WAITING, UI_ORDER_CO
 
 /* One queue on screen. Rows are positions in the pane's view: the queue itself in
  * urgency order without a filter, else the ids in view[], rebuilt only when the store
- * changed (store_gen), the filter or the order changed, or a time filter's second passed. */
+ * changed (store_gen: records, clock states, order), the filter or the order changed, or
+ * a time filter's second passed. */
 struct ui_pane {
 	int queue;		 /* index into cfg->queues, -1 when unused */
 	int y, x, height, width; /* including the title row */
@@ -239,7 +240,8 @@ struct ui {
 	struct ui_prompt prompt;
 	struct ui_choice choice;
 	int64_t snooze_target;
-	uint64_t store_gen; /* counts the engine's "changed" news: views rebuild on it */
+	uint64_t store_gen;	/* views rebuild when it moves: store changes, syncs */
+	uint64_t store_version; /* store_version() when store_gen last moved for it */
 	int64_t *marks;	    /* marked conversations, in marking order */
 	size_t n_marks, cap_marks;
 	struct ui_draft draft;

@@ -37,6 +37,7 @@
 
 #include "loop.h"
 #include "sender.h"
+#include "store.h"
 #include "text.h"
 #include "ui-private.h"
 #include "util.h"
@@ -573,8 +574,14 @@ static void on_signal(void *arg, int signo)
 static void on_changed(void *arg)
 {
 	struct ui *u = arg;
+	uint64_t v = u->engine.store ? store_version(u->engine.store) : 0;
 
-	u->store_gen++;
+	/* Each tick says "changed"; one that only brought countdowns down leaves the
+	 * filtered and sorted views as they are (a time filter still rebuilds each second). */
+	if (v != u->store_version) {
+		u->store_version = v;
+		u->store_gen++;
+	}
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
 	ui_alerts_tick(u);
 }

@@ -211,6 +211,38 @@ static void test_insert_update_ignore(void **state)
 	store_free(s);
 }
 
+/* store_version moves with records, clock states and orders, not with a quiet tick. */
+static void test_version(void **state)
+{
+	struct store *s = store_fixture();
+	struct conversation c = conv_waiting(1, TEAM_RT, T0, T0);
+	uint64_t v;
+
+	(void)state;
+	v = store_version(s);
+	assert_int_equal(store_upsert(s, &c, T0), STORE_ADDED);
+	assert_true(store_version(s) != v);
+	v = store_version(s);
+	store_tick(s, T0 + 10, NULL, NULL);
+	assert_int_equal(store_version(s), v); /* only the countdown went down */
+	assert_int_equal(store_upsert(s, &c, T0 + 10), STORE_UNCHANGED);
+	assert_int_equal(store_version(s), v);
+	store_tick(s, T0 + 60, NULL, NULL); /* 60 s left: the warning */
+	assert_int_equal(store_get(s, 1)->clock.state, SLA_WARNING);
+	assert_true(store_version(s) != v);
+	v = store_version(s);
+	store_tick(s, T0 + 61, NULL, NULL);
+	assert_int_equal(store_version(s), v);
+	c.title = "A new subject";
+	c.updated_at = T0 + 62;
+	assert_int_equal(store_upsert(s, &c, T0 + 62), STORE_UPDATED);
+	assert_true(store_version(s) != v);
+	v = store_version(s);
+	assert_int_equal(store_remove(s, 1), STORE_REMOVED);
+	assert_true(store_version(s) != v);
+	store_free(s);
+}
+
 static void test_closed_leaves(void **state)
 {
 	struct store *s = store_fixture();
@@ -781,6 +813,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_insert_update_ignore),
 		cmocka_unit_test(test_closed_leaves),
+		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_untracked_team),
 		cmocka_unit_test(test_move_between_queues),
 		cmocka_unit_test(test_order_by_urgency),
