@@ -1,17 +1,11 @@
 /* ui.c: the agent's screen: curses set up once, one loop that runs the engine's event
  * loop and draws what handlers marked dirty after each pass, keys dispatched through the
- * action table, the status bar, messages and the one-line prompt.
+ * action table, the status bar, messages and the one-line prompt (with Tab completion).
  *
  * Not done yet (issue 4):
- * - inline composer; quoting the thread into the editor file; "send and close"
- * - `:` command line; tag completion in the L prompt
- * - marks for more than tags (close, assign, snooze all marked)
  * - K from the queues prefills from the opening message the store holds, not the last
  *   customer message (that needs the thread); suggestions only from the local index
- * - [keys] rebinding and colour settings from the configuration (the table is ready)
- * - more than two queues (a queue switcher); the outbox's pending/sent/failed per row
- * - filter views rebuild on every engine "changed" (each tick too): a store generation
- *   that only moves on record or order changes would let them skip ticks
+ * - the outbox's pending/sent/failed per row (the status bar counts them)
  * - make bench budgets for the screen (idle CPU, bytes per second, key latency)
  */
 #include "build-config.h"
