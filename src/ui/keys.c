@@ -56,9 +56,13 @@ static bool key_taken(const struct config *cfg, int key, const struct ui_action 
 		other = ui_action_find(cfg->bindings[i].action);
 		if (!other || other == a || !(other->contexts & a->contexts))
 			continue;
-		for (k = 0; k < cfg->bindings[i].n_keys; k++)
-			if (key_from_config(cfg->bindings[i].keys[k]) == key)
+		for (k = 0; k < cfg->bindings[i].n_keys; k++) {
+			int given = key_from_config(cfg->bindings[i].keys[k]);
+
+			/* Enter given to an action takes both codes a terminal sends for it */
+			if (given == key || (given == '\r' && key == '\n'))
 				return true;
+		}
 	}
 	return false;
 }
