@@ -31,6 +31,9 @@ struct backend {
 	fl_time after;
 	int64_t *teams;
 	size_t n_teams;
+	/* Requests whose answer has not come: freed by destroy, whose http_free means their
+	 * callbacks never run. */
+	struct call *calls;
 };
 
 /* One request's context. */
@@ -42,6 +45,7 @@ struct call {
 	struct articles *index;
 	long page;
 	int kind;
+	struct call *prev, *next; /* b->calls */
 };
 
 static struct call *call_new(struct backend *b, void *fn, void *arg)
@@ -51,7 +55,22 @@ static struct call *call_new(struct backend *b, void *fn, void *arg)
 	c->b = b;
 	c->fn = fn;
 	c->arg = arg;
+	c->next = b->calls;
+	if (b->calls)
+		b->calls->prev = c;
+	b->calls = c;
 	return c;
+}
+
+static void call_free(struct call *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		c->b->calls = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	free(c);
 }
 
 /* Says why a request failed, in words an agent can act on; "" when it succeeded. */
@@ -143,7 +162,7 @@ static void on_me(void *arg, const struct http_response *r)
 		intercom_admin_release(&me);
 	}
 	json_decref(j);
-	free(c);
+	call_free(c);
 	start_step_done(b, err);
 }
 
@@ -204,7 +223,7 @@ static void on_list(void *arg, const struct http_response *r)
 	if (j)
 		store_list(b, c->kind, j, err, sizeof(err));
 	json_decref(j);
-	free(c);
+	call_free(c);
 	start_step_done(b, err);
 }
 
@@ -237,7 +256,7 @@ static void on_page(void *arg, const struct http_response *r)
 	char err[256], *next = NULL;
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
-	free(c);
+	call_free(c);
 	if (j && intercom_parse_search_page(j, &items, &n, &next, NULL, &skipped, err,
 					    sizeof(err)) < 0) {
 		json_decref(j);
@@ -329,7 +348,7 @@ static void on_thread(void *arg, const struct http_response *r)
 	json_decref(j);
 	fn(c->arg, err[0] ? NULL : &t, err[0] ? err : NULL);
 	thread_release(&t);
-	free(c);
+	call_free(c);
 }
 
 static void intercom_fetch_thread(struct backend *b, int64_t id, backend_thread_fn fn, void *arg)
@@ -376,7 +395,7 @@ static void on_write(void *arg, const struct http_response *r)
 				r->status < 500 && r->status != 408 && r->status != 429;
 	}
 	fn(c->arg, &res);
-	free(c);
+	call_free(c);
 }
 
 static void intercom_write(struct backend *b, const struct backend_write *w, backend_write_fn fn,
@@ -444,7 +463,7 @@ static void on_tag_created(void *arg, const struct http_response *r)
 	json_decref(j);
 	fn(c->arg, err[0] ? 0 : tag.id, err[0] ? err : NULL);
 	intercom_tag_release(&tag);
-	free(c);
+	call_free(c);
 }
 
 static void intercom_create_tag(struct backend *b, const char *name, backend_tag_fn fn, void *arg)
@@ -509,7 +528,7 @@ static void on_articles_page(void *arg, const struct http_response *r)
 	if (err[0]) {
 		articles_sync_abort(c->index);
 		fn(c->arg, err, false);
-		free(c);
+		call_free(c);
 		return;
 	}
 	if (n > 0 && page < total_pages) {
@@ -521,7 +540,7 @@ static void on_articles_page(void *arg, const struct http_response *r)
 		fn(c->arg, "cannot write the article index", false);
 	else
 		fn(c->arg, NULL, false);
-	free(c);
+	call_free(c);
 }
 
 static void intercom_sync_articles(struct backend *b, struct articles *index, backend_done_fn fn,
@@ -563,7 +582,7 @@ static void on_article_search(void *arg, const struct http_response *r)
 	for (i = 0; out && i < n; i++)
 		article_release(&out[i]);
 	free(out);
-	free(c);
+	call_free(c);
 }
 
 static void intercom_search_articles(struct backend *b, const char *query, backend_articles_fn fn,
@@ -608,6 +627,8 @@ static void intercom_destroy(struct backend *b)
 	if (!b)
 		return;
 	http_free(b->http);
+	while (b->calls)
+		call_free(b->calls);
 	directory_release(&b->dir);
 	free(b->teams);
 	free(b);

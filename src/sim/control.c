@@ -165,8 +165,10 @@ void control_create_article(struct sim *s, struct api_request *rq, struct api_re
 
 static json_t *faults_json(const struct sim_faults *f)
 {
-	return json_pack("{s:I, s:f, s:f, s:f}", "latency_ms", (json_int_t)f->latency_ms, "error_rate",
-			 f->error_rate, "drop_rate", f->drop_rate, "truncate_rate", f->truncate_rate);
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "latency_ms", (json_int_t)f->latency_ms,
+			 "error_rate", f->error_rate, "drop_rate", f->drop_rate, "truncate_rate",
+			 f->truncate_rate, "malformed_rate", f->malformed_rate, "wrong_types_rate",
+			 f->wrong_types_rate);
 }
 
 void control_get_faults(struct sim *s, struct api_request *rq, struct api_reply *rp)
@@ -207,7 +209,9 @@ void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply 
 		f.latency_ms = (long)json_integer_value(latency);
 	if (!rate_member(body, "error_rate", &f.error_rate) ||
 	    !rate_member(body, "drop_rate", &f.drop_rate) ||
-	    !rate_member(body, "truncate_rate", &f.truncate_rate)) {
+	    !rate_member(body, "truncate_rate", &f.truncate_rate) ||
+	    !rate_member(body, "malformed_rate", &f.malformed_rate) ||
+	    !rate_member(body, "wrong_types_rate", &f.wrong_types_rate)) {
 		api_error(rp, 400, "parameter_invalid", "rates are numbers from 0 to 1");
 		return;
 	}

@@ -64,6 +64,54 @@ static bool roll(struct sim *s, double rate)
 	return rate > 0 && prng_unit(&s->fault_rng) < rate;
 }
 
+/* A value of another type than v (the wrong-types fault): strings become numbers,
+ * numbers and booleans strings, null and arrays objects, objects strings. */
+static json_t *other_type(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return json_integer(7);
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return json_string("7");
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return json_string("true");
+	case JSON_OBJECT:
+		return json_string("object");
+	default:
+		return json_object();
+	}
+}
+
+/* Gives each value under v, at any depth, another type with the fault's rate; at the top
+ * level "type" is kept, so that the answer still says what it is and a client has to
+ * cope field by field. */
+static void wrong_types(struct sim *s, json_t *v, bool top)
+{
+	const char *key;
+	json_t *member;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, member) {
+			if (top && !strcmp(key, "type"))
+				continue;
+			if (roll(s, s->faults.wrong_types_rate))
+				json_object_set_new(v, key, other_type(member));
+			else
+				wrong_types(s, member, false);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, member) {
+			if (roll(s, s->faults.wrong_types_rate))
+				json_array_set_new(v, i, other_type(member));
+			else
+				wrong_types(s, member, false);
+		}
+	}
+}
+
 static ssize_t truncated_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct truncated *t = cls;
@@ -130,7 +178,8 @@ static bool accepts_gzip(struct MHD_Connection *conn)
 
 /* Queues rp's JSON; counts its bytes into s->bytes_sent when s is given. */
 static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_reply *rp,
-				  const struct rate_state *rate, bool truncate, struct sim *s)
+				  const struct rate_state *rate, bool truncate, bool malformed,
+				  struct sim *s)
 {
 	char *text = json_dumps(rp->body, JSON_COMPACT);
 	struct MHD_Response *resp;
@@ -142,6 +191,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 	if (!text)
 		die("cannot serialize a response");
 	len = strlen(text);
+	/* A control character is invalid anywhere in JSON, inside a string or out. */
+	if (malformed && len > 0)
+		text[len / 2] = '\x01';
 	if (len >= GZIP_MIN && accepts_gzip(conn)) {
 		char *packed = gzip_text(text, &len);
 
@@ -221,7 +273,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	struct rate_state rate = {0};
 	struct api_route_info info;
 	const void *route;
-	bool drop = false, truncate = false;
+	bool drop = false, truncate = false, malformed = false;
 	long latency;
 	enum MHD_Result ret;
 	json_error_t jerr;
@@ -232,7 +284,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		rp.status = 401;
 		rp.body = render_error("unauthorized", "Access Token Invalid");
 		log_request(s, method, url, rp.status);
-		ret = send_reply(conn, &rp, NULL, false, NULL);
+		ret = send_reply(conn, &rp, NULL, false, false, NULL);
 		json_decref(rp.body);
 		return ret;
 	}
@@ -270,6 +322,15 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 				s->searches++;
 			drop = !info.control && info.write && rp.status == 200 &&
 			       roll(s, s->faults.drop_rate);
+			if (!info.control && rp.status == 200 && s->faults.wrong_types_rate > 0) {
+				json_t *copy = json_deep_copy(rp.body);
+
+				json_decref(rp.body);
+				rp.body = copy;
+				wrong_types(s, rp.body, true);
+			}
+			malformed = !info.control && rp.status == 200 &&
+				    roll(s, s->faults.malformed_rate);
 		}
 		truncate = !info.control && roll(s, s->faults.truncate_rate);
 		pthread_mutex_unlock(&s->lock);
@@ -280,7 +341,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		json_decref(rp.body);
 		return MHD_NO;
 	}
-	ret = send_reply(conn, &rp, &rate, truncate, info.control ? NULL : s);
+	ret = send_reply(conn, &rp, &rate, truncate, malformed, info.control ? NULL : s);
 	json_decref(rp.body);
 	return ret;
 }

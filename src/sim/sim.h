@@ -37,6 +37,8 @@ struct sim_faults {
 	double error_rate;
 	double drop_rate;
 	double truncate_rate;
+	double malformed_rate;	 /* share of successful answers sent as broken JSON */
+	double wrong_types_rate; /* share of values in successful answers given another type */
 };
 
 struct sim {
