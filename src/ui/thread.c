@@ -227,4 +227,14 @@ void ui_help_build(struct ui *u, struct ui_pager *p)
 	    "Countdown marks: '!' breached, '~' warning, 'z' snoozed; '*' unread, '^' "
 	    "priority, '+' marked. See frontline(1), KEYS.",
 	    1);
+	ui_pager_add_wrapped(
+	    p, UI_STYLE_EVENT,
+	    "Every action runs by its name on the : command line too (:snooze 2h, :tags +vip); "
+	    "Tab completes. [keys] in the configuration gives actions other keys.",
+	    1);
+	ui_pager_add_wrapped(
+	    p, UI_STYLE_EVENT,
+	    "The composer (r, c): Enter new line, C-d done, C-x C-e $EDITOR, Esc later; "
+	    "C-a C-e C-b C-f C-k C-u C-w C-y edit as in a shell.",
+	    1);
 }
