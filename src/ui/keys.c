@@ -115,47 +115,26 @@ int ui_bindings_init(struct ui *u)
 
 /* ---- colours ---- */
 
-static const struct config_color *configured_color(const struct config_colors *c,
-						   enum ui_style s)
-{
-	switch (s) {
-	case UI_STYLE_OK:
-		return &c->ok;
-	case UI_STYLE_WARNING:
-		return &c->warning;
-	case UI_STYLE_BREACHED:
-		return &c->breached;
-	case UI_STYLE_TITLE:
-		return &c->title;
-	case UI_STYLE_STATUS:
-		return &c->status;
-	case UI_STYLE_CUSTOMER:
-		return &c->customer;
-	case UI_STYLE_AGENT:
-		return &c->agent;
-	case UI_STYLE_NOTE:
-		return &c->note;
-	case UI_STYLE_EVENT:
-		return &c->event;
-	case UI_STYLE_ERROR:
-		return &c->error;
-	default:
-		return NULL;
-	}
-}
-
 void ui_colors_configure(struct ui *u)
 {
+	const struct config_colors *c = &u->cfg->colors;
+	const struct config_color *of[UI_STYLE_COUNT] = {
+	    [UI_STYLE_OK] = &c->ok,		[UI_STYLE_WARNING] = &c->warning,
+	    [UI_STYLE_BREACHED] = &c->breached, [UI_STYLE_TITLE] = &c->title,
+	    [UI_STYLE_STATUS] = &c->status,	[UI_STYLE_CUSTOMER] = &c->customer,
+	    [UI_STYLE_AGENT] = &c->agent,	[UI_STYLE_NOTE] = &c->note,
+	    [UI_STYLE_EVENT] = &c->event,	[UI_STYLE_ERROR] = &c->error,
+	};
 	int s;
 
-	for (s = UI_STYLE_NORMAL + 1; s < UI_STYLE_COUNT; s++) {
-		const struct config_color *c = configured_color(&u->cfg->colors, (enum ui_style)s);
-
-		if (!c || !c->set)
+	for (s = 0; s < UI_STYLE_COUNT; s++) {
+		if (!of[s] || !of[s]->set)
 			continue;
 		/* a colour the terminal does not have falls back to the default */
-		(void)init_pair((short)s, c->fg < COLORS ? c->fg : -1, c->bg < COLORS ? c->bg : -1);
-		u->style_attrs[s] = (c->bold ? A_BOLD : 0) | (c->underline ? A_UNDERLINE : 0) |
-				    (c->reverse ? A_REVERSE : 0);
+		(void)init_pair((short)s, of[s]->fg < COLORS ? of[s]->fg : -1,
+				of[s]->bg < COLORS ? of[s]->bg : -1);
+		u->style_attrs[s] = (of[s]->bold ? A_BOLD : 0) |
+				    (of[s]->underline ? A_UNDERLINE : 0) |
+				    (of[s]->reverse ? A_REVERSE : 0);
 	}
 }
