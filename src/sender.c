@@ -29,6 +29,7 @@
 struct flight {
 	struct sender *s;
 	struct outbox_item it;
+	bool fresh; /* checking the thread right after this flight's own answer was lost */
 };
 
 struct watch {
@@ -204,16 +205,29 @@ static void flight_record(struct flight *f, enum outbox_state state, const char 
 	flight_end(f, state, error);
 }
 
+static void verify(struct flight *f);
+
 static void on_written(void *arg, const struct backend_write_result *r)
 {
 	struct flight *f = arg;
+	bool text = f->it.kind == WRITE_REPLY || f->it.kind == WRITE_NOTE;
 
-	if (!r->error)
+	if (!r->error) {
 		flight_record(f, OUTBOX_SENT, NULL);
-	else if (r->permanent)
+	} else if (r->permanent) {
 		flight_record(f, OUTBOX_FAILED, r->error);
-	else
+	} else if (r->ambiguous && text) {
+		/* Look at once: a dropped answer usually means it arrived. */
+		if (outbox_mark_retry(f->s->ob, f->it.id, OUTBOX_AMBIGUOUS, 0, r->error) < 0)
+			set_error(f->s, "cannot record a write's outcome in the outbox");
+		f->it.state = OUTBOX_AMBIGUOUS;
+		free(f->it.error);
+		f->it.error = xstrdup(r->error);
+		f->fresh = true;
+		verify(f);
+	} else {
 		flight_record(f, r->ambiguous ? OUTBOX_AMBIGUOUS : OUTBOX_PENDING, r->error);
+	}
 }
 
 static void send_item(struct flight *f)
@@ -329,10 +343,24 @@ static void on_verify_thread(void *arg, struct thread *t, const char *error)
 		flight_record(f, OUTBOX_AMBIGUOUS, "cannot read the outbox");
 		return;
 	}
-	if (mine > others)
+	if (mine > others) {
 		flight_record(f, OUTBOX_SENT, NULL);
-	else
+	} else if (f->fresh) {
+		/* Not there yet: a slow backend may still be carrying it out. Look again after
+		 * a pause before sending it again. */
+		why = xasprintf("not in the conversation yet (%s)", f->it.error ? f->it.error : "");
+		flight_record(f, OUTBOX_AMBIGUOUS, why);
+		free(why);
+	} else {
 		send_item(f);
+	}
+}
+
+static void verify(struct flight *f)
+{
+	struct engine *e = f->s->e;
+
+	e->ops->fetch_thread(e->backend, f->it.conversation, on_verify_thread, f);
 }
 
 /* ---- tags named, not numbered: found in the directory, or created ---- */
@@ -387,7 +415,7 @@ static void start(struct sender *s, struct outbox_item *it)
 	/* Not pending: an attempt went out and its answer never came back (here, or in a
 	 * process that died), so a reply may be there already. */
 	if (text && f->it.state != OUTBOX_PENDING && f->it.first_attempt)
-		s->e->ops->fetch_thread(s->e->backend, f->it.conversation, on_verify_thread, f);
+		verify(f);
 	else if ((f->it.kind == WRITE_TAG || f->it.kind == WRITE_UNTAG) && !f->it.tag &&
 		 f->it.tag_name)
 		resolve_tag(f);
