@@ -709,13 +709,16 @@ static char *read_all(int fd, size_t max)
  * Returns the file's path (the caller frees it), or NULL. */
 static char *save_draft(const struct config *cfg, const char *what, int64_t id, const char *body)
 {
-	char *dir = xasprintf("%s/drafts", cfg->state_dir), *path;
+	char *dir, *path;
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	int fd;
 	size_t len = strlen(body);
 
+	if (!cfg->state_dir)
+		return NULL;
+	dir = xasprintf("%s/drafts", cfg->state_dir);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
 	path = xasprintf("%s/%s-%lld-%s.txt", dir, what, (long long)id, stamp);
 	if (util_mkdir_p(dir, 0700) != 0 ||
