@@ -62,6 +62,9 @@ struct backend_listener {
 	void (*sync_done)(void *arg, bool full, const char *error);
 	/* Start-up failed; nothing works until start is called again. */
 	void (*failed)(void *arg, const char *error);
+	/* An answer said the token is refused (401), before the failure it causes is told:
+	 * trying again cannot help until the agent acts. May be NULL. */
+	void (*refused)(void *arg);
 	/* The server's clock, from each answer's Date header. */
 	void (*server_time)(void *arg, fl_time server, fl_time local);
 };

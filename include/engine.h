@@ -58,6 +58,7 @@ struct engine {
 	uint64_t poll_timer, tick_timer;
 	uint64_t polls;		    /* syncs completed, for benchmarks */
 	fl_time next_attempt;	    /* local time the next poll or start-up is due, 0 if none */
+	bool refused;		    /* the token was refused (401): no attempt until poll_now */
 	struct sender *sender;	    /* the outbox's (sender.h); started by a polling engine */
 };
 
@@ -70,7 +71,8 @@ void engine_release(struct engine *e);
 /* Fetches the directory, then syncs; with polling, keeps polling and ticking, and sends
  * the outbox's writes (e->sender, unless the caller set one up already). */
 void engine_start(struct engine *e, bool polling);
-/* Polls now (Ctrl-R), unless a sync is already in flight. */
+/* Polls now (Ctrl-R), unless a sync is already in flight; after a refused token, starts
+ * again. */
 void engine_poll_now(struct engine *e);
 
 /* Server time now, by the clock offset seen in the answers' Date headers. */

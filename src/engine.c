@@ -95,6 +95,15 @@ static void schedule_poll(struct engine *e, int64_t delay_ms)
 
 void engine_poll_now(struct engine *e)
 {
+	if (e->refused) {
+		/* The agent asks to try the token again: from the start if start-up failed. */
+		e->refused = false;
+		if (!e->ready) {
+			e->next_attempt = time(NULL);
+			e->ops->start(e->backend);
+			return;
+		}
+	}
 	/* During a sync, poll again right after it: what was just written must show. */
 	if (e->syncing)
 		e->poll_again = true;
@@ -145,10 +154,21 @@ static void on_failed(void *arg, const char *error)
 	e->failures++;
 	if (e->listener.synced && !e->synced)
 		e->listener.synced(e->listener.arg, e->error);
-	if (e->polling) {
+	if (e->polling && !e->refused) {
 		loop_timer_add(e->loop, e->cfg->poll_interval * 1000, on_restart, e);
 		e->next_attempt = time(NULL) + e->cfg->poll_interval;
+	} else {
+		e->next_attempt = 0;
 	}
+}
+
+/* A refused token is not retried on a timer (every attempt would be refused again): the
+ * failure that follows stays on the screen until the agent asks again (Ctrl-R). */
+static void on_refused(void *arg)
+{
+	struct engine *e = arg;
+
+	e->refused = true;
 }
 
 /* Tells the listener what an upsert brought: a conversation new to a tracked queue, or a
@@ -219,8 +239,10 @@ static void on_sync_done(void *arg, bool full, const char *error)
 		if (first && e->synced && e->listener.synced)
 			e->listener.synced(e->listener.arg, NULL);
 	}
-	if (e->polling)
+	if (e->polling && !e->refused)
 		schedule_poll(e, e->poll_again ? 0 : e->cfg->poll_interval * 1000);
+	else
+		e->next_attempt = 0;
 	e->poll_again = false;
 }
 
@@ -243,6 +265,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 		.conversation = on_conversation,
 		.sync_done = on_sync_done,
 		.failed = on_failed,
+		.refused = on_refused,
 		.server_time = on_server_time,
 	};
 	size_t i;

@@ -112,6 +112,8 @@ static json_t *answer_json(struct backend *b, const struct http_response *r, cha
 
 	if (r->server_date && b->l.server_time)
 		b->l.server_time(b->l.arg, r->server_date, time(NULL));
+	if (r->status == 401 && b->l.refused)
+		b->l.refused(b->l.arg);
 	describe_failure(r, err, errlen);
 	if (err[0])
 		return NULL;

@@ -281,6 +281,9 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	rq.now = time(NULL);
 	info = api_route(method, url, &rq, &route);
 	if (!authorized(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"))) {
+		pthread_mutex_lock(&s->lock);
+		s->unauthorized++;
+		pthread_mutex_unlock(&s->lock);
 		rp.status = 401;
 		rp.body = render_error("unauthorized", "Access Token Invalid");
 		log_request(s, method, url, rp.status);

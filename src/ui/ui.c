@@ -329,7 +329,9 @@ static char *status_left(struct ui *u)
 	if (e->error[0] && e->next_attempt > time(NULL))
 		snprintf(retry, sizeof(retry), " (retry in %llds)",
 			 (long long)(e->next_attempt - time(NULL)));
-	else if (e->error[0])
+	else if (e->error[0] && e->refused)
+		snprintf(retry, sizeof(retry), "%s", " (C-r tries again)");
+	else if (e->error[0] && e->next_attempt)
 		snprintf(retry, sizeof(retry), "%s", " (retrying)");
 	if (!e->ready && !e->error[0])
 		snprintf(state, sizeof(state), "connecting");
@@ -584,7 +586,9 @@ static void on_synced(void *arg, const char *error)
 {
 	struct ui *u = arg;
 
-	if (error)
+	if (error && u->engine.refused)
+		ui_message(u, true, "%s (C-r tries again)", error);
+	else if (error)
 		ui_message(u, true, "cannot reach the backend: %s (retrying)", error);
 	else
 		ui_articles_refresh(u);
