@@ -16,10 +16,44 @@ API_BODY="$TEST_TMP/body"
 API_HEADERS="$TEST_TMP/resp-headers"
 SIM_TOKEN_FILE="$TEST_TMP/token"
 
+# Under valgrind (make check-valgrind, or VALGRIND=valgrind in the environment, with a
+# build configured without --enable-sanitizers): frontline and frontline-sim run through
+# a wrapper; a memory error or a definite leak makes the program exit 97 and the test
+# fail, its valgrind report in the test's log.
+if [ -n "${VALGRIND:-}" ]; then
+	mkdir -p "$TEST_TMP/valgrind"
+	for prog in FRONTLINE SIM; do
+		real=${!prog}
+		printf '#!/bin/sh\nexec %s --quiet --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=97 --log-file=%s "%s" "$@"\n' \
+			"$VALGRIND" "$TEST_TMP/valgrind/$prog.%p.log" "$real" >"$TEST_TMP/valgrind/$prog"
+		chmod 700 "$TEST_TMP/valgrind/$prog"
+		printf -v "$prog" '%s' "$TEST_TMP/valgrind/$prog"
+	done
+fi
+
+# valgrind_report: the reports of runs with errors or definite leaks, on stderr; false when
+# there were any.
+valgrind_report() {
+	local log bad=0
+	for log in "$TEST_TMP"/valgrind/*.log; do
+		[ -s "$log" ] || continue
+		if grep -qE 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]' "$log"; then
+			printf 'valgrind: %s\n' "$(basename "$log")" >&2
+			cat "$log" >&2
+			bad=1
+		fi
+	done
+	return $bad
+}
+
 test_cleanup() {
 	if [ -n "$SIM_PID" ]; then
 		kill "$SIM_PID" 2>/dev/null
 		wait "$SIM_PID" 2>/dev/null
+	fi
+	if [ -n "${VALGRIND:-}" ] && ! valgrind_report; then
+		rm -rf "$TEST_TMP"
+		exit 1
 	fi
 	rm -rf "$TEST_TMP"
 }
