@@ -518,7 +518,10 @@ static void pump(struct sender *s)
 		tell(s, NULL);
 	}
 	look_at_others(s);
-	if (!outbox_locked(s->ob) && outbox_lock(s->ob) == 1 && outbox_recover(s->ob) > 0)
+	/* Only a sender that can send takes the lock: one that cannot reach the backend
+	 * (or is refused) must not hold up the agent's other processes. */
+	if (!outbox_locked(s->ob) && s->e->ready && s->e->dir && outbox_lock(s->ob) == 1 &&
+	    outbox_recover(s->ob) > 0)
 		tell(s, NULL);
 	if (outbox_locked(s->ob) && s->e->ready && s->e->dir)
 		start_due(s, now, &next);
