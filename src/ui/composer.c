@@ -408,7 +408,8 @@ unsigned ui_composer_key(struct ui *u, int key)
 			ui_message(u, false, "nothing written: no %s kept",
 				   u->draft.kind == WRITE_NOTE ? "note" : "reply");
 		else
-			ui_message(u, false, "the %s to #%lld is kept in drafts/; %s opens it again",
+			ui_message(u, false,
+				   "the %s to #%lld is kept in drafts/; %s opens it again",
 				   u->draft.kind == WRITE_NOTE ? "note" : "reply",
 				   (long long)u->draft.conversation,
 				   u->draft.kind == WRITE_NOTE ? "c" : "r");

@@ -85,11 +85,12 @@ int ui_bindings_init(struct ui *u)
 
 		/* the configuration's own names, not the : aliases */
 		if (!act || strcmp(act->name, cfg->bindings[a].action)) {
-			fprintf(stderr,
-				"%s:%d: [keys]: there is no action \"%s\"; the names are listed by ? "
-				"and in frontline(1), KEYS\n",
-				cfg->path ? cfg->path : "configuration", cfg->bindings[a].line,
-				cfg->bindings[a].action);
+			fprintf(
+			    stderr,
+			    "%s:%d: [keys]: there is no action \"%s\"; the names are listed by ? "
+			    "and in frontline(1), KEYS\n",
+			    cfg->path ? cfg->path : "configuration", cfg->bindings[a].line,
+			    cfg->bindings[a].action);
 			return -1;
 		}
 	}
@@ -119,11 +120,16 @@ void ui_colors_configure(struct ui *u)
 {
 	const struct config_colors *c = &u->cfg->colors;
 	const struct config_color *of[UI_STYLE_COUNT] = {
-	    [UI_STYLE_OK] = &c->ok,		[UI_STYLE_WARNING] = &c->warning,
-	    [UI_STYLE_BREACHED] = &c->breached, [UI_STYLE_TITLE] = &c->title,
-	    [UI_STYLE_STATUS] = &c->status,	[UI_STYLE_CUSTOMER] = &c->customer,
-	    [UI_STYLE_AGENT] = &c->agent,	[UI_STYLE_NOTE] = &c->note,
-	    [UI_STYLE_EVENT] = &c->event,	[UI_STYLE_ERROR] = &c->error,
+	    [UI_STYLE_OK] = &c->ok,
+	    [UI_STYLE_WARNING] = &c->warning,
+	    [UI_STYLE_BREACHED] = &c->breached,
+	    [UI_STYLE_TITLE] = &c->title,
+	    [UI_STYLE_STATUS] = &c->status,
+	    [UI_STYLE_CUSTOMER] = &c->customer,
+	    [UI_STYLE_AGENT] = &c->agent,
+	    [UI_STYLE_NOTE] = &c->note,
+	    [UI_STYLE_EVENT] = &c->event,
+	    [UI_STYLE_ERROR] = &c->error,
 	};
 	int s;
 
