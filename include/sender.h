@@ -2,8 +2,9 @@
  * (outbox.h) before anything goes out, sends each conversation's writes in order,
  * retries with backoff and jitter, and after a lost answer checks the conversation
  * before sending a reply or a note again, so that nothing arrives twice. One process of
- * the agent's sends (it holds state_dir/outbox.lock; the others retry the lock every
- * poll); any process may submit, and watches its items through the database. */
+ * the agent's sends (it holds state_dir/outbox.db.lock, taken once its backend answered;
+ * the others retry the lock every poll); any process may submit, and watches its items
+ * through the database. */
 #ifndef FRONTLINE_SENDER_H
 #define FRONTLINE_SENDER_H
 
