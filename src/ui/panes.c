@@ -11,6 +11,7 @@
 #include <wchar.h>
 
 #include "query.h"
+#include "sender.h"
 #include "store.h"
 #include "text.h"
 #include "ui-private.h"
@@ -575,15 +576,32 @@ static void row_field(wchar_t *row, size_t cap, const char *s, int width)
 	free(safe);
 }
 
+/* The outbox's mark of a row: a write on its way, one that failed, one sent lately. */
+static const char *outbox_mark(const struct ui *u, int64_t id)
+{
+	switch (u->engine.sender ? sender_conversation_state(u->engine.sender, id) : OUTBOX_GONE) {
+	case OUTBOX_PENDING:
+	case OUTBOX_SENDING:
+	case OUTBOX_AMBIGUOUS:
+		return "\u2191"; /* ↑ */
+	case OUTBOX_FAILED:
+		return "\u2717"; /* ✗ */
+	case OUTBOX_SENT:
+		return "\u2713"; /* ✓ */
+	default:
+		return " ";
+	}
+}
+
 /* The text of one row, exactly width columns wide:
- * "!  -0:13 *^+ Customer           subject or preview…     tags       assignee"
- * marker, countdown, unread, priority and mark ('+', t/Space), then the fields that fit
- * the width. */
+ * "!  -0:13 *^+✓ Customer          subject or preview…     tags       assignee"
+ * marker, countdown, unread, priority, mark ('+', t/Space) and the outbox's mark (↑ on
+ * its way, ✓ sent, ✗ failed), then the fields that fit the width. */
 static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int width)
 {
 	const struct conversation *c = &e->conv;
 	int name_w = width >= 70 ? 18 : 14, tags_w = width >= 90 ? 16 : width >= 60 ? 10 : 0;
-	int who_w = width >= 70 ? 10 : 0, head_w = 13, subject_w;
+	int who_w = width >= 70 ? 10 : 0, head_w = 14, subject_w;
 	size_t cap = (size_t)width * 2 + 64;
 	wchar_t *row = xcalloc(cap, sizeof(*row));
 	char head[64], left[32] = "", *preview = NULL, *tags;
@@ -592,8 +610,9 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 		text_countdown(e->clock.deadline - engine_now(&u->engine), left, sizeof(left));
 	else if (e->clock.state == SLA_PAUSED)
 		snprintf(left, sizeof(left), "snooze");
-	snprintf(head, sizeof(head), "%c%7s %c%c%c", state_marker(e->clock.state), left,
-		 c->read ? ' ' : '*', c->priority ? '^' : ' ', ui_marked(u, c->id) ? '+' : ' ');
+	snprintf(head, sizeof(head), "%c%7s %c%c%c%s", state_marker(e->clock.state), left,
+		 c->read ? ' ' : '*', c->priority ? '^' : ' ', ui_marked(u, c->id) ? '+' : ' ',
+		 outbox_mark(u, c->id));
 	swprintf(row, cap, L"%s ", head);
 	subject_w =
 	    width - head_w - (name_w + 1) - (tags_w ? tags_w + 1 : 0) - (who_w ? who_w + 1 : 0);

@@ -225,7 +225,8 @@ void ui_help_build(struct ui *u, struct ui_pager *p)
 	ui_pager_add_wrapped(
 	    p, UI_STYLE_EVENT,
 	    "Countdown marks: '!' breached, '~' warning, 'z' snoozed; '*' unread, '^' "
-	    "priority, '+' marked. See frontline(1), KEYS.",
+	    "priority, '+' marked; the outbox: '\u2191' on its way, '\u2713' sent, '\u2717' "
+	    "failed. See frontline(1), KEYS.",
 	    1);
 	ui_pager_add_wrapped(
 	    p, UI_STYLE_EVENT,

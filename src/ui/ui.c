@@ -5,7 +5,6 @@
  * Not done yet (issue 4):
  * - K from the queues prefills from the opening message the store holds, not the last
  *   customer message (that needs the thread); suggestions only from the local index
- * - the outbox's pending/sent/failed per row (the status bar counts them)
  * - make bench budgets for the screen (idle CPU, bytes per second, key latency)
  */
 #include "build-config.h"
@@ -582,6 +581,14 @@ static void on_changed(void *arg)
 	ui_alerts_tick(u);
 }
 
+/* The outbox's items changed: the rows' marks and the status bar's counts follow. */
+static void on_outbox_changed(void *arg)
+{
+	struct ui *u = arg;
+
+	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
+}
+
 static void on_synced(void *arg, const char *error)
 {
 	struct ui *u = arg;
@@ -740,6 +747,8 @@ int ui_run(const struct config *cfg, const char *token, bool *exit_now)
 	ui_resume_input(&u);
 	ui_articles_open_index(&u);
 	engine_start(&u.engine, true);
+	if (u.engine.sender)
+		sender_listen(u.engine.sender, on_outbox_changed, &u);
 	u.dirty = UI_DIRTY_LAYOUT;
 	while (!u.quit) {
 		ui_draw(&u);
