@@ -200,8 +200,7 @@ static void flight_record(struct flight *f, enum outbox_state state, const char 
 	else
 		rc = outbox_mark_retry(s->ob, f->it.id, state, next, error);
 	/* Unrecorded, the item stays `sending`: the next look at it checks the thread. */
-	if (rc < 0)
-		set_error(s, "cannot record a write's outcome in the outbox");
+	set_error(s, rc < 0 ? "cannot record a write's outcome in the outbox" : NULL);
 	flight_end(f, state, error);
 }
 
