@@ -5,7 +5,6 @@
  * Not done yet (issue 4):
  * - K from the queues prefills from the opening message the store holds, not the last
  *   customer message (that needs the thread); suggestions only from the local index
- * - make bench budgets for the screen (idle CPU, bytes per second, key latency)
  */
 #include "build-config.h"
 
