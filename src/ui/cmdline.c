@@ -88,10 +88,20 @@ static void command_complete(struct ui *u)
 	const char **names = xcalloc(ui_n_actions + N_ALIASES, sizeof(*names));
 	size_t i, n = 0;
 
-	/* only the command's name: its arguments are free text */
+	/* the command's name; after it, only the tags of :tags have names to complete */
 	for (i = 0; i < u->prompt.len; i++)
 		if (u->prompt.buf[i] == L' ') {
+			char name[16];
+			const struct ui_action *a;
+			size_t k;
+
 			free(names);
+			for (k = 0; k < i && k + 1 < sizeof(name); k++)
+				name[k] = (char)u->prompt.buf[k];
+			name[k] = '\0';
+			a = ui_action_find(name);
+			if (a && !strcmp(a->name, "tags"))
+				ui_tags_complete(u);
 			return;
 		}
 	for (i = 0; i < ui_n_actions; i++)

@@ -220,8 +220,7 @@ void ui_tags_apply(struct ui *u, const char *text)
 	free(unknown);
 }
 
-/* Tab: the word at the end, after its + or -, completed from the backend's tags. */
-static void tags_complete(struct ui *u)
+void ui_tags_complete(struct ui *u)
 {
 	const struct directory *d = u->engine.dir;
 	const char **names;
@@ -260,6 +259,6 @@ unsigned ui_tags_prompt(struct ui *u)
 				"", on_tags_entered);
 	else
 		ui_prompt_start(u, "tags (+add -remove): ", "", on_tags_entered);
-	u->prompt.complete = tags_complete;
+	u->prompt.complete = ui_tags_complete;
 	return UI_DIRTY_STATUS;
 }

@@ -408,6 +408,8 @@ unsigned ui_tags_prompt(struct ui *u);
 void ui_tags_apply(struct ui *u, const char *text);
 void ui_tags_next(struct ui *u);
 void ui_tags_stop(struct ui *u);
+/* Tab: the prompt's last word, after its + or -, completed from the backend's tags. */
+void ui_tags_complete(struct ui *u);
 
 /* batch.c */
 /* Whether a write goes to the marked rows (on the queues, with rows marked). */
