@@ -318,9 +318,51 @@ unsigned ui_articles_search(struct ui *u, const char *query)
 	return UI_DIRTY_LAYOUT;
 }
 
+/* The prompt's text now, as UTF-8 (a new string). */
+static char *prompt_text(struct ui *u)
+{
+	char text[UI_PROMPT_MAX * 4 + 1];
+	size_t n;
+
+	u->prompt.buf[u->prompt.len] = 0;
+	n = wcstombs(text, u->prompt.buf, sizeof(text) - 1);
+	text[n == (size_t)-1 ? 0 : n] = '\0';
+	return xstrdup(text);
+}
+
+/* The thread K asked for from the queues: if the prompt still shows the opening
+ * message's keywords untouched, the last customer message's take their place. */
+static void on_refine_thread(void *arg, struct thread *t, const char *error)
+{
+	struct ui *u = arg;
+	char *now, *text, *words;
+	size_t n;
+
+	if (!t)
+		return;
+	if (!error && u->mode == UI_MODE_PROMPT && u->prompt.done == on_query &&
+	    t->conv.id == u->articles_refine && u->articles_refine_words) {
+		now = prompt_text(u);
+		text = ui_articles_customer_text(t);
+		words = ui_articles_keywords(text, KEYWORDS_MAX);
+		if (!strcmp(now, u->articles_refine_words) && *words) {
+			n = mbstowcs(u->prompt.buf, words, UI_PROMPT_MAX - 1);
+			u->prompt.len = n == (size_t)-1 ? 0 : n;
+			u->dirty |= UI_DIRTY_STATUS;
+		}
+		free(words);
+		free(text);
+		free(now);
+	}
+	thread_release(t);
+}
+
 unsigned ui_articles_prompt(struct ui *u)
 {
+	int64_t id = articles_conversation(u);
+	bool have_thread = false;
 	char *words;
+	int i;
 
 	if (!u->engine.ready) {
 		ui_message(u, true, "not connected yet");
@@ -328,6 +370,18 @@ unsigned ui_articles_prompt(struct ui *u)
 	}
 	words = prompt_keywords(u);
 	ui_prompt_start(u, "search help center: ", words, on_query);
+	for (i = 0; i < u->n_pagers; i++)
+		have_thread |= u->pagers[i].kind == UI_PAGER_THREAD && u->pagers[i].have_thread;
+	/* From the queues only the opening message is at hand: the thread is asked for,
+	 * and the prompt waits for no one meanwhile. */
+	free(u->articles_refine_words);
+	u->articles_refine_words = NULL;
+	u->articles_refine = 0;
+	if (id && !have_thread) {
+		u->articles_refine = id;
+		u->articles_refine_words = xstrdup(words);
+		u->engine.ops->fetch_thread(u->engine.backend, id, on_refine_thread, u);
+	}
 	free(words);
 	return UI_DIRTY_STATUS;
 }

@@ -222,6 +222,8 @@ struct ui {
 	bool engine_ok;
 	struct articles *index;
 	bool articles_syncing;
+	int64_t articles_refine;      /* K from the queues: the thread asked for */
+	char *articles_refine_words;  /* and the keywords the prompt started with */
 	bool color;
 	bool quit;
 	unsigned dirty;

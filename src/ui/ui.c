@@ -3,8 +3,8 @@
  * action table, the status bar, messages and the one-line prompt (with Tab completion).
  *
  * Not done yet (issue 4):
- * - K from the queues prefills from the opening message the store holds, not the last
- *   customer message (that needs the thread); suggestions only from the local index
+ * - the conversation view's suggested articles come only from the local index (none
+ *   while it is empty); the backend's search is used for K only
  */
 #include "build-config.h"
 
@@ -711,6 +711,7 @@ static void ui_release(struct ui *u)
 	if (u->loop)
 		loop_free(u->loop);
 	free(u->bindings);
+	free(u->articles_refine_words);
 	free(u->status_shown);
 	free(u->host);
 }
