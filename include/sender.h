@@ -58,9 +58,10 @@ void sender_listen(struct sender *s, void (*fn)(void *arg), void *arg);
 
 /* Items still to send and items failed, for the status bar. 0, or -1 (zeros). */
 int sender_counts(struct sender *s, struct outbox_counts *c);
-/* A row's mark: OUTBOX_PENDING (something is on its way), OUTBOX_FAILED (something
- * needs the agent), OUTBOX_SENT (something went in the last 10 minutes), else
- * OUTBOX_GONE. Cheap: answered from memory, refreshed when items change. */
+/* A row's mark: OUTBOX_FAILED (something needs the agent), else OUTBOX_PENDING
+ * (something is on its way: pending, sending or ambiguous), else OUTBOX_SENT (something
+ * went in the last 10 minutes), else OUTBOX_GONE. Cheap: answered from memory,
+ * refreshed when items change (here, or in another process: seen at the next poll). */
 enum outbox_state sender_conversation_state(struct sender *s, int64_t conversation);
 /* Every item not yet sent, oldest first (outbox_items_free). 0 or -1. */
 int sender_items(struct sender *s, struct outbox_item **items, size_t *n);
