@@ -246,6 +246,13 @@ static char *reply_text(const struct config *cfg, int64_t id)
 
 	if (!isatty(STDIN_FILENO))
 		return read_all(STDIN_FILENO, BODY_MAX);
+	if (!cfg->state_dir) {
+		fprintf(stderr,
+			"%s: no state directory for the editor's file (set XDG_STATE_HOME or "
+			"HOME), or give the text on standard input\n",
+			util_progname());
+		return NULL;
+	}
 	dir = xasprintf("%s/drafts", cfg->state_dir);
 	path = xasprintf("%s/editing-%lld.txt", dir, (long long)id);
 	if (util_mkdir_p(dir, 0700) == 0 &&

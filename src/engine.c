@@ -283,6 +283,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 	e->backend = ops->create(loop, &bopt, &bl, err, errlen);
 	if (!e->backend) {
 		store_free(e->store);
+		e->store = NULL; /* engine_release may follow */
 		return -1;
 	}
 	return 0;
