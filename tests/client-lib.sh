@@ -98,18 +98,25 @@ fl_bg_stop() {
 	FL_BG_RC=
 	kill -TERM "$pid" 2>/dev/null
 	for i in $(seq 1 200); do
-		kill -0 "$pid" 2>/dev/null || break
-		# a zombie is finished too: wait collects it below
-		[ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" = Z ] && break
+		fl_pid_running "$pid" || break
 		sleep 0.05
 	done
-	if kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" 2>/dev/null | cut -c1)" != Z ]; then
+	if fl_pid_running "$pid"; then
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 		fail "frontline (pid $pid) did not exit within 10 s of SIGTERM"
 	fi
 	wait "$pid" 2>/dev/null
 	FL_BG_RC=$?
+}
+
+# fl_pid_running PID: the process exists and has not finished. A zombie is finished
+# (wait collects it); so is one the shell has already reaped, which ps no longer lists,
+# even between two checks: one ps answers both.
+fl_pid_running() {
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)
+	[ -n "$st" ] && [ "$st" != Z ]
 }
 
 # sim_stop: kill the sim (the backend goes away) and forget it.
