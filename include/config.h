@@ -19,7 +19,7 @@ enum config_notify_level {
 	CONFIG_NOTIFY_NONE,
 	CONFIG_NOTIFY_BREACH, /* SLA warnings and breaches */
 	CONFIG_NOTIFY_NEW,    /* also new conversations and new customer messages */
-	CONFIG_NOTIFY_ALL,    /* also every other change */
+	CONFIG_NOTIFY_ALL,    /* room for more kinds of events: today the same as new */
 };
 
 /* Terminal notifications: OSC 777 (urxvt, foot, kitty...) or OSC 9 (iTerm2, WezTerm...). */

@@ -125,8 +125,8 @@ static const struct option options[] = {
      "new if realtime, else breach",
      "Which of the queue's events notify: none; breach (a warning at each lead time of "
      "warn and a breach at the deadline); new (also new conversations and new customer "
-     "messages); all. Notifications tell the queue, the customer's name and the time, never "
-     "the message."},
+     "messages); all (today the same as new). Notifications tell the queue, the customer's "
+     "name and the time, never the message."},
     {SECTION_NOTIFY, "desktop", parse_bool, CONF(notify.desktop), "boolean", "yes", NULL,
      "Desktop notifications through libnotify (a notification server on the D-Bus session "
      "bus). Without a bus or a server, the other ways still work and the status says once "
