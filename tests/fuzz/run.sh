@@ -59,8 +59,8 @@ for t in $targets; do
 done
 [ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0
 
-# Seeds: the examples of the API description kept for the unit tests, the committed seeds
-# and regression inputs of each target.
+# Seeds: the answers kept for the unit tests, the committed seeds (the API description's
+# examples among them: tests/fuzz/spec-seeds.py) and regression inputs of each target.
 seed_dirs() {
 	local t=$1
 	case $t in search-page | thread | articles) echo "$src/tests/unit/data" ;; esac
