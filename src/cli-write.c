@@ -170,13 +170,16 @@ static int items_send(struct cli *c, const char *token)
 	return items_outcome(c);
 }
 
+/* Everything fd holds, up to max bytes. NULL on a read error, or with errno EFBIG when
+ * there is more than max: a reply is never cut short without a word. */
 static char *read_all(int fd, size_t max)
 {
-	char *buf = xmalloc(max + 1);
+	char *buf = xmalloc(max + 2);
 	size_t len = 0;
 	ssize_t n;
 
-	while (len < max && (n = read(fd, buf + len, max - len)) != 0) {
+	/* one byte more than max tells a text of max bytes from a longer one */
+	while (len <= max && (n = read(fd, buf + len, max + 1 - len)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -184,6 +187,11 @@ static char *read_all(int fd, size_t max)
 			return NULL;
 		}
 		len += (size_t)n;
+	}
+	if (len > max) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
 	}
 	buf[len] = '\0';
 	return buf;
@@ -244,8 +252,15 @@ static char *reply_text(const struct config *cfg, int64_t id)
 	char *dir, *path, *text = NULL;
 	int fd;
 
-	if (!isatty(STDIN_FILENO))
-		return read_all(STDIN_FILENO, BODY_MAX);
+	if (!isatty(STDIN_FILENO)) {
+		text = read_all(STDIN_FILENO, BODY_MAX);
+		if (!text)
+			fprintf(stderr, "%s: cannot read the text from standard input: %s\n",
+				util_progname(),
+				errno == EFBIG ? "it is longer than 1 MiB; shorten it"
+					       : strerror(errno));
+		return text;
+	}
 	if (!cfg->state_dir) {
 		fprintf(stderr,
 			"%s: no state directory for the editor's file (set XDG_STATE_HOME or "
@@ -265,6 +280,9 @@ static char *reply_text(const struct config *cfg, int64_t id)
 	}
 	if (text && *text)
 		unlink(path);
+	else if (!text && errno == EFBIG)
+		fprintf(stderr, "%s: the text is longer than 1 MiB; shorten it in %s\n",
+			util_progname(), path);
 	else if (!text)
 		fprintf(stderr, "%s: the editor failed; anything written is in %s\n",
 			util_progname(), path);
@@ -332,10 +350,12 @@ int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 		return CLI_USAGE;
 	}
 	text = reply_text(c->cfg, w.conversation);
+	if (!text)
+		return CLI_USAGE; /* reply_text said why */
 	/* The newline an editor or echo leaves at the end is not part of the message. */
-	for (size_t n = text ? strlen(text) : 0; n > 0 && strchr(" \t\r\n", text[n - 1]); n--)
+	for (size_t n = strlen(text); n > 0 && strchr(" \t\r\n", text[n - 1]); n--)
 		text[n - 1] = '\0';
-	if (!text || blank(text)) {
+	if (blank(text)) {
 		fprintf(stderr, "%s: nothing to send: the text is empty\n", util_progname());
 		free(text);
 		return CLI_USAGE;
