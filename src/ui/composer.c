@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,15 +93,37 @@ static void composer_reserve(struct ui_composer *c, size_t n)
 	c->buf = xrealloc(c->buf, c->cap * sizeof(*c->buf));
 }
 
-static void composer_insert(struct ui_composer *c, const wchar_t *s, size_t n)
+/* Inserts n characters at the cursor. The limit keeps a draft file under what is read
+ * back (TEXT_MAX characters of at most 4 bytes): false when the text would pass it. */
+static bool composer_insert(struct ui_composer *c, const wchar_t *s, size_t n)
 {
 	if (c->len + n > TEXT_MAX)
-		return;
+		return false;
 	composer_reserve(c, c->len + n);
 	wmemmove(c->buf + c->cursor + n, c->buf + c->cursor, c->len - c->cursor);
 	wmemcpy(c->buf + c->cursor, s, n);
 	c->len += n;
 	c->cursor += n;
+	return true;
+}
+
+/* utf8 as wide characters, made safe as text_sanitize makes customer text, so that the
+ * buffer only ever holds what may be drawn as it is (a pasted bidirectional override
+ * becomes U+FFFD, a tab a space). Returns a new string, *n its length; NULL when the
+ * locale cannot hold it. */
+static wchar_t *composer_widen(const char *utf8, size_t *n)
+{
+	char *safe = text_sanitize(utf8, true);
+	size_t len = mbstowcs(NULL, safe, 0);
+	wchar_t *w = NULL;
+
+	if (len != (size_t)-1) {
+		w = xcalloc(len + 1, sizeof(*w));
+		(void)mbstowcs(w, safe, len + 1);
+		*n = len;
+	}
+	free(safe);
+	return w;
 }
 
 /* Removes [from, to), keeping it for C-y when kill is set. */
@@ -122,18 +145,20 @@ static void composer_delete(struct ui_composer *c, size_t from, size_t to, bool 
 		c->cursor = from;
 }
 
+/* The draft file's text, whatever its length: one written in $EDITOR may pass what
+ * can be typed, and must not come back empty (the next save would lose it). */
 static void composer_set_text(struct ui_composer *c, const char *utf8)
 {
-	char *safe = text_sanitize(utf8, true);
-	size_t n = mbstowcs(NULL, safe, 0);
+	size_t n = 0;
+	wchar_t *w = composer_widen(utf8, &n);
 
 	c->len = c->cursor = 0;
-	if (n != (size_t)-1 && n <= TEXT_MAX) {
-		composer_reserve(c, n);
-		(void)mbstowcs(c->buf, safe, n + 1);
-		c->len = c->cursor = n;
-	}
-	free(safe);
+	if (!w)
+		return;
+	composer_reserve(c, n);
+	wmemcpy(c->buf, w, n);
+	c->len = c->cursor = n;
+	free(w);
 }
 
 char *ui_composer_text(const struct ui *u)
@@ -168,6 +193,28 @@ static size_t line_end(const struct ui_composer *c, size_t at)
 	return at;
 }
 
+/* A mark drawn on the character before it (a combining accent, a zero-width joiner):
+ * the cursor never stops between the two. */
+static bool composer_joins(wchar_t ch) { return ch != L'\n' && wcwidth(ch) == 0; }
+
+/* The start of the character on screen after at (with its combining marks). */
+static size_t composer_next(const struct ui_composer *c, size_t at)
+{
+	if (at < c->len)
+		at++;
+	while (at < c->len && composer_joins(c->buf[at]))
+		at++;
+	return at;
+}
+
+/* The start of the character on screen before at. */
+static size_t composer_prev(const struct ui_composer *c, size_t at)
+{
+	while (at > 0 && composer_joins(c->buf[--at]))
+		;
+	return at;
+}
+
 /* Up or down a line, at the same character column or the line's end. */
 static void composer_vertical(struct ui_composer *c, bool down)
 {
@@ -185,6 +232,8 @@ static void composer_vertical(struct ui_composer *c, bool down)
 	}
 	end = line_end(c, other);
 	c->cursor = other + col < end ? other + col : end;
+	while (c->cursor < end && composer_joins(c->buf[c->cursor]))
+		c->cursor++;
 }
 
 static void composer_kill_word(struct ui_composer *c)
@@ -198,8 +247,34 @@ static void composer_kill_word(struct ui_composer *c)
 	composer_delete(c, at, c->cursor, true);
 }
 
-/* The editing keys; true when the text changed. */
-static bool composer_edit(struct ui_composer *c, int key)
+/* A typed (or pasted) character, through the same sanitizer as a loaded draft. */
+static bool composer_type(struct ui_composer *c, wchar_t ch)
+{
+	char mb[MB_LEN_MAX + 1];
+	mbstate_t st;
+	size_t n;
+	wchar_t *w;
+	bool ok;
+
+	memset(&st, 0, sizeof(st));
+	n = wcrtomb(mb, ch, &st);
+	if (n == (size_t)-1)
+		return true; /* the locale cannot hold it: nothing to insert */
+	mb[n] = '\0';
+	w = composer_widen(mb, &n);
+	ok = !w || composer_insert(c, w, n);
+	free(w);
+	return ok;
+}
+
+enum composer_change {
+	COMPOSER_SAME,	  /* the cursor moved, or nothing happened */
+	COMPOSER_CHANGED, /* the text changed */
+	COMPOSER_FULL,	  /* refused: the text is at its limit */
+};
+
+/* The editing keys. */
+static enum composer_change composer_edit(struct ui_composer *c, int key)
 {
 	wchar_t ch;
 
@@ -207,29 +282,27 @@ static bool composer_edit(struct ui_composer *c, int key)
 	case UI_KEY_CTRL('a'):
 	case KEY_HOME | UI_KEY_FUNCTION:
 		c->cursor = line_start(c, c->cursor);
-		return false;
+		return COMPOSER_SAME;
 	case UI_KEY_CTRL('e'):
 	case KEY_END | UI_KEY_FUNCTION:
 		c->cursor = line_end(c, c->cursor);
-		return false;
+		return COMPOSER_SAME;
 	case UI_KEY_CTRL('b'):
 	case KEY_LEFT | UI_KEY_FUNCTION:
-		if (c->cursor)
-			c->cursor--;
-		return false;
+		c->cursor = composer_prev(c, c->cursor);
+		return COMPOSER_SAME;
 	case UI_KEY_CTRL('f'):
 	case KEY_RIGHT | UI_KEY_FUNCTION:
-		if (c->cursor < c->len)
-			c->cursor++;
-		return false;
+		c->cursor = composer_next(c, c->cursor);
+		return COMPOSER_SAME;
 	case UI_KEY_CTRL('p'):
 	case KEY_UP | UI_KEY_FUNCTION:
 		composer_vertical(c, false);
-		return false;
+		return COMPOSER_SAME;
 	case UI_KEY_CTRL('n'):
 	case KEY_DOWN | UI_KEY_FUNCTION:
 		composer_vertical(c, true);
-		return false;
+		return COMPOSER_SAME;
 	case UI_KEY_CTRL('k'):
 		/* at the end of a line, C-k joins the next one */
 		composer_delete(c, c->cursor,
@@ -237,39 +310,37 @@ static bool composer_edit(struct ui_composer *c, int key)
 				    ? c->cursor + 1
 				    : line_end(c, c->cursor),
 				true);
-		return true;
+		return COMPOSER_CHANGED;
 	case UI_KEY_CTRL('u'):
 		composer_delete(c, line_start(c, c->cursor), c->cursor, true);
-		return true;
+		return COMPOSER_CHANGED;
 	case UI_KEY_CTRL('w'):
 		composer_kill_word(c);
-		return true;
+		return COMPOSER_CHANGED;
 	case UI_KEY_CTRL('y'):
-		if (c->killed)
-			composer_insert(c, c->killed, wcslen(c->killed));
-		return true;
+		if (c->killed && !composer_insert(c, c->killed, wcslen(c->killed)))
+			return COMPOSER_FULL;
+		return COMPOSER_CHANGED;
 	case 127:
 	case 8:
 	case KEY_BACKSPACE | UI_KEY_FUNCTION:
+		/* one code point: an accent typed last goes first */
 		if (c->cursor)
 			composer_delete(c, c->cursor - 1, c->cursor, false);
-		return true;
+		return COMPOSER_CHANGED;
 	case KEY_DC | UI_KEY_FUNCTION:
-		if (c->cursor < c->len)
-			composer_delete(c, c->cursor, c->cursor + 1, false);
-		return true;
+		composer_delete(c, c->cursor, composer_next(c, c->cursor), false);
+		return COMPOSER_CHANGED;
 	case '\r':
 	case '\n':
 	case KEY_ENTER | UI_KEY_FUNCTION:
 		ch = L'\n';
-		composer_insert(c, &ch, 1);
-		return true;
+		return composer_insert(c, &ch, 1) ? COMPOSER_CHANGED : COMPOSER_FULL;
 	default:
-		if ((key & UI_KEY_FUNCTION) || !iswprint((wint_t)key))
-			return false;
-		ch = (wchar_t)key;
-		composer_insert(c, &ch, 1);
-		return true;
+		/* a pasted tab comes as C-i: a space, as in a loaded draft */
+		if ((key & UI_KEY_FUNCTION) || (key != '\t' && !iswprint((wint_t)key)))
+			return COMPOSER_SAME;
+		return composer_type(c, (wchar_t)key) ? COMPOSER_CHANGED : COMPOSER_FULL;
 	}
 }
 
@@ -418,8 +489,19 @@ unsigned ui_composer_key(struct ui *u, int key)
 		ui_composer_close(u);
 		return UI_DIRTY_LAYOUT | UI_DIRTY_STATUS;
 	default:
-		if (composer_edit(c, key))
+		switch (composer_edit(c, key)) {
+		case COMPOSER_CHANGED:
 			composer_changed(u);
+			break;
+		case COMPOSER_FULL:
+			ui_message(u, true,
+				   "the text is at its limit of %u characters: C-x C-e goes on in "
+				   "$EDITOR",
+				   TEXT_MAX);
+			break;
+		case COMPOSER_SAME:
+			break;
+		}
 		return UI_DIRTY_STATUS; /* the composer is drawn with the status row */
 	}
 }
@@ -510,8 +592,11 @@ void ui_composer_draw(struct ui *u)
 
 		if (row < n)
 			for (i = rows[row].from; i < rows[row].to; i++) {
-				line[len++] = c->buf[i];
-				col += wcwidth(c->buf[i]) > 0 ? wcwidth(c->buf[i]) : 0;
+				int cw = wcwidth(c->buf[i]);
+
+				/* what curses cannot place takes a column, as in the layout */
+				line[len++] = cw < 0 ? L'\ufffd' : c->buf[i];
+				col += cw < 0 ? 1 : cw;
 			}
 		while (col++ < u->cols)
 			line[len++] = L' ';
