@@ -78,7 +78,9 @@ void outbox_item_release(struct outbox_item *it);
 void outbox_items_free(struct outbox_item *items, size_t n);
 
 /* Every item not yet sent, oldest first, plus those sent in the last `sent_within`
- * seconds (none with 0). Returns 0 with a new array (outbox_items_free), or -1. */
+ * seconds (none with 0). Returns 0 with a new array (outbox_items_free), or -1. An item
+ * of a kind this build does not know (stored by another version) reads as failed, with
+ * an error that says so, and is never due. */
 int outbox_list(struct outbox *o, fl_time now, fl_time sent_within, struct outbox_item **items,
 		size_t *n);
 int outbox_counts(struct outbox *o, struct outbox_counts *c);

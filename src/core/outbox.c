@@ -257,6 +257,14 @@ static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 	it->sent_at = sqlite3_column_int64(st, 11);
 	it->next_at_ms = sqlite3_column_int64(st, 12);
 	it->error = column_text(st, 13);
+	if (kind < 0) {
+		/* Never sent as something else: failed, for the agent to see and discard. */
+		free(it->error);
+		it->error = xasprintf("a write of a kind this frontline does not know (\"%s\"):"
+				      " send it with the frontline that stored it, or discard it",
+				      (const char *)sqlite3_column_text(st, 1));
+		it->state = OUTBOX_FAILED;
+	}
 }
 
 void outbox_item_release(struct outbox_item *it)
@@ -446,6 +454,22 @@ int outbox_recover(struct outbox *o)
 	return recovered;
 }
 
+/* Takes out of a list of due items those of a kind this build does not know (item_read
+ * made them failed): they stay first in their conversation, holding its later writes
+ * back in order, until the agent discards them. */
+static void drop_unknown(struct outbox_item *items, size_t *n)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < *n; i++) {
+		if (items[i].state == OUTBOX_FAILED)
+			outbox_item_release(&items[i]);
+		else
+			items[j++] = items[i];
+	}
+	*n = j;
+}
+
 int outbox_due(struct outbox *o, int64_t now_ms, size_t max, struct outbox_item **items, size_t *n,
 	       int64_t *next_ms)
 {
@@ -472,6 +496,7 @@ int outbox_due(struct outbox *o, int64_t now_ms, size_t max, struct outbox_item 
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	if (items_collect(st, items, n) < 0)
 		return -1;
+	drop_unknown(*items, n);
 	st = prepare(o, later);
 	if (st) {
 		sqlite3_bind_text(st, 1, o->account, -1, SQLITE_STATIC);

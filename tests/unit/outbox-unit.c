@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "outbox.h"
 #include "util.h"
@@ -260,6 +261,39 @@ static void test_sent_like(void **state)
 	outbox_item_release(&it);
 }
 
+/* A kind another version of frontline stored is never sent as something else: it reads
+ * as failed, is not due, and holds its conversation's later writes back. */
+static void test_unknown_kind(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = enqueue(f->o, WRITE_NOTE, 1, "forward this"), later;
+	struct outbox_item *items, it;
+	size_t n;
+	int64_t next;
+	sqlite3 *db;
+	char *path = xasprintf("%s/outbox.db", f->dir);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE items SET kind = 'forward'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	later = enqueue(f->o, WRITE_CLOSE, 1, NULL);
+	enqueue(f->o, WRITE_REPLY, 2, "other");
+	assert_int_equal(outbox_get(f->o, id, &it), 1);
+	assert_int_equal(it.state, OUTBOX_FAILED);
+	assert_non_null(strstr(it.error, "\"forward\""));
+	outbox_item_release(&it);
+	assert_int_equal(outbox_due(f->o, 0, 10, &items, &n, &next), 1);
+	assert_string_equal(items[0].body, "other");
+	outbox_items_free(items, n);
+	/* discarded, it lets the conversation go on */
+	assert_int_equal(outbox_discard(f->o, id), 0);
+	assert_int_equal(outbox_due(f->o, 0, 10, &items, &n, &next), 2);
+	assert_int_equal(items[0].id, later);
+	outbox_items_free(items, n);
+}
+
 static void test_backoff(void **state)
 {
 	int i;
@@ -304,6 +338,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sent_like, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_kind, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test(test_unopenable),
 	};
