@@ -94,7 +94,7 @@ int outbox_discard(struct outbox *o, int64_t id);
 /* ---- for the sender ---- */
 
 /* The advisory lock naming the sending process: 1 taken (or already held), 0 another
- * process holds it, -1 on error. It goes with outbox_unlock, outbox_close or the
+ * process holds it, -1 with errno set on error. It goes with outbox_unlock, outbox_close or the
  * process's death. */
 int outbox_lock(struct outbox *o);
 void outbox_unlock(struct outbox *o);

@@ -537,10 +537,13 @@ static int outbox_decide(struct cli *c, const char *verb, const char *arg)
 	rc = !strcmp(verb, "retry") ? outbox_retry(o, id) : outbox_discard(o, id);
 	outbox_close(o);
 	if (rc < 0)
-		snprintf(c->error, sizeof(c->error), "cannot write the outbox");
+		snprintf(c->error, sizeof(c->error),
+			 "cannot write the outbox in %s: is the disk full, or the file read-only?",
+			 c->cfg->state_dir);
 	else if (rc > 0)
 		snprintf(c->error, sizeof(c->error),
-			 "outbox item %lld is not there, or is being sent right now",
+			 "outbox item %lld is not there, or is being sent right now (see "
+			 "frontline outbox list)",
 			 (long long)id);
 	if (rc != 0)
 		return cli_fail(c, rc < 0 ? CLI_FAILED : CLI_NOT_FOUND);
@@ -574,15 +577,20 @@ static int outbox_send(struct cli *c, const char *token)
 	c->engine.sender = sender_new(&c->engine, SENDER_ALL, 200);
 	if (cli_start(c, token, false) < 0)
 		return cli_fail(c, CLI_FAILED);
-	while (!c->done && !sender_idle(c->engine.sender))
+	/* An error with nothing in flight (the outbox or its lock cannot be used) ends it:
+	 * waiting would not help, and the agent is told why. */
+	while (!c->done && !sender_idle(c->engine.sender) &&
+	       !(sender_error(c->engine.sender) && !sender_in_flight(c->engine.sender)))
 		if (loop_run_once(c->loop, 200) < 0)
 			break;
 	if (sender_error(c->engine.sender)) {
 		snprintf(c->error, sizeof(c->error), "%s", sender_error(c->engine.sender));
 		return cli_fail(c, CLI_FAILED);
 	}
-	if (sender_counts(c->engine.sender, &counts) < 0)
-		return CLI_FAILED;
+	if (sender_counts(c->engine.sender, &counts) < 0) {
+		snprintf(c->error, sizeof(c->error), "cannot read the outbox");
+		return cli_fail(c, CLI_FAILED);
+	}
 	printf("outbox: %zu to send, %zu failed\n", counts.pending, counts.failed);
 	return counts.pending || counts.failed ? CLI_FAILED : CLI_OK;
 }

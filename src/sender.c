@@ -7,6 +7,7 @@
 
 #include "sender.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ struct sender {
 	int64_t poll_ms;
 	struct outbox *ob;
 	char error[256];
+	bool lock_failed; /* error says why the lock could not be taken */
 	int64_t reopen_at_ms;
 	struct flight *flights[MAX_IN_FLIGHT];
 	size_t n_flights;
@@ -140,6 +142,7 @@ static void tell(struct sender *s, const struct outbox_item *it)
 static void set_error(struct sender *s, const char *msg)
 {
 	snprintf(s->error, sizeof(s->error), "%s", msg ? msg : "");
+	s->lock_failed = false;
 }
 
 /* ---- flights: the items this process is sending ---- */
@@ -504,6 +507,32 @@ static bool try_open(struct sender *s)
 	return s->ob != NULL;
 }
 
+/* Becomes the sending process if none is, and takes over what a dead one left. */
+static void take_lock(struct sender *s)
+{
+	char *why;
+	int rc = outbox_lock(s->ob), recovered;
+
+	if (rc < 0) {
+		why = xasprintf("cannot take the lock %s.lock: %s; writes wait (check the state "
+				"directory's permissions)",
+				outbox_path(s->ob), strerror(errno));
+		set_error(s, why);
+		free(why);
+		s->lock_failed = true;
+		return;
+	}
+	if (s->lock_failed)
+		set_error(s, NULL);
+	if (rc == 0)
+		return;
+	recovered = outbox_recover(s->ob);
+	if (recovered < 0)
+		set_error(s, "cannot read the outbox: writes wait");
+	else if (recovered > 0)
+		tell(s, NULL);
+}
+
 static void pump(struct sender *s)
 {
 	int64_t now = wall_ms(), next = 0, delay = s->poll_ms;
@@ -519,9 +548,8 @@ static void pump(struct sender *s)
 	look_at_others(s);
 	/* Only a sender that can send takes the lock: one that cannot reach the backend
 	 * (or is refused) must not hold up the agent's other processes. */
-	if (!outbox_locked(s->ob) && s->e->ready && s->e->dir && outbox_lock(s->ob) == 1 &&
-	    outbox_recover(s->ob) > 0)
-		tell(s, NULL);
+	if (!outbox_locked(s->ob) && s->e->ready && s->e->dir)
+		take_lock(s);
 	if (outbox_locked(s->ob) && s->e->ready && s->e->dir)
 		start_due(s, now, &next);
 	/* A slow poll wakes with the countdown's tick, not between two ticks. */

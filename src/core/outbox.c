@@ -406,19 +406,24 @@ int outbox_lock(struct outbox *o)
 {
 	char *path;
 	bool busy;
+	int saved;
 
 	if (o->lock_fd >= 0)
 		return 1;
 	path = xasprintf("%s.lock", o->path);
 	o->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	saved = errno;
 	free(path);
+	errno = saved;
 	if (o->lock_fd < 0)
 		return -1;
 	if (flock(o->lock_fd, LOCK_EX | LOCK_NB) == 0)
 		return 1;
-	busy = errno == EWOULDBLOCK;
+	saved = errno;
+	busy = saved == EWOULDBLOCK;
 	close(o->lock_fd);
 	o->lock_fd = -1;
+	errno = saved;
 	return busy ? 0 : -1;
 }
 
