@@ -1,0 +1,57 @@
+/* config-doc.c: frontline.conf(5)'s list of settings, written from the option table. */
+#include "build-config.h"
+
+#include <stdio.h>
+
+#include "config-private.h"
+
+/* man(7) text: a backslash or a minus would be read as markup, a leading dot as a
+ * request. */
+static void man_put(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+int config_write_man(FILE *out)
+{
+	static const char *const titles[] = {
+	    [SECTION_BACKEND] = "[backend]",
+	    [SECTION_QUEUE] = "[queue \\fINAME\\fR]",
+	    [SECTION_NOTIFY] = "[notify]",
+	    [SECTION_STATE] = "[state]",
+	    [SECTION_KEYS] = "[keys]",
+	    [SECTION_COLORS] = "[colors]",
+	};
+	enum section last = SECTION_NONE;
+	size_t i;
+
+	for (i = 0; i < config_n_options; i++) {
+		const struct option *o = &config_options[i];
+
+		if (o->section != last)
+			fprintf(out, ".SS %s\n", titles[o->section]);
+		last = o->section;
+		fprintf(out, ".TP\n.BI \"%s = \" ", o->name);
+		fputc('"', out);
+		man_put(out, o->value);
+		fputs("\"\n", out);
+		man_put(out, o->help);
+		fputc('\n', out);
+		/* A literal default in bold, as typed; a described one in roman. */
+		if (o->initial || o->fallback) {
+			fputs(o->initial ? "Default: \\fB" : "Default: ", out);
+			man_put(out, o->initial ? o->initial : o->fallback);
+			fputs(o->initial ? "\\fR.\n" : ".\n", out);
+		}
+	}
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

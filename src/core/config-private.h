@@ -1,0 +1,104 @@
+/* config-private.h: what the files of the configuration share: the option table, the
+ * parser state a value parser sees, and the helpers that report errors and quote values.
+ * Not for use outside src/core/config*.c. */
+#ifndef FRONTLINE_CONFIG_PRIVATE_H
+#define FRONTLINE_CONFIG_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* A number's macro as a string literal, for the messages and the man page. */
+#define STRING_OF(x) #x
+#define STRING(x)    STRING_OF(x)
+
+enum section {
+	SECTION_NONE,
+	SECTION_BACKEND,
+	SECTION_QUEUE,
+	SECTION_NOTIFY,
+	SECTION_STATE,
+	SECTION_KEYS,
+	SECTION_COLORS
+};
+
+/* What a value parser sees of the file being read; config.c's reader keeps the rest. */
+struct parser {
+	struct config *c;
+	const char *shown; /* the file's name in messages, with ~ for the home directory */
+	FILE *file;
+	mode_t mode;
+	int line;
+	enum section section;
+	size_t queue;	  /* the current [queue NAME] */
+	bool own_queues;  /* the file's queues have replaced the defaults */
+	const char *name; /* the key being parsed, for [keys] */
+	char *buf;
+	size_t cap;
+	bool failed;
+	int fail_line;
+	char *err;
+	size_t errlen;
+};
+
+struct option;
+
+/* Stores value into field (the option's place in struct config or struct config_queue);
+ * returns 0, or -1 after config_option_fail. */
+typedef int option_parse_fn(struct parser *p, const struct option *o, void *field,
+			    const char *value);
+
+struct option {
+	enum section section;
+	const char *name;
+	option_parse_fn *parse;
+	size_t offset;	      /* into struct config, or struct config_queue for [queue NAME] */
+	const char *value;    /* what it takes, for the man page */
+	const char *initial;  /* the default, parsed by config_defaults; NULL: computed or none */
+	const char *fallback; /* the default as the man page tells it, when not initial */
+	const char *help;
+};
+
+/* config.c: every option, in the order of the man page. */
+extern const struct option config_options[];
+extern const size_t config_n_options;
+
+/* config-values.c */
+option_parse_fn config_parse_backend, config_parse_url, config_parse_text, config_parse_path,
+    config_parse_duration, config_parse_bool, config_parse_teams, config_parse_warn,
+    config_parse_hours, config_parse_timezone, config_parse_notify_level, config_parse_osc,
+    config_parse_preview;
+void config_queue_release_teams(struct config_queue *q);
+
+/* config-token.c */
+option_parse_fn config_parse_command, config_parse_token;
+
+/* config-keys.c */
+option_parse_fn config_parse_binding, config_parse_color;
+
+/* config.c: the parser's error, "file:line: message"; marks the parse failed. */
+void config_fail_at(struct parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* config_fail_at on the current line, naming the option; returns -1. */
+int config_option_fail(struct parser *p, const struct option *o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A value quoted back in a message: cut short, control characters as '?'. Returns buf. */
+const char *config_value_shown(char *buf, size_t len, const char *v);
+/* s without leading and trailing space; cuts s in place. */
+char *config_trim(char *s);
+/* Zeroes s (a secret) before freeing it; NULL is fine. */
+void config_wipe_free(char *s);
+/* Frees *field and stores a copy of value. */
+void config_string_replace(char **field, const char *value);
+/* $HOME, or the password database's home; NULL when neither is absolute. */
+const char *config_home_dir(void);
+/* $VARIABLE/leaf, or ~/fallback/leaf when the variable is unset or relative (the XDG
+ * base directory rules); NULL without a home directory. The caller frees it. */
+char *config_xdg_path(const char *variable, const char *fallback, const char *leaf);
+/* path with ~ for the home directory, for messages. The caller frees it. */
+char *config_path_shown(const char *path);
+
+#endif

@@ -1,0 +1,246 @@
+/* config-token.c: the API token, from the environment, a private configuration file or
+ * a command run without a shell; and the checks of token and token_command in the file. */
+#include "build-config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include "config-private.h"
+#include "util.h"
+
+extern char **environ;
+
+/* A bearer token goes into an HTTP header: anything but visible ASCII could split it. */
+static bool token_is_valid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < 0x21 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+/* Splits command into words as a shell would, without running anything: no command
+ * substitution, and no unset variables; WRDE_SHOWERR is left out so that wordexp's own
+ * shell says nothing on stderr. Returns 0 (the caller calls wordfree), or -1 with why. */
+static int command_split(const char *command, wordexp_t *words, const char **why)
+{
+	int rc = wordexp(command, words, WRDE_NOCMD | WRDE_UNDEF);
+
+	switch (rc) {
+	case 0:
+		if (words->we_wordc > 0)
+			return 0;
+		wordfree(words);
+		*why = "names no program";
+		return -1;
+	case WRDE_BADCHAR:
+		*why = "holds one of | & ; < > ( ) { } or a newline outside quotes; it runs "
+		       "without a shell, so put a pipeline in a script and name the script";
+		return -1;
+	case WRDE_BADVAL:
+		*why = "uses an environment variable that is not set";
+		return -1;
+	case WRDE_CMDSUB:
+		*why = "uses command substitution ($(...) or backquotes), which is refused; "
+		       "name the program and its arguments directly";
+		return -1;
+	case WRDE_NOSPACE:
+		wordfree(words);
+		*why = "could not be split: out of memory";
+		return -1;
+	default:
+		*why = "has unbalanced quotes or brackets";
+		return -1;
+	}
+}
+
+int config_parse_command(struct parser *p, const struct option *o, void *field, const char *value)
+{
+	wordexp_t words;
+	const char *why;
+
+	if (command_split(value, &words, &why) < 0)
+		return config_option_fail(p, o, "the command %s", why);
+	wordfree(&words);
+	config_string_replace(field, value);
+	return 0;
+}
+
+/* Never quotes the value: it is a secret. */
+int config_parse_token(struct parser *p, const struct option *o, void *field, const char *value)
+{
+	if (p->mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH))
+		return config_option_fail(
+		    p, o,
+		    "refused: other users can read or change this file (mode %04o); "
+		    "run chmod 600 %s, or give the token with token_command or "
+		    "$FRONTLINE_TOKEN instead",
+		    (unsigned)(p->mode & 07777), p->shown);
+	if (!token_is_valid(value))
+		return config_option_fail(
+		    p, o, "the token is empty or holds spaces or control characters");
+	config_wipe_free(*(char **)field);
+	*(char **)field = xstrdup(value);
+	return 0;
+}
+
+/* The first line of what fd delivers, read to the end so the command never dies of
+ * SIGPIPE; -1 if that line does not fit. Wipes what it does not return. */
+static int command_read_line(int fd, char *line, size_t size)
+{
+	char scratch[512];
+	size_t len = 0, room;
+	ssize_t n;
+	char *to, *newline;
+
+	for (;;) {
+		to = len < size - 1 ? line + len : scratch;
+		room = len < size - 1 ? size - 1 - len : sizeof(scratch);
+		n = read(fd, to, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (to == line)
+			len += (size_t)n;
+	}
+	explicit_bzero(scratch, sizeof(scratch));
+	line[len] = '\0';
+	newline = strchr(line, '\n');
+	if (!newline && len == size - 1)
+		return -1;
+	if (newline)
+		explicit_bzero(newline, len - (size_t)(newline - line));
+	len = strlen(line);
+	while (len > 0 && isspace((unsigned char)line[len - 1]))
+		line[--len] = '\0';
+	return 0;
+}
+
+/* Runs the command without a shell, stdout into a pipe; stdin and stderr stay the
+ * user's, so that a password prompt (pass, gpg) still works. Never says what it printed. */
+static char *command_run(const char *command, char *err, size_t errlen)
+{
+	posix_spawn_file_actions_t actions;
+	char line[4096], *token = NULL;
+	const char *why;
+	wordexp_t words;
+	int fds[2], rc, status;
+	pid_t pid;
+
+	if (command_split(command, &words, &why) < 0) {
+		snprintf(err, errlen, "token_command \"%s\" %s", command, why);
+		return NULL;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "cannot run token_command: pipe: %s", strerror(errno));
+		wordfree(&words);
+		return NULL;
+	}
+	rc = posix_spawn_file_actions_init(&actions);
+	if (!rc) {
+		rc = posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+		if (!rc)
+			rc = posix_spawnp(&pid, words.we_wordv[0], &actions, NULL, words.we_wordv,
+					  environ);
+		posix_spawn_file_actions_destroy(&actions);
+	}
+	(void)close(fds[1]); /* the child's copy is the one that matters */
+	wordfree(&words);
+	if (rc) {
+		(void)close(fds[0]);
+		snprintf(err, errlen, "cannot run token_command \"%s\": %s", command, strerror(rc));
+		return NULL;
+	}
+	rc = command_read_line(fds[0], line, sizeof(line));
+	(void)close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(err, errlen, "token_command \"%s\": waitpid: %s", command,
+				 strerror(errno));
+			goto out;
+		}
+	}
+	if (WIFSIGNALED(status))
+		snprintf(err, errlen,
+			 "token_command \"%s\" was killed by signal %d; its output is "
+			 "not shown",
+			 command, WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		snprintf(err, errlen,
+			 "token_command \"%s\" failed with exit status %d; its output "
+			 "is not shown",
+			 command, WEXITSTATUS(status));
+	else if (rc == 0 && !line[0])
+		snprintf(err, errlen, "token_command \"%s\" printed no token on its first line",
+			 command);
+	else if (rc < 0 || !token_is_valid(line))
+		snprintf(
+		    err, errlen,
+		    "token_command \"%s\" printed a first line that cannot be a token "
+		    "(too long, or with spaces or control characters); its output is not shown",
+		    command);
+	else
+		token = xstrdup(line);
+out:
+	explicit_bzero(line, sizeof(line));
+	return token;
+}
+
+/* Takes the token out of the environment once read: zeroed where it lies (so that
+ * /proc/PID/environ no longer shows it) and unset (so that no child, the editor or a
+ * notification command, inherits it). */
+static void token_env_wipe(void)
+{
+	char *env = getenv("FRONTLINE_TOKEN");
+
+	if (env)
+		explicit_bzero(env, strlen(env));
+	if (unsetenv("FRONTLINE_TOKEN") != 0)
+		die("cannot remove FRONTLINE_TOKEN from the environment");
+}
+
+char *config_token(const struct config *c, char *err, size_t errlen)
+{
+	const char *env = getenv("FRONTLINE_TOKEN");
+	char *path, *shown, *token;
+
+	if (env && *env) {
+		bool valid = token_is_valid(env);
+
+		token = valid ? xstrdup(env) : NULL;
+		token_env_wipe();
+		if (valid)
+			return token;
+		snprintf(err, errlen,
+			 "$FRONTLINE_TOKEN holds spaces or control characters, so it "
+			 "cannot be a token");
+		return NULL;
+	}
+	if (c->token)
+		return xstrdup(c->token);
+	if (c->token_command)
+		return command_run(c->token_command, err, errlen);
+	path = c->path ? xstrdup(c->path)
+		       : config_xdg_path("XDG_CONFIG_HOME", ".config", "frontline/config");
+	shown = config_path_shown(path ? path : "~/.config/frontline/config");
+	snprintf(err, errlen,
+		 "no API token: set $FRONTLINE_TOKEN, or add a token_command "
+		 "under [backend] in %s, e.g. token_command = pass show intercom",
+		 shown);
+	free(shown);
+	free(path);
+	return NULL;
+}
