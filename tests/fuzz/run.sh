@@ -26,8 +26,8 @@ command -v "$cc" >/dev/null || { echo "fuzz: no $cc (install clang and libclang-
 sources="src/core/util.c src/core/fts.c src/core/html.c src/core/model.c src/core/sla.c
 	src/core/store.c src/core/idmap.c src/core/config.c src/core/config-values.c
 	src/core/config-token.c src/core/config-keys.c src/core/config-doc.c src/core/text.c
-	src/core/query.c src/core/articles.c src/backends/intercom-json.c src/backends/backend.c
-	src/ui/width.c"
+	src/core/query.c src/core/articles.c src/backends/intercom-json.c
+	src/backends/intercom-request.c src/backends/backend.c src/ui/width.c"
 pkgs="jansson sqlite3 libxml-2.0 inih"
 # shellcheck disable=SC2086
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined

@@ -1,0 +1,228 @@
+/* intercom-request.c: the request bodies frontline sends to Intercom REST API 2.16 (the
+ * conversation search, replies, state changes, assignments, tags), built as jansson
+ * values; the driver does the HTTP. */
+#include "build-config.h"
+
+#include "intercom.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Steals value, as json_pack's "o" does. */
+static json_t *filter_new(const char *field, const char *op, json_t *value)
+{
+	if (!value)
+		return NULL;
+	return json_pack("{s:s, s:s, s:o}", "field", field, "operator", op, "value", value);
+}
+
+static json_t *id_string_new(int64_t id)
+{
+	char buf[24];
+
+	if (snprintf(buf, sizeof(buf), "%" PRId64, id) < 0)
+		return NULL;
+	return json_string(buf);
+}
+
+static json_t *team_filter_new(const int64_t *team_ids, size_t n_teams)
+{
+	json_t *values = json_array();
+
+	if (!values)
+		return NULL;
+	for (size_t i = 0; i < n_teams; i++) {
+		if (json_array_append_new(values, id_string_new(team_ids[i])) < 0) {
+			json_decref(values);
+			return NULL;
+		}
+	}
+	return filter_new("team_assignee_id", "IN", values);
+}
+
+static json_t *search_query_new(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
+				bool open_only)
+{
+	json_t *filters = json_array();
+	json_t *query = NULL;
+
+	if (!filters)
+		return NULL;
+	if (open_only && json_array_append_new(filters, filter_new("open", "=", json_true())) < 0)
+		goto fail;
+	/* Intercom documents ">" on dates as "greater or equal": the overlap the poller
+	 * keeps anyway absorbs it. */
+	if (updated_after > 0 &&
+	    json_array_append_new(filters, filter_new("updated_at", ">",
+						      json_integer(updated_after))) < 0)
+		goto fail;
+	if (n_teams && json_array_append_new(filters, team_filter_new(team_ids, n_teams)) < 0)
+		goto fail;
+	switch (json_array_size(filters)) {
+	case 0:
+		goto fail;
+	case 1:
+		query = json_incref(json_array_get(filters, 0));
+		json_decref(filters);
+		return query;
+	default:
+		return json_pack("{s:s, s:o}", "operator", "AND", "value", filters);
+	}
+fail:
+	json_decref(filters);
+	return NULL;
+}
+
+json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
+				bool open_only, const char *starting_after, int per_page)
+{
+	json_t *query = search_query_new(updated_after, team_ids, n_teams, open_only);
+	json_t *pagination;
+
+	if (!query)
+		return NULL;
+	if (per_page <= 0 || per_page > INTERCOM_PER_PAGE_MAX)
+		per_page = INTERCOM_PER_PAGE_MAX;
+	pagination = json_pack("{s:i}", "per_page", per_page);
+	if (!pagination) {
+		json_decref(query);
+		return NULL;
+	}
+	if (starting_after &&
+	    json_object_set_new(pagination, "starting_after", json_string(starting_after)) < 0) {
+		json_decref(query);
+		json_decref(pagination);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o}", "query", query, "pagination", pagination);
+}
+
+char *intercom_text_to_html(const char *text)
+{
+	size_t len = strlen(text);
+	/* "<p>" + "</p>" + NUL, and each byte at worst "&amp;". */
+	char *html = xmalloc(len * 5 + 8);
+	char *w = html;
+
+	w = stpcpy(w, "<p>");
+	for (const char *r = text; *r; r++) {
+		switch (*r) {
+		case '&':
+			w = stpcpy(w, "&amp;");
+			break;
+		case '<':
+			w = stpcpy(w, "&lt;");
+			break;
+		case '>':
+			w = stpcpy(w, "&gt;");
+			break;
+		case '\r':
+			if (r[1] == '\n')
+				r++;
+			w = stpcpy(w, "<br>");
+			break;
+		case '\n':
+			w = stpcpy(w, "<br>");
+			break;
+		default:
+			*w++ = *r;
+		}
+	}
+	stpcpy(w, "</p>");
+	return html;
+}
+
+/* Ids go out as strings ("admin_id and tag id in request bodies are strings"). */
+#define ID_BUF 24
+
+static bool id_format(char *buf, int64_t id)
+{
+	return id > 0 && snprintf(buf, ID_BUF, "%" PRId64, id) > 0;
+}
+
+json_t *intercom_reply_request(enum intercom_reply_kind kind, int64_t admin_id, const char *text)
+{
+	char admin[ID_BUF];
+	char *html;
+	json_t *body;
+
+	if (!text || !*text || !id_format(admin, admin_id))
+		return NULL;
+	html = intercom_text_to_html(text);
+	body = json_pack("{s:s, s:s, s:s, s:s}", "message_type",
+			 kind == INTERCOM_REPLY_NOTE ? "note" : "comment", "type", "admin",
+			 "admin_id", admin, "body", html);
+	free(html);
+	return body;
+}
+
+json_t *intercom_close_request(int64_t admin_id)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id))
+		return NULL;
+	return json_pack("{s:s, s:s, s:s}", "message_type", "close", "type", "admin", "admin_id",
+			 admin);
+}
+
+json_t *intercom_snooze_request(int64_t admin_id, fl_time snoozed_until)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id) || snoozed_until <= 0)
+		return NULL;
+	return json_pack("{s:s, s:s, s:I}", "message_type", "snoozed", "admin_id", admin,
+			 "snoozed_until", (json_int_t)snoozed_until);
+}
+
+json_t *intercom_open_request(int64_t admin_id)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id))
+		return NULL;
+	return json_pack("{s:s, s:s}", "message_type", "open", "admin_id", admin);
+}
+
+json_t *intercom_assign_request(int64_t admin_id, int64_t assignee_id)
+{
+	char admin[ID_BUF], assignee[ID_BUF];
+
+	if (!id_format(admin, admin_id) || assignee_id < 0)
+		return NULL;
+	if (snprintf(assignee, sizeof(assignee), "%" PRId64, assignee_id) < 0)
+		return NULL;
+	return json_pack("{s:s, s:s, s:s, s:s}", "message_type", "assignment", "type", "admin",
+			 "admin_id", admin, "assignee_id", assignee);
+}
+
+json_t *intercom_tag_add_request(int64_t admin_id, int64_t tag_id)
+{
+	char admin[ID_BUF], tag[ID_BUF];
+
+	if (!id_format(admin, admin_id) || !id_format(tag, tag_id))
+		return NULL;
+	return json_pack("{s:s, s:s}", "id", tag, "admin_id", admin);
+}
+
+json_t *intercom_tag_remove_request(int64_t admin_id)
+{
+	char admin[ID_BUF];
+
+	if (!id_format(admin, admin_id))
+		return NULL;
+	return json_pack("{s:s}", "admin_id", admin);
+}
+
+json_t *intercom_tag_create_request(const char *name)
+{
+	if (!name || !*name)
+		return NULL;
+	return json_pack("{s:s}", "name", name);
+}
