@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "ui-private.h"
 #include "util.h"
@@ -51,27 +52,39 @@ unsigned ui_action_run(struct ui *u, const struct ui_action *a, const char *args
 	return a->run(u);
 }
 
-/* ":name args": the action by its name, where it applies. */
-void ui_command_run(struct ui *u, const char *line)
+#define NAME_MAX_LEN 64
+
+/* The command's name at the start of line (after blanks and ':') into name, and where
+ * its arguments start. 1, 0 when there is none, -1 when it is too long to be one. */
+static int command_name(const char *line, char name[NAME_MAX_LEN], const char **args)
 {
-	char name[64];
-	const char *args;
-	const struct ui_action *a;
 	size_t n;
 
 	line += strspn(line, " \t:");
 	n = strcspn(line, " \t");
+	*args = line + n + strspn(line + n, " \t");
 	if (!n)
-		return;
-	if (n >= sizeof(name)) {
-		ui_message(u, true, "no command \"%.20s…\"; Tab lists them", line);
-		return;
+		return 0;
+	if (n >= NAME_MAX_LEN) {
+		snprintf(name, NAME_MAX_LEN, "%.20s…", line);
+		return -1;
 	}
 	memcpy(name, line, n);
 	name[n] = '\0';
-	args = line + n;
-	args += strspn(args, " \t");
-	a = ui_action_find(name);
+	return 1;
+}
+
+/* ":name args": the action by its name, where it applies. */
+void ui_command_run(struct ui *u, const char *line)
+{
+	char name[NAME_MAX_LEN];
+	const char *args;
+	const struct ui_action *a;
+	int found = command_name(line, name, &args);
+
+	if (!found)
+		return;
+	a = found > 0 ? ui_action_find(name) : NULL;
 	if (!a) {
 		ui_message(u, true, "no command \"%s\"; Tab lists them, ? shows them all", name);
 		return;
@@ -85,26 +98,24 @@ void ui_command_run(struct ui *u, const char *line)
 
 static void command_complete(struct ui *u)
 {
-	const char **names = xcalloc(ui_n_actions + N_ALIASES, sizeof(*names));
+	const char **names;
+	char typed[UI_PROMPT_MAX * 4 + 1], name[NAME_MAX_LEN];
+	const char *args;
+	const struct ui_action *a;
 	size_t i, n = 0;
 
-	/* the command's name; after it, only the tags of :tags have names to complete */
-	for (i = 0; i < u->prompt.len; i++)
-		if (u->prompt.buf[i] == L' ') {
-			char name[16];
-			const struct ui_action *a;
-			size_t k;
-
-			free(names);
-			for (k = 0; k < i && k + 1 < sizeof(name); k++)
-				name[k] = (char)u->prompt.buf[k];
-			name[k] = '\0';
-			a = ui_action_find(name);
-			if (a && !strcmp(a->name, "tags"))
-				ui_tags_complete(u);
-			return;
-		}
-	for (i = 0; i < ui_n_actions; i++)
+	/* after the command's name, only the tags of :tags have names to complete */
+	u->prompt.buf[u->prompt.len] = 0;
+	n = wcstombs(typed, u->prompt.buf, sizeof(typed) - 1);
+	typed[n == (size_t)-1 ? 0 : n] = '\0';
+	if (wcschr(u->prompt.buf, L' ')) {
+		a = command_name(typed, name, &args) > 0 ? ui_action_find(name) : NULL;
+		if (a && !strcmp(a->name, "tags"))
+			ui_tags_complete(u);
+		return;
+	}
+	names = xcalloc(ui_n_actions + 1, sizeof(*names));
+	for (i = n = 0; i < ui_n_actions; i++)
 		if (ui_actions[i].contexts & ui_context(u))
 			names[n++] = ui_actions[i].name;
 	ui_prompt_complete(u, 0, names, n);
