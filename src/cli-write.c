@@ -20,6 +20,7 @@
 
 #include "cli-private.h"
 #include "loop.h"
+#include "model.h"
 #include "outbox.h"
 #include "sender.h"
 #include "util.h"
@@ -474,12 +475,12 @@ static void print_item(const struct outbox_item *it)
 	       outbox_state_word(it->state), outbox_kind_word(it->kind),
 	       (long long)it->conversation, it->attempts);
 	if (it->body) {
-		char *line = xstrndup(it->body, strcspn(it->body, "\n"));
+		char *first = xstrndup(it->body, strcspn(it->body, "\n"));
+		char *line = model_cut_utf8(first, 60); /* never half a character */
 
-		if (strlen(line) > 60)
-			line[60] = '\0';
 		cli_print_safe(stdout, line, false);
 		free(line);
+		free(first);
 	} else if (it->tag_name) {
 		cli_print_safe(stdout, it->tag_name, false);
 	} else if (it->tag) {
