@@ -171,8 +171,9 @@ static int items_send(struct cli *c, const char *token)
 	return items_outcome(c);
 }
 
-/* Everything fd holds, up to max bytes. NULL on a read error, or with errno EFBIG when
- * there is more than max: a reply is never cut short without a word. */
+/* Everything fd holds, up to max bytes. NULL on a read error, with errno EFBIG when
+ * there is more than max, or EILSEQ when it holds a NUL byte (UTF-16, a binary file):
+ * a reply is never cut short without a word. */
 static char *read_all(int fd, size_t max)
 {
 	char *buf = xmalloc(max + 2);
@@ -189,13 +190,24 @@ static char *read_all(int fd, size_t max)
 		}
 		len += (size_t)n;
 	}
-	if (len > max) {
+	if (len > max || memchr(buf, '\0', len)) {
 		free(buf);
-		errno = EFBIG;
+		errno = len > max ? EFBIG : EILSEQ;
 		return NULL;
 	}
 	buf[len] = '\0';
 	return buf;
+}
+
+/* Why a text read for a reply cannot be used (errno from read_all), in words that say
+ * what to do. */
+static const char *read_failure(void)
+{
+	if (errno == EFBIG)
+		return "it is longer than 1 MiB; shorten it";
+	if (errno == EILSEQ)
+		return "it holds NUL bytes (UTF-16?); convert it to UTF-8";
+	return strerror(errno);
 }
 
 /* Writes the agent's text where it survives anything: state_dir/drafts, mode 0600.
@@ -257,9 +269,7 @@ static char *reply_text(const struct config *cfg, int64_t id)
 		text = read_all(STDIN_FILENO, BODY_MAX);
 		if (!text)
 			fprintf(stderr, "%s: cannot read the text from standard input: %s\n",
-				util_progname(),
-				errno == EFBIG ? "it is longer than 1 MiB; shorten it"
-					       : strerror(errno));
+				util_progname(), read_failure());
 		return text;
 	}
 	if (!cfg->state_dir) {
@@ -281,15 +291,24 @@ static char *reply_text(const struct config *cfg, int64_t id)
 	}
 	if (text && *text)
 		unlink(path);
-	else if (!text && errno == EFBIG)
-		fprintf(stderr, "%s: the text is longer than 1 MiB; shorten it in %s\n",
-			util_progname(), path);
+	else if (!text && (errno == EFBIG || errno == EILSEQ))
+		fprintf(stderr, "%s: cannot use the text in %s: %s\n", util_progname(), path,
+			read_failure());
 	else if (!text)
 		fprintf(stderr, "%s: the editor failed; anything written is in %s\n",
 			util_progname(), path);
 	free(dir);
 	free(path);
 	return text;
+}
+
+/* Whether s is UTF-8 the backend takes (jansson refuses anything else). */
+static bool utf8_valid(const char *s)
+{
+	json_t *j = json_string(s);
+
+	json_decref(j);
+	return j != NULL;
 }
 
 static bool blank(const char *s)
@@ -358,6 +377,14 @@ int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 		text[n - 1] = '\0';
 	if (blank(text)) {
 		fprintf(stderr, "%s: nothing to send: the text is empty\n", util_progname());
+		free(text);
+		return CLI_USAGE;
+	}
+	if (!utf8_valid(text)) {
+		fprintf(stderr,
+			"%s: the text is not valid UTF-8; convert it first (for example iconv -f "
+			"LATIN1 -t UTF-8)\n",
+			util_progname());
 		free(text);
 		return CLI_USAGE;
 	}
