@@ -321,6 +321,29 @@ static int matching_parts(struct sender *s, const struct outbox_item *it, const 
 	return n;
 }
 
+/* The HTTP status in a backend's error ("the backend answered 404 not_found: ...", or
+ * "... answered HTTP 403" when the body said nothing), or 0 when no answer came: the
+ * thread's and the tag's callbacks carry only the words. */
+static long error_status(const char *error)
+{
+	const char *p = strstr(error, "answered ");
+
+	if (!p)
+		return 0;
+	p += strlen("answered ");
+	if (!strncmp(p, "HTTP ", 5))
+		p += 5;
+	return strtol(p, NULL, 10);
+}
+
+/* Refused, and it would be again: a 4xx but 408 and 429, as for writes. */
+static bool refused_for_good(const char *error)
+{
+	long status = error_status(error);
+
+	return status >= 400 && status < 500 && status != 408 && status != 429;
+}
+
 static void on_verify_thread(void *arg, struct thread *t, const char *error)
 {
 	struct flight *f = arg;
@@ -329,7 +352,7 @@ static void on_verify_thread(void *arg, struct thread *t, const char *error)
 	int mine, others;
 
 	if (error) {
-		if (strstr(error, " 404 ")) {
+		if (error_status(error) == 404) {
 			flight_record(f, OUTBOX_FAILED, error);
 			return;
 		}
@@ -373,8 +396,7 @@ static void on_tag_created(void *arg, int64_t tag_id, const char *error)
 
 	if (error) {
 		/* The backend refused it (an answer 4xx), or could not be asked. */
-		flight_record(f, strstr(error, "answered 4") ? OUTBOX_FAILED : OUTBOX_PENDING,
-			      error);
+		flight_record(f, refused_for_good(error) ? OUTBOX_FAILED : OUTBOX_PENDING, error);
 		return;
 	}
 	f->it.tag = tag_id;
