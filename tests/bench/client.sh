@@ -14,8 +14,10 @@ runs=${1:-5}
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# cpu_of PID: user + system CPU of a process so far, in milliseconds.
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
+# cpu_of PID: CPU time of a process so far (all its threads), in milliseconds, from the
+# scheduler's nanosecond accounting (/proc/PID/task/*/schedstat): the clock-tick counts of
+# /proc/PID/stat move in 10 ms steps, as coarse as what a poll costs.
+cpu_of() { cat /proc/"$1"/task/*/schedstat | awk '{ ns += $1 } END { printf "%.3f\n", ns / 1e6 }'; }
 rss_of() { awk '/VmRSS/ { print $2 / 1024 }' "/proc/$1/status"; }
 stat_of() { curl -sS -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/stats" | jq -r ".$1"; }
 

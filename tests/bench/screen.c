@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -107,24 +108,28 @@ static long screen_open_count(struct term *t)
 	return sum;
 }
 
+/* CPU time of a process so far, all threads, in ms: the scheduler's nanosecond
+ * accounting (the clock ticks of /proc/PID/stat move in 10 ms steps). -1 on error. */
 static double cpu_ms(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long utime, stime;
-	FILE *f;
+	char pattern[64];
+	unsigned long long ns, sum = 0;
+	glob_t g;
+	size_t i;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (!(f = fopen(path, "r")))
+	snprintf(pattern, sizeof(pattern), "/proc/%d/task/*/schedstat", (int)pid);
+	if (glob(pattern, 0, NULL, &g) != 0)
 		return -1;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -1;
+	for (i = 0; i < g.gl_pathc; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "r");
+
+		if (f && fscanf(f, "%llu", &ns) == 1)
+			sum += ns;
+		if (f)
+			fclose(f);
 	}
-	fclose(f);
-	if (!(p = strrchr(buf, ')')) ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
-		return -1;
-	return (double)(utime + stime) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+	globfree(&g);
+	return (double)sum / 1e6;
 }
 
 /* Waits until the wall clock is between 200 and 700 ms into a second, away from the tick. */
