@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 
+#include "stmtcache.h"
 #include "util.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -26,6 +27,7 @@
 
 struct outbox {
 	sqlite3 *db;
+	struct stmt_cache *stmts; /* the sender asks every second: compiled once */
 	char *path;
 	char *account;
 	int lock_fd;
@@ -113,13 +115,11 @@ static void db_error(struct outbox *o, int rc, const char *what, char *err, size
 			 o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
 }
 
+/* A cached statement, reset and unbound; done with it, callers reset it (which also
+ * ends the read it may hold), never finalize it. */
 static sqlite3_stmt *prepare(struct outbox *o, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(o->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	return st;
+	return stmt_cache_get(o->stmts, sql);
 }
 
 /* Runs a statement that returns no rows; its result code. */
@@ -127,7 +127,7 @@ static int step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -162,6 +162,7 @@ struct outbox *outbox_open(const char *state_dir, const char *account, char *err
 	close(fd);
 	rc = sqlite3_open_v2(o->path, &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc == SQLITE_OK) {
+		o->stmts = stmt_cache_new(o->db);
 		sqlite3_busy_timeout(o->db, BUSY_TIMEOUT_MS);
 		sqlite3_extended_result_codes(o->db, 1);
 		rc = sqlite3_exec(o->db,
@@ -183,6 +184,7 @@ void outbox_close(struct outbox *o)
 {
 	if (!o)
 		return;
+	stmt_cache_free(o->stmts);
 	if (o->db)
 		sqlite3_close(o->db);
 	if (o->lock_fd >= 0)
@@ -297,7 +299,7 @@ int outbox_get(struct outbox *o, int64_t id, struct outbox_item *out)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		item_read(st, out);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -316,7 +318,7 @@ static int items_collect(sqlite3_stmt *st, struct outbox_item **items, size_t *n
 		}
 		item_read(st, &(*items)[(*n)++]);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		outbox_items_free(*items, *n);
 		*items = NULL;
@@ -357,7 +359,7 @@ int outbox_counts(struct outbox *o, struct outbox_counts *c)
 		c->pending = (size_t)sqlite3_column_int64(st, 0);
 		c->failed = (size_t)sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -508,7 +510,7 @@ int outbox_due(struct outbox *o, int64_t now_ms, size_t max, struct outbox_item 
 		sqlite3_bind_int64(st, 2, now_ms);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			*next_ms = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 	}
 	return (int)*n;
 }
@@ -596,7 +598,7 @@ int outbox_count_sent_like(struct outbox *o, const struct outbox_item *it, fl_ti
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		count = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return count;
 }
 
@@ -609,6 +611,6 @@ int64_t outbox_data_version(struct outbox *o)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return v;
 }

@@ -8,50 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "stmtcache.h"
 #include "util.h"
 #include "world.h"
 
-struct wdb_entry {
-	const char *sql;
-	sqlite3_stmt *stmt;
-};
-
-/* The cache lives beside the world; the world owns one and frees it in wdb_release. */
-struct wdb_cache {
-	struct wdb_entry *entries;
-	size_t n, cap;
-};
-
-static struct wdb_cache *cache_of(struct world *w)
-{
-	if (!w->stmt_cache)
-		w->stmt_cache = xcalloc(1, sizeof(struct wdb_cache));
-	return w->stmt_cache;
-}
-
 static sqlite3_stmt *cached(struct world *w, const char *sql)
 {
-	struct wdb_cache *c = cache_of(w);
 	sqlite3_stmt *st;
-	size_t i;
 
-	for (i = 0; i < c->n; i++)
-		if (c->entries[i].sql == sql) {
-			sqlite3_reset(c->entries[i].stmt);
-			sqlite3_clear_bindings(c->entries[i].stmt);
-			return c->entries[i].stmt;
-		}
-	if (sqlite3_prepare_v3(w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+	if (!w->stmt_cache)
+		w->stmt_cache = stmt_cache_new(w->db);
+	if (!(st = stmt_cache_get(w->stmt_cache, sql)))
 		fprintf(stderr, "%s: cannot prepare %s: %s\n", util_progname(), sql, sqlite3_errmsg(w->db));
-		return NULL;
-	}
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 32;
-		c->entries = xrealloc(c->entries, c->cap * sizeof(*c->entries));
-	}
-	c->entries[c->n].sql = sql;
-	c->entries[c->n].stmt = st;
-	c->n++;
 	return st;
 }
 
@@ -129,14 +97,6 @@ sqlite3_stmt *wdb_query(struct world *w, const char *sql, const char *types, ...
 
 void wdb_release(struct world *w)
 {
-	struct wdb_cache *c = w->stmt_cache;
-	size_t i;
-
-	if (!c)
-		return;
-	for (i = 0; i < c->n; i++)
-		sqlite3_finalize(c->entries[i].stmt);
-	free(c->entries);
-	free(c);
+	stmt_cache_free(w->stmt_cache);
 	w->stmt_cache = NULL;
 }

@@ -11,7 +11,7 @@
 
 #include "prng.h"
 
-struct wdb_cache;
+struct stmt_cache;
 
 #define WORLD_TEAMS 2
 #define WORLD_TEAM_REALTIME 0
@@ -39,7 +39,7 @@ struct world {
 	 * get updated_at no earlier than this, as a server commits them now: clients that
 	 * poll for "updated after the newest update seen" must not miss them. */
 	time_t clock;
-	struct wdb_cache *stmt_cache; /* owned; see wdb.h */
+	struct stmt_cache *stmt_cache; /* owned; see wdb.h */
 };
 
 /* Opens (creating if needed) the database at path (NULL or "" means in memory) and fills

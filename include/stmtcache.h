@@ -1,0 +1,17 @@
+/* stmtcache.h: prepared SQLite statements kept for the life of a connection, so a query
+ * that runs every second is compiled once. Statements are found by their SQL text and
+ * come back reset, with no bindings; callers reset them when done (never finalize). */
+#ifndef FRONTLINE_STMTCACHE_H
+#define FRONTLINE_STMTCACHE_H
+
+#include <sqlite3.h>
+
+struct stmt_cache;
+
+struct stmt_cache *stmt_cache_new(sqlite3 *db);
+/* Finalizes every statement; call before closing the connection. NULL is a no-op. */
+void stmt_cache_free(struct stmt_cache *c);
+/* The statement for sql (prepared on first use), or NULL with the connection's error. */
+sqlite3_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql);
+
+#endif

@@ -1,0 +1,66 @@
+/* stmtcache.c: prepared statements kept per connection, found by their SQL text. A
+ * handful of statements per connection: a linear search costs less than hashing. */
+#include "build-config.h"
+
+#include "stmtcache.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct stmt_entry {
+	char *sql; /* owned copy: callers may build their SQL */
+	sqlite3_stmt *stmt;
+};
+
+struct stmt_cache {
+	sqlite3 *db;
+	struct stmt_entry *entries;
+	size_t n, cap;
+};
+
+struct stmt_cache *stmt_cache_new(sqlite3 *db)
+{
+	struct stmt_cache *c = xcalloc(1, sizeof(*c));
+
+	c->db = db;
+	return c;
+}
+
+void stmt_cache_free(struct stmt_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++) {
+		sqlite3_finalize(c->entries[i].stmt);
+		free(c->entries[i].sql);
+	}
+	free(c->entries);
+	free(c);
+}
+
+sqlite3_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->entries[i].sql == sql || !strcmp(c->entries[i].sql, sql)) {
+			sqlite3_reset(c->entries[i].stmt);
+			sqlite3_clear_bindings(c->entries[i].stmt);
+			return c->entries[i].stmt;
+		}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->entries = xrealloc(c->entries, c->cap * sizeof(*c->entries));
+	}
+	c->entries[c->n].sql = xstrdup(sql);
+	c->entries[c->n].stmt = st;
+	c->n++;
+	return st;
+}
