@@ -385,14 +385,20 @@ static void ui_status_draw(struct ui *u, bool force)
 	int lw, rw, attr = ui_style_attr(u, UI_STYLE_STATUS) | A_REVERSE;
 
 	if (u->mode == UI_MODE_PROMPT) {
-		char typed[UI_PROMPT_MAX * 4 + 1], *hinted;
+		char typed[UI_PROMPT_MAX * 4 + 1], *hinted, *raw;
 		size_t n;
 
 		u->prompt.buf[u->prompt.len] = 0;
 		n = wcstombs(typed, u->prompt.buf, sizeof(typed) - 1);
 		typed[n == (size_t)-1 ? 0 : n] = '\0';
-		line = xasprintf("%s%s", u->prompt.label, typed);
-		hinted = xasprintf("%s%s%s", line, u->prompt.hint[0] ? "   " : "", u->prompt.hint);
+		/* Typed or pasted text and the hints (the backend's tag names) are shown made
+		 * safe, as every other text is. */
+		raw = xasprintf("%s%s", u->prompt.label, typed);
+		line = text_sanitize(raw, false);
+		free(raw);
+		raw = text_sanitize(u->prompt.hint, false);
+		hinted = xasprintf("%s%s%s", line, raw[0] ? "   " : "", raw);
+		free(raw);
 		w = ui_fit(hinted, u->cols);
 		attrset(A_NORMAL);
 		(void)mvaddwstr(u->rows - 1, 0, w);
