@@ -673,7 +673,7 @@ static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 {
 	const struct config_queue *q = &u->cfg->queues[p->queue];
 	struct store_counts n;
-	char *s, *safe, shown[48] = "", which[32] = "";
+	char *s, *safe, shown[48] = "", which[64] = "";
 	wchar_t *w;
 
 	store_queue_counts(u->engine.store, p->queue, &n);
