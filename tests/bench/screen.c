@@ -28,6 +28,8 @@
 #include <unistd.h>
 #include <vterm.h>
 
+#include "bench.h"
+
 #define QUIET_MS 4.0	/* an update is over when the terminal hears nothing this long */
 #define TIMEOUT_MS 1000 /* a key with no answer this long is lost */
 
@@ -40,21 +42,6 @@ struct term {
 	unsigned long long bytes;
 	bool dead;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int compare(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* Reads what the terminal has within timeout_ms (0: only what is there); returns the
  * bytes read, 0 on timeout, -1 once frontline is gone. */
