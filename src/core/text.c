@@ -47,23 +47,25 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
-static void put_utf8(FILE *f, uint32_t c)
+/* Writes c as UTF-8 at w; returns the byte after it. */
+static char *put_utf8(char *w, uint32_t c)
 {
 	if (c < 0x80) {
-		fputc((int)c, f);
+		*w++ = (char)c;
 	} else if (c < 0x800) {
-		fputc((int)(0xc0 | (c >> 6)), f);
-		fputc((int)(0x80 | (c & 0x3f)), f);
+		*w++ = (char)(0xc0 | (c >> 6));
+		*w++ = (char)(0x80 | (c & 0x3f));
 	} else if (c < 0x10000) {
-		fputc((int)(0xe0 | (c >> 12)), f);
-		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
-		fputc((int)(0x80 | (c & 0x3f)), f);
+		*w++ = (char)(0xe0 | (c >> 12));
+		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (c & 0x3f));
 	} else {
-		fputc((int)(0xf0 | (c >> 18)), f);
-		fputc((int)(0x80 | ((c >> 12) & 0x3f)), f);
-		fputc((int)(0x80 | ((c >> 6) & 0x3f)), f);
-		fputc((int)(0x80 | (c & 0x3f)), f);
+		*w++ = (char)(0xf0 | (c >> 18));
+		*w++ = (char)(0x80 | ((c >> 12) & 0x3f));
+		*w++ = (char)(0x80 | ((c >> 6) & 0x3f));
+		*w++ = (char)(0x80 | (c & 0x3f));
 	}
+	return w;
 }
 
 /* Bidirectional embeddings, overrides and isolates: they reorder what follows them on
@@ -76,18 +78,19 @@ static bool is_bidi_control(uint32_t c)
 char *text_sanitize(const char *s, bool keep_newlines)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t left = strlen((const char *)p), len;
-	char *out = NULL;
-	FILE *f = open_memstream(&out, &len);
+	size_t left = strlen((const char *)p);
+	/* At most three bytes out for each byte in: a byte that is no character, or a
+	 * one-byte control, becomes a three-byte symbol; a longer character stays as long or
+	 * becomes U+FFFD (three bytes). Sized once: this runs for every row drawn and every
+	 * notification. */
+	char *out = xmalloc(left * 3 + 1), *w = out;
 
-	if (!f)
-		die("out of memory");
 	while (left > 0) {
 		uint32_t c;
 		size_t n = utf8_decode(p, left, &c);
 
 		if (n == 0) {
-			put_utf8(f, 0xfffd);
+			w = put_utf8(w, 0xfffd);
 			p++;
 			left--;
 			continue;
@@ -95,20 +98,19 @@ char *text_sanitize(const char *s, bool keep_newlines)
 		p += n;
 		left -= n;
 		if (c == '\n')
-			fputc(keep_newlines ? '\n' : ' ', f);
+			*w++ = keep_newlines ? '\n' : ' ';
 		else if (c == '\t')
-			fputc(' ', f);
+			*w++ = ' ';
 		else if (c < 0x20)
-			put_utf8(f, 0x2400 + c);
+			w = put_utf8(w, 0x2400 + c);
 		else if (c == 0x7f)
-			put_utf8(f, 0x2421);
+			w = put_utf8(w, 0x2421);
 		else if ((c >= 0x80 && c <= 0x9f) || is_bidi_control(c))
-			put_utf8(f, 0xfffd);
+			w = put_utf8(w, 0xfffd);
 		else
-			put_utf8(f, c);
+			w = put_utf8(w, c);
 	}
-	if (fclose(f) != 0)
-		die("out of memory");
+	*w = '\0';
 	return out;
 }
 
