@@ -48,6 +48,8 @@ struct engine {
 	bool sync_full;	     /* ...and it is a full one */
 	bool poll_again;     /* engine_poll_now came during a sync */
 	int64_t clock_offset;	    /* server time - local time, seconds */
+	bool clock_known;	    /* ...told by a Date header */
+	bool started_known;	    /* ...when the sync in flight started */
 	fl_time last_ok;	    /* local time the last sync completed */
 	fl_time last_full;	    /* local time the last full sync started */
 	fl_time poll_started;	    /* server time the sync in flight started */

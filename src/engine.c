@@ -70,6 +70,7 @@ static void start_sync(struct engine *e)
 	e->syncing = true;
 	e->sync_full = full;
 	e->poll_started = engine_now(e);
+	e->started_known = e->clock_known;
 	if (full) {
 		e->last_full = time(NULL);
 		store_sweep_begin(e->store);
@@ -210,6 +211,23 @@ static void on_conversation(void *arg, const struct conversation *c)
 	tell_news(e, c->id, change, customer_before);
 }
 
+/* Where the next poll starts, by the server's clock: after what this sync has seen,
+ * less the overlap for changes the server commits late. What it has seen is everything
+ * up to the moment it started, when the server's Date header told that moment (less a
+ * second: the Date and the local clock both count whole seconds), else up to the newest
+ * update seen. Either way a poll's cost follows the changes since the last one: a quiet
+ * queue polls empty pages, not the queue, nor the last changes again and again. */
+static fl_time next_after(const struct engine *e)
+{
+	fl_time from = e->newest;
+
+	if (e->started_known && e->poll_started - 1 > from)
+		from = e->poll_started - 1;
+	else if (!from)
+		from = e->poll_started;
+	return from - e->cfg->poll_overlap;
+}
+
 static void on_sync_done(void *arg, bool full, const char *error)
 {
 	struct engine *e = arg;
@@ -228,9 +246,7 @@ static void on_sync_done(void *arg, bool full, const char *error)
 		e->error[0] = '\0';
 		e->failures = 0;
 		e->last_ok = time(NULL);
-		/* The next poll starts from the newest update seen, by the server's clock: its
-		 * cost follows the changes, not the queue or the clocks' disagreement. */
-		e->next_after = (e->newest ? e->newest : e->poll_started) - e->cfg->poll_overlap;
+		e->next_after = next_after(e);
 		e->polls++;
 		if (full)
 			e->synced = true;
@@ -250,8 +266,10 @@ static void on_server_time(void *arg, fl_time server, fl_time local)
 {
 	struct engine *e = arg;
 
-	if (server > 0 && local > 0)
+	if (server > 0 && local > 0) {
 		e->clock_offset = server - local;
+		e->clock_known = true;
+	}
 }
 
 int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,

@@ -46,11 +46,13 @@ const struct option config_options[] = {
      "How often to fetch all open conversations of the queues' teams again, to heal what "
      "the incremental polls missed (they already see closures and moves to other teams, "
      "so this is a safety net; each resync costs one request per 150 conversations)."},
-    {SECTION_BACKEND, "poll_overlap", config_parse_duration, CONF(poll_overlap), "duration", "2s",
+    {SECTION_BACKEND, "poll_overlap", config_parse_duration, CONF(poll_overlap), "duration", "1s",
      NULL,
-     "Each poll asks for conversations updated after the newest update already seen, less "
-     "this overlap, so changes the server commits late within the same seconds are not "
-     "lost. The server's own timestamps are compared, so clocks need not agree."},
+     "Each poll asks for conversations updated after what the previous poll saw (the moment "
+     "it began by the server's clock, or the newest update seen), less this overlap, so "
+     "changes the server commits late are not lost: updated_at counts whole seconds, and one "
+     "second reads the last one again. The server's own timestamps are compared, so clocks "
+     "need not agree."},
     {SECTION_BACKEND, "article_refresh", config_parse_duration, CONF(article_refresh), "duration",
      "1h", NULL, "How long help-center articles are kept before they are fetched again."},
     {SECTION_QUEUE, "title", config_parse_text, QUEUE(title), "text", NULL, "the queue's NAME",

@@ -321,8 +321,11 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			api_error(&rp, 500, "server_error", "the sim's database failed");
 		} else {
 			api_run(s, route, &rq, &rp);
-			if (!strcmp(url, "/conversations/search"))
+			if (!strcmp(url, "/conversations/search")) {
 				s->searches++;
+				s->search_results += json_array_size(
+				    json_object_get(rp.body, "conversations"));
+			}
 			drop = !info.control && info.write && rp.status == 200 &&
 			       roll(s, s->faults.drop_rate);
 			if (!info.control && rp.status == 200 && s->faults.wrong_types_rate > 0) {
