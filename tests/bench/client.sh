@@ -59,15 +59,17 @@ full_sync() {
 }
 
 # steady N: a watching client polling every second while 10 conversations change per
-# poll; then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, RSS, IDLE_PCT.
+# poll; then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, POLL_CONVS, RSS,
+# IDLE_PCT.
 steady() {
-	local n=$1 pid cpu0 cpu1 polls0 polls1 bytes0 bytes1 k id secs=20
+	local n=$1 pid cpu0 cpu1 polls0 polls1 bytes0 bytes1 res0 res1 k id secs=20
 	setup_client 1s
 	"$FRONTLINE" --config "$TEST_TMP/cfg" status --watch >"$TEST_TMP/watch.out" 2>&1 &
 	pid=$!
 	wait_for "the first full sync of $n" 120 synced "$TEST_TMP/watch.out" "$n"
 	RSS=$(rss_of "$pid")
 	cpu0=$(cpu_of "$pid"); polls0=$(stat_of searches); bytes0=$(stat_of bytes_sent)
+	res0=$(stat_of search_results)
 	for _ in $(seq "$secs"); do
 		for k in $(seq 10); do
 			id=$(( (RANDOM * 32768 + RANDOM) % n + 1 ))
@@ -77,8 +79,10 @@ steady() {
 		sleep 1
 	done
 	cpu1=$(cpu_of "$pid"); polls1=$(stat_of searches); bytes1=$(stat_of bytes_sent)
+	res1=$(stat_of search_results)
 	POLL_CPU=$(awk -v a="$cpu0" -v b="$cpu1" -v p=$((polls1 - polls0)) 'BEGIN { printf "%.2f", (b - a) / p }')
 	POLL_BYTES=$(( (bytes1 - bytes0) / (polls1 - polls0) ))
+	POLL_CONVS=$(awk -v r=$((res1 - res0)) -v p=$((polls1 - polls0)) 'BEGIN { printf "%.1f", r / p }')
 	cpu0=$(cpu_of "$pid")
 	sleep "$secs"
 	cpu1=$(cpu_of "$pid")
@@ -139,6 +143,7 @@ printf '%-58s %12s %10s\n' "full sync, client CPU / floor CPU" "$R10" "<= 1.5"
 printf '%-58s %12s %10s\n' "full sync, client / floor instructions (callgrind)" "$IR_RATIO" "<= 1.5"
 printf '%-58s %12s %10s\n' "full sync of 10,000, wall ms (start to complete data)" "$W10" "< 2000"
 printf '%-58s %12s %10s\n' "steady poll, 10 changes among 10,000: CPU ms per poll" "$POLL_CPU" "< 2"
+printf '%-58s %12s %10s\n' "steady poll: conversations per poll (10 changed)" "$POLL_CONVS" ""
 printf '%-58s %12s %10s\n' "steady poll: response bytes per poll" "$POLL_BYTES" "< 20480"
 printf '%-58s %12s %10s\n' "resident memory at 10,000, MB" "$RSS10" "< 40"
 printf '%-58s %12s %10s\n' "resident memory at 100,000, MB" "$RSS100" "< 300"
@@ -151,12 +156,12 @@ mkdir -p "$(dirname "$BENCH_JSON")"
 jq -n --arg machine "$(nproc) cores $(uname -m)" --argjson runs "$runs" \
 	--argjson client "$C10" --argjson floor "$F10" --argjson ratio "$R10" --argjson wall "$W10" \
 	--argjson ir_client "${IR_CLIENT:-0}" --argjson ir_floor "${IR_FLOOR:-0}" --argjson ir_ratio "$IR_RATIO" \
-	--argjson poll_cpu "$POLL_CPU" --argjson poll_bytes "$POLL_BYTES" --argjson rss10 "$RSS10" \
+	--argjson poll_cpu "$POLL_CPU" --argjson poll_bytes "$POLL_BYTES" --argjson poll_convs "$POLL_CONVS" --argjson rss10 "$RSS10" \
 	--argjson rss100 "$RSS100" --argjson idle "$IDLE_PCT" --argjson search "$SEARCH_MS" \
 	--argjson search_p99 "$SEARCH_P99" --argjson rpm "$RPM" \
 	'{machine: $machine, runs: $runs, full_sync_10k: {client_cpu_ms: $client, floor_cpu_ms: $floor,
 	  ratio: $ratio, wall_ms: $wall, instructions: {client: $ir_client, floor: $ir_floor,
-	  ratio: $ir_ratio}}, steady_poll: {cpu_ms: $poll_cpu, bytes: $poll_bytes},
+	  ratio: $ir_ratio}}, steady_poll: {cpu_ms: $poll_cpu, bytes: $poll_bytes, conversations: $poll_convs},
 	  rss_mb: {"10000": $rss10, "100000": $rss100}, idle_cpu_pct: $idle,
 	  article_search_ms: {median: $search, p99: $search_p99}, requests_per_minute: $rpm}' >"$BENCH_JSON"
 echo "written to $BENCH_JSON"
