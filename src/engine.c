@@ -198,8 +198,9 @@ static void tell_news(struct engine *e, int64_t id, enum store_change change,
 static void on_conversation(void *arg, const struct conversation *c)
 {
 	struct engine *e = arg;
-	const struct store_entry *held = store_get(e->store, c->id);
-	/* Read before the upsert: it may move or free the held record. */
+	/* Read before the upsert, which may move or free the held record; only news needs
+	 * it, and there is none during the first full sync (tell_news). */
+	const struct store_entry *held = e->synced ? store_get(e->store, c->id) : NULL;
 	fl_time customer_before =
 	    held && !(held->conv.unknown & CONV_UNKNOWN_STATISTICS) ? held->conv.last_contact_reply_at
 								     : -1;
