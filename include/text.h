@@ -13,6 +13,11 @@
  * Returns a new string; the caller frees it. NULL gives "". */
 char *text_sanitize(const char *s, bool keep_newlines);
 
+/* Decodes one UTF-8 character at s (len bytes left) into *cp; returns its length, or 0
+ * when the bytes are not a valid, shortest-form character (surrogates and values past
+ * U+10FFFF included). */
+size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
+
 /* The countdown as the queue shows it: "1:42" under 10 minutes, "42m", "3h05m", "2d04h";
  * after a breach the same with a minus sign ("-0:13"). */
 void text_countdown(int64_t seconds, char *buf, size_t len);

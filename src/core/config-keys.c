@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "config-private.h"
+#include "text.h"
 #include "util.h"
 
 static const struct {
@@ -43,6 +44,7 @@ static int key_parse(const char *s, int *key)
 {
 	size_t i, len = strlen(s);
 	unsigned char c0 = (unsigned char)s[0];
+	uint32_t c;
 	int n, f;
 
 	for (i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++)
@@ -60,21 +62,16 @@ static int key_parse(const char *s, int *key)
 		*key = CONFIG_KEY_F1 + f - 1;
 		return 0;
 	}
-	/* one character: ASCII, or a UTF-8 sequence of 2 to 4 bytes */
+	/* one character: printable ASCII, or one valid UTF-8 character past the C1 range */
 	if (len == 1 && c0 > 0x20 && c0 < 0x7f) {
 		*key = c0;
 		return 0;
 	}
-	n = c0 >= 0xf0 ? 4 : c0 >= 0xe0 ? 3 : c0 >= 0xc2 ? 2 : 0;
-	if (!n || (size_t)n != len || c0 > 0xf4)
-		return -1;
-	*key = c0 & (0x7f >> n);
-	for (i = 1; i < len; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			return -1;
-		*key = (*key << 6) | ((unsigned char)s[i] & 0x3f);
+	if (len > 1 && text_utf8_decode((const unsigned char *)s, len, &c) == len && c >= 0xa0) {
+		*key = (int)c;
+		return 0;
 	}
-	return *key >= 0xa0 && *key <= 0x10ffff ? 0 : -1;
+	return -1;
 }
 
 /* "[keys] reply: message" on the line being read. */

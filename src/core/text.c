@@ -10,9 +10,7 @@
 
 #include "util.h"
 
-/* Decodes one UTF-8 character at s (len bytes left); returns its length, or 0 when the
- * bytes are not a valid, shortest-form character. */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	size_t n, i;
 	uint32_t c;
@@ -87,7 +85,7 @@ char *text_sanitize(const char *s, bool keep_newlines)
 
 	while (left > 0) {
 		uint32_t c;
-		size_t n = utf8_decode(p, left, &c);
+		size_t n = text_utf8_decode(p, left, &c);
 
 		if (n == 0) {
 			w = put_utf8(w, 0xfffd);
