@@ -218,16 +218,13 @@ char *config_token(const struct config *c, char *err, size_t errlen)
 	char *path, *shown, *token;
 
 	if (env && *env) {
-		bool valid = token_is_valid(env);
-
-		token = valid ? xstrdup(env) : NULL;
+		token = token_is_valid(env) ? xstrdup(env) : NULL;
 		token_env_wipe();
-		if (valid)
-			return token;
-		snprintf(err, errlen,
-			 "$FRONTLINE_TOKEN holds spaces or control characters, so it "
-			 "cannot be a token");
-		return NULL;
+		if (!token)
+			snprintf(err, errlen,
+				 "$FRONTLINE_TOKEN holds spaces or control characters, so it "
+				 "cannot be a token");
+		return token;
 	}
 	if (c->token)
 		return xstrdup(c->token);

@@ -161,12 +161,18 @@ const struct option config_options[] = {
 
 #define N_OPTIONS (sizeof(config_options) / sizeof(config_options[0]))
 
+/* The sections' names as written between brackets ([queue NAME] takes a name too). */
+static const char *const section_names[] = {
+    [SECTION_BACKEND] = "backend", [SECTION_QUEUE] = "queue", [SECTION_NOTIFY] = "notify",
+    [SECTION_STATE] = "state",	   [SECTION_KEYS] = "keys",   [SECTION_COLORS] = "colors",
+};
+
 const size_t config_n_options = N_OPTIONS;
 
 /* The reader's own bookkeeping, around what the value parsers see. */
 struct reader {
 	struct parser p;
-	int seen[N_OPTIONS]; /* line each [backend] or [state] key was set on */
+	int seen[N_OPTIONS]; /* line each key outside [queue NAME] was set on */
 	int queue_line[CONFIG_MAX_QUEUES];
 	int queue_seen[CONFIG_MAX_QUEUES][N_OPTIONS];
 };
@@ -355,7 +361,7 @@ static void parser_enter_section(struct parser *p, const char *line)
 {
 	const char *close = strchr(line, ']');
 	char name[96], shown[96], *s;
-	size_t n;
+	size_t n, i;
 
 	if (!close)
 		return; /* inih reports the malformed line */
@@ -365,17 +371,13 @@ static void parser_enter_section(struct parser *p, const char *line)
 	memcpy(name, line + 1, n);
 	name[n] = '\0';
 	s = config_trim(name);
-	if (!strcmp(s, "backend")) {
-		p->section = SECTION_BACKEND;
-	} else if (!strcmp(s, "state")) {
-		p->section = SECTION_STATE;
-	} else if (!strcmp(s, "notify")) {
-		p->section = SECTION_NOTIFY;
-	} else if (!strcmp(s, "keys")) {
-		p->section = SECTION_KEYS;
-	} else if (!strcmp(s, "colors")) {
-		p->section = SECTION_COLORS;
-	} else if (!strncmp(s, "queue", 5) && (!s[5] || isspace((unsigned char)s[5]))) {
+	for (i = SECTION_BACKEND; i < sizeof(section_names) / sizeof(section_names[0]); i++) {
+		if (i != SECTION_QUEUE && !strcmp(s, section_names[i])) {
+			p->section = (enum section)i;
+			return;
+		}
+	}
+	if (!strncmp(s, "queue", 5) && (!s[5] || isspace((unsigned char)s[5]))) {
 		p->section = SECTION_QUEUE;
 		parser_enter_queue(p, config_trim(s + 5));
 	} else {
@@ -463,12 +465,7 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 		seen = r->queue_seen[p->queue];
 		snprintf(where, sizeof(where), "[queue %s]", p->c->queues[p->queue].key);
 	} else {
-		snprintf(where, sizeof(where), "[%s]",
-			 p->section == SECTION_BACKEND	? "backend"
-			 : p->section == SECTION_NOTIFY ? "notify"
-			 : p->section == SECTION_KEYS	? "keys"
-			 : p->section == SECTION_COLORS ? "colors"
-							: "state");
+		snprintf(where, sizeof(where), "[%s]", section_names[p->section]);
 	}
 	o = option_find(p->section, name);
 	if (!o) {

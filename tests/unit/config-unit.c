@@ -578,7 +578,6 @@ static char *source_read(const char *name)
 	return text;
 }
 
-/* [notify] and each queue's notify level: defaults by realtime, values, and errors. */
 /* [keys]: keys by name, C-x, named keys, UTF-8 characters and none, each line kept with
  * its line number; [colors]: names, numbers, "on" and attributes. */
 static void test_keys_and_colors(void **state)
@@ -626,6 +625,7 @@ static void test_keys_and_colors(void **state)
 	error_check("[colors]\nshadow = red\n", 2, "unknown key \"shadow\" in [colors]", NULL);
 }
 
+/* [notify] and each queue's notify level: defaults by realtime, values, and errors. */
 static void test_notify_keys(void **state)
 {
 	struct config c;
