@@ -102,12 +102,10 @@ static void command_complete(struct ui *u)
 	char typed[UI_PROMPT_MAX * 4 + 1], name[NAME_MAX_LEN];
 	const char *args;
 	const struct ui_action *a;
-	size_t i, n = 0;
+	size_t i, n;
 
 	/* after the command's name, only the tags of :tags have names to complete */
-	u->prompt.buf[u->prompt.len] = 0;
-	n = wcstombs(typed, u->prompt.buf, sizeof(typed) - 1);
-	typed[n == (size_t)-1 ? 0 : n] = '\0';
+	ui_prompt_text(u, typed, sizeof(typed));
 	if (wcschr(u->prompt.buf, L' ')) {
 		a = command_name(typed, name, &args) > 0 ? ui_action_find(name) : NULL;
 		if (a && !strcmp(a->name, "tags"))
@@ -122,11 +120,9 @@ static void command_complete(struct ui *u)
 	free(names);
 }
 
-static void on_command(struct ui *u, const char *text) { ui_command_run(u, text); }
-
 unsigned ui_command_prompt(struct ui *u)
 {
-	ui_prompt_start(u, ":", "", on_command);
+	ui_prompt_start(u, ":", "", ui_command_run);
 	u->prompt.complete = command_complete;
 	return UI_DIRTY_STATUS;
 }

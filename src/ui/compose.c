@@ -33,6 +33,13 @@ static const char *kind_word(enum backend_write_kind k)
 	return k == WRITE_NOTE ? "note" : "reply";
 }
 
+/* One file per conversation and kind ("drafts/reply-12.txt"): r or c finds it again. */
+static char *draft_path(const struct ui *u, enum backend_write_kind kind, int64_t id)
+{
+	return xasprintf("%s/drafts/%s-%lld.txt", u->cfg->state_dir, kind_word(kind),
+			 (long long)id);
+}
+
 void ui_write_release(struct ui *u)
 {
 	free(u->write.text);
@@ -137,8 +144,7 @@ unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind)
 	free(u->draft.path);
 	/* One file per conversation and kind: an unsent draft is picked up again, whether
 	 * the composer, the editor or a crash left it. */
-	u->draft.path = xasprintf("%s/drafts/%s-%lld.txt", u->cfg->state_dir, kind_word(kind),
-				  (long long)id);
+	u->draft.path = draft_path(u, kind, id);
 	u->draft.active = true;
 	u->draft.kind = kind;
 	u->draft.conversation = id;
@@ -363,8 +369,7 @@ static unsigned review_send(struct ui *u, bool then_close)
 static void review_switch(struct ui *u)
 {
 	enum backend_write_kind to = u->draft.kind == WRITE_NOTE ? WRITE_REPLY : WRITE_NOTE;
-	char *path = xasprintf("%s/drafts/%s-%lld.txt", u->cfg->state_dir, kind_word(to),
-			       (long long)u->draft.conversation);
+	char *path = draft_path(u, to, u->draft.conversation);
 
 	if (access(path, F_OK) != 0 && rename(u->draft.path, path) == 0) {
 		free(u->draft.path);

@@ -318,31 +318,19 @@ unsigned ui_articles_search(struct ui *u, const char *query)
 	return UI_DIRTY_LAYOUT;
 }
 
-/* The prompt's text now, as UTF-8 (a new string). */
-static char *prompt_text(struct ui *u)
-{
-	char text[UI_PROMPT_MAX * 4 + 1];
-	size_t n;
-
-	u->prompt.buf[u->prompt.len] = 0;
-	n = wcstombs(text, u->prompt.buf, sizeof(text) - 1);
-	text[n == (size_t)-1 ? 0 : n] = '\0';
-	return xstrdup(text);
-}
-
 /* The thread K asked for from the queues: if the prompt still shows the opening
  * message's keywords untouched, the last customer message's take their place. */
 static void on_refine_thread(void *arg, struct thread *t, const char *error)
 {
 	struct ui *u = arg;
-	char *now, *text, *words;
+	char now[UI_PROMPT_MAX * 4 + 1], *text, *words;
 	size_t n;
 
 	if (!t)
 		return;
 	if (!error && u->mode == UI_MODE_PROMPT && u->prompt.done == on_query &&
 	    t->conv.id == u->articles_refine && u->articles_refine_words) {
-		now = prompt_text(u);
+		ui_prompt_text(u, now, sizeof(now));
 		text = ui_articles_customer_text(t);
 		words = ui_articles_keywords(text, KEYWORDS_MAX);
 		if (!strcmp(now, u->articles_refine_words) && *words) {
@@ -352,7 +340,6 @@ static void on_refine_thread(void *arg, struct thread *t, const char *error)
 		}
 		free(words);
 		free(text);
-		free(now);
 	}
 	thread_release(t);
 }

@@ -11,8 +11,6 @@
 #include "ui-private.h"
 #include "util.h"
 
-static void on_custom_entered(struct ui *u, const char *text);
-
 /* 9:00 local time, days after the day of now. */
 static fl_time nine_o_clock(fl_time now, int days)
 {
@@ -59,7 +57,6 @@ static unsigned snooze_until(struct ui *u, fl_time until, const char *how)
 	char when[64] = "", *what;
 	time_t t = (time_t)until;
 	struct tm tm;
-
 	unsigned dirty;
 
 	if (!w.conversation)
@@ -70,18 +67,6 @@ static unsigned snooze_until(struct ui *u, fl_time until, const char *how)
 	dirty = ui_write_each(u, &w, "snooze", what);
 	free(what);
 	return dirty;
-}
-
-unsigned ui_snooze_text(struct ui *u, const char *text)
-{
-	u->snooze_target = ui_current_conversation(u);
-	if (!u->snooze_target && !ui_marks_apply(u))
-		return 0;
-	if (!u->snooze_target)
-		u->snooze_target = u->marks[0];
-	u->dirty |= UI_DIRTY_STATUS;
-	on_custom_entered(u, text);
-	return UI_DIRTY_STATUS | UI_DIRTY_ROWS;
 }
 
 static void on_custom_entered(struct ui *u, const char *text)
@@ -98,6 +83,17 @@ static void on_custom_entered(struct ui *u, const char *text)
 	how = xasprintf("for %s", text);
 	u->dirty |= snooze_until(u, engine_now(&u->engine) + seconds, how);
 	free(how);
+}
+
+unsigned ui_snooze_text(struct ui *u, const char *text)
+{
+	u->snooze_target = ui_current_conversation(u);
+	if (!u->snooze_target && !ui_marks_apply(u))
+		return 0;
+	if (!u->snooze_target)
+		u->snooze_target = u->marks[0];
+	on_custom_entered(u, text);
+	return UI_DIRTY_STATUS | UI_DIRTY_ROWS;
 }
 
 static unsigned on_snooze_key(struct ui *u, int key)

@@ -239,8 +239,6 @@ void ui_tags_complete(struct ui *u)
 	free(names);
 }
 
-static void on_tags_entered(struct ui *u, const char *text) { ui_tags_apply(u, text); }
-
 unsigned ui_tags_prompt(struct ui *u)
 {
 	int64_t id = ui_current_conversation(u);
@@ -256,9 +254,9 @@ unsigned ui_tags_prompt(struct ui *u)
 		ui_prompt_start(u,
 				marked == 1 ? "tags for 1 marked (+add -remove): "
 					    : "tags for the marked (+add -remove): ",
-				"", on_tags_entered);
+				"", ui_tags_apply);
 	else
-		ui_prompt_start(u, "tags (+add -remove): ", "", on_tags_entered);
+		ui_prompt_start(u, "tags (+add -remove): ", "", ui_tags_apply);
 	u->prompt.complete = ui_tags_complete;
 	return UI_DIRTY_STATUS;
 }

@@ -287,6 +287,8 @@ void ui_message(struct ui *u, bool error, const char *fmt, ...)
 int ui_style_attr(const struct ui *u, enum ui_style s);
 void ui_prompt_start(struct ui *u, const char *label, const char *initial,
 		     void (*done)(struct ui *u, const char *text));
+/* The prompt's text now, as UTF-8, into buf ("" if the locale cannot hold it). */
+void ui_prompt_text(struct ui *u, char *buf, size_t len);
 /* The conversation the keys act on: the open thread's, else the selected row's; 0 if none. */
 int64_t ui_current_conversation(const struct ui *u);
 void ui_suspend_input(struct ui *u);

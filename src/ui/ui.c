@@ -195,11 +195,19 @@ void ui_prompt_start(struct ui *u, const char *label, const char *initial,
 	u->dirty |= UI_DIRTY_STATUS;
 }
 
+void ui_prompt_text(struct ui *u, char *buf, size_t len)
+{
+	size_t n;
+
+	u->prompt.buf[u->prompt.len] = 0;
+	n = wcstombs(buf, u->prompt.buf, len - 1);
+	buf[n == (size_t)-1 ? 0 : n] = '\0';
+}
+
 static void ui_prompt_key(struct ui *u, int key)
 {
 	struct ui_prompt *p = &u->prompt;
 	char text[UI_PROMPT_MAX * 4 + 1];
-	size_t n;
 
 	u->dirty |= UI_DIRTY_STATUS;
 	p->hint[0] = '\0';
@@ -207,9 +215,7 @@ static void ui_prompt_key(struct ui *u, int key)
 		if (p->complete)
 			p->complete(u);
 	} else if (key == '\n' || key == '\r' || key == (KEY_ENTER | UI_KEY_FUNCTION)) {
-		p->buf[p->len] = 0;
-		n = wcstombs(text, p->buf, sizeof(text) - 1);
-		text[n == (size_t)-1 ? 0 : n] = '\0';
+		ui_prompt_text(u, text, sizeof(text));
 		u->mode = UI_MODE_NORMAL;
 		p->done(u, text);
 	} else if (key == 27 || key == UI_KEY_CTRL('g') || key == UI_KEY_CTRL('c')) {
@@ -386,11 +392,8 @@ static void ui_status_draw(struct ui *u, bool force)
 
 	if (u->mode == UI_MODE_PROMPT) {
 		char typed[UI_PROMPT_MAX * 4 + 1], *hinted, *raw;
-		size_t n;
 
-		u->prompt.buf[u->prompt.len] = 0;
-		n = wcstombs(typed, u->prompt.buf, sizeof(typed) - 1);
-		typed[n == (size_t)-1 ? 0 : n] = '\0';
+		ui_prompt_text(u, typed, sizeof(typed));
 		/* Typed or pasted text and the hints (the backend's tag names) are shown made
 		 * safe, as every other text is. */
 		raw = xasprintf("%s%s", u->prompt.label, typed);
