@@ -251,16 +251,10 @@ struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen
 	return n;
 }
 
-static void pending_clear(struct notifier *n)
+static void pending_free(struct pending *p)
 {
-	size_t i;
-
-	for (i = 0; i < n->n_pending; i++) {
-		free(n->pending[i].customer);
-		free(n->pending[i].preview);
-	}
-	n->n_pending = 0;
-	memset(n->overflow, 0, sizeof(n->overflow));
+	free(p->customer);
+	free(p->preview);
 }
 
 bool notifier_free(struct notifier *n)
@@ -271,7 +265,8 @@ bool notifier_free(struct notifier *n)
 	if (!n)
 		return false;
 	stuck = notify_desktop_stop(n->desktop);
-	pending_clear(n);
+	for (i = 0; i < n->n_pending; i++)
+		pending_free(&n->pending[i]);
 	for (i = 0; i < n->n_status; i++)
 		free(n->status[i]);
 	free(n->status_shown);
@@ -498,12 +493,10 @@ static void pending_drop(struct notifier *n, bool done[CONFIG_MAX_QUEUES][NOTIFY
 	for (i = 0; i < n->n_pending; i++) {
 		struct pending *p = &n->pending[i];
 
-		if (done[p->queue][p->kind]) {
-			free(p->customer);
-			free(p->preview);
-		} else {
+		if (done[p->queue][p->kind])
+			pending_free(p);
+		else
 			n->pending[kept++] = *p;
-		}
 	}
 	n->n_pending = kept;
 }
