@@ -14,4 +14,7 @@ void stmt_cache_free(struct stmt_cache *c);
 /* The statement for sql (prepared on first use), or NULL with the connection's error. */
 sqlite3_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql);
 
+/* A copy of a row's text column (the caller frees it), or NULL when it is NULL. */
+char *stmt_column_dup(sqlite3_stmt *st, int col);
+
 #endif

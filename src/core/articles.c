@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "fts.h"
+#include "stmtcache.h"
 #include "util.h"
 
 #define MAX_TERMS 12
@@ -166,20 +167,13 @@ fl_time articles_synced_at(struct articles *a)
 	return single_number(a, "SELECT value FROM meta WHERE key = 'synced_at'");
 }
 
-static char *column_dup(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 static void row_to_article(sqlite3_stmt *st, struct article *out)
 {
 	out->id = sqlite3_column_int64(st, 0);
-	out->title = column_dup(st, 1);
-	out->url = column_dup(st, 2);
-	out->description = column_dup(st, 3);
-	out->body = column_dup(st, 4);
+	out->title = stmt_column_dup(st, 1);
+	out->url = stmt_column_dup(st, 2);
+	out->description = stmt_column_dup(st, 3);
+	out->body = stmt_column_dup(st, 4);
 	out->updated_at = sqlite3_column_int64(st, 5);
 }
 

@@ -230,13 +230,6 @@ int64_t outbox_enqueue(struct outbox *o, const struct backend_write *w, const ch
 	"id, kind, conversation, body, until_at, tag_id, tag_name, state, attempts, created_at,"   \
 	" first_attempt, sent_at, next_at_ms, error"
 
-static char *column_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? xstrdup((const char *)s) : NULL;
-}
-
 static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 {
 	int kind = word_index(kind_words, sizeof(kind_words) / sizeof(kind_words[0]),
@@ -248,17 +241,17 @@ static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 	it->id = sqlite3_column_int64(st, 0);
 	it->kind = kind < 0 ? WRITE_REPLY : (enum backend_write_kind)kind;
 	it->conversation = sqlite3_column_int64(st, 2);
-	it->body = column_text(st, 3);
+	it->body = stmt_column_dup(st, 3);
 	it->until = sqlite3_column_int64(st, 4);
 	it->tag = sqlite3_column_int64(st, 5);
-	it->tag_name = column_text(st, 6);
+	it->tag_name = stmt_column_dup(st, 6);
 	it->state = state < 0 ? OUTBOX_FAILED : (enum outbox_state)state;
 	it->attempts = sqlite3_column_int(st, 8);
 	it->created_at = sqlite3_column_int64(st, 9);
 	it->first_attempt = sqlite3_column_int64(st, 10);
 	it->sent_at = sqlite3_column_int64(st, 11);
 	it->next_at_ms = sqlite3_column_int64(st, 12);
-	it->error = column_text(st, 13);
+	it->error = stmt_column_dup(st, 13);
 	if (kind < 0) {
 		/* Never sent as something else: failed, for the agent to see and discard. */
 		free(it->error);

@@ -1,5 +1,6 @@
-/* stmtcache.c: prepared statements kept per connection, found by their SQL text. A
- * handful of statements per connection: a linear search costs less than hashing. */
+/* stmtcache.c: prepared statements kept per connection, found by their SQL text (a
+ * handful per connection: a linear search costs less than hashing), and the copy of a
+ * row's text the readers of those statements share. */
 #include "build-config.h"
 
 #include "stmtcache.h"
@@ -63,4 +64,11 @@ sqlite3_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql)
 	c->entries[c->n].stmt = st;
 	c->n++;
 	return st;
+}
+
+char *stmt_column_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? xstrdup((const char *)s) : NULL;
 }
