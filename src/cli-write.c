@@ -311,14 +311,6 @@ static bool utf8_valid(const char *s)
 	return j != NULL;
 }
 
-static bool blank(const char *s)
-{
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\n' && *s != '\t' && *s != '\r')
-			return false;
-	return true;
-}
-
 /* A reply that did not go (code): says why, and keeps the text in drafts/ (then the
  * outbox forgets a failed copy) or, failing that, on stderr. */
 static void reply_keep(struct cli *c, const struct backend_write *w, int code)
@@ -372,10 +364,11 @@ int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 	text = reply_text(c->cfg, w.conversation);
 	if (!text)
 		return CLI_USAGE; /* reply_text said why */
-	/* The newline an editor or echo leaves at the end is not part of the message. */
+	/* The newline an editor or echo leaves at the end is not part of the message (and a
+	 * text of white space only is left empty). */
 	for (size_t n = strlen(text); n > 0 && strchr(" \t\r\n", text[n - 1]); n--)
 		text[n - 1] = '\0';
-	if (blank(text)) {
+	if (!*text) {
 		fprintf(stderr, "%s: nothing to send: the text is empty\n", util_progname());
 		free(text);
 		return CLI_USAGE;

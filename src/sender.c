@@ -64,6 +64,9 @@ struct sender {
 	struct row *rows;
 	size_t n_rows;
 	bool rows_dirty;
+	/* The last look found nothing due or waiting for a backoff, and nothing changed
+	 * since: the poll need not read the outbox again. */
+	bool nothing_due;
 	void (*listen_fn)(void *arg);
 	void *listen_arg;
 	uint64_t rng;
@@ -117,6 +120,7 @@ static void tell(struct sender *s, const struct outbox_item *it)
 	size_t i, j, n = 0;
 
 	s->rows_dirty = true;
+	s->nothing_due = false;
 	for (i = 0; it && i < s->n_watches; i++) {
 		struct watch *w = &s->watches[i];
 
@@ -162,6 +166,7 @@ static void flight_drop(struct flight *f)
 	struct sender *s = f->s;
 	size_t i;
 
+	s->nothing_due = false;
 	for (i = 0; i < s->n_flights; i++)
 		if (s->flights[i] == f) {
 			s->flights[i] = s->flights[--s->n_flights];
@@ -474,6 +479,8 @@ static void start_due(struct sender *s, int64_t now, int64_t *next_ms)
 		    !in_flight(s, items[i].id))
 			start(s, &items[i]);
 	outbox_items_free(items, n);
+	/* Trusted only while other processes' changes can be seen (look_at_others). */
+	s->nothing_due = !n && !*next_ms && !s->n_flights && s->data_version >= 0;
 }
 
 /* Another process changed the outbox: watched items may have moved. */
@@ -487,6 +494,7 @@ static void look_at_others(struct sender *s)
 		return;
 	s->data_version = v;
 	s->rows_dirty = true;
+	s->nothing_due = false;
 	n = s->n_watches;
 	ids = xcalloc(n ? n : 1, sizeof(*ids));
 	for (i = 0; i < n; i++)
@@ -570,10 +578,12 @@ static void pump(struct sender *s)
 	look_at_others(s);
 	/* Only a sender that can send takes the lock: one that cannot reach the backend
 	 * (or is refused) must not hold up the agent's other processes. */
-	if (!outbox_locked(s->ob) && s->e->ready && s->e->dir)
-		take_lock(s);
-	if (outbox_locked(s->ob) && s->e->ready && s->e->dir)
-		start_due(s, now, &next);
+	if (s->e->ready && s->e->dir) {
+		if (!outbox_locked(s->ob))
+			take_lock(s);
+		if (outbox_locked(s->ob) && !s->nothing_due)
+			start_due(s, now, &next);
+	}
 	/* A slow poll wakes with the countdown's tick, not between two ticks. */
 	if (delay >= 1000)
 		delay = loop_ms_to_next_second();
@@ -652,9 +662,7 @@ int64_t sender_submit(struct sender *s, const struct backend_write *w, const cha
 	}
 	if (fn)
 		sender_watch(s, id, fn, arg);
-	s->rows_dirty = true;
-	if (s->listen_fn)
-		s->listen_fn(s->listen_arg);
+	tell(s, NULL);
 	schedule(s, 0);
 	return id;
 }
@@ -743,6 +751,7 @@ int sender_retry(struct sender *s, int64_t id)
 	if (rc == 0) {
 		struct outbox_item it;
 
+		s->nothing_due = false;
 		if (outbox_get(s->ob, id, &it) == 1) {
 			tell(s, &it);
 			outbox_item_release(&it);
