@@ -168,6 +168,14 @@ sim_create() {
 	CONV=$(jqr .id)
 }
 
+# sim_copies CONV TEXT: how many parts of the conversation hold TEXT (a write that must
+# arrive once shows 1; twice would be a duplicate).
+sim_copies() {
+	api GET "/conversations/$1?display_as=plaintext"
+	expect_status 200 "GET /conversations/$1"
+	jqr --arg t "$2" '[.conversation_parts.conversation_parts[] | select((.body // "") | contains($t))] | length'
+}
+
 # sim_me: set SIM_ME to the token's teammate id.
 SIM_ME=
 sim_me() {
