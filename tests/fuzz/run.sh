@@ -26,7 +26,7 @@ command -v "$cc" >/dev/null || { echo "fuzz: no $cc (install clang and libclang-
 sources="src/core/util.c src/core/fts.c src/core/html.c src/core/model.c src/core/sla.c
 	src/core/store.c src/core/idmap.c src/core/config.c src/core/config-values.c
 	src/core/config-token.c src/core/config-keys.c src/core/config-doc.c src/core/text.c
-	src/core/query.c src/core/articles.c src/backends/intercom-json.c
+	src/core/query.c src/core/articles.c src/core/stmtcache.c src/backends/intercom-json.c
 	src/backends/intercom-request.c src/backends/backend.c src/ui/width.c"
 pkgs="jansson sqlite3 libxml-2.0 inih"
 # shellcheck disable=SC2086
