@@ -9,7 +9,7 @@ FL_CONFIG=
 : "${FL_TIMEOUT:=60}"
 
 [ -x "$FRONTLINE" ] || { echo "no frontline at $FRONTLINE" >&2; exit 99; }
-command -v jq >/dev/null || skip "jq is not installed"
+need ps procps
 
 # fl_setup [EXTRA-CONFIG-LINES...]: fresh XDG dirs under $TEST_TMP and a configuration at
 # $XDG_CONFIG_HOME/frontline/config (mode 0600) for the running sim: [backend] url and a

@@ -69,6 +69,22 @@ skip() {
 	exit 77
 }
 
+# missing WHAT PACKAGES: the test cannot run without WHAT, which Debian's PACKAGES provide
+# and .ci/install-deps installs. It skips, saying so; in CI (CI=true) it fails, so a run
+# cannot go green while a guarantee goes untested.
+missing() {
+	local msg="$1 is missing: bash .ci/install-deps installs it (Debian: $2)"
+	[ "${CI:-}" = true ] && fail "$msg; CI=true runs every test"
+	skip "$msg"
+}
+
+# need TOOL PACKAGE: the test runs TOOL, from Debian's PACKAGE.
+need() {
+	command -v "$1" >/dev/null 2>&1 || missing "$1" "$2"
+}
+need curl curl
+need jq jq
+
 # wait_for DESCRIPTION SECONDS COMMAND...: retry COMMAND until it succeeds or time runs out.
 wait_for() {
 	local what=$1 secs=$2

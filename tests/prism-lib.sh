@@ -53,14 +53,14 @@ prism_track() {
 }
 
 prism_missing() {
-	if [ "${FRONTLINE_REQUIRE_PRISM:-}" = 1 ]; then
-		fail "$* (FRONTLINE_REQUIRE_PRISM=1)"
+	if [ "${FRONTLINE_REQUIRE_PRISM:-}" = 1 ] || [ "${CI:-}" = true ]; then
+		fail "$* (Prism is required with FRONTLINE_REQUIRE_PRISM=1 or CI=true)"
 	fi
 	skip "$*; install it with: npm install --prefix '$abs_top_srcdir/tests/prism'"
 }
 
 # prism_require: skip without the description (never a pass), skip (or with
-# FRONTLINE_REQUIRE_PRISM=1 fail) without a working Prism; sets PRISM_VERSION.
+# FRONTLINE_REQUIRE_PRISM=1 or CI=true fail) without a working Prism; sets PRISM_VERSION.
 prism_require() {
 	[ -f "$PRISM_SPEC" ] || skip "no API description at $PRISM_SPEC (set SPECS_DIR)"
 	command -v jq >/dev/null || { echo "jq is required" >&2; exit 99; }

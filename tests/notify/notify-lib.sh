@@ -7,7 +7,10 @@
 
 # Everything runs on a bus of its own, unless the test sets NOTIFY_NO_BUS=1 first.
 if [ -z "${NOTIFY_NO_BUS:-}" ] && [ -z "${FRONTLINE_NOTIFY_BUS:-}" ]; then
-	command -v dbus-run-session >/dev/null || { echo "SKIP: dbus-run-session is not installed (dbus-daemon)" >&2; exit 77; }
+	if ! command -v dbus-run-session >/dev/null; then
+		. "${abs_top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+		need dbus-run-session dbus
+	fi
 	FRONTLINE_NOTIFY_BUS=1 exec dbus-run-session -- bash "$0" "$@"
 fi
 
@@ -20,7 +23,7 @@ if [ -z "${NOTIFY_NO_BUS:-}" ]; then
 	grep -q '^#define HAVE_LIBNOTIFY 1' "${abs_top_builddir:-.}/build-config.h" 2>/dev/null ||
 		skip "frontline is built without libnotify"
 	"$PY" -c 'import dbus, dbus.service, dbus.mainloop.glib; from gi.repository import GLib' 2>/dev/null ||
-		skip "/usr/bin/python3 lacks dbus or gi (apt-get install python3-dbus python3-gi)"
+		missing "the D-Bus and GObject bindings of /usr/bin/python3" "python3-dbus python3-gi"
 	[ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || fail "dbus-run-session set no DBUS_SESSION_BUS_ADDRESS"
 fi
 

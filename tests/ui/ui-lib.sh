@@ -3,7 +3,8 @@
 # read the screen with capture-pane, and wait for what it shows. The token reaches
 # frontline through a wrapper script that reads the token file: never through argv.
 
-command -v tmux >/dev/null || skip "tmux is not installed"
+need tmux tmux
+need python3 python3
 
 UI_SOCK="ui$$"
 UI_SCREEN="$TEST_TMP/screen"
