@@ -9,47 +9,12 @@
 #include <stdint.h>
 
 #include "articles.h"
+#include "directory.h"
 #include "model.h"
+#include "write.h"
 
 struct loop;
 struct backend;
-
-struct named_id {
-	int64_t id;
-	char *name; /* owned */
-};
-
-/* Who is who in the workspace: fetched at start-up. */
-struct directory {
-	int64_t me;
-	char *me_name;
-	struct named_id *teams, *admins, *tags;
-	size_t n_teams, n_admins, n_tags;
-};
-
-void directory_release(struct directory *d);
-/* The name of id in list, or NULL. */
-const char *directory_name(const struct named_id *list, size_t n, int64_t id);
-/* The id of an entry named (case-insensitively) name, or written as its number; 0 if none. */
-int64_t directory_find(const struct named_id *list, size_t n, const char *name);
-
-/* One entry of a conversation's thread, for `show` and the conversation view. */
-struct thread_part {
-	char *kind;   /* owned: "comment", "note", "close", "assignment", ... */
-	char *author; /* owned; may be NULL */
-	int64_t author_id; /* 0 when unknown */
-	bool from_admin;
-	fl_time at;
-	char *body; /* owned plain text; may be NULL */
-};
-
-struct thread {
-	struct conversation conv;
-	struct thread_part *parts;
-	size_t n_parts;
-};
-
-void thread_release(struct thread *t);
 
 /* What a driver tells the engine. */
 struct backend_listener {
@@ -73,25 +38,6 @@ struct backend_options {
 	const char *url;
 	const char *token;
 	long timeout_ms;
-};
-
-enum backend_write_kind {
-	WRITE_REPLY,
-	WRITE_NOTE,
-	WRITE_CLOSE,
-	WRITE_SNOOZE,
-	WRITE_OPEN,
-	WRITE_ASSIGN_ME,
-	WRITE_TAG,
-	WRITE_UNTAG,
-};
-
-struct backend_write {
-	enum backend_write_kind kind;
-	int64_t conversation;
-	const char *body; /* reply, note */
-	fl_time until;	  /* snooze */
-	int64_t tag;	  /* tag, untag */
 };
 
 /* error is NULL on success; `ambiguous` is true when the request may or may not have
@@ -123,7 +69,7 @@ struct backend_ops {
 	void (*sync)(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
 		     size_t n_teams);
 	void (*fetch_thread)(struct backend *b, int64_t id, backend_thread_fn fn, void *arg);
-	void (*write)(struct backend *b, const struct backend_write *w, backend_write_fn fn, void *arg);
+	void (*write)(struct backend *b, const struct write_op *w, backend_write_fn fn, void *arg);
 	void (*create_tag)(struct backend *b, const char *name, backend_tag_fn fn, void *arg);
 	/* Replaces the local index with every published article. */
 	void (*sync_articles)(struct backend *b, struct articles *index, backend_done_fn fn,
@@ -136,6 +82,9 @@ struct backend_ops {
 	uint64_t (*bytes_received)(struct backend *b);
 };
 
-extern const struct backend_ops intercom_backend;
+/* The driver named name ("intercom"), or NULL. */
+const struct backend_ops *backend_find(const char *name);
+/* The drivers' names, ", "-separated, for a message; cut to fit len. */
+void backend_names(char *buf, size_t len);
 
 #endif

@@ -10,10 +10,10 @@
 
 #include "backend.h"
 #include "config.h"
+#include "sender.h"
 #include "store.h"
 
 struct loop;
-struct sender;
 
 struct engine_listener {
 	void *arg;
@@ -64,10 +64,11 @@ struct engine {
 	struct sender *sender;	    /* the outbox's (sender.h); started by a polling engine */
 };
 
-/* Sets up e (caller-owned) with the backend; returns 0 or -1 with a message. */
+/* Sets up e (caller-owned) with the driver the configuration names ([backend] type);
+ * returns 0 or -1 with a message. */
 int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
-		const struct backend_ops *ops, const char *token,
-		const struct engine_listener *listener, char *err, size_t errlen);
+		const char *token, const struct engine_listener *listener, char *err,
+		size_t errlen);
 void engine_release(struct engine *e);
 
 /* Fetches the directory, then syncs; with polling, keeps polling and ticking, and sends
@@ -83,5 +84,27 @@ fl_time engine_now(const struct engine *e);
 int64_t engine_data_age(const struct engine *e);
 /* The queue index (into cfg->queues) of a name ("realtime", or its title), or -1. */
 int engine_queue_find(const struct engine *e, const char *name);
+
+/* The backend's operations: the engine is their only caller. Each calls fn once, from the
+ * loop, unless e is released first; what fn receives is described in backend.h. */
+
+/* A conversation with its parts; fn owns the thread it gets (thread_release). */
+void engine_fetch_thread(struct engine *e, int64_t id, backend_thread_fn fn, void *arg);
+/* Sends one write. Only the sender calls it: everything else submits to the outbox. */
+void engine_write(struct engine *e, const struct write_op *w, backend_write_fn fn, void *arg);
+/* Creates a tag named name (the sender's, for a write naming a tag not yet made). */
+void engine_create_tag(struct engine *e, const char *name, backend_tag_fn fn, void *arg);
+/* Replaces index with every published article. */
+void engine_sync_articles(struct engine *e, struct articles *index, backend_done_fn fn,
+			  void *arg);
+/* The backend's own article search: the fallback while the local index is empty. */
+void engine_search_articles(struct engine *e, const char *query, backend_articles_fn fn,
+			    void *arg);
+/* Requests waiting or in flight. */
+size_t engine_pending(const struct engine *e);
+/* A sender of the outbox's writes through e (sender.h), for scope: the engine starts its
+ * own when polling; the command line makes one for what it submits. The caller frees it
+ * (sender_free), before e is released. */
+struct sender *engine_sender_new(struct engine *e, enum sender_scope scope, int64_t poll_ms);
 
 #endif

@@ -12,6 +12,10 @@
 
 #include "model.h"
 
+struct backend_ops;
+/* The driver (intercom.c); the registry (backend.c) is the only other file naming it. */
+extern const struct backend_ops intercom_backend;
+
 /* Largest page POST /conversations/search serves. */
 #define INTERCOM_PER_PAGE_MAX 150
 

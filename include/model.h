@@ -82,4 +82,24 @@ char *conversation_preview(const struct conversation *c);
 /* A copy of s cut to at most max bytes on a UTF-8 character boundary. */
 char *model_cut_utf8(const char *s, size_t max);
 
+/* One entry of a conversation's thread, for `show` and the conversation view. */
+struct thread_part {
+	char *kind;   /* owned: "comment", "note", "close", "assignment", ... */
+	char *author; /* owned; may be NULL */
+	int64_t author_id; /* 0 when unknown */
+	bool from_admin;
+	fl_time at;
+	char *body; /* owned plain text; may be NULL */
+};
+
+/* A conversation with its parts, oldest first. */
+struct thread {
+	struct conversation conv;
+	struct thread_part *parts; /* owned */
+	size_t n_parts;
+};
+
+/* Frees what t holds (not t itself) and zeroes it. */
+void thread_release(struct thread *t);
+
 #endif

@@ -12,7 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backend.h"
+#include "model.h"
+#include "write.h"
 #include "model.h"
 
 struct outbox;
@@ -38,7 +39,7 @@ enum outbox_state {
 
 struct outbox_item {
 	int64_t id;
-	enum backend_write_kind kind;
+	enum write_kind kind;
 	int64_t conversation;
 	char *body;	/* owned; reply and note */
 	fl_time until;	/* snooze */
@@ -69,7 +70,7 @@ const char *outbox_path(const struct outbox *o);
 /* Stores a write as pending; tag_name names the tag when w->tag is 0. Returns the item's
  * id (> 0), or -1 with a message in err (a full disk, an I/O error): then nothing was
  * stored, and the caller still holds the agent's text. */
-int64_t outbox_enqueue(struct outbox *o, const struct backend_write *w, const char *tag_name,
+int64_t outbox_enqueue(struct outbox *o, const struct write_op *w, const char *tag_name,
 		       fl_time now, char *err, size_t errlen);
 
 /* One item: 1 and *out filled (release it), 0 if there is no such item, -1 on error. */
@@ -136,6 +137,5 @@ int64_t outbox_data_version(struct outbox *o);
 int64_t outbox_backoff_ms(int attempts, double jitter);
 
 const char *outbox_state_word(enum outbox_state s);
-const char *outbox_kind_word(enum backend_write_kind k);
 
 #endif

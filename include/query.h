@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backend.h"
+#include "directory.h"
 #include "model.h"
 #include "store.h"
 

@@ -15,7 +15,7 @@
 #include "backend.h"
 #include "outbox.h"
 
-struct engine;
+struct loop;
 struct sender;
 
 enum sender_scope {
@@ -28,11 +28,29 @@ enum sender_scope {
  * it stays the caller's only for the call. */
 typedef void (*sender_item_fn)(void *arg, const struct outbox_item *it);
 
-/* Opens state_dir/outbox.db for e's backend and starts sending as soon as e's directory
- * arrived. Never NULL: when the outbox cannot be opened, sender_error says why and the
- * sender tries again every few seconds. poll_ms: how often the database and the lock
- * are looked at (other processes' items, a sender that went away). */
-struct sender *sender_new(struct engine *e, enum sender_scope scope, int64_t poll_ms);
+/* What the sender needs of the engine, and all it may use of it (engine_sender_new makes
+ * one). The strings and the loop must outlive the sender. */
+struct sender_link {
+	void *arg; /* the first argument of each function below */
+	struct loop *loop;
+	const char *state_dir; /* where outbox.db is */
+	const char *account;   /* the backend's URL: items never go to another workspace */
+	/* The directory once the backend answered, NULL before: nothing is sent until then. */
+	const struct directory *(*directory)(void *arg);
+	/* The server's clock less the local one, in seconds. */
+	int64_t (*clock_offset)(void *arg);
+	/* The backend's operations (backend.h): each calls fn once. */
+	void (*write)(void *arg, const struct write_op *w, backend_write_fn fn, void *fnarg);
+	void (*fetch_thread)(void *arg, int64_t id, backend_thread_fn fn, void *fnarg);
+	void (*create_tag)(void *arg, const char *name, backend_tag_fn fn, void *fnarg);
+};
+
+/* Opens link->state_dir/outbox.db for link->account and starts sending as soon as the
+ * directory arrived. Never NULL: when the outbox cannot be opened, sender_error says why
+ * and the sender tries again every few seconds. poll_ms: how often the database and the
+ * lock are looked at (other processes' items, a sender that went away). link is copied. */
+struct sender *sender_new(const struct sender_link *link, enum sender_scope scope,
+			  int64_t poll_ms);
 /* Stops: requests in flight are forgotten (their items are replayed by the next sender
  * as ambiguous: checked before being sent again). */
 void sender_free(struct sender *s);
@@ -43,7 +61,7 @@ const char *sender_error(const struct sender *s);
 /* Stores w (tag_name: a tag to find or create, when w->tag is 0) and sends it when its
  * turn comes; fn (may be NULL) hears of each state change. Returns the item's id, or -1
  * with a message in err: nothing was stored, the caller keeps the agent's text. */
-int64_t sender_submit(struct sender *s, const struct backend_write *w, const char *tag_name,
+int64_t sender_submit(struct sender *s, const struct write_op *w, const char *tag_name,
 		      sender_item_fn fn, void *arg, char *err, size_t errlen);
 /* Hears of item id's changes through fn, as for an item submitted here. */
 void sender_watch(struct sender *s, int64_t id, sender_item_fn fn, void *arg);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "articles.h"
-#include "backend.h"
 #include "cli.h"
 #include "engine.h"
 #include "outbox.h"

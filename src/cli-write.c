@@ -50,13 +50,13 @@ static void on_item(void *arg, const struct outbox_item *it)
 }
 
 /* Stores w in the outbox, watched. Returns 0, or -1 with c->error set. */
-static int cli_submit(struct cli *c, const struct backend_write *w, const char *tag_name)
+static int cli_submit(struct cli *c, const struct write_op *w, const char *tag_name)
 {
 	char err[256];
 	int64_t id;
 
 	if (!c->engine.sender)
-		c->engine.sender = sender_new(&c->engine, SENDER_SUBMITTED, 100);
+		c->engine.sender = engine_sender_new(&c->engine, SENDER_SUBMITTED, 100);
 	id = sender_submit(c->engine.sender, w, tag_name, on_item, c, err, sizeof(err));
 	if (id < 0) {
 		snprintf(c->error, sizeof(c->error), "%s", err);
@@ -313,7 +313,7 @@ static bool utf8_valid(const char *s)
 
 /* A reply that did not go (code): says why, and keeps the text in drafts/ (then the
  * outbox forgets a failed copy) or, failing that, on stderr. */
-static void reply_keep(struct cli *c, const struct backend_write *w, int code)
+static void reply_keep(struct cli *c, const struct write_op *w, int code)
 {
 	const char *what = w->kind == WRITE_NOTE ? "note" : "reply";
 	char *saved = save_draft(c->cfg, what, w->conversation, w->body);
@@ -344,7 +344,7 @@ int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 {
 	static const struct option opts[] = {
 	    {"note", no_argument, NULL, 'n'}, {"queue", no_argument, NULL, 'Q'}, {0}};
-	struct backend_write w = {.kind = WRITE_REPLY};
+	struct write_op w = {.kind = WRITE_REPLY};
 	bool queue = false;
 	char *text;
 	int ch, code;
@@ -430,7 +430,7 @@ int cli_cmd_tag(struct cli *c, int argc, char **argv, const char *token)
 	}
 	/* A tag added that does not exist yet goes by name: the sender creates it. */
 	for (i = 2; i < argc; i++) {
-		struct backend_write w = {.kind = argv[i][0] == '+' ? WRITE_TAG : WRITE_UNTAG,
+		struct write_op w = {.kind = argv[i][0] == '+' ? WRITE_TAG : WRITE_UNTAG,
 					  .conversation = id,
 					  .tag = tags[i]};
 
@@ -477,7 +477,7 @@ static json_t *item_json(const struct outbox_item *it)
 {
 	json_t *j = json_pack(
 	    "{s:I, s:s, s:s, s:I, s:i, s:I, s:I}", "id", (json_int_t)it->id, "state",
-	    outbox_state_word(it->state), "kind", outbox_kind_word(it->kind), "conversation",
+	    outbox_state_word(it->state), "kind", write_kind_word(it->kind), "conversation",
 	    (json_int_t)it->conversation, "attempts", it->attempts, "created_at",
 	    (json_int_t)it->created_at, "first_attempt", (json_int_t)it->first_attempt);
 
@@ -492,7 +492,7 @@ static json_t *item_json(const struct outbox_item *it)
 static void print_item(const struct outbox_item *it)
 {
 	printf("%-6lld %-9s %-9s #%-8lld %d tries  ", (long long)it->id,
-	       outbox_state_word(it->state), outbox_kind_word(it->kind),
+	       outbox_state_word(it->state), write_kind_word(it->kind),
 	       (long long)it->conversation, it->attempts);
 	if (it->body) {
 		char *first = xstrndup(it->body, strcspn(it->body, "\n"));
@@ -595,7 +595,7 @@ static int outbox_send(struct cli *c, const char *token)
 		snprintf(c->error, sizeof(c->error), "cannot set up the event loop");
 		return cli_fail(c, CLI_FAILED);
 	}
-	c->engine.sender = sender_new(&c->engine, SENDER_ALL, 200);
+	c->engine.sender = engine_sender_new(&c->engine, SENDER_ALL, 200);
 	if (cli_start(c, token, false) < 0)
 		return cli_fail(c, CLI_FAILED);
 	/* An error with nothing in flight (the outbox or its lock cannot be used) ends it:

@@ -62,7 +62,7 @@ int cli_setup(struct cli *c, const char *token)
 		snprintf(c->error, sizeof(c->error), "cannot set up the event loop");
 		return -1;
 	}
-	if (engine_init(&c->engine, c->cfg, c->loop, &intercom_backend, token, &l, err,
+	if (engine_init(&c->engine, c->cfg, c->loop, token, &l, err,
 			sizeof(err)) < 0) {
 		snprintf(c->error, sizeof(c->error), "%s", err);
 		return -1;
@@ -389,7 +389,7 @@ static int watch_status(struct cli *c, const char *token)
 		notifier_free(w.notifier);
 		return cli_fail(c, CLI_FAILED);
 	}
-	if (engine_init(&c->engine, c->cfg, c->loop, &intercom_backend, token, &l, err,
+	if (engine_init(&c->engine, c->cfg, c->loop, token, &l, err,
 			sizeof(err)) < 0) {
 		snprintf(c->error, sizeof(c->error), "%s", err);
 		notifier_free(w.notifier);
@@ -478,7 +478,7 @@ static int cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	}
 	if (cli_start(c, token, false) < 0)
 		return cli_fail(c, CLI_FAILED);
-	c->engine.ops->fetch_thread(c->engine.backend, id, on_thread, c);
+	engine_fetch_thread(&c->engine, id, on_thread, c);
 	cli_wait(c);
 	if (!c->have_thread)
 		return cli_fail(c, strstr(c->error, " 404 ") ? CLI_NOT_FOUND : CLI_FAILED);
@@ -565,7 +565,7 @@ static int cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 		return cli_fail(c, CLI_FAILED);
 	}
 	c->loop = loop_new();
-	if (!c->loop || engine_init(&c->engine, c->cfg, c->loop, &intercom_backend, token, &l, err,
+	if (!c->loop || engine_init(&c->engine, c->cfg, c->loop, token, &l, err,
 				    sizeof(err)) < 0) {
 		if (c->loop)
 			loop_free(c->loop);
@@ -576,7 +576,7 @@ static int cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 	}
 	if (articles_count(index) == 0 ||
 	    time(NULL) - articles_synced_at(index) >= c->cfg->article_refresh) {
-		c->engine.ops->sync_articles(c->engine.backend, index, on_done, c);
+		engine_sync_articles(&c->engine, index, on_done, c);
 		cli_wait(c);
 		if (c->error[0])
 			fprintf(stderr, "%s: could not refresh the help center: %s\n", util_progname(),
@@ -588,7 +588,7 @@ static int cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 		c->n_found = n > 0 ? (size_t)n : 0;
 	} else {
 		/* Nothing local yet: the backend's own search. */
-		c->engine.ops->search_articles(c->engine.backend, argv[optind], on_articles, c);
+		engine_search_articles(&c->engine, argv[optind], on_articles, c);
 		cli_wait(c);
 		n = c->error[0] ? -1 : (int)c->n_found;
 	}

@@ -274,9 +274,11 @@ static void on_server_time(void *arg, fl_time server, fl_time local)
 }
 
 int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
-		const struct backend_ops *ops, const char *token,
-		const struct engine_listener *listener, char *err, size_t errlen)
+		const char *token, const struct engine_listener *listener, char *err,
+		size_t errlen)
 {
+	const char *type = cfg->backend ? cfg->backend : "intercom";
+	const struct backend_ops *ops = backend_find(type);
 	struct sla_policy policies[CONFIG_MAX_QUEUES];
 	struct backend_options bopt = {.url = cfg->url, .token = token};
 	struct backend_listener bl = {
@@ -290,6 +292,14 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 	size_t i;
 
 	memset(e, 0, sizeof(*e));
+	if (!ops) {
+		char names[128];
+
+		backend_names(names, sizeof(names));
+		snprintf(err, errlen, "unknown backend type \"%s\" under [backend]; known: %s", type,
+			 names);
+		return -1;
+	}
 	e->cfg = cfg;
 	e->loop = loop;
 	e->ops = ops;
@@ -328,6 +338,86 @@ void engine_start(struct engine *e, bool polling)
 	if (polling)
 		e->tick_timer = loop_timer_add(e->loop, loop_ms_to_next_second(), on_tick, e);
 	if (polling && !e->sender)
-		e->sender = sender_new(e, SENDER_ALL, 1000);
+		e->sender = engine_sender_new(e, SENDER_ALL, 1000);
 	e->ops->start(e->backend);
+}
+
+void engine_fetch_thread(struct engine *e, int64_t id, backend_thread_fn fn, void *arg)
+{
+	e->ops->fetch_thread(e->backend, id, fn, arg);
+}
+
+void engine_write(struct engine *e, const struct write_op *w, backend_write_fn fn, void *arg)
+{
+	e->ops->write(e->backend, w, fn, arg);
+}
+
+void engine_create_tag(struct engine *e, const char *name, backend_tag_fn fn, void *arg)
+{
+	e->ops->create_tag(e->backend, name, fn, arg);
+}
+
+void engine_sync_articles(struct engine *e, struct articles *index, backend_done_fn fn,
+			  void *arg)
+{
+	e->ops->sync_articles(e->backend, index, fn, arg);
+}
+
+void engine_search_articles(struct engine *e, const char *query, backend_articles_fn fn,
+			    void *arg)
+{
+	e->ops->search_articles(e->backend, query, fn, arg);
+}
+
+size_t engine_pending(const struct engine *e)
+{
+	return e->backend ? e->ops->pending(e->backend) : 0;
+}
+
+/* ---- the sender's door (sender.h's struct sender_link) ---- */
+
+static const struct directory *link_directory(void *arg)
+{
+	const struct engine *e = arg;
+
+	return e->ready ? e->dir : NULL;
+}
+
+static int64_t link_clock_offset(void *arg)
+{
+	const struct engine *e = arg;
+
+	return e->clock_offset;
+}
+
+static void link_write(void *arg, const struct write_op *w, backend_write_fn fn, void *fnarg)
+{
+	engine_write(arg, w, fn, fnarg);
+}
+
+static void link_fetch_thread(void *arg, int64_t id, backend_thread_fn fn, void *fnarg)
+{
+	engine_fetch_thread(arg, id, fn, fnarg);
+}
+
+static void link_create_tag(void *arg, const char *name, backend_tag_fn fn, void *fnarg)
+{
+	engine_create_tag(arg, name, fn, fnarg);
+}
+
+struct sender *engine_sender_new(struct engine *e, enum sender_scope scope, int64_t poll_ms)
+{
+	struct sender_link link = {
+		.arg = e,
+		.loop = e->loop,
+		.state_dir = e->cfg->state_dir,
+		.account = e->cfg->url,
+		.directory = link_directory,
+		.clock_offset = link_clock_offset,
+		.write = link_write,
+		.fetch_thread = link_fetch_thread,
+		.create_tag = link_create_tag,
+	};
+
+	return sender_new(&link, scope, poll_ms);
 }

@@ -14,7 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
 #include "loop.h"
 #include "util.h"
 
@@ -46,7 +45,7 @@ struct row {
 };
 
 struct sender {
-	struct engine *e;
+	struct sender_link link; /* the engine, through a narrow door */
 	enum sender_scope scope;
 	int64_t poll_ms;
 	struct outbox *ob;
@@ -108,8 +107,8 @@ static void on_timer(void *arg)
 static void schedule(struct sender *s, int64_t delay_ms)
 {
 	if (s->timer)
-		loop_timer_cancel(s->e->loop, s->timer);
-	s->timer = loop_timer_add(s->e->loop, delay_ms < 0 ? 0 : delay_ms, on_timer, s);
+		loop_timer_cancel(s->link.loop, s->timer);
+	s->timer = loop_timer_add(s->link.loop, delay_ms < 0 ? 0 : delay_ms, on_timer, s);
 }
 
 /* Something changed: the watchers of it hear of it (until it is final), the listener of
@@ -240,8 +239,7 @@ static void on_written(void *arg, const struct backend_write_result *r)
 static void send_item(struct flight *f)
 {
 	struct sender *s = f->s;
-	struct engine *e = s->e;
-	struct backend_write w = {
+	struct write_op w = {
 	    .kind = f->it.kind,
 	    .conversation = f->it.conversation,
 	    .body = f->it.body,
@@ -270,7 +268,7 @@ static void send_item(struct flight *f)
 	f->it.attempts++;
 	f->it.state = OUTBOX_SENDING;
 	tell(s, &f->it);
-	e->ops->write(e->backend, &w, on_written, f);
+	s->link.write(s->link.arg, &w, on_written, f);
 }
 
 /* ---- after a lost answer: is the reply in the thread already? ---- */
@@ -307,8 +305,8 @@ static bool same_text(const char *a, const char *b)
  * (by the server's clock). */
 static int matching_parts(struct sender *s, const struct outbox_item *it, const struct thread *t)
 {
-	const struct directory *d = s->e->dir;
-	fl_time since = it->first_attempt + s->e->clock_offset - VERIFY_SLACK_S;
+	const struct directory *d = s->link.directory(s->link.arg);
+	fl_time since = it->first_attempt + s->link.clock_offset(s->link.arg) - VERIFY_SLACK_S;
 	size_t i;
 	int n = 0;
 
@@ -388,9 +386,9 @@ static void on_verify_thread(void *arg, struct thread *t, const char *error)
 
 static void verify(struct flight *f)
 {
-	struct engine *e = f->s->e;
+	struct sender_link *l = &f->s->link;
 
-	e->ops->fetch_thread(e->backend, f->it.conversation, on_verify_thread, f);
+	l->fetch_thread(l->arg, f->it.conversation, on_verify_thread, f);
 }
 
 /* ---- tags named, not numbered: found in the directory, or created ---- */
@@ -412,9 +410,10 @@ static void on_tag_created(void *arg, int64_t tag_id, const char *error)
 
 static void resolve_tag(struct flight *f)
 {
-	struct engine *e = f->s->e;
+	struct sender_link *l = &f->s->link;
+	const struct directory *d = l->directory(l->arg);
 	const char *name = f->it.tag_name;
-	int64_t id = directory_find(e->dir->tags, e->dir->n_tags, name);
+	int64_t id = directory_find(d->tags, d->n_tags, name);
 	char *why;
 
 	if (id) {
@@ -427,7 +426,7 @@ static void resolve_tag(struct flight *f)
 		free(why);
 		return;
 	}
-	e->ops->create_tag(e->backend, name, on_tag_created, f);
+	l->create_tag(l->arg, name, on_tag_created, f);
 }
 
 /* ---- the pump ---- */
@@ -523,14 +522,13 @@ static void look_at_others(struct sender *s)
 
 static bool try_open(struct sender *s)
 {
-	const struct config *cfg = s->e->cfg;
 	char err[256];
 
-	if (!cfg->state_dir) {
+	if (!s->link.state_dir) {
 		set_error(s, "no state directory for the outbox (set XDG_STATE_HOME or HOME)");
 		return false;
 	}
-	s->ob = outbox_open(cfg->state_dir, cfg->url, err, sizeof(err));
+	s->ob = outbox_open(s->link.state_dir, s->link.account, err, sizeof(err));
 	set_error(s, s->ob ? NULL : err);
 	if (s->ob)
 		s->data_version = outbox_data_version(s->ob);
@@ -578,7 +576,7 @@ static void pump(struct sender *s)
 	look_at_others(s);
 	/* Only a sender that can send takes the lock: one that cannot reach the backend
 	 * (or is refused) must not hold up the agent's other processes. */
-	if (s->e->ready && s->e->dir) {
+	if (s->link.directory(s->link.arg)) {
 		if (!outbox_locked(s->ob))
 			take_lock(s);
 		if (outbox_locked(s->ob) && !s->nothing_due)
@@ -594,11 +592,12 @@ static void pump(struct sender *s)
 
 /* ---- the API ---- */
 
-struct sender *sender_new(struct engine *e, enum sender_scope scope, int64_t poll_ms)
+struct sender *sender_new(const struct sender_link *link, enum sender_scope scope,
+			  int64_t poll_ms)
 {
 	struct sender *s = xcalloc(1, sizeof(*s));
 
-	s->e = e;
+	s->link = *link;
 	s->scope = scope;
 	s->poll_ms = poll_ms > 0 ? poll_ms : 1000;
 	s->rng = ((uint64_t)getpid() << 32) ^ (uint64_t)wall_ms() ^ 0x9e3779b97f4a7c15ULL;
@@ -614,7 +613,7 @@ void sender_free(struct sender *s)
 	if (!s)
 		return;
 	if (s->timer)
-		loop_timer_cancel(s->e->loop, s->timer);
+		loop_timer_cancel(s->link.loop, s->timer);
 	while (s->n_flights)
 		flight_drop(s->flights[0]);
 	outbox_close(s->ob);
@@ -643,7 +642,7 @@ void sender_forget(struct sender *s, void *arg)
 	s->n_watches = j;
 }
 
-int64_t sender_submit(struct sender *s, const struct backend_write *w, const char *tag_name,
+int64_t sender_submit(struct sender *s, const struct write_op *w, const char *tag_name,
 		      sender_item_fn fn, void *arg, char *err, size_t errlen)
 {
 	int64_t id;

@@ -1,68 +1,42 @@
-/* backend.c: what every backend driver shares: the directory of teams, teammates and
- * tags, and conversation threads. */
+/* backend.c: the registry of backend drivers. The engine finds its driver by the name the
+ * configuration gives ([backend] type); no file outside src/backends names a driver. */
 #include "build-config.h"
 
 #include "backend.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "util.h"
+#include "intercom.h"
 
-static void named_free(struct named_id *list, size_t n)
+static const struct backend_ops *const drivers[] = {
+	&intercom_backend,
+};
+
+#define N_DRIVERS (sizeof(drivers) / sizeof(drivers[0]))
+
+const struct backend_ops *backend_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		free(list[i].name);
-	free(list);
-}
-
-void directory_release(struct directory *d)
-{
-	free(d->me_name);
-	named_free(d->teams, d->n_teams);
-	named_free(d->admins, d->n_admins);
-	named_free(d->tags, d->n_tags);
-	memset(d, 0, sizeof(*d));
-}
-
-const char *directory_name(const struct named_id *list, size_t n, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (list[i].id == id)
-			return list[i].name;
+	for (i = 0; name && i < N_DRIVERS; i++)
+		if (!strcmp(drivers[i]->name, name))
+			return drivers[i];
 	return NULL;
 }
 
-int64_t directory_find(const struct named_id *list, size_t n, const char *name)
+void backend_names(char *buf, size_t len)
 {
-	long long id;
-	size_t i;
+	size_t i, used = 0;
 
-	for (i = 0; i < n; i++)
-		if (list[i].name && !strcasecmp(list[i].name, name))
-			return list[i].id;
-	if (util_parse_ll(name, 1, INT64_MAX, &id) == 0)
-		for (i = 0; i < n; i++)
-			if (list[i].id == id)
-				return id;
-	return 0;
-}
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < N_DRIVERS && used < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", drivers[i]->name);
 
-void thread_release(struct thread *t)
-{
-	size_t i;
-
-	conversation_release(&t->conv);
-	for (i = 0; i < t->n_parts; i++) {
-		free(t->parts[i].kind);
-		free(t->parts[i].author);
-		free(t->parts[i].body);
+		if (n < 0)
+			break;
+		used += (size_t)n;
 	}
-	free(t->parts);
-	memset(t, 0, sizeof(*t));
 }

@@ -174,7 +174,7 @@ enum list_kind { LIST_TEAMS, LIST_ADMINS, LIST_TAGS };
  * their first two members' meaning but not their layout, so each is copied by kind. */
 static void store_list(struct backend *b, int kind, json_t *j, char *err, size_t errlen)
 {
-	struct named_id **list = kind == LIST_TEAMS ? &b->dir.teams
+	struct directory_entry **list = kind == LIST_TEAMS ? &b->dir.teams
 				 : kind == LIST_ADMINS ? &b->dir.admins
 						       : &b->dir.tags;
 	size_t *count = kind == LIST_TEAMS ? &b->dir.n_teams
@@ -400,7 +400,7 @@ static void on_write(void *arg, const struct http_response *r)
 	call_free(c);
 }
 
-static void intercom_write(struct backend *b, const struct backend_write *w, backend_write_fn fn,
+static void intercom_write(struct backend *b, const struct write_op *w, backend_write_fn fn,
 			   void *arg)
 {
 	const char *method = "POST";

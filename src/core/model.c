@@ -95,3 +95,17 @@ char *model_cut_utf8(const char *s, size_t max)
 		max--;
 	return xstrndup(s, max);
 }
+
+void thread_release(struct thread *t)
+{
+	size_t i;
+
+	conversation_release(&t->conv);
+	for (i = 0; i < t->n_parts; i++) {
+		free(t->parts[i].kind);
+		free(t->parts[i].author);
+		free(t->parts[i].body);
+	}
+	free(t->parts);
+	memset(t, 0, sizeof(*t));
+}

@@ -52,21 +52,10 @@ static const char schema[] =
     " error TEXT);"
     "CREATE INDEX IF NOT EXISTS items_open ON items(account, state, conversation, id);";
 
-static const char *const kind_words[] = {
-    [WRITE_REPLY] = "reply",   [WRITE_NOTE] = "note",	[WRITE_CLOSE] = "close",
-    [WRITE_SNOOZE] = "snooze", [WRITE_OPEN] = "open",	[WRITE_ASSIGN_ME] = "assign_me",
-    [WRITE_TAG] = "tag",       [WRITE_UNTAG] = "untag",
-};
-
 static const char *const state_words[] = {
     [OUTBOX_PENDING] = "pending", [OUTBOX_SENDING] = "sending", [OUTBOX_AMBIGUOUS] = "ambiguous",
     [OUTBOX_FAILED] = "failed",	  [OUTBOX_SENT] = "sent",	[OUTBOX_GONE] = "gone",
 };
-
-const char *outbox_kind_word(enum backend_write_kind k)
-{
-	return (size_t)k < sizeof(kind_words) / sizeof(kind_words[0]) ? kind_words[k] : "?";
-}
 
 const char *outbox_state_word(enum outbox_state s)
 {
@@ -196,7 +185,7 @@ void outbox_close(struct outbox *o)
 
 const char *outbox_path(const struct outbox *o) { return o->path; }
 
-int64_t outbox_enqueue(struct outbox *o, const struct backend_write *w, const char *tag_name,
+int64_t outbox_enqueue(struct outbox *o, const struct write_op *w, const char *tag_name,
 		       fl_time now, char *err, size_t errlen)
 {
 	sqlite3_stmt *st =
@@ -209,7 +198,7 @@ int64_t outbox_enqueue(struct outbox *o, const struct backend_write *w, const ch
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, o->account, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, outbox_kind_word(w->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, write_kind_word(w->kind), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, w->conversation);
 	if (w->body)
 		sqlite3_bind_text(st, 4, w->body, -1, SQLITE_STATIC);
@@ -232,14 +221,13 @@ int64_t outbox_enqueue(struct outbox *o, const struct backend_write *w, const ch
 
 static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 {
-	int kind = word_index(kind_words, sizeof(kind_words) / sizeof(kind_words[0]),
-			      (const char *)sqlite3_column_text(st, 1));
+	int kind = write_kind_parse((const char *)sqlite3_column_text(st, 1));
 	int state = word_index(state_words, sizeof(state_words) / sizeof(state_words[0]),
 			       (const char *)sqlite3_column_text(st, 7));
 
 	memset(it, 0, sizeof(*it));
 	it->id = sqlite3_column_int64(st, 0);
-	it->kind = kind < 0 ? WRITE_REPLY : (enum backend_write_kind)kind;
+	it->kind = kind < 0 ? WRITE_REPLY : (enum write_kind)kind;
 	it->conversation = sqlite3_column_int64(st, 2);
 	it->body = stmt_column_dup(st, 3);
 	it->until = sqlite3_column_int64(st, 4);
@@ -584,7 +572,7 @@ int outbox_count_sent_like(struct outbox *o, const struct outbox_item *it, fl_ti
 		return -1;
 	sqlite3_bind_text(st, 1, o->account, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, it->conversation);
-	sqlite3_bind_text(st, 3, outbox_kind_word(it->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, write_kind_word(it->kind), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, it->body ? it->body : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, it->id);
 	sqlite3_bind_int64(st, 6, since);

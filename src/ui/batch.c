@@ -22,7 +22,7 @@ static void batch_stop(struct ui *u)
 
 static void batch_send_one(struct ui *u, int64_t id)
 {
-	struct backend_write w = u->write.batch;
+	struct write_op w = u->write.batch;
 	char *what;
 
 	w.conversation = id;
@@ -55,7 +55,7 @@ static void batch_next(struct ui *u)
 
 bool ui_marks_apply(const struct ui *u) { return !u->n_pagers && u->n_marks > 0; }
 
-unsigned ui_write_each(struct ui *u, const struct backend_write *w, const char *what,
+unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 		       const char *detail)
 {
 	int64_t id;
@@ -86,9 +86,9 @@ unsigned ui_write_each(struct ui *u, const struct backend_write *w, const char *
 	return UI_DIRTY_STATUS | UI_DIRTY_ROWS;
 }
 
-unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char *what)
+unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what)
 {
-	struct backend_write w = {.kind = kind};
+	struct write_op w = {.kind = kind};
 
 	return ui_write_each(u, &w, what, NULL);
 }
@@ -96,7 +96,7 @@ unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char 
 void ui_write_followup(struct ui *u, bool failed)
 {
 	int64_t close = u->write.close_after;
-	struct backend_write w = {.kind = WRITE_CLOSE};
+	struct write_op w = {.kind = WRITE_CLOSE};
 
 	u->write.close_after = 0;
 	if (failed) {

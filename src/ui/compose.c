@@ -28,13 +28,13 @@
 
 extern char **environ;
 
-static const char *kind_word(enum backend_write_kind k)
+static const char *kind_word(enum write_kind k)
 {
 	return k == WRITE_NOTE ? "note" : "reply";
 }
 
 /* One file per conversation and kind ("drafts/reply-12.txt"): r or c finds it again. */
-static char *draft_path(const struct ui *u, enum backend_write_kind kind, int64_t id)
+static char *draft_path(const struct ui *u, enum write_kind kind, int64_t id)
 {
 	return xasprintf("%s/drafts/%s-%lld.txt", u->cfg->state_dir, kind_word(kind),
 			 (long long)id);
@@ -127,7 +127,7 @@ static int editor_start(struct ui *u)
 	return 0;
 }
 
-unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind)
+unsigned ui_compose_start(struct ui *u, enum write_kind kind)
 {
 	int64_t id = ui_current_conversation(u);
 
@@ -282,7 +282,7 @@ static void on_outbox_item(void *arg, const struct outbox_item *it)
 	}
 }
 
-void ui_write_send(struct ui *u, const struct backend_write *w, const char *what)
+void ui_write_send(struct ui *u, const struct write_op *w, const char *what)
 {
 	char err[256] = "no outbox";
 
@@ -336,7 +336,7 @@ static void on_write_done(void *arg, const char *error, bool ambiguous)
 /* Sends the reviewed draft; with then_close, closes the conversation once it went. */
 static unsigned review_send(struct ui *u, bool then_close)
 {
-	struct backend_write w = {.kind = u->draft.kind, .conversation = u->draft.conversation};
+	struct write_op w = {.kind = u->draft.kind, .conversation = u->draft.conversation};
 	char *what, *text;
 
 	if (ui_composer_save(u) != 0)
@@ -368,7 +368,7 @@ static unsigned review_send(struct ui *u, bool then_close)
 /* A reply becomes a note and back; the file follows, so r or c finds it later. */
 static void review_switch(struct ui *u)
 {
-	enum backend_write_kind to = u->draft.kind == WRITE_NOTE ? WRITE_REPLY : WRITE_NOTE;
+	enum write_kind to = u->draft.kind == WRITE_NOTE ? WRITE_REPLY : WRITE_NOTE;
 	char *path = draft_path(u, to, u->draft.conversation);
 
 	if (access(path, F_OK) != 0 && rename(u->draft.path, path) == 0) {

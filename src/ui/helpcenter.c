@@ -249,7 +249,7 @@ void ui_articles_refresh(struct ui *u)
 	    time(NULL) - articles_synced_at(u->index) < u->cfg->article_refresh)
 		return;
 	u->articles_syncing = true;
-	u->engine.ops->sync_articles(u->engine.backend, u->index, on_articles_synced, u);
+	engine_sync_articles(&u->engine, u->index, on_articles_synced, u);
 }
 
 static struct ui_pager *results_view(struct ui *u)
@@ -305,7 +305,7 @@ static void on_query(struct ui *u, const char *query)
 	}
 	/* Nothing local yet: the backend searches, and the view waits for it. */
 	p->loading = true;
-	u->engine.ops->search_articles(u->engine.backend, query, on_backend_results, u);
+	engine_search_articles(&u->engine, query, on_backend_results, u);
 }
 
 unsigned ui_articles_search(struct ui *u, const char *query)
@@ -367,7 +367,7 @@ unsigned ui_articles_prompt(struct ui *u)
 	if (id && !have_thread) {
 		u->articles_refine = id;
 		u->articles_refine_words = xstrdup(words);
-		u->engine.ops->fetch_thread(u->engine.backend, id, on_refine_thread, u);
+		engine_fetch_thread(&u->engine, id, on_refine_thread, u);
 	}
 	free(words);
 	return UI_DIRTY_STATUS;

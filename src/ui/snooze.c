@@ -52,7 +52,7 @@ fl_time ui_snooze_preset(int preset, fl_time now)
 
 static unsigned snooze_until(struct ui *u, fl_time until, const char *how)
 {
-	struct backend_write w = {
+	struct write_op w = {
 	    .kind = WRITE_SNOOZE, .conversation = u->snooze_target, .until = until};
 	char when[64] = "", *what;
 	time_t t = (time_t)until;

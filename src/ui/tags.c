@@ -14,7 +14,7 @@
 static void on_tag_created(void *arg, int64_t tag_id, const char *error)
 {
 	struct ui *u = arg;
-	struct backend_write w = {
+	struct write_op w = {
 	    .kind = WRITE_TAG, .conversation = u->write.w.conversation, .tag = tag_id};
 	char *what;
 
@@ -74,7 +74,7 @@ static int64_t tag_find(struct ui *u, const char *name)
 void ui_tags_next(struct ui *u)
 {
 	char *rest = u->write.tags_left, *word, *save = NULL, *what;
-	struct backend_write w = {0};
+	struct write_op w = {0};
 	int64_t tag;
 	bool add;
 
@@ -102,7 +102,7 @@ void ui_tags_next(struct ui *u)
 	}
 	if (!tag) {
 		u->write.inflight = true;
-		u->engine.ops->create_tag(u->engine.backend, word, on_tag_created, u);
+		engine_create_tag(&u->engine, word, on_tag_created, u);
 		return;
 	}
 	w.kind = add ? WRITE_TAG : WRITE_UNTAG;

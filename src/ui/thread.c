@@ -74,7 +74,7 @@ void ui_thread_refresh(struct ui *u, int64_t id)
 	if (!p)
 		return;
 	p->loading = true;
-	u->engine.ops->fetch_thread(u->engine.backend, id, on_thread, u);
+	engine_fetch_thread(&u->engine, id, on_thread, u);
 }
 
 unsigned ui_thread_open(struct ui *u, int64_t id)
@@ -92,7 +92,7 @@ unsigned ui_thread_open(struct ui *u, int64_t id)
 	free(title);
 	p->conversation = id;
 	p->loading = true;
-	u->engine.ops->fetch_thread(u->engine.backend, id, on_thread, u);
+	engine_fetch_thread(&u->engine, id, on_thread, u);
 	return UI_DIRTY_LAYOUT;
 }
 

@@ -10,7 +10,6 @@
 #include <wchar.h>
 
 #include "articles.h"
-#include "backend.h"
 #include "config.h"
 #include "engine.h"
 #include "query.h"
@@ -184,7 +183,7 @@ struct ui_composer {
 /* The reply or note being written: its text lives in a file until the backend has it. */
 struct ui_draft {
 	bool active;
-	enum backend_write_kind kind; /* WRITE_REPLY or WRITE_NOTE */
+	enum write_kind kind; /* WRITE_REPLY or WRITE_NOTE */
 	int64_t conversation;
 	char *path;
 	pid_t editor;
@@ -193,7 +192,7 @@ struct ui_draft {
 /* One write at a time: what it was, for the message when it ends. */
 struct ui_write {
 	bool inflight;
-	struct backend_write w;
+	struct write_op w;
 	char *text;  /* the body, kept until the backend answers */
 	char *what;  /* "reply to #12" */
 	char *draft; /* the draft file to remove once sent */
@@ -208,7 +207,7 @@ struct ui_write {
 	char *created_name;
 	char *tags_asked; /* tags waiting for the answer to "create the new tag?" */
 	/* a write for several conversations (the marked ones): the rest of them */
-	struct backend_write batch;
+	struct write_op batch;
 	char *batch_what, *batch_detail; /* "snooze" #12 "for 1 hour" */
 	int64_t *batch_ids;
 	size_t n_batch;
@@ -369,7 +368,7 @@ void ui_help_build(struct ui *u, struct ui_pager *p);
 
 /* compose.c */
 /* r and c: the inline composer on the conversation's draft. */
-unsigned ui_compose_start(struct ui *u, enum backend_write_kind kind);
+unsigned ui_compose_start(struct ui *u, enum write_kind kind);
 /* Hands the draft to $VISUAL/$EDITOR, the thread quoted below the scissors line. */
 unsigned ui_compose_editor(struct ui *u);
 /* The whole file (at most 1 MiB), or NULL. Returns a new string. */
@@ -378,7 +377,7 @@ void ui_compose_child(struct ui *u);
 unsigned ui_review_key(struct ui *u, int key);
 /* Sends w (one write at a time: check u->write.inflight first); what names it in the
  * messages ("close #12"). */
-void ui_write_send(struct ui *u, const struct backend_write *w, const char *what);
+void ui_write_send(struct ui *u, const struct write_op *w, const char *what);
 void ui_write_release(struct ui *u);
 /* q on the queues: quits, or asks first when a draft in drafts/ was not sent. */
 unsigned ui_quit_ask(struct ui *u);
@@ -420,9 +419,9 @@ void ui_tags_complete(struct ui *u);
 bool ui_marks_apply(const struct ui *u);
 /* Sends w to every marked conversation one after the other (the marks are used up),
  * else to w->conversation or the current one; messages say "what #id detail". */
-unsigned ui_write_each(struct ui *u, const struct backend_write *w, const char *what,
+unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 		       const char *detail);
-unsigned ui_write_simple(struct ui *u, enum backend_write_kind kind, const char *what);
+unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what);
 /* After a write ended: the next of a batch, or the close after a reply. */
 void ui_write_followup(struct ui *u, bool failed);
 void ui_batch_release(struct ui *u);

@@ -325,7 +325,7 @@ static char *status_left(struct ui *u)
 	char state[360], queued[112] = "", retry[32] = "";
 	struct outbox_counts outbox;
 	int64_t age = engine_data_age(e);
-	size_t pending = e->backend ? e->ops->pending(e->backend) : 0;
+	size_t pending = engine_pending(e);
 	char *s, *safe;
 
 	/* After a failure, when the next attempt comes, counted down as the status bar is
@@ -671,7 +671,7 @@ static int ui_loop_init(struct ui *u, const char *token)
 				signals[i]);
 			return -1;
 		}
-	if (engine_init(&u->engine, u->cfg, u->loop, &intercom_backend, token, &l, err,
+	if (engine_init(&u->engine, u->cfg, u->loop, token, &l, err,
 			sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", util_progname(), err);
 		return -1;

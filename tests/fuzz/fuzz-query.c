@@ -11,9 +11,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct named_id teams[] = {{5001, "Live chat"}, {5002, "Support"}};
-	struct named_id admins[] = {{1, "Ann Agent"}, {2, "Bob"}};
-	struct named_id tags[] = {{7, "vip"}, {8, "refund"}};
+	struct directory_entry teams[] = {{5001, "Live chat"}, {5002, "Support"}};
+	struct directory_entry admins[] = {{1, "Ann Agent"}, {2, "Bob"}};
+	struct directory_entry tags[] = {{7, "vip"}, {8, "refund"}};
 	struct directory dir = {.me = 1,
 				.me_name = "Ann Agent",
 				.teams = teams,

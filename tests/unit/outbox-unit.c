@@ -53,10 +53,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t enqueue(struct outbox *o, enum backend_write_kind kind, int64_t conv,
+static int64_t enqueue(struct outbox *o, enum write_kind kind, int64_t conv,
 		       const char *body)
 {
-	struct backend_write w = {.kind = kind, .conversation = conv, .body = body};
+	struct write_op w = {.kind = kind, .conversation = conv, .body = body};
 	char err[256];
 	int64_t id = outbox_enqueue(o, &w, NULL, T0, err, sizeof(err));
 
@@ -79,13 +79,13 @@ static enum outbox_state state_of(struct outbox *o, int64_t id)
 static void test_stored_whole(void **state)
 {
 	struct fixture *f = *state;
-	struct backend_write w = {.kind = WRITE_SNOOZE, .conversation = 42, .until = T0 + 3600};
+	struct write_op w = {.kind = WRITE_SNOOZE, .conversation = 42, .until = T0 + 3600};
 	struct outbox_item it;
 	char err[256];
 	struct stat st;
 	int64_t id = enqueue(f->o, WRITE_REPLY, 7, "Hello\nthere 😀");
 	int64_t sz = outbox_enqueue(f->o, &w, NULL, T0, err, sizeof(err));
-	struct backend_write t = {.kind = WRITE_TAG, .conversation = 7};
+	struct write_op t = {.kind = WRITE_TAG, .conversation = 7};
 	int64_t tg = outbox_enqueue(f->o, &t, "vip", T0, err, sizeof(err));
 
 	assert_int_equal(outbox_get(f->o, id, &it), 1);
