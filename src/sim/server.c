@@ -1,8 +1,8 @@
-/* http.c: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
+/* server.c: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
  * injected faults, and the JSON answers of the routes in api.c. */
 #include "build-config.h"
 
-#include "http.h"
+#include "server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -409,7 +409,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 }
 
-struct MHD_Daemon *http_start(struct sim *s, unsigned *port, char *err, size_t errlen)
+struct MHD_Daemon *server_start(struct sim *s, unsigned *port, char *err, size_t errlen)
 {
 	struct addrinfo hints = {.ai_flags = AI_NUMERICSERV | AI_PASSIVE,
 				 .ai_socktype = SOCK_STREAM};
@@ -446,7 +446,7 @@ struct MHD_Daemon *http_start(struct sim *s, unsigned *port, char *err, size_t e
 	return d;
 }
 
-void http_stop(struct MHD_Daemon *d)
+void server_stop(struct MHD_Daemon *d)
 {
 	if (d)
 		MHD_stop_daemon(d);
