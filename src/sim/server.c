@@ -25,7 +25,7 @@
 #define RATE_WINDOW 10
 
 /* What one request has accumulated while its body arrives. */
-struct pending {
+struct request_body {
 	char *body;
 	size_t len, cap;
 	bool too_large;
@@ -265,7 +265,7 @@ static void log_request(const struct sim *s, const char *method, const char *url
 
 /* Runs a complete request; returns MHD_NO to drop the connection without an answer. */
 static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const char *url,
-			      const char *method, struct pending *p)
+			      const char *method, struct request_body *p)
 {
 	struct api_request rq = {.method = method, .path = url, .query = query_arg,
 				 .query_ctx = conn};
@@ -357,7 +357,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  size_t *upload_size, void **con_cls)
 {
 	struct sim *s = cls;
-	struct pending *p = *con_cls;
+	struct request_body *p = *con_cls;
 
 	(void)version;
 	if (!p) {
@@ -397,7 +397,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode code)
 {
-	struct pending *p = *con_cls;
+	struct request_body *p = *con_cls;
 
 	(void)cls;
 	(void)conn;
