@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "server.h"
 #include "sim.h"
 #include "util.h"
 
@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 		die("cannot block signals");
 	signal(SIGPIPE, SIG_IGN);
 
-	d = http_start(&s, &port, err, sizeof(err));
+	d = server_start(&s, &port, err, sizeof(err));
 	if (!d)
 		die("%s", err);
 	if (s.opt.port_file)
@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 
 	if (sigwait(&stop, &sig) != 0)
 		die("sigwait failed");
-	http_stop(d);
+	server_stop(d);
 	pthread_mutex_destroy(&s.lock);
 	search_cursors_release(&s.cursors);
 	world_close(&s.world);

@@ -1,8 +1,8 @@
-/* http.c: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
+/* server.c: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
  * injected faults, and the JSON answers of the routes in api.c. */
 #include "build-config.h"
 
-#include "http.h"
+#include "server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,7 +25,7 @@
 #define RATE_WINDOW 10
 
 /* What one request has accumulated while its body arrives. */
-struct pending {
+struct request_body {
 	char *body;
 	size_t len, cap;
 	bool too_large;
@@ -265,7 +265,7 @@ static void log_request(const struct sim *s, const char *method, const char *url
 
 /* Runs a complete request; returns MHD_NO to drop the connection without an answer. */
 static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const char *url,
-			      const char *method, struct pending *p)
+			      const char *method, struct request_body *p)
 {
 	struct api_request rq = {.method = method, .path = url, .query = query_arg,
 				 .query_ctx = conn};
@@ -357,7 +357,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  size_t *upload_size, void **con_cls)
 {
 	struct sim *s = cls;
-	struct pending *p = *con_cls;
+	struct request_body *p = *con_cls;
 
 	(void)version;
 	if (!p) {
@@ -397,7 +397,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode code)
 {
-	struct pending *p = *con_cls;
+	struct request_body *p = *con_cls;
 
 	(void)cls;
 	(void)conn;
@@ -409,7 +409,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 }
 
-struct MHD_Daemon *http_start(struct sim *s, unsigned *port, char *err, size_t errlen)
+struct MHD_Daemon *server_start(struct sim *s, unsigned *port, char *err, size_t errlen)
 {
 	struct addrinfo hints = {.ai_flags = AI_NUMERICSERV | AI_PASSIVE,
 				 .ai_socktype = SOCK_STREAM};
@@ -446,7 +446,7 @@ struct MHD_Daemon *http_start(struct sim *s, unsigned *port, char *err, size_t e
 	return d;
 }
 
-void http_stop(struct MHD_Daemon *d)
+void server_stop(struct MHD_Daemon *d)
 {
 	if (d)
 		MHD_stop_daemon(d);

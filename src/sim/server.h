@@ -1,7 +1,7 @@
-/* http.h: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
+/* server.h: the sim's HTTP server (libmicrohttpd): bodies, authentication, rate limits,
  * injected faults, and the JSON answers of the routes in api.c. */
-#ifndef SIM_HTTP_H
-#define SIM_HTTP_H
+#ifndef SIM_SERVER_H
+#define SIM_SERVER_H
 
 #include <stddef.h>
 
@@ -10,7 +10,7 @@ struct MHD_Daemon;
 
 /* Starts listening on s->opt.listen_addr:s->opt.port; *port gets the bound port. Returns
  * the daemon, or NULL with a message in err. */
-struct MHD_Daemon *http_start(struct sim *s, unsigned *port, char *err, size_t errlen);
-void http_stop(struct MHD_Daemon *d);
+struct MHD_Daemon *server_start(struct sim *s, unsigned *port, char *err, size_t errlen);
+void server_stop(struct MHD_Daemon *d);
 
 #endif
