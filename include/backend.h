@@ -11,6 +11,7 @@
 #include "articles.h"
 #include "directory.h"
 #include "model.h"
+#include "result.h"
 #include "write.h"
 
 struct loop;
@@ -40,21 +41,16 @@ struct backend_options {
 	long timeout_ms;
 };
 
-/* error is NULL on success; `ambiguous` is true when the request may or may not have
- * been carried out (the answer was lost). */
-typedef void (*backend_done_fn)(void *arg, const char *error, bool ambiguous);
-
-/* What became of a write. */
-struct backend_write_result {
-	const char *error; /* NULL on success */
-	bool ambiguous;	   /* it may or may not have been carried out: answer lost, 5xx */
-	bool permanent;	   /* refused, and it would be again (400, 401, 403, 404, 422...) */
-	long status;	   /* the HTTP status, 0 when no answer arrived */
-};
-typedef void (*backend_write_fn)(void *arg, const struct backend_write_result *r);
-typedef void (*backend_thread_fn)(void *arg, struct thread *t, const char *error);
-typedef void (*backend_tag_fn)(void *arg, int64_t tag_id, const char *error);
-typedef void (*backend_articles_fn)(void *arg, struct article *items, size_t n, const char *error);
+/* Each operation calls its fn once, from the loop, with what became of it (result.h): r
+ * and everything fn receives are the driver's, valid for the call only, except where said. */
+typedef void (*backend_done_fn)(void *arg, const struct result *r);
+/* t is NULL unless r->cls is RESULT_OK; fn may take what t holds (and zero it). */
+typedef void (*backend_thread_fn)(void *arg, struct thread *t, const struct result *r);
+/* tag_id is 0 unless r->cls is RESULT_OK. */
+typedef void (*backend_tag_fn)(void *arg, int64_t tag_id, const struct result *r);
+/* items (n of them) may be taken by fn (and zeroed). */
+typedef void (*backend_articles_fn)(void *arg, struct article *items, size_t n,
+				    const struct result *r);
 
 struct backend_ops {
 	const char *name;
@@ -69,7 +65,7 @@ struct backend_ops {
 	void (*sync)(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
 		     size_t n_teams);
 	void (*fetch_thread)(struct backend *b, int64_t id, backend_thread_fn fn, void *arg);
-	void (*write)(struct backend *b, const struct write_op *w, backend_write_fn fn, void *arg);
+	void (*write)(struct backend *b, const struct write_op *w, backend_done_fn fn, void *arg);
 	void (*create_tag)(struct backend *b, const char *name, backend_tag_fn fn, void *arg);
 	/* Replaces the local index with every published article. */
 	void (*sync_articles)(struct backend *b, struct articles *index, backend_done_fn fn,

@@ -52,6 +52,7 @@ struct outbox_item {
 	fl_time sent_at;       /* local Unix time the backend confirmed it, 0 before */
 	int64_t next_at_ms;    /* local Unix milliseconds before which it is not tried again */
 	char *error;	       /* owned, may be NULL: why the last attempt failed */
+	long status;	       /* failed: the HTTP status of the refusal, 0 when none */
 };
 
 struct outbox_counts {
@@ -116,7 +117,9 @@ int outbox_due(struct outbox *o, int64_t now_ms, size_t max, struct outbox_item 
  * Committed before the request is sent. 0, or -1 (then do not send). */
 int outbox_mark_sending(struct outbox *o, int64_t id, fl_time now);
 int outbox_mark_sent(struct outbox *o, int64_t id, fl_time now);
-int outbox_mark_failed(struct outbox *o, int64_t id, const char *error);
+/* status: the HTTP status of the answer that refused it (404: the conversation is gone),
+ * 0 when none. */
+int outbox_mark_failed(struct outbox *o, int64_t id, long status, const char *error);
 /* Not done yet: pending (nothing was carried out) or ambiguous (it may have been), due
  * again at next_at_ms. */
 int outbox_mark_retry(struct outbox *o, int64_t id, enum outbox_state state, int64_t next_at_ms,

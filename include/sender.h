@@ -40,7 +40,7 @@ struct sender_link {
 	/* The server's clock less the local one, in seconds. */
 	int64_t (*clock_offset)(void *arg);
 	/* The backend's operations (backend.h): each calls fn once. */
-	void (*write)(void *arg, const struct write_op *w, backend_write_fn fn, void *fnarg);
+	void (*write)(void *arg, const struct write_op *w, backend_done_fn fn, void *fnarg);
 	void (*fetch_thread)(void *arg, int64_t id, backend_thread_fn fn, void *fnarg);
 	void (*create_tag)(void *arg, const char *name, backend_tag_fn fn, void *fnarg);
 };

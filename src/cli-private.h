@@ -17,6 +17,7 @@ struct cli_item {
 	int64_t id;
 	enum outbox_state state;
 	char error[256];
+	long status;	/* failed: the HTTP status of the refusal, 0 when none */
 	bool withdrawn; /* taken back from the outbox after giving up */
 };
 
@@ -25,6 +26,7 @@ struct cli {
 	struct loop *loop;
 	struct engine engine;
 	char error[256];
+	long error_status; /* the HTTP status of the failure in error, 0 when none */
 	bool ambiguous;
 	struct thread thread;
 	bool have_thread;

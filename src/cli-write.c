@@ -43,6 +43,7 @@ static void on_item(void *arg, const struct outbox_item *it)
 	for (i = 0; i < c->n_items; i++)
 		if (c->items[i].id == it->id) {
 			c->items[i].state = it->state;
+			c->items[i].status = it->status;
 			if (it->error)
 				snprintf(c->items[i].error, sizeof(c->items[i].error), "%s",
 					 it->error);
@@ -142,7 +143,7 @@ static int items_outcome(struct cli *c)
 				 "discarded from the outbox before it went");
 		if (!item_final(ci) || (ci->withdrawn && ci->state == OUTBOX_AMBIGUOUS))
 			this = CLI_UNSURE;
-		else if (strstr(ci->error, " 404 "))
+		else if (ci->status == 404)
 			this = CLI_NOT_FOUND;
 		else
 			this = CLI_FAILED;

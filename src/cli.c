@@ -440,12 +440,13 @@ int cli_parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
-static void on_thread(void *arg, struct thread *t, const char *error)
+static void on_thread(void *arg, struct thread *t, const struct result *r)
 {
 	struct cli *c = arg;
 
-	if (error) {
-		snprintf(c->error, sizeof(c->error), "%s", error);
+	if (r->cls != RESULT_OK) {
+		snprintf(c->error, sizeof(c->error), "%s", r->message);
+		c->error_status = r->status;
 	} else {
 		c->thread = *t;
 		memset(t, 0, sizeof(*t));
@@ -481,7 +482,7 @@ static int cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	engine_fetch_thread(&c->engine, id, on_thread, c);
 	cli_wait(c);
 	if (!c->have_thread)
-		return cli_fail(c, strstr(c->error, " 404 ") ? CLI_NOT_FOUND : CLI_FAILED);
+		return cli_fail(c, c->error_status == 404 ? CLI_NOT_FOUND : CLI_FAILED);
 	cv = &c->thread.conv;
 	printf("#%lld  %s  ", (long long)cv->id, conv_state_word(cv->state));
 	cli_print_safe(stdout, cv->customer ? cv->customer : "?", false);
@@ -510,21 +511,21 @@ static int cmd_show(struct cli *c, int argc, char **argv, const char *token)
 
 /* ---- articles ---- */
 
-static void on_done(void *arg, const char *error, bool ambiguous)
+static void on_done(void *arg, const struct result *r)
 {
 	struct cli *c = arg;
 
-	snprintf(c->error, sizeof(c->error), "%s", error ? error : "");
-	c->ambiguous = ambiguous;
+	snprintf(c->error, sizeof(c->error), "%s", r->cls == RESULT_OK ? "" : r->message);
+	c->ambiguous = r->ambiguous;
 	c->done = true;
 }
 
-static void on_articles(void *arg, struct article *items, size_t n, const char *error)
+static void on_articles(void *arg, struct article *items, size_t n, const struct result *r)
 {
 	struct cli *c = arg;
 	size_t i;
 
-	snprintf(c->error, sizeof(c->error), "%s", error ? error : "");
+	snprintf(c->error, sizeof(c->error), "%s", r->cls == RESULT_OK ? "" : r->message);
 	c->found = xcalloc(n, sizeof(*c->found));
 	c->n_found = n;
 	for (i = 0; i < n; i++) {

@@ -347,7 +347,7 @@ void engine_fetch_thread(struct engine *e, int64_t id, backend_thread_fn fn, voi
 	e->ops->fetch_thread(e->backend, id, fn, arg);
 }
 
-void engine_write(struct engine *e, const struct write_op *w, backend_write_fn fn, void *arg)
+void engine_write(struct engine *e, const struct write_op *w, backend_done_fn fn, void *arg)
 {
 	e->ops->write(e->backend, w, fn, arg);
 }
@@ -390,7 +390,7 @@ static int64_t link_clock_offset(void *arg)
 	return e->clock_offset;
 }
 
-static void link_write(void *arg, const struct write_op *w, backend_write_fn fn, void *fnarg)
+static void link_write(void *arg, const struct write_op *w, backend_done_fn fn, void *fnarg)
 {
 	engine_write(arg, w, fn, fnarg);
 }

@@ -193,7 +193,8 @@ static void flight_end(struct flight *f, enum outbox_state state, const char *er
 	schedule(s, 0);
 }
 
-/* Records the outcome of an attempt in the database, then ends the flight. */
+/* Records the outcome of an attempt in the database, then ends the flight. A failed
+ * item keeps f->it.status, the refusal's HTTP status. */
 static void flight_record(struct flight *f, enum outbox_state state, const char *error)
 {
 	struct sender *s = f->s;
@@ -203,7 +204,7 @@ static void flight_record(struct flight *f, enum outbox_state state, const char 
 	if (state == OUTBOX_SENT)
 		rc = outbox_mark_sent(s->ob, f->it.id, time(NULL));
 	else if (state == OUTBOX_FAILED)
-		rc = outbox_mark_failed(s->ob, f->it.id, error);
+		rc = outbox_mark_failed(s->ob, f->it.id, f->it.status, error);
 	else
 		rc = outbox_mark_retry(s->ob, f->it.id, state, next, error);
 	/* Unrecorded, the item stays `sending`: the next look at it checks the thread. */
@@ -213,26 +214,36 @@ static void flight_record(struct flight *f, enum outbox_state state, const char 
 
 static void verify(struct flight *f);
 
-static void on_written(void *arg, const struct backend_write_result *r)
+/* Ends the flight with a request's failure: failed for good when the backend refused it
+ * (or it cannot be made), else to be tried again (ambiguous when it may have arrived). */
+static void flight_failed(struct flight *f, const struct result *r, const char *message)
+{
+	if (r->cls == RESULT_PERMANENT) {
+		f->it.status = r->status;
+		flight_record(f, OUTBOX_FAILED, message);
+	} else {
+		flight_record(f, r->ambiguous ? OUTBOX_AMBIGUOUS : OUTBOX_PENDING, message);
+	}
+}
+
+static void on_written(void *arg, const struct result *r)
 {
 	struct flight *f = arg;
 	bool text = f->it.kind == WRITE_REPLY || f->it.kind == WRITE_NOTE;
 
-	if (!r->error) {
+	if (r->cls == RESULT_OK) {
 		flight_record(f, OUTBOX_SENT, NULL);
-	} else if (r->permanent) {
-		flight_record(f, OUTBOX_FAILED, r->error);
-	} else if (r->ambiguous && text) {
+	} else if (r->cls != RESULT_PERMANENT && r->ambiguous && text) {
 		/* Look at once: a dropped answer usually means it arrived. */
-		if (outbox_mark_retry(f->s->ob, f->it.id, OUTBOX_AMBIGUOUS, 0, r->error) < 0)
+		if (outbox_mark_retry(f->s->ob, f->it.id, OUTBOX_AMBIGUOUS, 0, r->message) < 0)
 			set_error(f->s, "cannot record a write's outcome in the outbox");
 		f->it.state = OUTBOX_AMBIGUOUS;
 		free(f->it.error);
-		f->it.error = xstrdup(r->error);
+		f->it.error = xstrdup(r->message);
 		f->fresh = true;
 		verify(f);
 	} else {
-		flight_record(f, r->ambiguous ? OUTBOX_AMBIGUOUS : OUTBOX_PENDING, r->error);
+		flight_failed(f, r, r->message);
 	}
 }
 
@@ -324,42 +335,20 @@ static int matching_parts(struct sender *s, const struct outbox_item *it, const 
 	return n;
 }
 
-/* The HTTP status in a backend's error ("the backend answered 404 not_found: ...", or
- * "... answered HTTP 403" when the body said nothing), or 0 when no answer came: the
- * thread's and the tag's callbacks carry only the words. */
-static long error_status(const char *error)
-{
-	const char *p = strstr(error, "answered ");
-
-	if (!p)
-		return 0;
-	p += strlen("answered ");
-	if (!strncmp(p, "HTTP ", 5))
-		p += 5;
-	return strtol(p, NULL, 10);
-}
-
-/* Refused, and it would be again: a 4xx but 408 and 429, as for writes. */
-static bool refused_for_good(const char *error)
-{
-	long status = error_status(error);
-
-	return status >= 400 && status < 500 && status != 408 && status != 429;
-}
-
-static void on_verify_thread(void *arg, struct thread *t, const char *error)
+static void on_verify_thread(void *arg, struct thread *t, const struct result *r)
 {
 	struct flight *f = arg;
 	struct sender *s = f->s;
 	char *why;
 	int mine, others;
 
-	if (error) {
-		if (error_status(error) == 404) {
-			flight_record(f, OUTBOX_FAILED, error);
+	if (r->cls != RESULT_OK) {
+		if (r->cls == RESULT_PERMANENT && r->status == 404) {
+			/* the conversation is gone: nothing can arrive there */
+			flight_failed(f, r, r->message);
 			return;
 		}
-		why = xasprintf("cannot check whether it arrived: %s", error);
+		why = xasprintf("cannot check whether it arrived: %s", r->message);
 		flight_record(f, OUTBOX_AMBIGUOUS, why);
 		free(why);
 		return;
@@ -393,13 +382,14 @@ static void verify(struct flight *f)
 
 /* ---- tags named, not numbered: found in the directory, or created ---- */
 
-static void on_tag_created(void *arg, int64_t tag_id, const char *error)
+static void on_tag_created(void *arg, int64_t tag_id, const struct result *r)
 {
 	struct flight *f = arg;
 
-	if (error) {
+	if (r->cls != RESULT_OK) {
 		/* The backend refused it (an answer 4xx), or could not be asked. */
-		flight_record(f, refused_for_good(error) ? OUTBOX_FAILED : OUTBOX_PENDING, error);
+		flight_record(f, r->cls == RESULT_PERMANENT ? OUTBOX_FAILED : OUTBOX_PENDING,
+			      r->message);
 		return;
 	}
 	f->it.tag = tag_id;
@@ -417,7 +407,9 @@ static void resolve_tag(struct flight *f)
 	char *why;
 
 	if (id) {
-		on_tag_created(f, id, NULL);
+		struct result found = {.cls = RESULT_OK};
+
+		on_tag_created(f, id, &found);
 		return;
 	}
 	if (f->it.kind == WRITE_UNTAG) {

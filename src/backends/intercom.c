@@ -124,6 +124,51 @@ static json_t *answer_json(struct backend *b, const struct http_response *r, cha
 	return j;
 }
 
+/* After the request went out, a lost answer leaves the outcome unknown. */
+static bool ambiguous_failure(const struct http_response *r)
+{
+	switch (r->curl_code) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return false;
+	case CURLE_OK:
+		return r->status >= 500;
+	default:
+		return true;
+	}
+}
+
+/* What became of a request, as data, with err's words (err "" when it succeeded). */
+static struct result outcome(const struct http_response *r, const char *err)
+{
+	struct result res = {.status = r->curl_code ? 0 : r->status, .message = err};
+
+	if (!err[0]) {
+		res.cls = RESULT_OK;
+		res.message = NULL;
+	} else if (r->curl_code) {
+		res.cls = RESULT_TRANSPORT;
+		res.ambiguous = ambiguous_failure(r);
+	} else if (r->status < 300 || r->status == 408 || r->status == 429 || r->status >= 500) {
+		/* an answer that could not be read, "try later", or the server's own failure */
+		res.cls = RESULT_TRANSIENT;
+		res.ambiguous = r->status >= 500;
+	} else {
+		res.cls = RESULT_PERMANENT;
+	}
+	return res;
+}
+
+/* The result of a failure here, before or after the request. */
+static struct result local_failure(enum result_class cls, const char *message)
+{
+	struct result res = {.cls = cls, .message = message};
+
+	return res;
+}
+
 /* Sends body (consumed) to path. */
 static void send_json(struct backend *b, const char *method, const char *path, json_t *body,
 		      bool retry, http_done_fn done, void *arg)
@@ -325,6 +370,7 @@ static void on_thread(void *arg, const struct http_response *r)
 	struct backend *b = c->b;
 	backend_thread_fn fn = (backend_thread_fn)c->fn;
 	struct thread t = {0};
+	struct result res;
 	struct intercom_part *parts = NULL;
 	size_t n = 0, i;
 	char err[256];
@@ -348,7 +394,8 @@ static void on_thread(void *arg, const struct http_response *r)
 		err[0] = '\0';
 	}
 	json_decref(j);
-	fn(c->arg, err[0] ? NULL : &t, err[0] ? err : NULL);
+	res = outcome(r, err);
+	fn(c->arg, err[0] ? NULL : &t, &res);
 	thread_release(&t);
 	call_free(c);
 }
@@ -363,44 +410,24 @@ static void intercom_fetch_thread(struct backend *b, int64_t id, backend_thread_
 
 /* ---- writes ---- */
 
-/* After the request went out, a lost answer leaves the outcome unknown. */
-static bool ambiguous_failure(const struct http_response *r)
-{
-	switch (r->curl_code) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return false;
-	case CURLE_OK:
-		return r->status >= 500;
-	default:
-		return true;
-	}
-}
-
 static void on_write(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
-	backend_write_fn fn = (backend_write_fn)c->fn;
-	struct backend_write_result res = {.status = r->curl_code ? 0 : r->status};
+	backend_done_fn fn = (backend_done_fn)c->fn;
+	struct result res;
 	char err[256];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
 	json_decref(j);
 	/* A 2xx is the backend's confirmation, whatever its body says. */
-	if (err[0] && !(r->curl_code == CURLE_OK && r->status >= 200 && r->status < 300)) {
-		res.error = err;
-		res.ambiguous = ambiguous_failure(r);
-		/* 408 and 429 are "try later"; every other 4xx would be refused again. */
-		res.permanent = !res.ambiguous && r->curl_code == CURLE_OK && r->status >= 400 &&
-				r->status < 500 && r->status != 408 && r->status != 429;
-	}
+	if (r->curl_code == CURLE_OK && r->status >= 200 && r->status < 300)
+		err[0] = '\0';
+	res = outcome(r, err);
 	fn(c->arg, &res);
 	call_free(c);
 }
 
-static void intercom_write(struct backend *b, const struct write_op *w, backend_write_fn fn,
+static void intercom_write(struct backend *b, const struct write_op *w, backend_done_fn fn,
 			   void *arg)
 {
 	const char *method = "POST";
@@ -433,9 +460,8 @@ static void intercom_write(struct backend *b, const struct write_op *w, backend_
 		break;
 	}
 	if (!body) {
-		struct backend_write_result res = {
-			.error = "nothing to send: the text is empty or not valid UTF-8",
-			.permanent = true};
+		struct result res = local_failure(
+		    RESULT_PERMANENT, "nothing to send: the text is empty or not valid UTF-8");
 
 		fn(arg, &res);
 		return;
@@ -448,6 +474,7 @@ static void on_tag_created(void *arg, const struct http_response *r)
 	struct call *c = arg;
 	backend_tag_fn fn = (backend_tag_fn)c->fn;
 	struct intercom_tag tag = {0};
+	struct result res;
 	char err[256];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
@@ -463,7 +490,8 @@ static void on_tag_created(void *arg, const struct http_response *r)
 		err[0] = '\0';
 	}
 	json_decref(j);
-	fn(c->arg, err[0] ? 0 : tag.id, err[0] ? err : NULL);
+	res = outcome(r, err);
+	fn(c->arg, err[0] ? 0 : tag.id, &res);
 	intercom_tag_release(&tag);
 	call_free(c);
 }
@@ -473,7 +501,9 @@ static void intercom_create_tag(struct backend *b, const char *name, backend_tag
 	json_t *body = intercom_tag_create_request(name);
 
 	if (!body) {
-		fn(arg, 0, "a tag needs a name in UTF-8");
+		struct result res = local_failure(RESULT_PERMANENT, "a tag needs a name in UTF-8");
+
+		fn(arg, 0, &res);
 		return;
 	}
 	send_json(b, "POST", "/tags", body, false, on_tag_created, call_new(b, (void *)fn, arg));
@@ -510,6 +540,8 @@ static void on_articles_page(void *arg, const struct http_response *r)
 	struct intercom_article *list = NULL;
 	size_t n = 0, i;
 	long page = 0, total_pages = 0;
+	bool local = false;
+	struct result res = {.cls = RESULT_OK};
 	char err[256];
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
@@ -520,16 +552,19 @@ static void on_articles_page(void *arg, const struct http_response *r)
 			struct article a;
 
 			to_article(&a, &list[i]);
-			if (articles_put(c->index, &a) < 0)
+			if (articles_put(c->index, &a) < 0) {
 				snprintf(err, sizeof(err), "cannot write the article index");
+				local = true;
+			}
 			article_release(&a);
 		}
 		intercom_articles_free(list, n);
 	}
 	json_decref(j);
 	if (err[0]) {
+		res = local ? local_failure(RESULT_LOCAL, err) : outcome(r, err);
 		articles_sync_abort(c->index);
-		fn(c->arg, err, false);
+		fn(c->arg, &res);
 		call_free(c);
 		return;
 	}
@@ -539,9 +574,8 @@ static void on_articles_page(void *arg, const struct http_response *r)
 		return;
 	}
 	if (articles_sync_end(c->index, time(NULL)) < 0)
-		fn(c->arg, "cannot write the article index", false);
-	else
-		fn(c->arg, NULL, false);
+		res = local_failure(RESULT_LOCAL, "cannot write the article index");
+	fn(c->arg, &res);
 	call_free(c);
 }
 
@@ -551,7 +585,9 @@ static void intercom_sync_articles(struct backend *b, struct articles *index, ba
 	struct call *c;
 
 	if (articles_sync_begin(index) < 0) {
-		fn(arg, "cannot write the article index", false);
+		struct result res = local_failure(RESULT_LOCAL, "cannot write the article index");
+
+		fn(arg, &res);
 		return;
 	}
 	c = call_new(b, (void *)fn, arg);
@@ -566,6 +602,7 @@ static void on_article_search(void *arg, const struct http_response *r)
 	backend_articles_fn fn = (backend_articles_fn)c->fn;
 	struct intercom_article *list = NULL;
 	struct article *out = NULL;
+	struct result res;
 	size_t n = 0, i;
 	char err[256];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
@@ -580,7 +617,8 @@ static void on_article_search(void *arg, const struct http_response *r)
 		intercom_articles_free(list, n);
 	}
 	json_decref(j);
-	fn(c->arg, out, err[0] ? 0 : n, err[0] ? err : NULL);
+	res = outcome(r, err);
+	fn(c->arg, out, err[0] ? 0 : n, &res);
 	for (i = 0; out && i < n; i++)
 		article_release(&out[i]);
 	free(out);

@@ -49,7 +49,8 @@ static const char schema[] =
     " first_attempt INTEGER NOT NULL DEFAULT 0,"
     " sent_at INTEGER NOT NULL DEFAULT 0,"
     " next_at_ms INTEGER NOT NULL DEFAULT 0,"
-    " error TEXT);"
+    " error TEXT,"
+    " status INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS items_open ON items(account, state, conversation, id);";
 
 static const char *const state_words[] = {
@@ -161,6 +162,11 @@ struct outbox *outbox_open(const char *state_dir, const char *account, char *err
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(o->db, schema, NULL, NULL, NULL);
+	/* An outbox an earlier build made has no status column yet. */
+	if (rc == SQLITE_OK &&
+	    sqlite3_exec(o->db, "SELECT status FROM items LIMIT 0", NULL, NULL, NULL) != SQLITE_OK)
+		rc = sqlite3_exec(o->db, "ALTER TABLE items ADD COLUMN status INTEGER NOT NULL DEFAULT 0",
+				  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		db_error(o, rc, "open the outbox", err, errlen);
 		outbox_close(o);
@@ -217,7 +223,7 @@ int64_t outbox_enqueue(struct outbox *o, const struct write_op *w, const char *t
 
 #define ITEM_COLUMNS                                                                               \
 	"id, kind, conversation, body, until_at, tag_id, tag_name, state, attempts, created_at,"   \
-	" first_attempt, sent_at, next_at_ms, error"
+	" first_attempt, sent_at, next_at_ms, error, status"
 
 static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 {
@@ -240,6 +246,7 @@ static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 	it->sent_at = sqlite3_column_int64(st, 11);
 	it->next_at_ms = sqlite3_column_int64(st, 12);
 	it->error = stmt_column_dup(st, 13);
+	it->status = sqlite3_column_int64(st, 14);
 	if (kind < 0) {
 		/* Never sent as something else: failed, for the agent to see and discard. */
 		free(it->error);
@@ -512,7 +519,7 @@ int outbox_mark_sending(struct outbox *o, int64_t id, fl_time now)
 
 int outbox_mark_sent(struct outbox *o, int64_t id, fl_time now)
 {
-	sqlite3_stmt *st = prepare(o, "UPDATE items SET state = 'sent', sent_at = ?2, error = NULL"
+	sqlite3_stmt *st = prepare(o, "UPDATE items SET state = 'sent', sent_at = ?2, error = NULL, status = 0"
 				      " WHERE id = ?1");
 
 	if (st) {
@@ -522,14 +529,15 @@ int outbox_mark_sent(struct outbox *o, int64_t id, fl_time now)
 	return change_one(o, st) < 0 ? -1 : 0;
 }
 
-int outbox_mark_failed(struct outbox *o, int64_t id, const char *error)
+int outbox_mark_failed(struct outbox *o, int64_t id, long status, const char *error)
 {
-	sqlite3_stmt *st =
-	    prepare(o, "UPDATE items SET state = 'failed', error = ?2 WHERE id = ?1");
+	sqlite3_stmt *st = prepare(
+	    o, "UPDATE items SET state = 'failed', error = ?2, status = ?3 WHERE id = ?1");
 
 	if (st) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, error ? error : "failed", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, status);
 	}
 	return change_one(o, st) < 0 ? -1 : 0;
 }
@@ -537,7 +545,7 @@ int outbox_mark_failed(struct outbox *o, int64_t id, const char *error)
 int outbox_mark_retry(struct outbox *o, int64_t id, enum outbox_state state, int64_t next_at_ms,
 		      const char *error)
 {
-	sqlite3_stmt *st = prepare(o, "UPDATE items SET state = ?2, next_at_ms = ?3, error = ?4"
+	sqlite3_stmt *st = prepare(o, "UPDATE items SET state = ?2, next_at_ms = ?3, error = ?4, status = 0"
 				      " WHERE id = ?1 AND state <> 'sent'");
 
 	if (st) {

@@ -219,12 +219,11 @@ void ui_articles_open_index(struct ui *u)
 	free(path);
 }
 
-static void on_articles_synced(void *arg, const char *error, bool ambiguous)
+static void on_articles_synced(void *arg, const struct result *r)
 {
 	struct ui *u = arg;
+	const char *error = r->cls == RESULT_OK ? NULL : r->message;
 	int i;
-
-	(void)ambiguous;
 
 	u->articles_syncing = false;
 	if (error) {
@@ -259,9 +258,11 @@ static struct ui_pager *results_view(struct ui *u)
 	return p && p->kind == UI_PAGER_RESULTS && p->loading ? p : NULL;
 }
 
-static void on_backend_results(void *arg, struct article *items, size_t n, const char *error)
+static void on_backend_results(void *arg, struct article *items, size_t n,
+			       const struct result *r)
 {
 	struct ui *u = arg;
+	const char *error = r->cls == RESULT_OK ? NULL : r->message;
 	struct ui_pager *p = results_view(u);
 	size_t i;
 
@@ -320,9 +321,10 @@ unsigned ui_articles_search(struct ui *u, const char *query)
 
 /* The thread K asked for from the queues: if the prompt still shows the opening
  * message's keywords untouched, the last customer message's take their place. */
-static void on_refine_thread(void *arg, struct thread *t, const char *error)
+static void on_refine_thread(void *arg, struct thread *t, const struct result *r)
 {
 	struct ui *u = arg;
+	bool error = r->cls != RESULT_OK;
 	char now[UI_PROMPT_MAX * 4 + 1], *text, *words;
 	size_t n;
 

@@ -11,9 +11,10 @@
 #include "ui-private.h"
 #include "util.h"
 
-static void on_tag_created(void *arg, int64_t tag_id, const char *error)
+static void on_tag_created(void *arg, int64_t tag_id, const struct result *r)
 {
 	struct ui *u = arg;
+	const char *error = r->cls == RESULT_OK ? NULL : r->message;
 	struct write_op w = {
 	    .kind = WRITE_TAG, .conversation = u->write.w.conversation, .tag = tag_id};
 	char *what;

@@ -32,9 +32,10 @@ static struct ui_pager *thread_view(struct ui *u, int64_t id)
 }
 
 /* The backend's answer; the view it was for may be gone (q pressed meanwhile). */
-static void on_thread(void *arg, struct thread *t, const char *error)
+static void on_thread(void *arg, struct thread *t, const struct result *r)
 {
 	struct ui *u = arg;
+	const char *error = r->cls == RESULT_OK ? NULL : r->message;
 	struct ui_pager *p = NULL;
 	int i;
 

@@ -149,7 +149,7 @@ static void test_heads_in_order(void **state)
 	assert_int_equal(outbox_due(f->o, 5000, 10, &items, &n, &next), 2);
 	outbox_items_free(items, n);
 	/* failed: out of the way of the conversation's next writes */
-	assert_int_equal(outbox_mark_failed(f->o, b1, "the backend answered 422"), 0);
+	assert_int_equal(outbox_mark_failed(f->o, b1, 422, "the backend answered 422"), 0);
 	enqueue(f->o, WRITE_NOTE, 2, "b2");
 	assert_int_equal(outbox_due(f->o, 0, 10, &items, &n, &next), 2);
 	assert_int_equal(items[1].conversation, 2);
@@ -177,7 +177,11 @@ static void test_moves(void **state)
 	outbox_item_release(&it);
 	/* in flight: neither discarded nor retried */
 	assert_int_equal(outbox_discard(f->o, id), 1);
-	assert_int_equal(outbox_mark_failed(f->o, id, "the backend answered 404 not_found"), 0);
+	assert_int_equal(outbox_mark_failed(f->o, id, 404, "the conversation is gone"), 0);
+	/* the refusal's status is data: the command line says "not found" from it */
+	assert_int_equal(outbox_get(f->o, id, &it), 1);
+	assert_int_equal(it.status, 404);
+	outbox_item_release(&it);
 	assert_int_equal(outbox_counts(f->o, &c), 0);
 	assert_int_equal(c.pending, 0);
 	assert_int_equal(c.failed, 1);
@@ -263,6 +267,36 @@ static void test_sent_like(void **state)
 
 /* A kind another version of frontline stored is never sent as something else: it reads
  * as failed, is not due, and holds its conversation's later writes back. */
+/* An outbox an earlier build wrote (no status column) opens, keeps its items and gains
+ * the column. */
+static void test_old_outbox(void **state)
+{
+	struct fixture *f = *state;
+	int64_t id = enqueue(f->o, WRITE_REPLY, 7, "kept"), id2;
+	struct outbox_item it;
+	sqlite3 *db;
+	char *path = xasprintf("%s/outbox.db", f->dir), err[256];
+
+	outbox_close(f->o);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE items DROP COLUMN status", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+	f->o = outbox_open(f->dir, ACCOUNT, err, sizeof(err));
+	assert_non_null(f->o);
+	assert_int_equal(outbox_get(f->o, id, &it), 1);
+	assert_string_equal(it.body, "kept");
+	assert_int_equal(it.status, 0);
+	outbox_item_release(&it);
+	id2 = enqueue(f->o, WRITE_NOTE, 7, "new");
+	assert_int_equal(outbox_mark_sending(f->o, id2, T0), 0);
+	assert_int_equal(outbox_mark_failed(f->o, id2, 403, "refused"), 0);
+	assert_int_equal(outbox_get(f->o, id2, &it), 1);
+	assert_int_equal(it.status, 403);
+	outbox_item_release(&it);
+}
+
 static void test_unknown_kind(void **state)
 {
 	struct fixture *f = *state;
@@ -339,6 +373,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sent_like, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_kind, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_old_outbox, setup, teardown),
 	    cmocka_unit_test(test_backoff),
 	    cmocka_unit_test(test_unopenable),
 	};
