@@ -1,6 +1,15 @@
 /* config-private.h: what the files of the configuration share: the option table, the
  * parser state a value parser sees, and the helpers that report errors and quote values.
- * Not for use outside src/core/config*.c. */
+ * Not for use outside src/core/config*.c. The files, in layers: each calls only the files
+ * listed before it.
+ *   config-common.c   the parser's errors, values quoted back, trimming, home and XDG paths
+ *   config-values.c   the value parsers: URLs, paths, durations, teams, hours, keywords
+ *   config-token.c    token_command and token, and config_token()
+ *   config-keys.c     [keys] and [colors]
+ *   config-options.c  the option table, naming the parsers
+ *   config.c          the reader: sections, queues, defaults, config_load()
+ *   config-doc.c      frontline.conf(5)'s list of settings from the table
+ */
 #ifndef FRONTLINE_CONFIG_PRIVATE_H
 #define FRONTLINE_CONFIG_PRIVATE_H
 
@@ -62,7 +71,11 @@ struct config_option {
 	const char *help;
 };
 
-/* config.c: every option, in the order of the man page. */
+/* At least the number of entries of config_options (config-options.c checks it): the size
+ * of the reader's "key already seen" arrays. */
+#define CONFIG_MAX_OPTIONS 64
+
+/* config-options.c: every option, in the order of the man page. */
 extern const struct config_option config_options[];
 extern const size_t config_n_options;
 
@@ -79,7 +92,7 @@ config_parse_fn config_parse_command, config_parse_token;
 /* config-keys.c */
 config_parse_fn config_parse_binding, config_parse_color;
 
-/* config.c: the parser's error, "file:line: message"; marks the parse failed. */
+/* config-common.c: the parser's error, "file:line: message"; marks the parse failed. */
 void config_fail_at(struct config_parser *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* config_fail_at on the current line, naming the option; returns -1. */
