@@ -1,8 +1,11 @@
-/* cli.h: frontline's scriptable subcommands (list, status, show, reply, tag, articles):
- * each syncs what it needs on the event loop, prints, and exits with a code scripts can
- * rely on. */
+/* cli.h: frontline's scriptable subcommands (list, status, show, reply, tag, articles,
+ * outbox, help), from one table: each syncs what it needs on the event loop, prints, and
+ * exits with a code scripts can rely on. */
 #ifndef FRONTLINE_CLI_H
 #define FRONTLINE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -15,11 +18,17 @@ enum cli_exit {
 	CLI_UNSURE = 4,	   /* a write may or may not have been carried out */
 };
 
-/* True if name is a subcommand. */
-int cli_is_command(const char *name);
+/* Whether the subcommand argv[0] with its arguments needs the configuration and the
+ * token. False for help, for COMMAND -h or --help, and for an unknown command (cli_run
+ * refuses it): those run without them. */
+bool cli_needs_token(int argc, char **argv);
 
-/* Runs the subcommand argv[0] with its arguments, with cfg and the token already loaded.
- * Returns an enum cli_exit. */
+/* Runs the subcommand argv[0] with its arguments, with cfg and the token already loaded
+ * when cli_needs_token said so (else both may be NULL). An unknown command is a usage
+ * error. Returns an enum cli_exit. */
 int cli_run(int argc, char **argv, const struct config *cfg, const char *token);
+
+/* The commands, one a line: synopsis and summary, for a usage message. */
+void cli_write_commands(FILE *out);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef FRONTLINE_CLI_PRIVATE_H
 #define FRONTLINE_CLI_PRIVATE_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,8 +22,27 @@ struct cli_item {
 	bool withdrawn; /* taken back from the outbox after giving up */
 };
 
+struct cli;
+
+/* What a command runs with its arguments (argv[0] its name, getopt reset); returns an
+ * enum cli_exit. */
+typedef int cli_command_fn(struct cli *c, int argc, char **argv, const char *token);
+
+/* One command of the table in cli-table.c, which dispatch, the usage and help messages
+ * and frontline(1)'s COMMANDS all read. */
+struct cli_command {
+	const char *name;
+	cli_command_fn *run;
+	const char *args;	       /* the synopsis after the name; metavariables in capitals */
+	const char *summary;	       /* one line, lower case, no full stop */
+	bool needs_token;	       /* the configuration and the token; false: runs without */
+	const char *shortopts;	       /* getopt_long's: "+" first, and h for -h */
+	const struct option *longopts; /* with --help */
+};
+
 struct cli {
-	const struct config *cfg;
+	const struct config *cfg;	   /* NULL for a command that needs no backend */
+	const struct cli_command *command; /* the one running */
 	struct loop *loop;
 	struct engine engine;
 	char error[256];
@@ -45,14 +65,22 @@ int cli_setup(struct cli *c, const char *token);
 int cli_start(struct cli *c, const char *token, bool sync);
 /* Prints c->error and returns code. */
 int cli_fail(struct cli *c, int code);
+/* getopt_long over the running command's options, as its table entry gives them. */
+int cli_getopt(struct cli *c, int argc, char **argv);
+/* The running command's usage line on stderr (after a message saying what was wrong);
+ * returns CLI_USAGE. */
+int cli_usage(struct cli *c);
+/* Frees what the command left in c. */
+void cli_release(struct cli *c);
 /* Customer text to a terminal or a pipe, its control characters made visible. */
 void cli_print_safe(FILE *f, const char *s, bool keep_newlines);
 /* "#12" or "12". 0, or -1 if it is not an id. */
 int cli_parse_id(const char *s, int64_t *id);
 
-/* cli-write.c: reply, tag and outbox; each returns an enum cli_exit. */
-int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token);
-int cli_cmd_tag(struct cli *c, int argc, char **argv, const char *token);
-int cli_cmd_outbox(struct cli *c, int argc, char **argv, const char *token);
+/* The commands of the table. cli.c: list, status, show, articles; cli-write.c: reply, tag
+ * and outbox; cli-table.c: help. Each reads its options with c->command's getopt
+ * tables; cli_run has answered -h and --help before it runs. */
+cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli_cmd_reply,
+    cli_cmd_tag, cli_cmd_outbox;
 
 #endif

@@ -343,25 +343,21 @@ static void reply_keep(struct cli *c, const struct write_op *w, int code)
 
 int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 {
-	static const struct option opts[] = {
-	    {"note", no_argument, NULL, 'n'}, {"queue", no_argument, NULL, 'Q'}, {0}};
 	struct write_op w = {.kind = WRITE_REPLY};
 	bool queue = false;
 	char *text;
 	int ch, code;
 
-	while ((ch = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv)) != -1) {
 		if (ch == 'n')
 			w.kind = WRITE_NOTE;
 		else if (ch == 'Q')
 			queue = true;
 		else
-			return CLI_USAGE;
+			return cli_usage(c);
 	}
-	if (optind != argc - 1 || cli_parse_id(argv[optind], &w.conversation) < 0) {
-		fprintf(stderr, "usage: frontline reply [--note] [--queue] ID < text\n");
-		return CLI_USAGE;
-	}
+	if (optind != argc - 1 || cli_parse_id(argv[optind], &w.conversation) < 0)
+		return cli_usage(c);
 	text = reply_text(c->cfg, w.conversation);
 	if (!text)
 		return CLI_USAGE; /* reply_text said why */
@@ -405,10 +401,8 @@ int cli_cmd_tag(struct cli *c, int argc, char **argv, const char *token)
 	int64_t id, *tags;
 	int i, code;
 
-	if (argc < 3 || cli_parse_id(argv[1], &id) < 0) {
-		fprintf(stderr, "usage: frontline tag ID +name -name ...\n");
-		return CLI_USAGE;
-	}
+	if (argc < 3 || cli_parse_id(argv[1], &id) < 0)
+		return cli_usage(c);
 	for (i = 2; i < argc; i++)
 		if ((argv[i][0] != '+' && argv[i][0] != '-') || !argv[i][1]) {
 			fprintf(stderr,
@@ -549,10 +543,8 @@ static int outbox_decide(struct cli *c, const char *verb, const char *arg)
 	int64_t id;
 	int rc;
 
-	if (cli_parse_id(arg, &id) < 0) {
-		fprintf(stderr, "usage: frontline outbox %s ITEM\n", verb);
-		return CLI_USAGE;
-	}
+	if (cli_parse_id(arg, &id) < 0)
+		return cli_usage(c);
 	o = cli_outbox(c);
 	if (!o)
 		return cli_fail(c, CLI_FAILED);
@@ -628,7 +620,5 @@ int cli_cmd_outbox(struct cli *c, int argc, char **argv, const char *token)
 		return outbox_send(c, token);
 	if ((!strcmp(verb, "retry") || !strcmp(verb, "discard")) && argc == 3)
 		return outbox_decide(c, verb, argv[2]);
-	fprintf(stderr,
-		"usage: frontline outbox [list [--json] | send | retry ITEM | discard ITEM]\n");
-	return CLI_USAGE;
+	return cli_usage(c);
 }

@@ -1,7 +1,8 @@
 /* cli.c: frontline's scriptable subcommands (list, status, show, articles; reply, tag
- * and outbox are in cli-write.c): each syncs what it needs on the event loop, prints,
- * and exits with a code scripts can rely on. Customer text is sanitised before it
- * reaches a terminal; --json output is JSON-escaped instead. */
+ * and outbox are in cli-write.c, the table that dispatches them in cli-table.c): each
+ * syncs what it needs on the event loop, prints, and exits with a code scripts can rely
+ * on. Customer text is sanitised before it reaches a terminal; --json output is
+ * JSON-escaped instead. */
 #include "build-config.h"
 
 #include "cli.h"
@@ -80,7 +81,7 @@ int cli_start(struct cli *c, const char *token, bool sync)
 	return c->error[0] ? -1 : 0;
 }
 
-static void cli_release(struct cli *c)
+void cli_release(struct cli *c)
 {
 	size_t i;
 
@@ -195,22 +196,20 @@ static void print_entry(const struct engine *e, const struct store_entry *en)
 	putchar('\n');
 }
 
-static int cmd_list(struct cli *c, int argc, char **argv, const char *token)
+int cli_cmd_list(struct cli *c, int argc, char **argv, const char *token)
 {
-	static const struct option opts[] = {
-		{"queue", required_argument, NULL, 'q'}, {"json", no_argument, NULL, 'j'}, {0}};
 	const char *queue = NULL;
 	bool json = false;
 	json_t *out = NULL;
 	int ch, q, from = 0, to;
 
-	while ((ch = getopt_long(argc, argv, "q:j", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv)) != -1) {
 		if (ch == 'q')
 			queue = optarg;
 		else if (ch == 'j')
 			json = true;
 		else
-			return CLI_USAGE;
+			return cli_usage(c);
 	}
 	if (cli_start(c, token, true) < 0)
 		return cli_fail(c, CLI_FAILED);
@@ -407,15 +406,14 @@ static int watch_status(struct cli *c, const char *token)
 	return CLI_OK;
 }
 
-static int cmd_status(struct cli *c, int argc, char **argv, const char *token)
+int cli_cmd_status(struct cli *c, int argc, char **argv, const char *token)
 {
-	static const struct option opts[] = {{"watch", no_argument, NULL, 'w'}, {0}};
 	char *line;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "w", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv)) != -1) {
 		if (ch != 'w')
-			return CLI_USAGE;
+			return cli_usage(c);
 		return watch_status(c, token);
 	}
 	if (cli_start(c, token, true) < 0)
@@ -467,16 +465,14 @@ static void print_time(fl_time t)
 		fputs("?", stdout);
 }
 
-static int cmd_show(struct cli *c, int argc, char **argv, const char *token)
+int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 {
 	const struct conversation *cv;
 	size_t i;
 	int64_t id;
 
-	if (argc != 2 || cli_parse_id(argv[1], &id) < 0) {
-		fprintf(stderr, "usage: frontline show ID\n");
-		return CLI_USAGE;
-	}
+	if (argc != 2 || cli_parse_id(argv[1], &id) < 0)
+		return cli_usage(c);
 	if (cli_start(c, token, false) < 0)
 		return cli_fail(c, CLI_FAILED);
 	engine_fetch_thread(&c->engine, id, on_thread, c);
@@ -535,24 +531,21 @@ static void on_articles(void *arg, struct article *items, size_t n, const struct
 	c->done = true;
 }
 
-static int cmd_articles(struct cli *c, int argc, char **argv, const char *token)
+int cli_cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {0}};
 	struct engine_listener l = {0};
 	struct articles *index;
 	char err[256], *path;
 	bool json = false;
 	int ch, n = 0, i;
 
-	while ((ch = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+	while ((ch = cli_getopt(c, argc, argv)) != -1) {
 		if (ch != 'j')
-			return CLI_USAGE;
+			return cli_usage(c);
 		json = true;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "usage: frontline articles [--json] QUERY\n");
-		return CLI_USAGE;
-	}
+	if (optind != argc - 1)
+		return cli_usage(c);
 	if (util_mkdir_p(c->cfg->state_dir, 0700) != 0) {
 		snprintf(c->error, sizeof(c->error), "cannot create %s: %s", c->cfg->state_dir,
 			 strerror(errno));
@@ -621,43 +614,4 @@ static int cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 		putchar('\n');
 	}
 	return n > 0 ? CLI_OK : CLI_NOT_FOUND;
-}
-
-/* ---- dispatch ---- */
-
-static const char *const commands[] = {"list", "status", "show",    "reply",
-				       "tag",  "articles", "outbox"};
-
-int cli_is_command(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(name, commands[i]))
-			return 1;
-	return 0;
-}
-
-int cli_run(int argc, char **argv, const struct config *cfg, const char *token)
-{
-	struct cli c = {.cfg = cfg};
-	int code;
-
-	optind = 1;
-	if (!strcmp(argv[0], "list"))
-		code = cmd_list(&c, argc, argv, token);
-	else if (!strcmp(argv[0], "status"))
-		code = cmd_status(&c, argc, argv, token);
-	else if (!strcmp(argv[0], "show"))
-		code = cmd_show(&c, argc, argv, token);
-	else if (!strcmp(argv[0], "reply"))
-		code = cli_cmd_reply(&c, argc, argv, token);
-	else if (!strcmp(argv[0], "tag"))
-		code = cli_cmd_tag(&c, argc, argv, token);
-	else if (!strcmp(argv[0], "outbox"))
-		code = cli_cmd_outbox(&c, argc, argv, token);
-	else
-		code = cmd_articles(&c, argc, argv, token);
-	cli_release(&c);
-	return code;
 }

@@ -20,21 +20,16 @@ static void usage(FILE *f)
 		   "A terminal client for customer-support agents.\n"
 		   "Without a command, frontline opens the agent's screen.\n"
 		   "\n"
-		   "Commands:\n"
-		   "  list [--queue NAME] [--json]  conversations by urgency, with their deadlines\n"
-		   "  status [--watch]              one line for tmux or a status bar\n"
-		   "  show ID                       a conversation and its thread\n"
-		   "  reply [--note] [--queue] ID   send standard input (or $EDITOR's text)\n"
-		   "  tag ID +name -name...         add and remove tags\n"
-		   "  articles [--json] QUERY       search the help center\n"
-		   "  outbox [list|send|retry ITEM|discard ITEM]  the writes waiting to be sent\n"
-		   "\n"
+		   "Commands:\n");
+	cli_write_commands(f);
+	fprintf(f, "\n"
 		   "Options:\n"
 		   "  -c, --config FILE  read FILE instead of $XDG_CONFIG_HOME/frontline/config\n"
 		   "      --demo         use the built-in demo backend (frontline-sim)\n"
 		   "  -h, --help         show this help\n"
 		   "  -V, --version      show the version\n"
 		   "\n"
+		   "frontline help COMMAND or frontline COMMAND --help shows a command's usage.\n"
 		   "The token comes from $FRONTLINE_TOKEN or the configuration's token_command.\n"
 		   "See frontline(1) and frontline.conf(5).\n");
 }
@@ -65,11 +60,12 @@ int main(int argc, char **argv)
 		default: usage(stderr); return CLI_USAGE;
 		}
 	}
-	if (optind < argc && !cli_is_command(argv[optind])) {
-		fprintf(stderr, "%s: unknown command \"%s\" (see --help)\n", util_progname(),
-			argv[optind]);
-		return CLI_USAGE;
-	}
+	/* What follows the options: the command and its arguments, if any. */
+	argc -= optind;
+	argv += optind;
+	/* help, COMMAND --help and an unknown command need no configuration or token. */
+	if (argc > 0 && !cli_needs_token(argc, argv))
+		return cli_run(argc, argv, NULL, NULL);
 	config_defaults(&cfg);
 	if (config_load(&cfg, config_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", util_progname(), err);
@@ -97,10 +93,10 @@ int main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	/* No command: the agent's screen. */
-	if (optind >= argc)
+	if (argc == 0)
 		code = ui_run(&cfg, token, &exit_now);
 	else
-		code = cli_run(argc - optind, argv + optind, &cfg, token);
+		code = cli_run(argc, argv, &cfg, token);
 	explicit_bzero(token, strlen(token));
 	free(token);
 	demo_stop(&demo);

@@ -24,18 +24,18 @@ static void man_put(FILE *out, const char *s)
 int config_write_man(FILE *out)
 {
 	static const char *const titles[] = {
-	    [SECTION_BACKEND] = "[backend]",
-	    [SECTION_QUEUE] = "[queue \\fINAME\\fR]",
-	    [SECTION_NOTIFY] = "[notify]",
-	    [SECTION_STATE] = "[state]",
-	    [SECTION_KEYS] = "[keys]",
-	    [SECTION_COLORS] = "[colors]",
+	    [CONFIG_SECTION_BACKEND] = "[backend]",
+	    [CONFIG_SECTION_QUEUE] = "[queue \\fINAME\\fR]",
+	    [CONFIG_SECTION_NOTIFY] = "[notify]",
+	    [CONFIG_SECTION_STATE] = "[state]",
+	    [CONFIG_SECTION_KEYS] = "[keys]",
+	    [CONFIG_SECTION_COLORS] = "[colors]",
 	};
-	enum section last = SECTION_NONE;
+	enum config_section last = CONFIG_SECTION_NONE;
 	size_t i;
 
 	for (i = 0; i < config_n_options; i++) {
-		const struct option *o = &config_options[i];
+		const struct config_option *o = &config_options[i];
 
 		if (o->section != last)
 			fprintf(out, ".SS %s\n", titles[o->section]);

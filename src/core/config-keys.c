@@ -75,10 +75,10 @@ static int key_parse(const char *s, int *key)
 }
 
 /* "[keys] reply: message" on the line being read. */
-static int binding_fail(struct parser *p, const char *fmt, ...)
+static int binding_fail(struct config_parser *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static int binding_fail(struct parser *p, const char *fmt, ...)
+static int binding_fail(struct config_parser *p, const char *fmt, ...)
 {
 	char msg[300], shown[80];
 	va_list ap;
@@ -91,7 +91,8 @@ static int binding_fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
-int config_parse_binding(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_binding(struct config_parser *p, const struct config_option *o, void *field,
+			 const char *value)
 {
 	struct config *c = p->c;
 	struct config_binding b = {.line = p->line};
@@ -159,7 +160,8 @@ static int color_word(const char *w, short *color)
 	return -1;
 }
 
-int config_parse_color(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_color(struct config_parser *p, const struct config_option *o, void *field,
+		       const char *value)
 {
 	struct config_color col = {.set = true, .fg = -1, .bg = -1};
 	char *copy = xstrdup(value), *save = NULL, *w, shown[80];

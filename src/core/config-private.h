@@ -1,6 +1,15 @@
 /* config-private.h: what the files of the configuration share: the option table, the
  * parser state a value parser sees, and the helpers that report errors and quote values.
- * Not for use outside src/core/config*.c. */
+ * Not for use outside src/core/config*.c. The files, in layers: each calls only the files
+ * listed before it.
+ *   config-common.c   the parser's errors, values quoted back, trimming, home and XDG paths
+ *   config-values.c   the value parsers: URLs, paths, durations, teams, hours, keywords
+ *   config-token.c    token_command and token, and config_token()
+ *   config-keys.c     [keys] and [colors]
+ *   config-options.c  the option table, naming the parsers
+ *   config.c          the reader: sections, queues, defaults, config_load()
+ *   config-doc.c      frontline.conf(5)'s list of settings from the table
+ */
 #ifndef FRONTLINE_CONFIG_PRIVATE_H
 #define FRONTLINE_CONFIG_PRIVATE_H
 
@@ -15,24 +24,24 @@
 #define STRING_OF(x) #x
 #define STRING(x)    STRING_OF(x)
 
-enum section {
-	SECTION_NONE,
-	SECTION_BACKEND,
-	SECTION_QUEUE,
-	SECTION_NOTIFY,
-	SECTION_STATE,
-	SECTION_KEYS,
-	SECTION_COLORS
+enum config_section {
+	CONFIG_SECTION_NONE,
+	CONFIG_SECTION_BACKEND,
+	CONFIG_SECTION_QUEUE,
+	CONFIG_SECTION_NOTIFY,
+	CONFIG_SECTION_STATE,
+	CONFIG_SECTION_KEYS,
+	CONFIG_SECTION_COLORS
 };
 
 /* What a value parser sees of the file being read; config.c's reader keeps the rest. */
-struct parser {
+struct config_parser {
 	struct config *c;
 	const char *shown; /* the file's name in messages, with ~ for the home directory */
 	FILE *file;
 	mode_t mode;
 	int line;
-	enum section section;
+	enum config_section section;
 	size_t queue;	  /* the current [queue NAME] */
 	bool own_queues;  /* the file's queues have replaced the defaults */
 	const char *name; /* the key being parsed, for [keys] */
@@ -44,17 +53,17 @@ struct parser {
 	size_t errlen;
 };
 
-struct option;
+struct config_option;
 
 /* Stores value into field (the option's place in struct config or struct config_queue);
  * returns 0, or -1 after config_option_fail. */
-typedef int option_parse_fn(struct parser *p, const struct option *o, void *field,
+typedef int config_parse_fn(struct config_parser *p, const struct config_option *o, void *field,
 			    const char *value);
 
-struct option {
-	enum section section;
+struct config_option {
+	enum config_section section;
 	const char *name;
-	option_parse_fn *parse;
+	config_parse_fn *parse;
 	size_t offset;	      /* into struct config, or struct config_queue for [queue NAME] */
 	const char *value;    /* what it takes, for the man page */
 	const char *initial;  /* the default, parsed by config_defaults; NULL: computed or none */
@@ -62,28 +71,32 @@ struct option {
 	const char *help;
 };
 
-/* config.c: every option, in the order of the man page. */
-extern const struct option config_options[];
+/* At least the number of entries of config_options (config-options.c checks it): the size
+ * of the reader's "key already seen" arrays. */
+#define CONFIG_MAX_OPTIONS 64
+
+/* config-options.c: every option, in the order of the man page. */
+extern const struct config_option config_options[];
 extern const size_t config_n_options;
 
 /* config-values.c */
-option_parse_fn config_parse_backend, config_parse_url, config_parse_text, config_parse_path,
+config_parse_fn config_parse_backend, config_parse_url, config_parse_text, config_parse_path,
     config_parse_duration, config_parse_bool, config_parse_teams, config_parse_warn,
     config_parse_hours, config_parse_timezone, config_parse_notify_level, config_parse_osc,
     config_parse_preview;
 void config_queue_release_teams(struct config_queue *q);
 
 /* config-token.c */
-option_parse_fn config_parse_command, config_parse_token;
+config_parse_fn config_parse_command, config_parse_token;
 
 /* config-keys.c */
-option_parse_fn config_parse_binding, config_parse_color;
+config_parse_fn config_parse_binding, config_parse_color;
 
-/* config.c: the parser's error, "file:line: message"; marks the parse failed. */
-void config_fail_at(struct parser *p, int line, const char *fmt, ...)
+/* config-common.c: the parser's error, "file:line: message"; marks the parse failed. */
+void config_fail_at(struct config_parser *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* config_fail_at on the current line, naming the option; returns -1. */
-int config_option_fail(struct parser *p, const struct option *o, const char *fmt, ...)
+int config_option_fail(struct config_parser *p, const struct config_option *o, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A value quoted back in a message: cut short, control characters as '?'. Returns buf. */
 const char *config_value_shown(char *buf, size_t len, const char *v);

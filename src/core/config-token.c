@@ -66,7 +66,8 @@ static int command_split(const char *command, wordexp_t *words, const char **why
 	}
 }
 
-int config_parse_command(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_command(struct config_parser *p, const struct config_option *o, void *field,
+			 const char *value)
 {
 	wordexp_t words;
 	const char *why;
@@ -79,7 +80,8 @@ int config_parse_command(struct parser *p, const struct option *o, void *field, 
 }
 
 /* Never quotes the value: it is a secret. */
-int config_parse_token(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_token(struct config_parser *p, const struct config_option *o, void *field,
+		       const char *value)
 {
 	if (p->mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH))
 		return config_option_fail(

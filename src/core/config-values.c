@@ -24,7 +24,8 @@ static bool has_control(const char *s)
 	return false;
 }
 
-int config_parse_backend(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_backend(struct config_parser *p, const struct config_option *o, void *field,
+			 const char *value)
 {
 	char shown[80];
 
@@ -59,7 +60,8 @@ static bool authority_is_loopback(const char *authority, size_t len)
 	return false;
 }
 
-int config_parse_url(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_url(struct config_parser *p, const struct config_option *o, void *field,
+		     const char *value)
 {
 	char shown[120];
 	const char *rest;
@@ -95,7 +97,8 @@ int config_parse_url(struct parser *p, const struct option *o, void *field, cons
 	return 0;
 }
 
-int config_parse_text(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_text(struct config_parser *p, const struct config_option *o, void *field,
+		      const char *value)
 {
 	if (!*value || has_control(value))
 		return config_option_fail(p, o, "expected some text without control characters");
@@ -103,7 +106,8 @@ int config_parse_text(struct parser *p, const struct option *o, void *field, con
 	return 0;
 }
 
-int config_parse_path(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_path(struct config_parser *p, const struct config_option *o, void *field,
+		      const char *value)
 {
 	const char *home = config_home_dir();
 	char shown[120];
@@ -121,7 +125,8 @@ int config_parse_path(struct parser *p, const struct option *o, void *field, con
 	return 0;
 }
 
-int config_parse_duration(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_duration(struct config_parser *p, const struct config_option *o, void *field,
+			  const char *value)
 {
 	char shown[80];
 	int64_t seconds;
@@ -133,7 +138,8 @@ int config_parse_duration(struct parser *p, const struct option *o, void *field,
 	return 0;
 }
 
-int config_parse_bool(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_bool(struct config_parser *p, const struct config_option *o, void *field,
+		      const char *value)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1"};
 	static const char *const no[] = {"no", "false", "off", "0"};
@@ -160,7 +166,8 @@ void config_queue_release_teams(struct config_queue *q)
 	q->n_teams = 0;
 }
 
-int config_parse_teams(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_teams(struct config_parser *p, const struct config_option *o, void *field,
+		       const char *value)
 {
 	struct config_queue *q = field;
 	char *copy = xstrdup(value), *save = NULL, *item;
@@ -184,7 +191,8 @@ int config_parse_teams(struct parser *p, const struct option *o, void *field, co
 	return rc;
 }
 
-int config_parse_warn(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_warn(struct config_parser *p, const struct config_option *o, void *field,
+		      const char *value)
 {
 	struct sla_policy *policy = field;
 	int64_t warn[SLA_MAX_WARN], seconds;
@@ -310,7 +318,8 @@ static int ranges_parse(char *s, struct sla_hours *h, const char **why)
 	return 0;
 }
 
-int config_parse_hours(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_hours(struct config_parser *p, const struct config_option *o, void *field,
+		       const char *value)
 {
 	struct sla_hours *hours = field, parsed = *hours;
 	char *copy = xmalloc(strlen(value) + 1), *times, shown[80];
@@ -350,7 +359,8 @@ int config_parse_hours(struct parser *p, const struct option *o, void *field, co
 
 /* The zone must be one the C library can load, so a typo fails here and not silently
  * as UTC at the first deadline. */
-int config_parse_timezone(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_timezone(struct config_parser *p, const struct config_option *o, void *field,
+			  const char *value)
 {
 	static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 				      "0123456789/_+-";
@@ -384,8 +394,8 @@ int config_parse_timezone(struct parser *p, const struct option *o, void *field,
 }
 
 /* A keyword from a list into an int field: the index of the word. */
-static int keyword_parse(struct parser *p, const struct option *o, void *field, const char *value,
-			 const char *const *words, size_t n)
+static int keyword_parse(struct config_parser *p, const struct config_option *o, void *field,
+			 const char *value, const char *const *words, size_t n)
 {
 	char shown[80];
 	size_t i;
@@ -400,7 +410,7 @@ static int keyword_parse(struct parser *p, const struct option *o, void *field, 
 				  config_value_shown(shown, sizeof(shown), value));
 }
 
-int config_parse_notify_level(struct parser *p, const struct option *o, void *field,
+int config_parse_notify_level(struct config_parser *p, const struct config_option *o, void *field,
 			      const char *value)
 {
 	static const char *const words[] = {
@@ -418,7 +428,8 @@ int config_parse_notify_level(struct parser *p, const struct option *o, void *fi
 	return 0;
 }
 
-int config_parse_osc(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_osc(struct config_parser *p, const struct config_option *o, void *field,
+		     const char *value)
 {
 	static const char *const words[] = {
 	    [CONFIG_OSC_OFF] = "off", [CONFIG_OSC_777] = "777", [CONFIG_OSC_9] = "9"};
@@ -431,7 +442,8 @@ int config_parse_osc(struct parser *p, const struct option *o, void *field, cons
 	return 0;
 }
 
-int config_parse_preview(struct parser *p, const struct option *o, void *field, const char *value)
+int config_parse_preview(struct config_parser *p, const struct config_option *o, void *field,
+			 const char *value)
 {
 	static const char *const words[] = {
 	    [CONFIG_PREVIEW_NONE] = "none", [CONFIG_PREVIEW_REDACTED] = "redacted"};

@@ -1,0 +1,160 @@
+/* config-options.c: the master copy of the settings: every option of the configuration
+ * with its section, its value parser, its place in struct config, its default and its
+ * documentation. config.c reads files through it, config-doc.c writes frontline.conf(5)
+ * from it; the value parsers it names call nothing back in the files that walk it. */
+#include "build-config.h"
+
+#include <stddef.h>
+
+#include "config-private.h"
+
+#define CONF(field)  offsetof(struct config, field)
+#define QUEUE(field) offsetof(struct config_queue, field)
+
+const struct config_option config_options[] = {
+    {CONFIG_SECTION_BACKEND, "type", config_parse_backend, CONF(backend), "intercom", "intercom",
+     NULL, "The conversation backend. Only intercom for now; chatwoot is planned."},
+    {CONFIG_SECTION_BACKEND, "url", config_parse_url, CONF(url), "URL", "https://api.intercom.io",
+     NULL,
+     "Base URL of the API. It must start with https://; plain http:// is allowed only to "
+     "this machine (localhost, 127.0.0.1, [::1]), e.g. for frontline-sim. Certificates "
+     "are always verified."},
+    {CONFIG_SECTION_BACKEND, "token_command", config_parse_command, CONF(token_command), "command",
+     NULL, "none",
+     "A command whose first line of output is the API token, e.g. pass show intercom. "
+     "It runs without a shell: words are split and quotes, $VARIABLES and ~ expanded as a "
+     "shell would, but $(...), backquotes, pipes, redirections and unset variables are "
+     "refused. It runs at start-up unless $FRONTLINE_TOKEN or token gives the token."},
+    {CONFIG_SECTION_BACKEND, "token", config_parse_token, CONF(token), "token", NULL, "none",
+     "The API token itself. Accepted only when group and others can neither read nor "
+     "write the file (chmod 600). Prefer token_command or $FRONTLINE_TOKEN."},
+    {CONFIG_SECTION_BACKEND, "poll_interval", config_parse_duration, CONF(poll_interval),
+     "duration", "5s", NULL,
+     "How often to ask the backend for conversations changed since the last poll."},
+    {CONFIG_SECTION_BACKEND, "resync_interval", config_parse_duration, CONF(resync_interval),
+     "duration", "15m", NULL,
+     "How often to fetch all open conversations of the queues' teams again, to heal what "
+     "the incremental polls missed (they already see closures and moves to other teams, "
+     "so this is a safety net; each resync costs one request per 150 conversations)."},
+    {CONFIG_SECTION_BACKEND, "poll_overlap", config_parse_duration, CONF(poll_overlap), "duration",
+     "1s", NULL,
+     "Each poll asks for conversations updated after what the previous poll saw (the moment "
+     "it began by the server's clock, or the newest update seen), less this overlap, so "
+     "changes the server commits late are not lost: updated_at counts whole seconds, and one "
+     "second reads the last one again. The server's own timestamps are compared, so clocks "
+     "need not agree."},
+    {CONFIG_SECTION_BACKEND, "article_refresh", config_parse_duration, CONF(article_refresh),
+     "duration", "1h", NULL,
+     "How long help-center articles are kept before they are fetched again."},
+    {CONFIG_SECTION_QUEUE, "title", config_parse_text, QUEUE(title), "text", NULL,
+     "the queue's NAME", "The title of the queue's pane."},
+    /* The whole struct config_queue: the list and its length. */
+    {CONFIG_SECTION_QUEUE, "teams", config_parse_teams, 0, "list", NULL, NULL,
+     "Required. The teams whose conversations the queue shows: names or ids separated by "
+     "commas, at most " STRING(CONFIG_MAX_TEAMS) "."},
+    {CONFIG_SECTION_QUEUE, "realtime", config_parse_bool, QUEUE(realtime), "boolean", NULL, "no",
+     "Shows the queue in the real-time pane, and gives it the real-time defaults of "
+     "first_response, next_response and warn."},
+    {CONFIG_SECTION_QUEUE, "first_response", config_parse_duration, QUEUE(policy.first_response),
+     "duration", NULL, "2m if realtime, else 1h",
+     "Time allowed for the first reply to a conversation."},
+    {CONFIG_SECTION_QUEUE, "next_response", config_parse_duration, QUEUE(policy.next_response),
+     "duration", NULL, "2m if realtime, else 1h",
+     "Time allowed for each later reply, counted from when the customer started waiting."},
+    {CONFIG_SECTION_QUEUE, "warn", config_parse_warn, QUEUE(policy), "list of durations", NULL,
+     "60s,30s if realtime, else 10m,5m",
+     "How long before a deadline to warn, separated by commas, at most " STRING(
+	 SLA_MAX_WARN) "; the countdown "
+		       "turns amber at the largest. Empty: no warnings."},
+    {CONFIG_SECTION_QUEUE, "pause_snoozed", config_parse_bool, QUEUE(policy.pause_snoozed),
+     "boolean", NULL, "yes", "Stops the clock while a conversation is snoozed."},
+    {CONFIG_SECTION_QUEUE, "hours", config_parse_hours, QUEUE(policy.hours), "days and times", NULL,
+     "always",
+     "Business hours; the clock runs only inside them. Days (Mon-Fri, or Sat,Sun; every "
+     "day when left out), then up to " STRING(
+	 SLA_MAX_RANGES) " time ranges (09:00-17:00, or 09:00-12:00,13:00-17:00; "
+			 "22:00-06:00 runs past midnight). always: the clock never stops."},
+    {CONFIG_SECTION_QUEUE, "timezone", config_parse_timezone, QUEUE(policy.hours.tz), "zone", NULL,
+     "UTC",
+     "The time zone of hours, an IANA name such as Europe/Warsaw that exists under "
+     "/usr/share/zoneinfo (or $TZDIR)."},
+    {CONFIG_SECTION_QUEUE, "notify", config_parse_notify_level, QUEUE(notify),
+     "none|breach|new|all", NULL, "new if realtime, else breach",
+     "Which of the queue's events notify: none; breach (a warning at each lead time of "
+     "warn and a breach at the deadline); new (also new conversations and new customer "
+     "messages); all (today the same as new). Notifications tell the queue, the customer's "
+     "name and the time, never the message."},
+    {CONFIG_SECTION_NOTIFY, "desktop", config_parse_bool, CONF(notify.desktop), "boolean", "yes",
+     NULL,
+     "Desktop notifications through libnotify (a notification server on the D-Bus session "
+     "bus). Without a bus or a server, the other ways still work and the status says once "
+     "that desktop notifications are unavailable."},
+    {CONFIG_SECTION_NOTIFY, "command", config_parse_command, CONF(notify.command), "command", NULL,
+     "none",
+     "A program run for each notification, without a shell (split as for token_command), "
+     "with the event in its environment: FRONTLINE_EVENT (warning, breach, new, message or "
+     "summary), FRONTLINE_KIND (what a summary sums up, else the same), FRONTLINE_QUEUE, "
+     "FRONTLINE_CONVERSATION_ID, FRONTLINE_CUSTOMER (control characters made visible), "
+     "FRONTLINE_DEADLINE (seconds since the epoch), FRONTLINE_SUMMARY (the notification's "
+     "title) and FRONTLINE_PREVIEW (see preview; empty without). Each is empty when it "
+     "does not apply. frontline never waits for it: while it still runs, later events "
+     "skip it; a failure is reported once."},
+    {CONFIG_SECTION_NOTIFY, "bell", config_parse_bool, CONF(notify.bell), "boolean", "yes", NULL,
+     "Rings the terminal's bell (BEL) on a notification; tmux and screen pass it on as "
+     "an alert."},
+    {CONFIG_SECTION_NOTIFY, "osc", config_parse_osc, CONF(notify.osc), "off|777|9", "off", NULL,
+     "Also sends the notification as a terminal escape sequence, which reaches the desktop "
+     "of a terminal reached over SSH: 777 (urxvt, foot, kitty, WezTerm) or 9 (iTerm2, "
+     "Windows Terminal, WezTerm). Only to a terminal, never into a pipe or a file."},
+    {CONFIG_SECTION_NOTIFY, "preview", config_parse_preview, CONF(notify.preview), "none|redacted",
+     "none", NULL,
+     "none: notifications never show the message. redacted: those of new conversations, "
+     "warnings and breaches add the first 60 characters of the opening message, every "
+     "digit shown as # and every word with an @ (an e-mail address) as [email]; also in "
+     "FRONTLINE_PREVIEW for command."},
+    {CONFIG_SECTION_NOTIFY, "title", config_parse_bool, CONF(notify.title), "boolean", "yes", NULL,
+     "Shows the counts of breached and warning conversations in the terminal's (or tmux "
+     "pane's) title, e.g. \"frontline: 2 breached, 3 warning\", updated when they change. "
+     "Only numbers: never customer text."},
+    {CONFIG_SECTION_STATE, "dir", config_parse_path, CONF(state_dir), "directory", NULL,
+     "$XDG_STATE_HOME/frontline, or ~/.local/state/frontline",
+     "Where the outbox, drafts and article cache are kept. A leading ~/ stands for the "
+     "home directory."},
+    /* Any action's name: the one entry stands for them all (option_find). */
+    {CONFIG_SECTION_KEYS, "ACTION", config_parse_binding, 0, "keys", NULL,
+     "the keys of frontline(1)",
+     "The keys that run the screen's action named ACTION (every name is listed by ? on "
+     "the screen and in frontline(1), KEYS), separated by commas; they replace the "
+     "action's default keys, and another action's default key given here is taken from it. "
+     "A key is a character (r, G, ?, :), C- and a letter for Control (C-x), or Tab, Enter, "
+     "Space, Esc, Backspace, Delete, Insert, Up, Down, Left, Right, Home, End, PgUp, PgDn "
+     "or F1 to F12; none leaves the action without a key. Example: close = x, C-x."},
+    {CONFIG_SECTION_COLORS, "ok", config_parse_color, CONF(colors.ok), "color", NULL, "green",
+     "The countdown of a conversation in time. A colour is a name (default, black, red, "
+     "green, yellow, blue, magenta, cyan, white, or bright and a name), color0 to "
+     "color255, or FG on BG, with any of bold, underline and reverse before it, e.g. "
+     "bold white on red. $NO_COLOR turns every colour off."},
+    {CONFIG_SECTION_COLORS, "warning", config_parse_color, CONF(colors.warning), "color", NULL,
+     "yellow", "The countdown once a warning lead time is reached."},
+    {CONFIG_SECTION_COLORS, "breached", config_parse_color, CONF(colors.breached), "color", NULL,
+     "red", "The countdown past the deadline."},
+    {CONFIG_SECTION_COLORS, "title", config_parse_color, CONF(colors.title), "color", NULL, "cyan",
+     "The panes' and the views' titles."},
+    {CONFIG_SECTION_COLORS, "status", config_parse_color, CONF(colors.status), "color", NULL,
+     "black on cyan", "The status bar."},
+    {CONFIG_SECTION_COLORS, "customer", config_parse_color, CONF(colors.customer), "color", NULL,
+     "magenta", "The customer's messages in the conversation view."},
+    {CONFIG_SECTION_COLORS, "agent", config_parse_color, CONF(colors.agent), "color", NULL, "blue",
+     "The agents' replies in the conversation view."},
+    {CONFIG_SECTION_COLORS, "note", config_parse_color, CONF(colors.note), "color", NULL, "yellow",
+     "Internal notes."},
+    {CONFIG_SECTION_COLORS, "event", config_parse_color, CONF(colors.event), "color", NULL, "cyan",
+     "Events of the conversation (closed, assigned...) and hints."},
+    {CONFIG_SECTION_COLORS, "error", config_parse_color, CONF(colors.error), "color", NULL, "red",
+     "Error messages."},
+};
+
+const size_t config_n_options = sizeof(config_options) / sizeof(config_options[0]);
+
+_Static_assert(sizeof(config_options) / sizeof(config_options[0]) <= CONFIG_MAX_OPTIONS,
+	       "more options than CONFIG_MAX_OPTIONS: raise it");
