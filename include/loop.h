@@ -13,6 +13,8 @@ typedef void (*loop_timer_fn)(void *arg);
 typedef void (*loop_signal_fn)(void *arg, int signo);
 
 struct loop *loop_new(void);
+/* Frees l. Every timer's owner has cancelled it by then (each _free or _release cancels
+ * its own); a build with --enable-sanitizers aborts on a timer still set. */
 void loop_free(struct loop *l);
 
 /* Watches fd for events (POLLIN, POLLOUT); a second call for the same fd replaces the

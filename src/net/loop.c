@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -119,6 +120,15 @@ void loop_free(struct loop *l)
 
 	if (!l)
 		return;
+#ifdef FRONTLINE_DEBUG_CHECKS
+	/* Every owner cancels its timers when it is released: a timer still set here points
+	 * at an owner that is gone, and would have run on freed memory had the loop gone on. */
+	if (l->n_timers) {
+		fprintf(stderr, "%s: loop_free: %zu timer(s) still set, the first for %p\n",
+			util_progname(), l->n_timers, (void *)l->timers[0].arg);
+		abort();
+	}
+#endif
 	for (i = 0; i < l->n_signals; i++)
 		signal(l->signals[i].signo, SIG_DFL);
 	signal_pipe_fd = -1;
