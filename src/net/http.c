@@ -473,11 +473,13 @@ void http_free(struct http *h)
 		return;
 	while (h->all)
 		request_free(h->all);
+	/* After the cleanup: curl calls on_timer while handles are removed, and may while it
+	 * closes connections, which can set the curl timer again. */
+	curl_multi_cleanup(h->multi);
 	if (h->curl_timer)
 		loop_timer_cancel(h->loop, h->curl_timer);
 	if (h->pause_timer)
 		loop_timer_cancel(h->loop, h->pause_timer);
-	curl_multi_cleanup(h->multi);
 	curl_slist_free_all(h->headers);
 	free(h->held);
 	free(h->base);
