@@ -102,7 +102,7 @@ struct config {
 	struct config_queue queues[CONFIG_MAX_QUEUES];
 	size_t n_queues;
 	struct config_binding *bindings; /* [keys], in the file's order */
-	size_t n_bindings;
+	size_t n_bindings, cap_bindings;
 	struct config_colors colors; /* [colors] */
 };
 

@@ -57,7 +57,7 @@ struct engine {
 	fl_time newest;		    /* the newest updated_at seen */
 	unsigned failures;	    /* syncs failed in a row */
 	char error[256];	    /* the last failure, "" after a success */
-	uint64_t poll_timer, tick_timer;
+	uint64_t poll_timer, tick_timer, restart_timer;
 	uint64_t polls;		    /* syncs completed, for benchmarks */
 	fl_time next_attempt;	    /* local time the next poll or start-up is due, 0 if none */
 	bool refused;		    /* the token was refused (401): no attempt until poll_now */

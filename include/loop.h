@@ -13,6 +13,8 @@ typedef void (*loop_timer_fn)(void *arg);
 typedef void (*loop_signal_fn)(void *arg, int signo);
 
 struct loop *loop_new(void);
+/* Frees l. Every timer's owner has cancelled it by then (each _free or _release cancels
+ * its own); a build with --enable-sanitizers aborts on a timer still set. */
 void loop_free(struct loop *l);
 
 /* Watches fd for events (POLLIN, POLLOUT); a second call for the same fd replaces the
@@ -27,9 +29,10 @@ void loop_timer_cancel(struct loop *l, uint64_t id);
 /* Delivers signo to fn from the loop (not from the signal handler). */
 int loop_signal(struct loop *l, int signo, loop_signal_fn fn, void *arg);
 
-/* Runs until loop_stop; returns 0, or -1 if poll failed. */
+/* Runs until loop_stop; returns 0, or -1 if poll failed or memory ran out (errno says). */
 int loop_run(struct loop *l);
-/* One pass: waits at most max_wait_ms (-1: until something happens), runs what is due. */
+/* One pass: waits at most max_wait_ms (-1: until something happens), runs what is due.
+ * Returns 0, or -1 as loop_run. */
 int loop_run_once(struct loop *l, int64_t max_wait_ms);
 void loop_stop(struct loop *l);
 bool loop_stopped(const struct loop *l);

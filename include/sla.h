@@ -1,6 +1,8 @@
 /* sla.h: the response clock. From a queue's policy and a conversation's times, when the
  * agent's answer is due, how much time is left, and which warnings and breaches to tell,
- * each once per deadline. Pure: "now" is always an argument (server time). */
+ * each once per deadline. Pure: "now" is always an argument (server time). Time zones are
+ * read from the zone database, never by switching TZ, so nothing here changes the
+ * process's environment while other threads run. */
 #ifndef FRONTLINE_SLA_H
 #define FRONTLINE_SLA_H
 
@@ -20,8 +22,15 @@ struct sla_hours {
 		int start, end; /* minutes after local midnight; end <= start runs past midnight */
 	} ranges[SLA_MAX_RANGES];
 	int n_ranges;
-	char tz[64]; /* IANA zone name, e.g. "Europe/Warsaw"; "" means UTC */
+	char tz[64]; /* IANA zone name, e.g. "Europe/Warsaw"; "" means UTC, and so does a
+		      * zone sla_zone_check rejects (configuration refuses those) */
 };
+
+/* Whether the zone database ($TZDIR, or /usr/share/zoneinfo) has zone tz with rules that
+ * load; "" and "UTC" always do. Returns 0, or -1 with errno ENOENT for an unknown or
+ * unreadable zone (EINVAL for a name longer than sla_hours.tz holds). Reads the zone file,
+ * never TZ: like everything here, it leaves the environment alone. */
+int sla_zone_check(const char *tz);
 
 struct sla_policy {
 	int64_t first_response;	     /* seconds allowed for the first reply */

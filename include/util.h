@@ -18,6 +18,18 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Growing arrays, as tmux's xreallocarray: array_ptr is the address of the array's
+ * pointer (a T ** for a T *; read and written with memcpy, so any T will do), *cap the
+ * elements it has room for, size the size of one (sizeof(**array_ptr)). Makes room for at
+ * least need elements, doubling the room (at least UTIL_GROW_MIN) so that appending one
+ * at a time costs amortised O(1). Returns 0, or -1 with errno EOVERFLOW when need
+ * elements would not fit in a size_t (or in an object: PTRDIFF_MAX bytes), ENOMEM when
+ * memory runs out; then the array and *cap are as they were. need <= *cap does nothing. */
+#define UTIL_GROW_MIN 8
+int util_grow(void *array_ptr, size_t *cap, size_t need, size_t size);
+/* util_grow for callers with no way to fail: aborts as xrealloc does. */
+void xgrow(void *array_ptr, size_t *cap, size_t need, size_t size);
+
 /* Returns a newly allocated formatted string; the caller frees it. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

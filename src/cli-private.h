@@ -54,7 +54,7 @@ struct cli {
 	size_t n_found;
 	bool done;		/* the operation being waited for finished */
 	struct cli_item *items; /* the writes submitted */
-	size_t n_items;
+	size_t n_items, cap_items;
 	bool give_up; /* patience ran out */
 };
 

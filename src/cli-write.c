@@ -56,6 +56,11 @@ static int cli_submit(struct cli *c, const struct write_op *w, const char *tag_n
 	char err[256];
 	int64_t id;
 
+	/* Room first: once submitted, the write is in the outbox and must be followed. */
+	if (util_grow(&c->items, &c->cap_items, c->n_items + 1, sizeof(*c->items)) < 0) {
+		snprintf(c->error, sizeof(c->error), "out of memory");
+		return -1;
+	}
 	if (!c->engine.sender)
 		c->engine.sender = engine_sender_new(&c->engine, SENDER_SUBMITTED, 100);
 	id = sender_submit(c->engine.sender, w, tag_name, on_item, c, err, sizeof(err));
@@ -63,7 +68,6 @@ static int cli_submit(struct cli *c, const struct write_op *w, const char *tag_n
 		snprintf(c->error, sizeof(c->error), "%s", err);
 		return -1;
 	}
-	c->items = xrealloc(c->items, (c->n_items + 1) * sizeof(*c->items));
 	c->items[c->n_items++] = (struct cli_item){.id = id, .state = OUTBOX_PENDING};
 	return 0;
 }

@@ -144,6 +144,7 @@ static void on_restart(void *arg)
 {
 	struct engine *e = arg;
 
+	e->restart_timer = 0;
 	e->ops->start(e->backend);
 }
 
@@ -156,7 +157,10 @@ static void on_failed(void *arg, const char *error)
 	if (e->listener.synced && !e->synced)
 		e->listener.synced(e->listener.arg, e->error);
 	if (e->polling && !e->refused) {
-		loop_timer_add(e->loop, e->cfg->poll_interval * 1000, on_restart, e);
+		if (e->restart_timer)
+			loop_timer_cancel(e->loop, e->restart_timer);
+		e->restart_timer =
+		    loop_timer_add(e->loop, e->cfg->poll_interval * 1000, on_restart, e);
 		e->next_attempt = time(NULL) + e->cfg->poll_interval;
 	} else {
 		e->next_attempt = 0;
@@ -324,6 +328,8 @@ void engine_release(struct engine *e)
 		loop_timer_cancel(e->loop, e->poll_timer);
 	if (e->tick_timer)
 		loop_timer_cancel(e->loop, e->tick_timer);
+	if (e->restart_timer)
+		loop_timer_cancel(e->loop, e->restart_timer);
 	/* Before the driver: its requests hold the sender's flights. */
 	sender_free(e->sender);
 	if (e->backend)

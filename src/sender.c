@@ -55,13 +55,13 @@ struct sender {
 	struct flight *flights[MAX_IN_FLIGHT];
 	size_t n_flights;
 	struct watch *watches;
-	size_t n_watches;
+	size_t n_watches, cap_watches;
 	int64_t *scope_convs;
-	size_t n_scope;
+	size_t n_scope, cap_scope;
 	uint64_t timer;
 	int64_t data_version;
 	struct row *rows;
-	size_t n_rows;
+	size_t n_rows, cap_rows;
 	bool rows_dirty;
 	/* The last look found nothing due or waiting for a backoff, and nothing changed
 	 * since: the poll need not read the outbox again. */
@@ -116,7 +116,7 @@ static void schedule(struct sender *s, int64_t delay_ms)
 static void tell(struct sender *s, const struct outbox_item *it)
 {
 	struct watch *calls = NULL;
-	size_t i, j, n = 0;
+	size_t i, j, n = 0, cap = 0;
 
 	s->rows_dirty = true;
 	s->nothing_due = false;
@@ -126,7 +126,7 @@ static void tell(struct sender *s, const struct outbox_item *it)
 		if (w->id != it->id || w->last == it->state)
 			continue;
 		w->last = it->state;
-		calls = xrealloc(calls, (n + 1) * sizeof(*calls));
+		xgrow(&calls, &cap, n + 1, sizeof(*calls));
 		calls[n++] = *w;
 		if (is_final(it->state))
 			w->id = 0;
@@ -619,7 +619,7 @@ const char *sender_error(const struct sender *s) { return s->error[0] ? s->error
 
 void sender_watch(struct sender *s, int64_t id, sender_item_fn fn, void *arg)
 {
-	s->watches = xrealloc(s->watches, (s->n_watches + 1) * sizeof(*s->watches));
+	xgrow(&s->watches, &s->cap_watches, s->n_watches + 1, sizeof(*s->watches));
 	s->watches[s->n_watches++] =
 	    (struct watch){.id = id, .fn = fn, .arg = arg, .last = OUTBOX_PENDING};
 }
@@ -647,8 +647,7 @@ int64_t sender_submit(struct sender *s, const struct write_op *w, const char *ta
 	if (id < 0)
 		return -1;
 	if (!in_scope(s, w->conversation)) {
-		s->scope_convs =
-		    xrealloc(s->scope_convs, (s->n_scope + 1) * sizeof(*s->scope_convs));
+		xgrow(&s->scope_convs, &s->cap_scope, s->n_scope + 1, sizeof(*s->scope_convs));
 		s->scope_convs[s->n_scope++] = w->conversation;
 	}
 	if (fn)
@@ -695,7 +694,7 @@ static void rows_refresh(struct sender *s)
 	s->n_rows = 0;
 	if (!s->ob || outbox_list(s->ob, time(NULL), ROW_SENT_S, &items, &n) < 0)
 		return;
-	s->rows = xrealloc(s->rows, (n ? n : 1) * sizeof(*s->rows));
+	xgrow(&s->rows, &s->cap_rows, n ? n : 1, sizeof(*s->rows)); /* never NULL for qsort */
 	for (i = 0; i < n; i++) {
 		enum outbox_state st =
 		    items[i].state == OUTBOX_SENDING || items[i].state == OUTBOX_AMBIGUOUS

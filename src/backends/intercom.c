@@ -24,6 +24,7 @@ struct backend {
 	struct http *http;
 	struct backend_listener l;
 	struct directory dir;
+	size_t cap_tags; /* room in dir.tags, which grows by the tags created */
 	int start_pending;
 	char start_error[256];
 	/* The sync in flight. */
@@ -244,6 +245,8 @@ static void store_list(struct backend *b, int kind, json_t *j, char *err, size_t
 	free(*list);
 	*list = xcalloc(n, sizeof(**list));
 	*count = n;
+	if (kind == LIST_TAGS)
+		b->cap_tags = n;
 	for (i = 0; i < n; i++) {
 		const char *name = kind == LIST_TEAMS ? teams[i].name
 				   : kind == LIST_ADMINS ? admins[i].name
@@ -482,7 +485,7 @@ static void on_tag_created(void *arg, const struct http_response *r)
 		struct directory *d = &c->b->dir;
 
 		if (!directory_name(d->tags, d->n_tags, tag.id)) {
-			d->tags = xrealloc(d->tags, (d->n_tags + 1) * sizeof(*d->tags));
+			xgrow(&d->tags, &c->b->cap_tags, d->n_tags + 1, sizeof(*d->tags));
 			d->tags[d->n_tags].id = tag.id;
 			d->tags[d->n_tags].name = xstrdup(tag.name ? tag.name : "");
 			d->n_tags++;

@@ -127,7 +127,7 @@ int config_parse_binding(struct config_parser *p, const struct config_option *o,
 			return binding_fail(p, "no keys given; write none to leave it without");
 	}
 	b.action = xstrdup(p->name);
-	c->bindings = xrealloc(c->bindings, (c->n_bindings + 1) * sizeof(*c->bindings));
+	xgrow(&c->bindings, &c->cap_bindings, c->n_bindings + 1, sizeof(*c->bindings));
 	c->bindings[c->n_bindings++] = b;
 	return 0;
 }

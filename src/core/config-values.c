@@ -357,8 +357,8 @@ int config_parse_hours(struct config_parser *p, const struct config_option *o, v
 	return 0;
 }
 
-/* The zone must be one the C library can load, so a typo fails here and not silently
- * as UTC at the first deadline. */
+/* The zone must be one the business-hours clock can load (sla_zone_check), so a typo
+ * fails here and not silently as UTC at the first deadline. */
 int config_parse_timezone(struct config_parser *p, const struct config_option *o, void *field,
 			  const char *value)
 {
@@ -384,7 +384,8 @@ int config_parse_timezone(struct config_parser *p, const struct config_option *o
 		n = read(fd, magic, sizeof(magic));
 		(void)close(fd); /* read-only: nothing to lose */
 	}
-	if (strcmp(value, "UTC") && (n != 4 || memcmp(magic, "TZif", 4)))
+	if (strcmp(value, "UTC") &&
+	    (n != 4 || memcmp(magic, "TZif", 4) || sla_zone_check(value) != 0))
 		return config_option_fail(p, o,
 					  "unknown time zone \"%s\" (not in %s); expected a name "
 					  "such as Europe/Warsaw",

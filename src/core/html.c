@@ -153,14 +153,7 @@ struct text_out {
 
 static void out_append(struct text_out *out, const char *s, size_t n)
 {
-	if (out->len + n + 1 > out->cap) {
-		size_t cap = out->cap ? out->cap : 256;
-
-		while (cap < out->len + n + 1)
-			cap *= 2;
-		out->buf = xrealloc(out->buf, cap);
-		out->cap = cap;
-	}
+	xgrow(&out->buf, &out->cap, out->len + n + 1, 1);
 	memcpy(out->buf + out->len, s, n);
 	out->len += n;
 	out->buf[out->len] = '\0';

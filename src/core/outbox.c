@@ -300,9 +300,9 @@ static int items_collect(sqlite3_stmt *st, struct outbox_item **items, size_t *n
 	*items = NULL;
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			*items = xrealloc(*items, cap * sizeof(**items));
+		if (util_grow(items, &cap, *n + 1, sizeof(**items)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		item_read(st, &(*items)[(*n)++]);
 	}

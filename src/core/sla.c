@@ -3,14 +3,16 @@
 
 #include "sla.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include <glib.h>
 
 #define DAY_SECONDS 86400
 #define DAY_MINUTES 1440
 /* Inputs to business-time arithmetic are clamped to about +-34,000 years, so that no sum
- * below can overflow and localtime_r never sees a year it cannot represent. */
+ * below can overflow and no zone look-up sees a year it cannot represent. */
 #define TIME_LIMIT ((int64_t)1 << 40)
 
 /* Business intervals are memoised per (hours, window of local days). 64 days cover the
@@ -99,50 +101,50 @@ static bool hours_same(const struct sla_hours *a, const struct sla_hours *b)
 	return strncmp(a->tz, b->tz, sizeof(a->tz)) == 0;
 }
 
-/* glibc converts only in the process's zone (TZ), so a fill switches TZ and restores it.
- * That is safe because the core runs on the one UI thread, and cheap enough because it
- * happens once per cache fill, never per evaluation. */
-struct zone_saved {
-	bool had;
-	char *value;
-};
-
-static int zone_enter(const char *tz, struct zone_saved *saved)
+/* Zone rules come from GLib's GTimeZone, which reads the zone database itself ($TZDIR, or
+ * /usr/share/zoneinfo) into an immutable object. The C library converts only in the
+ * process's zone, which would mean switching TZ with setenv and tzset: not thread-safe,
+ * and the desktop notifier's, D-Bus's and curl's resolver threads run beside this code.
+ * So nothing here touches TZ, the environment or the C library's zone. A NULL zone is UTC. */
+static bool zone_is_utc(const char *tz)
 {
-	const char *old = getenv("TZ");
+	return tz[0] == '\0' || strcmp(tz, "UTC") == 0;
+}
 
-	saved->had = old != NULL;
-	saved->value = NULL;
-	if (old && !(saved->value = strdup(old)))
-		return -1;
-	if (setenv("TZ", tz, 1) != 0) {
-		free(saved->value);
+/* The zone named tz, or NULL for UTC or a zone the database does not have. The caller
+ * unrefs it. */
+static GTimeZone *zone_load(const char *tz)
+{
+	return zone_is_utc(tz) ? NULL : g_time_zone_new_identifier(tz);
+}
+
+int sla_zone_check(const char *tz)
+{
+	GTimeZone *zone;
+
+	if (!tz || strlen(tz) >= sizeof(((struct sla_hours *)0)->tz)) {
+		errno = EINVAL;
 		return -1;
 	}
-	tzset();
+	if (zone_is_utc(tz))
+		return 0;
+	zone = zone_load(tz);
+	if (!zone) {
+		errno = ENOENT;
+		return -1;
+	}
+	g_time_zone_unref(zone);
 	return 0;
 }
 
-static void zone_leave(struct zone_saved *saved)
+/* UTC offset at t in zone; 0 for UTC. */
+static int64_t zone_offset(GTimeZone *zone, fl_time t)
 {
-	int rc = saved->had ? setenv("TZ", saved->value, 1) : unsetenv("TZ");
-
-	/* Restoring can only fail for lack of memory; the system zone is the least surprise. */
-	if (rc != 0 && unsetenv("TZ") != 0)
-		abort();
-	tzset();
-	free(saved->value);
-}
-
-/* UTC offset at t in the current TZ; 0 for UTC or a time localtime_r cannot convert. */
-static int64_t zone_offset(fl_time t, bool utc)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (utc || !localtime_r(&tt, &tm))
+	if (!zone)
 		return 0;
-	return tm.tm_gmtoff;
+	/* For universal time every instant has an interval: this cannot fail. */
+	return g_time_zone_get_offset(zone,
+				      g_time_zone_find_interval(zone, G_TIME_TYPE_UNIVERSAL, t));
 }
 
 /* The instant the local wall-clock time `local` (seconds as if the zone were UTC) happens.
@@ -150,28 +152,28 @@ static int64_t zone_offset(fl_time t, bool utc)
  * exist (clocks set forward over it) means the instant the clocks jumped. Both choices
  * keep the mapping monotonic, so a range never ends before it starts. Assumes no zone
  * changes its offset twice within two days. */
-static fl_time zone_local_to_utc(int64_t local, bool utc)
+static fl_time zone_local_to_utc(GTimeZone *zone, int64_t local)
 {
 	int64_t before, after, low_offset;
 	fl_time low, high, mid;
 
-	if (utc)
+	if (!zone)
 		return local;
-	before = zone_offset(local - DAY_SECONDS, false);
-	after = zone_offset(local + DAY_SECONDS, false);
-	if (zone_offset(local - before, false) == before)
+	before = zone_offset(zone, local - DAY_SECONDS);
+	after = zone_offset(zone, local + DAY_SECONDS);
+	if (zone_offset(zone, local - before) == before)
 		return local - before;
-	if (zone_offset(local - after, false) == after)
+	if (zone_offset(zone, local - after) == after)
 		return local - after;
 	/* In a gap: offset(low) is the old one, offset(high) the new; find the jump. */
 	low = local - after;
 	high = local - before;
-	low_offset = zone_offset(low, false);
-	if (low >= high || zone_offset(high, false) == low_offset)
+	low_offset = zone_offset(zone, low);
+	if (low >= high || zone_offset(zone, high) == low_offset)
 		return high;
 	while (high - low > 1) {
 		mid = low + (high - low) / 2;
-		if (zone_offset(mid, false) == low_offset)
+		if (zone_offset(zone, mid) == low_offset)
 			low = mid;
 		else
 			high = mid;
@@ -191,6 +193,7 @@ struct window {
 	bool used;
 	unsigned long last_use;
 	struct sla_hours hours;
+	GTimeZone *zone; /* hours.tz's rules, NULL for UTC; a reference held by the memo */
 	fl_time lo, hi;
 	int n;
 	struct span spans[MAX_SPANS];
@@ -206,7 +209,7 @@ static int span_compare(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
-static void window_add_day(struct window *w, const struct sla_hours *h, int64_t day, bool utc)
+static void window_add_day(struct window *w, const struct sla_hours *h, int64_t day)
 {
 	int i, n = clamp_count(h->n_ranges, SLA_MAX_RANGES);
 	int weekday = (int)(day + 4 - floor_div(day + 4, 7) * 7); /* 1970-01-01 was a Thursday */
@@ -220,8 +223,8 @@ static void window_add_day(struct window *w, const struct sla_hours *h, int64_t 
 			continue;
 		/* end <= start runs past midnight; the day bit names the day the range starts. */
 		end_day = h->ranges[i].end <= h->ranges[i].start ? day + 1 : day;
-		start = zone_local_to_utc(day * DAY_SECONDS + h->ranges[i].start * 60, utc);
-		end = zone_local_to_utc(end_day * DAY_SECONDS + h->ranges[i].end * 60, utc);
+		start = zone_local_to_utc(w->zone, day * DAY_SECONDS + h->ranges[i].start * 60);
+		end = zone_local_to_utc(w->zone, end_day * DAY_SECONDS + h->ranges[i].end * 60);
 		if (start < w->lo)
 			start = w->lo;
 		if (end > w->hi)
@@ -253,36 +256,32 @@ static void window_finish(struct window *w)
 	}
 }
 
-/* Costs about 6 localtime_r calls per range and day (~1,500 for a 64-day window of four
- * ranges), plus two tzset() calls that read the zone file. */
+/* Costs about 6 zone look-ups per range and day (~1,500 for a 64-day window of four
+ * ranges), plus reading the zone file when no other window holds that zone. */
 static void window_fill(struct window *w, const struct sla_hours *h, fl_time t)
 {
 	char tz[sizeof(h->tz) + 1];
-	struct zone_saved saved;
-	bool utc, switched = false;
+	GTimeZone *zone;
 	int64_t day, first_day;
 
 	memcpy(tz, h->tz, sizeof(h->tz));
 	tz[sizeof(h->tz)] = '\0';
-	utc = tz[0] == '\0';
-	if (!utc) {
-		switched = zone_enter(tz, &saved) == 0;
-		utc = !switched;
-	}
+	/* Loaded before the old reference goes, so a refill in the same zone reuses it. */
+	zone = zone_load(tz);
+	if (w->zone)
+		g_time_zone_unref(w->zone);
+	w->zone = zone;
 	/* t's local day is within one day of its UTC day, so it falls well inside. */
 	first_day = floor_div(floor_div(t, DAY_SECONDS), GRID_DAYS) * GRID_DAYS - GRID_DAYS / 2;
 	w->hours = *h;
-	w->lo = zone_local_to_utc(first_day * DAY_SECONDS, utc);
-	w->hi = zone_local_to_utc((first_day + WINDOW_DAYS) * DAY_SECONDS, utc);
+	w->lo = zone_local_to_utc(zone, first_day * DAY_SECONDS);
+	w->hi = zone_local_to_utc(zone, (first_day + WINDOW_DAYS) * DAY_SECONDS);
 	w->n = 0;
 	/* The day before the window may open a range that runs past midnight into it. */
 	for (day = first_day - 1; day < first_day + WINDOW_DAYS; day++)
-		window_add_day(w, h, day, utc);
-	if (switched)
-		zone_leave(&saved);
+		window_add_day(w, h, day);
 	window_finish(w);
-	/* Without memory to switch zones the answer was computed in UTC: use it once only. */
-	w->used = utc == (tz[0] == '\0');
+	w->used = true;
 }
 
 static struct window *window_for(const struct sla_hours *h, fl_time t)

@@ -56,10 +56,7 @@ sqlite3_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql)
 		}
 	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
 		return NULL;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->entries = xrealloc(c->entries, c->cap * sizeof(*c->entries));
-	}
+	xgrow(&c->entries, &c->cap, c->n + 1, sizeof(*c->entries));
 	c->entries[c->n].sql = xstrdup(sql);
 	c->entries[c->n].stmt = st;
 	c->n++;

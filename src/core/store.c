@@ -50,7 +50,7 @@ struct store_queue {
 	struct sla_policy policy;
 	struct queue_block **blocks;
 	size_t *before; /* items in the blocks before each block */
-	size_t n_blocks, cap_blocks;
+	size_t n_blocks, cap_blocks, cap_before;
 	size_t n;
 	size_t n_warning, n_breached;
 };
@@ -130,10 +130,7 @@ static void heap_remove(struct due_heap *h, struct store_item *it)
 static void heap_set(struct due_heap *h, struct store_item *it, fl_time due)
 {
 	if (it->heap_at == NOT_IN_HEAP) {
-		if (h->n == h->cap) {
-			h->cap = h->cap ? h->cap * 2 : 64;
-			h->items = xrealloc(h->items, h->cap * sizeof(*h->items));
-		}
+		xgrow(&h->items, &h->cap, h->n + 1, sizeof(*h->items));
 		it->due = due;
 		heap_set_at(h, h->n++, it);
 		heap_sift_up(h, it->heap_at);
@@ -209,11 +206,8 @@ static void queue_reindex(struct store_queue *q, size_t from)
 
 static void queue_add_block(struct store_queue *q, size_t k, struct queue_block *b)
 {
-	if (q->n_blocks == q->cap_blocks) {
-		q->cap_blocks = q->cap_blocks ? q->cap_blocks * 2 : 8;
-		q->blocks = xrealloc(q->blocks, q->cap_blocks * sizeof(*q->blocks));
-		q->before = xrealloc(q->before, q->cap_blocks * sizeof(*q->before));
-	}
+	xgrow(&q->blocks, &q->cap_blocks, q->n_blocks + 1, sizeof(*q->blocks));
+	xgrow(&q->before, &q->cap_before, q->n_blocks + 1, sizeof(*q->before));
 	memmove(q->blocks + k + 1, q->blocks + k, (q->n_blocks - k) * sizeof(*q->blocks));
 	q->blocks[k] = b;
 	q->n_blocks++;
@@ -566,10 +560,7 @@ void store_set_team_queue(struct store *s, int64_t team_id, int queue)
 		s->teams[i] = s->teams[--s->n_teams];
 	} else {
 		if (i == s->n_teams) {
-			if (s->n_teams == s->cap_teams) {
-				s->cap_teams = s->cap_teams ? s->cap_teams * 2 : 8;
-				s->teams = xrealloc(s->teams, s->cap_teams * sizeof(*s->teams));
-			}
+			xgrow(&s->teams, &s->cap_teams, s->n_teams + 1, sizeof(*s->teams));
 			s->teams[s->n_teams++].team_id = team_id;
 		}
 		s->teams[i].queue = queue;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,42 @@ void *xcalloc(size_t nmemb, size_t size)
 void *xrealloc(void *ptr, size_t size)
 {
 	return check_alloc(realloc(ptr, size ? size : 1));
+}
+
+int util_grow(void *array_ptr, size_t *cap, size_t need, size_t size)
+{
+	size_t max, room;
+	void *array;
+
+	if (need <= *cap)
+		return 0;
+	if (size == 0)
+		size = 1;
+	max = (size_t)PTRDIFF_MAX / size;
+	room = *cap < UTIL_GROW_MIN ? UTIL_GROW_MIN : *cap;
+	if (need > max) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	while (room < need)
+		room = room > max / 2 ? max : room * 2;
+	if (room > max)
+		room = max;
+	memcpy(&array, array_ptr, sizeof(array));
+	array = realloc(array, room * size);
+	if (!array) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(array_ptr, &array, sizeof(array));
+	*cap = room;
+	return 0;
+}
+
+void xgrow(void *array_ptr, size_t *cap, size_t need, size_t size)
+{
+	if (util_grow(array_ptr, cap, need, size) < 0)
+		(void)check_alloc(NULL); /* tells and aborts */
 }
 
 char *xstrdup(const char *s)

@@ -78,10 +78,9 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 		r->too_big = true;
 		return add;
 	}
-	if (r->len + add + 1 > r->cap) {
-		r->cap = (r->len + add + 1) * 2;
-		r->resp = xrealloc(r->resp, r->cap);
-	}
+	/* Less than add tells curl to fail the transfer: an answer with no room is an error. */
+	if (util_grow(&r->resp, &r->cap, r->len + add + 1, 1) < 0)
+		return 0;
 	memcpy(r->resp + r->len, data, add);
 	r->len += add;
 	r->resp[r->len] = '\0';
@@ -217,10 +216,7 @@ static void hold(struct request *r)
 {
 	struct http *h = r->h;
 
-	if (h->n_held == h->cap_held) {
-		h->cap_held = h->cap_held ? h->cap_held * 2 : 8;
-		h->held = xrealloc(h->held, h->cap_held * sizeof(*h->held));
-	}
+	xgrow(&h->held, &h->cap_held, h->n_held + 1, sizeof(*h->held));
 	h->held[h->n_held++] = r;
 }
 
@@ -473,11 +469,13 @@ void http_free(struct http *h)
 		return;
 	while (h->all)
 		request_free(h->all);
+	/* After the cleanup: curl calls on_timer while handles are removed, and may while it
+	 * closes connections, which can set the curl timer again. */
+	curl_multi_cleanup(h->multi);
 	if (h->curl_timer)
 		loop_timer_cancel(h->loop, h->curl_timer);
 	if (h->pause_timer)
 		loop_timer_cancel(h->loop, h->pause_timer);
-	curl_multi_cleanup(h->multi);
 	curl_slist_free_all(h->headers);
 	free(h->held);
 	free(h->base);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -119,6 +120,15 @@ void loop_free(struct loop *l)
 
 	if (!l)
 		return;
+#ifdef FRONTLINE_DEBUG_CHECKS
+	/* Every owner cancels its timers when it is released: a timer still set here points
+	 * at an owner that is gone, and would have run on freed memory had the loop gone on. */
+	if (l->n_timers) {
+		fprintf(stderr, "%s: loop_free: %zu timer(s) still set, the first for %p\n",
+			util_progname(), l->n_timers, (void *)l->timers[0].arg);
+		abort();
+	}
+#endif
 	for (i = 0; i < l->n_signals; i++)
 		signal(l->signals[i].signo, SIG_DFL);
 	signal_pipe_fd = -1;
@@ -140,10 +150,8 @@ int loop_watch(struct loop *l, int fd, short events, loop_fd_fn fn, void *arg)
 		if (l->watches[i].fd == fd)
 			break;
 	if (i == l->n_watches) {
-		if (l->n_watches == l->cap_watches) {
-			l->cap_watches = l->cap_watches ? l->cap_watches * 2 : 8;
-			l->watches = xrealloc(l->watches, l->cap_watches * sizeof(*l->watches));
-		}
+		if (util_grow(&l->watches, &l->cap_watches, i + 1, sizeof(*l->watches)) < 0)
+			return -1;
 		l->n_watches++;
 	}
 	l->watches[i] = (struct watch){fd, events, fn, arg};
@@ -166,10 +174,7 @@ uint64_t loop_timer_add(struct loop *l, int64_t delay_ms, loop_timer_fn fn, void
 	struct timer t = {l->next_timer_id++, loop_now_ms() + (delay_ms < 0 ? 0 : delay_ms), fn, arg};
 	size_t i;
 
-	if (l->n_timers == l->cap_timers) {
-		l->cap_timers = l->cap_timers ? l->cap_timers * 2 : 16;
-		l->timers = xrealloc(l->timers, l->cap_timers * sizeof(*l->timers));
-	}
+	xgrow(&l->timers, &l->cap_timers, l->n_timers + 1, sizeof(*l->timers));
 	for (i = l->n_timers; i > 0 && l->timers[i - 1].due > t.due; i--)
 		l->timers[i] = l->timers[i - 1];
 	l->timers[i] = t;
@@ -235,10 +240,8 @@ int loop_run_once(struct loop *l, int64_t max_wait_ms)
 		if (wait < 0 || until < wait)
 			wait = until;
 	}
-	if (l->cap_pfds < l->n_watches) {
-		l->cap_pfds = l->n_watches;
-		l->pfds = xrealloc(l->pfds, l->cap_pfds * sizeof(*l->pfds));
-	}
+	if (util_grow(&l->pfds, &l->cap_pfds, l->n_watches, sizeof(*l->pfds)) < 0)
+		return -1; /* errno ENOMEM */
 	n = l->n_watches;
 	for (i = 0; i < n; i++)
 		l->pfds[i] = (struct pollfd){.fd = l->watches[i].fd, .events = l->watches[i].events};

@@ -53,6 +53,8 @@ struct pending {
 
 struct notify_command {
 	const char *command; /* the config's, NULL for none */
+	wordexp_t words;     /* its words, when split_error is 0 */
+	int split_error;     /* wordexp's error, or -1 for no words at all */
 	pid_t pid;	     /* the one still running, or 0 */
 	unsigned long skipped;
 	bool told_slow, told_failed;
@@ -138,13 +140,32 @@ static void environment_free(char **env)
 	free(env);
 }
 
+/* Splits the command into words once, before the desktop thread starts: wordexp may
+ * assign a variable (${NAME:=word} calls setenv), which is not safe beside other threads.
+ * The environment the words come from does not change after start, so once is enough. */
+static void command_split(struct notify_command *cmd)
+{
+	if (!cmd->command)
+		return;
+	cmd->split_error = wordexp(cmd->command, &cmd->words, WRDE_NOCMD | WRDE_UNDEF);
+	if (!cmd->split_error && !cmd->words.we_wordc) {
+		wordfree(&cmd->words);
+		cmd->split_error = -1;
+	}
+}
+
+static void command_release(struct notify_command *cmd)
+{
+	if (cmd->command && !cmd->split_error)
+		wordfree(&cmd->words);
+}
+
 /* Starts the command for m, unless the previous one still runs: then m is skipped. Its
  * stdin, stdout and stderr are /dev/null, so it cannot draw over the screen. */
 static void command_run(struct notify_command *cmd, struct notifier *n,
 			const struct notify_message *m)
 {
 	posix_spawn_file_actions_t actions;
-	wordexp_t words;
 	char **env;
 	int rc;
 
@@ -161,11 +182,9 @@ static void command_run(struct notify_command *cmd, struct notifier *n,
 		cmd->told_slow = true;
 		return;
 	}
-	rc = wordexp(cmd->command, &words, WRDE_NOCMD | WRDE_UNDEF);
-	if (rc || !words.we_wordc) {
-		if (!rc)
-			wordfree(&words);
-		command_failed(cmd, n, "cannot be split into words (error %d)", rc);
+	if (cmd->split_error) {
+		command_failed(cmd, n, "cannot be split into words (error %d)",
+			       cmd->split_error < 0 ? 0 : cmd->split_error);
 		return;
 	}
 	env = command_environment(m);
@@ -180,8 +199,8 @@ static void command_run(struct notify_command *cmd, struct notifier *n,
 			rc = posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO,
 							      STDERR_FILENO);
 		if (!rc)
-			rc = posix_spawnp(&cmd->pid, words.we_wordv[0], &actions, NULL,
-					  words.we_wordv, env);
+			rc = posix_spawnp(&cmd->pid, cmd->words.we_wordv[0], &actions, NULL,
+					  cmd->words.we_wordv, env);
 		if (rc)
 			cmd->pid = 0;
 		posix_spawn_file_actions_destroy(&actions);
@@ -189,7 +208,6 @@ static void command_run(struct notify_command *cmd, struct notifier *n,
 	if (rc)
 		command_failed(cmd, n, "cannot run: %s", strerror(rc));
 	environment_free(env);
-	wordfree(&words);
 }
 
 /* ---- the notifier ---- */
@@ -241,6 +259,7 @@ struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen
 	n->cfg = cfg;
 	n->terminal = -1;
 	n->command.command = cfg->notify.command;
+	command_split(&n->command);
 	if (!cfg->notify.desktop)
 		return n;
 	why[0] = '\0';
@@ -265,6 +284,7 @@ bool notifier_free(struct notifier *n)
 	if (!n)
 		return false;
 	stuck = notify_desktop_stop(n->desktop);
+	command_release(&n->command);
 	for (i = 0; i < n->n_pending; i++)
 		pending_free(&n->pending[i]);
 	for (i = 0; i < n->n_status; i++)

@@ -21,10 +21,7 @@ struct buf {
 
 static void buf_reserve(struct buf *b, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->data = xrealloc(b->data, b->cap);
-	}
+	xgrow(&b->data, &b->cap, b->len + n + 1, 1);
 }
 
 static void buf_add_n(struct buf *b, const char *s, size_t n)

@@ -469,9 +469,9 @@ static int collect_ids(sqlite3 *db, const struct search_sql *q, const char *orde
 		return -1;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		if (util_grow(ids, &cap, *n + 1, sizeof(**ids)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}

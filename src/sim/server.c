@@ -381,10 +381,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			p->len = p->cap = 0;
 		}
 		if (!p->too_large) {
-			if (p->len + *upload_size > p->cap) {
-				p->cap = (p->len + *upload_size) * 2;
-				p->body = xrealloc(p->body, p->cap);
-			}
+			xgrow(&p->body, &p->cap, p->len + *upload_size, 1);
 			memcpy(p->body + p->len, upload, *upload_size);
 			p->len += *upload_size;
 		}

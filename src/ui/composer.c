@@ -87,10 +87,7 @@ out:
 
 static void composer_reserve(struct ui_composer *c, size_t n)
 {
-	if (n + 1 <= c->cap)
-		return;
-	c->cap = n + 1 < 256 ? 256 : (n + 1) * 2;
-	c->buf = xrealloc(c->buf, c->cap * sizeof(*c->buf));
+	xgrow(&c->buf, &c->cap, n + 1, sizeof(*c->buf));
 }
 
 /* Inserts n characters at the cursor. The limit keeps a draft file under what is read

@@ -101,10 +101,7 @@ char *ui_articles_keywords(const char *text, size_t max)
 			free(w);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			words = xrealloc(words, cap * sizeof(*words));
-		}
+		xgrow(&words, &cap, n + 1, sizeof(*words));
 		words[n++] = w;
 	}
 	/* Too many: the shortest go first (the last of equals first), order kept. */

@@ -69,7 +69,7 @@ static bool key_taken(const struct config *cfg, int key, const struct ui_action 
 
 static void bind(struct ui *u, int key, const struct ui_action *a)
 {
-	u->bindings = xrealloc(u->bindings, (u->n_bindings + 1) * sizeof(*u->bindings));
+	xgrow(&u->bindings, &u->cap_bindings, u->n_bindings + 1, sizeof(*u->bindings));
 	u->bindings[u->n_bindings].key = key;
 	u->bindings[u->n_bindings++].action = a;
 }

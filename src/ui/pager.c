@@ -90,10 +90,7 @@ void ui_pager_add(struct ui_pager *p, enum ui_style style, bool bold, const char
 {
 	struct ui_line *l;
 
-	if (p->n_lines == p->cap_lines) {
-		p->cap_lines = p->cap_lines ? p->cap_lines * 2 : 64;
-		p->lines = xrealloc(p->lines, p->cap_lines * sizeof(*p->lines));
-	}
+	xgrow(&p->lines, &p->cap_lines, p->n_lines + 1, sizeof(*p->lines));
 	l = &p->lines[p->n_lines++];
 	l->text = xstrdup(text);
 	l->style = style;

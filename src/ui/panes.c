@@ -126,10 +126,7 @@ static bool pane_uses_view(const struct ui_pane *p)
 
 static void view_reserve(struct ui_pane *p, size_t n)
 {
-	if (n <= p->cap_view)
-		return;
-	p->cap_view = n < 64 ? 64 : n;
-	p->view = xrealloc(p->view, p->cap_view * sizeof(*p->view));
+	xgrow(&p->view, &p->cap_view, n, sizeof(*p->view));
 }
 
 static int compare_newest(const void *a, const void *b)
@@ -503,10 +500,7 @@ unsigned ui_mark_toggle(struct ui *u)
 			u->n_marks--;
 			return UI_DIRTY_ROWS | ui_pane_move(u, 1);
 		}
-	if (u->n_marks == u->cap_marks) {
-		u->cap_marks = u->cap_marks ? u->cap_marks * 2 : 16;
-		u->marks = xrealloc(u->marks, u->cap_marks * sizeof(*u->marks));
-	}
+	xgrow(&u->marks, &u->cap_marks, u->n_marks + 1, sizeof(*u->marks));
 	u->marks[u->n_marks++] = e->conv.id;
 	/* mutt's habit: (un)marking moves on, so Space Space Space marks three rows */
 	return UI_DIRTY_ROWS | ui_pane_move(u, 1);

@@ -250,7 +250,7 @@ struct ui {
 	struct ui_write write;
 
 	struct ui_binding *bindings;
-	size_t n_bindings;
+	size_t n_bindings, cap_bindings;
 	int style_attrs[UI_STYLE_COUNT]; /* bold, underline, reverse from [colors] */
 
 	char message[256];

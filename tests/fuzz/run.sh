@@ -26,7 +26,7 @@ command -v "$cc" >/dev/null || { echo "fuzz: no $cc (install clang and libclang-
 # code and the screen's text width.
 sources="$(cd "$src" && echo src/core/*.c) src/backends/intercom-json.c
 	src/backends/intercom-request.c src/ui/width.c"
-pkgs="jansson sqlite3 libxml-2.0 inih"
+pkgs="jansson sqlite3 libxml-2.0 inih glib-2.0"
 # shellcheck disable=SC2086
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 	-fno-sanitize-recover=undefined -I$src/include -I$src/src/ui -I$src/tests/fuzz -I$build

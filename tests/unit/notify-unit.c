@@ -354,6 +354,29 @@ static void test_no_bus_told_once(void **state)
 	assert_int_equal(delivered(n), 2);
 }
 
+/* The command is split into words when the notifier starts, before the desktop thread
+ * would: wordexp assigns ${NAME:=word} with setenv, which must not run beside threads. */
+static void test_command_split_at_start(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier *n;
+	struct conversation c = conversation_make(4, "Di", NULL);
+
+	assert_int_equal(setenv("NOTIFY_UNIT_EMPTY", "", 1), 0);
+	f->cfg.notify.command = strdup("true ${NOTIFY_UNIT_EMPTY:=assigned}");
+	assert_non_null(f->cfg.notify.command);
+	n = notifier_start(f);
+	assert_string_equal(getenv("NOTIFY_UNIT_EMPTY"), "assigned");
+	assert_int_equal(setenv("NOTIFY_UNIT_EMPTY", "", 1), 0);
+	notifier_event(n, NOTIFY_BREACH, "Live", &c, T0, T0);
+	notifier_flush(n, T0);
+	assert_int_equal(delivered(n), 1);
+	/* The notification ran the words split at start and assigned nothing. */
+	assert_string_equal(getenv("NOTIFY_UNIT_EMPTY"), "");
+	assert_null(notifier_status(n));
+	assert_int_equal(unsetenv("NOTIFY_UNIT_EMPTY"), 0);
+}
+
 static void test_config_keys(void **state)
 {
 	char path[] = "/tmp/notify-unit.XXXXXX", err[512];
@@ -398,6 +421,8 @@ int main(void)
 	    cmocka_unit_test(test_redact),
 	    cmocka_unit_test(test_terminal_format),
 	    cmocka_unit_test_setup_teardown(test_no_bus_told_once, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_command_split_at_start, fixture_setup,
+					    fixture_teardown),
 	    cmocka_unit_test(test_config_keys),
 	};
 

@@ -2,6 +2,8 @@
  * duration parsing, all with a fixed clock. */
 #include "build-config.h"
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -461,25 +463,148 @@ static void test_hours_dst_day_length(void **state)
 	assert_int_equal(sla_hours_between(&warsaw_twice, 1729980000, 1730070000), 1800);
 }
 
-static void test_hours_restore_tz(void **state)
+/* Southern summer time ends in April; Lord Howe Island moves its clocks by half an hour. */
+static void test_hours_dst_south(void **state)
 {
-	struct sla_hours h = make_hours("Europe/Warsaw", ALL_DAYS, HM(7, 11), HM(8, 13));
-	struct tm tm;
-	time_t t = (time_t)T0;
+	struct sla_hours sydney = make_hours("Australia/Sydney", ALL_DAYS, HM(9, 0), HM(17, 0));
+	struct sla_hours lord_howe = make_hours("Australia/Lord_Howe", ALL_DAYS, 0, 0);
 
 	(void)state;
+	/* Saturday 2024-04-06 16:00 AEDT (05:00 UTC): one hour that day, then Sunday opens
+	 * at 09:00 AEST, after the clocks went back, and the second hour ends 10:00 AEST. */
+	assert_int_equal(sla_hours_add(&sydney, 1712379600, 7200), 1712448000);
+	assert_int_equal(sla_hours_between(&sydney, 1712379600, 1712448000), 7200);
+	/* Local midnight to midnight: 24.5 hours in April, 23.5 in October. */
+	assert_int_equal(sla_hours_between(&lord_howe, 1712408400, 1712496600), 88200);
+	assert_int_equal(sla_hours_between(&lord_howe, 1728135000, 1728219600), 84600);
+}
+
+/* A response clock whose business hours contain the spring jump. */
+static void test_evaluate_across_dst(void **state)
+{
+	struct sla_policy p;
+	/* Saturday 2024-03-30 04:00 CET = 03:00 UTC. */
+	struct conversation c = waiting_conversation(1711767600, 1711767600);
+	struct sla_clock clock;
+
+	(void)state;
+	sla_policy_default(&p, false);
+	p.first_response = 3 * 3600;
+	p.hours = make_hours("Europe/Warsaw", ALL_DAYS, HM(1, 0), HM(5, 0));
+	/* Saturday 04:00-05:00 CET is one hour; Sunday 01:00-02:00 CET a second; then the
+	 * clocks jump to 03:00 CEST and the third ends 04:00 CEST = 02:00 UTC. */
+	sla_evaluate(&p, &c, 0, 1711845000, &clock);
+	assert_int_equal(clock.deadline, 1711850400);
+	/* At 01:30 CET: half an hour before the jump, the hour after it. */
+	assert_int_equal(clock.left, 5400);
+	assert_int_equal(clock.state, SLA_OK);
+	sla_evaluate(&p, &c, 0, 1711850400 - 300, &clock);
+	assert_int_equal(clock.left, 300);
+	assert_int_equal(clock.state, SLA_WARNING);
+}
+
+/* A zone the database does not have is an error to sla_zone_check (configuration turns
+ * it into "unknown time zone"); the arithmetic, should one reach it, counts in UTC. */
+static void test_zone_unknown(void **state)
+{
+	struct sla_hours mars = make_hours("Mars/Olympus", WEEKDAYS, HM(9, 0), HM(17, 0));
+	struct sla_hours utc = make_hours("", WEEKDAYS, HM(9, 0), HM(17, 0));
+	char too_long[sizeof(mars.tz) + 1];
+
+	(void)state;
+	assert_int_equal(sla_zone_check("Europe/Warsaw"), 0);
+	assert_int_equal(sla_zone_check("UTC"), 0);
+	assert_int_equal(sla_zone_check(""), 0);
+	errno = 0;
+	assert_int_equal(sla_zone_check("Mars/Olympus"), -1);
+	assert_int_equal(errno, ENOENT);
+	errno = 0;
+	assert_int_equal(sla_zone_check("Europe/Nowhere"), -1);
+	assert_int_equal(errno, ENOENT);
+	memset(too_long, 'A', sizeof(too_long) - 1);
+	too_long[sizeof(too_long) - 1] = '\0';
+	errno = 0;
+	assert_int_equal(sla_zone_check(too_long), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(sla_hours_add(&mars, T0, 5 * 3600), sla_hours_add(&utc, T0, 5 * 3600));
+	assert_int_equal(sla_hours_between(&mars, T0, T0 + 7 * 86400), 40 * 3600);
+}
+
+/* setenv, unsetenv, putenv, clearenv and tzset are not thread-safe, and the client runs
+ * sla beside the desktop notifier's, D-Bus's and curl's threads. Every call the process
+ * makes to them (from this file, sla.c or a library) passes through these and is
+ * counted; the real ones still run. */
+static int environment_changes;
+
+#define REAL(name, type) ((type)dlsym(RTLD_NEXT, name))
+
+int setenv(const char *name, const char *value, int overwrite)
+{
+	environment_changes++;
+	return REAL("setenv", int (*)(const char *, const char *, int))(name, value, overwrite);
+}
+
+int unsetenv(const char *name)
+{
+	environment_changes++;
+	return REAL("unsetenv", int (*)(const char *))(name);
+}
+
+int putenv(char *string)
+{
+	environment_changes++;
+	return REAL("putenv", int (*)(char *))(string);
+}
+
+int clearenv(void)
+{
+	environment_changes++;
+	return REAL("clearenv", int (*)(void))();
+}
+
+void tzset(void)
+{
+	environment_changes++;
+	REAL("tzset", void (*)(void))();
+}
+
+static void test_hours_leave_environment(void **state)
+{
+	/* "" and UTC need no zone file; Mars/Olympus has none. */
+	static const char *const zones[] = {
+	    "Europe/Warsaw", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe", "",
+	    "UTC",	     "Mars/Olympus"};
+	struct sla_policy p;
+	struct conversation c = waiting_conversation(T0, T0);
+	struct sla_clock clock;
+	struct tm tm;
+	time_t t = (time_t)T0;
+	size_t i;
+	int k;
+
+	(void)state;
+	/* The process's own zone is neither UTC nor any zone below. */
 	assert_int_equal(setenv("TZ", "Asia/Tokyo", 1), 0);
 	tzset();
-	/* A schedule no other test uses, far from other times: forces a fill. */
-	assert_int_equal(sla_hours_between(&h, T0 + 400 * 86400, T0 + 401 * 86400), 62 * 60);
+	environment_changes = 0;
+	sla_policy_default(&p, false);
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		p.hours = make_hours(zones[i], WEEKDAYS, HM(7, 11), HM(8, 13));
+		(void)sla_zone_check(zones[i]);
+		/* Times far apart and a schedule no other test uses: every call fills. */
+		for (k = 0; k < 4; k++) {
+			assert_int_equal(sla_hours_between(&p.hours, T0 + k * 400 * 86400,
+							   T0 + k * 400 * 86400 + 7 * 86400),
+					 5 * 62 * 60);
+			(void)sla_hours_add(&p.hours, T0 - k * 300 * 86400, 3 * 86400);
+			sla_evaluate(&p, &c, 0, T0 + k * 500 * 86400, &clock);
+		}
+	}
+	assert_int_equal(environment_changes, 0);
 	assert_string_equal(getenv("TZ"), "Asia/Tokyo");
 	assert_non_null(localtime_r(&t, &tm));
 	assert_int_equal(tm.tm_gmtoff, 9 * 3600);
-
 	assert_int_equal(unsetenv("TZ"), 0);
-	tzset();
-	assert_int_equal(sla_hours_between(&h, T0 + 800 * 86400, T0 + 801 * 86400), 62 * 60);
-	assert_null(getenv("TZ"));
 }
 
 static void test_hours_disabled_or_empty(void **state)
@@ -609,7 +734,10 @@ int main(void)
 	    cmocka_unit_test(test_hours_weekend),
 	    cmocka_unit_test(test_hours_dst),
 	    cmocka_unit_test(test_hours_dst_day_length),
-	    cmocka_unit_test(test_hours_restore_tz),
+	    cmocka_unit_test(test_hours_dst_south),
+	    cmocka_unit_test(test_evaluate_across_dst),
+	    cmocka_unit_test(test_zone_unknown),
+	    cmocka_unit_test(test_hours_leave_environment),
 	    cmocka_unit_test(test_hours_disabled_or_empty),
 	    cmocka_unit_test(test_hours_inverse),
 	    cmocka_unit_test(test_parse_duration),
