@@ -46,10 +46,8 @@ void ui_write_release(struct ui *u)
 	free(u->write.what);
 	free(u->write.draft);
 	free(u->write.tags_left);
-	free(u->write.creating);
 	free(u->write.tags_all);
 	free(u->write.targets);
-	free(u->write.created_name);
 	free(u->write.tags_asked);
 	ui_batch_release(u);
 	memset(&u->write, 0, sizeof(u->write));
@@ -282,7 +280,8 @@ static void on_outbox_item(void *arg, const struct outbox_item *it)
 	}
 }
 
-void ui_write_send(struct ui *u, const struct write_op *w, const char *what)
+void ui_write_send_named(struct ui *u, const struct write_op *w, const char *tag_name,
+			 const char *what)
 {
 	char err[256] = "no outbox";
 
@@ -292,9 +291,14 @@ void ui_write_send(struct ui *u, const struct write_op *w, const char *what)
 	u->write.what = xstrdup(what);
 	ui_message(u, false, "%s…", what);
 	/* Stored before it goes; nothing goes unless it was stored. */
-	if (!u->engine.sender || sender_submit(u->engine.sender, w, NULL, on_outbox_item, u, err,
-					       sizeof(err)) < 0)
+	if (!u->engine.sender || sender_submit(u->engine.sender, w, tag_name, on_outbox_item, u,
+					       err, sizeof(err)) < 0)
 		on_write_done(u, err, false);
+}
+
+void ui_write_send(struct ui *u, const struct write_op *w, const char *what)
+{
+	ui_write_send_named(u, w, NULL, what);
 }
 
 static void on_write_done(void *arg, const char *error, bool ambiguous)

@@ -1,6 +1,6 @@
 /* tags.c: the tag picker: "+name -name" typed with Tab completion from the backend's
- * tags, a question before a new tag is created, then one write after the other on the
- * marked conversations or the current one. */
+ * tags, a question before a new tag is created (the outbox's sender creates it), then one
+ * write after the other on the marked conversations or the current one. */
 #include "build-config.h"
 
 #include <stdio.h>
@@ -10,29 +10,6 @@
 
 #include "ui-private.h"
 #include "util.h"
-
-static void on_tag_created(void *arg, int64_t tag_id, const char *error)
-{
-	struct ui *u = arg;
-	struct write_op w = {
-	    .kind = WRITE_TAG, .conversation = u->write.w.conversation, .tag = tag_id};
-	char *what;
-
-	u->write.inflight = false;
-	if (error) {
-		ui_message(u, true, "cannot create the tag \"%s\": %s", u->write.creating, error);
-		ui_tags_stop(u);
-		return;
-	}
-	/* the directory does not know it yet: the next conversations need its id too */
-	u->write.created_tag = tag_id;
-	free(u->write.created_name);
-	u->write.created_name = xstrdup(u->write.creating);
-	what = xasprintf("created and added tag %s on #%lld", u->write.creating,
-			 (long long)w.conversation);
-	ui_write_send(u, &w, what);
-	free(what);
-}
 
 void ui_tags_stop(struct ui *u)
 {
@@ -64,53 +41,44 @@ static bool tags_next_target(struct ui *u)
 static int64_t tag_find(struct ui *u, const char *name)
 {
 	const struct directory *d = u->engine.dir;
-	int64_t tag = d ? directory_find(d->tags, d->n_tags, name) : 0;
 
-	if (!tag && u->write.created_name && strcmp(u->write.created_name, name) == 0)
-		tag = u->write.created_tag;
-	return tag;
+	return d ? directory_find(d->tags, d->n_tags, name) : 0;
 }
 
 void ui_tags_next(struct ui *u)
 {
 	char *rest = u->write.tags_left, *word, *save = NULL, *what;
 	struct write_op w = {0};
-	int64_t tag;
 	bool add;
 
 	word = rest ? strtok_r(rest, " \t,", &save) : NULL;
 	if (!word) {
+		free(rest);
+		u->write.tags_left = NULL;
 		if (tags_next_target(u))
 			ui_tags_next(u);
 		return;
 	}
 	w.conversation = u->write.w.conversation;
-	/* word and save point into rest, which goes once they are copied */
+	/* word and save point into rest, which goes once the write is on its way */
 	u->write.tags_left = xstrdup(save ? save : "");
 	add = word[0] != '-';
 	if (word[0] == '+' || word[0] == '-')
 		word++;
-	free(u->write.creating);
-	u->write.creating = xstrdup(word);
-	free(rest);
-	word = u->write.creating;
-	tag = *word ? tag_find(u, word) : 0;
-	if (!tag && (!add || !*word)) {
+	w.tag = *word ? tag_find(u, word) : 0;
+	if (!w.tag && (!add || !*word)) {
 		ui_message(u, true, "no tag named \"%s\"", word);
+		free(rest);
 		ui_tags_next(u);
 		return;
 	}
-	if (!tag) {
-		u->write.inflight = true;
-		engine_create_tag(&u->engine, word, on_tag_created, u);
-		return;
-	}
 	w.kind = add ? WRITE_TAG : WRITE_UNTAG;
-	w.tag = tag;
-	what = xasprintf("%s tag %s on #%lld", add ? "add" : "remove", word,
-			 (long long)w.conversation);
-	ui_write_send(u, &w, what);
+	/* a tag the backend does not have yet goes by name: the sender creates it */
+	what = xasprintf("%s tag %s on #%lld", w.tag ? (add ? "add" : "remove") : "created and added",
+			 word, (long long)w.conversation);
+	ui_write_send_named(u, &w, w.tag ? NULL : word, what);
 	free(what);
+	free(rest);
 }
 
 /* ---- the picker ---- */

@@ -198,13 +198,10 @@ struct ui_write {
 	char *draft; /* the draft file to remove once sent */
 	/* the rest of a tag prompt: "+a -b" still to do */
 	char *tags_left;
-	char *creating; /* a tag being created */
 	/* the conversations a tag prompt applies to: the marked ones, or the selected */
 	char *tags_all;	  /* the whole "+a -b", again for each conversation */
 	int64_t *targets; /* still to do after the current one */
 	size_t n_targets;
-	int64_t created_tag; /* a tag created on the way, by name in created_name */
-	char *created_name;
 	char *tags_asked; /* tags waiting for the answer to "create the new tag?" */
 	/* a write for several conversations (the marked ones): the rest of them */
 	struct write_op batch;
@@ -378,6 +375,10 @@ unsigned ui_review_key(struct ui *u, int key);
 /* Sends w (one write at a time: check u->write.inflight first); what names it in the
  * messages ("close #12"). */
 void ui_write_send(struct ui *u, const struct write_op *w, const char *what);
+/* The same for a tag added or removed by name (w->tag 0): the sender finds the tag, or
+ * creates one to add. */
+void ui_write_send_named(struct ui *u, const struct write_op *w, const char *tag_name,
+			 const char *what);
 void ui_write_release(struct ui *u);
 /* q on the queues: quits, or asks first when a draft in drafts/ was not sent. */
 unsigned ui_quit_ask(struct ui *u);
