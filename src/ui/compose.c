@@ -291,8 +291,8 @@ void ui_write_send_named(struct ui *u, const struct write_op *w, const char *tag
 	u->write.what = xstrdup(what);
 	ui_message(u, false, "%s…", what);
 	/* Stored before it goes; nothing goes unless it was stored. */
-	if (!u->engine.sender || sender_submit(u->engine.sender, w, tag_name, on_outbox_item, u,
-					       err, sizeof(err)) < 0)
+	if (!u->engine.sender ||
+	    sender_submit(u->engine.sender, w, tag_name, on_outbox_item, u, err, sizeof(err)) < 0)
 		on_write_done(u, err, false);
 }
 

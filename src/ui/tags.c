@@ -74,8 +74,9 @@ void ui_tags_next(struct ui *u)
 	}
 	w.kind = add ? WRITE_TAG : WRITE_UNTAG;
 	/* a tag the backend does not have yet goes by name: the sender creates it */
-	what = xasprintf("%s tag %s on #%lld", w.tag ? (add ? "add" : "remove") : "created and added",
-			 word, (long long)w.conversation);
+	what =
+	    xasprintf("%s tag %s on #%lld", w.tag ? (add ? "add" : "remove") : "created and added",
+		      word, (long long)w.conversation);
 	ui_write_send_named(u, &w, w.tag ? NULL : word, what);
 	free(what);
 	free(rest);
