@@ -418,6 +418,9 @@ static void resolve_tag(struct flight *f)
 		free(why);
 		return;
 	}
+	/* On its way already: its watchers hear of the outcome, a failure too. */
+	f->it.state = OUTBOX_SENDING;
+	tell(f->s, &f->it);
 	l->create_tag(l->arg, name, on_tag_created, f);
 }
 

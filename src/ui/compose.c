@@ -1,6 +1,6 @@
-/* compose.c: replies and notes through $VISUAL/$EDITOR with a review step, and the
- * other writes (assign, close, tags). The agent's text lives in a file in the drafts
- * directory until the backend confirmed it, so it survives a failed send or a crash.
+/* compose.c: replies and notes through $VISUAL/$EDITOR with a review step. The agent's
+ * text lives in a file in the drafts directory until the backend confirmed it (writes.c
+ * sends it), so it survives a failed send or a crash.
  * While the editor runs, the loop keeps polling and ticking; it only stops drawing. */
 #include "build-config.h"
 
@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "loop.h"
-#include "sender.h"
 #include "store.h"
 #include "text.h"
 #include "ui-private.h"
@@ -40,19 +39,8 @@ static char *draft_path(const struct ui *u, enum write_kind kind, int64_t id)
 			 (long long)id);
 }
 
-void ui_write_release(struct ui *u)
+void ui_compose_release(struct ui *u)
 {
-	free(u->write.text);
-	free(u->write.what);
-	free(u->write.draft);
-	free(u->write.tags_left);
-	free(u->write.creating);
-	free(u->write.tags_all);
-	free(u->write.targets);
-	free(u->write.created_name);
-	free(u->write.tags_asked);
-	ui_batch_release(u);
-	memset(&u->write, 0, sizeof(u->write));
 	free(u->draft.path);
 	memset(&u->draft, 0, sizeof(u->draft));
 }
@@ -145,6 +133,12 @@ unsigned ui_compose_start(struct ui *u, enum write_kind kind)
 	/* One file per conversation and kind: an unsent draft is picked up again, whether
 	 * the composer, the editor or a crash left it. */
 	u->draft.path = draft_path(u, kind, id);
+	/* ...but not while its text is on its way: it goes once the backend has it */
+	if (ui_write_sending_draft(u, u->draft.path)) {
+		ui_message(u, true, "the %s to #%lld is on its way; try again in a moment",
+			   kind_word(kind), (long long)id);
+		return UI_DIRTY_STATUS;
+	}
 	u->draft.active = true;
 	u->draft.kind = kind;
 	u->draft.conversation = id;
@@ -251,88 +245,6 @@ void ui_compose_child(struct ui *u)
 	u->dirty |= UI_DIRTY_STATUS;
 }
 
-static void on_write_done(void *arg, const char *error, bool ambiguous);
-
-/* The write on its way (the one watched) went, failed, or waits in the outbox for the
- * backend: the screen goes on either way. */
-static void on_outbox_item(void *arg, const struct outbox_item *it)
-{
-	struct ui *u = arg;
-	char *what;
-
-	if (it->state == OUTBOX_SENDING)
-		return;
-	sender_forget(u->engine.sender, u);
-	if (it->state == OUTBOX_SENT) {
-		on_write_done(u, NULL, false);
-	} else if (it->state == OUTBOX_FAILED || it->state == OUTBOX_GONE) {
-		/* the draft keeps a reply's text: one copy, where r and c find it */
-		if (it->state == OUTBOX_FAILED && (u->write.draft || !it->body))
-			(void)sender_discard(u->engine.sender, it->id);
-		on_write_done(u, it->error ? it->error : "discarded from the outbox", false);
-	} else {
-		/* stored, not sent yet: the outbox holds the text now, and sends it in the
-		 * background (the status bar counts it) */
-		what = xstrdup(u->write.what);
-		on_write_done(u, NULL, false);
-		ui_message(u, it->state == OUTBOX_AMBIGUOUS, "%s waits in the outbox (%s); it goes "
-							    "when the backend answers",
-			   what, it->error ? it->error : "not sent yet");
-		free(what);
-	}
-}
-
-void ui_write_send(struct ui *u, const struct write_op *w, const char *what)
-{
-	char err[256] = "no outbox";
-
-	u->write.inflight = true;
-	u->write.w = *w;
-	free(u->write.what);
-	u->write.what = xstrdup(what);
-	ui_message(u, false, "%s…", what);
-	/* Stored before it goes; nothing goes unless it was stored. */
-	if (!u->engine.sender || sender_submit(u->engine.sender, w, NULL, on_outbox_item, u, err,
-					       sizeof(err)) < 0)
-		on_write_done(u, err, false);
-}
-
-static void on_write_done(void *arg, const char *error, bool ambiguous)
-{
-	struct ui *u = arg;
-	int64_t id = u->write.w.conversation;
-
-	u->write.inflight = false;
-	if (error) {
-		if (u->write.draft)
-			ui_message(u, true, "%s %s: %s; your text is in %s", u->write.what,
-				   ambiguous
-				       ? "may or may not have gone (check before sending again)"
-				       : "failed",
-				   error, u->write.draft);
-		else
-			ui_message(u, true, "%s %s: %s", u->write.what,
-				   ambiguous ? "may or may not have happened" : "failed", error);
-		ui_tags_stop(u);
-	} else {
-		if (u->write.draft && unlink(u->write.draft) != 0 && errno != ENOENT)
-			ui_message(u, true, "%s: done, but %s stays: %s", u->write.what,
-				   u->write.draft, strerror(errno));
-		else
-			ui_message(u, false, "%s: done", u->write.what);
-	}
-	free(u->write.draft);
-	u->write.draft = NULL;
-	free(u->write.text);
-	u->write.text = NULL;
-	engine_poll_now(&u->engine);
-	ui_thread_refresh(u, id);
-	if (u->write.tags_left)
-		ui_tags_next(u);
-	if (!u->write.inflight)
-		ui_write_followup(u, error != NULL);
-}
-
 /* Sends the reviewed draft; with then_close, closes the conversation once it went. */
 static unsigned review_send(struct ui *u, bool then_close)
 {
@@ -347,18 +259,11 @@ static unsigned review_send(struct ui *u, bool then_close)
 		u->mode = UI_MODE_COMPOSE;
 		return UI_DIRTY_STATUS;
 	}
-	if (u->write.inflight) {
-		free(text);
-		ui_message(u, true, "another write is still on its way; try again in a moment");
-		return UI_DIRTY_STATUS;
-	}
-	u->write.text = text;
-	u->write.draft = xstrdup(u->draft.path);
-	u->write.close_after = then_close ? w.conversation : 0;
 	w.body = text;
 	what = xasprintf("%s to #%lld", kind_word(w.kind), (long long)w.conversation);
-	ui_write_send(u, &w, what);
+	(void)ui_write_send_draft(u, &w, what, u->draft.path, then_close);
 	free(what);
+	free(text);
 	u->draft.active = false;
 	u->mode = UI_MODE_NORMAL;
 	ui_composer_close(u);
@@ -461,8 +366,7 @@ static int64_t unsent_draft(struct ui *u)
 			continue;
 		full = xasprintf("%s/%s", path, d->d_name);
 		/* an empty file is what r leaves before the editor wrote anything */
-		if (stat(full, &st) == 0 && st.st_size > 0 &&
-		    !(u->write.draft && strcmp(u->write.draft, full) == 0))
+		if (stat(full, &st) == 0 && st.st_size > 0 && !ui_write_sending_draft(u, full))
 			found = (int64_t)id;
 		free(full);
 	}

@@ -473,7 +473,7 @@ unsigned ui_articles_insert(struct ui *u)
 	}
 	dir = xasprintf("%s/drafts", u->cfg->state_dir);
 	path = xasprintf("%s/reply-%lld.txt", dir, (long long)id);
-	if (u->write.draft && !strcmp(u->write.draft, path)) {
+	if (ui_write_sending_draft(u, path)) {
 		ui_message(u, true, "the reply to #%lld is on its way; try again in a moment",
 			   (long long)id);
 	} else {

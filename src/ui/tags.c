@@ -1,6 +1,6 @@
 /* tags.c: the tag picker: "+name -name" typed with Tab completion from the backend's
- * tags, a question before a new tag is created, then one write after the other on the
- * marked conversations or the current one. */
+ * tags, a question before a new tag is created (the outbox's sender creates it), then the
+ * writes on the marked conversations or the current one, all submitted at once. */
 #include "build-config.h"
 
 #include <stdio.h>
@@ -11,132 +11,68 @@
 #include "ui-private.h"
 #include "util.h"
 
-static void on_tag_created(void *arg, int64_t tag_id, const struct result *r)
-{
-	struct ui *u = arg;
-	const char *error = r->cls == RESULT_OK ? NULL : r->message;
-	struct write_op w = {
-	    .kind = WRITE_TAG, .conversation = u->write.w.conversation, .tag = tag_id};
-	char *what;
-
-	u->write.inflight = false;
-	if (error) {
-		ui_message(u, true, "cannot create the tag \"%s\": %s", u->write.creating, error);
-		ui_tags_stop(u);
-		return;
-	}
-	/* the directory does not know it yet: the next conversations need its id too */
-	u->write.created_tag = tag_id;
-	free(u->write.created_name);
-	u->write.created_name = xstrdup(u->write.creating);
-	what = xasprintf("created and added tag %s on #%lld", u->write.creating,
-			 (long long)w.conversation);
-	ui_write_send(u, &w, what);
-	free(what);
-}
-
-void ui_tags_stop(struct ui *u)
-{
-	free(u->write.tags_left);
-	u->write.tags_left = NULL;
-	free(u->write.tags_all);
-	u->write.tags_all = NULL;
-	free(u->write.targets);
-	u->write.targets = NULL;
-	u->write.n_targets = 0;
-}
-
-/* Done with the tags of one conversation: the same tags on the next target, if any. */
-static bool tags_next_target(struct ui *u)
-{
-	if (!u->write.n_targets || !u->write.tags_all) {
-		ui_tags_stop(u);
-		return false;
-	}
-	u->write.w.conversation = u->write.targets[0];
-	memmove(u->write.targets, u->write.targets + 1,
-		(u->write.n_targets - 1) * sizeof(*u->write.targets));
-	u->write.n_targets--;
-	free(u->write.tags_left);
-	u->write.tags_left = xstrdup(u->write.tags_all);
-	return true;
-}
-
 static int64_t tag_find(struct ui *u, const char *name)
 {
 	const struct directory *d = u->engine.dir;
-	int64_t tag = d ? directory_find(d->tags, d->n_tags, name) : 0;
 
-	if (!tag && u->write.created_name && strcmp(u->write.created_name, name) == 0)
-		tag = u->write.created_tag;
-	return tag;
+	return d ? directory_find(d->tags, d->n_tags, name) : 0;
 }
 
-void ui_tags_next(struct ui *u)
+/* The writes of text ("+a -b") on conversation id, all submitted at once; a tag to add
+ * that the backend does not have yet goes by name, and the sender creates it. first: the
+ * first conversation of the prompt, which creates the new tags and says which names
+ * remove nothing. Returns how many writes were stored, of *n. */
+static size_t tags_submit(struct ui *u, int64_t id, const char *text, bool first, size_t *n)
 {
-	char *rest = u->write.tags_left, *word, *save = NULL, *what;
-	struct write_op w = {0};
-	int64_t tag;
-	bool add;
+	char *copy = xstrdup(text), *save = NULL, *word, *what;
+	size_t stored = 0;
 
-	word = rest ? strtok_r(rest, " \t,", &save) : NULL;
-	if (!word) {
-		if (tags_next_target(u))
-			ui_tags_next(u);
-		return;
+	for (word = strtok_r(copy, " \t,", &save); word; word = strtok_r(NULL, " \t,", &save)) {
+		struct write_op w = {.conversation = id, .kind = WRITE_TAG};
+
+		if (word[0] == '-')
+			w.kind = WRITE_UNTAG;
+		if (word[0] == '+' || word[0] == '-')
+			word++;
+		w.tag = *word ? tag_find(u, word) : 0;
+		if (!w.tag && (w.kind == WRITE_UNTAG || !*word)) {
+			if (first)
+				ui_message(u, true, "no tag named \"%s\"", word);
+			continue;
+		}
+		what = xasprintf("%s tag %s on #%lld",
+				 w.kind == WRITE_UNTAG ? "remove"
+				 : !w.tag && first     ? "created and added"
+						       : "add",
+				 word, (long long)id);
+		(*n)++;
+		if (ui_write_send_named(u, &w, w.tag ? NULL : word, what) == 0)
+			stored++;
+		free(what);
 	}
-	w.conversation = u->write.w.conversation;
-	/* word and save point into rest, which goes once they are copied */
-	u->write.tags_left = xstrdup(save ? save : "");
-	add = word[0] != '-';
-	if (word[0] == '+' || word[0] == '-')
-		word++;
-	free(u->write.creating);
-	u->write.creating = xstrdup(word);
-	free(rest);
-	word = u->write.creating;
-	tag = *word ? tag_find(u, word) : 0;
-	if (!tag && (!add || !*word)) {
-		ui_message(u, true, "no tag named \"%s\"", word);
-		ui_tags_next(u);
-		return;
-	}
-	if (!tag) {
-		u->write.inflight = true;
-		engine_create_tag(&u->engine, word, on_tag_created, u);
-		return;
-	}
-	w.kind = add ? WRITE_TAG : WRITE_UNTAG;
-	w.tag = tag;
-	what = xasprintf("%s tag %s on #%lld", add ? "add" : "remove", word,
-			 (long long)w.conversation);
-	ui_write_send(u, &w, what);
-	free(what);
+	free(copy);
+	return stored;
 }
 
 /* ---- the picker ---- */
 
-/* Starts the chain on the targets: every marked conversation (in marking order) on the
- * queues, else the current one; the marks are used up. */
+/* The tags on every marked conversation (in marking order) on the queues, else the
+ * current one; the marks are used up. */
 static void tags_start(struct ui *u, const char *text)
 {
-	size_t n = u->n_pagers ? 0 : u->n_marks;
+	int64_t *ids;
+	size_t i, n, stored = 0, writes = 0;
+	char *what;
 
 	if (!text[strspn(text, " \t,")])
 		return;
-	ui_tags_stop(u);
-	if (n) {
-		u->write.w.conversation = u->marks[0];
-		u->write.targets = xmalloc(n * sizeof(*u->write.targets));
-		memcpy(u->write.targets, u->marks + 1, (n - 1) * sizeof(*u->marks));
-		u->write.n_targets = n - 1;
-		ui_marks_clear(u);
-	} else {
-		u->write.w.conversation = ui_current_conversation(u);
-	}
-	u->write.tags_all = xstrdup(text);
-	u->write.tags_left = xstrdup(text);
-	ui_tags_next(u);
+	n = ui_marks_take(u, 0, &ids);
+	for (i = 0; i < n; i++)
+		stored += tags_submit(u, ids[i], text, i == 0, &writes);
+	what = xasprintf("tags %s", text);
+	ui_write_queued(u, what, stored, writes);
+	free(what);
+	free(ids);
 	u->dirty |= UI_DIRTY_STATUS;
 }
 
@@ -180,9 +116,9 @@ static char *tags_known_only(struct ui *u, const char *text)
 
 static unsigned on_create_answer(struct ui *u, int key)
 {
-	char *text = u->write.tags_asked;
+	char *text = u->tags_asked;
 
-	u->write.tags_asked = NULL;
+	u->tags_asked = NULL;
 	if (!text)
 		return 0;
 	if (key == 'y' || key == 'Y') {
@@ -206,17 +142,13 @@ void ui_tags_apply(struct ui *u, const char *text)
 
 	if (!text[strspn(text, " \t,")] || !u->engine.dir)
 		return;
-	if (u->write.inflight) {
-		ui_message(u, true, "another write is still on its way; try again in a moment");
-		return;
-	}
 	unknown = tags_unknown(u, text);
 	if (!unknown) {
 		tags_start(u, text);
 		return;
 	}
-	free(u->write.tags_asked);
-	u->write.tags_asked = xstrdup(text);
+	free(u->tags_asked);
+	u->tags_asked = xstrdup(text);
 	ui_choice_start(u, on_create_answer, "create the new tag %s? y/n", unknown);
 	free(unknown);
 }
@@ -247,10 +179,6 @@ unsigned ui_tags_prompt(struct ui *u)
 
 	if ((!id && !marked) || !u->engine.dir)
 		return 0;
-	if (u->write.inflight) {
-		ui_message(u, true, "another write is still on its way; try again in a moment");
-		return UI_DIRTY_STATUS;
-	}
 	if (marked)
 		ui_prompt_start(u,
 				marked == 1 ? "tags for 1 marked (+add -remove): "
@@ -260,4 +188,10 @@ unsigned ui_tags_prompt(struct ui *u)
 		ui_prompt_start(u, "tags (+add -remove): ", "", ui_tags_apply);
 	u->prompt.complete = ui_tags_complete;
 	return UI_DIRTY_STATUS;
+}
+
+void ui_tags_release(struct ui *u)
+{
+	free(u->tags_asked);
+	u->tags_asked = NULL;
 }

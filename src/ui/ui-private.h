@@ -189,30 +189,7 @@ struct ui_draft {
 	pid_t editor;
 };
 
-/* One write at a time: what it was, for the message when it ends. */
-struct ui_write {
-	bool inflight;
-	struct write_op w;
-	char *text;  /* the body, kept until the backend answers */
-	char *what;  /* "reply to #12" */
-	char *draft; /* the draft file to remove once sent */
-	/* the rest of a tag prompt: "+a -b" still to do */
-	char *tags_left;
-	char *creating; /* a tag being created */
-	/* the conversations a tag prompt applies to: the marked ones, or the selected */
-	char *tags_all;	  /* the whole "+a -b", again for each conversation */
-	int64_t *targets; /* still to do after the current one */
-	size_t n_targets;
-	int64_t created_tag; /* a tag created on the way, by name in created_name */
-	char *created_name;
-	char *tags_asked; /* tags waiting for the answer to "create the new tag?" */
-	/* a write for several conversations (the marked ones): the rest of them */
-	struct write_op batch;
-	char *batch_what, *batch_detail; /* "snooze" #12 "for 1 hour" */
-	int64_t *batch_ids;
-	size_t n_batch;
-	int64_t close_after; /* send and close: the conversation to close once sent */
-};
+struct ui_writes; /* writes.c */
 
 struct ui {
 	const struct config *cfg;
@@ -247,7 +224,8 @@ struct ui {
 	size_t n_marks, cap_marks;
 	struct ui_draft draft;
 	struct ui_composer composer;
-	struct ui_write write;
+	struct ui_writes *writes; /* writes.c: the writes on their way, NULL before the first */
+	char *tags_asked;	  /* tags.c: "+a -b" waiting for "create the new tag?" */
 
 	struct ui_binding *bindings;
 	size_t n_bindings, cap_bindings;
@@ -375,10 +353,8 @@ unsigned ui_compose_editor(struct ui *u);
 char *ui_file_read(const char *path);
 void ui_compose_child(struct ui *u);
 unsigned ui_review_key(struct ui *u, int key);
-/* Sends w (one write at a time: check u->write.inflight first); what names it in the
- * messages ("close #12"). */
-void ui_write_send(struct ui *u, const struct write_op *w, const char *what);
-void ui_write_release(struct ui *u);
+/* Frees the draft's path. */
+void ui_compose_release(struct ui *u);
 /* q on the queues: quits, or asks first when a draft in drafts/ was not sent. */
 unsigned ui_quit_ask(struct ui *u);
 
@@ -409,22 +385,41 @@ const char *ui_composer_hint(const struct ui *u);
 unsigned ui_tags_prompt(struct ui *u);
 /* "+a -b" on the marked conversations, else the current one; asks before creating. */
 void ui_tags_apply(struct ui *u, const char *text);
-void ui_tags_next(struct ui *u);
-void ui_tags_stop(struct ui *u);
 /* Tab: the prompt's last word, after its + or -, completed from the backend's tags. */
 void ui_tags_complete(struct ui *u);
+void ui_tags_release(struct ui *u);
 
-/* batch.c */
+/* writes.c: every write the screen makes goes through these. Each is stored in the
+ * outbox at once, whatever else is on its way, and says on the message line when it
+ * went, failed, or waits in the outbox. */
+/* Stores w and watches it; what names it in the messages ("close #12"). 0, or -1 when it
+ * could not be stored (the message says why). */
+int ui_write_send(struct ui *u, const struct write_op *w, const char *what);
+/* The same for a tag added or removed by name (w->tag 0): the sender finds the tag, or
+ * creates one to add. */
+int ui_write_send_named(struct ui *u, const struct write_op *w, const char *tag_name,
+			const char *what);
+/* A reply or note whose text is in the file draft, removed once the backend has it (kept
+ * when it failed); with then_close, the conversation is closed once it went. */
+int ui_write_send_draft(struct ui *u, const struct write_op *w, const char *what, const char *draft,
+			bool then_close);
+/* Whether the text of the draft file at path is on its way. */
+bool ui_write_sending_draft(const struct ui *u, const char *path);
+void ui_writes_release(struct ui *u);
 /* Whether a write goes to the marked rows (on the queues, with rows marked). */
 bool ui_marks_apply(const struct ui *u);
-/* Sends w to every marked conversation one after the other (the marks are used up),
- * else to w->conversation or the current one; messages say "what #id detail". */
+/* The conversations an action applies to, into *ids (the caller frees it): the marked
+ * rows in marking order (the marks are used up), else fallback, else the current one.
+ * Returns how many (0: none, *ids NULL). */
+size_t ui_marks_take(struct ui *u, int64_t fallback, int64_t **ids);
+/* After n writes of one action were submitted, stored of them: says "what: n queued"
+ * when they were several and all were stored. */
+void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n);
+/* Sends w to every marked conversation at once (the marks are used up), else to
+ * w->conversation or the current one; messages say "what #id detail". */
 unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 		       const char *detail);
 unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what);
-/* After a write ended: the next of a batch, or the close after a reply. */
-void ui_write_followup(struct ui *u, bool failed);
-void ui_batch_release(struct ui *u);
 
 /* snooze.c */
 unsigned ui_snooze_menu(struct ui *u);

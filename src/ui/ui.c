@@ -716,7 +716,9 @@ static void ui_release(struct ui *u)
 		delscreen(u->screen);
 	ui_pager_release_all(u);
 	ui_panes_free(u);
-	ui_write_release(u);
+	ui_writes_release(u);
+	ui_tags_release(u);
+	ui_compose_release(u);
 	if (u->loop)
 		loop_free(u->loop);
 	free(u->bindings);

@@ -1,0 +1,270 @@
+/* writes.c: every write the screen makes, and the screen's only record of them. Each is
+ * stored in the outbox (sender.h) and watched until it went, failed, or waits there for
+ * the backend; any number may be on their way at once, since the outbox keeps each
+ * conversation's writes in order. Here too: each write's messages, the draft file a
+ * reply came from (removed once the backend has the text), "send and close", and the
+ * writes on every marked row. */
+#include "build-config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sender.h"
+#include "ui-private.h"
+#include "util.h"
+
+/* One write on its way, watched through the sender (it is the watch's argument). */
+struct write_item {
+	struct ui *u;
+	int64_t conversation;
+	char *what;	 /* "reply to #12", for the messages */
+	char *draft;	 /* the draft file to remove once sent, or NULL */
+	bool then_close; /* send and close: close the conversation once it went */
+};
+
+struct ui_writes {
+	struct write_item **items; /* on their way, oldest first */
+	size_t n, cap;
+};
+
+static void item_free(struct write_item *wi)
+{
+	free(wi->what);
+	free(wi->draft);
+	free(wi);
+}
+
+/* No longer watched nor on its way. */
+static void item_forget(struct write_item *wi)
+{
+	struct ui_writes *ws = wi->u->writes;
+	size_t i;
+
+	if (wi->u->engine.sender)
+		sender_forget(wi->u->engine.sender, wi);
+	for (i = 0; i < ws->n; i++)
+		if (ws->items[i] == wi) {
+			memmove(ws->items + i, ws->items + i + 1,
+				(ws->n - i - 1) * sizeof(*ws->items));
+			ws->n--;
+			break;
+		}
+	item_free(wi);
+}
+
+/* News that a write went does not hide an error on the message line (another write's,
+ * with the writes on their way at once). */
+static void say_went(struct ui *u, const char *text)
+{
+	if (u->message_error && u->message[0])
+		return;
+	ui_message(u, false, "%s", text);
+}
+
+static int submit(struct ui *u, const struct write_op *w, const char *tag_name, const char *what,
+		  const char *draft, bool then_close);
+
+/* The screen is done with a write (it went, failed, or the outbox sends it later): the
+ * draft goes unless it failed, the views catch up, and send and close closes. */
+static void item_settle(struct write_item *wi, bool failed)
+{
+	struct ui *u = wi->u;
+	struct write_op close = {.kind = WRITE_CLOSE, .conversation = wi->conversation};
+	bool then_close = wi->then_close && !failed;
+	char *what;
+
+	if (!failed && wi->draft && unlink(wi->draft) != 0 && errno != ENOENT)
+		ui_message(u, true, "%s: done, but %s stays: %s", wi->what, wi->draft,
+			   strerror(errno));
+	item_forget(wi);
+	engine_poll_now(&u->engine);
+	ui_thread_refresh(u, close.conversation);
+	if (!then_close)
+		return;
+	what = xasprintf("close #%lld", (long long)close.conversation);
+	(void)submit(u, &close, NULL, what, NULL, false);
+	free(what);
+}
+
+static void say_failed(struct ui *u, const char *what, const char *draft, const char *error)
+{
+	if (draft)
+		ui_message(u, true, "%s failed: %s; your text is in %s", what, error, draft);
+	else
+		ui_message(u, true, "%s failed: %s", what, error);
+}
+
+/* A write changed state in the outbox. */
+static void on_outbox_item(void *arg, const struct outbox_item *it)
+{
+	struct write_item *wi = arg;
+	struct ui *u = wi->u;
+	char *text;
+
+	switch (it->state) {
+	case OUTBOX_SENDING:
+		return;
+	case OUTBOX_SENT:
+		text = xasprintf("%s: done", wi->what);
+		say_went(u, text);
+		free(text);
+		item_settle(wi, false);
+		return;
+	case OUTBOX_FAILED:
+		/* the draft keeps a reply's text: one copy, where r and c find it */
+		if (wi->draft || !it->body)
+			(void)sender_discard(u->engine.sender, it->id);
+		/* fall through */
+	case OUTBOX_GONE:
+		say_failed(u, wi->what, wi->draft,
+			   it->error ? it->error : "discarded from the outbox");
+		item_settle(wi, true);
+		return;
+	default:
+		/* stored, not sent yet: the outbox holds the text now, and sends it in the
+		 * background (the status bar counts it) */
+		text = xasprintf("%s waits in the outbox (%s); it goes when the backend answers",
+				 wi->what, it->error ? it->error : "not sent yet");
+		if (it->state == OUTBOX_AMBIGUOUS)
+			ui_message(u, true, "%s", text);
+		else
+			say_went(u, text);
+		free(text);
+		item_settle(wi, false);
+	}
+}
+
+/* Stores w in the outbox, watched; 0, or -1 (the message says why). */
+static int submit(struct ui *u, const struct write_op *w, const char *tag_name, const char *what,
+		  const char *draft, bool then_close)
+{
+	struct ui_writes *ws = u->writes;
+	struct write_item *wi;
+	char err[256] = "no outbox";
+
+	if (!ws)
+		ws = u->writes = xcalloc(1, sizeof(*ws));
+	wi = xcalloc(1, sizeof(*wi));
+	*wi = (struct write_item){.u = u,
+				  .conversation = w->conversation,
+				  .what = xstrdup(what),
+				  .draft = draft ? xstrdup(draft) : NULL,
+				  .then_close = then_close};
+	ui_message(u, false, "%s…", what);
+	/* Stored before it goes; nothing goes unless it was stored. */
+	if (!u->engine.sender || sender_submit(u->engine.sender, w, tag_name, on_outbox_item, wi,
+					       err, sizeof(err)) < 0) {
+		say_failed(u, what, draft, err);
+		item_free(wi);
+		return -1;
+	}
+	if (ws->n == ws->cap) {
+		ws->cap = ws->cap ? 2 * ws->cap : 8;
+		ws->items = xrealloc(ws->items, ws->cap * sizeof(*ws->items));
+	}
+	ws->items[ws->n++] = wi;
+	return 0;
+}
+
+int ui_write_send(struct ui *u, const struct write_op *w, const char *what)
+{
+	return submit(u, w, NULL, what, NULL, false);
+}
+
+int ui_write_send_named(struct ui *u, const struct write_op *w, const char *tag_name,
+			const char *what)
+{
+	return submit(u, w, tag_name, what, NULL, false);
+}
+
+int ui_write_send_draft(struct ui *u, const struct write_op *w, const char *what, const char *draft,
+			bool then_close)
+{
+	return submit(u, w, NULL, what, draft, then_close);
+}
+
+bool ui_write_sending_draft(const struct ui *u, const char *path)
+{
+	size_t i;
+
+	for (i = 0; u->writes && i < u->writes->n; i++)
+		if (u->writes->items[i]->draft && !strcmp(u->writes->items[i]->draft, path))
+			return true;
+	return false;
+}
+
+void ui_writes_release(struct ui *u)
+{
+	size_t i;
+
+	if (!u->writes)
+		return;
+	for (i = 0; i < u->writes->n; i++) {
+		if (u->engine.sender)
+			sender_forget(u->engine.sender, u->writes->items[i]);
+		item_free(u->writes->items[i]);
+	}
+	free(u->writes->items);
+	free(u->writes);
+	u->writes = NULL;
+}
+
+/* ---- the marked rows ---- */
+
+bool ui_marks_apply(const struct ui *u) { return !u->n_pagers && u->n_marks > 0; }
+
+size_t ui_marks_take(struct ui *u, int64_t fallback, int64_t **ids)
+{
+	size_t n = ui_marks_apply(u) ? u->n_marks : 0;
+
+	if (!n) {
+		fallback = fallback ? fallback : ui_current_conversation(u);
+		*ids = fallback ? xmalloc(sizeof(**ids)) : NULL;
+		if (fallback)
+			**ids = fallback;
+		return fallback ? 1 : 0;
+	}
+	*ids = xmalloc(n * sizeof(**ids));
+	memcpy(*ids, u->marks, n * sizeof(**ids));
+	ui_marks_clear(u);
+	return n;
+}
+
+void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n)
+{
+	if (n > 1 && stored == n)
+		ui_message(u, false, "%s: %zu queued", what, n);
+}
+
+unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what, const char *detail)
+{
+	struct write_op one = *w;
+	int64_t *ids;
+	size_t i, n = ui_marks_take(u, w->conversation, &ids), stored = 0;
+	char *label = xasprintf("%s%s%s", what, detail ? " " : "", detail ? detail : "");
+	char *text;
+
+	/* all at once, in marking order: the outbox orders each conversation's writes */
+	for (i = 0; i < n; i++) {
+		one.conversation = ids[i];
+		text = xasprintf("%s #%lld%s%s", what, (long long)ids[i], detail ? " " : "",
+				 detail ? detail : "");
+		if (ui_write_send(u, &one, text) == 0)
+			stored++;
+		free(text);
+	}
+	ui_write_queued(u, label, stored, n);
+	free(label);
+	free(ids);
+	return n ? UI_DIRTY_STATUS | UI_DIRTY_ROWS : 0;
+}
+
+unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what)
+{
+	struct write_op w = {.kind = kind};
+
+	return ui_write_each(u, &w, what, NULL);
+}
