@@ -161,10 +161,7 @@ static int submit(struct ui *u, const struct write_op *w, const char *tag_name, 
 		item_free(wi);
 		return -1;
 	}
-	if (ws->n == ws->cap) {
-		ws->cap = ws->cap ? 2 * ws->cap : 8;
-		ws->items = xrealloc(ws->items, ws->cap * sizeof(*ws->items));
-	}
+	xgrow(&ws->items, &ws->cap, ws->n + 1, sizeof(*ws->items));
 	ws->items[ws->n++] = wi;
 	return 0;
 }
