@@ -15,7 +15,6 @@ const char *util_progname(void);
 /* Allocation wrappers: never return NULL; abort with a message when memory runs out. */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);
-void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Growing arrays, as tmux's xreallocarray: array_ptr is the address of the array's
@@ -27,7 +26,7 @@ char *xstrndup(const char *s, size_t n);
  * memory runs out; then the array and *cap are as they were. need <= *cap does nothing. */
 #define UTIL_GROW_MIN 8
 int util_grow(void *array_ptr, size_t *cap, size_t need, size_t size);
-/* util_grow for callers with no way to fail: aborts as xrealloc does. */
+/* util_grow for callers with no way to fail: aborts as xmalloc does. */
 void xgrow(void *array_ptr, size_t *cap, size_t need, size_t size);
 
 /* Returns a newly allocated formatted string; the caller frees it. */

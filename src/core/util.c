@@ -57,11 +57,6 @@ void *xcalloc(size_t nmemb, size_t size)
 	return check_alloc(calloc(nmemb ? nmemb : 1, size ? size : 1));
 }
 
-void *xrealloc(void *ptr, size_t size)
-{
-	return check_alloc(realloc(ptr, size ? size : 1));
-}
-
 int util_grow(void *array_ptr, size_t *cap, size_t need, size_t size)
 {
 	size_t max, room;
