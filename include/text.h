@@ -13,6 +13,13 @@
  * Returns a new string; the caller frees it. NULL gives "". */
 char *text_sanitize(const char *s, bool keep_newlines);
 
+/* A copy of json, a text jansson dumped, in which DEL, the C1 controls and the
+ * bidirectional controls are escaped (\u009B), so that the output cannot act on a
+ * terminal; jansson already escapes C0. Everything else stays as it was, UTF-8 included.
+ * They can only stand inside strings, where the escape means the same character. Returns
+ * a new string; the caller frees it. */
+char *text_json_inert(const char *json);
+
 /* Decodes one UTF-8 character at s (len bytes left) into *cp; returns its length, or 0
  * when the bytes are not a valid, shortest-form character (surrogates and values past
  * U+10FFFF included). */

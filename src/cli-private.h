@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "articles.h"
 #include "cli.h"
 #include "engine.h"
@@ -74,6 +76,9 @@ int cli_usage(struct cli *c);
 void cli_release(struct cli *c);
 /* Customer text to a terminal or a pipe, its control characters made visible. */
 void cli_print_safe(FILE *f, const char *s, bool keep_newlines);
+/* j as indented JSON and a newline on stdout, with nothing in it a terminal would act on:
+ * C1 and bidirectional controls escaped (\u009B) like C0. */
+void cli_print_json(json_t *j);
 /* "#12" or "12". 0, or -1 if it is not an id. */
 int cli_parse_id(const char *s, int64_t *id);
 

@@ -532,8 +532,7 @@ static int outbox_show(struct cli *c, bool json)
 		else
 			print_item(&items[i]);
 	if (json) {
-		json_dumpf(out, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(out);
 		json_decref(out);
 	}
 	outbox_items_free(items, n);

@@ -111,6 +111,18 @@ void cli_print_safe(FILE *f, const char *s, bool keep_newlines)
 	free(safe);
 }
 
+void cli_print_json(json_t *j)
+{
+	char *dumped = json_dumps(j, JSON_INDENT(2)), *inert;
+
+	if (!dumped)
+		die("out of memory");
+	inert = text_json_inert(dumped);
+	puts(inert);
+	free(inert);
+	free(dumped);
+}
+
 static const char *state_word(enum sla_state s)
 {
 	switch (s) {
@@ -238,8 +250,7 @@ int cli_cmd_list(struct cli *c, int argc, char **argv, const char *token)
 		}
 	}
 	if (json) {
-		json_dumpf(out, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(out);
 		json_decref(out);
 	}
 	return CLI_OK;
@@ -600,8 +611,7 @@ int cli_cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 					       "description",
 					       c->found[i].description ? json_string(c->found[i].description)
 								       : json_null()));
-		json_dumpf(out, stdout, JSON_INDENT(2));
-		putchar('\n');
+		cli_print_json(out);
 		json_decref(out);
 		return CLI_OK;
 	}

@@ -73,6 +73,13 @@ static bool is_bidi_control(uint32_t c)
 	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
+/* Characters a terminal acts on rather than shows, past ASCII's C0: DEL, the C1 controls
+ * (U+009B is CSI, U+009D OSC) and the bidirectional controls. */
+static bool is_unsafe_beyond_c0(uint32_t c)
+{
+	return c == 0x7f || (c >= 0x80 && c <= 0x9f) || is_bidi_control(c);
+}
+
 char *text_sanitize(const char *s, bool keep_newlines)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -103,10 +110,35 @@ char *text_sanitize(const char *s, bool keep_newlines)
 			w = put_utf8(w, 0x2400 + c);
 		else if (c == 0x7f)
 			w = put_utf8(w, 0x2421);
-		else if ((c >= 0x80 && c <= 0x9f) || is_bidi_control(c))
+		else if (is_unsafe_beyond_c0(c))
 			w = put_utf8(w, 0xfffd);
 		else
 			w = put_utf8(w, c);
+	}
+	*w = '\0';
+	return out;
+}
+
+char *text_json_inert(const char *json)
+{
+	const unsigned char *p = (const unsigned char *)json;
+	size_t left = strlen(json);
+	/* at most six bytes out for each byte in: DEL becomes \u007F */
+	char *out = xmalloc(left * 6 + 1), *w = out;
+
+	while (left > 0) {
+		uint32_t c;
+		size_t n = text_utf8_decode(p, left, &c);
+
+		if (n > 0 && is_unsafe_beyond_c0(c)) {
+			w += sprintf(w, "\\u%04X", (unsigned)c); /* as jansson writes them */
+		} else {
+			n = n ? n : 1; /* not jansson's: copied as it is */
+			memcpy(w, p, n);
+			w += n;
+		}
+		p += n;
+		left -= n;
 	}
 	*w = '\0';
 	return out;

@@ -499,7 +499,7 @@ void ui_articles_build(struct ui *u, struct ui_pager *p)
 	(void)u;
 	if (p->kind == UI_PAGER_ARTICLE) {
 		if (p->article.url)
-			ui_pager_add_wrapped(p, UI_STYLE_AGENT, p->article.url, 1);
+			ui_pager_add_joined(p, UI_STYLE_AGENT, p->article.url, 1);
 		if (p->article.description)
 			ui_pager_add_wrapped(p, UI_STYLE_EVENT, p->article.description, 1);
 		ui_pager_add(p, UI_STYLE_NORMAL, false, "");
@@ -516,8 +516,8 @@ void ui_articles_build(struct ui *u, struct ui_pager *p)
 		ui_pager_add(p, UI_STYLE_NORMAL, false, " no articles found");
 	for (i = 0; i < p->n_results; i++) {
 		p->build_item = i;
-		ui_pager_add_wrapped(p, UI_STYLE_CUSTOMER,
-				     p->results[i].title ? p->results[i].title : "?", 1);
+		ui_pager_add_joined(p, UI_STYLE_CUSTOMER,
+				    p->results[i].title ? p->results[i].title : "?", 1);
 		p->lines[p->n_lines - 1].bold = true;
 		if (p->results[i].description && *p->results[i].description)
 			ui_pager_add_wrapped(p, UI_STYLE_NORMAL, p->results[i].description, 3);

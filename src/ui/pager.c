@@ -113,13 +113,24 @@ static void on_wrapped(void *arg, const char *line)
 	free(s);
 }
 
-void ui_pager_add_wrapped(struct ui_pager *p, enum ui_style style, const char *s, int indent)
+static void pager_add_text(struct ui_pager *p, enum ui_style style, const char *s, int indent,
+			   bool keep_newlines)
 {
 	struct wrap_ctx w = {.p = p, .style = style, .indent = indent};
-	char *safe = text_sanitize(s, true);
+	char *safe = text_sanitize(s, keep_newlines);
 
 	ui_wrap(safe, p->built_width - indent - 1, on_wrapped, &w);
 	free(safe);
+}
+
+void ui_pager_add_wrapped(struct ui_pager *p, enum ui_style style, const char *s, int indent)
+{
+	pager_add_text(p, style, s, indent, true);
+}
+
+void ui_pager_add_joined(struct ui_pager *p, enum ui_style style, const char *s, int indent)
+{
+	pager_add_text(p, style, s, indent, false);
 }
 
 void ui_pager_build(struct ui *u, struct ui_pager *p)

@@ -143,7 +143,7 @@ static void thread_add_suggested(struct ui_pager *p)
 		char *line = xasprintf("[%zu] %s", i + 1,
 				       p->suggested[i].title ? p->suggested[i].title : "?");
 
-		ui_pager_add_wrapped(p, UI_STYLE_TITLE, line, 3);
+		ui_pager_add_joined(p, UI_STYLE_TITLE, line, 3);
 		free(line);
 	}
 }
@@ -165,7 +165,7 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 		return;
 	}
 	if (p->thread.conv.title && *p->thread.conv.title)
-		ui_pager_add_wrapped(p, UI_STYLE_NORMAL, p->thread.conv.title, 1);
+		ui_pager_add_joined(p, UI_STYLE_NORMAL, p->thread.conv.title, 1);
 	thread_add_suggested(p);
 	for (i = 0; i < p->thread.n_parts; i++)
 		thread_add_part(p, &p->thread.parts[i]);

@@ -329,6 +329,9 @@ void ui_pager_release_all(struct ui *u);
 void ui_pager_add(struct ui_pager *p, enum ui_style style, bool bold, const char *text);
 /* Adds s (sanitised here) wrapped to the view's width, indented by indent columns. */
 void ui_pager_add_wrapped(struct ui_pager *p, enum ui_style style, const char *s, int indent);
+/* The same for text that is one line, a title or a link: its newlines become spaces, so
+ * it breaks only where the width makes it. */
+void ui_pager_add_joined(struct ui_pager *p, enum ui_style style, const char *s, int indent);
 void ui_pager_clear_lines(struct ui_pager *p);
 void ui_pager_draw(struct ui *u);
 /* Builds the lines of p from its source for the current width. */

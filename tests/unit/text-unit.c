@@ -45,6 +45,36 @@ static void test_sanitize(void **state)
 	expect_sanitized("Zażółć 你好 👩‍💻 שלום e\xcc\x81", true, "Zażółć 你好 👩‍💻 שלום e\xcc\x81");
 }
 
+static void expect_inert(const char *in, const char *want)
+{
+	char *got = text_json_inert(in);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("json_inert(\"%s\"): got \"%s\", expected \"%s\"", in, got, want);
+	free(got);
+}
+
+/* JSON as jansson dumps it: C1, DEL and bidi controls escaped, every other character
+ * (the ESC jansson escaped already, UTF-8 text, the escapes) as it was. */
+static void test_json_inert(void **state)
+{
+	(void)state;
+	expect_inert("[]", "[]");
+	expect_inert("{\"t\": \"a\\u001b[2J\"}", "{\"t\": \"a\\u001b[2J\"}");
+	expect_inert("\"\xc2\x9b"
+		     "2J\xc2\x9d"
+		     "0;x\xc2\x85\"",
+		     "\"\\u009B2J\\u009D0;x\\u0085\"");
+	expect_inert("\"\x7f\xc2\x80\xc2\x9f\xc2\xa0\"", "\"\\u007F\\u0080\\u009F\xc2\xa0\"");
+	expect_inert("\"a\xe2\x80\xae"
+		     "b\xe2\x81\xa6"
+		     "c\xe2\x81\xa9"
+		     "d\xe2\x80\xaa\"",
+		     "\"a\\u202Eb\\u2066c\\u2069d\\u202A\"");
+	expect_inert("\"Zażółć 你好 👩‍💻 שלום \xe2\x80\x8f\"",
+		     "\"Zażółć 你好 👩‍💻 שלום \xe2\x80\x8f\"");
+}
+
 static void test_countdown(void **state)
 {
 	static const struct {
@@ -71,8 +101,9 @@ static void test_countdown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sanitize),
-		cmocka_unit_test(test_countdown),
+	    cmocka_unit_test(test_sanitize),
+	    cmocka_unit_test(test_countdown),
+	    cmocka_unit_test(test_json_inert),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
