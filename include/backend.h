@@ -39,6 +39,7 @@ struct backend_options {
 	const char *url;
 	const char *token;
 	long timeout_ms;
+	int64_t max_response; /* bytes; 0: the HTTP layer's default */
 };
 
 /* Each operation calls its fn once, from the loop, with what became of it (result.h): r

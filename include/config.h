@@ -93,6 +93,8 @@ struct config {
 	char *url;	     /* API base URL, default https://api.intercom.io */
 	char *token_command; /* run without a shell; stdout's first line is the token */
 	char *token;	     /* token = ... in the file (only if the file is private) */
+	int64_t token_timeout;	  /* seconds token_command may take, default 5 */
+	int64_t max_response;	  /* bytes: a larger answer is refused, default 16 MiB */
 	int64_t poll_interval;	  /* seconds, default 5 */
 	int64_t resync_interval;  /* default 300 */
 	int64_t poll_overlap;	  /* default 2 */

@@ -36,6 +36,7 @@ struct http_options {
 	long total_timeout_ms;	  /* default 30000 */
 	int max_attempts;	  /* for reads, default 5 */
 	int64_t backoff_base_ms;  /* default 500; doubled per retry, capped at 30 s, jittered */
+	int64_t max_response;	  /* bytes of body; a larger answer fails. Default 16 MiB */
 };
 
 /* Returns NULL with a message in err if curl cannot be set up. */

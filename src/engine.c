@@ -284,7 +284,8 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 	const char *type = cfg->backend ? cfg->backend : "intercom";
 	const struct backend_ops *ops = backend_find(type);
 	struct sla_policy policies[CONFIG_MAX_QUEUES];
-	struct backend_options bopt = {.url = cfg->url, .token = token};
+	struct backend_options bopt = {
+	    .url = cfg->url, .token = token, .max_response = cfg->max_response};
 	struct backend_listener bl = {
 		.ready = on_ready,
 		.conversation = on_conversation,

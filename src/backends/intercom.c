@@ -81,6 +81,10 @@ static void describe_failure(const struct http_response *r, char *err, size_t er
 	json_t *j;
 
 	err[0] = '\0';
+	if (r->curl_code == CURLE_FILESIZE_EXCEEDED) {
+		snprintf(err, errlen, "the backend's answer was refused: %s", r->error);
+		return;
+	}
 	if (r->curl_code) {
 		bool lost = r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_RECV_ERROR ||
 			    r->curl_code == CURLE_PARTIAL_FILE || r->curl_code == CURLE_OPERATION_TIMEDOUT;
@@ -652,6 +656,7 @@ static struct backend *intercom_create(struct loop *loop, const struct backend_o
 		.token = opt->token,
 		.api_version = "2.16",
 		.total_timeout_ms = opt->timeout_ms,
+		.max_response = opt->max_response,
 	};
 	struct backend *b = xcalloc(1, sizeof(*b));
 

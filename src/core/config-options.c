@@ -25,9 +25,19 @@ const struct config_option config_options[] = {
      "It runs without a shell: words are split and quotes, $VARIABLES and ~ expanded as a "
      "shell would, but $(...), backquotes, pipes, redirections and unset variables are "
      "refused. It runs at start-up unless $FRONTLINE_TOKEN or token gives the token."},
+    {CONFIG_SECTION_BACKEND, "token_timeout", config_parse_duration, CONF(token_timeout),
+     "duration", "5s", NULL,
+     "How long token_command may take to print the token and exit. A command still running "
+     "then (one that hangs, or prints the token and keeps running) is stopped, and "
+     "frontline says so and exits."},
     {CONFIG_SECTION_BACKEND, "token", config_parse_token, CONF(token), "token", NULL, "none",
      "The API token itself. Accepted only when group and others can neither read nor "
      "write the file (chmod 600). Prefer token_command or $FRONTLINE_TOKEN."},
+    {CONFIG_SECTION_BACKEND, "max_response", config_parse_size, CONF(max_response), "size", "16M",
+     NULL,
+     "The largest answer taken from the backend, in bytes with K, M or G for KiB, MiB or "
+     "GiB. A larger one is refused as soon as it is announced or grows past this, with a "
+     "message, rather than read whole."},
     {CONFIG_SECTION_BACKEND, "poll_interval", config_parse_duration, CONF(poll_interval),
      "duration", "5s", NULL,
      "How often to ask the backend for conversations changed since the last poll."},

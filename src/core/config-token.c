@@ -5,6 +5,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <wordexp.h>
 
@@ -98,20 +101,46 @@ int config_parse_token(struct config_parser *p, const struct config_option *o, v
 	return 0;
 }
 
-/* The first line of what fd delivers, read to the end so the command never dies of
- * SIGPIPE; -1 if that line does not fit. Wipes what it does not return. */
-static int command_read_line(int fd, char *line, size_t size)
+/* Milliseconds on a clock that never goes back. */
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum command_read {
+	COMMAND_READ_OK,       /* the output ended: line holds its first line */
+	COMMAND_READ_TOO_LONG, /* the first line does not fit */
+	COMMAND_READ_HUNG,     /* the deadline came first; line holds what came, maybe "" */
+};
+
+/* The first line of what fd delivers, read to the end (so the command never dies of
+ * SIGPIPE) or until the deadline (monotonic_ms). Wipes what it does not return. */
+static enum command_read command_read_line(int fd, char *line, size_t size, int64_t deadline)
 {
 	char scratch[512];
 	size_t len = 0, room;
-	ssize_t n;
+	ssize_t n = 0;
 	char *to, *newline;
+	bool hung = false;
 
 	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		int64_t left = deadline - monotonic_ms();
+
+		if (left <= 0 || poll(&pfd, 1, (int)(left > 1000 ? 1000 : left)) == 0) {
+			if (left <= 0) {
+				hung = true;
+				break;
+			}
+			continue;
+		}
 		to = len < size - 1 ? line + len : scratch;
 		room = len < size - 1 ? size - 1 - len : sizeof(scratch);
 		n = read(fd, to, room);
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			break;
@@ -121,25 +150,60 @@ static int command_read_line(int fd, char *line, size_t size)
 	explicit_bzero(scratch, sizeof(scratch));
 	line[len] = '\0';
 	newline = strchr(line, '\n');
-	if (!newline && len == size - 1)
-		return -1;
+	if (!newline && len == size - 1) {
+		explicit_bzero(line, size);
+		return COMMAND_READ_TOO_LONG;
+	}
 	if (newline)
 		explicit_bzero(newline, len - (size_t)(newline - line));
 	len = strlen(line);
 	while (len > 0 && isspace((unsigned char)line[len - 1]))
 		line[--len] = '\0';
-	return 0;
+	if (hung && !newline)
+		line[0] = '\0'; /* a line still being written is no token */
+	return hung ? COMMAND_READ_HUNG : COMMAND_READ_OK;
+}
+
+/* Waits for pid until the deadline; returns 0 with its status, or -1 when it is still
+ * running (or cannot be waited for). */
+static int command_wait(pid_t pid, int *status, int64_t deadline)
+{
+	for (;;) {
+		pid_t got = waitpid(pid, status, WNOHANG);
+
+		if (got == pid)
+			return 0;
+		if (got < 0 && errno != EINTR)
+			return -1;
+		if (got == 0 && monotonic_ms() >= deadline)
+			return -1;
+		if (got == 0)
+			(void)poll(NULL, 0, 10);
+	}
+}
+
+/* Stops a command that outlived its time, and collects it. */
+static void command_stop(pid_t pid)
+{
+	int status;
+
+	(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
 }
 
 /* Runs the command without a shell, stdout into a pipe; stdin and stderr stay the
- * user's, so that a password prompt (pass, gpg) still works. Never says what it printed. */
-static char *command_run(const char *command, char *err, size_t errlen)
+ * user's, so that a password prompt (pass, gpg) still works. It has timeout seconds to
+ * print the token and exit; then it is stopped. Never says what it printed. */
+static char *command_run(const char *command, int64_t timeout, char *err, size_t errlen)
 {
 	posix_spawn_file_actions_t actions;
 	char line[4096], *token = NULL;
 	const char *why;
 	wordexp_t words;
 	int fds[2], rc, status;
+	enum command_read got;
+	int64_t deadline;
 	pid_t pid;
 
 	if (command_split(command, &words, &why) < 0) {
@@ -166,14 +230,21 @@ static char *command_run(const char *command, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot run token_command \"%s\": %s", command, strerror(rc));
 		return NULL;
 	}
-	rc = command_read_line(fds[0], line, sizeof(line));
+	deadline = monotonic_ms() + timeout * 1000;
+	got = command_read_line(fds[0], line, sizeof(line), deadline);
 	(void)close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			snprintf(err, errlen, "token_command \"%s\": waitpid: %s", command,
-				 strerror(errno));
-			goto out;
-		}
+	/* A command that holds its output open, or keeps running after it, is stopped. */
+	if (got == COMMAND_READ_HUNG || command_wait(pid, &status, deadline) < 0) {
+		command_stop(pid);
+		snprintf(err, errlen,
+			 "token_command \"%s\" %s within %llds, so it was stopped and its output "
+			 "is not used; it must print the token and exit (token_timeout under "
+			 "[backend] gives it longer)",
+			 command,
+			 line[0] ? "printed a line but did not exit"
+				 : "printed no token and did not exit",
+			 (long long)timeout);
+		goto out;
 	}
 	if (WIFSIGNALED(status))
 		snprintf(err, errlen,
@@ -185,10 +256,10 @@ static char *command_run(const char *command, char *err, size_t errlen)
 			 "token_command \"%s\" failed with exit status %d; its output "
 			 "is not shown",
 			 command, WEXITSTATUS(status));
-	else if (rc == 0 && !line[0])
+	else if (got == COMMAND_READ_OK && !line[0])
 		snprintf(err, errlen, "token_command \"%s\" printed no token on its first line",
 			 command);
-	else if (rc < 0 || !token_is_valid(line))
+	else if (got == COMMAND_READ_TOO_LONG || !token_is_valid(line))
 		snprintf(
 		    err, errlen,
 		    "token_command \"%s\" printed a first line that cannot be a token "
@@ -231,7 +302,7 @@ char *config_token(const struct config *c, char *err, size_t errlen)
 	if (c->token)
 		return xstrdup(c->token);
 	if (c->token_command)
-		return command_run(c->token_command, err, errlen);
+		return command_run(c->token_command, c->token_timeout, err, errlen);
 	path = c->path ? xstrdup(c->path)
 		       : config_xdg_path("XDG_CONFIG_HOME", ".config", "frontline/config");
 	shown = config_path_shown(path ? path : "~/.config/frontline/config");

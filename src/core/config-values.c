@@ -138,6 +138,34 @@ int config_parse_duration(struct config_parser *p, const struct config_option *o
 	return 0;
 }
 
+/* A number of bytes: digits, then K, M or G for KiB, MiB or GiB; at least 1 KiB. */
+int config_parse_size(struct config_parser *p, const struct config_option *o, void *field,
+		      const char *value)
+{
+	static const char units[] = "KMG";
+	char shown[80], digits[32];
+	size_t len = strspn(value, "0123456789");
+	const char *unit = value[len] ? strchr(units, value[len]) : NULL;
+	long long n;
+
+	if (len == 0 || len >= sizeof(digits) || (value[len] && (!unit || value[len + 1])))
+		goto bad;
+	memcpy(digits, value, len);
+	digits[len] = '\0';
+	if (util_parse_ll(digits, 1, INT64_MAX >> 30, &n) < 0)
+		goto bad;
+	if (unit)
+		n <<= 10 * (unit - units + 1);
+	if (n < 1024)
+		goto bad;
+	*(int64_t *)field = n;
+	return 0;
+bad:
+	return config_option_fail(p, o,
+				  "expected a size such as 16M or 512K (at least 1K), got \"%s\"",
+				  config_value_shown(shown, sizeof(shown), value));
+}
+
 int config_parse_bool(struct config_parser *p, const struct config_option *o, void *field,
 		      const char *value)
 {

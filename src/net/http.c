@@ -19,7 +19,7 @@
 #include "util.h"
 
 #define BACKOFF_CAP_MS 30000
-#define RESPONSE_MAX (64u << 20)
+#define RESPONSE_MAX_DEFAULT (16 << 20)
 
 struct request {
 	struct http *h;
@@ -74,9 +74,10 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	struct request *r = arg;
 	size_t add = size * n;
 
-	if (r->too_big || r->len + add > RESPONSE_MAX) {
+	/* Refused as it streams in, not read whole first: less than add stops the transfer. */
+	if (r->len + add > (uint64_t)r->h->opt.max_response) {
 		r->too_big = true;
-		return add;
+		return 0;
 	}
 	/* Less than add tells curl to fail the transfer: an answer with no room is an error. */
 	if (util_grow(&r->resp, &r->cap, r->len + add + 1, 1) < 0)
@@ -171,9 +172,16 @@ static void deliver(struct request *r, int code, long status)
 		.attempts = r->attempts,
 	};
 
-	if (r->too_big && !code) {
+	if (r->too_big || code == CURLE_FILESIZE_EXCEEDED) {
+		int64_t max = r->h->opt.max_response;
+		bool mib = max % (1 << 20) == 0;
+
 		resp.curl_code = CURLE_FILESIZE_EXCEEDED;
-		resp.error = "the answer is larger than 64 MiB";
+		resp.status = 0;
+		snprintf(r->errbuf, sizeof(r->errbuf),
+			 "it is larger than %lld %s (max_response under [backend] sets the limit)",
+			 (long long)(mib ? max >> 20 : max), mib ? "MiB" : "bytes");
+		resp.error = r->errbuf;
 	}
 	r->done(r->arg, &resp);
 	request_free(r);
@@ -263,7 +271,9 @@ static void finish(struct request *r, CURLcode code)
 		hold(r);
 		return;
 	}
-	if (r->retry && (code != CURLE_OK || status >= 500) && r->attempts < h->opt.max_attempts) {
+	/* A larger answer will be as large next time. */
+	if (r->retry && !r->too_big && code != CURLE_FILESIZE_EXCEEDED &&
+	    (code != CURLE_OK || status >= 500) && r->attempts < h->opt.max_attempts) {
 		r->len = 0;
 		r->too_big = false;
 		r->retry_timer = loop_timer_add(h->loop, backoff_ms(h, r->attempts), on_retry, r);
@@ -381,6 +391,8 @@ static void start(struct request *r)
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->opt.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->opt.total_timeout_ms);
+	/* An answer announced larger (Content-Length) is refused before its body. */
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->opt.max_response);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "frontline/" PACKAGE_VERSION);
 	if (strcmp(r->method, "GET") != 0)
@@ -426,6 +438,8 @@ struct http *http_new(struct loop *loop, const struct http_options *opt, char *e
 		h->opt.max_attempts = 5;
 	if (h->opt.backoff_base_ms <= 0)
 		h->opt.backoff_base_ms = 500;
+	if (h->opt.max_response <= 0)
+		h->opt.max_response = RESPONSE_MAX_DEFAULT;
 	h->base = xstrdup(opt->base_url);
 	while (*h->base && h->base[strlen(h->base) - 1] == '/')
 		h->base[strlen(h->base) - 1] = '\0';

@@ -318,12 +318,39 @@ static void test_byte_order_mark_and_crlf(void **state)
 	config_release(&c);
 }
 
+/* max_response in bytes, K, M or G; token_timeout a duration; both with defaults. */
+static void test_limits(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.max_response, 16 << 20);
+	assert_int_equal(c.token_timeout, 5);
+	config_release(&c);
+	assert_int_equal(
+	    text_load(&c, "[backend]\nmax_response = 512K\ntoken_timeout = 1m\n", err, sizeof(err)),
+	    0);
+	assert_int_equal(c.max_response, 512 << 10);
+	assert_int_equal(c.token_timeout, 60);
+	config_release(&c);
+	error_check("[backend]\nmax_response = 16MB\n", 2,
+		    "max_response: expected a size such as 16M or 512K (at least 1K), got \"16MB\"",
+		    NULL);
+	error_check("[backend]\nmax_response = 100\n", 2, "at least 1K", NULL);
+	error_check("[backend]\nmax_response = 99999999999999G\n", 2, "expected a size", NULL);
+	error_check("[backend]\ntoken_timeout = 0s\n", 2, "token_timeout: expected a duration",
+		    NULL);
+}
+
 static void test_errors_name_file_line_and_key(void **state)
 {
 	(void)state;
 	error_check("[backend]\nurl = https://x.example\ncolour = red\n", 3,
 		    "unknown key \"colour\" in [backend]; known keys: type, url, token_command, "
-		    "token, poll_interval, resync_interval, poll_overlap, article_refresh",
+		    "token_timeout, token, max_response, poll_interval, resync_interval, "
+		    "poll_overlap, article_refresh",
 		    NULL);
 	error_check("[queue a]\nteams = 1\nsla = 2m\n", 3, "unknown key \"sla\" in [queue a]",
 		    "first_response", NULL);
@@ -735,6 +762,7 @@ int main(void)
 	    cmocka_unit_test(test_hours_always),
 	    cmocka_unit_test(test_byte_order_mark_and_crlf),
 	    cmocka_unit_test(test_errors_name_file_line_and_key),
+	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_too_many_queues),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_missing_explicit_file),
