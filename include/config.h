@@ -122,9 +122,15 @@ void config_release(struct config *c);
 /* The token: $FRONTLINE_TOKEN, else token = in a private file, else token_command.
  * Returns a new string (the caller frees and wipes it) or NULL with a message in err,
  * which never holds the token. $FRONTLINE_TOKEN is wiped and removed from the environment
- * once read, so no child inherits it. token_command runs and is waited for here, so call
- * it before a SIGCHLD handler that reaps every child is installed. */
+ * once read, so no child inherits it. token_command runs and is waited for here, at most
+ * token_timeout (then it is killed), so call it before a SIGCHLD handler that reaps every
+ * child is installed. */
 char *config_token(const struct config *c, char *err, size_t errlen);
+
+/* Names on warn the state directory, and the outbox, article cache and drafts in it,
+ * when other users may read or change them; in the default state directory (frontline's
+ * own) makes them private as well. */
+void config_state_check(const struct config *c, FILE *warn);
 
 /* Writes the documentation of every key (from the same option table) as man(7) text,
  * the KEYS part of frontline.conf(5). Returns 0, or -1 if writing failed. */

@@ -215,30 +215,48 @@ static const char *read_failure(void)
 	return strerror(errno);
 }
 
-/* Writes the agent's text where it survives anything: state_dir/drafts, mode 0600.
- * Returns the file's path (the caller frees it), or NULL. */
-static char *save_draft(const struct config *cfg, const char *what, int64_t id, const char *body)
+/* Writes the agent's text where it survives anything: state_dir/drafts, mode 0600, in a
+ * file of its own ("reply-12-20260102-150405.txt", then "-2" and so on within the same
+ * second). Returns the file's path (the caller frees it), or NULL with why in err. */
+static char *save_draft(const struct config *cfg, const char *what, int64_t id, const char *body,
+			char *err, size_t errlen)
 {
-	char *dir, *path;
+	char *dir, *path = NULL;
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int fd;
+	int fd = -1, n;
 	size_t len = strlen(body);
 
-	if (!cfg->state_dir)
+	if (!cfg->state_dir) {
+		snprintf(err, errlen, "no state directory (set XDG_STATE_HOME or HOME)");
 		return NULL;
+	}
 	dir = xasprintf("%s/drafts", cfg->state_dir);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime_r(&now, &tm));
-	path = xasprintf("%s/%s-%lld-%s.txt", dir, what, (long long)id, stamp);
-	if (util_mkdir_p(dir, 0700) != 0 ||
-	    (fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+	if (util_mkdir_p(dir, 0700) != 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		free(dir);
+		return NULL;
+	}
+	for (n = 1; fd < 0 && n <= 100; n++) {
+		free(path);
+		path = n == 1
+			   ? xasprintf("%s/%s-%lld-%s.txt", dir, what, (long long)id, stamp)
+			   : xasprintf("%s/%s-%lld-%s-%d.txt", dir, what, (long long)id, stamp, n);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	free(dir);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		free(path);
 		return NULL;
 	}
-	free(dir);
+	errno = 0; /* a short write sets none */
 	if (write(fd, body, len) != (ssize_t)len || fsync(fd) != 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno ? errno : EIO));
 		close(fd);
 		unlink(path);
 		free(path);
@@ -321,7 +339,8 @@ static bool utf8_valid(const char *s)
 static void reply_keep(struct cli *c, const struct write_op *w, int code)
 {
 	const char *what = w->kind == WRITE_NOTE ? "note" : "reply";
-	char *saved = save_draft(c->cfg, what, w->conversation, w->body);
+	char why[512];
+	char *saved = save_draft(c->cfg, what, w->conversation, w->body, why, sizeof(why));
 
 	fprintf(stderr, "%s: %s\n", util_progname(), c->error);
 	if (code == CLI_UNSURE && c->n_items && !item_final(&c->items[0]))
@@ -339,8 +358,8 @@ static void reply_keep(struct cli *c, const struct write_op *w, int code)
 		if (c->n_items && c->items[0].state == OUTBOX_FAILED && !c->items[0].withdrawn)
 			(void)sender_discard(c->engine.sender, c->items[0].id);
 	} else {
-		fprintf(stderr, "%s: could not save your text; here it is:\n%s\n", util_progname(),
-			w->body);
+		fprintf(stderr, "%s: could not save your text (%s); here it is:\n%s\n",
+			util_progname(), why, w->body);
 	}
 	free(saved);
 }

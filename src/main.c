@@ -72,6 +72,7 @@ int main(int argc, char **argv)
 		config_release(&cfg);
 		return CLI_USAGE;
 	}
+	config_state_check(&cfg, stderr);
 	if (use_demo) {
 		sim = demo_find_sim();
 		if (demo_start(&demo, sim, err, sizeof(err)) < 0) {

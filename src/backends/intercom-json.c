@@ -123,13 +123,58 @@ static bool error_list_report(json_t *j, char *err, size_t errlen)
 	return true;
 }
 
-static void wrong_answer_report(json_t *j, const char *expected, char *err, size_t errlen)
+/* What a JSON value is, for messages: "an object", "a string", "null"... */
+static const char *json_kind(const json_t *v)
+{
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number with a fraction";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return v ? "null" : "nothing";
+	}
+}
+
+/* Why id_parse refused the id under key of o, named as where (e.g. "admins[3].id"). */
+static void id_report(const json_t *o, const char *where, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, "id");
+
+	if (!json_is_object(o))
+		err_set(err, errlen, "%.*s: expected an object, got %s", WIRE_TEXT_MAX, where,
+			json_kind(o));
+	else if (json_is_string(v) || json_is_integer(v))
+		err_set(err, errlen, "%.*s.id: expected a positive id, got %s that is none",
+			WIRE_TEXT_MAX, where, json_kind(v));
+	else
+		err_set(err, errlen, "%.*s.id: expected a string or number, got %s", WIRE_TEXT_MAX,
+			where, json_kind(v));
+}
+
+/* The answer j is not what was expected: an error.list, another type, or (for a list
+ * under key, NULL for none) the right type whose list has the wrong type or is missing. */
+static void wrong_answer_report(json_t *j, const char *expected, const char *key, char *err,
+				size_t errlen)
 {
 	const char *type = json_is_object(j) ? string_of(j, "type") : NULL;
+	const char *bare = strchr(expected, ' ') ? strchr(expected, ' ') + 1 : expected;
 
 	if (error_list_report(j, err, errlen))
 		return;
-	if (!json_is_object(j))
+	if (key && type && !strcmp(type, bare))
+		err_set(err, errlen, "%s: expected an array, got %s", key,
+			json_kind(json_object_get(j, key)));
+	else if (!json_is_object(j))
 		err_set(err, errlen, "expected %s, got a JSON %s", expected,
 			json_is_array(j) ? "array" : "value that is not an object");
 	else if (type)
@@ -351,7 +396,7 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 		*n_skipped = 0;
 	err_set(err, errlen, "%s", "");
 	if (!type || strcmp(type, "conversation.list") != 0 || !json_is_array(list)) {
-		wrong_answer_report(j, "a conversation.list", err, errlen);
+		wrong_answer_report(j, "a conversation.list", "conversations", err, errlen);
 		return -1;
 	}
 	*items = records_parse(list, sizeof(**items), conversation_fill, n, &skipped);
@@ -361,9 +406,22 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 		*next_cursor = next_cursor_of(j);
 	if (n_skipped)
 		*n_skipped = skipped;
-	if (skipped)
-		err_set(err, errlen, "%zu of %zu conversations skipped: no usable id", skipped,
-			json_array_size(list));
+	if (skipped) {
+		char where[64], why[160];
+		size_t i;
+
+		/* the first one left out, by its place in the list */
+		for (i = 0; i < json_array_size(list); i++) {
+			int64_t id;
+
+			if (id_parse(json_object_get(json_array_get(list, i), "id"), &id) < 0)
+				break;
+		}
+		snprintf(where, sizeof(where), "conversations[%zu]", i);
+		id_report(json_array_get(list, i), where, why, sizeof(why));
+		err_set(err, errlen, "%zu of %zu conversations skipped: %s", skipped,
+			json_array_size(list), why);
+	}
 	return 0;
 }
 
@@ -428,7 +486,7 @@ int intercom_parse_parts(json_t *j, bool body_is_html, struct intercom_part **pa
 	*parts = NULL;
 	*n = 0;
 	if (!type || strcmp(type, "conversation") != 0) {
-		wrong_answer_report(j, "a conversation", err, errlen);
+		wrong_answer_report(j, "a conversation", NULL, err, errlen);
 		return -1;
 	}
 	cap = 1 + json_array_size(list);
@@ -559,11 +617,11 @@ int intercom_parse_me(json_t *j, struct intercom_admin *out, char *err, size_t e
 
 	if (!type || strcmp(type, "admin") != 0) {
 		memset(out, 0, sizeof(*out));
-		wrong_answer_report(j, "an admin", err, errlen);
+		wrong_answer_report(j, "an admin", NULL, err, errlen);
 		return -1;
 	}
 	if (admin_fill(j, out) < 0) {
-		err_set(err, errlen, "the admin of /me has no usable id");
+		id_report(j, "admin", err, errlen);
 		return -1;
 	}
 	return 0;
@@ -576,7 +634,7 @@ static const json_t *list_get(json_t *j, const char *key, const char *what, char
 	const json_t *list = json_object_get(j, key);
 
 	if (!json_is_array(list)) {
-		wrong_answer_report(j, what, err, errlen);
+		wrong_answer_report(j, what, key, err, errlen);
 		return NULL;
 	}
 	return list;
@@ -605,7 +663,7 @@ int intercom_parse_teams(json_t *j, struct intercom_team **teams, size_t *n, siz
 int intercom_parse_tags(json_t *j, struct intercom_tag **tags, size_t *n, size_t *n_skipped,
 			char *err, size_t errlen)
 {
-	const json_t *list = list_get(j, "data", "a list of tags", err, errlen);
+	const json_t *list = list_get(j, "data", "a list", err, errlen);
 
 	/* Without a list, no records and the counts are zero. */
 	*tags = records_parse(list, sizeof(**tags), tag_fill, n, n_skipped);
@@ -618,11 +676,11 @@ int intercom_parse_tag(json_t *j, struct intercom_tag *out, char *err, size_t er
 
 	memset(out, 0, sizeof(*out));
 	if (!type || strcmp(type, "tag") != 0) {
-		wrong_answer_report(j, "a tag", err, errlen);
+		wrong_answer_report(j, "a tag", NULL, err, errlen);
 		return -1;
 	}
 	if (named_fill(j, &out->id, &out->name) < 0) {
-		err_set(err, errlen, "the tag has no usable id");
+		id_report(j, "tag", err, errlen);
 		return -1;
 	}
 	return 0;
@@ -673,11 +731,11 @@ int intercom_parse_article(json_t *j, struct intercom_article *out, char *err, s
 
 	memset(out, 0, sizeof(*out));
 	if (!type || strcmp(type, "article") != 0) {
-		wrong_answer_report(j, "an article", err, errlen);
+		wrong_answer_report(j, "an article", NULL, err, errlen);
 		return -1;
 	}
 	if (article_fill(j, out) < 0) {
-		err_set(err, errlen, "the article has no usable id");
+		id_report(j, "article", err, errlen);
 		return -1;
 	}
 	return 0;
@@ -703,7 +761,7 @@ int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_
 	if (total_pages)
 		*total_pages = 0;
 	if (!json_is_array(list)) {
-		wrong_answer_report(j, "a list of articles", err, errlen);
+		wrong_answer_report(j, "a list of articles", NULL, err, errlen);
 		list = NULL;
 	}
 	*articles = records_parse(list, sizeof(**articles), article_fill, n, n_skipped);

@@ -1,11 +1,13 @@
 /* config.c: frontline's INI settings, read through the option table (config-options.c)
  * that also gives the defaults and frontline.conf(5): the sections, the queues, keys given
- * twice, and the file's errors by line. config-private.h lists the other files. */
+ * twice, and the file's errors by line; and the modes of the state directory.
+ * config-private.h lists the other files. */
 #include "build-config.h"
 
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
 #include <stddef.h>
@@ -378,4 +380,76 @@ void config_release(struct config *c)
 		free(c->bindings[i].action);
 	free(c->bindings);
 	memset(c, 0, sizeof(*c));
+}
+
+/* What frontline keeps in the state directory, where it checks the modes: the outbox,
+ * the article cache (each with SQLite's files beside it) and the drafts. */
+static const char *const state_entries[] = {"outbox.db",   "outbox.db-wal",   "outbox.db-shm",
+					    "articles.db", "articles.db-wal", "articles.db-shm",
+					    "drafts"};
+
+/* Names path on warn when group or others may read or change it; made private (0700 for
+ * a directory, the owner's bits alone for a file) when tighten and it is the user's. */
+static void state_check_path(const char *path, const struct stat *st, bool tighten, FILE *warn)
+{
+	mode_t private = S_ISDIR(st->st_mode) ? 0700 : (st->st_mode & 0700);
+
+	if (!(st->st_mode & 077))
+		return;
+	if (tighten && st->st_uid == geteuid() && chmod(path, private) == 0)
+		fprintf(warn,
+			"%s: %s could be read or changed by other users (mode %04o); made "
+			"it private (%04o)\n",
+			util_progname(), path, (unsigned)(st->st_mode & 07777), (unsigned)private);
+	else
+		fprintf(warn,
+			"%s: %s can be read or changed by other users (mode %04o); run "
+			"chmod %o %s\n",
+			util_progname(), path, (unsigned)(st->st_mode & 07777), (unsigned)private,
+			path);
+}
+
+/* The directory dir (not followed if a link) and, with entries, what it holds: each
+ * entry of the list, or every file when entries is NULL. */
+static void state_check_dir(const char *dir, const char *const *entries, size_t n_entries,
+			    bool tighten, FILE *warn)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	state_check_path(dir, &st, tighten, warn);
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		bool wanted = !entries;
+		char *path;
+
+		for (size_t i = 0; !wanted && i < n_entries; i++)
+			wanted = !strcmp(e->d_name, entries[i]);
+		if (!wanted || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			state_check_dir(path, NULL, 0, tighten, warn); /* drafts/ */
+		else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			state_check_path(path, &st, tighten, warn);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+void config_state_check(const struct config *c, FILE *warn)
+{
+	char *own = config_xdg_path("XDG_STATE_HOME", ".local/state", "frontline");
+
+	/* The default directory is frontline's own; one given with [state] dir may hold
+	 * what is not, so frontline only names what is open there. */
+	if (c->state_dir)
+		state_check_dir(c->state_dir, state_entries,
+				sizeof(state_entries) / sizeof(state_entries[0]),
+				own && !strcmp(own, c->state_dir), warn);
+	free(own);
 }

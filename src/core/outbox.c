@@ -97,6 +97,11 @@ static void db_error(struct outbox *o, int rc, const char *what, char *err, size
 	if ((rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT || sys == EFBIG)
 		snprintf(err, errlen, "cannot %s %s: the disk is full (%s)", what, o->path,
 			 sys ? strerror(sys) : "no space left");
+	else if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+		snprintf(err, errlen,
+			 "cannot %s %s: %s; rename it (e.g. to outbox.db.broken) and "
+			 "frontline starts a new one",
+			 what, o->path, sqlite3_errstr(rc));
 	else if (sys)
 		snprintf(err, errlen, "cannot %s %s: %s (%s)", what, o->path,
 			 o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc), strerror(sys));

@@ -586,7 +586,8 @@ static void test_page_skips_records_without_id(void **state)
 	assert_int_equal(skipped, 2);
 	assert_int_equal(total, 4);
 	assert_null(next);
-	assert_string_equal(err, "2 of 4 conversations skipped: no usable id");
+	assert_string_equal(err, "2 of 4 conversations skipped: conversations[1].id: expected a "
+				 "string or number, got nothing");
 	assert_int_equal(items[0].id, 1);
 	assert_int_equal(items[1].id, 3);
 	assert_int_equal(items[1].state, CONV_CLOSED);
@@ -647,7 +648,7 @@ static void test_page_not_a_conversation_list(void **state)
 	page_reject(admin, "expected a conversation.list, got type \"admin\"");
 	page_reject(array, "expected a conversation.list, got a JSON array");
 	page_reject(NULL, "expected a conversation.list, got a JSON value that is not an object");
-	page_reject(no_list, "expected a conversation.list, got type \"conversation.list\"");
+	page_reject(no_list, "conversations: expected an array, got an object");
 	page_reject(untyped, "expected a conversation.list, got an object without its members");
 	json_decref(not_found);
 	json_decref(invalid);
@@ -907,7 +908,7 @@ static void test_parse_me(void **state)
 	assert_null(me.name);
 
 	assert_int_equal(intercom_parse_me(no_id, &me, err, sizeof(err)), -1);
-	assert_string_equal(err, "the admin of /me has no usable id");
+	assert_string_equal(err, "admin.id: expected a string or number, got nothing");
 	assert_null(me.name);
 	assert_int_equal(intercom_parse_me(error, &me, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "parameter_invalid"));
