@@ -382,11 +382,11 @@ void config_release(struct config *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* What frontline keeps in the state directory, where it checks the modes: the outbox,
- * the article cache (each with SQLite's files beside it) and the drafts. */
-static const char *const state_entries[] = {"outbox.db",   "outbox.db-wal",   "outbox.db-shm",
-					    "articles.db", "articles.db-wal", "articles.db-shm",
-					    "drafts"};
+/* What frontline keeps in the state directory, where it checks the modes: the outbox
+ * and its lock, the article cache (each with SQLite's files beside it) and the drafts. */
+static const char *const state_entries[] = {"outbox.db",       "outbox.db-wal", "outbox.db-shm",
+					    "outbox.db.lock",  "articles.db",	"articles.db-wal",
+					    "articles.db-shm", "drafts"};
 
 /* Names path on warn when group or others may read or change it; made private (0700 for
  * a directory, the owner's bits alone for a file) when tighten and it is the user's. */
