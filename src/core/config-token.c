@@ -129,14 +129,18 @@ static enum command_read command_read_line(int fd, char *line, size_t size, int6
 	for (;;) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int64_t left = deadline - monotonic_ms();
+		int ready;
 
-		if (left <= 0 || poll(&pfd, 1, (int)(left > 1000 ? 1000 : left)) == 0) {
-			if (left <= 0) {
-				hung = true;
-				break;
-			}
-			continue;
+		if (left <= 0) {
+			hung = true;
+			break;
 		}
+		/* read only what poll says is there: a read could wait past the deadline */
+		ready = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
+		if (ready == 0 || (ready < 0 && errno == EINTR))
+			continue;
+		if (ready < 0)
+			break;
 		to = len < size - 1 ? line + len : scratch;
 		room = len < size - 1 ? size - 1 - len : sizeof(scratch);
 		n = read(fd, to, room);
