@@ -154,7 +154,7 @@ static void id_report(const json_t *o, const char *where, char *err, size_t errl
 		err_set(err, errlen, "%.*s: expected an object, got %s", WIRE_TEXT_MAX, where,
 			json_kind(o));
 	else if (json_is_string(v) || json_is_integer(v))
-		err_set(err, errlen, "%.*s.id: expected a positive id, got %s that is none",
+		err_set(err, errlen, "%.*s.id: expected a positive id, got %s that is not one",
 			WIRE_TEXT_MAX, where, json_kind(v));
 	else
 		err_set(err, errlen, "%.*s.id: expected a string or number, got %s", WIRE_TEXT_MAX,
