@@ -28,6 +28,7 @@ struct sim_options {
 	const char *token_file;
 	bool control;
 	long max_body;
+	int latest_version; /* api_version_index of the newest Intercom-Version accepted */
 	bool quiet;
 };
 
