@@ -465,6 +465,16 @@ static void print_time(fl_time t)
 		fputs("?", stdout);
 }
 
+/* Where the backend left parts out: how many, as a line of its own. */
+static void print_gap(const struct thread *t)
+{
+	char *gap = thread_gap_text(t);
+
+	if (gap)
+		printf("\n[%s]\n", gap);
+	free(gap);
+}
+
 int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 {
 	const struct conversation *cv;
@@ -490,6 +500,8 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	for (i = 0; i < c->thread.n_parts; i++) {
 		const struct thread_part *p = &c->thread.parts[i];
 
+		if (i == thread_gap_index(&c->thread))
+			print_gap(&c->thread);
 		putchar('\n');
 		print_time(p->at);
 		fputs("  ", stdout);
@@ -502,6 +514,8 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 			putchar('\n');
 		}
 	}
+	if (thread_gap_index(&c->thread) >= c->thread.n_parts)
+		print_gap(&c->thread);
 	return CLI_OK;
 }
 
