@@ -235,7 +235,7 @@ struct intercom_failure {
 /*
  * Says in err what an answer of 300 or more means, in words an agent can act on, ending
  * with Intercom's request_id when the error.list has one. 401: check the token, and on
- * the default (US) host, the EU and AU hosts and the url key; 403: the permission the
+ * the default (US) host, the EU and AU hosts and the region key; 403: the permission the
  * request needs (intercom_permission_for); 400 intercom_version_invalid: the version
  * sent and what to do; otherwise the error.list's code and messages, or the status.
  */

@@ -838,7 +838,7 @@ void intercom_describe_failure(const struct intercom_failure *f, char *err, size
 			"token_command%s%s",
 			default_host ? "; a workspace hosted in Europe or Australia answers at "
 				       "https://api.eu.intercom.io or https://api.au.intercom.io: "
-				       "set url in [backend]"
+				       "set region = eu or au in [backend]"
 				     : "",
 			tail);
 	} else if (f->status == 403) {

@@ -926,7 +926,7 @@ static void test_describe_failure(void **state)
 	assert_non_null(strstr(m, "FRONTLINE_TOKEN"));
 	assert_non_null(strstr(m, "https://api.eu.intercom.io"));
 	assert_non_null(strstr(m, "https://api.au.intercom.io"));
-	assert_non_null(strstr(m, "url in [backend]"));
+	assert_non_null(strstr(m, "region = eu or au in [backend]"));
 	assert_non_null(strstr(m, "request_id " RID));
 	/* Elsewhere (a regional host, the sim) no host hint. */
 	m = describe(401, unauthorized, "GET", "/me", "https://api.eu.intercom.io");
