@@ -68,6 +68,33 @@ const char *api_version_name(int index)
 	return api_versions[index];
 }
 
+/* Whether path is prefix or below it. */
+static bool path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(path, prefix, n) && (!path[n] || path[n] == '/');
+}
+
+const char *api_scope(const char *method, const char *path)
+{
+	bool read = !strcmp(method, "GET");
+
+	if (!strcmp(path, "/conversations/search"))
+		return "read_conversations";
+	if (path_under(path, "/conversations"))
+		return read ? "read_conversations" : "write_conversations";
+	if (path_under(path, "/tags"))
+		return read ? "read_tags" : "write_tags";
+	if (path_under(path, "/me"))
+		return "read_single_admin";
+	if (path_under(path, "/admins") || path_under(path, "/teams"))
+		return "read_admins";
+	if (path_under(path, "/articles"))
+		return read ? "read_articles" : "write_articles";
+	return NULL;
+}
+
 static void reply_json(struct api_reply *rp, json_t *body)
 {
 	if (!body) {

@@ -50,6 +50,9 @@ int api_version_index(const char *version);
 const char *api_version_name(int index);
 #define API_VERSION_LATEST 21 /* "2.16", the version the sim speaks */
 
+/* The OAuth scope an API request needs, e.g. "write_conversations"; NULL for none. */
+const char *api_scope(const char *method, const char *path);
+
 /* Reads an id given as a JSON string of digits or an integer. */
 bool api_json_id(json_t *v, long long *out);
 

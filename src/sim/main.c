@@ -41,6 +41,7 @@ static void usage(FILE *f)
 		"      --control            enable the /_sim/ control endpoints\n"
 		"      --max-body BYTES     largest request body (default 1048576)\n"
 		"      --latest-version V   newest Intercom-Version accepted (default 2.16)\n"
+		"      --scopes LIST        the token's OAuth scopes, comma-separated (default all)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -62,6 +63,7 @@ enum {
 	OPT_CONTROL,
 	OPT_MAX_BODY,
 	OPT_LATEST_VERSION,
+	OPT_SCOPES,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -90,6 +92,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"control", no_argument, NULL, OPT_CONTROL},
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
 		{"latest-version", required_argument, NULL, OPT_LATEST_VERSION},
+		{"scopes", required_argument, NULL, OPT_SCOPES},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -138,6 +141,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 				die("--latest-version needs an Intercom API version from 1.0 to %s, not '%s'",
 				    api_version_name(API_VERSION_LATEST), optarg);
 			break;
+		case OPT_SCOPES: o->scopes = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);

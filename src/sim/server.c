@@ -287,6 +287,24 @@ static bool version_refused(const struct sim *s, struct MHD_Connection *conn,
 	return true;
 }
 
+/* A request the token has no scope for is refused as Intercom does (true, with the reply
+ * set); without --scopes the token has them all. */
+static bool scope_refused(const struct sim *s, const char *method, const char *url,
+			  struct api_reply *rp)
+{
+	const char *need = api_scope(method, url), *p = s->opt.scopes;
+	size_t n = need ? strlen(need) : 0;
+
+	if (!need || !p)
+		return false;
+	for (; *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, need, n) && (p[n] == ',' || !p[n]))
+			return false;
+	api_error(rp, 403, "forbidden",
+		  "You do not have the required scope (%s) to access this resource", need);
+	return true;
+}
+
 /* Runs a complete request; returns MHD_NO to drop the connection without an answer. */
 static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const char *url,
 			      const char *method, struct request_body *p)
@@ -333,6 +351,8 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		api_error(&rp, 413, "request_too_large", "the request body is larger than %ld bytes",
 			  s->opt.max_body);
 	} else if (!info.control && version_refused(s, conn, &rp)) {
+		/* answered */
+	} else if (!info.control && info.found && scope_refused(s, method, url, &rp)) {
 		/* answered */
 	} else if (!info.found) {
 		api_error(&rp, 404, "not_found", "Resource Not Found");
