@@ -160,7 +160,7 @@ static json_t *conversation_tags(struct world *w, long long id)
 
 /* The parts of a conversation: like Intercom, at most the PARTS_MAX most recent, oldest
  * first, with total_count saying how many the conversation has. */
-static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
+static json_t *conversation_parts(struct world *w, long long id, bool plaintext, long long total)
 {
 	sqlite3_stmt *st = wdb_query(
 		w,
@@ -173,7 +173,6 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
 		" ORDER BY p.id",
 		"ii", id, (long long)PARTS_MAX);
 	json_t *parts = json_array();
-	long long total;
 
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		long long at = sqlite3_column_int64(st, 3);
@@ -198,9 +197,6 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
 						      id_string(sqlite3_column_int64(st, 7))));
 		json_array_append_new(parts, part);
 	}
-	st = wdb_query(w, "SELECT count(*) FROM parts WHERE conversation_id = ?", "i", id);
-	total = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
-						      : (long long)json_array_size(parts);
 	return json_pack("{s:s, s:o, s:I}", "type", "conversation_part.list", "conversation_parts",
 			 parts, "total_count", (json_int_t)total);
 }
@@ -284,9 +280,11 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		" LEFT JOIN teams t ON t.id = c.team_assignee_id WHERE c.id = ?",
 		"i", id);
 	json_t *conv, *source, *first_reply;
+	long long n_parts;
 
 	if (!step_row(st, db_error))
 		return NULL;
+	n_parts = sqlite3_column_int64(st, C_PARTS);
 	source = json_pack("{s:s, s:o, s:s, s:s, s:o, s:{s:s, s:o, s:s, s:s}, s:[], s:b}", "type",
 			   "conversation", "id", id_string(id), "delivered_as", "customer_initiated",
 			   "subject", "", "body", body_json(text_col(st, C_BODY), false, plaintext),
@@ -319,7 +317,8 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		die("cannot build the conversation JSON");
 	json_object_set_new(conv, "tags", conversation_tags(w, id));
 	if (with_parts)
-		json_object_set_new(conv, "conversation_parts", conversation_parts(w, id, plaintext));
+		json_object_set_new(conv, "conversation_parts",
+				    conversation_parts(w, id, plaintext, n_parts));
 	return conv;
 }
 
