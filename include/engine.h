@@ -56,7 +56,7 @@ struct engine {
 	fl_time next_after;	    /* updated_after for the next incremental sync */
 	fl_time newest;		    /* the newest updated_at seen */
 	unsigned failures;	    /* syncs failed in a row */
-	char error[256];	    /* the last failure, "" after a success */
+	char error[512];	    /* the last failure, "" after a success */
 	uint64_t poll_timer, tick_timer, restart_timer;
 	uint64_t polls;		    /* syncs completed, for benchmarks */
 	fl_time next_attempt;	    /* local time the next poll or start-up is due, 0 if none */

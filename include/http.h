@@ -24,6 +24,8 @@ struct http_response {
 	fl_time rate_reset;    /* X-RateLimit-Reset, 0 if absent */
 	int attempts;	       /* tries made, retries included */
 	size_t bytes_received; /* on the wire, headers and compressed body */
+	const char *method;    /* the request answered: method and path as queued */
+	const char *path;
 };
 
 typedef void (*http_done_fn)(void *arg, const struct http_response *r);

@@ -117,6 +117,14 @@ int intercom_parse_parts(json_t *j, bool body_is_html, struct intercom_part **pa
 			 char *err, size_t errlen);
 
 /*
+ * How many parts a GET /conversations/{id} answer left out: Intercom sends at most the
+ * 500 most recent, and conversation_parts.total_count (else statistics.
+ * count_conversation_parts) says how many there are. 0 when nothing is missing or the
+ * answer does not say.
+ */
+long intercom_parts_missing(json_t *j);
+
+/*
  * Teammates, teams, tags
  */
 
@@ -204,6 +212,34 @@ int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_
  * with "; " (both truncated to fit). Returns 0, or -1 when j is not an error.list
  * (code and msg are then ""). */
 int intercom_parse_error(json_t *j, char *code, size_t codelen, char *msg, size_t msglen);
+
+/* The API host of a US workspace, frontline's default; EU and AU workspaces answer at
+ * https://api.eu.intercom.io and https://api.au.intercom.io. */
+#define INTERCOM_DEFAULT_URL "https://api.intercom.io"
+
+/* The Developer Hub permission (OAuth scope) a request needs, by its method and path, as
+ * Intercom names it ("Write conversations"); NULL for a path it does not know. */
+const char *intercom_permission_for(const char *method, const char *path);
+
+/* A failed answer and the request it answers. */
+struct intercom_failure {
+	long status;		 /* HTTP status */
+	const char *body;	 /* the answer (an error.list, or anything); may be NULL */
+	size_t len;
+	const char *method;	 /* the request: method and path; may be NULL */
+	const char *path;
+	const char *base_url;	 /* the API base URL asked */
+	const char *api_version; /* the Intercom-Version sent */
+};
+
+/*
+ * Says in err what an answer of 300 or more means, in words an agent can act on, ending
+ * with Intercom's request_id when the error.list has one. 401: check the token, and on
+ * the default (US) host, the EU and AU hosts and the region key; 403: the permission the
+ * request needs (intercom_permission_for); 400 intercom_version_invalid: the version
+ * sent and what to do; otherwise the error.list's code and messages, or the status.
+ */
+void intercom_describe_failure(const struct intercom_failure *f, char *err, size_t errlen);
 
 /*
  * Request bodies for writes. Each returns a new reference (json_decref it), or NULL on

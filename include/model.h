@@ -97,9 +97,19 @@ struct thread {
 	struct conversation conv;
 	struct thread_part *parts; /* owned */
 	size_t n_parts;
+	/* Parts the backend left out: the oldest after the opening message (Intercom sends
+	 * only the 500 most recent). 0 when the thread is whole. */
+	long n_missing;
 };
 
 /* Frees what t holds (not t itself) and zeroes it. */
 void thread_release(struct thread *t);
+
+/* Where the parts left out belong: before parts[thread_gap_index(t)], i.e. after the
+ * opening message when it is there. */
+size_t thread_gap_index(const struct thread *t);
+/* What to show there, e.g. "312 earlier parts not shown: Intercom sends only the most
+ * recent 500"; NULL when nothing is missing. The caller frees it. */
+char *thread_gap_text(const struct thread *t);
 
 #endif

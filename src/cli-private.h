@@ -19,7 +19,7 @@
 struct cli_item {
 	int64_t id;
 	enum outbox_state state;
-	char error[256];
+	char error[512];
 	long status;	/* failed: the HTTP status of the refusal, 0 when none */
 	bool withdrawn; /* taken back from the outbox after giving up */
 };
@@ -47,7 +47,7 @@ struct cli {
 	const struct cli_command *command; /* the one running */
 	struct loop *loop;
 	struct engine engine;
-	char error[256];
+	char error[512];
 	long error_status; /* the HTTP status of the failure in error, 0 when none */
 	bool ambiguous;
 	struct thread thread;

@@ -476,6 +476,16 @@ static void print_time(fl_time t)
 		fputs("?", stdout);
 }
 
+/* Where the backend left parts out: how many, as a line of its own. */
+static void print_gap(const struct thread *t)
+{
+	char *gap = thread_gap_text(t);
+
+	if (gap)
+		printf("\n[%s]\n", gap);
+	free(gap);
+}
+
 int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 {
 	const struct conversation *cv;
@@ -501,6 +511,8 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	for (i = 0; i < c->thread.n_parts; i++) {
 		const struct thread_part *p = &c->thread.parts[i];
 
+		if (i == thread_gap_index(&c->thread))
+			print_gap(&c->thread);
 		putchar('\n');
 		print_time(p->at);
 		fputs("  ", stdout);
@@ -513,6 +525,8 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 			putchar('\n');
 		}
 	}
+	if (thread_gap_index(&c->thread) >= c->thread.n_parts)
+		print_gap(&c->thread);
 	return CLI_OK;
 }
 

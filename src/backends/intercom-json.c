@@ -812,3 +812,116 @@ int intercom_parse_error(json_t *j, char *code, size_t codelen, char *msg, size_
 	}
 	return 0;
 }
+
+long intercom_parts_missing(json_t *j)
+{
+	const json_t *parts = json_object_get(j, "conversation_parts");
+	const json_t *total = json_object_get(parts, "total_count");
+	long long sent = (long long)json_array_size(json_object_get(parts, "conversation_parts"));
+
+	if (!json_is_integer(total))
+		total = json_object_get(json_object_get(j, "statistics"), "count_conversation_parts");
+	if (!json_is_integer(total) || json_integer_value(total) <= sent)
+		return 0;
+	return (long)(json_integer_value(total) - sent);
+}
+
+/* The request_id of an error.list when it looks like one (letters, digits, '-', '_');
+ * "" otherwise, so nothing odd from the server reaches a message through it. */
+static void request_id_of(json_t *j, char *out, size_t outlen)
+{
+	const char *id = string_of(j, "request_id");
+	size_t n;
+
+	bounded_copy(out, outlen, "");
+	if (!id || !id[0] || strlen(id) >= outlen)
+		return;
+	for (n = 0; id[n]; n++)
+		if (!(id[n] >= '0' && id[n] <= '9') && !(id[n] >= 'a' && id[n] <= 'z') &&
+		    !(id[n] >= 'A' && id[n] <= 'Z') && id[n] != '-' && id[n] != '_')
+			return;
+	bounded_copy(out, outlen, id);
+}
+
+/* Whether path (a request path, maybe with a query) is prefix or prefix/... */
+static bool path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(path, prefix, n) && (!path[n] || path[n] == '/' || path[n] == '?');
+}
+
+const char *intercom_permission_for(const char *method, const char *path)
+{
+	bool read = method && !strcmp(method, "GET");
+
+	if (!method || !path)
+		return NULL;
+	if (path_under(path, "/conversations/search"))
+		return "Read conversations";
+	if (path_under(path, "/conversations"))
+		return read ? "Read conversations" : "Write conversations";
+	if (path_under(path, "/tags"))
+		return read ? "Read tags" : "Write tags";
+	if (path_under(path, "/me"))
+		return "Read one admin";
+	if (path_under(path, "/admins") || path_under(path, "/teams"))
+		return "Read admins";
+	if (path_under(path, "/articles"))
+		return read ? "Read and list articles" : "Read and write articles";
+	return NULL;
+}
+
+void intercom_describe_failure(const struct intercom_failure *f, char *err, size_t errlen)
+{
+	char code[64], msg[200], rid[72], tail[96];
+	const char *permission;
+	json_t *j = f->body ? json_loadb(f->body, f->len, 0, NULL) : NULL;
+	bool listed = j && intercom_parse_error(j, code, sizeof(code), msg, sizeof(msg)) == 0;
+
+	request_id_of(j, rid, sizeof(rid));
+	json_decref(j);
+	if (!listed)
+		code[0] = msg[0] = '\0';
+	/* Intercom's support asks for the request id: every message carries it. */
+	if (rid[0])
+		snprintf(tail, sizeof(tail), " (Intercom request_id %s)", rid);
+	else
+		tail[0] = '\0';
+	if (f->status == 401) {
+		bool default_host = f->base_url && !strcmp(f->base_url, INTERCOM_DEFAULT_URL);
+
+		err_set(err, errlen,
+			"the backend refused the token (401 unauthorized): check FRONTLINE_TOKEN or "
+			"token_command%s%s",
+			default_host ? "; a workspace hosted in Europe or Australia answers at "
+				       "https://api.eu.intercom.io or https://api.au.intercom.io: "
+				       "set region = eu or au in [backend]"
+				     : "",
+			tail);
+	} else if (f->status == 403) {
+		permission = intercom_permission_for(f->method, f->path);
+		if (permission)
+			err_set(err, errlen,
+				"Intercom refused this (403 forbidden): the access token lacks the "
+				"\"%s\" permission; add it to the app in Intercom's Developer Hub, "
+				"then use the new token%s%s%s",
+				permission, msg[0] ? ": " : "", msg, tail);
+		else
+			err_set(err, errlen,
+				"Intercom refused this (403 forbidden): the access token lacks a "
+				"permission%s%s%s",
+				msg[0] ? ": " : "", msg, tail);
+	} else if (f->status == 400 && !strcmp(code, "intercom_version_invalid")) {
+		err_set(err, errlen,
+			"the backend does not accept Intercom-Version %s, the API version this "
+			"frontline speaks (%s): update frontline, and check that url in [backend] "
+			"is Intercom's API%s",
+			f->api_version ? f->api_version : "(none)", msg[0] ? msg : code, tail);
+	} else if (listed) {
+		err_set(err, errlen, "the backend answered %ld %.60s: %.160s%s", f->status, code, msg,
+			tail);
+	} else {
+		err_set(err, errlen, "the backend answered HTTP %ld%s", f->status, tail);
+	}
+}

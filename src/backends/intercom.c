@@ -18,15 +18,20 @@
 
 #define ARTICLES_PER_PAGE 250
 #define ARTICLE_SEARCH_MAX 20
+/* The Intercom-Version sent with every request. */
+#define API_VERSION "2.16"
+/* Room for a message: Intercom's words, a hint, and the request_id. */
+#define ERR_MAX 512
 
 struct backend {
 	struct loop *loop;
 	struct http *http;
 	struct backend_listener l;
+	char *url; /* the API base URL */
 	struct directory dir;
 	size_t cap_tags; /* room in dir.tags, which grows by the tags created */
 	int start_pending;
-	char start_error[256];
+	char start_error[ERR_MAX];
 	/* The sync in flight. */
 	bool full;
 	fl_time after;
@@ -75,10 +80,18 @@ static void call_free(struct call *c)
 }
 
 /* Says why a request failed, in words an agent can act on; "" when it succeeded. */
-static void describe_failure(const struct http_response *r, char *err, size_t errlen)
+static void describe_failure(const struct backend *b, const struct http_response *r, char *err,
+			     size_t errlen)
 {
-	char code[64], msg[160];
-	json_t *j;
+	struct intercom_failure f = {
+		.status = r->status,
+		.body = r->body,
+		.len = r->len,
+		.method = r->method,
+		.path = r->path,
+		.base_url = b->url,
+		.api_version = API_VERSION,
+	};
 
 	err[0] = '\0';
 	if (r->curl_code == CURLE_FILESIZE_EXCEEDED) {
@@ -95,17 +108,7 @@ static void describe_failure(const struct http_response *r, char *err, size_t er
 	}
 	if (r->status >= 200 && r->status < 300)
 		return;
-	if (r->status == 401) {
-		snprintf(err, errlen, "the backend refused the token (401 unauthorized): check "
-				      "FRONTLINE_TOKEN or token_command");
-		return;
-	}
-	j = json_loadb(r->body, r->len, 0, NULL);
-	if (j && intercom_parse_error(j, code, sizeof(code), msg, sizeof(msg)) == 0)
-		snprintf(err, errlen, "the backend answered %ld %.60s: %.160s", r->status, code, msg);
-	else
-		snprintf(err, errlen, "the backend answered HTTP %ld", r->status);
-	json_decref(j);
+	intercom_describe_failure(&f, err, errlen);
 }
 
 /* Parses a successful JSON answer; NULL with a message in err otherwise. */
@@ -119,7 +122,7 @@ static json_t *answer_json(struct backend *b, const struct http_response *r, cha
 		b->l.server_time(b->l.arg, r->server_date, time(NULL));
 	if (r->status == 401 && b->l.refused)
 		b->l.refused(b->l.arg);
-	describe_failure(r, err, errlen);
+	describe_failure(b, r, err, errlen);
 	if (err[0])
 		return NULL;
 	j = json_loadb(r->body, r->len, 0, &jerr);
@@ -204,7 +207,7 @@ static void on_me(void *arg, const struct http_response *r)
 	struct call *c = arg;
 	struct backend *b = c->b;
 	struct intercom_admin me;
-	char err[256];
+	char err[ERR_MAX];
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	if (j && intercom_parse_me(j, &me, err, sizeof(err)) == 0) {
@@ -271,7 +274,7 @@ static void on_list(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
 	struct backend *b = c->b;
-	char err[256];
+	char err[ERR_MAX];
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	if (j)
@@ -307,7 +310,7 @@ static void on_page(void *arg, const struct http_response *r)
 	struct backend *b = c->b;
 	struct conversation *items = NULL;
 	size_t n = 0, skipped = 0, i;
-	char err[256], *next = NULL;
+	char err[ERR_MAX], *next = NULL;
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	call_free(c);
@@ -380,7 +383,7 @@ static void on_thread(void *arg, const struct http_response *r)
 	struct result res;
 	struct intercom_part *parts = NULL;
 	size_t n = 0, i;
-	char err[256];
+	char err[ERR_MAX];
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	if (j && intercom_parse_conversation(j, &t.conv) < 0)
@@ -398,6 +401,7 @@ static void on_thread(void *arg, const struct http_response *r)
 			t.parts[i].body = parts[i].body ? xstrdup(parts[i].body) : NULL;
 		}
 		intercom_parts_free(parts, n);
+		t.n_missing = intercom_parts_missing(j);
 		err[0] = '\0';
 	}
 	json_decref(j);
@@ -422,7 +426,7 @@ static void on_write(void *arg, const struct http_response *r)
 	struct call *c = arg;
 	backend_done_fn fn = (backend_done_fn)c->fn;
 	struct result res;
-	char err[256];
+	char err[ERR_MAX];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
 	json_decref(j);
@@ -482,7 +486,7 @@ static void on_tag_created(void *arg, const struct http_response *r)
 	backend_tag_fn fn = (backend_tag_fn)c->fn;
 	struct intercom_tag tag = {0};
 	struct result res;
-	char err[256];
+	char err[ERR_MAX];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
 	if (j && intercom_parse_tag(j, &tag, err, sizeof(err)) == 0) {
@@ -549,7 +553,7 @@ static void on_articles_page(void *arg, const struct http_response *r)
 	long page = 0, total_pages = 0;
 	bool local = false;
 	struct result res = {.cls = RESULT_OK};
-	char err[256];
+	char err[ERR_MAX];
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	if (j && intercom_parse_articles(j, &list, &n, &page, &total_pages, NULL, err,
@@ -611,7 +615,7 @@ static void on_article_search(void *arg, const struct http_response *r)
 	struct article *out = NULL;
 	struct result res;
 	size_t n = 0, i;
-	char err[256];
+	char err[ERR_MAX];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
 	if (j && intercom_parse_articles(j, &list, &n, NULL, NULL, NULL, err, sizeof(err)) == 0) {
@@ -654,7 +658,7 @@ static struct backend *intercom_create(struct loop *loop, const struct backend_o
 	struct http_options hopt = {
 		.base_url = opt->url,
 		.token = opt->token,
-		.api_version = "2.16",
+		.api_version = API_VERSION,
 		.total_timeout_ms = opt->timeout_ms,
 		.max_response = opt->max_response,
 	};
@@ -662,8 +666,10 @@ static struct backend *intercom_create(struct loop *loop, const struct backend_o
 
 	b->loop = loop;
 	b->l = *listener;
+	b->url = xstrdup(opt->url);
 	b->http = http_new(loop, &hopt, err, errlen);
 	if (!b->http) {
+		free(b->url);
 		free(b);
 		return NULL;
 	}
@@ -679,6 +685,7 @@ static void intercom_destroy(struct backend *b)
 		call_free(b->calls);
 	directory_release(&b->dir);
 	free(b->teams);
+	free(b->url);
 	free(b);
 }
 

@@ -19,6 +19,10 @@ const struct config_option config_options[] = {
      "Base URL of the API. It must start with https://; plain http:// is allowed only to "
      "this machine (localhost, 127.0.0.1, [::1]), e.g. for frontline-sim. Certificates "
      "are always verified."},
+    {CONFIG_SECTION_BACKEND, "region", config_parse_region, CONF(url), "us|eu|au", NULL, "none",
+     "Instead of url: where Intercom hosts the workspace, us (https://api.intercom.io), "
+     "eu (https://api.eu.intercom.io) or au (https://api.au.intercom.io). A token of a "
+     "workspace hosted elsewhere is refused (401)."},
     {CONFIG_SECTION_BACKEND, "token_command", config_parse_command, CONF(token_command), "command",
      NULL, "none",
      "A command whose first line of output is the API token, e.g. pass show intercom. "

@@ -80,7 +80,7 @@ extern const struct config_option config_options[];
 extern const size_t config_n_options;
 
 /* config-values.c */
-config_parse_fn config_parse_backend, config_parse_url, config_parse_text, config_parse_path,
+config_parse_fn config_parse_backend, config_parse_url, config_parse_region, config_parse_text, config_parse_path,
     config_parse_duration, config_parse_bool, config_parse_teams, config_parse_warn,
     config_parse_hours, config_parse_timezone, config_parse_notify_level, config_parse_osc,
     config_parse_preview, config_parse_size;

@@ -97,6 +97,28 @@ int config_parse_url(struct config_parser *p, const struct config_option *o, voi
 	return 0;
 }
 
+/* A shorthand for url: the API host of the region Intercom hosts the workspace in. */
+int config_parse_region(struct config_parser *p, const struct config_option *o, void *field,
+			const char *value)
+{
+	static const char *const regions[][2] = {
+		{"us", "https://api.intercom.io"},
+		{"eu", "https://api.eu.intercom.io"},
+		{"au", "https://api.au.intercom.io"},
+	};
+	char shown[80];
+	size_t i;
+
+	for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++) {
+		if (!strcasecmp(value, regions[i][0])) {
+			config_string_replace(field, regions[i][1]);
+			return 0;
+		}
+	}
+	return config_option_fail(p, o, "expected us, eu or au, got \"%s\"",
+				  config_value_shown(shown, sizeof(shown), value));
+}
+
 int config_parse_text(struct config_parser *p, const struct config_option *o, void *field,
 		      const char *value)
 {

@@ -254,7 +254,17 @@ static void parser_finish(struct reader *r)
 	struct config_parser *p = &r->p;
 	struct config_queue *q;
 	struct sla_policy fallback;
+	int url = r->seen[option_find(CONFIG_SECTION_BACKEND, "url") - config_options];
+	int region = r->seen[option_find(CONFIG_SECTION_BACKEND, "region") - config_options];
 	size_t i;
+
+	if (url && region) {
+		config_fail_at(p, url > region ? url : region,
+			       "url and region both say where the API is (lines %d and %d); keep "
+			       "one",
+			       url < region ? url : region, url > region ? url : region);
+		return;
+	}
 
 	for (i = 0; p->own_queues && i < p->c->n_queues; i++) {
 		q = &p->c->queues[i];

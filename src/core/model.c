@@ -96,6 +96,23 @@ char *model_cut_utf8(const char *s, size_t max)
 	return xstrndup(s, max);
 }
 
+size_t thread_gap_index(const struct thread *t)
+{
+	return t->n_parts > 0 && t->parts[0].kind && !strcmp(t->parts[0].kind, "source");
+}
+
+char *thread_gap_text(const struct thread *t)
+{
+	size_t shown = t->n_parts - thread_gap_index(t);
+
+	if (t->n_missing <= 0)
+		return NULL;
+	return xasprintf("%ld earlier part%s not shown: Intercom sends only the %zu most recent of "
+			 "%ld",
+			 t->n_missing, t->n_missing == 1 ? "" : "s", shown,
+			 t->n_missing + (long)shown);
+}
+
 void thread_release(struct thread *t)
 {
 	size_t i;

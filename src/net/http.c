@@ -170,6 +170,8 @@ static void deliver(struct request *r, int code, long status)
 		.rate_remaining = r->remaining,
 		.rate_reset = r->reset,
 		.attempts = r->attempts,
+		.method = r->method,
+		.path = r->path,
 	};
 
 	if (r->too_big || code == CURLE_FILESIZE_EXCEEDED) {

@@ -44,6 +44,57 @@ void api_error(struct api_reply *rp, unsigned status, const char *code, const ch
 	rp->body = render_error(code, msg);
 }
 
+/* The Intercom-Version values of the description, oldest first. */
+static const char *const api_versions[] = {
+	"1.0", "1.1", "1.2", "1.3", "1.4", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
+	"2.7", "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16",
+};
+
+_Static_assert(sizeof(api_versions) / sizeof(api_versions[0]) == API_VERSION_LATEST + 1,
+	       "API_VERSION_LATEST is the last of api_versions");
+
+int api_version_index(const char *version)
+{
+	size_t i;
+
+	for (i = 0; version && i < sizeof(api_versions) / sizeof(api_versions[0]); i++)
+		if (!strcmp(version, api_versions[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *api_version_name(int index)
+{
+	return api_versions[index];
+}
+
+/* Whether path is prefix or below it. */
+static bool path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(path, prefix, n) && (!path[n] || path[n] == '/');
+}
+
+const char *api_scope(const char *method, const char *path)
+{
+	bool read = !strcmp(method, "GET");
+
+	if (!strcmp(path, "/conversations/search"))
+		return "read_conversations";
+	if (path_under(path, "/conversations"))
+		return read ? "read_conversations" : "write_conversations";
+	if (path_under(path, "/tags"))
+		return read ? "read_tags" : "write_tags";
+	if (path_under(path, "/me"))
+		return "read_single_admin";
+	if (path_under(path, "/admins") || path_under(path, "/teams"))
+		return "read_admins";
+	if (path_under(path, "/articles"))
+		return read ? "read_articles" : "write_articles";
+	return NULL;
+}
+
 static void reply_json(struct api_reply *rp, json_t *body)
 {
 	if (!body) {

@@ -43,6 +43,16 @@ void api_run(struct sim *s, const void *route, struct api_request *rq, struct ap
 void api_error(struct api_reply *rp, unsigned status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The place of an Intercom-Version value among the description's versions, oldest
+ * first; -1 when it is not one of them. */
+int api_version_index(const char *version);
+/* The version at that place (0 to the last). */
+const char *api_version_name(int index);
+#define API_VERSION_LATEST 21 /* "2.16", the version the sim speaks */
+
+/* The OAuth scope an API request needs, e.g. "write_conversations"; NULL for none. */
+const char *api_scope(const char *method, const char *path);
+
 /* Reads an id given as a JSON string of digits or an integer. */
 bool api_json_id(json_t *v, long long *out);
 

@@ -11,6 +11,9 @@
 #include "sim.h"
 #include "wdb.h"
 
+/* Most messages one customer_reply call writes. */
+#define CUSTOMER_MESSAGES_MAX 10000
+
 /* An optional time member: *out keeps def when absent; false when present but invalid. */
 static bool optional_time(json_t *body, const char *key, time_t def, time_t *out)
 {
@@ -106,12 +109,17 @@ void control_customer_reply(struct sim *s, struct api_request *rq, struct api_re
 {
 	json_t *body = rq->body;
 	const char *text = json_string_value(json_object_get(body, "body"));
+	json_t *count = json_object_get(body, "count"), *conv;
 	time_t at;
-	json_t *conv;
 	int rc;
 
 	if (!text || !optional_time(body, "created_at", rq->now, &at)) {
 		api_error(rp, 400, "parameter_invalid", "body is required; created_at is a unix time");
+		return;
+	}
+	if (count && (!json_is_integer(count) || json_integer_value(count) < 1 ||
+		      json_integer_value(count) > CUSTOMER_MESSAGES_MAX)) {
+		api_error(rp, 400, "parameter_invalid", "count must be 1 to %d", CUSTOMER_MESSAGES_MAX);
 		return;
 	}
 	rc = world_conversation_exists(&s->world, rq->ids[0]);
@@ -120,7 +128,9 @@ void control_customer_reply(struct sim *s, struct api_request *rq, struct api_re
 			  "Conversation %lld not found", rq->ids[0]);
 		return;
 	}
-	if (world_customer_message(&s->world, rq->ids[0], text, false, at) < 0) {
+	if ((count ? world_customer_messages(&s->world, rq->ids[0], text,
+					     (long)json_integer_value(count), at)
+		   : world_customer_message(&s->world, rq->ids[0], text, false, at)) < 0) {
 		api_error(rp, 500, "server_error", "the sim's database failed");
 		return;
 	}

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "server.h"
 #include "sim.h"
 #include "util.h"
@@ -39,6 +40,8 @@ static void usage(FILE *f)
 		"      --token-file FILE    file holding the bearer token (else $%s)\n"
 		"      --control            enable the /_sim/ control endpoints\n"
 		"      --max-body BYTES     largest request body (default 1048576)\n"
+		"      --latest-version V   newest Intercom-Version accepted (default 2.16)\n"
+		"      --scopes LIST        the token's OAuth scopes, comma-separated (default all)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -59,6 +62,8 @@ enum {
 	OPT_TOKEN_FILE,
 	OPT_CONTROL,
 	OPT_MAX_BODY,
+	OPT_LATEST_VERSION,
+	OPT_SCOPES,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -86,6 +91,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
 		{"control", no_argument, NULL, OPT_CONTROL},
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
+		{"latest-version", required_argument, NULL, OPT_LATEST_VERSION},
+		{"scopes", required_argument, NULL, OPT_SCOPES},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -104,6 +111,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		.followup_rate = 0.5,
 		.rate_limit = 1000,
 		.max_body = 1048576,
+		.latest_version = API_VERSION_LATEST,
 	};
 	while ((c = getopt_long(argc, argv, "l:p:qhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -127,6 +135,13 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		case OPT_TOKEN_FILE: o->token_file = optarg; break;
 		case OPT_CONTROL: o->control = true; break;
 		case OPT_MAX_BODY: o->max_body = (long)number_arg("--max-body", optarg, 64, 1L << 30); break;
+		case OPT_LATEST_VERSION:
+			o->latest_version = api_version_index(optarg);
+			if (o->latest_version < 0)
+				die("--latest-version needs an Intercom API version from 1.0 to %s, not '%s'",
+				    api_version_name(API_VERSION_LATEST), optarg);
+			break;
+		case OPT_SCOPES: o->scopes = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);

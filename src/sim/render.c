@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "html.h"
 #include "util.h"
@@ -16,6 +17,8 @@
 /* First-response and next-response targets the sim reports in sla_applied, per team kind. */
 #define SLA_REALTIME_SECONDS 120
 #define SLA_STANDARD_SECONDS 3600
+/* GET /conversations/{id} returns at most this many parts, the most recent. */
+#define PARTS_MAX 500
 
 static json_t *id_string(long long id)
 {
@@ -103,10 +106,36 @@ static json_t *body_json(const char *body, bool is_html, bool plaintext)
 	return j;
 }
 
+/* A random (version 4) UUID, as Intercom's request ids are. */
+static void request_id(char out[37])
+{
+	static unsigned long long counter;
+	unsigned char b[16];
+	size_t i;
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		/* No entropy at hand: a counter still keeps the ids of this run distinct. */
+		unsigned long long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+
+		memset(b, 0, sizeof(b));
+		for (i = 0; i < 8; i++)
+			b[15 - i] = (unsigned char)(n >> (8 * i));
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	for (i = 0; i < 16; i++)
+		snprintf(out + 2 * i + (i >= 4) + (i >= 6) + (i >= 8) + (i >= 10), 3, "%02x", b[i]);
+	out[8] = out[13] = out[18] = out[23] = '-';
+	out[36] = '\0';
+}
+
 json_t *render_error(const char *code, const char *message)
 {
-	return json_pack("{s:s, s:[{s:s, s:s}]}", "type", "error.list", "errors", "code", code,
-			 "message", message);
+	char id[37];
+
+	request_id(id);
+	return json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "type", "error.list", "request_id", id,
+			 "errors", "code", code, "message", message);
 }
 
 static json_t *conversation_tags(struct world *w, long long id)
@@ -129,19 +158,21 @@ static json_t *conversation_tags(struct world *w, long long id)
 	return json_pack("{s:s, s:o}", "type", "tag.list", "tags", tags);
 }
 
-static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
+/* The parts of a conversation: like Intercom, at most the PARTS_MAX most recent, oldest
+ * first, with total_count saying how many the conversation has. */
+static json_t *conversation_parts(struct world *w, long long id, bool plaintext, long long total)
 {
 	sqlite3_stmt *st = wdb_query(
 		w,
 		"SELECT p.id, p.part_type, p.body, p.created_at, p.author_type, p.author_id,"
 		" p.assigned_type, p.assigned_id, COALESCE(a.name, ct.name), COALESCE(a.email, ct.email),"
 		" p.is_html"
-		" FROM parts p LEFT JOIN admins a ON p.author_type = 'admin' AND a.id = p.author_id"
+		" FROM (SELECT * FROM parts WHERE conversation_id = ?1 ORDER BY id DESC LIMIT ?2) p"
+		" LEFT JOIN admins a ON p.author_type = 'admin' AND a.id = p.author_id"
 		" LEFT JOIN contacts ct ON p.author_type = 'user' AND ct.id = p.author_id"
-		" WHERE p.conversation_id = ? ORDER BY p.id",
-		"i", id);
+		" ORDER BY p.id",
+		"ii", id, (long long)PARTS_MAX);
 	json_t *parts = json_array();
-	size_t n;
 
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		long long at = sqlite3_column_int64(st, 3);
@@ -166,9 +197,8 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext)
 						      id_string(sqlite3_column_int64(st, 7))));
 		json_array_append_new(parts, part);
 	}
-	n = json_array_size(parts);
 	return json_pack("{s:s, s:o, s:I}", "type", "conversation_part.list", "conversation_parts",
-			 parts, "total_count", (json_int_t)n);
+			 parts, "total_count", (json_int_t)total);
 }
 
 enum conv_col {
@@ -250,9 +280,11 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		" LEFT JOIN teams t ON t.id = c.team_assignee_id WHERE c.id = ?",
 		"i", id);
 	json_t *conv, *source, *first_reply;
+	long long n_parts;
 
 	if (!step_row(st, db_error))
 		return NULL;
+	n_parts = sqlite3_column_int64(st, C_PARTS);
 	source = json_pack("{s:s, s:o, s:s, s:s, s:o, s:{s:s, s:o, s:s, s:s}, s:[], s:b}", "type",
 			   "conversation", "id", id_string(id), "delivered_as", "customer_initiated",
 			   "subject", "", "body", body_json(text_col(st, C_BODY), false, plaintext),
@@ -285,7 +317,8 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		die("cannot build the conversation JSON");
 	json_object_set_new(conv, "tags", conversation_tags(w, id));
 	if (with_parts)
-		json_object_set_new(conv, "conversation_parts", conversation_parts(w, id, plaintext));
+		json_object_set_new(conv, "conversation_parts",
+				    conversation_parts(w, id, plaintext, n_parts));
 	return conv;
 }
 

@@ -19,7 +19,7 @@ json_t *render_admins(struct world *w);
 json_t *render_teams(struct world *w);
 json_t *render_tags(struct world *w);
 
-/* An Intercom error.list body. */
+/* An Intercom error.list body, with a new request_id as every Intercom error carries. */
 json_t *render_error(const char *code, const char *message);
 
 /* Plain text as the HTML an Intercom body holds: paragraphs in <p>, special characters

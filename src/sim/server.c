@@ -263,6 +263,48 @@ static void log_request(const struct sim *s, const char *method, const char *url
 		fprintf(stderr, "%s %s %u\n", method, url, status);
 }
 
+/* Intercom-Version as Intercom checks it: absent means the app's default version, which
+ * is accepted; a value that is not a version the sim knows, up to its latest, is refused
+ * (true, with the reply set). */
+static bool version_refused(const struct sim *s, struct MHD_Connection *conn,
+			    struct api_reply *rp)
+{
+	const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Intercom-Version");
+	int i = api_version_index(v);
+	char shown[41];
+	size_t n;
+
+	if (!v || (i >= 0 && i <= s->opt.latest_version))
+		return false;
+	/* Echoed in ASCII only: the answer must stay valid JSON whatever the header holds. */
+	for (n = 0; v[n] && n < sizeof(shown) - 1; n++)
+		shown[n] = v[n] >= 0x20 && v[n] < 0x7f ? v[n] : '?';
+	shown[n] = '\0';
+	api_error(rp, 400, "intercom_version_invalid",
+		  "The requested version (%s) is not a valid API version; the versions are 1.0 "
+		  "to %s",
+		  shown, api_version_name(s->opt.latest_version));
+	return true;
+}
+
+/* A request the token has no scope for is refused as Intercom does (true, with the reply
+ * set); without --scopes the token has them all. */
+static bool scope_refused(const struct sim *s, const char *method, const char *url,
+			  struct api_reply *rp)
+{
+	const char *need = api_scope(method, url), *p = s->opt.scopes;
+	size_t n = need ? strlen(need) : 0;
+
+	if (!need || !p)
+		return false;
+	for (; *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, need, n) && (p[n] == ',' || !p[n]))
+			return false;
+	api_error(rp, 403, "forbidden",
+		  "You do not have the required scope (%s) to access this resource", need);
+	return true;
+}
+
 /* Runs a complete request; returns MHD_NO to drop the connection without an answer. */
 static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const char *url,
 			      const char *method, struct request_body *p)
@@ -308,6 +350,10 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	} else if (p->too_large) {
 		api_error(&rp, 413, "request_too_large", "the request body is larger than %ld bytes",
 			  s->opt.max_body);
+	} else if (!info.control && version_refused(s, conn, &rp)) {
+		/* answered */
+	} else if (!info.control && info.found && scope_refused(s, method, url, &rp)) {
+		/* answered */
 	} else if (!info.found) {
 		api_error(&rp, 404, "not_found", "Resource Not Found");
 	} else if (p->len > 0 && !(rq.body = json_loadb(p->body, p->len, 0, &jerr))) {

@@ -28,6 +28,8 @@ struct sim_options {
 	const char *token_file;
 	bool control;
 	long max_body;
+	int latest_version; /* api_version_index of the newest Intercom-Version accepted */
+	const char *scopes; /* the token's scopes, comma-separated; NULL: all */
 	bool quiet;
 };
 

@@ -543,6 +543,22 @@ int world_customer_message(struct world *w, long long id, const char *body, bool
 	return tx_end(w, add_customer_message(w, id, body, is_html, at));
 }
 
+int world_customer_messages(struct world *w, long long id, const char *body, long count, time_t at)
+{
+	long i;
+	int rc = 0;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	for (i = 1; i <= count && rc == 0; i++) {
+		char *text = xasprintf("%s #%ld", body, i);
+
+		rc = add_customer_message(w, id, text, false, at);
+		free(text);
+	}
+	return tx_end(w, rc);
+}
+
 int world_admin_reply(struct world *w, long long id, long long admin_id, bool note, const char *body,
 		      bool is_html, time_t at)
 {

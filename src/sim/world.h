@@ -77,6 +77,8 @@ int world_create_conversation(struct world *w, const struct world_new_conversati
 /* is_html: the body is Intercom HTML (from the API) rather than plain text. */
 int world_customer_message(struct world *w, long long id, const char *body, bool is_html,
 			   time_t at);
+/* count plain-text messages at once, the i-th saying "body #i" (for long threads). */
+int world_customer_messages(struct world *w, long long id, const char *body, long count, time_t at);
 int world_admin_reply(struct world *w, long long id, long long admin_id, bool note,
 		      const char *body, bool is_html, time_t at);
 int world_close_conversation(struct world *w, long long id, long long admin_id, const char *body,

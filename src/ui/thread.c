@@ -130,6 +130,20 @@ static void thread_add_part(struct ui_pager *p, const struct thread_part *part)
 	free(safe_kind);
 }
 
+/* Where the backend left parts out, how many. */
+static void thread_add_gap(struct ui_pager *p)
+{
+	char *gap = thread_gap_text(&p->thread), *line;
+
+	if (!gap)
+		return;
+	line = xasprintf("··· %s ···", gap);
+	ui_pager_add(p, UI_STYLE_NORMAL, false, "");
+	ui_pager_add_wrapped(p, UI_STYLE_EVENT, line, 1);
+	free(line);
+	free(gap);
+}
+
 /* Up to three articles for the customer's last message, numbered for the keys 1..3. */
 static void thread_add_suggested(struct ui_pager *p)
 {
@@ -167,8 +181,12 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 	if (p->thread.conv.title && *p->thread.conv.title)
 		ui_pager_add_joined(p, UI_STYLE_NORMAL, p->thread.conv.title, 1);
 	thread_add_suggested(p);
-	for (i = 0; i < p->thread.n_parts; i++)
-		thread_add_part(p, &p->thread.parts[i]);
+	for (i = 0; i <= p->thread.n_parts; i++) {
+		if (i == thread_gap_index(&p->thread))
+			thread_add_gap(p);
+		if (i < p->thread.n_parts)
+			thread_add_part(p, &p->thread.parts[i]);
+	}
 	if (p->loading)
 		ui_pager_add(p, UI_STYLE_EVENT, false, " (refreshing…)");
 }

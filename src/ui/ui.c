@@ -322,7 +322,7 @@ static char *status_left(struct ui *u)
 {
 	const struct engine *e = &u->engine;
 	const char *me = e->dir && e->dir->me_name ? e->dir->me_name : "…";
-	char state[360], queued[112] = "", retry[32] = "";
+	char state[600], queued[112] = "", retry[32] = "";
 	struct outbox_counts outbox;
 	int64_t age = engine_data_age(e);
 	size_t pending = engine_pending(e);

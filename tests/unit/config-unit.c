@@ -344,11 +344,32 @@ static void test_limits(void **state)
 		    NULL);
 }
 
+static void test_region(void **state)
+{
+	struct config c;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(text_load(&c, "[backend]\nregion = eu\n", err, sizeof(err)), 0);
+	assert_string_equal(c.url, "https://api.eu.intercom.io");
+	config_release(&c);
+	assert_int_equal(text_load(&c, "[backend]\nregion = AU\n", err, sizeof(err)), 0);
+	assert_string_equal(c.url, "https://api.au.intercom.io");
+	config_release(&c);
+	assert_int_equal(text_load(&c, "[backend]\nregion = us\n", err, sizeof(err)), 0);
+	assert_string_equal(c.url, "https://api.intercom.io");
+	config_release(&c);
+	error_check("[backend]\nregion = mars\n", 2, "region: expected us, eu or au, got \"mars\"",
+		    NULL);
+	error_check("[backend]\nregion = eu\n\nurl = https://api.intercom.io\n", 4,
+		    "url and region both say where the API is (lines 2 and 4); keep one", NULL);
+}
+
 static void test_errors_name_file_line_and_key(void **state)
 {
 	(void)state;
 	error_check("[backend]\nurl = https://x.example\ncolour = red\n", 3,
-		    "unknown key \"colour\" in [backend]; known keys: type, url, token_command, "
+		    "unknown key \"colour\" in [backend]; known keys: type, url, region, token_command, "
 		    "token_timeout, token, max_response, poll_interval, resync_interval, "
 		    "poll_overlap, article_refresh",
 		    NULL);
@@ -763,6 +784,7 @@ int main(void)
 	    cmocka_unit_test(test_byte_order_mark_and_crlf),
 	    cmocka_unit_test(test_errors_name_file_line_and_key),
 	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_region),
 	    cmocka_unit_test(test_too_many_queues),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_missing_explicit_file),

@@ -884,6 +884,151 @@ static void test_parse_error(void **state)
 	json_decref(conversation);
 }
 
+/* describe: intercom_describe_failure's words for one answer. */
+static const char *describe(long status, const char *body, const char *method, const char *path,
+			    const char *base_url)
+{
+	static char err[512];
+	struct intercom_failure f = {
+		.status = status,
+		.body = body,
+		.len = body ? strlen(body) : 0,
+		.method = method,
+		.path = path,
+		.base_url = base_url,
+		.api_version = "2.16",
+	};
+
+	intercom_describe_failure(&f, err, sizeof(err));
+	return err;
+}
+
+#define RID "f097e446-9ae6-44a8-8e13-2bf3008b87ef"
+
+static void test_describe_failure(void **state)
+{
+	const char *unauthorized = "{\"type\":\"error.list\",\"request_id\":\"" RID "\","
+				   "\"errors\":[{\"code\":\"unauthorized\",\"message\":"
+				   "\"Access Token Invalid\"}]}";
+	const char *forbidden = "{\"type\":\"error.list\",\"request_id\":\"" RID "\","
+				"\"errors\":[{\"code\":\"forbidden\",\"message\":\"You do not "
+				"have the required scope (write_conversations)\"}]}";
+	const char *version = "{\"type\":\"error.list\",\"request_id\":\"" RID "\","
+			      "\"errors\":[{\"code\":\"intercom_version_invalid\",\"message\":"
+			      "\"The requested version is not valid\"}]}";
+	const char *odd_id = "{\"type\":\"error.list\",\"request_id\":\"a\\u001b[2Jb\","
+			     "\"errors\":[{\"code\":\"not_found\",\"message\":\"gone\"}]}";
+	const char *m;
+
+	(void)state;
+	/* 401 on the default host: the token, then the EU and AU hosts and the key to set. */
+	m = describe(401, unauthorized, "GET", "/me", "https://api.intercom.io");
+	assert_non_null(strstr(m, "401"));
+	assert_non_null(strstr(m, "FRONTLINE_TOKEN"));
+	assert_non_null(strstr(m, "https://api.eu.intercom.io"));
+	assert_non_null(strstr(m, "https://api.au.intercom.io"));
+	assert_non_null(strstr(m, "region = eu or au in [backend]"));
+	assert_non_null(strstr(m, "request_id " RID));
+	/* Elsewhere (a regional host, the sim) no host hint. */
+	m = describe(401, unauthorized, "GET", "/me", "https://api.eu.intercom.io");
+	assert_null(strstr(m, "api.au.intercom.io"));
+	assert_non_null(strstr(m, "FRONTLINE_TOKEN"));
+	m = describe(401, "", "GET", "/me", "http://127.0.0.1:8080");
+	assert_null(strstr(m, "intercom.io"));
+	assert_null(strstr(m, "request_id"));
+
+	/* 403: the permission this request needs, Intercom's words, the request id. */
+	m = describe(403, forbidden, "POST", "/conversations/7/reply", "https://api.intercom.io");
+	assert_non_null(strstr(m, "403"));
+	assert_non_null(strstr(m, "\"Write conversations\" permission"));
+	assert_non_null(strstr(m, "Developer Hub"));
+	assert_non_null(strstr(m, "write_conversations"));
+	assert_non_null(strstr(m, "request_id " RID));
+	m = describe(403, forbidden, "POST", "/conversations/search", NULL);
+	assert_non_null(strstr(m, "\"Read conversations\""));
+	m = describe(403, forbidden, "GET", "/conversations/7?display_as=plaintext", NULL);
+	assert_non_null(strstr(m, "\"Read conversations\""));
+	m = describe(403, forbidden, "GET", "/unknown", NULL);
+	assert_non_null(strstr(m, "lacks a permission"));
+
+	/* 400 intercom_version_invalid: the version sent, and what to do. */
+	m = describe(400, version, "GET", "/me", "https://api.intercom.io");
+	assert_non_null(strstr(m, "Intercom-Version 2.16"));
+	assert_non_null(strstr(m, "update frontline"));
+	assert_non_null(strstr(m, "The requested version is not valid"));
+	assert_non_null(strstr(m, "request_id " RID));
+
+	/* Any other error: code, message, request id; a request id that is not one is left out. */
+	m = describe(404, odd_id, "GET", "/conversations/1", NULL);
+	assert_non_null(strstr(m, "404 not_found: gone"));
+	assert_null(strstr(m, "request_id"));
+	assert_null(strchr(m, '\x1b'));
+	m = describe(502, "<html>bad gateway</html>", "GET", "/me", NULL);
+	assert_string_equal(m, "the backend answered HTTP 502");
+}
+
+static void test_parts_missing(void **state)
+{
+	json_t *capped = json_of("{\"type\":\"conversation\",\"conversation_parts\":{"
+				 "\"type\":\"conversation_part.list\",\"conversation_parts\":"
+				 "[{},{},{}],\"total_count\":815}}");
+	json_t *whole = json_of("{\"conversation_parts\":{\"conversation_parts\":[{},{}],"
+				"\"total_count\":2}}");
+	json_t *stats = json_of("{\"conversation_parts\":{\"conversation_parts\":[{}]},"
+				"\"statistics\":{\"count_conversation_parts\":4}}");
+	json_t *silent = json_of("{\"conversation_parts\":{\"conversation_parts\":[{}],"
+				 "\"total_count\":\"9\"}}");
+	struct thread_part parts[3] = {{.kind = "source"}, {.kind = "comment"}, {.kind = "note"}};
+	struct thread t = {.parts = parts, .n_parts = 3, .n_missing = 312};
+	char *gap;
+
+	(void)state;
+	assert_int_equal(intercom_parts_missing(capped), 812);
+	assert_int_equal(intercom_parts_missing(whole), 0);
+	assert_int_equal(intercom_parts_missing(stats), 3);
+	assert_int_equal(intercom_parts_missing(silent), 0);
+	assert_int_equal(intercom_parts_missing(NULL), 0);
+
+	/* After the opening message; the count of those sent leaves the source out. */
+	assert_int_equal(thread_gap_index(&t), 1);
+	gap = thread_gap_text(&t);
+	assert_string_equal(gap, "312 earlier parts not shown: Intercom sends only the 2 most "
+				 "recent of 314");
+	free(gap);
+	/* Without an opening message, at the top. */
+	t.parts = parts + 1;
+	t.n_parts = 2;
+	t.n_missing = 1;
+	assert_int_equal(thread_gap_index(&t), 0);
+	gap = thread_gap_text(&t);
+	assert_string_equal(gap, "1 earlier part not shown: Intercom sends only the 2 most "
+				 "recent of 3");
+	free(gap);
+	t.n_missing = 0;
+	assert_null(thread_gap_text(&t));
+	json_decref(capped);
+	json_decref(whole);
+	json_decref(stats);
+	json_decref(silent);
+}
+
+static void test_permission_for(void **state)
+{
+	(void)state;
+	assert_string_equal(intercom_permission_for("GET", "/conversations/5"), "Read conversations");
+	assert_string_equal(intercom_permission_for("POST", "/conversations/5/parts"),
+			    "Write conversations");
+	assert_string_equal(intercom_permission_for("DELETE", "/conversations/5/tags/9"),
+			    "Write conversations");
+	assert_string_equal(intercom_permission_for("GET", "/tags"), "Read tags");
+	assert_string_equal(intercom_permission_for("POST", "/tags"), "Write tags");
+	assert_string_equal(intercom_permission_for("GET", "/admins"), "Read admins");
+	assert_string_equal(intercom_permission_for("GET", "/articles/search?phrase=x"),
+			    "Read and list articles");
+	assert_null(intercom_permission_for("GET", "/conversationsx"));
+	assert_null(intercom_permission_for(NULL, "/tags"));
+}
+
 /*
  * Teammates, teams, tags
  */
@@ -1286,6 +1431,9 @@ int main(void)
 		cmocka_unit_test(test_reply_request),
 		cmocka_unit_test(test_write_requests),
 		cmocka_unit_test(test_parse_error),
+		cmocka_unit_test(test_describe_failure),
+		cmocka_unit_test(test_permission_for),
+		cmocka_unit_test(test_parts_missing),
 		cmocka_unit_test(test_parse_me),
 		cmocka_unit_test(test_parse_teams_admins_tags),
 		cmocka_unit_test(test_parse_created_tag),
