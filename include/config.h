@@ -93,6 +93,8 @@ struct config {
 	char *url;	     /* API base URL, default https://api.intercom.io */
 	char *token_command; /* run without a shell; stdout's first line is the token */
 	char *token;	     /* token = ... in the file (only if the file is private) */
+	char *admin;	     /* who frontline acts as: an admin's email or id, NULL: unset */
+	bool admin_from_env; /* ...given by $FRONTLINE_ADMIN, which wins over the file */
 	int64_t poll_interval;	  /* seconds, default 5 */
 	int64_t resync_interval;  /* default 300 */
 	int64_t poll_overlap;	  /* default 2 */

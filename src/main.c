@@ -82,6 +82,8 @@ int main(int argc, char **argv)
 		free(sim);
 		free(cfg.url);
 		cfg.url = xstrdup(demo.url);
+		if (!cfg.admin)
+			cfg.admin = xstrdup(DEMO_ADMIN);
 		token = util_read_first_line(demo.token_path);
 	} else {
 		token = config_token(&cfg, err, sizeof(err));
