@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The admin the demo acts as, unless the configuration names one: the demo workspace's
+/* The admin the demo acts as, whatever the configuration names: the demo workspace's
  * token owner, one of its several agents. */
 #define DEMO_ADMIN "maya.patel@example.com"
 
