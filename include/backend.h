@@ -20,7 +20,8 @@ struct backend;
 /* What a driver tells the engine. */
 struct backend_listener {
 	void *arg;
-	/* Start-up finished: the directory is the driver's; it stays valid until destroy. */
+	/* Start-up finished: the directory is the driver's; it stays valid until destroy. Its
+	 * me is the admin every write acts as, or 0 when there is none to act as. */
 	void (*ready)(void *arg, const struct directory *dir);
 	/* One record of a sync page. */
 	void (*conversation)(void *arg, const struct conversation *c);
@@ -40,6 +41,9 @@ struct backend_options {
 	const char *token;
 	long timeout_ms;
 	int64_t max_response; /* bytes; 0: the HTTP layer's default */
+	const char *admin;   /* who to act as: an admin's email or id, NULL: the token's owner
+			      * if no other human admin (directory_choose_agent) */
+	bool admin_from_env; /* ...given by $FRONTLINE_ADMIN */
 };
 
 /* Each operation calls its fn once, from the loop, with what became of it (result.h): r

@@ -95,6 +95,8 @@ struct config {
 	char *token;	     /* token = ... in the file (only if the file is private) */
 	int64_t token_timeout;	  /* seconds token_command may take, default 5 */
 	int64_t max_response;	  /* bytes: a larger answer is refused, default 16 MiB */
+	char *admin;	     /* who frontline acts as: an admin's email or id, NULL: unset */
+	bool admin_from_env; /* ...given by $FRONTLINE_ADMIN, which wins over the file */
 	int64_t poll_interval;	  /* seconds, default 5 */
 	int64_t resync_interval;  /* default 300 */
 	int64_t poll_overlap;	  /* default 2 */

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* The admin the demo acts as, whatever the configuration names: the demo workspace's
+ * token owner, one of its several agents. */
+#define DEMO_ADMIN "maya.patel@example.com"
+
 struct demo {
 	pid_t pid;
 	unsigned port;

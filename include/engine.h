@@ -102,6 +102,10 @@ void engine_search_articles(struct engine *e, const char *query, backend_article
 			    void *arg);
 /* Requests waiting or in flight. */
 size_t engine_pending(const struct engine *e);
+/* Why writes are refused (the directory arrived and names no admin to act as, see
+ * directory_choose_agent), or NULL: checked before a write is submitted, so that none is
+ * stored only to fail. */
+const char *engine_write_refusal(const struct engine *e);
 /* A sender of the outbox's writes through e (sender.h), for scope: the engine starts its
  * own when polling; the command line makes one for what it submits. The caller frees it
  * (sender_free), before e is released. */

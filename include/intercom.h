@@ -132,6 +132,9 @@ struct intercom_admin {
 	int64_t id;
 	char *name;  /* may be NULL */
 	char *email; /* may be NULL */
+	bool away;   /* away_mode_enabled */
+	bool bot;    /* a bot: Intercom lists its bots (Operator, Fin) as admins with an
+		      * operator+APP@intercom.io address */
 	int64_t *team_ids;
 	size_t n_team_ids;
 };

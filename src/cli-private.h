@@ -79,13 +79,15 @@ void cli_print_safe(FILE *f, const char *s, bool keep_newlines);
 /* j as indented JSON and a newline on stdout, with nothing in it a terminal would act on:
  * C1 and bidirectional controls escaped (\u009B) like C0. */
 void cli_print_json(json_t *j);
+/* Warns on stderr when the admin frontline acts as is away or a bot. */
+void cli_agent_warn(const struct cli *c);
 /* "#12" or "12". 0, or -1 if it is not an id. */
 int cli_parse_id(const char *s, int64_t *id);
 
-/* The commands of the table. cli.c: list, status, show, articles; cli-write.c: reply, tag
- * and outbox; cli-table.c: help. Each reads its options with c->command's getopt
+/* The commands of the table. cli.c: list, status, show, articles, whoami; cli-write.c:
+ * reply, tag and outbox; cli-table.c: help. Each reads its options with c->command's getopt
  * tables; cli_run has answered -h and --help before it runs. */
 cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli_cmd_reply,
-    cli_cmd_tag, cli_cmd_outbox;
+    cli_cmd_tag, cli_cmd_outbox, cli_cmd_whoami;
 
 #endif

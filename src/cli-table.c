@@ -28,7 +28,7 @@ static const struct option reply_options[] = {{"note", no_argument, NULL, 'n'},
 					      {"queue", no_argument, NULL, 'Q'},
 					      {"help", no_argument, NULL, 'h'},
 					      {0}};
-static const struct option articles_options[] = {
+static const struct option json_options[] = {
     {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
 static const struct option help_options[] = {
     {"man", no_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {0}};
@@ -48,7 +48,9 @@ static const struct cli_command commands[] = {
     {"outbox", cli_cmd_outbox, "[list [--json] | send | retry ITEM | discard ITEM]",
      "the writes waiting to be sent", true, "+h", only_help},
     {"articles", cli_cmd_articles, "[--json] QUERY", "search the help center", true, "+jh",
-     articles_options},
+     json_options},
+    {"whoami", cli_cmd_whoami, "[--json]", "the admin frontline writes as, and why", true, "+jh",
+     json_options},
     {"help", cli_cmd_help, "[--man] [COMMAND]", "the commands, or one command's usage", false, "+h",
      help_options},
 };

@@ -53,9 +53,16 @@ static void on_item(void *arg, const struct outbox_item *it)
 /* Stores w in the outbox, watched. Returns 0, or -1 with c->error set. */
 static int cli_submit(struct cli *c, const struct write_op *w, const char *tag_name)
 {
+	const char *refusal = engine_write_refusal(&c->engine);
 	char err[256];
 	int64_t id;
 
+	if (refusal) {
+		snprintf(c->error, sizeof(c->error), "%s", refusal);
+		return -1;
+	}
+	if (!c->n_items)
+		cli_agent_warn(c);
 	/* Room first: once submitted, the write is in the outbox and must be followed. */
 	if (util_grow(&c->items, &c->cap_items, c->n_items + 1, sizeof(*c->items)) < 0) {
 		snprintf(c->error, sizeof(c->error), "out of memory");
@@ -161,17 +168,9 @@ static int items_outcome(struct cli *c)
 	return code;
 }
 
-/* Fetches the directory (the writes need the agent's id), sends what was submitted and
- * waits for it. An unreachable backend takes the items back at once. */
-static int items_send(struct cli *c, const char *token)
+/* Waits for what was submitted (items_wait), then says how it went (items_outcome). */
+static int items_send(struct cli *c)
 {
-	if (cli_start(c, token, false) < 0) {
-		items_withdraw(c);
-		/* another process of the agent's may be sending one already */
-		if (items_final(c))
-			return CLI_FAILED;
-		c->error[0] = '\0';
-	}
 	items_wait(c);
 	return items_outcome(c);
 }
@@ -402,12 +401,15 @@ int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 		return CLI_USAGE;
 	}
 	w.body = text;
-	if (cli_setup(c, token) < 0 || cli_submit(c, &w, NULL) < 0)
+	/* Queued, it goes whenever a frontline can send it; otherwise the directory comes
+	 * first: who writes it, or that nobody may. */
+	if (cli_setup(c, token) < 0 || (!queue && cli_start(c, token, false) < 0) ||
+	    cli_submit(c, &w, NULL) < 0)
 		code = CLI_FAILED;
 	else if (queue)
 		code = CLI_OK;
 	else
-		code = items_send(c, token);
+		code = items_send(c);
 	if (code != CLI_OK)
 		reply_keep(c, &w, code);
 	else if (queue)
@@ -458,8 +460,7 @@ int cli_cmd_tag(struct cli *c, int argc, char **argv, const char *token)
 			return cli_fail(c, CLI_FAILED);
 		}
 	}
-	items_wait(c);
-	code = items_outcome(c);
+	code = items_send(c);
 	for (i = 2; code == CLI_OK && i < argc; i++)
 		if (!tags[i])
 			fprintf(stderr, "%s: created the tag \"%s\"\n", util_progname(),

@@ -639,3 +639,76 @@ int cli_cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 	}
 	return n > 0 ? CLI_OK : CLI_NOT_FOUND;
 }
+
+/* ---- whoami: the admin frontline acts as, and why ---- */
+
+void cli_agent_warn(const struct cli *c)
+{
+	const struct directory *d = c->engine.dir;
+
+	if (!d || !d->me || (!d->me_away && !d->me_bot))
+		return;
+	fprintf(stderr, "%s: warning: acting as ", util_progname());
+	cli_print_safe(stderr, d->me_name ? d->me_name : "an admin", false);
+	if (d->me_bot)
+		fputs(", a bot: its replies to email conversations are stored but never sent to "
+		      "the customer",
+		      stderr);
+	else
+		fputs(", who is away", stderr);
+	fputc('\n', stderr);
+}
+
+static const char *const source_words[] = {
+    [DIRECTORY_AGENT_NONE] = "none",
+    [DIRECTORY_AGENT_CONFIG] = "config",
+    [DIRECTORY_AGENT_ENV] = "env",
+    [DIRECTORY_AGENT_OWNER] = "owner",
+};
+
+int cli_cmd_whoami(struct cli *c, int argc, char **argv, const char *token)
+{
+	const struct directory *d;
+	bool json = false;
+	int ch;
+
+	while ((ch = cli_getopt(c, argc, argv)) != -1) {
+		if (ch == 'j')
+			json = true;
+		else
+			return cli_usage(c);
+	}
+	if (optind != argc)
+		return cli_usage(c);
+	if (cli_start(c, token, false) < 0)
+		return cli_fail(c, CLI_FAILED);
+	d = c->engine.dir;
+	if (json) {
+		json_t *out = json_pack(
+		    "{s:o, s:o, s:o, s:s, s:s, s:b, s:b, s:o}", "id",
+		    d->me ? json_integer((json_int_t)d->me) : json_null(), "name",
+		    d->me && d->me_name ? json_string(d->me_name) : json_null(), "email",
+		    d->me && d->me_email ? json_string(d->me_email) : json_null(), "source",
+		    source_words[d->me_source], "why", directory_agent_why(d), "away",
+		    d->me && d->me_away, "bot", d->me && d->me_bot, "refusal",
+		    d->me_refusal ? json_string(d->me_refusal) : json_null());
+
+		json_dumpf(out, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(out);
+	} else if (d->me) {
+		cli_print_safe(stdout, d->me_name ? d->me_name : "", false);
+		fputs(" <", stdout);
+		cli_print_safe(stdout, d->me_email ? d->me_email : "no email", false);
+		printf(">, admin %lld%s%s\n  why: %s\n", (long long)d->me, d->me_away ? ", away" : "",
+		       d->me_bot ? ", a bot" : "", directory_agent_why(d));
+	} else {
+		printf("nobody\n  why: %s\n", directory_agent_why(d));
+	}
+	cli_agent_warn(c);
+	if (!d->me) {
+		snprintf(c->error, sizeof(c->error), "%s", d->me_refusal ? d->me_refusal : "");
+		return cli_fail(c, CLI_FAILED);
+	}
+	return CLI_OK;
+}

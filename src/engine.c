@@ -284,8 +284,11 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 	const char *type = cfg->backend ? cfg->backend : "intercom";
 	const struct backend_ops *ops = backend_find(type);
 	struct sla_policy policies[CONFIG_MAX_QUEUES];
-	struct backend_options bopt = {
-	    .url = cfg->url, .token = token, .max_response = cfg->max_response};
+	struct backend_options bopt = {.url = cfg->url,
+				       .token = token,
+				       .max_response = cfg->max_response,
+				       .admin = cfg->admin,
+				       .admin_from_env = cfg->admin_from_env};
 	struct backend_listener bl = {
 		.ready = on_ready,
 		.conversation = on_conversation,
@@ -381,13 +384,19 @@ size_t engine_pending(const struct engine *e)
 	return e->backend ? e->ops->pending(e->backend) : 0;
 }
 
+const char *engine_write_refusal(const struct engine *e)
+{
+	return e->ready && !e->dir->me ? e->dir->me_refusal : NULL;
+}
+
 /* ---- the sender's door (sender.h's struct sender_link) ---- */
 
+/* Nothing is sent without an admin to act as: what waits in the outbox stays there. */
 static const struct directory *link_directory(void *arg)
 {
 	const struct engine *e = arg;
 
-	return e->ready ? e->dir : NULL;
+	return e->ready && e->dir->me ? e->dir : NULL;
 }
 
 static int64_t link_clock_offset(void *arg)

@@ -83,6 +83,10 @@ int main(int argc, char **argv)
 		free(sim);
 		free(cfg.url);
 		cfg.url = xstrdup(demo.url);
+		/* the admin named for a real workspace is nobody in the demo's */
+		free(cfg.admin);
+		cfg.admin = xstrdup(DEMO_ADMIN);
+		cfg.admin_from_env = false;
 		token = util_read_first_line(demo.token_path);
 	} else {
 		token = config_token(&cfg, err, sizeof(err));

@@ -12,9 +12,10 @@ FL_CONFIG=
 need ps procps
 
 # fl_setup [EXTRA-CONFIG-LINES...]: fresh XDG dirs under $TEST_TMP and a configuration at
-# $XDG_CONFIG_HOME/frontline/config (mode 0600) for the running sim: [backend] url and a
-# poll_interval of 1s, then the extra lines as given (e.g. more [backend] keys or
-# [queue ...] sections).
+# $XDG_CONFIG_HOME/frontline/config (mode 0600) for the running sim: [backend] url, a
+# poll_interval of 1s and the admin to act as (the sim's workspace has several agents:
+# $FL_ADMIN, else the token's owner; FL_ADMIN= leaves it unset), then the extra lines as
+# given (e.g. more [backend] keys or [queue ...] sections).
 fl_setup() {
 	export XDG_CONFIG_HOME="$TEST_TMP/xdg-config" XDG_STATE_HOME="$TEST_TMP/xdg-state"
 	FL_STATE="$XDG_STATE_HOME/frontline"
@@ -22,11 +23,12 @@ fl_setup() {
 	FL_CONFIG="$XDG_CONFIG_HOME/frontline/config"
 	{
 		printf '[backend]\nurl = %s\npoll_interval = 1s\n' "$SIM_URL"
+		[ -z "${FL_ADMIN-$SIM_OWNER}" ] || printf 'admin = %s\n' "${FL_ADMIN-$SIM_OWNER}"
 		[ $# -eq 0 ] || printf '%s\n' "$@"
 	} >"$FL_CONFIG"
 	chmod 600 "$FL_CONFIG"
 	# Nothing from the caller's environment may leak into the client under test.
-	unset FRONTLINE_TOKEN VISUAL EDITOR
+	unset FRONTLINE_TOKEN FRONTLINE_ADMIN VISUAL EDITOR
 	export NO_COLOR=1 LC_ALL=C.UTF-8
 }
 
@@ -175,6 +177,9 @@ sim_copies() {
 	expect_status 200 "GET /conversations/$1"
 	jqr --arg t "$2" '[.conversation_parts.conversation_parts[] | select((.body // "") | contains($t))] | length'
 }
+
+# The sim's token owner (GET /me), one of its several human admins.
+SIM_OWNER=maya.patel@example.com
 
 # sim_me: set SIM_ME to the token's teammate id.
 SIM_ME=

@@ -575,6 +575,9 @@ static int admin_fill(json_t *o, void *record)
 	}
 	a->name = string_copy(o, "name");
 	a->email = string_copy(o, "email");
+	a->away = json_is_true(json_object_get(o, "away_mode_enabled"));
+	a->bot = a->email && !strncasecmp(a->email, "operator+", 9) &&
+		 strlen(a->email) > 12 && !strcasecmp(a->email + strlen(a->email) - 12, "@intercom.io");
 	if (!json_is_array(teams) || json_array_size(teams) == 0)
 		return 0;
 	a->team_ids = xcalloc(json_array_size(teams), sizeof(*a->team_ids));

@@ -29,6 +29,9 @@ struct backend {
 	struct backend_listener l;
 	char *url; /* the API base URL */
 	struct directory dir;
+	struct directory_entry owner; /* the token's owner, from /me */
+	char *admin;		      /* backend_options' */
+	bool admin_from_env;
 	size_t cap_tags; /* room in dir.tags, which grows by the tags created */
 	int start_pending;
 	char start_error[ERR_MAX];
@@ -190,12 +193,24 @@ static void send_json(struct backend *b, const char *method, const char *path, j
 
 /* ---- start-up: /me, /teams, /admins, /tags in parallel ---- */
 
+static void entry_from_admin(struct directory_entry *e, const struct intercom_admin *a)
+{
+	e->id = a->id;
+	e->name = xstrdup(a->name ? a->name : "");
+	e->email = a->email ? xstrdup(a->email) : NULL;
+	e->away = a->away;
+	e->bot = a->bot;
+}
+
 static void start_step_done(struct backend *b, const char *error)
 {
 	if (error && error[0] && !b->start_error[0])
 		snprintf(b->start_error, sizeof(b->start_error), "%s", error);
 	if (--b->start_pending > 0)
 		return;
+	if (!b->start_error[0])
+		(void)directory_choose_agent(&b->dir, &b->owner, b->admin, b->admin_from_env,
+					     b->start_error, sizeof(b->start_error));
 	if (b->start_error[0])
 		b->l.failed(b->l.arg, b->start_error);
 	else
@@ -211,9 +226,8 @@ static void on_me(void *arg, const struct http_response *r)
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	if (j && intercom_parse_me(j, &me, err, sizeof(err)) == 0) {
-		b->dir.me = me.id;
-		free(b->dir.me_name);
-		b->dir.me_name = me.name ? xstrdup(me.name) : NULL;
+		directory_entry_release(&b->owner);
+		entry_from_admin(&b->owner, &me);
 		intercom_admin_release(&me);
 	}
 	json_decref(j);
@@ -248,20 +262,21 @@ static void store_list(struct backend *b, int kind, json_t *j, char *err, size_t
 	if (rc < 0)
 		return;
 	for (i = 0; i < *count; i++)
-		free((*list)[i].name);
+		directory_entry_release(&(*list)[i]);
 	free(*list);
 	*list = xcalloc(n, sizeof(**list));
 	*count = n;
 	if (kind == LIST_TAGS)
 		b->cap_tags = n;
 	for (i = 0; i < n; i++) {
-		const char *name = kind == LIST_TEAMS ? teams[i].name
-				   : kind == LIST_ADMINS ? admins[i].name
-							 : tags[i].name;
+		const char *name;
 
-		(*list)[i].id = kind == LIST_TEAMS ? teams[i].id
-				: kind == LIST_ADMINS ? admins[i].id
-						      : tags[i].id;
+		if (kind == LIST_ADMINS) {
+			entry_from_admin(&(*list)[i], &admins[i]);
+			continue;
+		}
+		name = kind == LIST_TEAMS ? teams[i].name : tags[i].name;
+		(*list)[i].id = kind == LIST_TEAMS ? teams[i].id : tags[i].id;
 		(*list)[i].name = xstrdup(name ? name : "");
 	}
 	intercom_teams_free(teams, kind == LIST_TEAMS ? n : 0);
@@ -395,8 +410,10 @@ static void on_thread(void *arg, const struct http_response *r)
 			t.parts[i].kind = xstrdup(parts[i].part_type ? parts[i].part_type : "comment");
 			t.parts[i].author = parts[i].author_name ? xstrdup(parts[i].author_name) : NULL;
 			t.parts[i].author_id = parts[i].author_id;
+			/* a bot's parts (an admin writing as the bot too) are the team's */
 			t.parts[i].from_admin = parts[i].author_type &&
-						!strcmp(parts[i].author_type, "admin");
+						(!strcmp(parts[i].author_type, "admin") ||
+						 !strcmp(parts[i].author_type, "bot"));
 			t.parts[i].at = parts[i].created_at;
 			t.parts[i].body = parts[i].body ? xstrdup(parts[i].body) : NULL;
 		}
@@ -494,8 +511,8 @@ static void on_tag_created(void *arg, const struct http_response *r)
 
 		if (!directory_name(d->tags, d->n_tags, tag.id)) {
 			xgrow(&d->tags, &c->b->cap_tags, d->n_tags + 1, sizeof(*d->tags));
-			d->tags[d->n_tags].id = tag.id;
-			d->tags[d->n_tags].name = xstrdup(tag.name ? tag.name : "");
+			d->tags[d->n_tags] = (struct directory_entry){
+			    .id = tag.id, .name = xstrdup(tag.name ? tag.name : "")};
 			d->n_tags++;
 		}
 		err[0] = '\0';
@@ -673,6 +690,8 @@ static struct backend *intercom_create(struct loop *loop, const struct backend_o
 		free(b);
 		return NULL;
 	}
+	b->admin = opt->admin ? xstrdup(opt->admin) : NULL;
+	b->admin_from_env = opt->admin_from_env;
 	return b;
 }
 
@@ -684,6 +703,8 @@ static void intercom_destroy(struct backend *b)
 	while (b->calls)
 		call_free(b->calls);
 	directory_release(&b->dir);
+	directory_entry_release(&b->owner);
+	free(b->admin);
 	free(b->teams);
 	free(b->url);
 	free(b);

@@ -42,6 +42,15 @@ const struct config_option config_options[] = {
      "The largest answer taken from the backend, in bytes with K, M or G for KiB, MiB or "
      "GiB. A larger one is refused as soon as it is announced or grows past this, with a "
      "message, rather than read whole."},
+    {CONFIG_SECTION_BACKEND, "admin", config_parse_text, CONF(admin), "email|id", NULL,
+     "the token's owner, if no other human admin",
+     "The admin (teammate) frontline acts as: every reply, note, close, snooze, tag and "
+     "assignment is made as this admin, and mine and assign to me mean this admin. An "
+     "email or an id of GET /admins, checked at start-up: one that matches nobody is an "
+     "error. $FRONTLINE_ADMIN wins over it. Unset, frontline acts as the token's owner "
+     "(GET /me) if no other human admin is in the workspace; otherwise it reads but "
+     "refuses to write. An admin that is away, or a bot (whose email replies are never "
+     "sent), is named with a warning."},
     {CONFIG_SECTION_BACKEND, "poll_interval", config_parse_duration, CONF(poll_interval),
      "duration", "5s", NULL,
      "How often to ask the backend for conversations changed since the last poll."},

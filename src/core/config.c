@@ -322,6 +322,17 @@ void config_defaults(struct config *c)
 	queue_add_default(c, "standard", "Standard", "Support", false);
 }
 
+/* $FRONTLINE_ADMIN wins over admin = in the file. */
+static void admin_from_env(struct config *c)
+{
+	const char *env = getenv("FRONTLINE_ADMIN");
+
+	if (!env || !*env)
+		return;
+	config_string_replace(&c->admin, env);
+	c->admin_from_env = true;
+}
+
 int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
 	struct reader r = {.p = {.c = c, .err = err, .errlen = errlen}};
@@ -332,8 +343,10 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 
 	if (!path) {
 		default_path = config_xdg_path("XDG_CONFIG_HOME", ".config", "frontline/config");
-		if (!default_path)
+		if (!default_path) {
+			admin_from_env(c);
 			return 0; /* no home directory, so no file: the defaults stand */
+		}
 		path = default_path;
 	}
 	shown = config_path_shown(path);
@@ -363,6 +376,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	if (!p->failed)
 		config_string_replace(&c->path, path);
 out:
+	if (!p->failed)
+		admin_from_env(c);
 	if (p->file && fclose(p->file) != 0 && !p->failed)
 		config_fail_at(p, 0, "cannot read: %s", strerror(errno));
 	if (p->buf)
@@ -380,6 +395,7 @@ void config_release(struct config *c)
 	free(c->path);
 	free(c->backend);
 	free(c->url);
+	free(c->admin);
 	free(c->token_command);
 	config_wipe_free(c->token);
 	free(c->state_dir);

@@ -3,24 +3,38 @@
 
 #include "directory.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "text.h"
 #include "util.h"
+
+/* How many admins' emails a message names. */
+#define AGENT_EXAMPLES 3
+
+void directory_entry_release(struct directory_entry *e)
+{
+	free(e->name);
+	free(e->email);
+	memset(e, 0, sizeof(*e));
+}
 
 static void entries_free(struct directory_entry *list, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		free(list[i].name);
+		directory_entry_release(&list[i]);
 	free(list);
 }
 
 void directory_release(struct directory *d)
 {
 	free(d->me_name);
+	free(d->me_email);
+	free(d->me_refusal);
 	entries_free(d->teams, d->n_teams);
 	entries_free(d->admins, d->n_admins);
 	entries_free(d->tags, d->n_tags);
@@ -50,4 +64,107 @@ int64_t directory_find(const struct directory_entry *list, size_t n, const char 
 			if (list[i].id == id)
 				return id;
 	return 0;
+}
+
+/* A few human admins' emails, ", "-separated, made safe to show; "" when none. */
+static char *human_examples(const struct directory *d, size_t *n_humans)
+{
+	char *list = xstrdup(""), *next;
+	size_t i, shown = 0;
+
+	*n_humans = 0;
+	for (i = 0; i < d->n_admins; i++) {
+		const struct directory_entry *a = &d->admins[i];
+
+		if (a->bot)
+			continue;
+		++*n_humans;
+		if (shown < AGENT_EXAMPLES && a->email && *a->email) {
+			char *safe = text_sanitize(a->email, false);
+
+			next = xasprintf("%s%s%s", list, shown ? ", " : "", safe);
+			free(safe);
+			free(list);
+			list = next;
+			shown++;
+		}
+	}
+	return list;
+}
+
+static void agent_set(struct directory *d, const struct directory_entry *a,
+		      enum directory_agent_source source)
+{
+	d->me = a->id;
+	free(d->me_name);
+	free(d->me_email);
+	d->me_name = a->name ? xstrdup(a->name) : NULL;
+	d->me_email = a->email ? xstrdup(a->email) : NULL;
+	d->me_away = a->away;
+	d->me_bot = a->bot;
+	d->me_source = source;
+	free(d->me_refusal);
+	d->me_refusal = NULL;
+}
+
+int directory_choose_agent(struct directory *d, const struct directory_entry *owner,
+			   const char *wanted, bool from_env, char *err, size_t errlen)
+{
+	const char *where = from_env ? "$FRONTLINE_ADMIN" : "admin = under [backend]";
+	size_t i, humans;
+	long long id;
+	char *examples, *safe;
+
+	if (wanted && *wanted) {
+		bool numeric = util_parse_ll(wanted, 1, INT64_MAX, &id) == 0;
+
+		for (i = 0; i < d->n_admins; i++) {
+			const struct directory_entry *a = &d->admins[i];
+
+			if ((numeric && a->id == id) ||
+			    (!numeric && a->email && !strcasecmp(a->email, wanted))) {
+				agent_set(d, a, from_env ? DIRECTORY_AGENT_ENV : DIRECTORY_AGENT_CONFIG);
+				return 0;
+			}
+		}
+		examples = human_examples(d, &humans);
+		safe = text_sanitize(wanted, false);
+		snprintf(err, errlen,
+			 "no admin of the workspace has the %s \"%s\" (%s); give an admin's email "
+			 "or id%s%s",
+			 numeric ? "id" : "email", safe, where, *examples ? ", e.g. " : "", examples);
+		free(safe);
+		free(examples);
+		return -1;
+	}
+	examples = human_examples(d, &humans);
+	for (i = 0; i < d->n_admins; i++)
+		if (!d->admins[i].bot && d->admins[i].id != owner->id)
+			break;
+	if (i == d->n_admins) {
+		/* nobody else to be: the token's owner, as /me has it */
+		agent_set(d, owner, DIRECTORY_AGENT_OWNER);
+	} else {
+		d->me = 0;
+		d->me_source = DIRECTORY_AGENT_NONE;
+		free(d->me_refusal);
+		d->me_refusal = xasprintf(
+		    "writes refused: frontline does not know which of the %zu human admins you "
+		    "are; set admin = EMAIL under [backend] in the configuration, or "
+		    "$FRONTLINE_ADMIN (e.g. %s%s)",
+		    humans, examples, humans > AGENT_EXAMPLES ? ", ..." : "");
+	}
+	free(examples);
+	return 0;
+}
+
+const char *directory_agent_why(const struct directory *d)
+{
+	switch (d->me_source) {
+	case DIRECTORY_AGENT_CONFIG: return "admin = in the configuration";
+	case DIRECTORY_AGENT_ENV: return "$FRONTLINE_ADMIN";
+	case DIRECTORY_AGENT_OWNER: return "the token's owner, the only human admin";
+	case DIRECTORY_AGENT_NONE: break;
+	}
+	return "nobody: several human admins and none named";
 }

@@ -141,7 +141,9 @@ static const char *body_string(json_t *body, const char *key, struct api_reply *
 	return s && *s ? s : NULL;
 }
 
-/* The acting admin of a write: admin_id must name an existing teammate. */
+/* The acting admin of a write: admin_id must name an existing teammate (the bot too).
+ * One that names nobody is answered as Intercom does: 404 not_found, as for a missing
+ * conversation. */
 static bool body_admin(struct sim *s, json_t *body, long long *admin, struct api_reply *rp)
 {
 	json_t *v = json_object_get(body, "admin_id");
@@ -155,7 +157,7 @@ static bool body_admin(struct sim *s, json_t *body, long long *admin, struct api
 	if (rc < 0)
 		db_failed(rp);
 	else if (rc == 0)
-		api_error(rp, 400, "parameter_invalid", "admin_id %lld is not a teammate", *admin);
+		api_error(rp, 404, "not_found", "Resource Not Found");
 	return rc == 1;
 }
 

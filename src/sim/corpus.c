@@ -292,19 +292,27 @@ const char *const *corpus_tag_names(size_t *count)
 }
 
 static const struct corpus_admin admins[] = {
-	{"Maya Patel", "maya.patel@example.com", "Support Lead"},
-	{"Tom Becker", "tom.becker@example.com", "Support Engineer"},
-	{"Zoë Martin", "zoe.martin@example.com", "Customer Success Manager"},
-	{"Kenji Watanabe", "kenji.watanabe@example.com", "Support Engineer"},
-	{"Agnieszka Nowak", "agnieszka.nowak@example.com", "Billing Specialist"},
-	{"Samir Haddad", "samir.haddad@example.com", "Technical Support Specialist"},
-	{"Lucy O'Neill", "lucy.oneill@example.com", "Head of Support"},
+	{"Maya Patel", "maya.patel@example.com", "Support Lead", false},
+	{"Tom Becker", "tom.becker@example.com", "Support Engineer", false},
+	{"Zoë Martin", "zoe.martin@example.com", "Customer Success Manager", false},
+	{"Kenji Watanabe", "kenji.watanabe@example.com", "Support Engineer", true},
+	{"Agnieszka Nowak", "agnieszka.nowak@example.com", "Billing Specialist", false},
+	{"Samir Haddad", "samir.haddad@example.com", "Technical Support Specialist", true},
+	{"Lucy O'Neill", "lucy.oneill@example.com", "Head of Support", false},
 };
 
 const struct corpus_admin *corpus_admins(size_t *count)
 {
 	*count = COUNT(admins);
 	return admins;
+}
+
+const struct corpus_admin *corpus_bot(void)
+{
+	static const struct corpus_admin bot = {"Operator", "operator+frontlinesim@intercom.io", "",
+						false};
+
+	return &bot;
 }
 
 /* ---- templates ---- */

@@ -2,6 +2,7 @@
 #ifndef SIM_CORPUS_H
 #define SIM_CORPUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct prng;
@@ -45,13 +46,17 @@ char *corpus_admin_note(struct prng *r);
 const char *const *corpus_tag_names(size_t *count);
 
 /* Teammates (agents) with their emails at example.com (static storage, do not free); sets
- * *count. */
+ * *count. Some are away (away mode on). */
 struct corpus_admin {
 	const char *name;
 	const char *email;
 	const char *job_title;
+	bool away;
 };
 const struct corpus_admin *corpus_admins(size_t *count);
+/* The workspace's bot, as Intercom lists it among the admins (type "admin", an
+ * operator+APP@intercom.io address, no inbox seat): never one of corpus_admins. */
+const struct corpus_admin *corpus_bot(void);
 
 /* Help-center article number i (any i; no PRNG involved): *title, a one-sentence
  * *description and a plain-text *body of 3-6 paragraphs separated by blank lines, with

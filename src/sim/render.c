@@ -166,7 +166,7 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext,
 		w,
 		"SELECT p.id, p.part_type, p.body, p.created_at, p.author_type, p.author_id,"
 		" p.assigned_type, p.assigned_id, COALESCE(a.name, ct.name), COALESCE(a.email, ct.email),"
-		" p.is_html"
+		" p.is_html, COALESCE(a.bot, 0)"
 		" FROM (SELECT * FROM parts WHERE conversation_id = ?1 ORDER BY id DESC LIMIT ?2) p"
 		" LEFT JOIN admins a ON p.author_type = 'admin' AND a.id = p.author_id"
 		" LEFT JOIN contacts ct ON p.author_type = 'user' AND ct.id = p.author_id"
@@ -176,7 +176,9 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext,
 
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		long long at = sqlite3_column_int64(st, 3);
-		json_t *author = json_pack("{s:s, s:o, s:s}", "type", text_col(st, 4), "id",
+		/* The bot's parts are typed as the bot's, as Intercom does. */
+		bool bot = sqlite3_column_int(st, 11) != 0;
+		json_t *author = json_pack("{s:s, s:o, s:s}", "type", bot ? "bot" : text_col(st, 4), "id",
 					   id_string(sqlite3_column_int64(st, 5)), "name",
 					   text_col(st, 8));
 		json_t *part;
@@ -404,18 +406,22 @@ static json_t *team_ids_of(struct world *w, long long mask)
 	return ids;
 }
 
+#define ADMIN_COLUMNS "id, name, email, job_title, team_mask, away, bot"
+
+/* A row of ADMIN_COLUMNS. The bot is typed "admin" like everyone, without an inbox seat. */
 static json_t *admin_from_row(struct world *w, sqlite3_stmt *st)
 {
 	return json_pack("{s:s, s:o, s:s, s:s, s:s, s:b, s:b, s:b, s:o}", "type", "admin", "id",
 			 id_string(sqlite3_column_int64(st, 0)), "name", text_col(st, 1), "email",
-			 text_col(st, 2), "job_title", text_col(st, 3), "away_mode_enabled", 0,
-			 "away_mode_reassign", 0, "has_inbox_seat", 1, "team_ids",
+			 text_col(st, 2), "job_title", text_col(st, 3), "away_mode_enabled",
+			 sqlite3_column_int(st, 5) != 0, "away_mode_reassign", 0, "has_inbox_seat",
+			 sqlite3_column_int(st, 6) == 0, "team_ids",
 			 team_ids_of(w, sqlite3_column_int64(st, 4)));
 }
 
 json_t *render_admin(struct world *w, long long id, bool with_app)
 {
-	sqlite3_stmt *st = wdb_query(w, "SELECT id, name, email, job_title, team_mask FROM admins"
+	sqlite3_stmt *st = wdb_query(w, "SELECT " ADMIN_COLUMNS " FROM admins"
 					" WHERE id = ?",
 				     "i", id);
 	json_t *a;
@@ -437,7 +443,7 @@ json_t *render_admin(struct world *w, long long id, bool with_app)
 
 json_t *render_admins(struct world *w)
 {
-	sqlite3_stmt *st = wdb_query(w, "SELECT id, name, email, job_title, team_mask FROM admins"
+	sqlite3_stmt *st = wdb_query(w, "SELECT " ADMIN_COLUMNS " FROM admins"
 					" ORDER BY id",
 				     "");
 	json_t *list = json_array();

@@ -23,7 +23,8 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS teams(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
 	" realtime INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS admins(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-	" email TEXT NOT NULL, job_title TEXT NOT NULL, team_mask INTEGER NOT NULL);"
+	" email TEXT NOT NULL, job_title TEXT NOT NULL, team_mask INTEGER NOT NULL,"
+	" away INTEGER NOT NULL DEFAULT 0, bot INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE IF NOT EXISTS contacts(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
 	" email TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -228,12 +229,18 @@ static int generate_directory(struct world *w, time_t now)
 		/* The first admin (the token's owner) works both queues; the rest alternate. */
 		long long mask = i == 0 ? 3 : (long long)(1 << (i % 2));
 
-		if (wdb_exec(w, "INSERT INTO admins(id, name, email, job_title, team_mask)"
-				" VALUES(?, ?, ?, ?, ?)",
-			     "itttI", first_admin_id + (long long)i, admins[i].name, admins[i].email,
-			     admins[i].job_title, mask) < 0)
+		if (wdb_exec(w, "INSERT INTO admins(id, name, email, job_title, team_mask, away)"
+				" VALUES(?, ?, ?, ?, ?, ?)",
+			     "itttIi", first_admin_id + (long long)i, admins[i].name, admins[i].email,
+			     admins[i].job_title, mask, (long long)admins[i].away) < 0)
 			return -1;
 	}
+	/* The bot after the teammates, in no team; generation never draws it. */
+	if (wdb_exec(w, "INSERT INTO admins(id, name, email, job_title, team_mask, bot)"
+			" VALUES(?, ?, ?, ?, 0, 1)",
+		     "ittt", first_admin_id + (long long)n_admins, corpus_bot()->name,
+		     corpus_bot()->email, corpus_bot()->job_title) < 0)
+		return -1;
 	for (i = 0; i < n_tags; i++)
 		if (wdb_exec(w, "INSERT INTO tags(id, name, created_at) VALUES(?, ?, ?)", "iti",
 			     first_tag_id + (long long)i, tags[i], (long long)now - 86400 * 90) < 0)

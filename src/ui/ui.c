@@ -316,13 +316,27 @@ static const char *host_of(const char *url)
 	return s ? s + 3 : url ? url : "";
 }
 
+/* The agent as the status bar names it: "Maya Patel", "Kenji (away)", "Operator (bot)",
+ * "nobody (read only)" when no admin can be acted as, "…" before the directory. */
+static void status_agent(const struct engine *e, char *buf, size_t len)
+{
+	const struct directory *d = e->ready ? e->dir : NULL;
+
+	if (!d)
+		snprintf(buf, len, "…");
+	else if (!d->me)
+		snprintf(buf, len, "nobody (read only)");
+	else
+		snprintf(buf, len, "%s%s", d->me_name && *d->me_name ? d->me_name : "?",
+			 d->me_bot ? " (bot)" : d->me_away ? " (away)" : "");
+}
+
 /* "agent @ host · live · 2 pending" and, when polls fail, the data's age and when the
  * next attempt comes. */
 static char *status_left(struct ui *u)
 {
 	const struct engine *e = &u->engine;
-	const char *me = e->dir && e->dir->me_name ? e->dir->me_name : "…";
-	char state[600], queued[112] = "", retry[32] = "";
+	char me[128], state[600], queued[112] = "", retry[32] = "";
 	struct outbox_counts outbox;
 	int64_t age = engine_data_age(e);
 	size_t pending = engine_pending(e);
@@ -354,6 +368,7 @@ static char *status_left(struct ui *u)
 	if (e->sender && sender_counts(e->sender, &outbox) == 0 && (outbox.pending || outbox.failed))
 		snprintf(queued + strlen(queued), sizeof(queued) - strlen(queued),
 			 " · outbox: %zu to send, %zu failed", outbox.pending, outbox.failed);
+	status_agent(e, me, sizeof(me));
 	s = xasprintf(" %s @ %s · %s%s", me, u->host, state, queued);
 	safe = text_sanitize(s, false);
 	free(s);

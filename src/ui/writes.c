@@ -144,7 +144,12 @@ static int submit(struct ui *u, const struct write_op *w, const char *tag_name, 
 	struct ui_writes *ws = u->writes;
 	struct write_item *wi;
 	char err[256] = "no outbox";
+	const char *refusal = engine_write_refusal(&u->engine);
 
+	if (refusal) {
+		say_failed(u, what, draft, refusal);
+		return -1;
+	}
 	if (!ws)
 		ws = u->writes = xcalloc(1, sizeof(*ws));
 	wi = xcalloc(1, sizeof(*wi));

@@ -11,9 +11,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct directory_entry teams[] = {{5001, "Live chat"}, {5002, "Support"}};
-	struct directory_entry admins[] = {{1, "Ann Agent"}, {2, "Bob"}};
-	struct directory_entry tags[] = {{7, "vip"}, {8, "refund"}};
+	struct directory_entry teams[] = {{.id = 5001, .name = "Live chat"},
+					  {.id = 5002, .name = "Support"}};
+	struct directory_entry admins[] = {{.id = 1, .name = "Ann Agent"},
+					   {.id = 2, .name = "Bob"}};
+	struct directory_entry tags[] = {{.id = 7, .name = "vip"}, {.id = 8, .name = "refund"}};
 	struct directory dir = {.me = 1,
 				.me_name = "Ann Agent",
 				.teams = teams,

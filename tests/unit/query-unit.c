@@ -19,8 +19,9 @@
 #define BUG  102
 #define ANNA 8
 
-static struct directory_entry tags[] = {{VIP, "VIP"}, {BUG, "bug"}};
-static struct directory_entry admins[] = {{ME, "Me Myself"}, {ANNA, "Anna"}};
+static struct directory_entry tags[] = {{.id = VIP, .name = "VIP"}, {.id = BUG, .name = "bug"}};
+static struct directory_entry admins[] = {{.id = ME, .name = "Me Myself"},
+					  {.id = ANNA, .name = "Anna"}};
 static struct directory dir = {
     .me = ME, .tags = tags, .n_tags = 2, .admins = admins, .n_admins = 2};
 
