@@ -39,6 +39,10 @@ static void usage(FILE *f)
 		"      --token-file FILE    file holding the bearer token (else $%s)\n"
 		"      --control            enable the /_sim/ control endpoints\n"
 		"      --max-body BYTES     largest request body (default 1048576)\n"
+		"      --header-timeout SECONDS  time a connection has to send a request's\n"
+		"                           headers (default 5)\n"
+		"      --max-connections-per-client N  open connections from one address\n"
+		"                           (default 64)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -59,6 +63,8 @@ enum {
 	OPT_TOKEN_FILE,
 	OPT_CONTROL,
 	OPT_MAX_BODY,
+	OPT_HEADER_TIMEOUT,
+	OPT_MAX_CLIENT_CONNECTIONS,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -86,6 +92,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
 		{"control", no_argument, NULL, OPT_CONTROL},
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
+		{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+		{"max-connections-per-client", required_argument, NULL, OPT_MAX_CLIENT_CONNECTIONS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -104,6 +112,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		.followup_rate = 0.5,
 		.rate_limit = 1000,
 		.max_body = 1048576,
+		.header_timeout = 5,
+		.max_client_connections = 64,
 	};
 	while ((c = getopt_long(argc, argv, "l:p:qhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -127,6 +137,13 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		case OPT_TOKEN_FILE: o->token_file = optarg; break;
 		case OPT_CONTROL: o->control = true; break;
 		case OPT_MAX_BODY: o->max_body = (long)number_arg("--max-body", optarg, 64, 1L << 30); break;
+		case OPT_HEADER_TIMEOUT:
+			o->header_timeout = (long)number_arg("--header-timeout", optarg, 1, 3600);
+			break;
+		case OPT_MAX_CLIENT_CONNECTIONS:
+			o->max_client_connections =
+			    (long)number_arg("--max-connections-per-client", optarg, 1, 512);
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);
@@ -217,7 +234,7 @@ int main(int argc, char **argv)
 
 	if (sigwait(&stop, &sig) != 0)
 		die("sigwait failed");
-	server_stop(d);
+	server_stop(&s, d);
 	pthread_mutex_destroy(&s.lock);
 	search_cursors_release(&s.cursors);
 	world_close(&s.world);

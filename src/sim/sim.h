@@ -28,6 +28,8 @@ struct sim_options {
 	const char *token_file;
 	bool control;
 	long max_body;
+	long header_timeout;	     /* seconds a connection has for a request's headers */
+	long max_client_connections; /* open connections from one address */
 	bool quiet;
 };
 
@@ -44,6 +46,7 @@ struct sim_faults {
 struct sim {
 	struct sim_options opt;
 	char *token;
+	struct deadlines *deadlines; /* the server's header clocks (deadline.h) */
 
 	/* Guards everything below: one request at a time touches the world. */
 	pthread_mutex_t lock;
