@@ -22,10 +22,14 @@
 
 #define DESKTOP_REPLACE_MAX 64	 /* notifications kept to be replaced, by conversation */
 #define DESKTOP_STOP_MS	    1000 /* how long notify_desktop_stop waits for a busy thread */
+#define DESKTOP_CATCH_UP_ID INT64_MIN /* the catch-up summary replaces the previous one */
+#define DESKTOP_CATCH_UP_LINES 6      /* notifications a catch-up summary lists */
 
 struct desktop_item {
 	int64_t id;
 	enum notify_kind kind;
+	fl_time deadline;
+	unsigned long count; /* events a summary sums up, 0 for one */
 	char *summary, *body;
 };
 
@@ -106,14 +110,15 @@ static NotifyNotification *desktop_notification(struct desktop_shown *shown, siz
 	return slot->notification;
 }
 
-static void desktop_show(struct notify_desktop *d, struct desktop_shown *shown, size_t *next,
+/* Returns false when the server did not take it. */
+static bool desktop_show(struct notify_desktop *d, struct desktop_shown *shown, size_t *next,
 			 const struct desktop_item *it)
 {
 	NotifyNotification *nn = desktop_notification(shown, next, it);
 	GError *error = NULL;
 
 	if (!nn)
-		return;
+		return false;
 	notify_notification_set_urgency(nn, it->kind == NOTIFY_BREACH	 ? NOTIFY_URGENCY_CRITICAL
 					    : it->kind == NOTIFY_WARNING ? NOTIFY_URGENCY_NORMAL
 									 : NOTIFY_URGENCY_LOW);
@@ -125,7 +130,76 @@ static void desktop_show(struct notify_desktop *d, struct desktop_shown *shown, 
 		desktop_fail(d, error && error->message ? error->message : "the server refused");
 		if (error)
 			g_error_free(error);
+		return false;
 	}
+	return true;
+}
+
+/* Kinds from the most urgent down. */
+static const enum notify_kind urgency_order[NOTIFY_KINDS] = {
+    NOTIFY_BREACH, NOTIFY_WARNING, NOTIFY_NEW_MESSAGE, NOTIFY_NEW_CONVERSATION};
+
+/* Takes every waiting notification (the lock held) into one catch-up summary: counts by
+ * kind in the title, the first few in the body, one line each. */
+static void desktop_catch_up(struct notify_desktop *d, struct desktop_item *out)
+{
+	static const char *const one[NOTIFY_KINDS] = {
+	    [NOTIFY_WARNING] = "due soon",
+	    [NOTIFY_BREACH] = "breached",
+	    [NOTIFY_NEW_CONVERSATION] = "new conversation",
+	    [NOTIFY_NEW_MESSAGE] = "new message",
+	};
+	unsigned long counts[NOTIFY_KINDS] = {0}, listed = 0, waiting = d->count;
+	char *title = NULL, *body = NULL;
+	size_t title_len, body_len, i;
+	FILE *t = open_memstream(&title, &title_len), *b = open_memstream(&body, &body_len);
+	bool first = true;
+
+	if (!t || !b)
+		die("out of memory");
+	memset(out, 0, sizeof(*out));
+	out->id = DESKTOP_CATCH_UP_ID;
+	out->kind = NOTIFY_NEW_CONVERSATION;
+	for (i = NOTIFY_KINDS; i-- > 0;)
+		for (size_t j = 0; j < d->count; j++)
+			if (d->items[(d->head + j) % DESKTOP_QUEUE_MAX].kind == urgency_order[i])
+				out->kind = urgency_order[i];
+	while (d->count) {
+		struct desktop_item *it = &d->items[d->head];
+
+		counts[it->kind] += it->count ? it->count : 1;
+		if (listed++ < DESKTOP_CATCH_UP_LINES)
+			fprintf(b, "%s%s: %.*s", listed > 1 ? "\n" : "", it->summary,
+				(int)strcspn(it->body, "\n"), it->body);
+		out->count += it->count ? it->count : 1;
+		desktop_item_free(it);
+		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
+		d->count--;
+	}
+	if (waiting > DESKTOP_CATCH_UP_LINES)
+		fprintf(b, "\nand %lu more", waiting - DESKTOP_CATCH_UP_LINES);
+	for (i = 0; i < NOTIFY_KINDS; i++) {
+		enum notify_kind k = urgency_order[i];
+		bool plural = counts[k] > 1 && k >= NOTIFY_NEW_CONVERSATION;
+
+		if (!counts[k])
+			continue;
+		fprintf(t, "%s%lu %s%s", first ? "Catching up: " : ", ", counts[k], one[k],
+			plural ? "s" : "");
+		first = false;
+	}
+	if (fclose(t) != 0 || fclose(b) != 0)
+		die("out of memory");
+	out->summary = title;
+	out->body = body;
+}
+
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
 static void *desktop_main(void *arg)
@@ -133,8 +207,9 @@ static void *desktop_main(void *arg)
 	struct notify_desktop *d = arg;
 	struct desktop_shown shown[DESKTOP_REPLACE_MAX] = {{0}};
 	struct desktop_item it;
+	struct timespec started;
 	size_t next = 0, i;
-	bool ok = notify_init("frontline"), last;
+	bool ok = notify_init("frontline"), last, stalled = false;
 
 	if (!ok)
 		desktop_fail(d, "libnotify could not start");
@@ -144,13 +219,22 @@ static void *desktop_main(void *arg)
 			pthread_cond_wait(&d->wake, &d->lock);
 		if (d->stop)
 			break;
-		it = d->items[d->head];
-		memset(&d->items[d->head], 0, sizeof(it));
-		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
-		d->count--;
+		/* After a stall, what waited (and is still true: notify_desktop_filter) goes
+		 * out once, as one summary, not late one by one. */
+		if (stalled && d->count > 1) {
+			desktop_catch_up(d, &it);
+		} else {
+			it = d->items[d->head];
+			memset(&d->items[d->head], 0, sizeof(it));
+			d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
+			d->count--;
+		}
 		pthread_mutex_unlock(&d->lock);
-		if (ok)
-			desktop_show(d, shown, &next, &it); /* may block: the lock is free */
+		if (ok) {
+			clock_gettime(CLOCK_MONOTONIC, &started);
+			stalled = !desktop_show(d, shown, &next, &it); /* may block: lock free */
+			stalled = stalled || elapsed_ms(&started) >= DESKTOP_STALL_MS;
+		}
 		desktop_item_free(&it);
 		pthread_mutex_lock(&d->lock);
 	}
@@ -252,12 +336,36 @@ bool notify_desktop_stop(struct notify_desktop *d)
 	return true;
 }
 
+/* The waiting notification of conversation id (> 0), or NULL. */
+static struct desktop_item *desktop_waiting(struct notify_desktop *d, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; id > 0 && i < d->count; i++)
+		if (d->items[(d->head + i) % DESKTOP_QUEUE_MAX].id == id)
+			return &d->items[(d->head + i) % DESKTOP_QUEUE_MAX];
+	return NULL;
+}
+
 void notify_desktop_post(struct notify_desktop *d, int64_t id, enum notify_kind kind,
-			 const char *summary, const char *body)
+			 fl_time deadline, unsigned long count, const char *summary,
+			 const char *body)
 {
 	struct desktop_item *it;
 
 	pthread_mutex_lock(&d->lock);
+	it = desktop_waiting(d, id);
+	if (it) {
+		/* Newer news of the same conversation: a breach replaces its warning. */
+		desktop_item_free(it);
+		it->id = id;
+		it->kind = kind;
+		it->deadline = deadline;
+		it->summary = xstrdup(summary);
+		it->body = xstrdup(body);
+		pthread_mutex_unlock(&d->lock);
+		return;
+	}
 	if (d->count == DESKTOP_QUEUE_MAX) {
 		desktop_item_free(&d->items[d->head]);
 		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
@@ -267,10 +375,33 @@ void notify_desktop_post(struct notify_desktop *d, int64_t id, enum notify_kind 
 	it = &d->items[(d->head + d->count) % DESKTOP_QUEUE_MAX];
 	it->id = id;
 	it->kind = kind;
+	it->deadline = deadline;
+	it->count = count;
 	it->summary = xstrdup(summary);
 	it->body = xstrdup(body);
 	d->count++;
 	pthread_cond_signal(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void notify_desktop_filter(struct notify_desktop *d, notify_desktop_still_true_fn *still_true,
+			   void *ctx)
+{
+	size_t i, kept = 0, n;
+
+	pthread_mutex_lock(&d->lock);
+	n = d->count;
+	for (i = 0; i < n; i++) {
+		struct desktop_item it = d->items[(d->head + i) % DESKTOP_QUEUE_MAX];
+
+		if (it.id > 0 && !still_true(ctx, it.id, it.kind, it.deadline))
+			desktop_item_free(&it);
+		else
+			d->items[(d->head + kept++) % DESKTOP_QUEUE_MAX] = it;
+	}
+	for (i = kept; i < n; i++)
+		memset(&d->items[(d->head + i) % DESKTOP_QUEUE_MAX], 0, sizeof(d->items[0]));
+	d->count = kept;
 	pthread_mutex_unlock(&d->lock);
 }
 
