@@ -41,6 +41,11 @@ struct notifier *notifier_new(const struct config *cfg, char *err, size_t errlen
  * the process with _exit rather than let exit handlers wait on them. */
 bool notifier_free(struct notifier *n);
 
+/* The conversations as they are now (not owned; NULL: none). Desktop notifications still
+ * waiting for a slow notification server are dropped once the store shows them over: the
+ * conversation answered or gone, a warning overtaken by the breach. */
+void notifier_set_store(struct notifier *n, const struct store *store);
+
 /* Where BEL and OSC sequences go: fd (not owned), if it is a terminal; -1 for nowhere
  * (the default). The curses UI passes its terminal's fd. */
 void notifier_set_terminal(struct notifier *n, int fd);

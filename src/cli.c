@@ -405,6 +405,7 @@ static int watch_status(struct cli *c, const char *token)
 		notifier_free(w.notifier);
 		return cli_fail(c, CLI_FAILED);
 	}
+	notifier_set_store(w.notifier, c->engine.store);
 	engine_start(&c->engine, true);
 	cli_wait(c);
 	free(w.last);

@@ -22,41 +22,166 @@
 
 #define DESKTOP_REPLACE_MAX 64	 /* notifications kept to be replaced, by conversation */
 #define DESKTOP_STOP_MS	    1000 /* how long notify_desktop_stop waits for a busy thread */
-
-struct desktop_item {
-	int64_t id;
-	enum notify_kind kind;
-	char *summary, *body;
-};
+#define DESKTOP_CATCH_UP_LINES 6 /* notifications a catch-up summary lists */
 
 /* Shared by the caller and the thread; the last of the two to let go frees it. */
 struct notify_desktop {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	pthread_t thread;
-	struct desktop_item items[DESKTOP_QUEUE_MAX]; /* a ring */
-	size_t head, count;
-	unsigned long dropped;
+	struct desktop_queue queue;
 	bool stop, finished;
 	int refs;
 	char status[256];
 	bool status_new, status_told;
 };
 
-static void desktop_item_free(struct desktop_item *it)
+/* ---- the queue ---- */
+
+void desktop_item_release(struct desktop_item *it)
 {
 	free(it->summary);
 	free(it->body);
 	memset(it, 0, sizeof(*it));
 }
 
+static struct desktop_item *queue_at(struct desktop_queue *q, size_t i)
+{
+	return &q->items[(q->head + i) % DESKTOP_QUEUE_MAX];
+}
+
+/* Takes the oldest waiting item into out (the caller releases it). */
+static void queue_pop(struct desktop_queue *q, struct desktop_item *out)
+{
+	*out = *queue_at(q, 0);
+	memset(queue_at(q, 0), 0, sizeof(*out));
+	q->head = (q->head + 1) % DESKTOP_QUEUE_MAX;
+	q->count--;
+}
+
+void desktop_queue_release(struct desktop_queue *q)
+{
+	struct desktop_item it;
+
+	while (q->count) {
+		queue_pop(q, &it);
+		desktop_item_release(&it);
+	}
+}
+
+void desktop_queue_post(struct desktop_queue *q, const struct desktop_item *src)
+{
+	struct desktop_item *it = NULL, gone;
+	size_t i;
+
+	/* Newer news of the same conversation (id > 0) replaces what waits: a breach its
+	 * warning. */
+	for (i = 0; src->id > 0 && i < q->count && !it; i++)
+		if (queue_at(q, i)->id == src->id)
+			it = queue_at(q, i);
+	if (it) {
+		desktop_item_release(it);
+	} else {
+		if (q->count == DESKTOP_QUEUE_MAX) {
+			queue_pop(q, &gone);
+			desktop_item_release(&gone);
+			q->dropped++;
+		}
+		it = queue_at(q, q->count++);
+	}
+	*it = *src;
+	it->summary = xstrdup(src->summary);
+	it->body = xstrdup(src->body);
+}
+
+void desktop_queue_filter(struct desktop_queue *q, notify_desktop_still_true_fn *still_true,
+			  void *ctx)
+{
+	size_t i, kept = 0, n = q->count;
+
+	for (i = 0; i < n; i++) {
+		struct desktop_item it = *queue_at(q, i);
+
+		memset(queue_at(q, i), 0, sizeof(it));
+		if (it.id > 0 && !still_true(ctx, it.id, it.kind, it.deadline))
+			desktop_item_release(&it);
+		else
+			*queue_at(q, kept++) = it;
+	}
+	q->count = kept;
+}
+
+/* Kinds from the most urgent down. */
+static const enum notify_kind urgency_order[NOTIFY_KINDS] = {
+    NOTIFY_BREACH, NOTIFY_WARNING, NOTIFY_NEW_MESSAGE, NOTIFY_NEW_CONVERSATION};
+
+/* Takes every waiting item into one catch-up summary: counts by kind in the title, the
+ * first few in the body, one line each; the kind is the most urgent one's. */
+static void queue_catch_up(struct desktop_queue *q, struct desktop_item *out)
+{
+	static const char *const words[NOTIFY_KINDS] = {
+	    [NOTIFY_WARNING] = "due soon",
+	    [NOTIFY_BREACH] = "breached",
+	    [NOTIFY_NEW_CONVERSATION] = "new conversation",
+	    [NOTIFY_NEW_MESSAGE] = "new message",
+	};
+	unsigned long counts[NOTIFY_KINDS] = {0}, listed = 0, waiting = q->count;
+	char *title = NULL, *body = NULL;
+	size_t title_len, body_len, i;
+	FILE *t = open_memstream(&title, &title_len), *b = open_memstream(&body, &body_len);
+	struct desktop_item it;
+
+	if (!t || !b)
+		die("out of memory");
+	memset(out, 0, sizeof(*out));
+	out->id = DESKTOP_CATCH_UP_ID;
+	while (q->count) {
+		queue_pop(q, &it);
+		counts[it.kind] += it.count ? it.count : 1;
+		out->count += it.count ? it.count : 1;
+		if (listed++ < DESKTOP_CATCH_UP_LINES) {
+			int line = (int)strcspn(it.body, "\n");
+
+			fprintf(b, "%s%s%s%.*s", listed > 1 ? "\n" : "", it.summary,
+				line ? ": " : "", line, it.body);
+		}
+		desktop_item_release(&it);
+	}
+	if (waiting > DESKTOP_CATCH_UP_LINES)
+		fprintf(b, "\nand %lu more", waiting - DESKTOP_CATCH_UP_LINES);
+	for (i = NOTIFY_KINDS; i-- > 0;)
+		if (counts[urgency_order[i]])
+			out->kind = urgency_order[i];
+	for (i = 0; i < NOTIFY_KINDS; i++) {
+		enum notify_kind k = urgency_order[i];
+		bool plural = counts[k] > 1 && (k == NOTIFY_NEW_CONVERSATION || k == NOTIFY_NEW_MESSAGE);
+
+		if (counts[k])
+			fprintf(t, "%s%lu %s%s", ftell(t) ? ", " : "Catching up: ", counts[k],
+				words[k], plural ? "s" : "");
+	}
+	if (fclose(t) != 0 || fclose(b) != 0)
+		die("out of memory");
+	out->summary = title;
+	out->body = body;
+}
+
+bool desktop_queue_take(struct desktop_queue *q, bool stalled, struct desktop_item *out)
+{
+	if (!q->count)
+		return false;
+	if (stalled && q->count > 1)
+		queue_catch_up(q, out);
+	else
+		queue_pop(q, out);
+	return true;
+}
+
+/* ---- the thread ---- */
+
 static void desktop_free(struct notify_desktop *d)
 {
-	while (d->count) {
-		desktop_item_free(&d->items[d->head]);
-		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
-		d->count--;
-	}
+	desktop_queue_release(&d->queue);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->wake);
 	free(d);
@@ -106,14 +231,15 @@ static NotifyNotification *desktop_notification(struct desktop_shown *shown, siz
 	return slot->notification;
 }
 
-static void desktop_show(struct notify_desktop *d, struct desktop_shown *shown, size_t *next,
+/* Returns false when the server did not take it. */
+static bool desktop_show(struct notify_desktop *d, struct desktop_shown *shown, size_t *next,
 			 const struct desktop_item *it)
 {
 	NotifyNotification *nn = desktop_notification(shown, next, it);
 	GError *error = NULL;
 
 	if (!nn)
-		return;
+		return false;
 	notify_notification_set_urgency(nn, it->kind == NOTIFY_BREACH	 ? NOTIFY_URGENCY_CRITICAL
 					    : it->kind == NOTIFY_WARNING ? NOTIFY_URGENCY_NORMAL
 									 : NOTIFY_URGENCY_LOW);
@@ -125,7 +251,17 @@ static void desktop_show(struct notify_desktop *d, struct desktop_shown *shown, 
 		desktop_fail(d, error && error->message ? error->message : "the server refused");
 		if (error)
 			g_error_free(error);
+		return false;
 	}
+	return true;
+}
+
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
 }
 
 static void *desktop_main(void *arg)
@@ -133,25 +269,28 @@ static void *desktop_main(void *arg)
 	struct notify_desktop *d = arg;
 	struct desktop_shown shown[DESKTOP_REPLACE_MAX] = {{0}};
 	struct desktop_item it;
+	struct timespec started;
 	size_t next = 0, i;
-	bool ok = notify_init("frontline"), last;
+	bool ok = notify_init("frontline"), last, stalled = false;
 
 	if (!ok)
 		desktop_fail(d, "libnotify could not start");
 	pthread_mutex_lock(&d->lock);
 	for (;;) {
-		while (!d->stop && !d->count)
+		while (!d->stop && !d->queue.count)
 			pthread_cond_wait(&d->wake, &d->lock);
 		if (d->stop)
 			break;
-		it = d->items[d->head];
-		memset(&d->items[d->head], 0, sizeof(it));
-		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
-		d->count--;
+		/* After a stall, what waited (and is still true: notify_desktop_filter) goes
+		 * out once, as one summary, not late one by one. */
+		desktop_queue_take(&d->queue, stalled, &it);
 		pthread_mutex_unlock(&d->lock);
-		if (ok)
-			desktop_show(d, shown, &next, &it); /* may block: the lock is free */
-		desktop_item_free(&it);
+		if (ok) {
+			clock_gettime(CLOCK_MONOTONIC, &started);
+			stalled = !desktop_show(d, shown, &next, &it); /* may block: lock free */
+			stalled = stalled || elapsed_ms(&started) >= DESKTOP_STALL_MS;
+		}
+		desktop_item_release(&it);
 		pthread_mutex_lock(&d->lock);
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -253,24 +392,27 @@ bool notify_desktop_stop(struct notify_desktop *d)
 }
 
 void notify_desktop_post(struct notify_desktop *d, int64_t id, enum notify_kind kind,
-			 const char *summary, const char *body)
+			 fl_time deadline, unsigned long count, const char *summary,
+			 const char *body)
 {
-	struct desktop_item *it;
+	struct desktop_item it = {.id = id,
+				  .kind = kind,
+				  .deadline = deadline,
+				  .count = count,
+				  .summary = (char *)summary,
+				  .body = (char *)body};
 
 	pthread_mutex_lock(&d->lock);
-	if (d->count == DESKTOP_QUEUE_MAX) {
-		desktop_item_free(&d->items[d->head]);
-		d->head = (d->head + 1) % DESKTOP_QUEUE_MAX;
-		d->count--;
-		d->dropped++;
-	}
-	it = &d->items[(d->head + d->count) % DESKTOP_QUEUE_MAX];
-	it->id = id;
-	it->kind = kind;
-	it->summary = xstrdup(summary);
-	it->body = xstrdup(body);
-	d->count++;
+	desktop_queue_post(&d->queue, &it);
 	pthread_cond_signal(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+}
+
+void notify_desktop_filter(struct notify_desktop *d, notify_desktop_still_true_fn *still_true,
+			   void *ctx)
+{
+	pthread_mutex_lock(&d->lock);
+	desktop_queue_filter(&d->queue, still_true, ctx);
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -292,7 +434,7 @@ unsigned long notify_desktop_dropped(struct notify_desktop *d)
 	unsigned long dropped;
 
 	pthread_mutex_lock(&d->lock);
-	dropped = d->dropped;
+	dropped = d->queue.dropped;
 	pthread_mutex_unlock(&d->lock);
 	return dropped;
 }

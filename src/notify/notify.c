@@ -218,6 +218,7 @@ struct notifier {
 	char desktop_why[200];		/* why it is NULL though on, told at the first event */
 	struct notify_command command;
 	int terminal; /* fd for BEL and OSC, or -1 */
+	const struct store *store; /* what is still true, or NULL */
 	struct pending pending[PENDING_MAX];
 	size_t n_pending;
 	unsigned long overflow[CONFIG_MAX_QUEUES][NOTIFY_KINDS]; /* past PENDING_MAX */
@@ -292,6 +293,32 @@ bool notifier_free(struct notifier *n)
 	free(n->status_shown);
 	free(n);
 	return stuck;
+}
+
+void notifier_set_store(struct notifier *n, const struct store *store)
+{
+	n->store = store;
+}
+
+/* Whether an event of a conversation still holds: the conversation is still there with
+ * the same deadline (an answer starts another clock, or none), and a warning or breach is
+ * still its state (a breach supersedes the warning). */
+static bool event_still_true(void *arg, int64_t id, enum notify_kind kind, fl_time deadline)
+{
+	const struct notifier *n = arg;
+	const struct store_entry *e = store_get(n->store, id);
+
+	if (!e)
+		return false;
+	if (!deadline)
+		return true;
+	if (e->clock.kind == SLA_KIND_NONE || e->clock.deadline != deadline)
+		return false;
+	if (kind == NOTIFY_WARNING)
+		return e->clock.state == SLA_WARNING;
+	if (kind == NOTIFY_BREACH)
+		return e->clock.state == SLA_BREACHED;
+	return true;
 }
 
 void notifier_set_terminal(struct notifier *n, int fd)
@@ -482,7 +509,8 @@ static void deliver(struct notifier *n, struct notify_message *m, fl_time now)
 	m->queue = queue_title(n, m->queue_index);
 	m->event = kind_words[m->kind];
 	if (n->desktop) {
-		notify_desktop_post(n->desktop, m->id, m->kind, m->summary, m->body);
+		notify_desktop_post(n->desktop, m->id, m->kind, m->deadline, m->summarised,
+				    m->summary, m->body);
 	} else if (n->desktop_why[0]) {
 		/* Said once, when it matters: a notification that cannot reach the desktop. */
 		notifier_tell(n, "desktop notifications unavailable: %s", n->desktop_why);
@@ -532,6 +560,9 @@ void notifier_flush(struct notifier *n, fl_time now)
 
 	command_reap(&n->command, n);
 	desktop_status(n);
+	/* What waits for a slow notification server and is over by now goes. */
+	if (n->desktop && n->store)
+		notify_desktop_filter(n->desktop, event_still_true, n);
 	memcpy(counts, n->overflow, sizeof(counts));
 	for (i = 0; i < n->n_pending; i++)
 		counts[n->pending[i].queue][n->pending[i].kind]++;

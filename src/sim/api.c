@@ -592,7 +592,8 @@ static const struct route routes[] = {
 	{"GET", "/_sim/stats", control_stats, false},
 };
 
-/* Matches path against pattern segment by segment; "{id}" takes a number. */
+/* Matches path against pattern segment by segment; "{id}" takes an id written the one way
+ * Intercom writes it: decimal digits, no sign, no leading zero. */
 static bool pattern_match(const char *pattern, const char *path, long long ids[2])
 {
 	int n = 0;
@@ -604,7 +605,8 @@ static bool pattern_match(const char *pattern, const char *path, long long ids[2
 
 			while (*end >= '0' && *end <= '9')
 				end++;
-			if (end == path || end - path >= (long)sizeof(buf) || (*end && *end != '/'))
+			if (end == path || end - path >= (long)sizeof(buf) ||
+			    (*end && *end != '/') || (*path == '0' && end - path > 1))
 				return false;
 			memcpy(buf, path, (size_t)(end - path));
 			buf[end - path] = '\0';

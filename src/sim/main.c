@@ -42,6 +42,10 @@ static void usage(FILE *f)
 		"      --max-body BYTES     largest request body (default 1048576)\n"
 		"      --latest-version V   newest Intercom-Version accepted (default 2.16)\n"
 		"      --scopes LIST        the token's OAuth scopes, comma-separated (default all)\n"
+		"      --header-timeout SECONDS  time a connection has to send a request's\n"
+		"                           headers (default 5)\n"
+		"      --max-connections-per-client N  open connections from one address\n"
+		"                           (default 64)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -64,6 +68,8 @@ enum {
 	OPT_MAX_BODY,
 	OPT_LATEST_VERSION,
 	OPT_SCOPES,
+	OPT_HEADER_TIMEOUT,
+	OPT_MAX_CLIENT_CONNECTIONS,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -93,6 +99,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
 		{"latest-version", required_argument, NULL, OPT_LATEST_VERSION},
 		{"scopes", required_argument, NULL, OPT_SCOPES},
+		{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+		{"max-connections-per-client", required_argument, NULL, OPT_MAX_CLIENT_CONNECTIONS},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -112,6 +120,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		.rate_limit = 1000,
 		.max_body = 1048576,
 		.latest_version = API_VERSION_LATEST,
+		.header_timeout = 5,
+		.max_client_connections = 64,
 	};
 	while ((c = getopt_long(argc, argv, "l:p:qhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -142,6 +152,13 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 				    api_version_name(API_VERSION_LATEST), optarg);
 			break;
 		case OPT_SCOPES: o->scopes = optarg; break;
+		case OPT_HEADER_TIMEOUT:
+			o->header_timeout = (long)number_arg("--header-timeout", optarg, 1, 3600);
+			break;
+		case OPT_MAX_CLIENT_CONNECTIONS:
+			o->max_client_connections =
+			    (long)number_arg("--max-connections-per-client", optarg, 1, 512);
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);
@@ -232,7 +249,7 @@ int main(int argc, char **argv)
 
 	if (sigwait(&stop, &sig) != 0)
 		die("sigwait failed");
-	server_stop(d);
+	server_stop(&s, d);
 	pthread_mutex_destroy(&s.lock);
 	search_cursors_release(&s.cursors);
 	world_close(&s.world);

@@ -18,14 +18,25 @@
 #include <zlib.h>
 
 #include "api.h"
+#include "deadline.h"
 #include "render.h"
 #include "sim.h"
 #include "util.h"
 
 #define RATE_WINDOW 10
 
+/* The request line and headers of a request may take this many bytes; larger ones are
+ * answered 431 in the API's error shape. The HTTP library holds a connection's request in
+ * CONNECTION_MEMORY bytes and answers a request over that itself, so it has room to
+ * spare. */
+#define MAX_HEADER_BYTES  65536
+#define CONNECTION_MEMORY (1024 * 1024)
+
 /* What one request has accumulated while its body arrives. */
 struct request_body {
+	char *raw_path; /* the path as sent, before percent-decoding */
+	bool started;	/* its headers have arrived */
+	bool headers_too_large;
 	char *body;
 	size_t len, cap;
 	bool too_large;
@@ -321,7 +332,19 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	json_error_t jerr;
 
 	rq.now = time(NULL);
+	if (p->headers_too_large) {
+		api_error(&rp, 431, "bad_request",
+			  "the request line and headers are larger than %d bytes",
+			  MAX_HEADER_BYTES);
+		log_request(s, method, url, rp.status);
+		ret = send_reply(conn, &rp, NULL, false, false, NULL);
+		json_decref(rp.body);
+		return ret;
+	}
 	info = api_route(method, url, &rq, &route);
+	/* A NUL decoded from the path ends the string MHD hands over; no resource has one. */
+	if (p->raw_path && strstr(p->raw_path, "%00"))
+		info.found = false;
 	if (!authorized(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"))) {
 		pthread_mutex_lock(&s->lock);
 		s->unauthorized++;
@@ -398,6 +421,37 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	return ret;
 }
 
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	size_t *total = cls;
+
+	(void)kind;
+	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+static struct deadline_entry *connection_deadline(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The headers of a request have arrived: the header clock stops; their size is checked. */
+static void request_started(struct sim *s, struct MHD_Connection *conn, struct request_body *p)
+{
+	struct deadline_entry *e = connection_deadline(conn);
+	size_t total = p->raw_path ? strlen(p->raw_path) : 0;
+
+	p->started = true;
+	if (e)
+		deadlines_stop_clock(s->deadlines, e);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &total);
+	p->headers_too_large = total > MAX_HEADER_BYTES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
@@ -407,11 +461,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	(void)version;
 	if (!p) {
+		p = xcalloc(1, sizeof(*p));
+		*con_cls = p;
+	}
+	if (!p->started) {
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		long long n;
 
-		p = xcalloc(1, sizeof(*p));
-		*con_cls = p;
+		request_started(s, conn, p);
+		if (p->headers_too_large)
+			return handle(s, conn, url, method, p);
 		/* Refuse an announced oversized body at once, without reading it. */
 		if (cl && util_parse_ll(cl, 0, INT64_MAX, &n) == 0 && n > s->opt.max_body) {
 			p->too_large = true;
@@ -437,18 +496,49 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return handle(s, conn, url, method, p);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode code)
+/* Called with the request line: keeps the path as sent for handle(). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct request_body *p = *con_cls;
+	struct request_body *p = xcalloc(1, sizeof(*p));
 
 	(void)cls;
 	(void)conn;
+	p->raw_path = xstrndup(uri, strcspn(uri, "?"));
+	return p;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode code)
+{
+	struct sim *s = cls;
+	struct request_body *p = *con_cls;
+	struct deadline_entry *e = connection_deadline(conn);
+
 	(void)code;
 	if (p) {
+		free(p->raw_path);
 		free(p->body);
 		free(p);
 		*con_cls = NULL;
+	}
+	/* A kept-alive connection waits for its next request's headers. */
+	if (e)
+		deadlines_restart_clock(s->deadlines, e);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct sim *s = cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = ci ? deadlines_add(s->deadlines, ci->connect_fd) : NULL;
+	} else if (*socket_context) {
+		deadlines_remove(s->deadlines, *socket_context);
+		*socket_context = NULL;
 	}
 }
 
@@ -472,14 +562,28 @@ struct MHD_Daemon *server_start(struct sim *s, unsigned *port, char *err, size_t
 	}
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	s->deadlines = deadlines_new(s->opt.header_timeout * 1000);
+	if (!s->deadlines) {
+		freeaddrinfo(ai);
+		snprintf(err, errlen, "cannot start a thread");
+		return NULL;
+	}
+	/* Connections are limited in all and per client address; a client's headers must
+	 * arrive within the header timeout, the rest of a request within 60 s of silence. */
 	d = MHD_start_daemon(flags, (uint16_t)s->opt.port, NULL, NULL, on_request, s,
 			     MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+			     MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->opt.max_client_connections,
+			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 			     MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!d) {
+		deadlines_free(s->deadlines);
+		s->deadlines = NULL;
 		snprintf(err, errlen, "cannot listen on %s port %ld (is the port in use?)",
 			 s->opt.listen_addr, s->opt.port);
 		return NULL;
@@ -489,8 +593,10 @@ struct MHD_Daemon *server_start(struct sim *s, unsigned *port, char *err, size_t
 	return d;
 }
 
-void server_stop(struct MHD_Daemon *d)
+void server_stop(struct sim *s, struct MHD_Daemon *d)
 {
 	if (d)
 		MHD_stop_daemon(d);
+	deadlines_free(s->deadlines);
+	s->deadlines = NULL;
 }

@@ -11,6 +11,7 @@ struct MHD_Daemon;
 /* Starts listening on s->opt.listen_addr:s->opt.port; *port gets the bound port. Returns
  * the daemon, or NULL with a message in err. */
 struct MHD_Daemon *server_start(struct sim *s, unsigned *port, char *err, size_t errlen);
-void server_stop(struct MHD_Daemon *d);
+/* Stops the server and its connection deadlines. */
+void server_stop(struct sim *s, struct MHD_Daemon *d);
 
 #endif

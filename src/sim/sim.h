@@ -30,6 +30,8 @@ struct sim_options {
 	long max_body;
 	int latest_version; /* api_version_index of the newest Intercom-Version accepted */
 	const char *scopes; /* the token's scopes, comma-separated; NULL: all */
+	long header_timeout;	     /* seconds a connection has for a request's headers */
+	long max_client_connections; /* open connections from one address */
 	bool quiet;
 };
 
@@ -46,6 +48,7 @@ struct sim_faults {
 struct sim {
 	struct sim_options opt;
 	char *token;
+	struct deadlines *deadlines; /* the server's header clocks (deadline.h) */
 
 	/* Guards everything below: one request at a time touches the world. */
 	pthread_mutex_t lock;

@@ -125,6 +125,8 @@ void ui_alerts_init(struct ui *u)
 		ui_message(u, true, "notifications unavailable: %s", err);
 	else
 		notifier_set_terminal(a->notifier, STDOUT_FILENO);
+	if (a->notifier)
+		notifier_set_store(a->notifier, u->engine.store);
 	title_init(a, u->cfg);
 	u->alerts = a;
 }

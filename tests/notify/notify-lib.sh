@@ -2,7 +2,8 @@
 # the test on a private D-Bus session bus (dbus-run-session), then sources tests/lib.sh and
 # tests/client-lib.sh. A test notification server (Debian's Python with dbus and GObject
 # bindings) records every org.freedesktop.Notifications.Notify call as a JSON line in
-# $NOTES, or with "hang" takes each call and never answers it; jq queries read them back.
+# $NOTES, or with "hang" takes each call and never answers it; while $NOTES.stall exists,
+# it takes calls and answers them once the file is gone; jq queries read them back.
 # notify_command_make writes a notify command that keeps its environment, one file a run.
 
 # Everything runs on a bus of its own, unless the test sets NOTIFY_NO_BUS=1 first.
@@ -29,8 +30,9 @@ fi
 
 cat >"$TEST_TMP/server.py" <<'PY'
 # A notification server for tests: logs each Notify as a JSON line (with "t", when it
-# arrived); with "hang", takes the call and never answers it.
-import json, sys, time
+# arrived); with "hang", takes the call and never answers it; while LOG.stall exists,
+# takes calls and answers them when it is gone.
+import json, os, sys, time
 import dbus, dbus.service, dbus.mainloop.glib
 from gi.repository import GLib
 
@@ -55,10 +57,17 @@ class Server(dbus.service.Object):
                   "urgency": int(hints["urgency"]) if "urgency" in hints else None}
         with open(log, "a") as f:
             f.write(json.dumps(record) + "\n")
-        if hang:
-            self.unanswered.append(ok)
+        if hang or os.path.exists(log + ".stall"):
+            self.unanswered.append((ok, id))
             return
         ok(dbus.UInt32(id))
+
+    def answer_held(self):
+        if not hang and not os.path.exists(log + ".stall"):
+            for ok, id in self.unanswered:
+                ok(dbus.UInt32(id))
+            self.unanswered = []
+        return True
 
     @dbus.service.method(IFACE, out_signature="as")
     def GetCapabilities(self):
@@ -75,6 +84,7 @@ class Server(dbus.service.Object):
 bus = dbus.SessionBus()
 name = dbus.service.BusName(IFACE, bus)
 server = Server(bus)
+GLib.timeout_add(100, server.answer_held)
 open(log + ".ready", "w").close()
 GLib.MainLoop().run()
 PY

@@ -1,6 +1,7 @@
 /* notify-unit.c: the notifier without a desktop: queue levels, coalescing bursts into
  * summaries (also past the pending limit), the words of single notifications, the
- * redacted preview and the [notify] keys that set it. What the notifier tells the terminal
+ * redacted preview and the [notify] keys that set it; the desktop's queue: newer news of
+ * a conversation replacing what waits, what is over dropped, one catch-up after a stall. What the notifier tells the terminal
  * is read back from a real pseudo-terminal. */
 #include "build-config.h"
 
@@ -21,6 +22,7 @@
 
 #include "config.h"
 #include "notify.h"
+#include "../../src/notify/desktop.h"
 
 /* 2024-05-10 12:00:00 UTC: the fixed "now". */
 #define T0 ((fl_time)1715342400)
@@ -408,6 +410,128 @@ static void test_config_keys(void **state)
 	unlink(path);
 }
 
+/* ---- the desktop's queue ---- */
+
+static void queue_post(struct desktop_queue *q, int64_t id, enum notify_kind kind,
+		       unsigned long count, const char *summary, const char *body)
+{
+	struct desktop_item it = {.id = id,
+				  .kind = kind,
+				  .deadline = T0 + id,
+				  .count = count,
+				  .summary = (char *)summary,
+				  .body = (char *)body};
+
+	desktop_queue_post(q, &it);
+}
+
+/* take: the next item's id (0 if none), its summary and body copied out. */
+static int64_t queue_take(struct desktop_queue *q, bool stalled, char *summary, char *body)
+{
+	struct desktop_item it;
+	int64_t id;
+
+	if (!desktop_queue_take(q, stalled, &it))
+		return 0;
+	snprintf(summary, 256, "%s", it.summary);
+	snprintf(body, 1024, "%s", it.body);
+	id = it.id;
+	desktop_item_release(&it);
+	return id;
+}
+
+static void test_desktop_queue_replaces(void **state)
+{
+	struct desktop_queue q = {0};
+	char summary[256], body[1024];
+
+	(void)state;
+	queue_post(&q, 7, NOTIFY_WARNING, 0, "Reply due soon in Live", "Ann · #7 · due 12:00:10");
+	queue_post(&q, 8, NOTIFY_NEW_CONVERSATION, 0, "New conversation in Live", "Bo · #8");
+	queue_post(&q, 7, NOTIFY_BREACH, 0, "SLA breached in Live", "Ann · #7 · was due 12:00:10");
+	queue_post(&q, -2, NOTIFY_BREACH, 3, "3 conversations breached in Std", "");
+	queue_post(&q, -2, NOTIFY_BREACH, 2, "2 conversations breached in Std", "");
+	assert_int_equal(q.count, 4);
+	/* the breach took the warning's place; summaries stay apart */
+	assert_int_equal(queue_take(&q, false, summary, body), 7);
+	assert_string_equal(summary, "SLA breached in Live");
+	assert_int_equal(queue_take(&q, false, summary, body), 8);
+	assert_int_equal(queue_take(&q, false, summary, body), -2);
+	assert_string_equal(summary, "3 conversations breached in Std");
+	assert_int_equal(queue_take(&q, false, summary, body), -2);
+	assert_int_equal(queue_take(&q, false, summary, body), 0);
+	/* full: the oldest goes */
+	for (int64_t id = 1; id <= DESKTOP_QUEUE_MAX + 1; id++)
+		queue_post(&q, id, NOTIFY_NEW_CONVERSATION, 0, "New conversation in Live", "x");
+	assert_int_equal(q.dropped, 1);
+	assert_int_equal(queue_take(&q, false, summary, body), 2);
+	desktop_queue_release(&q);
+	assert_int_equal(q.count, 0);
+}
+
+/* Conversation 7 was answered; the others still hold at the deadline they were told. */
+static bool not_seven(void *ctx, int64_t id, enum notify_kind kind, fl_time deadline)
+{
+	(void)ctx;
+	(void)kind;
+	assert_true(deadline == T0 + id);
+	return id != 7;
+}
+
+static void test_desktop_queue_filter(void **state)
+{
+	struct desktop_queue q = {0};
+	char summary[256], body[1024];
+
+	(void)state;
+	queue_post(&q, 7, NOTIFY_BREACH, 0, "SLA breached in Live", "Ann · #7");
+	queue_post(&q, -1, NOTIFY_WARNING, 4, "4 conversations near their deadline in Live", "");
+	queue_post(&q, 9, NOTIFY_NEW_CONVERSATION, 0, "New conversation in Live", "Cy · #9");
+	desktop_queue_filter(&q, not_seven, NULL);
+	assert_int_equal(q.count, 2);
+	assert_int_equal(queue_take(&q, false, summary, body), -1);
+	assert_int_equal(queue_take(&q, false, summary, body), 9);
+	assert_int_equal(queue_take(&q, false, summary, body), 0);
+}
+
+static void test_desktop_queue_catch_up(void **state)
+{
+	struct desktop_queue q = {0};
+	char summary[256], body[1024];
+	struct desktop_item it;
+	int64_t id;
+
+	(void)state;
+	/* one waiting after a stall: itself */
+	queue_post(&q, 5, NOTIFY_WARNING, 0, "Reply due soon in Live", "Di · #5 · due 12:00:05");
+	assert_int_equal(queue_take(&q, true, summary, body), 5);
+	/* several: one summary of them all, the most urgent kind, first lines only */
+	queue_post(&q, 7, NOTIFY_BREACH, 0, "SLA breached in Live",
+		   "Ann · #7 · was due 12:00:07\n“my card ####”");
+	queue_post(&q, 9, NOTIFY_WARNING, 0, "Reply due soon in Live", "Cy · #9 · due 12:00:09");
+	queue_post(&q, -2, NOTIFY_BREACH, 3, "3 conversations breached in Std", "");
+	queue_post(&q, 10, NOTIFY_NEW_CONVERSATION, 0, "New conversation in Live", "Eve · #10");
+	queue_post(&q, 11, NOTIFY_NEW_CONVERSATION, 0, "New conversation in Live", "Flo · #11");
+	assert_true(desktop_queue_take(&q, true, &it));
+	assert_int_equal(q.count, 0);
+	assert_true(it.id == DESKTOP_CATCH_UP_ID);
+	assert_int_equal(it.kind, NOTIFY_BREACH);
+	assert_int_equal(it.count, 7);
+	assert_string_equal(it.summary, "Catching up: 4 breached, 1 due soon, 2 new conversations");
+	assert_string_equal(it.body, "SLA breached in Live: Ann · #7 · was due 12:00:07\n"
+				     "Reply due soon in Live: Cy · #9 · due 12:00:09\n"
+				     "3 conversations breached in Std\n"
+				     "New conversation in Live: Eve · #10\n"
+				     "New conversation in Live: Flo · #11");
+	desktop_item_release(&it);
+	/* more than it lists: the rest counted */
+	for (id = 1; id <= 8; id++)
+		queue_post(&q, id, NOTIFY_NEW_MESSAGE, 0, "New message in Live", "x");
+	assert_true(queue_take(&q, true, summary, body) == DESKTOP_CATCH_UP_ID);
+	assert_string_equal(summary, "Catching up: 8 new messages");
+	assert_non_null(strstr(body, "\nand 2 more"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +548,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_command_split_at_start, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test(test_config_keys),
+	    cmocka_unit_test(test_desktop_queue_replaces),
+	    cmocka_unit_test(test_desktop_queue_filter),
+	    cmocka_unit_test(test_desktop_queue_catch_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
