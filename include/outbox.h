@@ -53,6 +53,7 @@ struct outbox_item {
 	int64_t next_at_ms;    /* local Unix milliseconds before which it is not tried again */
 	char *error;	       /* owned, may be NULL: why the last attempt failed */
 	long status;	       /* failed: the HTTP status of the refusal, 0 when none */
+	char *account;	       /* owned: the backend (its URL) the write is for */
 };
 
 struct outbox_counts {
@@ -85,11 +86,16 @@ void outbox_items_free(struct outbox_item *items, size_t n);
  * an error that says so, and is never due. */
 int outbox_list(struct outbox *o, fl_time now, fl_time sent_within, struct outbox_item **items,
 		size_t *n);
+/* The same for every backend's items, not only this account's: a write stored for another
+ * backend (another URL) waits for a frontline that talks to it, and is never invisible. */
+int outbox_list_all(struct outbox *o, fl_time now, fl_time sent_within, struct outbox_item **items,
+		    size_t *n);
 int outbox_counts(struct outbox *o, struct outbox_counts *c);
 
-/* The agent's decisions on an item. retry: a failed (or waiting) item is due now.
- * discard: an item not in flight (pending, ambiguous or failed) is removed. Both return
- * 0, 1 when the item's state does not allow it (sent, sending, gone), or -1 on error. */
+/* The agent's decisions on an item. retry: a failed (or waiting) item of this account is
+ * due now. discard: an item not in flight (pending, ambiguous or failed), of any account,
+ * is removed. Both return 0, 1 when the item's state does not allow it (sent, sending,
+ * gone), or -1 on error. */
 int outbox_retry(struct outbox *o, int64_t id);
 int outbox_discard(struct outbox *o, int64_t id);
 

@@ -15,7 +15,7 @@
 /* The synopsis column of the list of commands; a longer synopsis has its summary below. */
 #define SYNOPSIS_WIDTH 28
 
-static cli_command_fn cli_cmd_help;
+static cli_command_fn cli_cmd_help, cli_cmd_stop;
 
 /* Every command takes -h and --help, which cli_run answers before the command runs. */
 static const struct option list_options[] = {{"queue", required_argument, NULL, 'q'},
@@ -51,6 +51,7 @@ static const struct cli_command commands[] = {
      json_options},
     {"whoami", cli_cmd_whoami, "[--json]", "the admin frontline writes as, and why", true, "+jh",
      json_options},
+    {"stop", cli_cmd_stop, "", "with --demo: stop the demo backend now", false, "+h", only_help},
     {"help", cli_cmd_help, "[--man] [COMMAND]", "the commands, or one command's usage", false, "+h",
      help_options},
 };
@@ -74,6 +75,13 @@ static int command_unknown(const char *name)
 	return CLI_USAGE;
 }
 
+/* "name args" (or the name alone) in buf. */
+static const char *command_synopsis(const struct cli_command *cmd, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", cmd->name, *cmd->args ? " " : "", cmd->args);
+	return buf;
+}
+
 /* Whether argv asks for the command's help: -h or --help among its options, parsed as
  * the command parses them (quietly: the command reports its own mistakes). */
 static bool command_wants_help(const struct cli_command *cmd, int argc, char **argv)
@@ -92,8 +100,10 @@ static bool command_wants_help(const struct cli_command *cmd, int argc, char **a
 /* A command's help: its usage and what it does. */
 static void command_help(FILE *out, const struct cli_command *cmd)
 {
-	fprintf(out, "Usage: frontline %s %s\n  %s\nSee frontline(1), COMMANDS, for the details.\n",
-		cmd->name, cmd->args, cmd->summary);
+	char synopsis[160];
+
+	fprintf(out, "Usage: frontline %s\n  %s\nSee frontline(1), COMMANDS, for the details.\n",
+		command_synopsis(cmd, synopsis, sizeof(synopsis)), cmd->summary);
 }
 
 /* The synopsis as man(7) text: literal words in bold, metavariables (capitals) in
@@ -136,7 +146,7 @@ static void write_man(FILE *out, const struct cli_command *cmd)
 	for (i = 0; i < N_COMMANDS; i++) {
 		if (cmd && cmd != &commands[i])
 			continue;
-		snprintf(synopsis, sizeof(synopsis), "%s %s", commands[i].name, commands[i].args);
+		command_synopsis(&commands[i], synopsis, sizeof(synopsis));
 		fputs(".TP\n", out);
 		man_put_synopsis(out, synopsis);
 		fputc('\n', out);
@@ -149,7 +159,7 @@ void cli_write_commands(FILE *out)
 	size_t i;
 
 	for (i = 0; i < N_COMMANDS; i++) {
-		snprintf(synopsis, sizeof(synopsis), "%s %s", commands[i].name, commands[i].args);
+		command_synopsis(&commands[i], synopsis, sizeof(synopsis));
 		if (strlen(synopsis) > SYNOPSIS_WIDTH)
 			fprintf(out, "  %s\n  %-*s  %s\n", synopsis, SYNOPSIS_WIDTH, "",
 				commands[i].summary);
@@ -165,8 +175,22 @@ int cli_getopt(struct cli *c, int argc, char **argv)
 
 int cli_usage(struct cli *c)
 {
-	fprintf(stderr, "usage: frontline %s %s\n", c->command->name, c->command->args);
+	char synopsis[160];
+
+	fprintf(stderr, "usage: frontline %s\n",
+		command_synopsis(c->command, synopsis, sizeof(synopsis)));
 	return CLI_USAGE;
+}
+
+/* stop: only with --demo, which main.c answers before any command runs. */
+static int cli_cmd_stop(struct cli *c, int argc, char **argv, const char *token)
+{
+	(void)argc;
+	(void)argv;
+	(void)token;
+	fprintf(stderr, "%s: stop stops the demo backend: frontline --demo stop\n",
+		util_progname());
+	return cli_usage(c);
 }
 
 /* help [--man] [COMMAND]: the commands, or one command's usage; --man writes their

@@ -492,7 +492,13 @@ static struct outbox *cli_outbox(struct cli *c)
 	return o;
 }
 
-static json_t *item_json(const struct outbox_item *it)
+/* Whether the item waits for another backend than the one this process talks to. */
+static bool item_foreign(const struct cli *c, const struct outbox_item *it)
+{
+	return strcmp(it->account ? it->account : "", c->cfg->url ? c->cfg->url : "") != 0;
+}
+
+static json_t *item_json(const struct cli *c, const struct outbox_item *it)
 {
 	json_t *j = json_pack(
 	    "{s:I, s:s, s:s, s:I, s:i, s:I, s:I}", "id", (json_int_t)it->id, "state",
@@ -502,13 +508,15 @@ static json_t *item_json(const struct outbox_item *it)
 
 	json_object_set_new(j, "body", it->body ? json_string(it->body) : json_null());
 	json_object_set_new(j, "error", it->error ? json_string(it->error) : json_null());
+	json_object_set_new(j, "backend", json_string(it->account ? it->account : ""));
+	json_object_set_new(j, "foreign", json_boolean(item_foreign(c, it)));
 	if (it->kind == WRITE_TAG || it->kind == WRITE_UNTAG)
 		json_object_set_new(
 		    j, "tag", it->tag_name ? json_string(it->tag_name) : json_integer(it->tag));
 	return j;
 }
 
-static void print_item(const struct outbox_item *it)
+static void print_item(const struct cli *c, const struct outbox_item *it)
 {
 	printf("%-6lld %-9s %-9s #%-8lld %d tries  ", (long long)it->id,
 	       outbox_state_word(it->state), write_kind_word(it->kind),
@@ -529,7 +537,31 @@ static void print_item(const struct outbox_item *it)
 		fputs("\n       ", stdout);
 		cli_print_safe(stdout, it->error, false);
 	}
+	if (item_foreign(c, it)) {
+		fputs("\n       for another backend, ", stdout);
+		cli_print_safe(stdout, it->account ? it->account : "", false);
+	}
 	putchar('\n');
+}
+
+/* Says on stderr which frontline sends the items waiting for other backends. */
+static void tell_foreign(const struct cli *c, const struct outbox_item *items, size_t n)
+{
+	size_t i, foreign = 0;
+	const char *first = NULL;
+
+	for (i = 0; i < n; i++)
+		if (item_foreign(c, &items[i]) && items[i].state != OUTBOX_SENT && foreign++ == 0)
+			first = items[i].account ? items[i].account : "";
+	if (!foreign)
+		return;
+	fprintf(stderr, "%s: %zu write%s wait%s for another backend than this one (",
+		util_progname(), foreign, foreign == 1 ? "" : "s", foreign == 1 ? "s" : "");
+	cli_print_safe(stderr, first, false);
+	fprintf(stderr,
+		"%s): a frontline whose backend is that one sends %s (its screen, "
+		"status --watch or outbox send); frontline outbox discard ITEM drops one\n",
+		foreign > 1 ? " and others" : "", foreign == 1 ? "it" : "them");
 }
 
 static int outbox_show(struct cli *c, bool json)
@@ -539,7 +571,7 @@ static int outbox_show(struct cli *c, bool json)
 	json_t *out = json ? json_array() : NULL;
 	size_t i, n;
 
-	if (!o || outbox_list(o, time(NULL), 0, &items, &n) < 0) {
+	if (!o || outbox_list_all(o, time(NULL), 0, &items, &n) < 0) {
 		if (o)
 			snprintf(c->error, sizeof(c->error), "cannot read %s", outbox_path(o));
 		outbox_close(o);
@@ -548,13 +580,14 @@ static int outbox_show(struct cli *c, bool json)
 	}
 	for (i = 0; i < n; i++)
 		if (json)
-			json_array_append_new(out, item_json(&items[i]));
+			json_array_append_new(out, item_json(c, &items[i]));
 		else
-			print_item(&items[i]);
+			print_item(c, &items[i]);
 	if (json) {
 		cli_print_json(out);
 		json_decref(out);
 	}
+	tell_foreign(c, items, n);
 	outbox_items_free(items, n);
 	outbox_close(o);
 	return CLI_OK;

@@ -25,13 +25,32 @@ static void usage(FILE *f)
 	fprintf(f, "\n"
 		   "Options:\n"
 		   "  -c, --config FILE  read FILE instead of $XDG_CONFIG_HOME/frontline/config\n"
-		   "      --demo         use the built-in demo backend (frontline-sim)\n"
+		   "      --demo         use the built-in demo backend (frontline-sim), shared\n"
+		   "                     by every frontline --demo; --demo stop stops it\n"
 		   "  -h, --help         show this help\n"
 		   "  -V, --version      show the version\n"
 		   "\n"
 		   "frontline help COMMAND or frontline COMMAND --help shows a command's usage.\n"
 		   "The token comes from $FRONTLINE_TOKEN or the configuration's token_command.\n"
 		   "See frontline(1) and frontline.conf(5).\n");
+}
+
+/* frontline --demo stop: the demo backend stops now, whoever uses it. */
+static int stop_demo(const struct config *cfg)
+{
+	char err[512];
+	pid_t pid;
+	int rc = demo_stop(cfg->state_dir, &pid, err, sizeof(err));
+
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", util_progname(), err);
+		return CLI_FAILED;
+	}
+	if (rc > 0)
+		printf("stopped the demo backend (pid %ld)\n", (long)pid);
+	else
+		printf("the demo backend was not running\n");
+	return CLI_OK;
 }
 
 int main(int argc, char **argv)
@@ -45,10 +64,10 @@ int main(int argc, char **argv)
 	};
 	const char *config_path = NULL;
 	struct config cfg;
-	struct demo demo = {0};
+	struct demo demo = {.users_fd = -1};
 	char err[512], *token = NULL, *sim;
 	int c, code, use_demo = 0;
-	bool exit_now = false;
+	bool exit_now = false, demo_stop_now;
 
 	util_set_progname(argv[0]);
 	while ((c = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
@@ -63,8 +82,9 @@ int main(int argc, char **argv)
 	/* What follows the options: the command and its arguments, if any. */
 	argc -= optind;
 	argv += optind;
+	demo_stop_now = use_demo && argc == 1 && !strcmp(argv[0], "stop");
 	/* help, COMMAND --help and an unknown command need no configuration or token. */
-	if (argc > 0 && !cli_needs_token(argc, argv))
+	if (argc > 0 && !cli_needs_token(argc, argv) && !demo_stop_now)
 		return cli_run(argc, argv, NULL, NULL);
 	config_defaults(&cfg);
 	if (config_load(&cfg, config_path, err, sizeof(err)) < 0) {
@@ -73,27 +93,35 @@ int main(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	config_state_check(&cfg, stderr);
+	if (demo_stop_now) {
+		code = stop_demo(&cfg);
+		config_release(&cfg);
+		return code;
+	}
 	if (use_demo) {
 		sim = demo_find_sim();
-		if (demo_start(&demo, sim, err, sizeof(err)) < 0) {
+		if (demo_start(&demo, cfg.state_dir, sim, err, sizeof(err)) < 0) {
 			free(sim);
 			config_release(&cfg);
 			die("%s", err);
 		}
 		free(sim);
+		/* The demo world's own URL, and its own drafts, outbox and indexes. */
 		free(cfg.url);
 		cfg.url = xstrdup(demo.url);
 		/* the admin named for a real workspace is nobody in the demo's */
 		free(cfg.admin);
 		cfg.admin = xstrdup(DEMO_ADMIN);
 		cfg.admin_from_env = false;
+		free(cfg.state_dir);
+		cfg.state_dir = xstrdup(demo.dir);
 		token = util_read_first_line(demo.token_path);
 	} else {
 		token = config_token(&cfg, err, sizeof(err));
 	}
 	if (!token) {
 		fprintf(stderr, "%s: %s\n", util_progname(), use_demo ? "cannot read the demo token" : err);
-		demo_stop(&demo);
+		demo_release(&demo);
 		config_release(&cfg);
 		return CLI_USAGE;
 	}
@@ -104,7 +132,7 @@ int main(int argc, char **argv)
 		code = cli_run(argc, argv, &cfg, token);
 	explicit_bzero(token, strlen(token));
 	free(token);
-	demo_stop(&demo);
+	demo_release(&demo);
 	config_release(&cfg);
 	if (exit_now) {
 		/* Desktop notification threads (GDBus's) live on: no exit handlers. */

@@ -32,6 +32,42 @@ fl_setup() {
 	export NO_COLOR=1 LC_ALL=C.UTF-8
 }
 
+# demo_setup: fresh XDG dirs under $TEST_TMP for frontline --demo, whose sim, world and
+# token are then in $DEMO_DIR (never the user's); the demo token is checked absent from
+# the output as the sim's is. The demo sim outlives the commands: it is stopped at exit.
+DEMO_DIR=
+demo_setup() {
+	export XDG_CONFIG_HOME="$TEST_TMP/xdg-config" XDG_STATE_HOME="$TEST_TMP/xdg-state"
+	mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME"
+	unset FRONTLINE_TOKEN FRONTLINE_DEMO_IDLE VISUAL EDITOR
+	export NO_COLOR=1 LC_ALL=C.UTF-8
+	FL_NO_TOKEN=1
+	DEMO_DIR=$XDG_STATE_HOME/frontline/demo
+	SIM_TOKEN_FILE=$DEMO_DIR/token
+	# The sim frontline starts: beside it, or (under valgrind's wrapper) this one in PATH.
+	mkdir -p "$TEST_TMP/demo-bin"
+	ln -sf "$SIM" "$TEST_TMP/demo-bin/frontline-sim"
+	export PATH="$TEST_TMP/demo-bin:$PATH"
+}
+
+# demo_pid: the pid of the last demo sim started, from its pid file.
+demo_pid() {
+	cut -d' ' -f1 "$DEMO_DIR/sim.pid" 2>/dev/null
+}
+
+# demo_names_dir PID: the process's arguments name this test's demo directory.
+demo_names_dir() {
+	{ tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "--port-file $DEMO_DIR/port "
+}
+
+# demo_kill: stop this test's demo sim, by the pid in its pid file.
+demo_kill() {
+	local pid
+	pid=$(demo_pid)
+	[ -n "$pid" ] && demo_names_dir "$pid" && kill "$pid" 2>/dev/null
+	return 0
+}
+
 # fl_token: the sim's token (for the environment of a frontline run, never its argv).
 fl_token() {
 	cat "$SIM_TOKEN_FILE"
@@ -213,6 +249,7 @@ fl_lib_cleanup() {
 	for p in $FL_BG_PIDS; do
 		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
+	[ -z "$DEMO_DIR" ] || demo_kill
 	test_cleanup
 }
 trap fl_lib_cleanup EXIT

@@ -70,10 +70,10 @@ skip() {
 }
 
 # missing WHAT PACKAGES: the test cannot run without WHAT, which Debian's PACKAGES provide
-# and .ci/install-deps installs. It skips, saying so; in CI (CI=true) it fails, so a run
+# and .ci/install-deps --test installs. It skips, saying so; in CI (CI=true) it fails, so a run
 # cannot go green while a guarantee goes untested.
 missing() {
-	local msg="$1 is missing: bash .ci/install-deps installs it (Debian: $2)"
+	local msg="$1 is missing: bash .ci/install-deps --test installs it (Debian: $2)"
 	[ "${CI:-}" = true ] && fail "$msg; CI=true runs every test"
 	skip "$msg"
 }

@@ -228,7 +228,7 @@ int64_t outbox_enqueue(struct outbox *o, const struct write_op *w, const char *t
 
 #define ITEM_COLUMNS                                                                               \
 	"id, kind, conversation, body, until_at, tag_id, tag_name, state, attempts, created_at,"   \
-	" first_attempt, sent_at, next_at_ms, error, status"
+	" first_attempt, sent_at, next_at_ms, error, status, account"
 
 static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 {
@@ -252,6 +252,7 @@ static void item_read(sqlite3_stmt *st, struct outbox_item *it)
 	it->next_at_ms = sqlite3_column_int64(st, 12);
 	it->error = stmt_column_dup(st, 13);
 	it->status = sqlite3_column_int64(st, 14);
+	it->account = stmt_column_dup(st, 15);
 	if (kind < 0) {
 		/* Never sent as something else: failed, for the agent to see and discard. */
 		free(it->error);
@@ -267,6 +268,7 @@ void outbox_item_release(struct outbox_item *it)
 	free(it->body);
 	free(it->tag_name);
 	free(it->error);
+	free(it->account);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -321,11 +323,15 @@ static int items_collect(sqlite3_stmt *st, struct outbox_item **items, size_t *n
 	return 0;
 }
 
-int outbox_list(struct outbox *o, fl_time now, fl_time sent_within, struct outbox_item **items,
-		size_t *n)
+/* The items of this account, or of every account, not sent or sent since now - sent_within. */
+static int list_items(struct outbox *o, bool every_account, fl_time now, fl_time sent_within,
+		      struct outbox_item **items, size_t *n)
 {
-	sqlite3_stmt *st = prepare(o, "SELECT " ITEM_COLUMNS " FROM items WHERE account = ?"
-				      " AND (state <> 'sent' OR sent_at > ?) ORDER BY id");
+	sqlite3_stmt *st =
+	    prepare(o, every_account ? "SELECT " ITEM_COLUMNS " FROM items"
+				       " WHERE state <> 'sent' OR sent_at > ?2 ORDER BY id"
+				     : "SELECT " ITEM_COLUMNS " FROM items WHERE account = ?1"
+				       " AND (state <> 'sent' OR sent_at > ?2) ORDER BY id");
 
 	*items = NULL;
 	*n = 0;
@@ -334,6 +340,18 @@ int outbox_list(struct outbox *o, fl_time now, fl_time sent_within, struct outbo
 	sqlite3_bind_text(st, 1, o->account, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now - sent_within);
 	return items_collect(st, items, n);
+}
+
+int outbox_list(struct outbox *o, fl_time now, fl_time sent_within, struct outbox_item **items,
+		size_t *n)
+{
+	return list_items(o, false, now, sent_within, items, n);
+}
+
+int outbox_list_all(struct outbox *o, fl_time now, fl_time sent_within, struct outbox_item **items,
+		    size_t *n)
+{
+	return list_items(o, true, now, sent_within, items, n);
 }
 
 int outbox_counts(struct outbox *o, struct outbox_counts *c)
@@ -385,13 +403,11 @@ int outbox_retry(struct outbox *o, int64_t id)
 
 int outbox_discard(struct outbox *o, int64_t id)
 {
-	sqlite3_stmt *st = prepare(o, "DELETE FROM items WHERE id = ? AND account = ?"
+	sqlite3_stmt *st = prepare(o, "DELETE FROM items WHERE id = ?"
 				      " AND state IN ('pending', 'ambiguous', 'failed')");
 
-	if (st) {
+	if (st)
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, o->account, -1, SQLITE_STATIC);
-	}
 	return change_one(o, st);
 }
 

@@ -3,11 +3,13 @@
 #include "build-config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +48,8 @@ static void usage(FILE *f)
 		"                           headers (default 5)\n"
 		"      --max-connections-per-client N  open connections from one address\n"
 		"                           (default 64)\n"
+		"      --idle-exit SECONDS  stop after SECONDS without a request (default: never)\n"
+		"      --idle-lock FILE     ...but only while no process holds FILE locked\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -70,6 +74,8 @@ enum {
 	OPT_SCOPES,
 	OPT_HEADER_TIMEOUT,
 	OPT_MAX_CLIENT_CONNECTIONS,
+	OPT_IDLE_EXIT,
+	OPT_IDLE_LOCK,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -101,6 +107,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"scopes", required_argument, NULL, OPT_SCOPES},
 		{"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
 		{"max-connections-per-client", required_argument, NULL, OPT_MAX_CLIENT_CONNECTIONS},
+		{"idle-exit", required_argument, NULL, OPT_IDLE_EXIT},
+		{"idle-lock", required_argument, NULL, OPT_IDLE_LOCK},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -159,6 +167,10 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			o->max_client_connections =
 			    (long)number_arg("--max-connections-per-client", optarg, 1, 512);
 			break;
+		case OPT_IDLE_EXIT:
+			o->idle_exit = (long)number_arg("--idle-exit", optarg, 1, 365L * 24 * 3600);
+			break;
+		case OPT_IDLE_LOCK: o->idle_lock = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);
@@ -167,6 +179,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 	}
 	if (optind < argc)
 		die("unexpected argument '%s' (see --help)", argv[optind]);
+	if (o->idle_lock && !o->idle_exit)
+		die("--idle-lock goes with --idle-exit SECONDS");
 }
 
 /* The token comes from a file or the environment, never from the command line, where
@@ -201,6 +215,49 @@ static void write_port_file(const char *path, unsigned port)
 	free(tmp);
 }
 
+/* Whether the sim may stop for idleness now: no request for --idle-exit seconds and, with
+ * --idle-lock, no other process holding the file locked. The exclusive lock taken then is
+ * kept until the process ends, so nobody starts using the sim while it stops. */
+static bool idle_done(struct sim *s, int *lock_fd)
+{
+	time_t last;
+
+	pthread_mutex_lock(&s->lock);
+	last = s->last_request;
+	pthread_mutex_unlock(&s->lock);
+	if (time(NULL) - last < s->opt.idle_exit)
+		return false;
+	if (!s->opt.idle_lock)
+		return true;
+	if (*lock_fd < 0)
+		*lock_fd = open(s->opt.idle_lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*lock_fd < 0)
+		die("cannot open the idle lock %s: %s", s->opt.idle_lock, strerror(errno));
+	return flock(*lock_fd, LOCK_EX | LOCK_NB) == 0;
+}
+
+/* Waits for SIGINT or SIGTERM, or with --idle-exit for the sim to be idle long enough.
+ * Returns true when it stopped for idleness. */
+static bool wait_for_stop(struct sim *s, const sigset_t *stop, int *lock_fd)
+{
+	struct timespec tick = {1, 0};
+	int sig;
+
+	if (!s->opt.idle_exit) {
+		if (sigwait(stop, &sig) != 0)
+			die("sigwait failed");
+		return false;
+	}
+	for (;;) {
+		if (sigtimedwait(stop, NULL, &tick) >= 0)
+			return false;
+		if (errno != EAGAIN && errno != EINTR)
+			die("sigtimedwait failed: %s", strerror(errno));
+		if (idle_done(s, lock_fd))
+			return true;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct sim s;
@@ -209,7 +266,8 @@ int main(int argc, char **argv)
 	sigset_t stop;
 	char err[512];
 	unsigned port;
-	int sig;
+	int lock_fd = -1;
+	bool idle;
 
 	util_set_progname(argv[0]);
 	memset(&s, 0, sizeof(s));
@@ -242,17 +300,22 @@ int main(int argc, char **argv)
 		die("%s", err);
 	if (s.opt.port_file)
 		write_port_file(s.opt.port_file, port);
+	s.last_request = time(NULL);
 	printf("frontline-sim: listening on http://%s%s%s:%u\n",
 	       strchr(s.opt.listen_addr, ':') ? "[" : "", s.opt.listen_addr,
 	       strchr(s.opt.listen_addr, ':') ? "]" : "", port);
 	fflush(stdout);
 
-	if (sigwait(&stop, &sig) != 0)
-		die("sigwait failed");
+	idle = wait_for_stop(&s, &stop, &lock_fd);
 	server_stop(&s, d);
+	/* Stopped for idleness: the port file no longer names a sim that listens. */
+	if (idle && s.opt.port_file)
+		unlink(s.opt.port_file);
 	pthread_mutex_destroy(&s.lock);
 	search_cursors_release(&s.cursors);
 	world_close(&s.world);
 	free(s.token);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return 0;
 }

@@ -361,6 +361,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 
 	pthread_mutex_lock(&s->lock);
 	s->requests++;
+	s->last_request = rq.now;
 	rate_account(s, !info.control, rq.now, &rate);
 	latency = info.control ? 0 : s->faults.latency_ms;
 	pthread_mutex_unlock(&s->lock);

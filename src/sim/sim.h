@@ -33,6 +33,8 @@ struct sim_options {
 	long header_timeout;	     /* seconds a connection has for a request's headers */
 	long max_client_connections; /* open connections from one address */
 	bool quiet;
+	long idle_exit;	       /* seconds without a request before it stops, 0: never */
+	const char *idle_lock; /* with idle_exit: only while nobody holds this file locked */
 };
 
 /* Faults a test switches on through /_sim/faults; they apply to API requests only. */
@@ -59,6 +61,7 @@ struct sim {
 	time_t window_start;
 	long window_used;
 	unsigned long requests;
+	time_t last_request;	  /* when the last authorized request came, for --idle-exit */
 	unsigned long searches;	  /* POST /conversations/search answered */
 	unsigned long long search_results; /* ...and the conversations they returned */
 	unsigned long unauthorized; /* requests refused for their token (not in requests) */

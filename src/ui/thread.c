@@ -78,6 +78,22 @@ void ui_thread_refresh(struct ui *u, int64_t id)
 	engine_fetch_thread(&u->engine, id, on_thread, u);
 }
 
+void ui_thread_follow(struct ui *u)
+{
+	const struct store_entry *e;
+	struct ui_pager *p;
+	int i;
+
+	for (i = 0; i < u->n_pagers; i++) {
+		p = &u->pagers[i];
+		if (p->kind != UI_PAGER_THREAD || p->loading || !p->have_thread)
+			continue;
+		e = store_get(u->engine.store, p->conversation);
+		if (e && e->conv.updated_at > p->thread.conv.updated_at)
+			ui_thread_refresh(u, p->conversation);
+	}
+}
+
 unsigned ui_thread_open(struct ui *u, int64_t id)
 {
 	const struct store_entry *e = store_get(u->engine.store, id);

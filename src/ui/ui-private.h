@@ -344,6 +344,9 @@ int ui_pager_rows(const struct ui *u);
 unsigned ui_thread_open(struct ui *u, int64_t id);
 void ui_thread_build(struct ui *u, struct ui_pager *p);
 void ui_thread_refresh(struct ui *u, int64_t id);
+/* Fetches again each open conversation view whose conversation changed since its thread
+ * came (a reply from another frontline, the customer writing again). */
+void ui_thread_follow(struct ui *u);
 unsigned ui_help_open(struct ui *u);
 void ui_help_build(struct ui *u, struct ui_pager *p);
 

@@ -599,6 +599,7 @@ static void on_changed(void *arg)
 	if (v != u->store_version) {
 		u->store_version = v;
 		u->store_gen++;
+		ui_thread_follow(u);
 	}
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
 	ui_alerts_tick(u);

@@ -20,16 +20,18 @@ ui_cleanup() {
 trap ui_cleanup EXIT
 
 # ui_start COLS ROWS [VAR=VALUE...]: frontline's screen in a tmux window of that size,
-# with the environment fl_setup prepared plus the given variables. Its stderr goes to
-# $TEST_TMP/ui.err and its exit status to $TEST_TMP/ui.rc.
+# with the environment fl_setup prepared plus the given variables, and the options in
+# $UI_OPTIONS (e.g. --demo); with FL_NO_TOKEN set (demo_setup sets it), no token. Its
+# stderr goes to $TEST_TMP/ui.err and its exit status to $TEST_TMP/ui.rc.
 ui_start() {
-	local cols=$1 rows=$2
+	local cols=$1 rows=$2 token="FRONTLINE_TOKEN=\$(cat '$SIM_TOKEN_FILE') || exit 99"
 	shift 2
+	[ -z "${FL_NO_TOKEN:-}" ] || token=:
 	cat >"$TEST_TMP/run-frontline" <<-EOF
 		#!/bin/bash
-		FRONTLINE_TOKEN=\$(cat '$SIM_TOKEN_FILE') || exit 99
+		$token
 		export FRONTLINE_TOKEN
-		'$FRONTLINE' 2>'$TEST_TMP/ui.err'
+		'$FRONTLINE' ${UI_OPTIONS:-} 2>'$TEST_TMP/ui.err'
 		echo \$? >'$TEST_TMP/ui.rc'
 	EOF
 	chmod 700 "$TEST_TMP/run-frontline"
