@@ -55,6 +55,14 @@ struct sla_hours {
 	char schedule[SLA_SCHEDULE_NAME_MAX];
 };
 
+/* A backend's office hours schedule, ready for the clock. */
+struct sla_schedule {
+	int64_t id;
+	char name[SLA_SCHEDULE_NAME_MAX];
+	struct sla_hours hours; /* with its exceptions; tz is the schedule's zone */
+	char problem[160];	/* why the hours cannot be used; "" when they can */
+};
+
 /* Fills h's business hours from a backend's office hours schedule: n open intervals of
  * the week (minutes from Monday 00:00 in zone tz, each 0 <= start < end <= 10080, in any
  * order, overlapping or touching ones merged). h->schedule is kept; its exceptions are

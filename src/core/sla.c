@@ -141,7 +141,10 @@ static bool hours_same(const struct sla_hours *a, const struct sla_hours *b)
  * process's zone, which would mean switching TZ with setenv and tzset: not thread-safe,
  * and the desktop notifier's, D-Bus's and curl's resolver threads run beside this code.
  * So nothing here touches TZ, the environment or the C library's zone. A NULL zone is UTC. */
-static bool zone_is_utc(const char *tz) { return tz[0] == '\0' || strcmp(tz, "UTC") == 0; }
+static bool zone_is_utc(const char *tz)
+{
+	return tz[0] == '\0' || strcmp(tz, "UTC") == 0;
+}
 
 /* The zone named tz, or NULL for UTC or a zone the database does not have. The caller
  * unrefs it. */
