@@ -15,9 +15,6 @@
 
 struct loop;
 
-/* Seconds between two fetches of the backend's office hours (hours = backend or NAME). */
-#define ENGINE_HOURS_REFRESH 3600
-
 struct engine_listener {
 	void *arg;
 	/* Conversations changed (records or clocks); the screen marks what to redraw. */

@@ -251,7 +251,7 @@ static void on_schedules(void *arg, const struct sla_schedule *items, size_t n,
 	}
 	if (e->polling && !e->hours_timer)
 		e->hours_timer =
-		    loop_timer_add(e->loop, ENGINE_HOURS_REFRESH * 1000, on_hours_timer, e);
+		    loop_timer_add(e->loop, e->cfg->hours_refresh * 1000, on_hours_timer, e);
 	if (err[0]) {
 		snprintf(e->error, sizeof(e->error), "%s", err);
 		return;

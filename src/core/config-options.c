@@ -46,6 +46,10 @@ const struct config_option config_options[] = {
     {CONFIG_SECTION_BACKEND, "article_refresh", config_parse_duration, CONF(article_refresh),
      "duration", "1h", NULL,
      "How long help-center articles are kept before they are fetched again."},
+    {CONFIG_SECTION_BACKEND, "hours_refresh", config_parse_duration, CONF(hours_refresh),
+     "duration", "1h", NULL,
+     "How often the office hours of queues with hours = backend or a schedule's name are "
+     "fetched again (schedules and their exceptions: one request, then one a schedule)."},
     {CONFIG_SECTION_QUEUE, "title", config_parse_text, QUEUE(title), "text", NULL,
      "the queue's NAME", "The title of the queue's pane."},
     /* The whole struct config_queue: the list and its length. */
@@ -79,7 +83,7 @@ const struct config_option config_options[] = {
 			 "uses), else the workspace's only schedule. NAME: the schedule of that "
 			 "name (any case). Both take the schedule's own time zone and its "
 			 "exceptions (holidays closed all day, days at custom hours), fetched at "
-			 "start-up and every hour; until they arrive nothing is listed, and a "
+			 "start-up and every hours_refresh; until they arrive nothing is listed, and a "
 			 "name that matches no schedule stops start-up with the names there are."},
     {CONFIG_SECTION_QUEUE, "timezone", config_parse_timezone, QUEUE(policy.hours.tz), "zone", NULL,
      "UTC",
