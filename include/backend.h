@@ -12,6 +12,7 @@
 #include "directory.h"
 #include "model.h"
 #include "result.h"
+#include "sla.h"
 #include "write.h"
 
 struct loop;
@@ -53,6 +54,10 @@ typedef void (*backend_done_fn)(void *arg, const struct result *r);
 typedef void (*backend_thread_fn)(void *arg, struct thread *t, const struct result *r);
 /* tag_id is 0 unless r->cls is RESULT_OK. */
 typedef void (*backend_tag_fn)(void *arg, int64_t tag_id, const struct result *r);
+/* The workspace's office hours schedules, with their exceptions (n of them; NULL unless
+ * r->cls is RESULT_OK). */
+typedef void (*backend_schedules_fn)(void *arg, const struct sla_schedule *items, size_t n,
+				     const struct result *r);
 /* items (n of them) may be taken by fn (and zeroed). */
 typedef void (*backend_articles_fn)(void *arg, struct article *items, size_t n,
 				    const struct result *r);
@@ -78,6 +83,9 @@ struct backend_ops {
 	/* The backend's own search: the fallback while the local index is empty. */
 	void (*search_articles)(struct backend *b, const char *query, backend_articles_fn fn,
 				void *arg);
+	/* Every office hours schedule of the workspace with its exceptions (holidays). NULL
+	 * for a backend that has none. */
+	void (*fetch_schedules)(struct backend *b, backend_schedules_fn fn, void *arg);
 	/* Requests waiting or in flight, and bytes received so far. */
 	size_t (*pending)(struct backend *b);
 	uint64_t (*bytes_received)(struct backend *b);

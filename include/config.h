@@ -101,6 +101,7 @@ struct config {
 	int64_t resync_interval;  /* default 300 */
 	int64_t poll_overlap;	  /* default 2 */
 	int64_t article_refresh;  /* default 3600 */
+	int64_t hours_refresh;	  /* office hours from the backend, default 3600 */
 	char *state_dir;	  /* default $XDG_STATE_HOME/frontline; NULL without a home */
 	struct config_notify notify;
 	struct config_queue queues[CONFIG_MAX_QUEUES];

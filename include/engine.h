@@ -62,6 +62,9 @@ struct engine {
 	fl_time next_attempt;	    /* local time the next poll or start-up is due, 0 if none */
 	bool refused;		    /* the token was refused (401): no attempt until poll_now */
 	struct sender *sender;	    /* the outbox's (sender.h); started by a polling engine */
+	uint64_t hours_timer;	    /* the next fetch of the backend's office hours */
+	bool hours_known;	    /* the queues' office hours from the backend are in the store */
+	bool hours_fetching;	    /* ...and a fetch of them is in flight */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "sla.h"
 
 struct backend_ops;
 /* The driver (intercom.c); the registry (backend.c) is the only other file naming it. */
@@ -281,5 +282,28 @@ json_t *intercom_tag_add_request(int64_t admin_id, int64_t tag_id);
 json_t *intercom_tag_remove_request(int64_t admin_id);
 /* POST /tags: {"name"}. NULL when name is NULL, empty, or not UTF-8. */
 json_t *intercom_tag_create_request(const char *name);
+
+/*
+ * Office hours
+ */
+
+/*
+ * Parses GET /office_hours_schedules (an office_hours_schedule.list): each schedule's
+ * time_intervals (minutes of the week from Monday 00:00 in time_zone_name;
+ * twenty_four_seven means the whole week) into its hours (sla_hours_from_week). A
+ * schedule whose intervals or zone cannot be used is kept with problem saying why; one
+ * without a usable id or name is left out. Returns 0 with a newly allocated array (NULL
+ * when *n is 0; the caller frees it), or -1 with a message when j is not such a list.
+ */
+int intercom_parse_schedules(json_t *j, struct sla_schedule **out, size_t *n, char *err,
+			     size_t errlen);
+
+/*
+ * Adds the exceptions of GET /office_hours_schedules/{id}/office_hours_exceptions (an
+ * office_hours_exception.list) to s->hours: closed dates, and custom_hours with their
+ * time_intervals (minutes from that midnight). An exception that cannot be used sets
+ * s->problem. Returns 0, or -1 with a message when j is not such a list.
+ */
+int intercom_parse_exceptions(json_t *j, struct sla_schedule *s, char *err, size_t errlen);
 
 #endif

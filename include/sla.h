@@ -11,8 +11,27 @@
 
 #include "model.h"
 
-#define SLA_MAX_WARN 4
-#define SLA_MAX_RANGES 4
+#define SLA_MAX_WARN	      4
+#define SLA_MAX_RANGES	      4
+#define SLA_WEEK_MINUTES      10080
+#define SLA_MAX_WEEK	      28 /* open intervals of a week from the backend */
+#define SLA_MAX_EXCEPTIONS    24 /* dated exceptions (holidays) from the backend */
+#define SLA_SCHEDULE_NAME_MAX 128
+
+/* An open interval in minutes: of the week from Monday 00:00 (a backend's schedule), or
+ * of one day from midnight (an exception), local time, [start, end). */
+struct sla_interval {
+	int start, end;
+};
+
+/* A date whose regular hours are replaced: closed all day (n_ranges 0) or open only in
+ * ranges (minutes from that local midnight). recurring: every year on month/day. */
+struct sla_exception {
+	int year, month, day;
+	bool recurring;
+	struct sla_interval ranges[SLA_MAX_RANGES];
+	int n_ranges;
+};
 
 /* Business hours: the clock only runs inside them. */
 struct sla_hours {
@@ -24,7 +43,38 @@ struct sla_hours {
 	int n_ranges;
 	char tz[64]; /* IANA zone name, e.g. "Europe/Warsaw"; "" means UTC, and so does a
 		      * zone sla_zone_check rejects (configuration refuses those) */
+	/* Hours from the backend (sla_hours_from_week): with n_week > 0, these intervals of
+	 * the week replace days and ranges. Sorted, merged, 0 <= start < end <= 10080. */
+	struct sla_interval week[SLA_MAX_WEEK];
+	int n_week;
+	struct sla_exception exceptions[SLA_MAX_EXCEPTIONS];
+	int n_exceptions;
+	/* Where the hours come from: "" written in the configuration; "backend" the queue's
+	 * schedule at the backend; else the name of a backend's schedule. Until the backend
+	 * tells them, enabled is false and the clock never stops. */
+	char schedule[SLA_SCHEDULE_NAME_MAX];
 };
+
+/* A backend's office hours schedule, ready for the clock. */
+struct sla_schedule {
+	int64_t id;
+	char name[SLA_SCHEDULE_NAME_MAX];
+	struct sla_hours hours; /* with its exceptions; tz is the schedule's zone */
+	char problem[160];	/* why the hours cannot be used; "" when they can */
+};
+
+/* Fills h's business hours from a backend's office hours schedule: n open intervals of
+ * the week (minutes from Monday 00:00 in zone tz, each 0 <= start < end <= 10080, in any
+ * order, overlapping or touching ones merged). h->schedule is kept; its exceptions are
+ * cleared. twenty-four-seven is the one interval 0-10080; n == 0 is never open, which
+ * the clock treats as no business hours. Returns 0, or -1 with a message in err (a zone
+ * sla_zone_check rejects, an interval out of range, more than SLA_MAX_WEEK). */
+int sla_hours_from_week(struct sla_hours *h, const char *tz, const struct sla_interval *iv,
+			size_t n, char *err, size_t errlen);
+/* Adds an exception: date "YYYY-MM-DD", closed (n == 0) or open in n ranges of minutes
+ * from that day's midnight (0 <= start < end <= 1440). Returns 0, or -1 with a message. */
+int sla_hours_add_exception(struct sla_hours *h, const char *date, bool recurring,
+			    const struct sla_interval *iv, size_t n, char *err, size_t errlen);
 
 /* Whether the zone database ($TZDIR, or /usr/share/zoneinfo) has zone tz with rules that
  * load; "" and "UTC" always do. Returns 0, or -1 with errno ENOENT for an unknown or

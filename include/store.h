@@ -48,6 +48,9 @@ void store_free(struct store *s);
  * holds of it; moving it to another queue moves them, and the next store_tick applies the
  * new queue's policy. A queue out of range is a programming error (die). */
 void store_set_team_queue(struct store *s, int64_t team_id, int queue);
+/* Replaces a queue's policy (copied), e.g. with business hours the backend told; the next
+ * store_tick evaluates the queue's clocks under it. A queue out of range dies. */
+void store_set_policy(struct store *s, int queue, const struct sla_policy *policy);
 
 /* Takes a conversation from the backend (copied; c may point into a held record). An
  * older or identical record (same id, updated_at not newer) changes nothing

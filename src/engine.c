@@ -15,6 +15,8 @@
 #include "util.h"
 
 static void schedule_poll(struct engine *e, int64_t delay_ms);
+static bool hours_wanted(const struct engine *e);
+static void hours_fetch(struct engine *e);
 
 fl_time engine_now(const struct engine *e)
 {
@@ -67,6 +69,13 @@ static void start_sync(struct engine *e)
 
 	if (e->syncing || !e->ready)
 		return;
+	/* Business hours from the backend come before the first sync, so that no clock is
+	 * ever shown counting outside them. */
+	if (!e->hours_known && hours_wanted(e)) {
+		if (!e->hours_fetching)
+			hours_fetch(e);
+		return;
+	}
 	e->syncing = true;
 	e->sync_full = full;
 	e->poll_started = engine_now(e);
@@ -110,6 +119,153 @@ void engine_poll_now(struct engine *e)
 		e->poll_again = true;
 	else
 		schedule_poll(e, 0);
+}
+
+/* ---- business hours from the backend's office hours schedules ---- */
+
+static bool hours_wanted(const struct engine *e)
+{
+	size_t q;
+
+	for (q = 0; q < e->cfg->n_queues; q++)
+		if (e->cfg->queues[q].policy.hours.schedule[0])
+			return true;
+	return false;
+}
+
+static void on_schedules(void *arg, const struct sla_schedule *items, size_t n,
+			 const struct result *r);
+
+static void hours_fetch(struct engine *e)
+{
+	struct result res = {.cls = RESULT_PERMANENT};
+
+	e->hours_fetching = true;
+	if (!e->ops->fetch_schedules) {
+		res.message = "this backend has no office hours: write the queue's hours in the "
+			      "configuration";
+		on_schedules(e, NULL, 0, &res);
+		return;
+	}
+	e->ops->fetch_schedules(e->backend, on_schedules, e);
+}
+
+static void on_hours_timer(void *arg)
+{
+	struct engine *e = arg;
+
+	e->hours_timer = 0;
+	hours_fetch(e);
+}
+
+/* "Live chat", "Support" into buf: the schedules' names for a message. */
+static void schedule_names(const struct sla_schedule *items, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s\"%s\"", i ? ", " : "",
+					 items[i].name);
+	if (n == 0)
+		snprintf(buf, len, "none");
+}
+
+/* The schedule queue q asks for, or NULL with a message: hours = NAME names one (any
+ * case); hours = backend takes the one named after one of the queue's teams, else the
+ * workspace's only schedule (2.16 does not tell which schedule a team uses). */
+static const struct sla_schedule *schedule_for(const struct engine *e, size_t q,
+					       const struct sla_schedule *items, size_t n,
+					       char *err, size_t errlen)
+{
+	const struct config_queue *queue = &e->cfg->queues[q];
+	const char *want = queue->policy.hours.schedule;
+	const struct sla_schedule *found = NULL;
+	char names[200];
+	size_t i, t;
+
+	for (i = 0; i < n && !found; i++) {
+		if (strcmp(want, "backend") != 0) {
+			if (!strcasecmp(items[i].name, want))
+				found = &items[i];
+			continue;
+		}
+		for (t = 0; t < queue->n_teams; t++)
+			if (!strcasecmp(items[i].name, queue->teams[t]))
+				found = &items[i];
+	}
+	if (!found && !strcmp(want, "backend") && n == 1)
+		found = &items[0];
+	schedule_names(items, n, names, sizeof(names));
+	if (!found && strcmp(want, "backend") != 0)
+		snprintf(err, errlen,
+			 "queue %s: no office hours schedule named \"%s\"; the workspace has: %s "
+			 "(hours = NAME takes one, hours = backend the one named after the queue's "
+			 "team; written hours need times, e.g. Mon-Fri 09:00-17:00)",
+			 queue->key, want, names);
+	else if (!found)
+		snprintf(err, errlen,
+			 "queue %s: hours = backend, but no office hours schedule is named after "
+			 "its teams; the workspace has: %s; choose one with hours = NAME",
+			 queue->key, names);
+	else if (found->problem[0])
+		snprintf(err, errlen, "queue %s: office hours schedule \"%s\" cannot be used: %s",
+			 queue->key, found->name, found->problem);
+	return found && !found->problem[0] ? found : NULL;
+}
+
+static void on_failed(void *arg, const char *error);
+
+/* At start a failure is the start-up's; later the hours held stay until the next try. A
+ * schedule that is missing or unusable is the configuration's problem: like a refused
+ * token, it is not retried on a timer (Ctrl-R tries again). */
+static void on_schedules(void *arg, const struct sla_schedule *items, size_t n,
+			 const struct result *r)
+{
+	struct engine *e = arg;
+	struct sla_policy policies[CONFIG_MAX_QUEUES];
+	const struct sla_schedule *found;
+	char err[512];
+	size_t q;
+
+	e->hours_fetching = false;
+	err[0] = '\0';
+	if (r->cls != RESULT_OK)
+		snprintf(err, sizeof(err), "%s", r->message ? r->message : "office hours: failed");
+	for (q = 0; !err[0] && q < e->cfg->n_queues; q++) {
+		policies[q] = e->cfg->queues[q].policy;
+		if (!policies[q].hours.schedule[0])
+			continue;
+		found = schedule_for(e, q, items, n, err, sizeof(err));
+		if (found) {
+			policies[q].hours = found->hours;
+			memcpy(policies[q].hours.schedule, e->cfg->queues[q].policy.hours.schedule,
+			       sizeof(policies[q].hours.schedule));
+		}
+	}
+	if (err[0] && !e->hours_known) {
+		if (r->cls == RESULT_OK || r->cls == RESULT_PERMANENT)
+			e->refused = true;
+		on_failed(e, err);
+		return;
+	}
+	if (e->polling && !e->hours_timer)
+		e->hours_timer =
+		    loop_timer_add(e->loop, e->cfg->hours_refresh * 1000, on_hours_timer, e);
+	if (err[0]) {
+		snprintf(e->error, sizeof(e->error), "%s", err);
+		return;
+	}
+	for (q = 0; q < e->cfg->n_queues; q++)
+		if (policies[q].hours.schedule[0])
+			store_set_policy(e->store, (int)q, &policies[q]);
+	if (!e->hours_known) {
+		e->hours_known = true;
+		start_sync(e);
+		return;
+	}
+	store_tick(e->store, engine_now(e), on_sla_event, e);
+	notify_changed(e);
 }
 
 static void on_ready(void *arg, const struct directory *dir)
@@ -334,6 +490,8 @@ void engine_release(struct engine *e)
 		loop_timer_cancel(e->loop, e->tick_timer);
 	if (e->restart_timer)
 		loop_timer_cancel(e->loop, e->restart_timer);
+	if (e->hours_timer)
+		loop_timer_cancel(e->loop, e->hours_timer);
 	/* Before the driver: its requests hold the sender's flights. */
 	sender_free(e->sender);
 	if (e->backend)

@@ -5,6 +5,7 @@
 #include "intercom.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -927,4 +928,107 @@ void intercom_describe_failure(const struct intercom_failure *f, char *err, size
 	} else {
 		err_set(err, errlen, "the backend answered HTTP %ld%s", f->status, tail);
 	}
+}
+
+/*
+ * Office hours
+ */
+
+/* time_intervals as intervals (null: none); -1 when it is neither null nor an array of
+ * objects with integer start_minute and end_minute. */
+static int intervals_get(const json_t *o, struct sla_interval *iv, size_t max, size_t *n)
+{
+	const json_t *list = json_object_get(o, "time_intervals"), *item;
+	size_t i;
+
+	*n = 0;
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) > max)
+		return -1;
+	json_array_foreach(list, i, item)
+	{
+		const json_t *start = json_object_get(item, "start_minute"),
+			     *end = json_object_get(item, "end_minute");
+
+		if (!json_is_integer(start) || !json_is_integer(end) ||
+		    json_integer_value(start) < INT_MIN || json_integer_value(start) > INT_MAX ||
+		    json_integer_value(end) < INT_MIN || json_integer_value(end) > INT_MAX)
+			return -1;
+		iv[i].start = (int)json_integer_value(start);
+		iv[i].end = (int)json_integer_value(end);
+	}
+	*n = json_array_size(list);
+	return 0;
+}
+
+static int schedule_fill(json_t *o, void *record)
+{
+	struct sla_schedule *s = record;
+	struct sla_interval iv[SLA_MAX_WEEK], whole = {0, SLA_WEEK_MINUTES};
+	const char *name = string_of(o, "name"), *zone = string_of(o, "time_zone_name");
+	size_t n;
+
+	if (id_parse(json_object_get(o, "id"), &s->id) < 0 || !name || !*name ||
+	    strlen(name) >= sizeof(s->name))
+		return -1;
+	memcpy(s->name, name, strlen(name) + 1);
+	if (intervals_get(o, iv, SLA_MAX_WEEK, &n) < 0) {
+		err_set(s->problem, sizeof(s->problem),
+			"its time_intervals are not a list of at most %d minute ranges",
+			SLA_MAX_WEEK);
+		return 0;
+	}
+	if (json_is_true(json_object_get(o, "twenty_four_seven"))) {
+		iv[0] = whole;
+		n = 1;
+	}
+	if (sla_hours_from_week(&s->hours, zone ? zone : "", iv, n, s->problem,
+				sizeof(s->problem)) < 0)
+		return 0;
+	if (!s->hours.enabled)
+		err_set(s->problem, sizeof(s->problem), "it is never open");
+	return 0;
+}
+
+int intercom_parse_schedules(json_t *j, struct sla_schedule **out, size_t *n, char *err,
+			     size_t errlen)
+{
+	const json_t *list = list_get(j, "data", "an office_hours_schedule.list", err, errlen);
+
+	*out = records_parse(list, sizeof(**out), schedule_fill, n, NULL);
+	return list ? 0 : -1;
+}
+
+int intercom_parse_exceptions(json_t *j, struct sla_schedule *s, char *err, size_t errlen)
+{
+	const json_t *list = list_get(j, "data", "an office_hours_exception.list", err, errlen), *o;
+	struct sla_interval iv[SLA_MAX_RANGES];
+	const char *type;
+	size_t i, n;
+
+	if (!list)
+		return -1;
+	json_array_foreach(list, i, o)
+	{
+		type = string_of(o, "exception_type");
+		if (s->problem[0])
+			break;
+		if (!type || (strcmp(type, "closed") && strcmp(type, "custom_hours"))) {
+			err_set(s->problem, sizeof(s->problem), "an exception of unknown type");
+			break;
+		}
+		if (!strcmp(type, "closed"))
+			n = 0;
+		else if (intervals_get(o, iv, SLA_MAX_RANGES, &n) < 0) {
+			err_set(s->problem, sizeof(s->problem),
+				"an exception's time_intervals are not a list of at most %d ranges",
+				SLA_MAX_RANGES);
+			break;
+		}
+		sla_hours_add_exception(&s->hours, string_of(o, "exception_date"),
+					json_is_true(json_object_get(o, "recurring_annually")), iv,
+					n, s->problem, sizeof(s->problem));
+	}
+	return 0;
 }

@@ -3,6 +3,7 @@
  * and the help center. Requests and answers are built and read in intercom-json.c. */
 #include "build-config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct backend {
 	/* Requests whose answer has not come: freed by destroy, whose http_free means their
 	 * callbacks never run. */
 	struct call *calls;
+	struct schedules_fetch *schedules; /* the office hours being fetched, or NULL */
 };
 
 /* One request's context. */
@@ -666,6 +668,103 @@ static void intercom_search_articles(struct backend *b, const char *query, backe
 	free(path);
 }
 
+/* ---- office hours: the schedules, then each one's exceptions ---- */
+
+struct schedules_fetch {
+	backend_schedules_fn fn;
+	void *arg;
+	struct sla_schedule *items;
+	size_t n;
+	size_t pending; /* exception lists not yet answered */
+	char error[256];
+	struct http_response failed; /* the first failed answer's status and curl code */
+};
+
+static void schedules_fetch_free(struct backend *b)
+{
+	if (!b->schedules)
+		return;
+	free(b->schedules->items);
+	free(b->schedules);
+	b->schedules = NULL;
+}
+
+static void schedules_done(struct backend *b)
+{
+	struct schedules_fetch *f = b->schedules;
+	struct result res = outcome(&f->failed, f->error);
+
+	f->fn(f->arg, f->error[0] ? NULL : f->items, f->error[0] ? 0 : f->n, &res);
+	schedules_fetch_free(b);
+}
+
+static void on_exceptions(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	struct schedules_fetch *f = b->schedules;
+	char err[256];
+	json_t *j = answer_json(b, r, err, sizeof(err));
+
+	if (j && intercom_parse_exceptions(j, &f->items[c->page], err, sizeof(err)) == 0)
+		err[0] = '\0';
+	json_decref(j);
+	if (err[0] && !f->error[0]) {
+		snprintf(f->error, sizeof(f->error), "office hours: %s", err);
+		f->failed = (struct http_response){.status = r->status, .curl_code = r->curl_code};
+	}
+	call_free(c);
+	if (--f->pending == 0)
+		schedules_done(b);
+}
+
+static void on_schedules(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	struct schedules_fetch *f = b->schedules;
+	char err[256], *path;
+	json_t *j = answer_json(b, r, err, sizeof(err));
+	size_t i;
+
+	call_free(c);
+	if (j && intercom_parse_schedules(j, &f->items, &f->n, err, sizeof(err)) == 0)
+		err[0] = '\0';
+	json_decref(j);
+	if (err[0] || f->n == 0) {
+		if (err[0])
+			snprintf(f->error, sizeof(f->error), "office hours: %s", err);
+		f->failed = (struct http_response){.status = r->status, .curl_code = r->curl_code};
+		schedules_done(b);
+		return;
+	}
+	f->pending = f->n;
+	for (i = 0; i < f->n; i++) {
+		c = call_new(b, NULL, NULL);
+		c->page = (long)i;
+		path = xasprintf("/office_hours_schedules/%" PRId64 "/office_hours_exceptions",
+				 f->items[i].id);
+		http_request(b->http, "GET", path, NULL, true, on_exceptions, c);
+		free(path);
+	}
+}
+
+static void intercom_fetch_schedules(struct backend *b, backend_schedules_fn fn, void *arg)
+{
+	if (b->schedules) {
+		struct result res =
+		    local_failure(RESULT_TRANSIENT, "office hours: already fetching");
+
+		fn(arg, NULL, 0, &res);
+		return;
+	}
+	b->schedules = xcalloc(1, sizeof(*b->schedules));
+	b->schedules->fn = fn;
+	b->schedules->arg = arg;
+	http_request(b->http, "GET", "/office_hours_schedules", NULL, true, on_schedules,
+		     call_new(b, NULL, NULL));
+}
+
 /* ---- lifecycle ---- */
 
 static struct backend *intercom_create(struct loop *loop, const struct backend_options *opt,
@@ -702,6 +801,7 @@ static void intercom_destroy(struct backend *b)
 	http_free(b->http);
 	while (b->calls)
 		call_free(b->calls);
+	schedules_fetch_free(b);
 	directory_release(&b->dir);
 	directory_entry_release(&b->owner);
 	free(b->admin);
@@ -731,6 +831,7 @@ const struct backend_ops intercom_backend = {
 	.create_tag = intercom_create_tag,
 	.sync_articles = intercom_sync_articles,
 	.search_articles = intercom_search_articles,
+	.fetch_schedules = intercom_fetch_schedules,
 	.pending = intercom_pending,
 	.bytes_received = intercom_bytes,
 };

@@ -69,6 +69,10 @@ const struct config_option config_options[] = {
     {CONFIG_SECTION_BACKEND, "article_refresh", config_parse_duration, CONF(article_refresh),
      "duration", "1h", NULL,
      "How long help-center articles are kept before they are fetched again."},
+    {CONFIG_SECTION_BACKEND, "hours_refresh", config_parse_duration, CONF(hours_refresh),
+     "duration", "1h", NULL,
+     "How often the office hours of queues with hours = backend or a schedule's name are "
+     "fetched again (schedules and their exceptions: one request, then one a schedule)."},
     {CONFIG_SECTION_QUEUE, "title", config_parse_text, QUEUE(title), "text", NULL,
      "the queue's NAME", "The title of the queue's pane."},
     /* The whole struct config_queue: the list and its length. */
@@ -91,16 +95,23 @@ const struct config_option config_options[] = {
 		       "turns amber at the largest. Empty: no warnings."},
     {CONFIG_SECTION_QUEUE, "pause_snoozed", config_parse_bool, QUEUE(policy.pause_snoozed),
      "boolean", NULL, "yes", "Stops the clock while a conversation is snoozed."},
-    {CONFIG_SECTION_QUEUE, "hours", config_parse_hours, QUEUE(policy.hours), "days and times", NULL,
-     "always",
+    {CONFIG_SECTION_QUEUE, "hours", config_parse_hours, QUEUE(policy.hours),
+     "days and times|backend|NAME", NULL, "always",
      "Business hours; the clock runs only inside them. Days (Mon-Fri, or Sat,Sun; every "
      "day when left out), then up to " STRING(
 	 SLA_MAX_RANGES) " time ranges (09:00-17:00, or 09:00-12:00,13:00-17:00; "
-			 "22:00-06:00 runs past midnight). always: the clock never stops."},
+			 "22:00-06:00 runs past midnight). always: the clock never stops. "
+			 "backend: the office hours schedule of the workspace named after one "
+			 "of the queue's teams (the API does not tell which schedule a team "
+			 "uses), else the workspace's only schedule. NAME: the schedule of that "
+			 "name (any case). Both take the schedule's own time zone and its "
+			 "exceptions (holidays closed all day, days at custom hours), fetched at "
+			 "start-up and every hours_refresh; until they arrive nothing is listed, and a "
+			 "name that matches no schedule stops start-up with the names there are."},
     {CONFIG_SECTION_QUEUE, "timezone", config_parse_timezone, QUEUE(policy.hours.tz), "zone", NULL,
      "UTC",
-     "The time zone of hours, an IANA name such as Europe/Warsaw that exists under "
-     "/usr/share/zoneinfo (or $TZDIR)."},
+     "The time zone of hours written as days and times, an IANA name such as Europe/Warsaw "
+     "that exists under /usr/share/zoneinfo (or $TZDIR)."},
     {CONFIG_SECTION_QUEUE, "notify", config_parse_notify_level, QUEUE(notify),
      "none|breach|new|all", NULL, "new if realtime, else breach",
      "Which of the queue's events notify: none; breach (a warning at each lead time of "

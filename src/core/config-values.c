@@ -368,6 +368,48 @@ static int ranges_parse(char *s, struct sla_hours *h, const char **why)
 	return 0;
 }
 
+/* Whether hours (spaces removed) are written as days and times rather than naming a
+ * schedule: a time of day (a colon), or before the first digit nothing or days (days
+ * alone lack their times). */
+static bool hours_written(const char *hours)
+{
+	size_t days = strcspn(hours, "0123456789");
+	unsigned char parsed;
+	char *scratch;
+	bool written;
+
+	if (days == 0 || strchr(hours, ':'))
+		return true;
+	scratch = xstrndup(hours, days);
+	written = days_parse(scratch, &parsed) == 0;
+	free(scratch);
+	return written;
+}
+
+/* hours = backend or NAME: kept as written, less the spaces around it. */
+static int schedule_name_parse(struct config_parser *p, const struct config_option *o,
+			       struct sla_hours *h, const char *value)
+{
+	size_t len;
+	char shown[80];
+
+	while (isspace((unsigned char)*value))
+		value++;
+	len = strlen(value);
+	while (len > 0 && isspace((unsigned char)value[len - 1]))
+		len--;
+	if (len == 0 || len >= sizeof(h->schedule))
+		return config_option_fail(p, o,
+					  "expected always, backend, a schedule's name or days and "
+					  "times such as Mon-Fri 09:00-17:00; got \"%s\"",
+					  config_value_shown(shown, sizeof(shown), value));
+	memcpy(h->schedule, value, len);
+	h->schedule[len] = '\0';
+	if (!strcasecmp(h->schedule, "backend"))
+		strcpy(h->schedule, "backend");
+	return 0;
+}
+
 int config_parse_hours(struct config_parser *p, const struct config_option *o, void *field,
 		       const char *value)
 {
@@ -385,6 +427,16 @@ int config_parse_hours(struct config_parser *p, const struct config_option *o, v
 	parsed.enabled = false;
 	parsed.days = 0;
 	parsed.n_ranges = 0;
+	parsed.schedule[0] = '\0';
+	if (strcasecmp(copy, "always") && !hours_written(copy)) {
+		/* "backend", or the name of a backend's schedule, whose hours come at
+		 * start-up. */
+		free(copy);
+		if (schedule_name_parse(p, o, &parsed, value) < 0)
+			return -1;
+		*hours = parsed;
+		return 0;
+	}
 	if (strcasecmp(copy, "always")) {
 		times = copy + strcspn(copy, "0123456789");
 		parsed.days = 0x7f; /* no days written: every day */

@@ -4,6 +4,7 @@
 #include "sla.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,15 @@
 #define CACHE_SLOTS 8
 #define WINDOW_DAYS 64
 #define GRID_DAYS   32
-#define MAX_SPANS   (SLA_MAX_RANGES * (WINDOW_DAYS + 1))
+/* Written hours give up to SLA_MAX_RANGES spans a day; a backend's week, cut at each
+ * midnight, up to its intervals plus one a day, in each of the window's ten weeks; an
+ * exception's day, up to SLA_MAX_RANGES more. */
+#define SPANS_WRITTEN (SLA_MAX_RANGES * (WINDOW_DAYS + 1))
+#define SPANS_WEEK                                                                                 \
+	((SLA_MAX_WEEK + 7) * (WINDOW_DAYS / 7 + 2) + SLA_MAX_RANGES * SLA_MAX_EXCEPTIONS)
+#define MAX_SPANS (SPANS_WEEK > SPANS_WRITTEN ? SPANS_WEEK : SPANS_WRITTEN)
+/* Days from 0001-01-01 (GLib's Julian day 1) to 1970-01-01. */
+#define JULIAN_EPOCH 719163
 /* Walking more windows than this (~360 years) is a nonsense request; stop there. */
 #define MAX_WALK 2048
 
@@ -79,13 +88,31 @@ static bool hours_active(const struct sla_hours *h)
 {
 	int i, n;
 
-	if (!h || !h->enabled || !(h->days & 0x7f))
+	if (!h || !h->enabled)
+		return false;
+	if (h->n_week > 0)
+		return true;
+	if (!(h->days & 0x7f))
 		return false;
 	n = clamp_count(h->n_ranges, SLA_MAX_RANGES);
 	for (i = 0; i < n; i++)
 		if (range_valid(h->ranges[i].start, h->ranges[i].end))
 			return true;
 	return false;
+}
+
+static bool exception_same(const struct sla_exception *a, const struct sla_exception *b)
+{
+	int i, n = clamp_count(a->n_ranges, SLA_MAX_RANGES);
+
+	if (a->year != b->year || a->month != b->month || a->day != b->day ||
+	    a->recurring != b->recurring || n != clamp_count(b->n_ranges, SLA_MAX_RANGES))
+		return false;
+	for (i = 0; i < n; i++)
+		if (a->ranges[i].start != b->ranges[i].start ||
+		    a->ranges[i].end != b->ranges[i].end)
+			return false;
+	return true;
 }
 
 static bool hours_same(const struct sla_hours *a, const struct sla_hours *b)
@@ -97,6 +124,14 @@ static bool hours_same(const struct sla_hours *a, const struct sla_hours *b)
 	for (i = 0; i < n; i++)
 		if (a->ranges[i].start != b->ranges[i].start ||
 		    a->ranges[i].end != b->ranges[i].end)
+			return false;
+	if (a->n_week != b->n_week || a->n_exceptions != b->n_exceptions ||
+	    memcmp(a->week, b->week,
+		   sizeof(a->week[0]) * (size_t)clamp_count(a->n_week, SLA_MAX_WEEK)))
+		return false;
+	n = clamp_count(a->n_exceptions, SLA_MAX_EXCEPTIONS);
+	for (i = 0; i < n; i++)
+		if (!exception_same(&a->exceptions[i], &b->exceptions[i]))
 			return false;
 	return strncmp(a->tz, b->tz, sizeof(a->tz)) == 0;
 }
@@ -134,6 +169,101 @@ int sla_zone_check(const char *tz)
 		return -1;
 	}
 	g_time_zone_unref(zone);
+	return 0;
+}
+
+static int interval_compare(const void *a, const void *b)
+{
+	const struct sla_interval *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Sorts and merges intervals that overlap or touch; returns how many remain. */
+static int intervals_merge(struct sla_interval *iv, int n)
+{
+	int i, kept = 0;
+
+	qsort(iv, (size_t)n, sizeof(iv[0]), interval_compare);
+	for (i = 0; i < n; i++) {
+		if (kept > 0 && iv[i].start <= iv[kept - 1].end) {
+			if (iv[i].end > iv[kept - 1].end)
+				iv[kept - 1].end = iv[i].end;
+			continue;
+		}
+		iv[kept++] = iv[i];
+	}
+	return kept;
+}
+
+/* Copies n intervals within [0, limit] into out (room for max); -1 with a message. */
+static int intervals_copy(struct sla_interval *out, int max, const struct sla_interval *iv,
+			  size_t n, int limit, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (n > (size_t)max) {
+		snprintf(err, errlen, "%zu open intervals, more than the %d frontline keeps", n,
+			 max);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (iv[i].start < 0 || iv[i].end > limit || iv[i].start >= iv[i].end) {
+			snprintf(err, errlen, "an open interval %d-%d outside 0-%d minutes",
+				 iv[i].start, iv[i].end, limit);
+			return -1;
+		}
+		out[i] = iv[i];
+	}
+	return intervals_merge(out, (int)n);
+}
+
+int sla_hours_from_week(struct sla_hours *h, const char *tz, const struct sla_interval *iv,
+			size_t n, char *err, size_t errlen)
+{
+	struct sla_interval week[SLA_MAX_WEEK];
+	int kept;
+
+	if (!tz || sla_zone_check(tz) < 0) {
+		snprintf(err, errlen, "unknown time zone \"%.64s\"", tz ? tz : "");
+		return -1;
+	}
+	kept = intervals_copy(week, SLA_MAX_WEEK, iv, n, SLA_WEEK_MINUTES, err, errlen);
+	if (kept < 0)
+		return -1;
+	memset(h->week, 0, sizeof(h->week));
+	memcpy(h->week, week, sizeof(week[0]) * (size_t)kept);
+	h->n_week = kept;
+	h->n_exceptions = 0;
+	memset(h->exceptions, 0, sizeof(h->exceptions));
+	h->days = 0;
+	h->n_ranges = 0;
+	snprintf(h->tz, sizeof(h->tz), "%s", tz);
+	h->enabled = kept > 0;
+	return 0;
+}
+
+int sla_hours_add_exception(struct sla_hours *h, const char *date, bool recurring,
+			    const struct sla_interval *iv, size_t n, char *err, size_t errlen)
+{
+	struct sla_exception x = {.recurring = recurring};
+	char tail;
+
+	if (h->n_exceptions >= SLA_MAX_EXCEPTIONS) {
+		snprintf(err, errlen, "more than %d exceptions", SLA_MAX_EXCEPTIONS);
+		return -1;
+	}
+	if (!date || sscanf(date, "%4d-%2d-%2d%c", &x.year, &x.month, &x.day, &tail) != 3 ||
+	    x.month < 1 || x.month > 12 || x.day < 1 || x.day > 31 ||
+	    !g_date_valid_dmy((GDateDay)x.day, (GDateMonth)x.month, (GDateYear)x.year)) {
+		snprintf(err, errlen, "an exception date \"%.32s\" that is not YYYY-MM-DD",
+			 date ? date : "");
+		return -1;
+	}
+	x.n_ranges = intervals_copy(x.ranges, SLA_MAX_RANGES, iv, n, DAY_MINUTES, err, errlen);
+	if (x.n_ranges < 0)
+		return -1;
+	h->exceptions[h->n_exceptions++] = x;
 	return 0;
 }
 
@@ -209,28 +339,88 @@ static int span_compare(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+static void window_add_span(struct window *w, fl_time start, fl_time end)
+{
+	if (start < w->lo)
+		start = w->lo;
+	if (end > w->hi)
+		end = w->hi;
+	if (end > start && w->n < MAX_SPANS)
+		w->spans[w->n++] = (struct span){start, end, 0};
+}
+
+/* Local minutes [start, end) of local day `day` (end may pass midnight) as a span. */
+static void window_add_local(struct window *w, int64_t day, int start, int end)
+{
+	window_add_span(w, zone_local_to_utc(w->zone, day * DAY_SECONDS + (int64_t)start * 60),
+			zone_local_to_utc(w->zone, day * DAY_SECONDS + (int64_t)end * 60));
+}
+
+/* The exception for local day `day` (days since 1970-01-01), or NULL. */
+static const struct sla_exception *exception_for(const struct sla_hours *h, int64_t day)
+{
+	int i, n = clamp_count(h->n_exceptions, SLA_MAX_EXCEPTIONS);
+	GDate date;
+
+	if (n == 0 || day + JULIAN_EPOCH < 1 || day + JULIAN_EPOCH > G_MAXUINT32)
+		return NULL;
+	g_date_clear(&date, 1);
+	g_date_set_julian(&date, (guint32)(day + JULIAN_EPOCH));
+	if (!g_date_valid(&date))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct sla_exception *x = &h->exceptions[i];
+
+		if (x->month == (int)g_date_get_month(&date) &&
+		    x->day == (int)g_date_get_day(&date) &&
+		    (x->recurring || x->year == (int)g_date_get_year(&date)))
+			return x;
+	}
+	return NULL;
+}
+
+/* A backend's week cut at local midnights: the part of each interval on `day`. */
+static void window_add_week_day(struct window *w, const struct sla_hours *h, int64_t day)
+{
+	int monday_based = (int)(day + 3 - floor_div(day + 3, 7) * 7); /* 1970-01-01: Thursday */
+	int from = monday_based * DAY_MINUTES, to = from + DAY_MINUTES;
+	int i, n = clamp_count(h->n_week, SLA_MAX_WEEK), start, end;
+
+	for (i = 0; i < n; i++) {
+		start = h->week[i].start > from ? h->week[i].start : from;
+		end = h->week[i].end < to ? h->week[i].end : to;
+		if (end > start)
+			window_add_local(w, day, start - from, end - from);
+	}
+}
+
 static void window_add_day(struct window *w, const struct sla_hours *h, int64_t day)
 {
 	int i, n = clamp_count(h->n_ranges, SLA_MAX_RANGES);
 	int weekday = (int)(day + 4 - floor_div(day + 4, 7) * 7); /* 1970-01-01 was a Thursday */
-	int64_t end_day;
-	fl_time start, end;
+	const struct sla_exception *x = exception_for(h, day);
 
+	if (x) {
+		for (i = 0; i < clamp_count(x->n_ranges, SLA_MAX_RANGES); i++)
+			if (range_valid(x->ranges[i].start, x->ranges[i].end) &&
+			    x->ranges[i].end > x->ranges[i].start)
+				window_add_local(w, day, x->ranges[i].start, x->ranges[i].end);
+		return;
+	}
+	if (h->n_week > 0) {
+		window_add_week_day(w, h, day);
+		return;
+	}
 	if (!(h->days & (1u << weekday)))
 		return;
 	for (i = 0; i < n; i++) {
 		if (!range_valid(h->ranges[i].start, h->ranges[i].end))
 			continue;
 		/* end <= start runs past midnight; the day bit names the day the range starts. */
-		end_day = h->ranges[i].end <= h->ranges[i].start ? day + 1 : day;
-		start = zone_local_to_utc(w->zone, day * DAY_SECONDS + h->ranges[i].start * 60);
-		end = zone_local_to_utc(w->zone, end_day * DAY_SECONDS + h->ranges[i].end * 60);
-		if (start < w->lo)
-			start = w->lo;
-		if (end > w->hi)
-			end = w->hi;
-		if (end > start && w->n < MAX_SPANS)
-			w->spans[w->n++] = (struct span){start, end, 0};
+		window_add_local(w, day, h->ranges[i].start,
+				 h->ranges[i].end <= h->ranges[i].start
+				     ? h->ranges[i].end + DAY_MINUTES
+				     : h->ranges[i].end);
 	}
 }
 

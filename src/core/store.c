@@ -545,6 +545,29 @@ static void store_rehome_team(struct store *s, int64_t team_id, int queue)
 	free(items);
 }
 
+static bool item_of_queue(const struct store *s, const struct store_item *it, const void *arg)
+{
+	(void)s;
+	return it->e.queue == *(const int *)arg;
+}
+
+void store_set_policy(struct store *s, int queue, const struct sla_policy *policy)
+{
+	size_t n, i;
+	struct store_item **items;
+
+	if (!store_queue_valid(s, queue))
+		die("store: policy of queue %d of %zu", queue, s->n_queues);
+	s->queues[queue].policy = *policy;
+	/* As for a move between queues: the next tick evaluates each clock under it. */
+	items = store_collect(s, item_of_queue, &queue, &n);
+	for (i = 0; i < n; i++) {
+		heap_set(&s->heap, items[i], INT64_MIN);
+		items[i]->e.dirty = 1;
+	}
+	free(items);
+}
+
 void store_set_team_queue(struct store *s, int64_t team_id, int queue)
 {
 	size_t i;

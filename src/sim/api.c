@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fts.h"
+#include "office-hours.h"
 #include "render.h"
 #include "sim.h"
 #include "util.h"
@@ -584,6 +585,12 @@ static const struct route routes[] = {
 	{"GET", "/articles", get_articles, false},
 	{"GET", "/articles/search", get_article_search, false},
 	{"GET", "/articles/{id}", get_article, false},
+	{"GET", "/office_hours_schedules", office_hours_list, false},
+	{"GET", "/office_hours_schedules/{id}", office_hours_get, false},
+	{"PUT", "/office_hours_schedules/{id}", office_hours_update, true},
+	{"GET", "/office_hours_schedules/{id}/office_hours_exceptions", office_hours_exceptions, false},
+	{"POST", "/office_hours_schedules/{id}/office_hours_exceptions", office_hours_add_exception,
+	 true},
 	{"POST", "/_sim/conversations", control_create_conversation, true},
 	{"POST", "/_sim/conversations/{id}/customer_reply", control_customer_reply, true},
 	{"POST", "/_sim/articles", control_create_article, true},

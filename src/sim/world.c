@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "office-hours.h"
 #include "util.h"
 #include "wdb.h"
 
@@ -76,6 +77,11 @@ static int tx_end(struct world *w, int rc)
 		return 0;
 	wdb_exec(w, "ROLLBACK", "");
 	return -1;
+}
+
+int world_transaction(struct world *w, int (*fn)(struct world *w, void *arg), void *arg)
+{
+	return tx_begin(w) < 0 ? -1 : tx_end(w, fn(w, arg));
 }
 
 static time_t exp_interval(struct prng *r, long per_hour)
@@ -400,6 +406,13 @@ int world_open(struct world *w, const char *path, const struct world_params *par
 		snprintf(err, errlen, "cannot generate the world: %s", sqlite3_errmsg(w->db));
 		world_close(w);
 		return -1;
+	}
+	if (empty == 0 || empty == 1) {
+		if (office_hours_open(w, now) < 0) {
+			snprintf(err, errlen, "cannot set up office hours: %s", sqlite3_errmsg(w->db));
+			world_close(w);
+			return -1;
+		}
 	}
 	if (empty < 0) {
 		snprintf(err, errlen, "%s is not a frontline-sim database: %s",

@@ -371,7 +371,7 @@ static void test_errors_name_file_line_and_key(void **state)
 	error_check("[backend]\nurl = https://x.example\ncolour = red\n", 3,
 		    "unknown key \"colour\" in [backend]; known keys: type, url, region, token_command, "
 		    "token_timeout, token, admin, max_response, poll_interval, resync_interval, "
-		    "poll_overlap, article_refresh",
+		    "poll_overlap, article_refresh, hours_refresh",
 		    NULL);
 	error_check("[queue a]\nteams = 1\nsla = 2m\n", 3, "unknown key \"sla\" in [queue a]",
 		    "first_response", NULL);
@@ -392,6 +392,7 @@ static void test_errors_name_file_line_and_key(void **state)
 		    NULL);
 	error_check("[queue a]\nteams = 1\nhours = Mon-Fri\n", 3, "hours: expected times", NULL);
 	error_check("[queue a]\nteams = 1\nhours = 09:00-09:00\n", 3, "hours: a time range", NULL);
+	error_check("[queue a]\nteams = 1\nhours =\n", 3, "hours: expected", NULL);
 	error_check("[queue a]\nteams = 1\nhours = 1:00-2:00,3:00-4:00,5:00-6:00,7:00-8:00,"
 		    "9:00-10:00\n",
 		    3, "hours: too many time ranges", NULL);
@@ -432,6 +433,35 @@ static void test_errors_name_file_line_and_key(void **state)
 	error_check("[backend]\nthis line has no equals sign\n", 2, "cannot parse this line", NULL);
 	error_check("[backend]\ntoken_command = sh -c 'x' | cat\n", 2,
 		    "token_command: ", "without a shell", NULL);
+}
+
+/* hours = backend, or a schedule's name: kept for start-up, no hours until then. */
+static void test_hours_from_backend(void **state)
+{
+	static const struct {
+		const char *value, *schedule;
+	} cases[] = {
+	    {"backend", "backend"},
+	    {"BACKEND", "backend"},
+	    {"  Weekend crew ", "Weekend crew"},
+	    {"Support 24/7", "Support 24/7"},
+	    {"Mon-Fri 09:00-17:00", ""},
+	    {"always", ""},
+	};
+	struct config c;
+	char text[200], err[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "[queue a]\nteams = 1\nhours = %s\n", cases[i].value);
+		if (text_load(&c, text, err, sizeof(err)) != 0)
+			fail_msg("hours = %s: %s", cases[i].value, err);
+		assert_string_equal(c.queues[0].policy.hours.schedule, cases[i].schedule);
+		assert_int_equal(c.queues[0].policy.hours.enabled,
+				 !cases[i].schedule[0] && strcmp(cases[i].value, "always"));
+		config_release(&c);
+	}
 }
 
 static void test_too_many_queues(void **state)
@@ -785,6 +815,7 @@ int main(void)
 	    cmocka_unit_test(test_errors_name_file_line_and_key),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_region),
+	    cmocka_unit_test(test_hours_from_backend),
 	    cmocka_unit_test(test_too_many_queues),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_missing_explicit_file),

@@ -683,6 +683,63 @@ static void assert_query_levels_pure(const json_t *q)
 	assert_false(filters && groups);
 }
 
+/* Office hours: week minutes in the schedule's zone; unusable schedules say why. */
+static void test_office_hours(void **state)
+{
+	json_t *j = data_load("intercom-office-hours.json");
+	json_t *exceptions = json_of(
+	    "{\"type\": \"office_hours_exception.list\", \"data\": ["
+	    "{\"type\": \"office_hours_exception\", \"id\": \"456\", \"office_hours_schedule_id\": \"123\","
+	    " \"exception_date\": \"2026-12-25\", \"exception_type\": \"closed\", \"name\": \"Christmas Day\","
+	    " \"time_intervals\": null, \"recurring_annually\": true},"
+	    "{\"type\": \"office_hours_exception\", \"id\": \"457\", \"office_hours_schedule_id\": \"123\","
+	    " \"exception_date\": \"2026-12-24\", \"exception_type\": \"custom_hours\", \"name\": null,"
+	    " \"time_intervals\": [{\"start_minute\": 540, \"end_minute\": 780, \"day_of_week\": 3}],"
+	    " \"recurring_annually\": false}]}");
+	json_t *odd = json_of("{\"type\": \"office_hours_exception.list\", \"data\": ["
+			      "{\"exception_date\": \"2026-12-24\", \"exception_type\": \"half_day\"}]}");
+	struct sla_schedule *s = NULL;
+	char err[256];
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(intercom_parse_schedules(j, &s, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 4); /* the one without an id is left out */
+	assert_int_equal(s[0].id, 123);
+	assert_string_equal(s[0].name, "Standard Support Hours");
+	assert_string_equal(s[0].problem, "");
+	assert_true(s[0].hours.enabled);
+	assert_string_equal(s[0].hours.tz, "America/New_York");
+	assert_int_equal(s[0].hours.n_week, 2);
+	assert_int_equal(s[0].hours.week[0].start, 540); /* sorted */
+	assert_int_equal(s[0].hours.week[1].end, 2460);
+	/* twenty_four_seven: the whole week, whatever the intervals say */
+	assert_int_equal(s[1].hours.n_week, 1);
+	assert_int_equal(s[1].hours.week[0].end, SLA_WEEK_MINUTES);
+	assert_non_null(strstr(s[2].problem, "Mars/Olympus"));
+	assert_non_null(strstr(s[3].problem, "1020-540"));
+	assert_int_equal(intercom_parse_exceptions(exceptions, &s[0], err, sizeof(err)), 0);
+	assert_string_equal(s[0].problem, "");
+	assert_int_equal(s[0].hours.n_exceptions, 2);
+	assert_true(s[0].hours.exceptions[0].recurring);
+	assert_int_equal(s[0].hours.exceptions[0].n_ranges, 0);
+	assert_int_equal(s[0].hours.exceptions[1].day, 24);
+	assert_int_equal(s[0].hours.exceptions[1].ranges[0].end, 780);
+	assert_int_equal(intercom_parse_exceptions(odd, &s[1], err, sizeof(err)), 0);
+	assert_non_null(strstr(s[1].problem, "unknown type"));
+	/* Not such a list at all */
+	json_decref(odd);
+	odd = json_of("{\"type\": \"team.list\", \"teams\": []}");
+	assert_int_equal(intercom_parse_exceptions(odd, &s[1], err, sizeof(err)), -1);
+	free(s);
+	assert_int_equal(intercom_parse_schedules(odd, &s, &n, err, sizeof(err)), -1);
+	assert_null(s);
+	assert_non_null(strstr(err, "office_hours_schedule.list"));
+	json_decref(j);
+	json_decref(exceptions);
+	json_decref(odd);
+}
+
 static void test_search_request_full(void **state)
 {
 	const int64_t teams[] = {5001, 5002};
@@ -1423,6 +1480,7 @@ int main(void)
 		cmocka_unit_test(test_page_skips_records_without_id),
 		cmocka_unit_test(test_page_empty),
 		cmocka_unit_test(test_page_not_a_conversation_list),
+		cmocka_unit_test(test_office_hours),
 		cmocka_unit_test(test_search_request_full),
 		cmocka_unit_test(test_search_request_incremental),
 		cmocka_unit_test(test_search_request_limits),

@@ -479,6 +479,115 @@ static void test_hours_dst_south(void **state)
 	assert_int_equal(sla_hours_between(&lord_howe, 1728135000, 1728219600), 84600);
 }
 
+/* A backend's schedule: Monday to Friday 09:00-17:00 as minutes of the week. */
+static struct sla_hours week_hours(const char *tz)
+{
+	struct sla_interval iv[5];
+	struct sla_hours h;
+	char err[128];
+	int d;
+
+	memset(&h, 0, sizeof(h));
+	for (d = 0; d < 5; d++)
+		iv[4 - d] = (struct sla_interval){d * 1440 + HM(9, 0), d * 1440 + HM(17, 0)};
+	assert_int_equal(sla_hours_from_week(&h, tz, iv, 5, err, sizeof(err)), 0);
+	return h;
+}
+
+/* Week minutes from Monday 00:00 in the schedule's zone, across the spring change. */
+static void test_week_intervals_dst(void **state)
+{
+	struct sla_hours warsaw = week_hours("Europe/Warsaw"),
+			 new_york = week_hours("America/New_York");
+	struct sla_hours written = make_hours("Europe/Warsaw", WEEKDAYS, HM(9, 0), HM(17, 0));
+	struct sla_interval night = {5 * 1440 + HM(22, 0), 6 * 1440 + HM(6, 0)};
+	struct sla_hours saturday_night;
+	char err[128];
+
+	(void)state;
+	assert_true(warsaw.enabled);
+	assert_int_equal(warsaw.n_week, 5);
+	/* Friday 2026-03-27 (CET) and Monday 2026-03-30 (CEST): 8 hours each. */
+	assert_int_equal(sla_hours_between(&warsaw, 1774569600, 1774915200), 16 * 3600);
+	assert_int_equal(sla_hours_between(&warsaw, 1774569600, 1774915200),
+			 sla_hours_between(&written, 1774569600, 1774915200));
+	/* Friday 16:00 CET + 2 business hours: Monday 10:00 CEST. */
+	assert_int_equal(sla_hours_add(&warsaw, 1774623600, 7200), 1774857600);
+	/* New York moved to EDT on Sunday 2026-03-08: Monday opens at 13:00 UTC, a week
+	 * earlier at 14:00 UTC. */
+	assert_int_equal(sla_hours_add(&new_york, 1772928000, 3600), 1773064800);
+	assert_int_equal(sla_hours_add(&new_york, 1772323200, 3600), 1772463600);
+	/* Saturday 22:00 to Sunday 06:00 crosses midnight and the change: 7 real hours in
+	 * spring, 9 in autumn. */
+	memset(&saturday_night, 0, sizeof(saturday_night));
+	assert_int_equal(
+	    sla_hours_from_week(&saturday_night, "Europe/Warsaw", &night, 1, err, sizeof(err)), 0);
+	assert_int_equal(sla_hours_between(&saturday_night, 1774652400, 1774821600), 7 * 3600);
+	assert_int_equal(sla_hours_between(&saturday_night, 1792792800, 1792969200), 9 * 3600);
+}
+
+/* Overlapping and touching intervals merge; bad input is refused with a reason. */
+static void test_week_intervals_checked(void **state)
+{
+	struct sla_interval touching[] = {{600, 700}, {540, 600}, {650, 660}};
+	struct sla_interval whole = {0, SLA_WEEK_MINUTES}, bad = {900, 800}, far = {0, 10081};
+	struct sla_hours h;
+	char err[128];
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(sla_hours_from_week(&h, "UTC", touching, 3, err, sizeof(err)), 0);
+	assert_int_equal(h.n_week, 1);
+	assert_int_equal(h.week[0].start, 540);
+	assert_int_equal(h.week[0].end, 700);
+	assert_int_equal(sla_hours_from_week(&h, "UTC", &whole, 1, err, sizeof(err)), 0);
+	assert_int_equal(sla_hours_between(&h, T0, T0 + 86400), 86400);
+	assert_int_equal(sla_hours_from_week(&h, "UTC", &bad, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "900-800"));
+	assert_int_equal(sla_hours_from_week(&h, "UTC", &far, 1, err, sizeof(err)), -1);
+	assert_int_equal(sla_hours_from_week(&h, "Mars/Olympus", &whole, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "Mars/Olympus"));
+	/* No open interval: never open, which the clock takes as no hours at all. */
+	assert_int_equal(sla_hours_from_week(&h, "UTC", NULL, 0, err, sizeof(err)), 0);
+	assert_false(h.enabled);
+	assert_int_equal(
+	    sla_hours_add_exception(&h, "2026-02-30", false, NULL, 0, err, sizeof(err)), -1);
+	assert_int_equal(
+	    sla_hours_add_exception(&h, "25/12/2026", false, NULL, 0, err, sizeof(err)), -1);
+}
+
+/* A holiday closes its whole local day; custom hours replace the day's hours. */
+static void test_exceptions(void **state)
+{
+	struct sla_hours warsaw = week_hours("Europe/Warsaw");
+	struct sla_interval morning = {HM(9, 0), HM(13, 0)};
+	struct sla_policy p = realtime_policy();
+	struct conversation c;
+	struct sla_clock clock;
+	char err[128];
+
+	(void)state;
+	/* Thursday 2026-12-24 16:00 + 2 business hours: Friday 10:00. */
+	assert_int_equal(sla_hours_add(&warsaw, 1798124400, 7200), 1798189200);
+	assert_int_equal(
+	    sla_hours_add_exception(&warsaw, "2026-12-25", true, NULL, 0, err, sizeof(err)), 0);
+	/* Christmas closed: Thursday 16:00-17:00, then Monday 09:00-10:00. */
+	assert_int_equal(sla_hours_add(&warsaw, 1798124400, 7200), 1798448400);
+	/* Christmas Eve 09:00-13:00 only: from 08:00 that day, 4 hours there, then Monday. */
+	assert_int_equal(
+	    sla_hours_add_exception(&warsaw, "2026-12-24", false, &morning, 1, err, sizeof(err)),
+	    0);
+	assert_int_equal(sla_hours_between(&warsaw, 1798095600, 1798452000), 6 * 3600);
+	/* The clock: waiting since Thursday 16:00 (closed since 13:00) with 2 hours to
+	 * answer, paused all of Christmas: still the full time left on Friday. */
+	p.first_response = 7200;
+	p.hours = warsaw;
+	c = waiting_conversation(1798124400, 1798124400);
+	sla_evaluate(&p, &c, 0, 1798124400 + 86400, &clock);
+	assert_int_equal(clock.deadline, 1798452000);
+	assert_int_equal(clock.left, 7200);
+}
+
 /* A response clock whose business hours contain the spring jump. */
 static void test_evaluate_across_dst(void **state)
 {
@@ -735,6 +844,9 @@ int main(void)
 	    cmocka_unit_test(test_hours_dst),
 	    cmocka_unit_test(test_hours_dst_day_length),
 	    cmocka_unit_test(test_hours_dst_south),
+	    cmocka_unit_test(test_week_intervals_dst),
+	    cmocka_unit_test(test_week_intervals_checked),
+	    cmocka_unit_test(test_exceptions),
 	    cmocka_unit_test(test_evaluate_across_dst),
 	    cmocka_unit_test(test_zone_unknown),
 	    cmocka_unit_test(test_hours_leave_environment),
