@@ -39,6 +39,9 @@ static void usage(FILE *f)
 		"      --token-file FILE    file holding the bearer token (else $%s)\n"
 		"      --control            enable the /_sim/ control endpoints\n"
 		"      --max-body BYTES     largest request body (default 1048576)\n"
+		"      --partial-every N    in search results, every Nth conversation has\n"
+		"                           statistics null and the next lacks statistics and\n"
+		"                           waiting_since, as Intercom's can (default 0: none)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -59,6 +62,7 @@ enum {
 	OPT_TOKEN_FILE,
 	OPT_CONTROL,
 	OPT_MAX_BODY,
+	OPT_PARTIAL_EVERY,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -86,6 +90,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
 		{"control", no_argument, NULL, OPT_CONTROL},
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
+		{"partial-every", required_argument, NULL, OPT_PARTIAL_EVERY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -127,6 +132,11 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		case OPT_TOKEN_FILE: o->token_file = optarg; break;
 		case OPT_CONTROL: o->control = true; break;
 		case OPT_MAX_BODY: o->max_body = (long)number_arg("--max-body", optarg, 64, 1L << 30); break;
+		case OPT_PARTIAL_EVERY:
+			o->partial_every = (long)number_arg("--partial-every", optarg, 0, 1000000);
+			if (o->partial_every == 1)
+				die("--partial-every needs 0 (none) or at least 2");
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);

@@ -28,6 +28,7 @@ struct sim_options {
 	const char *token_file;
 	bool control;
 	long max_body;
+	long partial_every; /* search results: see render_conversation_listed; 0: off */
 	bool quiet;
 };
 
