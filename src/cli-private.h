@@ -77,10 +77,10 @@ void cli_print_safe(FILE *f, const char *s, bool keep_newlines);
 /* "#12" or "12". 0, or -1 if it is not an id. */
 int cli_parse_id(const char *s, int64_t *id);
 
-/* The commands of the table. cli.c: list, status, show, articles; cli-write.c: reply, tag
- * and outbox; cli-table.c: help. Each reads its options with c->command's getopt
+/* The commands of the table. cli.c: list, status, show, articles; cli-write.c: reply, tag,
+ * priority and outbox; cli-table.c: help. Each reads its options with c->command's getopt
  * tables; cli_run has answered -h and --help before it runs. */
 cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli_cmd_reply,
-    cli_cmd_tag, cli_cmd_outbox;
+    cli_cmd_tag, cli_cmd_priority, cli_cmd_outbox;
 
 #endif
