@@ -13,6 +13,7 @@
 
 #define CONFIG_MAX_QUEUES 8
 #define CONFIG_MAX_TEAMS 16
+#define CONFIG_MAX_SLAS SLA_MAX_NAMED
 
 /* Which events of a queue notify the agent, each level including the ones before it. */
 enum config_notify_level {
@@ -46,6 +47,13 @@ struct config_queue {
 	bool realtime;	/* the real-time pane */
 	struct sla_policy policy;
 	enum config_notify_level notify; /* default: new if realtime, else breach */
+};
+
+/* An [sla NAME] section: targets for the conversations the backend gave the SLA of that
+ * name (Intercom's sla_applied.sla_name); they win over every queue's own. */
+struct config_sla {
+	char *key; /* the name as written: [sla VIP 5m] -> "VIP 5m" */
+	struct sla_targets targets; /* 0 (n_warn -1): the queue's */
 };
 
 /* A key in [keys]: a character (Unicode code point; control keys as C-x give 1..26) or
@@ -106,6 +114,8 @@ struct config {
 	struct config_notify notify;
 	struct config_queue queues[CONFIG_MAX_QUEUES];
 	size_t n_queues;
+	struct config_sla slas[CONFIG_MAX_SLAS]; /* also copied into each queue's policy */
+	size_t n_slas;
 	struct config_binding *bindings; /* [keys], in the file's order */
 	size_t n_bindings, cap_bindings;
 	struct config_colors colors; /* [colors] */

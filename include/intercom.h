@@ -37,17 +37,22 @@ extern const struct backend_ops intercom_backend;
  * - state: "open", "closed" or "snoozed". Otherwise the boolean "open" decides (false:
  *   closed; true: snoozed when snoozed_until is set, else open); without it, the state
  *   is CONV_OPEN with CONV_UNKNOWN_STATE.
- * - priority: true unless "priority" is absent, "none" or "not_priority".
- * - waiting_since and snoozed_until may be null (0); statistics may lack any of its
- *   times (0), but a missing, null or malformed statistics object, or a time in it of
- *   the wrong type, sets CONV_UNKNOWN_STATISTICS.
+ * - priority: none, low, medium, high or urgent; the older "priority" (or true) reads
+ *   as high, anything else as none.
+ * - waiting_since and snoozed_until may be null (0), but a missing waiting_since sets
+ *   CONV_UNKNOWN_WAITING; statistics may lack any of its times ("not yet", 0), but a
+ *   missing, null or malformed statistics object, or a time in it of the wrong type,
+ *   sets CONV_UNKNOWN_STATISTICS, and CONV_UNKNOWN_FIRST_ADMIN_REPLY /
+ *   CONV_UNKNOWN_FIRST_CONTACT_REPLY for the times the clock needs that cannot be told.
  * - admin_assignee_id, team_assignee_id: null, 0 and "0" all mean unassigned (0).
  * - customer: source.author.name, else source.author.email (else CONV_UNKNOWN_CUSTOMER).
  * - body: source.body as sent (HTML), cut to MODEL_BODY_MAX bytes on a character
  *   boundary; body_is_html is set. conversation_preview() makes the row's text from it
  *   when it is shown. Control characters are kept as sent: the screen sanitises.
  * - tag_ids: tags.tags[].id; ids that are not numeric are left out.
- * - backend_sla: sla_applied.sla_status; anything else (null included) is NONE.
+ * - backend_sla and sla_name: sla_applied.sla_status and sla_name; no sla_applied object
+ *   is NONE; an object whose status is null or absent is CANCELLED (the description: a
+ *   status is null once the SLA was removed by hand); an unknown status is NONE.
  */
 int intercom_parse_conversation(json_t *j, struct conversation *out);
 
@@ -280,6 +285,11 @@ json_t *intercom_assign_request(int64_t admin_id, int64_t assignee_id);
 json_t *intercom_tag_add_request(int64_t admin_id, int64_t tag_id);
 /* DELETE /conversations/{id}/tags/{tag_id}: {"admin_id":"ID"}. */
 json_t *intercom_tag_remove_request(int64_t admin_id);
+/* PUT /conversations/{id}: {"priority":"high"}. The 2.16 description's update request
+ * does not list priority, though the conversation carries it with these five levels: the
+ * driver checks the answer's priority, so a workspace that ignores it is told, not
+ * trusted. NULL unless level is none, low, medium, high or urgent. */
+json_t *intercom_priority_request(const char *level);
 /* POST /tags: {"name"}. NULL when name is NULL, empty, or not UTF-8. */
 json_t *intercom_tag_create_request(const char *name);
 

@@ -27,7 +27,28 @@ enum conv_unknown {
 	CONV_UNKNOWN_TEAM = 1u << 5,
 	CONV_UNKNOWN_STATISTICS = 1u << 6,
 	CONV_UNKNOWN_CUSTOMER = 1u << 7,
+	/* statistics.first_admin_reply_at / first_contact_reply_at cannot be told: the
+	 * statistics object is null, missing or malformed, or that time has the wrong type.
+	 * Inside a statistics object an absent time means "not yet" (the description types
+	 * them as integers, never null). */
+	CONV_UNKNOWN_FIRST_ADMIN_REPLY = 1u << 8,
+	CONV_UNKNOWN_FIRST_CONTACT_REPLY = 1u << 9,
 };
+
+/* Intercom 2.16's priority levels, lowest first. */
+enum conv_priority {
+	PRIORITY_NONE,
+	PRIORITY_LOW,
+	PRIORITY_MEDIUM,
+	PRIORITY_HIGH,
+	PRIORITY_URGENT,
+};
+#define PRIORITY_LEVELS 5
+
+/* "none", "low", "medium", "high", "urgent"; "?" for a value that is not a level. */
+const char *priority_word(enum conv_priority p);
+/* The level a word names, or -1. */
+int priority_from_word(const char *word);
 
 /* The backend's own SLA summary (Intercom sla_applied), kept and shown beside ours. */
 enum backend_sla {
@@ -38,11 +59,14 @@ enum backend_sla {
 	BACKEND_SLA_CANCELLED,
 };
 
+/* "none", "active", "hit", "missed", "cancelled". */
+const char *backend_sla_word(enum backend_sla s);
+
 struct conversation {
 	int64_t id;
 	enum conv_state state;
 	bool read;
-	bool priority;
+	enum conv_priority priority;
 	fl_time created_at;
 	fl_time updated_at;
 	fl_time waiting_since;
@@ -61,6 +85,7 @@ struct conversation {
 	int64_t *tag_ids;	   /* owned; n_tags entries */
 	size_t n_tags;
 	enum backend_sla backend_sla;
+	char *sla_name; /* owned; the backend SLA's name (sla_applied.sla_name), or NULL */
 	unsigned unknown; /* enum conv_unknown bits */
 };
 
@@ -78,6 +103,11 @@ void conversation_copy(struct conversation *dst, const struct conversation *src)
  * turning HTML into text costs more than the rest of a record: only shown rows pay.
  * Returns a new string, or NULL when there is no text. */
 char *conversation_preview(const struct conversation *c);
+
+/* The priority and the backend's SLA of c as one line for the conversation view and
+ * `show`: "priority high, SLA Real-time 2m: missed"; NULL when c has neither. The name
+ * is as sent: the caller sanitises before it reaches a terminal. A new string. */
+char *conversation_sla_summary(const struct conversation *c);
 
 /* A copy of s cut to at most max bytes on a UTF-8 character boundary. */
 char *model_cut_utf8(const char *s, size_t max);

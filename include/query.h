@@ -1,6 +1,6 @@
 /* query.h: the queue filter an agent types after `/`: terms such as `tag:vip`,
- * `assignee:me`, `unassigned`, `sla:<5m`, `breached`, `warning` and free text, all of
- * which must match. Pure: no curses, no allocation; "now" and "me" are arguments. */
+ * `assignee:me`, `unassigned`, `sla:<5m`, `breached`, `warning`, `unknown`,
+ * `priority:high` and free text, all of which must match. Pure: no curses, no allocation; "now" and "me" are arguments. */
 #ifndef FRONTLINE_QUERY_H
 #define FRONTLINE_QUERY_H
 
@@ -24,12 +24,14 @@ enum query_kind {
 	QUERY_SLA_OVER,	   /* sla:>DURATION: a running clock with more left */
 	QUERY_BREACHED,	   /* breached */
 	QUERY_WARNING,	   /* warning */
+	QUERY_UNKNOWN,	   /* unknown: the record cannot tell the deadline */
+	QUERY_PRIORITY,	   /* priority:LEVEL (none, low, medium, high, urgent) */
 	QUERY_TEXT,	   /* anything else: in the customer, the title or the preview */
 };
 
 struct query_term {
 	enum query_kind kind;
-	int64_t seconds;	   /* sla:<, sla:> */
+	int64_t seconds;	   /* sla:<, sla:>; priority: the level */
 	char text[QUERY_TEXT_MAX]; /* tag, assignee, free text */
 };
 

@@ -82,6 +82,24 @@ int sla_hours_add_exception(struct sla_hours *h, const char *date, bool recurrin
  * never TZ: like everything here, it leaves the environment alone. */
 int sla_zone_check(const char *tz);
 
+#define SLA_MAX_NAMED 8
+#define SLA_NAME_MAX 64
+
+/* The targets a conversation is held to. */
+struct sla_targets {
+	int64_t first_response;	    /* seconds allowed for the first reply */
+	int64_t next_response;	    /* seconds allowed for each later reply */
+	int64_t warn[SLA_MAX_WARN]; /* lead times before the deadline, largest first */
+	int n_warn;
+};
+
+/* Targets for the conversations the backend gave the SLA named name ([sla NAME]); a
+ * target left 0 (n_warn -1) keeps the queue's. */
+struct sla_named {
+	char name[SLA_NAME_MAX];
+	struct sla_targets targets;
+};
+
 struct sla_policy {
 	int64_t first_response;	     /* seconds allowed for the first reply */
 	int64_t next_response;	     /* seconds allowed for each later reply */
@@ -89,10 +107,23 @@ struct sla_policy {
 	int n_warn;
 	bool pause_snoozed;	     /* no clock while snoozed (default true) */
 	struct sla_hours hours;
+	/* By priority level (enum conv_priority): 0 keeps first_response / next_response. */
+	int64_t first_by_priority[PRIORITY_LEVELS];
+	int64_t next_by_priority[PRIORITY_LEVELS];
+	/* Backend SLAs by name; they win over the queue's targets, by priority or not. */
+	struct sla_named named[SLA_MAX_NAMED];
+	int n_named;
 };
 
+/* The targets p holds c to: the queue's, then its target for c's priority, then those of
+ * the named SLA c carries (sla_name), each where set. */
+void sla_targets_for(const struct sla_policy *p, const struct conversation *c,
+		     struct sla_targets *out);
+
 enum sla_kind { SLA_KIND_NONE, SLA_KIND_FIRST, SLA_KIND_NEXT };
-enum sla_state { SLA_NONE, SLA_PAUSED, SLA_OK, SLA_WARNING, SLA_BREACHED };
+/* SLA_UNKNOWN: the customer may be waiting, but the record lacks what the clock needs
+ * (see sla_evaluate): no deadline, never a warning or a breach. */
+enum sla_state { SLA_NONE, SLA_PAUSED, SLA_UNKNOWN, SLA_OK, SLA_WARNING, SLA_BREACHED };
 
 /* The clock of one conversation at one moment. */
 struct sla_clock {
@@ -110,7 +141,17 @@ struct sla_clock {
 void sla_policy_default(struct sla_policy *p, bool realtime);
 
 /* Computes c's clock under p at now. paused is the number of seconds the client saw the
- * conversation snoozed since the clock started (added to the deadline). */
+ * conversation snoozed since the clock started (added to the deadline). A deadline comes
+ * only from fields that were present and mean what the clock needs:
+ * - closed: no clock (SLA_NONE); a state that could not be read: SLA_UNKNOWN;
+ * - waiting_since missing: SLA_UNKNOWN; null: the customer is not waiting, SLA_NONE;
+ * - whether an admin replied (statistics.first_admin_reply_at) cannot be told (statistics
+ *   null or missing): SLA_UNKNOWN, since the first- and next-response clocks differ;
+ * - an admin replied: next response, from waiting_since;
+ * - none did: first response, from statistics.first_contact_reply_at, or from
+ *   waiting_since when the statistics have none; SLA_UNKNOWN when it cannot be told.
+ *   Never from created_at: an old conversation may have waited only a minute;
+ * - snoozed (and the policy pauses): SLA_PAUSED, the deadline as if it ran. */
 void sla_evaluate(const struct sla_policy *p, const struct conversation *c, int64_t paused,
 		  fl_time now, struct sla_clock *out);
 

@@ -1,5 +1,5 @@
 /* write.h: one change an agent makes to a conversation (a reply, a note, a close, a
- * snooze, a reopening, an assignment, a tag added or removed), the same for every
+ * snooze, a reopening, an assignment, a tag added or removed, a priority), the same for every
  * backend. The screen and the command line make them, the outbox stores them, the sender
  * hands them to the engine, and a driver turns them into requests. */
 #ifndef FRONTLINE_WRITE_H
@@ -18,13 +18,14 @@ enum write_kind {
 	WRITE_ASSIGN_ME,
 	WRITE_TAG,
 	WRITE_UNTAG,
+	WRITE_PRIORITY,
 };
 
 /* The fields a kind uses; the others are zero. The strings are the caller's. */
 struct write_op {
 	enum write_kind kind;
 	int64_t conversation;
-	const char *body; /* reply, note */
+	const char *body; /* reply, note; priority: the level's word (priority_word) */
 	fl_time until;	  /* snooze */
 	int64_t tag;	  /* tag, untag */
 };

@@ -45,6 +45,8 @@ static const struct cli_command commands[] = {
     {"reply", cli_cmd_reply, "[--note] [--queue] ID", "send standard input (or $EDITOR's text)",
      true, "+nh", reply_options},
     {"tag", cli_cmd_tag, "ID +NAME -NAME...", "add and remove tags", true, "+h", only_help},
+    {"priority", cli_cmd_priority, "ID LEVEL",
+     "set the priority: none, low, medium, high or urgent", true, "+h", only_help},
     {"outbox", cli_cmd_outbox, "[list [--json] | send | retry ITEM | discard ITEM]",
      "the writes waiting to be sent", true, "+h", only_help},
     {"articles", cli_cmd_articles, "[--json] QUERY", "search the help center", true, "+jh",

@@ -168,6 +168,18 @@ static int items_outcome(struct cli *c)
 	return code;
 }
 
+/* The command's exit code for the items' outcome; an unsure one says what may have been
+ * made. */
+static int items_report(struct cli *c, int code, const char *what)
+{
+	if (code == CLI_UNSURE)
+		fprintf(stderr,
+			"%s: the answer was lost: %s may or may not have been made; check the "
+			"conversation\n",
+			util_progname(), what);
+	return code == CLI_OK ? CLI_OK : cli_fail(c, code);
+}
+
 /* Waits for what was submitted (items_wait), then says how it went (items_outcome). */
 static int items_send(struct cli *c)
 {
@@ -466,12 +478,30 @@ int cli_cmd_tag(struct cli *c, int argc, char **argv, const char *token)
 			fprintf(stderr, "%s: created the tag \"%s\"\n", util_progname(),
 				argv[i] + 1);
 	free(tags);
-	if (code == CLI_UNSURE)
+	return items_report(c, code, "a tag change");
+}
+
+/* ---- priority ---- */
+
+int cli_cmd_priority(struct cli *c, int argc, char **argv, const char *token)
+{
+	struct write_op w = {.kind = WRITE_PRIORITY};
+
+	if (argc != 3 || cli_parse_id(argv[1], &w.conversation) < 0)
+		return cli_usage(c);
+	if (priority_from_word(argv[2]) < 0) {
 		fprintf(stderr,
-			"%s: the answer was lost: a tag change may or may not have been made; "
-			"check the conversation\n",
-			util_progname());
-	return code == CLI_OK ? CLI_OK : cli_fail(c, code);
+			"%s: \"%s\" is not a priority: use none, low, medium, high or urgent\n",
+			util_progname(), argv[2]);
+		return CLI_USAGE;
+	}
+	w.body = priority_word((enum conv_priority)priority_from_word(argv[2]));
+	if (cli_start(c, token, false) < 0)
+		return cli_fail(c, CLI_FAILED);
+	if (cli_submit(c, &w, NULL) < 0)
+		return cli_fail(c, CLI_FAILED);
+	items_wait(c);
+	return items_report(c, items_outcome(c), "the priority change");
 }
 
 /* ---- outbox: what is waiting, and the agent's decisions on it ---- */

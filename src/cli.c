@@ -127,6 +127,7 @@ static const char *state_word(enum sla_state s)
 {
 	switch (s) {
 	case SLA_PAUSED: return "paused";
+	case SLA_UNKNOWN: return "unknown";
 	case SLA_OK: return "ok";
 	case SLA_WARNING: return "warning";
 	case SLA_BREACHED: return "breached";
@@ -147,6 +148,19 @@ static int64_t clock_left(const struct engine *e, const struct sla_clock *clock)
 
 /* ---- list ---- */
 
+/* The priority level and the backend's SLA, as list --json and show --json give them. */
+static void sla_fields_set(json_t *j, const struct conversation *cv)
+{
+	json_object_set_new(j, "priority", json_string(priority_word(cv->priority)));
+	json_object_set_new(j, "backend_sla", json_string(backend_sla_word(cv->backend_sla)));
+	json_object_set_new(j, "sla_applied",
+			    cv->backend_sla == BACKEND_SLA_NONE
+				? json_null()
+				: json_pack("{s:o, s:s}", "name",
+					    cv->sla_name ? json_string(cv->sla_name) : json_null(),
+					    "status", backend_sla_word(cv->backend_sla)));
+}
+
 static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 {
 	const struct conversation *cv = &en->conv;
@@ -159,7 +173,7 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 
 		json_array_append_new(tags, json_string(name ? name : ""));
 	}
-	j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:I}",
+	j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
 			 "id", (json_int_t)cv->id, "queue", e->cfg->queues[en->queue].key, "state",
 			 conv_state_word(cv->state), "sla", state_word(en->clock.state),
 			 "deadline",
@@ -173,16 +187,10 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 							   : "none",
 			 "customer", cv->customer ? json_string(cv->customer) : json_null(), "title",
 			 cv->title ? json_string(cv->title) : json_null(), "preview",
-			 preview ? json_string(preview) : json_null(), "tags", tags, "priority",
-			 cv->priority, "unread", !cv->read, "assignee",
-			 (json_int_t)cv->admin_assignee_id);
+			 preview ? json_string(preview) : json_null(), "tags", tags, "unread",
+			 !cv->read, "assignee", (json_int_t)cv->admin_assignee_id);
 	free(preview);
-	json_object_set_new(j, "backend_sla",
-			    json_string(cv->backend_sla == BACKEND_SLA_ACTIVE	   ? "active"
-					: cv->backend_sla == BACKEND_SLA_HIT	   ? "hit"
-					: cv->backend_sla == BACKEND_SLA_MISSED	   ? "missed"
-					: cv->backend_sla == BACKEND_SLA_CANCELLED ? "cancelled"
-										   : "none"));
+	sla_fields_set(j, cv);
 	return j;
 }
 
@@ -490,6 +498,7 @@ static void print_gap(const struct thread *t)
 int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 {
 	const struct conversation *cv;
+	char *summary;
 	size_t i;
 	int64_t id;
 
@@ -508,6 +517,12 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	if (cv->title) {
 		cli_print_safe(stdout, cv->title, false);
 		putchar('\n');
+	}
+	summary = conversation_sla_summary(cv);
+	if (summary) {
+		cli_print_safe(stdout, summary, false);
+		putchar('\n');
+		free(summary);
 	}
 	for (i = 0; i < c->thread.n_parts; i++) {
 		const struct thread_part *p = &c->thread.parts[i];

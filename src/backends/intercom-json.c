@@ -248,29 +248,48 @@ static void state_parse(const json_t *j, struct conversation *c)
 	c->unknown |= CONV_UNKNOWN_STATE;
 }
 
-static bool priority_parse(const json_t *v)
+/* 2.16's five levels; older answers said "priority" / "not_priority" or a boolean, and
+ * those read as high / none. */
+static enum conv_priority priority_parse(const json_t *v)
 {
 	const char *s = json_string_value(v);
+	int level = priority_from_word(s);
 
-	if (json_is_boolean(v))
-		return json_is_true(v);
-	return s && strcmp(s, "none") != 0 && strcmp(s, "not_priority") != 0;
+	if (level >= 0)
+		return (enum conv_priority)level;
+	if (json_is_true(v) || (s && !strcmp(s, "priority")))
+		return PRIORITY_HIGH;
+	return PRIORITY_NONE;
+}
+
+/* A statistics time: absent inside the object means "not yet"; a wrong type cannot be
+ * told, and sets bit when one is given. */
+static bool statistics_time(const json_t *stats, const char *key, fl_time *out)
+{
+	return time_get(stats, key, true, false, out) == 0;
 }
 
 static void statistics_parse(const json_t *j, struct conversation *c)
 {
 	const json_t *stats = json_object_get(j, "statistics");
-	int bad = 0;
+	bool ok = true;
 
 	if (!json_is_object(stats)) {
-		c->unknown |= CONV_UNKNOWN_STATISTICS;
+		c->unknown |= CONV_UNKNOWN_STATISTICS | CONV_UNKNOWN_FIRST_ADMIN_REPLY |
+			      CONV_UNKNOWN_FIRST_CONTACT_REPLY;
 		return;
 	}
-	bad |= time_get(stats, "first_contact_reply_at", true, false, &c->first_contact_reply_at);
-	bad |= time_get(stats, "first_admin_reply_at", true, false, &c->first_admin_reply_at);
-	bad |= time_get(stats, "last_admin_reply_at", true, false, &c->last_admin_reply_at);
-	bad |= time_get(stats, "last_contact_reply_at", true, false, &c->last_contact_reply_at);
-	if (bad)
+	if (!statistics_time(stats, "first_contact_reply_at", &c->first_contact_reply_at)) {
+		c->unknown |= CONV_UNKNOWN_FIRST_CONTACT_REPLY;
+		ok = false;
+	}
+	if (!statistics_time(stats, "first_admin_reply_at", &c->first_admin_reply_at)) {
+		c->unknown |= CONV_UNKNOWN_FIRST_ADMIN_REPLY;
+		ok = false;
+	}
+	ok &= statistics_time(stats, "last_admin_reply_at", &c->last_admin_reply_at);
+	ok &= statistics_time(stats, "last_contact_reply_at", &c->last_contact_reply_at);
+	if (!ok)
 		c->unknown |= CONV_UNKNOWN_STATISTICS;
 }
 
@@ -313,7 +332,9 @@ static void tags_parse(const json_t *j, struct conversation *c)
 	}
 }
 
-static enum backend_sla backend_sla_parse(const json_t *j)
+/* sla_applied: null or absent is no SLA. The description says the status is null once
+ * an SLA was removed by hand (a cancelled event), so an object without one is cancelled. */
+static void backend_sla_parse(const json_t *j, struct conversation *c)
 {
 	static const struct {
 		const char *name;
@@ -323,12 +344,21 @@ static enum backend_sla backend_sla_parse(const json_t *j)
 			{"active", BACKEND_SLA_ACTIVE},
 			{"cancelled", BACKEND_SLA_CANCELLED},
 			{"canceled", BACKEND_SLA_CANCELLED}};
-	const char *s = string_of(json_object_get(j, "sla_applied"), "sla_status");
+	const json_t *applied = json_object_get(j, "sla_applied");
+	const json_t *status = json_object_get(applied, "sla_status");
+	const char *s = json_string_value(status);
 
+	c->backend_sla = BACKEND_SLA_NONE;
+	if (!json_is_object(applied))
+		return;
+	c->sla_name = string_copy(applied, "sla_name");
+	if (!status || json_is_null(status)) {
+		c->backend_sla = BACKEND_SLA_CANCELLED;
+		return;
+	}
 	for (size_t i = 0; s && i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		if (strcmp(s, statuses[i].name) == 0)
-			return statuses[i].sla;
-	return BACKEND_SLA_NONE;
+			c->backend_sla = statuses[i].sla;
 }
 
 int intercom_parse_conversation(json_t *j, struct conversation *out)
@@ -361,7 +391,7 @@ int intercom_parse_conversation(json_t *j, struct conversation *out)
 	out->title = string_copy(j, "title");
 	source_parse(j, out);
 	tags_parse(j, out);
-	out->backend_sla = backend_sla_parse(j);
+	backend_sla_parse(j, out);
 	return 0;
 }
 

@@ -220,6 +220,13 @@ json_t *intercom_tag_remove_request(int64_t admin_id)
 	return json_pack("{s:s}", "admin_id", admin);
 }
 
+json_t *intercom_priority_request(const char *level)
+{
+	if (priority_from_word(level) < 0)
+		return NULL;
+	return json_pack("{s:s}", "priority", level);
+}
+
 json_t *intercom_tag_create_request(const char *name)
 {
 	if (!name || !*name)

@@ -440,6 +440,19 @@ static void intercom_fetch_thread(struct backend *b, int64_t id, backend_thread_
 
 /* ---- writes ---- */
 
+/* Whether the conversation answered carries priority level. */
+static bool priority_applied(json_t *j, int level)
+{
+	struct conversation conv;
+	bool applied;
+
+	if (intercom_parse_conversation(j, &conv) < 0)
+		return false;
+	applied = (int)conv.priority == level;
+	conversation_release(&conv);
+	return applied;
+}
+
 static void on_write(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
@@ -448,11 +461,16 @@ static void on_write(void *arg, const struct http_response *r)
 	char err[ERR_MAX];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
-	json_decref(j);
-	/* A 2xx is the backend's confirmation, whatever its body says. */
+	/* A 2xx is the backend's confirmation, whatever its body says; but a priority the
+	 * answer does not carry was not made. */
 	if (r->curl_code == CURLE_OK && r->status >= 200 && r->status < 300)
 		err[0] = '\0';
 	res = outcome(r, err);
+	if (res.cls == RESULT_OK && c->kind > 0 && !priority_applied(j, c->kind - 1))
+		res = local_failure(RESULT_PERMANENT,
+				    "the backend answered but did not change the priority "
+				    "(this workspace may not take priority through the API)");
+	json_decref(j);
 	fn(c->arg, &res);
 	call_free(c);
 }
@@ -464,6 +482,7 @@ static void intercom_write(struct backend *b, const struct write_op *w, backend_
 	char path[96];
 	json_t *body = NULL;
 	int64_t me = b->dir.me;
+	struct call *call;
 
 	snprintf(path, sizeof(path), "/conversations/%lld/parts", (long long)w->conversation);
 	switch (w->kind) {
@@ -488,6 +507,11 @@ static void intercom_write(struct backend *b, const struct write_op *w, backend_
 			 (long long)w->tag);
 		body = intercom_tag_remove_request(me);
 		break;
+	case WRITE_PRIORITY:
+		method = "PUT";
+		snprintf(path, sizeof(path), "/conversations/%lld", (long long)w->conversation);
+		body = intercom_priority_request(w->body);
+		break;
 	}
 	if (!body) {
 		struct result res = local_failure(
@@ -496,7 +520,10 @@ static void intercom_write(struct backend *b, const struct write_op *w, backend_
 		fn(arg, &res);
 		return;
 	}
-	send_json(b, method, path, body, false, on_write, call_new(b, (void *)fn, arg));
+	call = call_new(b, (void *)fn, arg);
+	if (w->kind == WRITE_PRIORITY)
+		call->kind = priority_from_word(w->body) + 1; /* on_write checks the answer */
+	send_json(b, method, path, body, false, on_write, call);
 }
 
 static void on_tag_created(void *arg, const struct http_response *r)

@@ -30,6 +30,7 @@ int config_write_man(FILE *out)
 	    [CONFIG_SECTION_STATE] = "[state]",
 	    [CONFIG_SECTION_KEYS] = "[keys]",
 	    [CONFIG_SECTION_COLORS] = "[colors]",
+	    [CONFIG_SECTION_SLA] = "[sla \\fINAME\\fR]",
 	};
 	enum config_section last = CONFIG_SECTION_NONE;
 	size_t i;

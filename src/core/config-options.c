@@ -10,6 +10,7 @@
 
 #define CONF(field)  offsetof(struct config, field)
 #define QUEUE(field) offsetof(struct config_queue, field)
+#define SLA(field)   offsetof(struct config_sla, field)
 
 const struct config_option config_options[] = {
     {CONFIG_SECTION_BACKEND, "type", config_parse_backend, CONF(backend), "intercom", "intercom",
@@ -93,6 +94,15 @@ const struct config_option config_options[] = {
      "How long before a deadline to warn, separated by commas, at most " STRING(
 	 SLA_MAX_WARN) "; the countdown "
 		       "turns amber at the largest. Empty: no warnings."},
+    /* One entry a kind stands for the key of every level (option_find). */
+    {CONFIG_SECTION_QUEUE, "first_response" CONFIG_LEVEL_SUFFIX, config_parse_priority_target,
+     QUEUE(policy.first_by_priority), "duration", NULL, "the queue's first_response",
+     "Time allowed for the first reply to a conversation of priority LEVEL (none, low, "
+     "medium, high or urgent, as the backend sets it), e.g. first_response.urgent = 1m. "
+     "An [sla NAME] the conversation carries wins over it."},
+    {CONFIG_SECTION_QUEUE, "next_response" CONFIG_LEVEL_SUFFIX, config_parse_priority_target,
+     QUEUE(policy.next_by_priority), "duration", NULL, "the queue's next_response",
+     "Time allowed for each later reply to a conversation of priority LEVEL."},
     {CONFIG_SECTION_QUEUE, "pause_snoozed", config_parse_bool, QUEUE(policy.pause_snoozed),
      "boolean", NULL, "yes", "Stops the clock while a conversation is snoozed."},
     {CONFIG_SECTION_QUEUE, "hours", config_parse_hours, QUEUE(policy.hours),
@@ -154,6 +164,17 @@ const struct config_option config_options[] = {
      "$XDG_STATE_HOME/frontline, or ~/.local/state/frontline",
      "Where the outbox, drafts and article cache are kept. A leading ~/ stands for the "
      "home directory."},
+    {CONFIG_SECTION_SLA, "first_response", config_parse_duration, SLA(targets.first_response),
+     "duration", NULL, "the queue's",
+     "Time allowed for the first reply to a conversation the backend gave the SLA NAME "
+     "(Intercom's sla_applied.sla_name, exactly as written there, e.g. [sla VIP 5m]), in "
+     "any queue; it wins over the queue's first_response and first_response.LEVEL. The "
+     "clock still counts in the queue's hours."},
+    {CONFIG_SECTION_SLA, "next_response", config_parse_duration, SLA(targets.next_response),
+     "duration", NULL, "the queue's",
+     "Time allowed for each later reply to a conversation with the SLA NAME."},
+    {CONFIG_SECTION_SLA, "warn", config_parse_sla_warn, SLA(targets), "list of durations", NULL,
+     "the queue's", "How long before such a conversation's deadline to warn, as for a queue."},
     /* Any action's name: the one entry stands for them all (option_find). */
     {CONFIG_SECTION_KEYS, "ACTION", config_parse_binding, 0, "keys", NULL,
      "the keys of frontline(1)",

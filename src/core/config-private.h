@@ -31,7 +31,8 @@ enum config_section {
 	CONFIG_SECTION_NOTIFY,
 	CONFIG_SECTION_STATE,
 	CONFIG_SECTION_KEYS,
-	CONFIG_SECTION_COLORS
+	CONFIG_SECTION_COLORS,
+	CONFIG_SECTION_SLA
 };
 
 /* What a value parser sees of the file being read; config.c's reader keeps the rest. */
@@ -43,6 +44,7 @@ struct config_parser {
 	int line;
 	enum config_section section;
 	size_t queue;	  /* the current [queue NAME] */
+	size_t sla;	  /* the current [sla NAME] */
 	bool own_queues;  /* the file's queues have replaced the defaults */
 	const char *name; /* the key being parsed, for [keys] */
 	char *buf;
@@ -64,7 +66,8 @@ struct config_option {
 	enum config_section section;
 	const char *name;
 	config_parse_fn *parse;
-	size_t offset;	      /* into struct config, or struct config_queue for [queue NAME] */
+	size_t offset;	      /* into struct config, or struct config_queue for [queue NAME],
+			       * struct config_sla for [sla NAME] */
 	const char *value;    /* what it takes, for the man page */
 	const char *initial;  /* the default, parsed by config_defaults; NULL: computed or none */
 	const char *fallback; /* the default as the man page tells it, when not initial */
@@ -83,8 +86,13 @@ extern const size_t config_n_options;
 config_parse_fn config_parse_backend, config_parse_url, config_parse_region, config_parse_text, config_parse_path,
     config_parse_duration, config_parse_bool, config_parse_teams, config_parse_warn,
     config_parse_hours, config_parse_timezone, config_parse_notify_level, config_parse_osc,
-    config_parse_preview, config_parse_size;
+    config_parse_preview, config_parse_size, config_parse_sla_warn,
+    config_parse_priority_target;
 void config_queue_release_teams(struct config_queue *q);
+
+/* An option whose name ends in this stands for one key a priority level:
+ * first_response.LEVEL matches first_response.urgent. */
+#define CONFIG_LEVEL_SUFFIX ".LEVEL"
 
 /* config-token.c */
 config_parse_fn config_parse_command, config_parse_token;

@@ -241,10 +241,10 @@ int config_parse_teams(struct config_parser *p, const struct config_option *o, v
 	return rc;
 }
 
-int config_parse_warn(struct config_parser *p, const struct config_option *o, void *field,
-		      const char *value)
+/* A list of lead times, largest first, into out (SLA_MAX_WARN) and *n. */
+static int warn_parse(struct config_parser *p, const struct config_option *o, const char *value,
+		      int64_t *out, int *n_out)
 {
-	struct sla_policy *policy = field;
 	int64_t warn[SLA_MAX_WARN], seconds;
 	char *copy = xstrdup(value), *save = NULL, *item, shown[80];
 	int n = 0, i, rc = 0;
@@ -276,8 +276,51 @@ int config_parse_warn(struct config_parser *p, const struct config_option *o, vo
 	free(copy);
 	if (rc)
 		return rc;
-	memcpy(policy->warn, warn, (size_t)n * sizeof(warn[0]));
-	policy->n_warn = n;
+	memcpy(out, warn, (size_t)n * sizeof(warn[0]));
+	*n_out = n;
+	return 0;
+}
+
+int config_parse_warn(struct config_parser *p, const struct config_option *o, void *field,
+		      const char *value)
+{
+	struct sla_policy *policy = field;
+
+	return warn_parse(p, o, value, policy->warn, &policy->n_warn);
+}
+
+int config_parse_sla_warn(struct config_parser *p, const struct config_option *o, void *field,
+			  const char *value)
+{
+	struct sla_targets *t = field;
+
+	return warn_parse(p, o, value, t->warn, &t->n_warn);
+}
+
+/* first_response.LEVEL / next_response.LEVEL: field is the array by level. */
+int config_parse_priority_target(struct config_parser *p, const struct config_option *o,
+				 void *field, const char *value)
+{
+	int64_t *by_level = field;
+	const char *dot = strrchr(p->name, '.');
+	char shown[80], level_shown[40];
+	int level = dot ? priority_from_word(dot + 1) : -1;
+
+	if (level < 0) {
+		config_fail_at(p, p->line,
+			       "%s: unknown priority \"%s\"; the levels are none, low, medium, "
+			       "high and urgent, e.g. first_response.urgent = 1m",
+			       config_value_shown(shown, sizeof(shown), p->name),
+			       dot ? config_value_shown(level_shown, sizeof(level_shown), dot + 1)
+				   : "");
+		return -1;
+	}
+	if (by_level[level] > 0) {
+		config_fail_at(p, p->line, "%s: given twice in this queue", p->name);
+		return -1;
+	}
+	if (config_parse_duration(p, o, &by_level[level], value) < 0)
+		return -1;
 	return 0;
 }
 

@@ -25,6 +25,7 @@ static const char *const section_names[] = {
     [CONFIG_SECTION_BACKEND] = "backend", [CONFIG_SECTION_QUEUE] = "queue",
     [CONFIG_SECTION_NOTIFY] = "notify",	  [CONFIG_SECTION_STATE] = "state",
     [CONFIG_SECTION_KEYS] = "keys",	  [CONFIG_SECTION_COLORS] = "colors",
+    [CONFIG_SECTION_SLA] = "sla",
 };
 
 /* The reader's own bookkeeping, around what the value parsers see. */
@@ -33,11 +34,29 @@ struct reader {
 	int seen[CONFIG_MAX_OPTIONS]; /* line each key outside [queue NAME] was set on */
 	int queue_line[CONFIG_MAX_QUEUES];
 	int queue_seen[CONFIG_MAX_QUEUES][CONFIG_MAX_OPTIONS];
+	int sla_line[CONFIG_MAX_SLAS];
+	int sla_seen[CONFIG_MAX_SLAS][CONFIG_MAX_OPTIONS];
 };
 
 static struct reader *reader_of(struct config_parser *p)
 {
 	return (struct reader *)((char *)p - offsetof(struct reader, p));
+}
+
+/* Whether name is the option's: its own name, or for an option named KIND.LEVEL any
+ * KIND.WORD (the parser checks the word). */
+static bool option_named(const struct config_option *o, const char *name)
+{
+	size_t n = strlen(o->name), suffix = strlen(CONFIG_LEVEL_SUFFIX);
+
+	if (n > suffix && !strcmp(o->name + n - suffix, CONFIG_LEVEL_SUFFIX))
+		return !strncmp(o->name, name, n - suffix + 1) && name[n - suffix + 1];
+	return !strcmp(o->name, name);
+}
+
+static bool option_per_level(const struct config_option *o)
+{
+	return o->parse == config_parse_priority_target;
 }
 
 static const struct config_option *option_find(enum config_section section, const char *name)
@@ -46,7 +65,7 @@ static const struct config_option *option_find(enum config_section section, cons
 
 	for (i = 0; i < config_n_options; i++)
 		if (config_options[i].section == section &&
-		    (section == CONFIG_SECTION_KEYS || !strcmp(config_options[i].name, name)))
+		    (section == CONFIG_SECTION_KEYS || option_named(&config_options[i], name)))
 			return &config_options[i];
 	return NULL;
 }
@@ -75,10 +94,26 @@ static struct config_queue *queue_add(struct config *c, const char *key)
 	return q;
 }
 
+/* Whether key names a section of that kind already (keys[i], from line lines[i]): then
+ * the parse failed. */
+static bool section_taken(struct config_parser *p, const char *kind, const char *key,
+			  const char *const *keys, const int *lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(keys[i], key)) {
+			config_fail_at(p, p->line, "[%s %s] is already defined on line %d", kind,
+				       key, lines[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void parser_enter_queue(struct config_parser *p, const char *key)
 {
 	struct reader *r = reader_of(p);
 	struct config *c = p->c;
+	const char *keys[CONFIG_MAX_QUEUES];
 	size_t i;
 
 	if (!*key || strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -95,13 +130,10 @@ static void parser_enter_queue(struct config_parser *p, const char *key)
 		c->n_queues = 0;
 		p->own_queues = true;
 	}
-	for (i = 0; i < c->n_queues; i++) {
-		if (!strcmp(c->queues[i].key, key)) {
-			config_fail_at(p, p->line, "[queue %s] is already defined on line %d", key,
-				       r->queue_line[i]);
-			return;
-		}
-	}
+	for (i = 0; i < c->n_queues; i++)
+		keys[i] = c->queues[i].key;
+	if (section_taken(p, "queue", key, keys, r->queue_line, c->n_queues))
+		return;
 	if (c->n_queues == CONFIG_MAX_QUEUES) {
 		config_fail_at(p, p->line, "too many queues: at most %d", CONFIG_MAX_QUEUES);
 		return;
@@ -109,6 +141,38 @@ static void parser_enter_queue(struct config_parser *p, const char *key)
 	p->queue = c->n_queues;
 	r->queue_line[p->queue] = p->line;
 	queue_add(c, key);
+}
+
+static void parser_enter_sla(struct config_parser *p, const char *key)
+{
+	struct reader *r = reader_of(p);
+	struct config *c = p->c;
+	struct config_sla *sla;
+	const char *keys[CONFIG_MAX_SLAS];
+	size_t i;
+
+	if (!*key || strlen(key) >= SLA_NAME_MAX) {
+		config_fail_at(p, p->line,
+			       "[sla NAME] needs the name of the backend's SLA (at most %d bytes), "
+			       "e.g. [sla VIP 5m]",
+			       SLA_NAME_MAX - 1);
+		return;
+	}
+	for (i = 0; i < c->n_slas; i++)
+		keys[i] = c->slas[i].key;
+	if (section_taken(p, "sla", key, keys, r->sla_line, c->n_slas))
+		return;
+	if (c->n_slas == CONFIG_MAX_SLAS) {
+		config_fail_at(p, p->line, "too many [sla NAME] sections: at most %d",
+			       CONFIG_MAX_SLAS);
+		return;
+	}
+	p->sla = c->n_slas++;
+	r->sla_line[p->sla] = p->line;
+	sla = &c->slas[p->sla];
+	memset(sla, 0, sizeof(*sla));
+	sla->key = xstrdup(key);
+	sla->targets.n_warn = -1;
 }
 
 /* The reader sees the section header before inih does: it knows the line, and it sees
@@ -129,7 +193,8 @@ static void parser_enter_section(struct config_parser *p, const char *line)
 	s = config_trim(name);
 	for (i = CONFIG_SECTION_BACKEND; i < sizeof(section_names) / sizeof(section_names[0]);
 	     i++) {
-		if (i != CONFIG_SECTION_QUEUE && !strcmp(s, section_names[i])) {
+		if (i != CONFIG_SECTION_QUEUE && i != CONFIG_SECTION_SLA &&
+		    !strcmp(s, section_names[i])) {
 			p->section = (enum config_section)i;
 			return;
 		}
@@ -137,11 +202,14 @@ static void parser_enter_section(struct config_parser *p, const char *line)
 	if (!strncmp(s, "queue", 5) && (!s[5] || isspace((unsigned char)s[5]))) {
 		p->section = CONFIG_SECTION_QUEUE;
 		parser_enter_queue(p, config_trim(s + 5));
+	} else if (!strncmp(s, "sla", 3) && (!s[3] || isspace((unsigned char)s[3]))) {
+		p->section = CONFIG_SECTION_SLA;
+		parser_enter_sla(p, config_trim(s + 3));
 	} else {
 		config_fail_at(
 		    p, p->line,
 		    "unknown section [%s]; known sections: [backend], [queue NAME], [notify], "
-		    "[state], [keys], [colors]",
+		    "[state], [keys], [colors], [sla NAME]",
 		    config_value_shown(shown, sizeof(shown), s));
 	}
 }
@@ -213,7 +281,8 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 	if (p->section == CONFIG_SECTION_NONE) {
 		config_fail_at(p, p->line,
 			       "key \"%s\" is outside any section; put it under "
-			       "[backend], [queue NAME], [notify], [state], [keys] or [colors]",
+			       "[backend], [queue NAME], [notify], [state], [keys], [colors] or "
+			       "[sla NAME]",
 			       shown);
 		return 0;
 	}
@@ -221,6 +290,10 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 		base = (char *)&p->c->queues[p->queue];
 		seen = r->queue_seen[p->queue];
 		snprintf(where, sizeof(where), "[queue %s]", p->c->queues[p->queue].key);
+	} else if (p->section == CONFIG_SECTION_SLA) {
+		base = (char *)&p->c->slas[p->sla];
+		seen = r->sla_seen[p->sla];
+		snprintf(where, sizeof(where), "[sla %.80s]", p->c->slas[p->sla].key);
 	} else {
 		snprintf(where, sizeof(where), "[%s]", section_names[p->section]);
 	}
@@ -233,7 +306,7 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 	}
 	p->name = name;
 	/* [keys] holds one entry for every action: parse_binding finds repeats */
-	if (seen[o - config_options] && p->section != CONFIG_SECTION_KEYS) {
+	if (seen[o - config_options] && p->section != CONFIG_SECTION_KEYS && !option_per_level(o)) {
 		config_fail_at(p, p->line, "%s: given twice in %s (first on line %d)", o->name,
 			       where, seen[o - config_options]);
 		return 0;
@@ -245,6 +318,19 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 static bool queue_seen(const struct reader *r, size_t queue, const char *name)
 {
 	return r->queue_seen[queue][option_find(CONFIG_SECTION_QUEUE, name) - config_options] != 0;
+}
+
+/* Each queue's policy holds the [sla NAME] targets, so the clock needs no configuration. */
+static void queue_take_slas(const struct config *c, struct config_queue *q)
+{
+	size_t i;
+
+	q->policy.n_named = (int)c->n_slas;
+	for (i = 0; i < c->n_slas; i++) {
+		snprintf(q->policy.named[i].name, sizeof(q->policy.named[i].name), "%s",
+			 c->slas[i].key);
+		q->policy.named[i].targets = c->slas[i].targets;
+	}
 }
 
 /* What needs the whole section: the required teams, the title, and the real-time
@@ -289,6 +375,8 @@ static void parser_finish(struct reader *r)
 		if (!queue_seen(r, i, "notify"))
 			q->notify = queue_notify_default(q->realtime);
 	}
+	for (i = 0; i < p->c->n_queues; i++)
+		queue_take_slas(p->c, &p->c->queues[i]);
 }
 
 static void queue_add_default(struct config *c, const char *key, const char *title,
@@ -402,6 +490,8 @@ void config_release(struct config *c)
 	free(c->notify.command);
 	for (i = 0; i < c->n_queues; i++)
 		queue_release(&c->queues[i]);
+	for (i = 0; i < c->n_slas; i++)
+		free(c->slas[i].key);
 	for (i = 0; i < c->n_bindings; i++)
 		free(c->bindings[i].action);
 	free(c->bindings);

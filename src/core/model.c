@@ -15,6 +15,7 @@ void conversation_release(struct conversation *c)
 	free(c->customer);
 	free(c->body);
 	free(c->tag_ids);
+	free(c->sla_name);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -29,6 +30,7 @@ void conversation_copy(struct conversation *dst, const struct conversation *src)
 	dst->title = string_copy(src->title);
 	dst->customer = string_copy(src->customer);
 	dst->body = string_copy(src->body);
+	dst->sla_name = string_copy(src->sla_name);
 	/* A record without a tag array has no tags, whatever n_tags says: never let the
 	 * copy promise entries it does not hold. */
 	dst->tag_ids = NULL;
@@ -38,6 +40,50 @@ void conversation_copy(struct conversation *dst, const struct conversation *src)
 		memcpy(dst->tag_ids, src->tag_ids, src->n_tags * sizeof(*dst->tag_ids));
 		dst->n_tags = src->n_tags;
 	}
+}
+
+static const char *const priority_words[PRIORITY_LEVELS] = {"none", "low", "medium", "high",
+							    "urgent"};
+
+const char *priority_word(enum conv_priority p)
+{
+	return (unsigned)p < PRIORITY_LEVELS ? priority_words[p] : "?";
+}
+
+int priority_from_word(const char *word)
+{
+	for (int i = 0; word && i < PRIORITY_LEVELS; i++)
+		if (!strcmp(word, priority_words[i]))
+			return i;
+	return -1;
+}
+
+const char *backend_sla_word(enum backend_sla s)
+{
+	static const char *const words[] = {"none", "active", "hit", "missed", "cancelled"};
+
+	return (unsigned)s < sizeof(words) / sizeof(words[0]) ? words[s] : "none";
+}
+
+char *conversation_sla_summary(const struct conversation *c)
+{
+	char *prio = NULL, *sla = NULL, *out;
+
+	if (c->priority != PRIORITY_NONE)
+		prio = xasprintf("priority %s", priority_word(c->priority));
+	if (c->backend_sla != BACKEND_SLA_NONE)
+		sla = xasprintf("SLA %s: %s", c->sla_name && *c->sla_name ? c->sla_name : "?",
+				backend_sla_word(c->backend_sla));
+	if (!prio || !sla) {
+		free(prio);
+		return sla ? sla : (c->priority != PRIORITY_NONE
+					    ? xasprintf("priority %s", priority_word(c->priority))
+					    : NULL);
+	}
+	out = xasprintf("%s, %s", prio, sla);
+	free(prio);
+	free(sla);
+	return out;
 }
 
 static bool is_preview_space(char c)

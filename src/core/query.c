@@ -97,6 +97,8 @@ static int parse_term(const char *word, struct query_term *t, char *err, size_t 
 			t->kind = QUERY_BREACHED;
 		else if (equal_folded(word, "warning"))
 			t->kind = QUERY_WARNING;
+		else if (equal_folded(word, "unknown"))
+			t->kind = QUERY_UNKNOWN;
 		else
 			t->kind = QUERY_TEXT;
 		snprintf(t->text, sizeof(t->text), "%s", word);
@@ -104,6 +106,17 @@ static int parse_term(const char *word, struct query_term *t, char *err, size_t 
 	}
 	if (keylen == 3 && strncmp(word, "sla", 3) == 0)
 		return parse_sla(arg, t, err, errlen);
+	if (keylen == 8 && strncmp(word, "priority", 8) == 0) {
+		if (priority_from_word(arg) < 0) {
+			snprintf(err, errlen,
+				 "priority: wants none, low, medium, high or urgent, as in "
+				 "priority:high");
+			return -1;
+		}
+		t->kind = QUERY_PRIORITY;
+		t->seconds = priority_from_word(arg);
+		return 0;
+	}
 	if ((keylen == 3 && strncmp(word, "tag", 3) == 0) ||
 	    (keylen == 8 && strncmp(word, "assignee", 8) == 0)) {
 		if (!*arg) {
@@ -118,8 +131,8 @@ static int parse_term(const char *word, struct query_term *t, char *err, size_t 
 		return 0;
 	}
 	snprintf(err, errlen,
-		 "unknown filter \"%.*s:\" (tag:, assignee:, sla:, unassigned, breached, warning; "
-		 "\"quote\" text with a colon)",
+		 "unknown filter \"%.*s:\" (tag:, assignee:, sla:, priority:, unassigned, "
+		 "breached, warning, unknown; \"quote\" text with a colon)",
 		 (int)(keylen > 20 ? 20 : keylen), word);
 	return -1;
 }
@@ -227,6 +240,10 @@ static bool term_matches(const struct query_term *t, const struct store_entry *e
 		return e->clock.state == SLA_BREACHED;
 	case QUERY_WARNING:
 		return e->clock.state == SLA_WARNING;
+	case QUERY_UNKNOWN:
+		return e->clock.state == SLA_UNKNOWN;
+	case QUERY_PRIORITY:
+		return c->priority == t->seconds;
 	case QUERY_TEXT:
 		return text_matches(c, t->text);
 	}

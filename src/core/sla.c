@@ -589,14 +589,68 @@ int64_t sla_hours_between(const struct sla_hours *h, fl_time a, fl_time b)
 	return sum;
 }
 
-static int warn_level_for(const struct sla_policy *p, int64_t left)
+static void targets_apply(struct sla_targets *t, const struct sla_targets *over)
 {
-	int i, level = 0, n = clamp_count(p->n_warn, SLA_MAX_WARN);
+	if (over->first_response > 0)
+		t->first_response = over->first_response;
+	if (over->next_response > 0)
+		t->next_response = over->next_response;
+	if (over->n_warn >= 0) {
+		t->n_warn = clamp_count(over->n_warn, SLA_MAX_WARN);
+		memcpy(t->warn, over->warn, sizeof(t->warn));
+	}
+}
+
+void sla_targets_for(const struct sla_policy *p, const struct conversation *c,
+		     struct sla_targets *out)
+{
+	int i, n = clamp_count(p->n_named, SLA_MAX_NAMED);
+
+	out->first_response = p->first_response;
+	out->next_response = p->next_response;
+	memcpy(out->warn, p->warn, sizeof(out->warn));
+	out->n_warn = clamp_count(p->n_warn, SLA_MAX_WARN);
+	if ((unsigned)c->priority < PRIORITY_LEVELS) {
+		if (p->first_by_priority[c->priority] > 0)
+			out->first_response = p->first_by_priority[c->priority];
+		if (p->next_by_priority[c->priority] > 0)
+			out->next_response = p->next_by_priority[c->priority];
+	}
+	for (i = 0; c->sla_name && i < n; i++) {
+		if (!strncmp(p->named[i].name, c->sla_name, sizeof(p->named[i].name))) {
+			targets_apply(out, &p->named[i].targets);
+			break;
+		}
+	}
+}
+
+static int warn_level_for(const struct sla_targets *t, int64_t left)
+{
+	int i, level = 0, n = clamp_count(t->n_warn, SLA_MAX_WARN);
 
 	for (i = 0; i < n; i++)
-		if (left <= p->warn[i])
+		if (left <= t->warn[i])
 			level = i + 1;
 	return level;
+}
+
+/* Which clock runs and from when, from the fields that can tell (see sla.h); false when
+ * they cannot. */
+static bool clock_start(const struct conversation *c, enum sla_kind *kind, fl_time *started)
+{
+	if (c->unknown &
+	    (CONV_UNKNOWN_STATE | CONV_UNKNOWN_WAITING | CONV_UNKNOWN_FIRST_ADMIN_REPLY))
+		return false;
+	if (c->first_admin_reply_at != 0) {
+		*kind = SLA_KIND_NEXT;
+		*started = c->waiting_since;
+		return true;
+	}
+	if (c->unknown & CONV_UNKNOWN_FIRST_CONTACT_REPLY)
+		return false;
+	*kind = SLA_KIND_FIRST;
+	*started = c->first_contact_reply_at ? c->first_contact_reply_at : c->waiting_since;
+	return true;
 }
 
 /* Without business hours this is a handful of comparisons and additions; with them, two
@@ -605,25 +659,23 @@ static int warn_level_for(const struct sla_policy *p, int64_t left)
 void sla_evaluate(const struct sla_policy *p, const struct conversation *c, int64_t paused,
 		  fl_time now, struct sla_clock *out)
 {
+	struct sla_targets t;
 	int64_t budget;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = SLA_KIND_NONE;
 	out->state = SLA_NONE;
-	if (c->state == CONV_CLOSED || c->waiting_since == 0)
+	if (!(c->unknown & CONV_UNKNOWN_STATE) && c->state == CONV_CLOSED)
 		return;
-	if (c->first_admin_reply_at == 0) {
-		out->kind = SLA_KIND_FIRST;
-		out->started =
-		    c->first_contact_reply_at ? c->first_contact_reply_at : c->created_at;
-		if (out->started == 0)
-			out->started = c->waiting_since;
-		budget = p->first_response;
-	} else {
-		out->kind = SLA_KIND_NEXT;
-		out->started = c->waiting_since;
-		budget = p->next_response;
+	if (!(c->unknown & CONV_UNKNOWN_WAITING) && c->waiting_since == 0)
+		return;
+	if (!clock_start(c, &out->kind, &out->started)) {
+		out->kind = SLA_KIND_NONE;
+		out->state = SLA_UNKNOWN;
+		return;
 	}
+	sla_targets_for(p, c, &t);
+	budget = out->kind == SLA_KIND_FIRST ? t.first_response : t.next_response;
 	budget = add_saturated(budget > 0 ? budget : 0, paused > 0 ? paused : 0);
 	if (hours_active(&p->hours)) {
 		out->deadline = sla_hours_add(&p->hours, out->started, budget);
@@ -637,7 +689,7 @@ void sla_evaluate(const struct sla_policy *p, const struct conversation *c, int6
 		return;
 	}
 	/* Due at the deadline's own second: left == 0 is already a breach. */
-	out->warn_level = warn_level_for(p, out->left);
+	out->warn_level = warn_level_for(&t, out->left);
 	if (out->left <= 0)
 		out->state = SLA_BREACHED;
 	else

@@ -370,17 +370,20 @@ static void item_place(struct store *s, struct store_item *it, int queue,
  * With business hours, left is business seconds, turned into wall-clock time by
  * sla_hours_add: exact, so a clock waiting out the night is not looked at before
  * morning and none is re-evaluated on a timer. */
-static bool clock_next_due(const struct sla_policy *p, const struct sla_clock *c, fl_time now,
-			   fl_time *due)
+static bool clock_next_due(const struct sla_policy *p, const struct conversation *conv,
+			   const struct sla_clock *c, fl_time now, fl_time *due)
 {
-	int n_warn = p->n_warn < 0 ? 0 : p->n_warn > SLA_MAX_WARN ? SLA_MAX_WARN : p->n_warn;
+	struct sla_targets t;
+	int n_warn;
 	int64_t target = INT64_MIN, lead;
 	int k;
 
 	if (!clock_runs(c->state))
 		return false;
+	sla_targets_for(p, conv, &t);
+	n_warn = t.n_warn;
 	for (k = 0; k <= n_warn; k++) {
-		lead = k < n_warn ? p->warn[k] : 0;
+		lead = k < n_warn ? t.warn[k] : 0;
 		if (lead == c->left && lead - 1 > target)
 			target = lead - 1;
 		else if (lead < c->left && lead > target)
@@ -610,7 +613,24 @@ static bool conversation_same(const struct conversation *a, const struct convers
 	       a->n_tags == b->n_tags &&
 	       (!a->n_tags || !memcmp(a->tag_ids, b->tag_ids, a->n_tags * sizeof(*a->tag_ids))) &&
 	       same_text(a->title, b->title) && same_text(a->customer, b->customer) &&
-	       same_text(a->body, b->body);
+	       same_text(a->body, b->body) && same_text(a->sla_name, b->sla_name) &&
+	       a->unknown == b->unknown;
+}
+
+/* Times that never change once they happened: a record that cannot tell them (search
+ * results with statistics null) keeps what an earlier record told. */
+static void conversation_keep_known(struct conversation *c, const struct conversation *held)
+{
+	if ((c->unknown & CONV_UNKNOWN_FIRST_ADMIN_REPLY) &&
+	    !(held->unknown & CONV_UNKNOWN_FIRST_ADMIN_REPLY) && held->first_admin_reply_at) {
+		c->first_admin_reply_at = held->first_admin_reply_at;
+		c->unknown &= ~(unsigned)CONV_UNKNOWN_FIRST_ADMIN_REPLY;
+	}
+	if ((c->unknown & CONV_UNKNOWN_FIRST_CONTACT_REPLY) &&
+	    !(held->unknown & CONV_UNKNOWN_FIRST_CONTACT_REPLY) && held->first_contact_reply_at) {
+		c->first_contact_reply_at = held->first_contact_reply_at;
+		c->unknown &= ~(unsigned)CONV_UNKNOWN_FIRST_CONTACT_REPLY;
+	}
 }
 
 enum store_change store_upsert(struct store *s, const struct conversation *c, fl_time now)
@@ -644,6 +664,7 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 
 		/* Copy before releasing: c may point into the record held. */
 		conversation_copy(&copy, c);
+		conversation_keep_known(&copy, &it->e.conv);
 		conversation_release(&it->e.conv);
 		it->e.conv = copy;
 	} else {
@@ -717,7 +738,7 @@ static void item_tick(struct store *s, struct store_item *it, fl_time now, store
 	/* One call: sla_track tells at most one event per clock (a jump over several
 	 * thresholds is told as the last one). */
 	ev = sla_track(&it->e.memory, &it->e.clock);
-	if (clock_next_due(p, &clock, now, &due))
+	if (clock_next_due(p, &it->e.conv, &clock, now, &due))
 		heap_set(&s->heap, it, due);
 	else
 		heap_remove(&s->heap, it);

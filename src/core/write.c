@@ -8,7 +8,7 @@
 static const char *const kind_words[] = {
     [WRITE_REPLY] = "reply",   [WRITE_NOTE] = "note",	[WRITE_CLOSE] = "close",
     [WRITE_SNOOZE] = "snooze", [WRITE_OPEN] = "open",	[WRITE_ASSIGN_ME] = "assign_me",
-    [WRITE_TAG] = "tag",       [WRITE_UNTAG] = "untag",
+    [WRITE_TAG] = "tag",       [WRITE_UNTAG] = "untag",	[WRITE_PRIORITY] = "priority",
 };
 
 const char *write_kind_word(enum write_kind k)

@@ -14,6 +14,7 @@
 #include "office-hours.h"
 #include "render.h"
 #include "sim.h"
+#include "wdb.h"
 #include "util.h"
 #include "wdb.h"
 
@@ -274,7 +275,8 @@ static void post_search(struct sim *s, struct api_request *rq, struct api_reply 
 	}
 	list = json_array();
 	for (i = 0; i < page.n_ids; i++) {
-		json_t *c = render_conversation(&s->world, page.ids[i], false, false, NULL);
+		json_t *c =
+		    render_conversation_listed(&s->world, page.ids[i], s->opt.partial_every);
 
 		if (c)
 			json_array_append_new(list, c);
@@ -334,6 +336,46 @@ static void post_reply(struct sim *s, struct api_request *rq, struct api_reply *
 		db_failed(rp);
 	else
 		reply_conversation(s, id, true, false, rp);
+}
+
+/* PUT /conversations/{id}: read, title and priority (none, low, medium, high, urgent). */
+static void put_conversation(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	static const char *const levels[] = {"none", "low", "medium", "high", "urgent"};
+	json_t *body = body_object(rq, rp), *v;
+	const char *priority = NULL;
+	long long id = rq->ids[0];
+	size_t i;
+
+	if (!body || !conversation_found(s, id, rp))
+		return;
+	v = json_object_get(body, "priority");
+	if (v) {
+		for (i = 0; json_is_string(v) && i < sizeof(levels) / sizeof(levels[0]); i++)
+			if (!strcmp(json_string_value(v), levels[i]))
+				priority = levels[i];
+		if (!priority) {
+			api_error(rp, 400, "parameter_invalid",
+				  "priority must be one of none, low, medium, high, urgent");
+			return;
+		}
+	}
+	v = json_object_get(body, "read");
+	if ((v && !json_is_boolean(v)) ||
+	    (json_object_get(body, "title") && !json_is_string(json_object_get(body, "title")))) {
+		api_error(rp, 400, "parameter_invalid", "read is a boolean and title a string");
+		return;
+	}
+	if ((priority && world_set_priority(&s->world, id, priority, rq->now) < 0) ||
+	    (v && wdb_exec(&s->world, "UPDATE conversations SET read = ? WHERE id = ?", "ii",
+			   (long long)json_is_true(v), id) < 0) ||
+	    (json_object_get(body, "title") &&
+	     wdb_exec(&s->world, "UPDATE conversations SET title = ? WHERE id = ?", "ti",
+		      json_string_value(json_object_get(body, "title")), id) < 0)) {
+		db_failed(rp);
+		return;
+	}
+	reply_conversation(s, id, true, false, rp);
 }
 
 static void parts_assignment(struct sim *s, struct api_request *rq, json_t *body, long long admin,
@@ -578,6 +620,7 @@ static const struct route routes[] = {
 	{"POST", "/tags", post_tags, true},
 	{"POST", "/conversations/search", post_search, false},
 	{"GET", "/conversations/{id}", get_conversation, false},
+	{"PUT", "/conversations/{id}", put_conversation, true},
 	{"POST", "/conversations/{id}/reply", post_reply, true},
 	{"POST", "/conversations/{id}/parts", post_parts, true},
 	{"POST", "/conversations/{id}/tags", post_conversation_tag, true},

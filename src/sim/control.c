@@ -76,7 +76,9 @@ void control_create_conversation(struct sim *s, struct api_request *rq, struct a
 	    !optional_string(body, "title", &c.title) ||
 	    !optional_string(body, "contact_name", &c.contact_name) ||
 	    !optional_string(body, "priority", &c.priority) ||
-	    !optional_string(body, "state", &c.state)) {
+	    !optional_string(body, "state", &c.state) ||
+	    !optional_string(body, "sla_name", &c.sla_name) ||
+	    !optional_time(body, "sla_target", 0, &c.sla_target)) {
 		api_error(rp, 400, "parameter_invalid", "a member has the wrong type");
 		return;
 	}

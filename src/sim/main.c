@@ -50,6 +50,9 @@ static void usage(FILE *f)
 		"                           (default 64)\n"
 		"      --idle-exit SECONDS  stop after SECONDS without a request (default: never)\n"
 		"      --idle-lock FILE     ...but only while no process holds FILE locked\n"
+		"      --partial-every N    in search results, every Nth conversation has\n"
+		"                           statistics null and the next lacks statistics and\n"
+		"                           waiting_since, as Intercom's can (default 0: none)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -76,6 +79,7 @@ enum {
 	OPT_MAX_CLIENT_CONNECTIONS,
 	OPT_IDLE_EXIT,
 	OPT_IDLE_LOCK,
+	OPT_PARTIAL_EVERY,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -109,6 +113,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"max-connections-per-client", required_argument, NULL, OPT_MAX_CLIENT_CONNECTIONS},
 		{"idle-exit", required_argument, NULL, OPT_IDLE_EXIT},
 		{"idle-lock", required_argument, NULL, OPT_IDLE_LOCK},
+		{"partial-every", required_argument, NULL, OPT_PARTIAL_EVERY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -171,6 +176,11 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			o->idle_exit = (long)number_arg("--idle-exit", optarg, 1, 365L * 24 * 3600);
 			break;
 		case OPT_IDLE_LOCK: o->idle_lock = optarg; break;
+		case OPT_PARTIAL_EVERY:
+			o->partial_every = (long)number_arg("--partial-every", optarg, 0, 1000000);
+			if (o->partial_every == 1)
+				die("--partial-every needs 0 (none) or at least 2");
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);

@@ -14,9 +14,6 @@
 #include "wdb.h"
 #include "world.h"
 
-/* First-response and next-response targets the sim reports in sla_applied, per team kind. */
-#define SLA_REALTIME_SECONDS 120
-#define SLA_STANDARD_SECONDS 3600
 /* GET /conversations/{id} returns at most this many parts, the most recent. */
 #define PARTS_MAX 500
 
@@ -207,7 +204,7 @@ enum conv_col {
 	C_ID, C_CREATED, C_UPDATED, C_WAITING, C_SNOOZED, C_STATE, C_READ, C_PRIORITY, C_ADMIN,
 	C_TEAM, C_TITLE, C_BODY, C_CONTACT, C_CONTACT_NAME, C_CONTACT_EMAIL, C_FIRST_CONTACT,
 	C_LAST_CONTACT, C_FIRST_ADMIN, C_LAST_ADMIN, C_FIRST_CLOSE, C_LAST_CLOSE, C_CLOSED_BY,
-	C_REOPENS, C_ASSIGNMENTS, C_REALTIME, C_PARTS
+	C_REOPENS, C_ASSIGNMENTS, C_PARTS, C_SLA_NAME, C_SLA_HITS, C_SLA_MISSES, C_SLA_CANCELLED
 };
 
 static json_t *statistics(sqlite3_stmt *st)
@@ -233,27 +230,20 @@ static json_t *statistics(sqlite3_stmt *st)
 	return s;
 }
 
-/* The backend's own SLA summary: like Intercom's, it only says "missed" once the reply
- * came late, never while the customer is still waiting. */
+/* The SLA the workflow applied, with Intercom's status rules: cancelled once removed,
+ * else missed after any late reply, else hit after any reply in time, else active. Like
+ * Intercom's, it says "missed" only at the late reply, never while the customer waits. */
 static json_t *sla_applied(sqlite3_stmt *st)
 {
-	bool realtime;
-	long long target, first, replied;
-	const char *status;
+	const char *status = sqlite3_column_int(st, C_SLA_CANCELLED) ? "cancelled"
+			     : sqlite3_column_int(st, C_SLA_MISSES)  ? "missed"
+			     : sqlite3_column_int(st, C_SLA_HITS)    ? "hit"
+								     : "active";
 
-	if (sqlite3_column_type(st, C_REALTIME) == SQLITE_NULL)
+	if (sqlite3_column_type(st, C_SLA_NAME) == SQLITE_NULL)
 		return json_null();
-	realtime = sqlite3_column_int(st, C_REALTIME) != 0;
-	target = realtime ? SLA_REALTIME_SECONDS : SLA_STANDARD_SECONDS;
-	first = sqlite3_column_int64(st, C_FIRST_CONTACT);
-	if (sqlite3_column_type(st, C_FIRST_ADMIN) == SQLITE_NULL)
-		status = "active";
-	else {
-		replied = sqlite3_column_int64(st, C_FIRST_ADMIN);
-		status = replied - first <= target ? "hit" : "missed";
-	}
 	return json_pack("{s:s, s:s, s:s}", "type", "conversation_sla_summary", "sla_name",
-			 realtime ? "Real-time 2m" : "Standard 1h", "sla_status", status);
+			 text_col(st, C_SLA_NAME), "sla_status", status);
 }
 
 /* Steps st to its row: true when there is one; otherwise *db_error (if given) tells a
@@ -276,10 +266,10 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		" c.read, c.priority, c.admin_assignee_id, c.team_assignee_id, c.title, c.body,"
 		" c.contact_id, ct.name, ct.email, c.first_contact_reply_at, c.last_contact_reply_at,"
 		" c.first_admin_reply_at, c.last_admin_reply_at, c.first_close_at, c.last_close_at,"
-		" c.last_closed_by_id, c.count_reopens, c.count_assignments, t.realtime,"
-		" (SELECT count(*) FROM parts p WHERE p.conversation_id = c.id)"
-		" FROM conversations c JOIN contacts ct ON ct.id = c.contact_id"
-		" LEFT JOIN teams t ON t.id = c.team_assignee_id WHERE c.id = ?",
+		" c.last_closed_by_id, c.count_reopens, c.count_assignments,"
+		" (SELECT count(*) FROM parts p WHERE p.conversation_id = c.id),"
+		" c.sla_name, c.sla_hits, c.sla_misses, c.sla_cancelled"
+		" FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?",
 		"i", id);
 	json_t *conv, *source, *first_reply;
 	long long n_parts;
@@ -321,6 +311,21 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 	if (with_parts)
 		json_object_set_new(conv, "conversation_parts",
 				    conversation_parts(w, id, plaintext, n_parts));
+	return conv;
+}
+
+json_t *render_conversation_listed(struct world *w, long long id, long partial_every)
+{
+	json_t *conv = render_conversation(w, id, false, false, NULL);
+
+	if (!conv || partial_every <= 0)
+		return conv;
+	if (id % partial_every == 0) {
+		json_object_set_new(conv, "statistics", json_null());
+	} else if (id % partial_every == 1) {
+		json_object_del(conv, "statistics");
+		json_object_del(conv, "waiting_since");
+	}
 	return conv;
 }
 

@@ -32,6 +32,7 @@ struct sim_options {
 	const char *scopes; /* the token's scopes, comma-separated; NULL: all */
 	long header_timeout;	     /* seconds a connection has for a request's headers */
 	long max_client_connections; /* open connections from one address */
+	long partial_every; /* search results: see render_conversation_listed; 0: off */
 	bool quiet;
 	long idle_exit;	       /* seconds without a request before it stops, 0: never */
 	const char *idle_lock; /* with idle_exit: only while nobody holds this file locked */

@@ -39,7 +39,9 @@ static const char schema_sql[] =
 	" last_contact_reply_at INTEGER, first_admin_reply_at INTEGER,"
 	" last_admin_reply_at INTEGER, first_close_at INTEGER, last_close_at INTEGER,"
 	" last_closed_by_id INTEGER, count_reopens INTEGER NOT NULL DEFAULT 0,"
-	" count_assignments INTEGER NOT NULL DEFAULT 0);"
+	" count_assignments INTEGER NOT NULL DEFAULT 0, sla_name TEXT, sla_target INTEGER,"
+	" sla_hits INTEGER NOT NULL DEFAULT 0, sla_misses INTEGER NOT NULL DEFAULT 0,"
+	" sla_cancelled INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX IF NOT EXISTS conversations_updated ON conversations(updated_at);"
 	"CREATE INDEX IF NOT EXISTS conversations_state ON conversations(state, snoozed_until);"
 	"CREATE TABLE IF NOT EXISTS conversation_tags(conversation_id INTEGER NOT NULL,"
@@ -146,8 +148,14 @@ static int add_admin_reply(struct world *w, long long id, long long admin, bool 
 				"ii", (long long)at, id) < 0
 			       ? -1
 			       : 0;
+	/* The SLA's event for this reply (all on the row as it was): hit in time, else
+	 * missed, and only now: like Intercom's, a missed SLA is told at the late reply. */
 	return wdb_exec(w,
-			"UPDATE conversations SET waiting_since = NULL, updated_at = MAX(updated_at, ?1),"
+			"UPDATE conversations SET sla_hits = sla_hits + (sla_name IS NOT NULL AND"
+			" waiting_since IS NOT NULL AND ?1 - waiting_since <= sla_target),"
+			" sla_misses = sla_misses + (sla_name IS NOT NULL AND"
+			" waiting_since IS NOT NULL AND ?1 - waiting_since > sla_target),"
+			" waiting_since = NULL, updated_at = MAX(updated_at, ?1),"
 			" first_admin_reply_at = COALESCE(first_admin_reply_at, ?1),"
 			" last_admin_reply_at = ?1, read = 1 WHERE id = ?2",
 			"ii", (long long)at, id) < 0
@@ -155,9 +163,33 @@ static int add_admin_reply(struct world *w, long long id, long long admin, bool 
 		       : 0;
 }
 
+/* The workspace's simulated workflow: real-time conversations get the "Real-time 2m" SLA,
+ * standard ones of high or urgent priority "Priority 30m", the others none. A
+ * conversation made through the control endpoint may name its own (or "" for none). */
+static void workflow_sla(const struct world_new_conversation *c, const char **name,
+			 long long *target)
+{
+	const char *priority = c->priority ? c->priority : "none";
+
+	*name = NULL;
+	*target = 0;
+	if (c->sla_name) {
+		*name = *c->sla_name ? c->sla_name : NULL;
+		*target = c->sla_target > 0 ? (long long)c->sla_target : WORLD_SLA_STANDARD_SECONDS;
+	} else if (c->team == WORLD_TEAM_REALTIME) {
+		*name = "Real-time 2m";
+		*target = WORLD_SLA_REALTIME_SECONDS;
+	} else if (!strcmp(priority, "high") || !strcmp(priority, "urgent")) {
+		*name = "Priority 30m";
+		*target = WORLD_SLA_PRIORITY_SECONDS;
+	}
+}
+
 static int insert_conversation(struct world *w, const struct world_new_conversation *c,
 			       long long *id_out)
 {
+	const char *sla_name;
+	long long sla_target;
 	char *name = c->contact_name ? NULL : corpus_customer_name(&w->customer_rng);
 	char *email = corpus_customer_email(&w->customer_rng, (unsigned long)++w->contact_serial);
 	const char *state = c->state ? c->state : "open";
@@ -187,6 +219,11 @@ static int insert_conversation(struct world *w, const struct world_new_conversat
 		return -1;
 	id = sqlite3_last_insert_rowid(w->db);
 	*id_out = id;
+	workflow_sla(c, &sla_name, &sla_target);
+	if (sla_name &&
+	    wdb_exec(w, "UPDATE conversations SET sla_name = ?, sla_target = ? WHERE id = ?", "tii",
+		     sla_name, sla_target, id) < 0)
+		return -1;
 	return 0;
 }
 
@@ -662,7 +699,10 @@ int world_assign(struct world *w, long long id, long long admin_id, bool team, l
 			     : 0;
 	if (rc == 0)
 		rc = wdb_exec(w,
-			      team ? "UPDATE conversations SET team_assignee_id = ?1,"
+			      /* Moved to another team, the workflow removes its SLA. */
+			      team ? "UPDATE conversations SET sla_cancelled = sla_cancelled OR"
+				     " (sla_name IS NOT NULL AND team_assignee_id <> ?1),"
+				     " team_assignee_id = ?1,"
 				     " count_assignments = count_assignments + 1,"
 				     " updated_at = MAX(updated_at, ?2) WHERE id = ?3"
 				   : "UPDATE conversations SET admin_assignee_id = ?1,"
@@ -672,6 +712,16 @@ int world_assign(struct world *w, long long id, long long admin_id, bool team, l
 			     ? -1
 			     : 0;
 	return tx_end(w, rc);
+}
+
+int world_set_priority(struct world *w, long long id, const char *priority, time_t at)
+{
+	return wdb_exec(w,
+			"UPDATE conversations SET priority = ?1, updated_at = MAX(updated_at, ?2)"
+			" WHERE id = ?3",
+			"tii", priority, (long long)at, id) < 0
+		       ? -1
+		       : 0;
 }
 
 int world_tag_conversation(struct world *w, long long id, long long tag_id, long long admin_id,

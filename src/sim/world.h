@@ -17,6 +17,11 @@ struct stmt_cache;
 #define WORLD_TEAM_REALTIME 0
 #define WORLD_TEAM_STANDARD 1
 
+/* The targets of the SLAs the simulated workflow applies (sla_applied), in seconds. */
+#define WORLD_SLA_REALTIME_SECONDS 120
+#define WORLD_SLA_STANDARD_SECONDS 3600
+#define WORLD_SLA_PRIORITY_SECONDS 1800
+
 struct world_params {
 	uint64_t seed;
 	long conversations;
@@ -71,6 +76,8 @@ struct world_new_conversation {
 	const char *priority;	/* NULL: "none" */
 	const char *state;	/* NULL: "open" */
 	time_t snoozed_until;
+	const char *sla_name;	/* NULL: the workflow decides; "": no SLA */
+	time_t sla_target;	/* seconds, with sla_name; 0: an hour */
 };
 int world_create_conversation(struct world *w, const struct world_new_conversation *c,
 			      long long *id_out);
@@ -88,6 +95,8 @@ int world_open_conversation(struct world *w, long long id, long long admin_id, t
 /* team == false: assign to an admin (0 unassigns); true: to a team. */
 int world_assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
 		 time_t at);
+/* priority: none, low, medium, high or urgent (the caller checks). */
+int world_set_priority(struct world *w, long long id, const char *priority, time_t at);
 /* Tags: *found is set to false when the tag does not exist. */
 int world_tag_conversation(struct world *w, long long id, long long tag_id, long long admin_id,
 			   bool add, time_t at, bool *found);

@@ -102,6 +102,10 @@ static unsigned act_tags(struct ui *u) { return ui_tags_prompt(u); }
 
 static unsigned act_snooze(struct ui *u) { return ui_snooze_menu(u); }
 
+static unsigned act_priority(struct ui *u) { return ui_priority_menu(u); }
+
+static unsigned cmd_priority(struct ui *u, const char *args) { return ui_priority_text(u, args); }
+
 static unsigned act_filter(struct ui *u) { return ui_pane_filter_prompt(u); }
 
 static unsigned act_filter_clear(struct ui *u) { return ui_pane_filter_clear(u); }
@@ -228,7 +232,8 @@ const struct ui_action ui_actions[] = {
     {"filter",
      {'/'},
      UI_CTX_LIST,
-     "filter the pane: tag:NAME assignee:me unassigned sla:<5m breached warning text",
+     "filter the pane: tag:NAME assignee:me priority:high unassigned sla:<5m breached "
+     "warning unknown text",
      act_filter,
      cmd_filter},
     {"clear-filter", {27}, UI_CTX_LIST, "clear the pane's filter", act_filter_clear, NULL},
@@ -252,6 +257,12 @@ const struct ui_action ui_actions[] = {
      UI_CTX_RESULTS | UI_CTX_ARTICLE,
      "put the article's title and link into the conversation's reply draft",
      act_insert_article, NULL},
+    {"priority",
+     {'p'},
+     CONV,
+     "set the priority (or the marked rows'): none, low, medium, high, urgent",
+     act_priority,
+     cmd_priority},
     {"poll", {UI_KEY_CTRL('r')}, ANY, "poll the backend now", act_poll, NULL},
     {"redraw", {UI_KEY_CTRL('l')}, ANY, "draw the whole screen again", act_redraw, NULL},
     {"command-line",

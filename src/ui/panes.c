@@ -510,7 +510,11 @@ unsigned ui_mark_toggle(struct ui *u)
 
 static char state_marker(enum sla_state s)
 {
-	return s == SLA_BREACHED ? '!' : s == SLA_WARNING ? '~' : s == SLA_PAUSED ? 'z' : ' ';
+	return s == SLA_BREACHED  ? '!'
+	       : s == SLA_WARNING ? '~'
+	       : s == SLA_PAUSED  ? 'z'
+	       : s == SLA_UNKNOWN ? '?'
+				  : ' ';
 }
 
 static enum ui_style state_style(enum sla_state s)
@@ -587,10 +591,26 @@ static const char *outbox_mark(const struct ui *u, int64_t id)
 	}
 }
 
+/* The row's marks of a priority level (none, low, medium, high, urgent) and of the
+ * backend's own SLA status (none, active, hit, missed, cancelled). */
+static char priority_mark(enum conv_priority p)
+{
+	return (unsigned)p < PRIORITY_LEVELS ? " .-^!"[p] : ' ';
+}
+
+/* Punctuation, not letters: the mark stands right after the countdown, whose units are
+ * letters (42m, 3h05m); ASCII, so that a row's marks keep their byte columns too. */
+static char backend_sla_mark(enum backend_sla s)
+{
+	return (unsigned)s <= BACKEND_SLA_CANCELLED ? " >=!/"[s] : ' ';
+}
+
 /* The text of one row, exactly width columns wide:
- * "!  -0:13 *^+✓ Customer          subject or preview…     tags       assignee"
- * marker, countdown, unread, priority, mark ('+', t/Space) and the outbox's mark (↑ on
- * its way, ✓ sent, ✗ failed), then the fields that fit the width. */
+ * "!  -0:13>*^+✓ Customer          subject or preview…     tags       assignee"
+ * marker ('?' and no countdown when the record cannot tell the deadline), countdown, the
+ * backend SLA's status ('>' active, '=' hit, '!' missed, '/' cancelled), unread, priority, mark
+ * ('+', t/Space) and the outbox's mark (↑ on its way, ✓ sent, ✗ failed), then the
+ * fields that fit the width. */
 static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int width)
 {
 	const struct conversation *c = &e->conv;
@@ -604,9 +624,11 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 		text_countdown(e->clock.deadline - engine_now(&u->engine), left, sizeof(left));
 	else if (e->clock.state == SLA_PAUSED)
 		snprintf(left, sizeof(left), "snooze");
-	snprintf(head, sizeof(head), "%c%7s %c%c%c%s", state_marker(e->clock.state), left,
-		 c->read ? ' ' : '*', c->priority ? '^' : ' ', ui_marked(u, c->id) ? '+' : ' ',
-		 outbox_mark(u, c->id));
+	else if (e->clock.state == SLA_UNKNOWN)
+		snprintf(left, sizeof(left), "?");
+	snprintf(head, sizeof(head), "%c%7s%c%c%c%c%s", state_marker(e->clock.state), left,
+		 backend_sla_mark(c->backend_sla), c->read ? ' ' : '*', priority_mark(c->priority),
+		 ui_marked(u, c->id) ? '+' : ' ', outbox_mark(u, c->id));
 	swprintf(row, cap, L"%s ", head);
 	subject_w =
 	    width - head_w - (name_w + 1) - (tags_w ? tags_w + 1 : 0) - (who_w ? who_w + 1 : 0);

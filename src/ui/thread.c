@@ -180,6 +180,7 @@ static void thread_add_suggested(struct ui_pager *p)
 
 void ui_thread_build(struct ui *u, struct ui_pager *p)
 {
+	char *summary;
 	size_t i;
 
 	(void)u;
@@ -196,6 +197,10 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 	}
 	if (p->thread.conv.title && *p->thread.conv.title)
 		ui_pager_add_joined(p, UI_STYLE_NORMAL, p->thread.conv.title, 1);
+	summary = conversation_sla_summary(&p->thread.conv);
+	if (summary)
+		ui_pager_add_wrapped(p, UI_STYLE_EVENT, summary, 1);
+	free(summary);
 	thread_add_suggested(p);
 	for (i = 0; i <= p->thread.n_parts; i++) {
 		if (i == thread_gap_index(&p->thread))
@@ -259,9 +264,12 @@ void ui_help_build(struct ui *u, struct ui_pager *p)
 	ui_pager_add(p, UI_STYLE_NORMAL, false, "");
 	ui_pager_add_wrapped(
 	    p, UI_STYLE_EVENT,
-	    "Countdown marks: '!' breached, '~' warning, 'z' snoozed; '*' unread, '^' "
-	    "priority, '+' marked; the outbox: '\u2191' on its way, '\u2713' sent, '\u2717' "
-	    "failed. See frontline(1), KEYS.",
+	    "Countdown marks: '!' breached, '~' warning, 'z' snoozed, '?' unknown (the "
+	    "backend did not say enough); '*' unread; priority '.' low, '-' medium, '^' high, "
+	    "'!' urgent; right after the countdown, the backend's SLA '>' active, '=' hit, '!' "
+	    "missed, '/' cancelled; '+' "
+	    "marked; the outbox: '\u2191' on its way, '\u2713' sent, '\u2717' failed. See "
+	    "frontline(1), KEYS.",
 	    1);
 	ui_pager_add_wrapped(
 	    p, UI_STYLE_EVENT,

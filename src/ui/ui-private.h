@@ -425,6 +425,9 @@ void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n);
  * w->conversation or the current one; messages say "what #id detail". */
 unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 		       const char *detail);
+/* The priority of the conversation (or the marked): a one-key menu, or a level's word. */
+unsigned ui_priority_menu(struct ui *u);
+unsigned ui_priority_text(struct ui *u, const char *text);
 unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what);
 
 /* snooze.c */

@@ -270,3 +270,38 @@ unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what)
 
 	return ui_write_each(u, &w, what, NULL);
 }
+
+/* ---- priority: a key per level, or :priority LEVEL ---- */
+
+unsigned ui_priority_text(struct ui *u, const char *text)
+{
+	struct write_op w = {.kind = WRITE_PRIORITY};
+	char word[16];
+	int level;
+
+	if (sscanf(text, " %15s", word) != 1 || (level = priority_from_word(word)) < 0) {
+		ui_message(u, true, "priority: none, low, medium, high or urgent");
+		return UI_DIRTY_STATUS;
+	}
+	w.body = priority_word((enum conv_priority)level);
+	return ui_write_each(u, &w, "priority", w.body);
+}
+
+static unsigned priority_key(struct ui *u, int key)
+{
+	static const char keys[] = "nlmhu"; /* the levels' first letters, in order */
+	const char *at = key > 0 && key < 128 ? strchr(keys, key) : NULL;
+
+	if (!at || !*at)
+		return UI_DIRTY_STATUS;
+	return ui_priority_text(u, priority_word((enum conv_priority)(at - keys)));
+}
+
+unsigned ui_priority_menu(struct ui *u)
+{
+	if (!ui_current_conversation(u) && !u->n_marks)
+		return 0;
+	ui_choice_start(u, priority_key,
+			"priority: n none, l low, m medium, h high, u urgent (Esc: keep)");
+	return UI_DIRTY_STATUS;
+}

@@ -804,6 +804,70 @@ static void test_example_file_loads(void **state)
 	free(text);
 }
 
+/* [sla NAME] targets reach every queue's policy; per-priority targets reach their queue. */
+static void test_sla_sections_and_priority_targets(void **state)
+{
+	static const char text[] = "[queue live]\n"
+				   "teams = Live chat\n"
+				   "realtime = yes\n"
+				   "first_response.urgent = 30s\n"
+				   "next_response.high = 1m\n"
+				   "[sla VIP customer <5m]\n"
+				   "first_response = 5m\n"
+				   "warn = 2m, 1m\n"
+				   "[queue rest]\n"
+				   "teams = Support\n"
+				   "[sla Real-time 2m]\n"
+				   "next_response = 3m\n";
+	struct config c;
+	char err[512];
+	const struct sla_policy *p;
+
+	(void)state;
+	if (text_load(&c, text, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.n_slas, 2);
+	assert_string_equal(c.slas[0].key, "VIP customer <5m");
+	for (size_t q = 0; q < c.n_queues; q++) {
+		p = &c.queues[q].policy;
+		assert_int_equal(p->n_named, 2);
+		assert_string_equal(p->named[0].name, "VIP customer <5m");
+		assert_int_equal(p->named[0].targets.first_response, 300);
+		assert_int_equal(p->named[0].targets.next_response, 0);
+		assert_int_equal(p->named[0].targets.n_warn, 2);
+		assert_int_equal(p->named[0].targets.warn[0], 120);
+		assert_string_equal(p->named[1].name, "Real-time 2m");
+		assert_int_equal(p->named[1].targets.next_response, 180);
+		assert_int_equal(p->named[1].targets.n_warn, -1);
+	}
+	p = &c.queues[0].policy;
+	assert_int_equal(p->first_by_priority[PRIORITY_URGENT], 30);
+	assert_int_equal(p->next_by_priority[PRIORITY_HIGH], 60);
+	assert_int_equal(p->first_by_priority[PRIORITY_HIGH], 0);
+	assert_int_equal(c.queues[1].policy.first_by_priority[PRIORITY_URGENT], 0);
+	config_release(&c);
+}
+
+static void test_sla_and_priority_errors(void **state)
+{
+	(void)state;
+	error_check("[queue a]\nteams = x\nfirst_response.critical = 1m\n", 3,
+		    "first_response.critical", "unknown priority \"critical\"", "urgent", NULL);
+	error_check("[queue a]\nteams = x\nfirst_response. = 1m\n", 3, "unknown key", NULL);
+	error_check("[queue a]\nteams = x\nnext_response.low = soon\n", 3, "next_response",
+		    "duration", NULL);
+	error_check("[queue a]\nteams = x\nfirst_response.low = 1m\nfirst_response.low = 2m\n", 4,
+		    "first_response.low", "given twice", NULL);
+	error_check("[sla]\nfirst_response = 1m\n", 1, "[sla NAME]", "e.g. [sla VIP 5m]", NULL);
+	error_check("[sla VIP]\nfirst_response = 1m\n[sla VIP]\n", 3,
+		    "[sla VIP] is already defined", "line 1", NULL);
+	error_check("[sla VIP]\nteams = x\n", 2, "unknown key \"teams\" in [sla VIP]",
+		    "first_response", "next_response", "warn", NULL);
+	error_check("[sla VIP]\nwarn = 1m, x\n", 2, "warn", "durations", NULL);
+	error_check("[sla VIP]\nfirst_response = 1m\nfirst_response = 2m\n", 3, "given twice",
+		    "[sla VIP]", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -829,6 +893,8 @@ int main(void)
 	    cmocka_unit_test(test_notify_keys),
 	    cmocka_unit_test(test_man_page_matches_table),
 	    cmocka_unit_test(test_example_file_loads),
+	    cmocka_unit_test(test_sla_sections_and_priority_targets),
+	    cmocka_unit_test(test_sla_and_priority_errors),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

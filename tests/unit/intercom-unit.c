@@ -16,6 +16,8 @@
 #include "html.h"
 #include "intercom.h"
 #include "model.h"
+#include "sla.h"
+#include "store.h"
 #include "util.h"
 
 /*
@@ -305,23 +307,28 @@ static void test_assignee_forms(void **state)
 	}
 }
 
+/* A statistics object that cannot be read: neither time the clock needs can be told. */
+#define STATISTICS_UNKNOWN                                                             \
+	(CONV_UNKNOWN_STATISTICS | CONV_UNKNOWN_FIRST_ADMIN_REPLY |                             \
+	 CONV_UNKNOWN_FIRST_CONTACT_REPLY)
+
 static void test_statistics_forms(void **state)
 {
 	struct conversation c;
 
 	(void)state;
 	c = conversation_with("statistics", NULL);
-	assert_int_equal(c.unknown, CONV_UNKNOWN_STATISTICS);
+	assert_int_equal(c.unknown, STATISTICS_UNKNOWN);
 	assert_int_equal(c.first_admin_reply_at, 0);
 	assert_int_equal(c.id, 77);
 	conversation_release(&c);
 
 	c = conversation_with("statistics", "null");
-	assert_int_equal(c.unknown, CONV_UNKNOWN_STATISTICS);
+	assert_int_equal(c.unknown, STATISTICS_UNKNOWN);
 	conversation_release(&c);
 
 	c = conversation_with("statistics", "\"soon\"");
-	assert_int_equal(c.unknown, CONV_UNKNOWN_STATISTICS);
+	assert_int_equal(c.unknown, STATISTICS_UNKNOWN);
 	conversation_release(&c);
 
 	/* Present but empty: nothing has happened yet, nothing is unknown. */
@@ -334,7 +341,7 @@ static void test_statistics_forms(void **state)
 	c = conversation_with("statistics", "{\"first_contact_reply_at\":1000,"
 					    "\"first_admin_reply_at\":\"1100\","
 					    "\"last_contact_reply_at\":null}");
-	assert_int_equal(c.unknown, CONV_UNKNOWN_STATISTICS);
+	assert_int_equal(c.unknown, CONV_UNKNOWN_STATISTICS | CONV_UNKNOWN_FIRST_ADMIN_REPLY);
 	assert_int_equal(c.first_contact_reply_at, 1000);
 	assert_int_equal(c.first_admin_reply_at, 0);
 	assert_int_equal(c.last_contact_reply_at, 0);
@@ -428,16 +435,209 @@ static void test_state_forms(void **state)
 	json_decref(j);
 }
 
+/*
+ * The clock on recorded answers: a sim search page with --partial-every 3 (ids 1 and 4
+ * lack statistics and waiting_since, 3 and 6 carry statistics null), and copies edited
+ * one member at a time (ids 7 to 12). Conversations 1 to 3 were created 30 days before
+ * their customer's last message; 2 and 3 had an admin reply.
+ */
+
+struct partial_page {
+	struct conversation *items;
+	size_t n;
+	fl_time waiting; /* when the customers of the page started waiting */
+};
+
+static void partial_page_load(struct partial_page *p)
+{
+	json_t *j = data_load("intercom-search-partial.json");
+	char *cursor = NULL;
+	long total;
+	size_t skipped;
+
+	assert_int_equal(intercom_parse_search_page(j, &p->items, &p->n, &cursor, &total, &skipped,
+						    NULL, 0),
+			 0);
+	assert_int_equal(p->n, 12);
+	assert_null(cursor);
+	p->waiting = p->items[1].waiting_since;
+	assert_true(p->waiting > 0);
+	json_decref(j);
+}
+
+static void partial_page_release(struct partial_page *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		conversation_release(&p->items[i]);
+	free(p->items);
+}
+
+static const struct conversation *partial_get(const struct partial_page *p, int64_t id)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->items[i].id == id)
+			return &p->items[i];
+	fail_msg("no conversation %lld in the page", (long long)id);
+	return NULL;
+}
+
+static void test_clock_on_partial_records(void **state)
+{
+	static const struct {
+		int64_t id;
+		enum sla_state state;
+		enum sla_kind kind;
+		const char *why;
+	} cases[] = {
+		{1, SLA_UNKNOWN, SLA_KIND_NONE, "waiting_since and statistics missing"},
+		{2, SLA_OK, SLA_KIND_NEXT, "whole: an admin replied, next response"},
+		{3, SLA_UNKNOWN, SLA_KIND_NONE, "statistics null: first or next cannot be told"},
+		{4, SLA_UNKNOWN, SLA_KIND_NONE, "waiting_since and statistics missing"},
+		{5, SLA_OK, SLA_KIND_FIRST, "whole: no admin reply, first response"},
+		{6, SLA_UNKNOWN, SLA_KIND_NONE, "statistics null"},
+		{7, SLA_UNKNOWN, SLA_KIND_NONE, "first_admin_reply_at of the wrong type"},
+		{8, SLA_UNKNOWN, SLA_KIND_NONE, "no state and no open"},
+		{9, SLA_PAUSED, SLA_KIND_FIRST, "snoozed"},
+		{10, SLA_OK, SLA_KIND_FIRST, "statistics without times: none yet"},
+		{11, SLA_NONE, SLA_KIND_NONE, "waiting_since null: nobody waits"},
+		{12, SLA_NONE, SLA_KIND_NONE, "closed"},
+	};
+	struct partial_page page;
+	struct sla_policy policy;
+	struct sla_memory memory;
+	struct sla_clock clock;
+
+	(void)state;
+	partial_page_load(&page);
+	sla_policy_default(&policy, true);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct conversation *c = partial_get(&page, cases[i].id);
+
+		/* Ten seconds into a 2-minute clock; a day later the known ones breach. */
+		sla_evaluate(&policy, c, 0, page.waiting + 10, &clock);
+		if (clock.state != cases[i].state || clock.kind != cases[i].kind)
+			fail_msg("#%lld (%s): state %d kind %d, expected %d %d",
+				 (long long)cases[i].id, cases[i].why, clock.state, clock.kind,
+				 cases[i].state, cases[i].kind);
+		if (clock.kind != SLA_KIND_NONE)
+			assert_int_equal(clock.started, page.waiting);
+		sla_evaluate(&policy, c, 0, page.waiting + 86400, &clock);
+		memset(&memory, 0, sizeof(memory));
+		if (cases[i].state == SLA_UNKNOWN) {
+			/* Never a breach, a warning, a deadline or an event. */
+			assert_int_equal(clock.state, SLA_UNKNOWN);
+			assert_int_equal(clock.deadline, 0);
+			assert_int_equal(sla_track(&memory, &clock), SLA_EVENT_NONE);
+		} else if (cases[i].state == SLA_OK) {
+			assert_int_equal(clock.state, SLA_BREACHED);
+			assert_int_equal(sla_track(&memory, &clock), SLA_EVENT_BREACHED);
+		}
+	}
+	partial_page_release(&page);
+}
+
+/* Conversation 3's created_at is 30 days old: counting from it would breach at once. */
+static void test_clock_never_from_created_at(void **state)
+{
+	struct partial_page page;
+	struct sla_policy policy;
+	struct sla_clock clock;
+	struct conversation c;
+
+	(void)state;
+	partial_page_load(&page);
+	sla_policy_default(&policy, false);
+	conversation_copy(&c, partial_get(&page, 3));
+	assert_true(c.created_at < page.waiting - 86400);
+	assert_true(c.unknown & CONV_UNKNOWN_STATISTICS);
+	sla_evaluate(&policy, &c, 0, page.waiting + 1, &clock);
+	assert_int_equal(clock.state, SLA_UNKNOWN);
+	/* Statistics that say only that no admin replied, without first_contact_reply_at:
+	 * the clock counts from waiting_since, still not from created_at. */
+	c.unknown = 0;
+	c.first_admin_reply_at = 0;
+	c.first_contact_reply_at = 0;
+	sla_evaluate(&policy, &c, 0, page.waiting + 1, &clock);
+	assert_int_equal(clock.kind, SLA_KIND_FIRST);
+	assert_int_equal(clock.started, page.waiting);
+	assert_int_equal(clock.state, SLA_OK);
+	conversation_release(&c);
+	partial_page_release(&page);
+}
+
+/* What a whole record told stays known when a later one has statistics null: an admin's
+ * first reply never un-happens. */
+static void test_store_keeps_known_first_reply(void **state)
+{
+	struct partial_page page;
+	struct sla_policy policies[1];
+	struct conversation later;
+	const struct store_entry *e;
+	struct store *s;
+
+	(void)state;
+	partial_page_load(&page);
+	sla_policy_default(&policies[0], true);
+	s = store_new(policies, 1);
+	store_set_team_queue(s, partial_get(&page, 2)->team_assignee_id, 0);
+	assert_int_equal(store_upsert(s, partial_get(&page, 2), page.waiting), STORE_ADDED);
+	/* The same conversation as search gave #3: statistics null, and newer. */
+	conversation_copy(&later, partial_get(&page, 3));
+	later.id = 2;
+	later.updated_at = partial_get(&page, 2)->updated_at + 1;
+	assert_int_equal(store_upsert(s, &later, page.waiting + 5), STORE_UPDATED);
+	e = store_get(s, 2);
+	assert_non_null(e);
+	assert_int_equal(e->clock.kind, SLA_KIND_NEXT);
+	assert_int_equal(e->clock.state, SLA_OK);
+	/* Not so a conversation the store never saw whole. */
+	later.id = 3;
+	assert_int_equal(store_upsert(s, &later, page.waiting + 5), STORE_ADDED);
+	assert_int_equal(store_get(s, 3)->clock.state, SLA_UNKNOWN);
+	conversation_release(&later);
+	store_free(s);
+	partial_page_release(&page);
+}
+
+static void test_partial_page_priority_and_sla(void **state)
+{
+	struct partial_page page;
+	const struct conversation *c;
+
+	(void)state;
+	partial_page_load(&page);
+	c = partial_get(&page, 5);
+	assert_int_equal(c->priority, PRIORITY_URGENT);
+	assert_int_equal(c->backend_sla, BACKEND_SLA_ACTIVE);
+	assert_string_equal(c->sla_name, "VIP 5m");
+	c = partial_get(&page, 6);
+	assert_int_equal(c->priority, PRIORITY_HIGH);
+	assert_null(c->sla_name);
+	assert_int_equal(c->backend_sla, BACKEND_SLA_NONE);
+	c = partial_get(&page, 4);
+	assert_string_equal(c->sla_name, "Real-time 2m");
+	assert_int_equal(c->priority, PRIORITY_NONE);
+	partial_page_release(&page);
+}
+
 static void test_priority_forms(void **state)
 {
 	static const struct {
 		const char *value;
-		bool priority;
+		enum conv_priority priority;
 	} cases[] = {
-		{NULL, false},	       {"\"none\"", false}, {"\"not_priority\"", false},
-		{"null", false},       {"false", false},    {"\"priority\"", true},
-		{"\"urgent\"", true},  {"\"high\"", true},  {"\"low\"", true},
-		{"true", true},
+		{NULL, PRIORITY_NONE},
+		{"\"none\"", PRIORITY_NONE},
+		{"\"not_priority\"", PRIORITY_NONE},
+		{"null", PRIORITY_NONE},
+		{"false", PRIORITY_NONE},
+		{"\"severe\"", PRIORITY_NONE},
+		{"\"priority\"", PRIORITY_HIGH},
+		{"true", PRIORITY_HIGH},
+		{"\"low\"", PRIORITY_LOW},
+		{"\"medium\"", PRIORITY_MEDIUM},
+		{"\"high\"", PRIORITY_HIGH},
+		{"\"urgent\"", PRIORITY_URGENT},
 	};
 
 	(void)state;
@@ -459,7 +659,9 @@ static void test_sla_forms(void **state)
 		{"{\"sla_status\":\"missed\"}", BACKEND_SLA_MISSED},
 		{"{\"sla_status\":\"active\"}", BACKEND_SLA_ACTIVE},
 		{"{\"sla_status\":\"cancelled\"}", BACKEND_SLA_CANCELLED},
-		{"{\"sla_status\":null}", BACKEND_SLA_NONE},
+		/* The description: null once the SLA was removed by hand. */
+		{"{\"sla_status\":null}", BACKEND_SLA_CANCELLED},
+		{"{\"sla_name\":\"VIP\"}", BACKEND_SLA_CANCELLED},
 		{"{\"sla_status\":\"paused\"}", BACKEND_SLA_NONE},
 		{"null", BACKEND_SLA_NONE},
 		{NULL, BACKEND_SLA_NONE},
@@ -1473,6 +1675,10 @@ int main(void)
 		cmocka_unit_test(test_state_forms),
 		cmocka_unit_test(test_priority_forms),
 		cmocka_unit_test(test_sla_forms),
+		cmocka_unit_test(test_clock_on_partial_records),
+		cmocka_unit_test(test_clock_never_from_created_at),
+		cmocka_unit_test(test_store_keeps_known_first_reply),
+		cmocka_unit_test(test_partial_page_priority_and_sla),
 		cmocka_unit_test(test_customer_forms),
 		cmocka_unit_test(test_tag_forms),
 		cmocka_unit_test(test_preview_hostile_text),

@@ -93,6 +93,7 @@ static void test_parse_errors(void **state)
 {
 	static const char *bad[] = {
 	    "tga:vip", "tag:", "assignee:", "sla:5m", "sla:<", "sla:<5x", "sla:<0", "\"open quote",
+	    "priority:", "priority:critical", "priority:High",
 	};
 	struct query q;
 	char err[200];
@@ -156,12 +157,32 @@ static void test_match(void **state)
 	assert_false(matches("tag:vip assignee:me", &rita));
 }
 
+static void test_priority_and_unknown(void **state)
+{
+	struct store_entry urgent = entry("Ann", "Down", NULL, 0, 100, SLA_OK);
+	struct store_entry plain = entry("Bob", "Hello", NULL, 0, 100, SLA_UNKNOWN);
+
+	(void)state;
+	urgent.conv.priority = PRIORITY_URGENT;
+	assert_true(matches("priority:urgent", &urgent));
+	assert_false(matches("priority:high", &urgent));
+	assert_false(matches("priority:urgent", &plain));
+	assert_true(matches("priority:none", &plain));
+	assert_true(matches("unknown", &plain));
+	assert_false(matches("unknown", &urgent));
+	/* An unknown clock is no running clock: never under or over a time. */
+	assert_false(matches("sla:<5m", &plain));
+	assert_false(matches("sla:>1s", &plain));
+	assert_false(matches("breached", &plain));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_match),
+	    cmocka_unit_test(test_priority_and_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -827,6 +828,105 @@ static void test_parse_duration(void **state)
 	assert_int_equal(sla_parse_duration(NULL, &out), -1);
 }
 
+/* Targets by priority replace the queue's; an [sla NAME] the conversation carries wins
+ * over both, target by target. */
+static void test_targets_by_priority_and_name(void **state)
+{
+	struct sla_policy p = realtime_policy();
+	struct conversation c = waiting_conversation(T0 - 10, T0 - 10);
+	struct sla_targets t;
+	struct sla_clock clock;
+
+	(void)state;
+	p.first_by_priority[PRIORITY_URGENT] = 30;
+	p.next_by_priority[PRIORITY_HIGH] = 600;
+	snprintf(p.named[0].name, sizeof(p.named[0].name), "VIP 5m");
+	p.named[0].targets = (struct sla_targets){.first_response = 300, .n_warn = -1};
+	snprintf(p.named[1].name, sizeof(p.named[1].name), "Calm");
+	p.named[1].targets = (struct sla_targets){.warn = {20}, .n_warn = 1};
+	p.n_named = 2;
+
+	sla_targets_for(&p, &c, &t);
+	assert_int_equal(t.first_response, 120);
+	assert_int_equal(t.next_response, 120);
+	c.priority = PRIORITY_URGENT;
+	sla_evaluate(&p, &c, 0, T0, &clock);
+	assert_int_equal(clock.deadline, T0 - 10 + 30);
+	assert_int_equal(clock.state, SLA_WARNING);
+	c.priority = PRIORITY_HIGH;
+	sla_targets_for(&p, &c, &t);
+	assert_int_equal(t.first_response, 120);
+	assert_int_equal(t.next_response, 600);
+
+	c.priority = PRIORITY_URGENT;
+	c.sla_name = (char *)"VIP 5m";
+	sla_evaluate(&p, &c, 0, T0, &clock);
+	assert_int_equal(clock.deadline, T0 - 10 + 300);
+	assert_int_equal(clock.state, SLA_OK);
+	sla_targets_for(&p, &c, &t);
+	assert_int_equal(t.n_warn, 2); /* the queue's lead times */
+
+	c.sla_name = (char *)"Calm";
+	sla_targets_for(&p, &c, &t);
+	assert_int_equal(t.first_response, 30); /* the priority's, the name sets none */
+	assert_int_equal(t.n_warn, 1);
+	assert_int_equal(t.warn[0], 20);
+
+	c.sla_name = (char *)"VIP 5"; /* a name must match whole */
+	sla_targets_for(&p, &c, &t);
+	assert_int_equal(t.first_response, 30);
+}
+
+/* A clock the record cannot tell: no deadline, no warning, no breach, no event. */
+static void test_unknown_clock(void **state)
+{
+	static const unsigned bits[] = {CONV_UNKNOWN_STATE, CONV_UNKNOWN_WAITING,
+					CONV_UNKNOWN_FIRST_ADMIN_REPLY};
+	struct sla_policy p = realtime_policy();
+	struct sla_memory m;
+	struct sla_clock clock;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		struct conversation c = waiting_conversation(T0 - 86400, T0 - 86400);
+
+		c.unknown = bits[i];
+		memset(&m, 0, sizeof(m));
+		sla_evaluate(&p, &c, 0, T0, &clock);
+		assert_int_equal(clock.state, SLA_UNKNOWN);
+		assert_int_equal(clock.kind, SLA_KIND_NONE);
+		assert_int_equal(clock.deadline, 0);
+		assert_int_equal(clock.warn_level, 0);
+		assert_int_equal(sla_track(&m, &clock), SLA_EVENT_NONE);
+	}
+	/* The first contact time unknown matters only while no admin has replied. */
+	{
+		struct conversation c = waiting_conversation(T0 - 86400, T0 - 60);
+
+		c.unknown = CONV_UNKNOWN_FIRST_CONTACT_REPLY;
+		c.first_contact_reply_at = 0;
+		sla_evaluate(&p, &c, 0, T0, &clock);
+		assert_int_equal(clock.state, SLA_UNKNOWN);
+		c.first_admin_reply_at = T0 - 3600;
+		sla_evaluate(&p, &c, 0, T0, &clock);
+		assert_int_equal(clock.kind, SLA_KIND_NEXT);
+		assert_int_equal(clock.started, T0 - 60);
+		assert_int_equal(clock.state, SLA_WARNING);
+	}
+	/* Known to be closed, or known not to wait: no clock, whatever else is unknown. */
+	{
+		struct conversation c = waiting_conversation(T0 - 86400, 0);
+
+		c.unknown = CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY;
+		sla_evaluate(&p, &c, 0, T0, &clock);
+		assert_int_equal(clock.state, SLA_NONE);
+		c.waiting_since = T0 - 60;
+		c.state = CONV_CLOSED;
+		sla_evaluate(&p, &c, 0, T0, &clock);
+		assert_int_equal(clock.state, SLA_NONE);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -853,6 +953,8 @@ int main(void)
 	    cmocka_unit_test(test_hours_disabled_or_empty),
 	    cmocka_unit_test(test_hours_inverse),
 	    cmocka_unit_test(test_parse_duration),
+	    cmocka_unit_test(test_targets_by_priority_and_name),
+	    cmocka_unit_test(test_unknown_clock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
