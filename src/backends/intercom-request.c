@@ -21,15 +21,8 @@ static json_t *filter_new(const char *field, const char *op, json_t *value)
 	return json_pack("{s:s, s:s, s:o}", "field", field, "operator", op, "value", value);
 }
 
-static json_t *id_string_new(int64_t id)
-{
-	char buf[24];
-
-	if (snprintf(buf, sizeof(buf), "%" PRId64, id) < 0)
-		return NULL;
-	return json_string(buf);
-}
-
+/* The description types team_assignee_id as Integer in search ("the value you search for
+ * has to match the accepted type, otherwise the query will fail"): ids go as numbers. */
 static json_t *team_filter_new(const int64_t *team_ids, size_t n_teams)
 {
 	json_t *values = json_array();
@@ -37,7 +30,7 @@ static json_t *team_filter_new(const int64_t *team_ids, size_t n_teams)
 	if (!values)
 		return NULL;
 	for (size_t i = 0; i < n_teams; i++) {
-		if (json_array_append_new(values, id_string_new(team_ids[i])) < 0) {
+		if (json_array_append_new(values, json_integer((json_int_t)team_ids[i])) < 0) {
 			json_decref(values);
 			return NULL;
 		}

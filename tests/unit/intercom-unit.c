@@ -691,7 +691,7 @@ static void test_search_request_full(void **state)
 	assert_json_equal(body, "{\"query\":{\"operator\":\"AND\",\"value\":["
 				"{\"field\":\"open\",\"operator\":\"=\",\"value\":true},"
 				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
-				"\"value\":[\"5001\",\"5002\"]}]},"
+				"\"value\":[5001,5002]}]},"
 				"\"pagination\":{\"per_page\":150}}");
 	assert_query_levels_pure(json_object_get(body, "query"));
 	json_decref(body);
@@ -700,7 +700,7 @@ static void test_search_request_full(void **state)
 	assert_json_equal(body, "{\"query\":{\"operator\":\"AND\",\"value\":["
 				"{\"field\":\"open\",\"operator\":\"=\",\"value\":true},"
 				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
-				"\"value\":[\"5001\",\"5002\"]}]},"
+				"\"value\":[5001,5002]}]},"
 				"\"pagination\":{\"per_page\":150,"
 				"\"starting_after\":\"fl000000000000000100000003\"}}");
 	json_decref(body);
@@ -717,7 +717,7 @@ static void test_search_request_incremental(void **state)
 				"{\"field\":\"updated_at\",\"operator\":\">\","
 				"\"value\":1795431800},"
 				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
-				"\"value\":[\"5001\"]}]},"
+				"\"value\":[5001]}]},"
 				"\"pagination\":{\"per_page\":150}}");
 	assert_query_levels_pure(json_object_get(body, "query"));
 	json_decref(body);
