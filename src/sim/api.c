@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fts.h"
+#include "index.h"
 #include "render.h"
 #include "sim.h"
 #include "util.h"
@@ -206,11 +207,17 @@ static void post_search(struct sim *s, struct api_request *rq, struct api_reply 
 {
 	struct search_page page;
 	char err[256];
+	bool lagging = s->faults.index_lag > 0;
 	json_t *list, *pages;
 	size_t i;
 	int rc;
 
-	rc = search_run(s->world.db, &s->cursors, rq->body, rq->now, &page, err, sizeof(err));
+	if (lagging && index_catch_up(&s->world, rq->now) < 0) {
+		db_failed(rp);
+		return;
+	}
+	rc = search_run(s->world.db, &s->cursors, lagging ? &index_source : &search_live, rq->body,
+			rq->now, &page, err, sizeof(err));
 	if (rc != 0) {
 		if (rc > 0)
 			api_error(rp, 400, "parameter_invalid", "%s", err);
@@ -220,7 +227,8 @@ static void post_search(struct sim *s, struct api_request *rq, struct api_reply 
 	}
 	list = json_array();
 	for (i = 0; i < page.n_ids; i++) {
-		json_t *c = render_conversation(&s->world, page.ids[i], false, false, NULL);
+		json_t *c = lagging ? index_render(&s->world, page.ids[i])
+				    : render_conversation(&s->world, page.ids[i], false, false, NULL);
 
 		if (c)
 			json_array_append_new(list, c);

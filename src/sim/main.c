@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "index.h"
 #include "server.h"
 #include "sim.h"
 #include "util.h"
@@ -39,6 +40,8 @@ static void usage(FILE *f)
 		"      --token-file FILE    file holding the bearer token (else $%s)\n"
 		"      --control            enable the /_sim/ control endpoints\n"
 		"      --max-body BYTES     largest request body (default 1048576)\n"
+		"      --index-lag SECONDS  changes reach the conversation search this late\n"
+		"                           (default 0)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -59,6 +62,7 @@ enum {
 	OPT_TOKEN_FILE,
 	OPT_CONTROL,
 	OPT_MAX_BODY,
+	OPT_INDEX_LAG,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -86,6 +90,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"token-file", required_argument, NULL, OPT_TOKEN_FILE},
 		{"control", no_argument, NULL, OPT_CONTROL},
 		{"max-body", required_argument, NULL, OPT_MAX_BODY},
+		{"index-lag", required_argument, NULL, OPT_INDEX_LAG},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -127,6 +132,9 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		case OPT_TOKEN_FILE: o->token_file = optarg; break;
 		case OPT_CONTROL: o->control = true; break;
 		case OPT_MAX_BODY: o->max_body = (long)number_arg("--max-body", optarg, 64, 1L << 30); break;
+		case OPT_INDEX_LAG:
+			o->index_lag = (long)number_arg("--index-lag", optarg, 0, SIM_MAX_INDEX_LAG);
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);
@@ -190,8 +198,12 @@ int main(int argc, char **argv)
 		.arrivals_per_hour = s.opt.arrivals_per_hour,
 		.followup_rate = s.opt.followup_rate,
 	};
-	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0)
+	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0 ||
+	    index_open(&s.world, err, sizeof(err)) < 0)
 		die("%s", err);
+	if (index_set_lag(&s.world, 0, s.opt.index_lag) < 0)
+		die("cannot build the search index: %s", sqlite3_errmsg(s.world.db));
+	s.faults.index_lag = s.opt.index_lag;
 	search_cursors_init(&s.cursors);
 	prng_init(&s.fault_rng, s.opt.seed ^ 0x5eedULL);
 	if (pthread_mutex_init(&s.lock, NULL) != 0)

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "api.h"
+#include "index.h"
 #include "render.h"
 #include "sim.h"
 #include "util.h"
@@ -321,6 +322,9 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			api_error(&rp, 500, "server_error", "the sim's database failed");
 		} else {
 			api_run(s, route, &rq, &rp);
+			if (index_capture(&s->world, s->faults.index_lag, rq.now) < 0) {
+				api_error(&rp, 500, "server_error", "the sim's search index failed");
+			}
 			if (!strcmp(url, "/conversations/search")) {
 				s->searches++;
 				s->search_results += json_array_size(

@@ -28,8 +28,12 @@ struct sim_options {
 	const char *token_file;
 	bool control;
 	long max_body;
+	long index_lag;
 	bool quiet;
 };
+
+/* The longest index lag (--index-lag, /_sim/faults' index_lag), in seconds. */
+#define SIM_MAX_INDEX_LAG 3600
 
 /* Faults a test switches on through /_sim/faults; they apply to API requests only. */
 struct sim_faults {
@@ -39,6 +43,7 @@ struct sim_faults {
 	double truncate_rate;
 	double malformed_rate;	 /* share of successful answers sent as broken JSON */
 	double wrong_types_rate; /* share of values in successful answers given another type */
+	long index_lag;		 /* seconds before a change is visible to the search (index.h) */
 };
 
 struct sim {

@@ -77,6 +77,13 @@ static int tx_end(struct world *w, int rc)
 	return -1;
 }
 
+int world_transaction(struct world *w, int (*fn)(struct world *w, void *arg), void *arg)
+{
+	if (tx_begin(w) < 0)
+		return -1;
+	return tx_end(w, fn(w, arg));
+}
+
 static time_t exp_interval(struct prng *r, long per_hour)
 {
 	double u = prng_unit(r);
