@@ -95,7 +95,7 @@ struct config {
 	char *token;	     /* token = ... in the file (only if the file is private) */
 	int64_t poll_interval;	  /* seconds, default 5 */
 	int64_t resync_interval;  /* default 300 */
-	int64_t poll_overlap;	  /* default 2 */
+	int64_t poll_overlap;	  /* default 60: how late the search index may be */
 	int64_t article_refresh;  /* default 3600 */
 	char *state_dir;	  /* default $XDG_STATE_HOME/frontline; NULL without a home */
 	struct config_notify notify;
