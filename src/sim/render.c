@@ -175,7 +175,7 @@ enum conv_col {
 	C_ID, C_CREATED, C_UPDATED, C_WAITING, C_SNOOZED, C_STATE, C_READ, C_PRIORITY, C_ADMIN,
 	C_TEAM, C_TITLE, C_BODY, C_CONTACT, C_CONTACT_NAME, C_CONTACT_EMAIL, C_FIRST_CONTACT,
 	C_LAST_CONTACT, C_FIRST_ADMIN, C_LAST_ADMIN, C_FIRST_CLOSE, C_LAST_CLOSE, C_CLOSED_BY,
-	C_REOPENS, C_ASSIGNMENTS, C_REALTIME, C_PARTS
+	C_REOPENS, C_ASSIGNMENTS, C_REALTIME, C_PARTS, C_LAST_ASSIGNMENT
 };
 
 static json_t *statistics(sqlite3_stmt *st)
@@ -192,6 +192,7 @@ static json_t *statistics(sqlite3_stmt *st)
 	set_time_if(s, "last_admin_reply_at", st, C_LAST_ADMIN);
 	set_time_if(s, "first_close_at", st, C_FIRST_CLOSE);
 	set_time_if(s, "last_close_at", st, C_LAST_CLOSE);
+	set_time_if(s, "last_assignment_at", st, C_LAST_ASSIGNMENT);
 	if (sqlite3_column_type(st, C_FIRST_ADMIN) != SQLITE_NULL)
 		json_object_set_new(s, "time_to_admin_reply",
 				    json_integer(sqlite3_column_int64(st, C_FIRST_ADMIN) -
@@ -245,7 +246,7 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		" c.contact_id, ct.name, ct.email, c.first_contact_reply_at, c.last_contact_reply_at,"
 		" c.first_admin_reply_at, c.last_admin_reply_at, c.first_close_at, c.last_close_at,"
 		" c.last_closed_by_id, c.count_reopens, c.count_assignments, t.realtime,"
-		" (SELECT count(*) FROM parts p WHERE p.conversation_id = c.id)"
+		" (SELECT count(*) FROM parts p WHERE p.conversation_id = c.id), c.last_assignment_at"
 		" FROM conversations c JOIN contacts ct ON ct.id = c.contact_id"
 		" LEFT JOIN teams t ON t.id = c.team_assignee_id WHERE c.id = ?",
 		"i", id);

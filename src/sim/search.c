@@ -46,6 +46,7 @@ static const struct field fields[] = {
 	{"updated_at", "c.updated_at", FIELD_TIME},
 	{"waiting_since", "c.waiting_since", FIELD_TIME},
 	{"snoozed_until", "c.snoozed_until", FIELD_TIME},
+	{"statistics.last_assignment_at", "c.last_assignment_at", FIELD_TIME},
 	{"tag_ids", NULL, FIELD_TAGS},
 	{"priority", "c.priority", FIELD_PRIORITY},
 	{"source.body", "c.body", FIELD_TEXT},
