@@ -24,6 +24,10 @@ struct backend_listener {
 	void (*ready)(void *arg, const struct directory *dir);
 	/* One record of a sync page. */
 	void (*conversation)(void *arg, const struct conversation *c);
+	/* The record held for id, or NULL (read during the call only). An incremental sync
+	 * reads again what earlier ones brought; it leaves out, unbuilt, a record that says
+	 * nothing the held one does not. May be NULL: every record is told. */
+	const struct conversation *(*held)(void *arg, int64_t id);
 	/* A sync ended: error is NULL when every page arrived. */
 	void (*sync_done)(void *arg, bool full, const char *error);
 	/* Start-up failed; nothing works until start is called again. */

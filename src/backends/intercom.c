@@ -307,8 +307,8 @@ static void on_page(void *arg, const struct http_response *r)
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	call_free(c);
-	if (j && intercom_parse_search_page(j, &items, &n, &next, NULL, &skipped, err,
-					    sizeof(err)) < 0) {
+	if (j && intercom_parse_search_changes(j, b->full ? NULL : b->l.held, b->l.arg, NULL, &items,
+					       &n, &next, NULL, &skipped, err, sizeof(err)) < 0) {
 		json_decref(j);
 		b->l.sync_done(b->l.arg, b->full, err);
 		return;
