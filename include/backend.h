@@ -63,9 +63,10 @@ struct backend_ops {
 	void (*destroy)(struct backend *b);
 	/* Fetches the directory, then calls listener->ready or ->failed. */
 	void (*start)(struct backend *b);
-	/* Full: every open conversation of the teams. Incremental: every conversation updated
-	 * after updated_after, whatever its state or team, so closures and moves to other
-	 * teams arrive (the store drops what it does not track). */
+	/* Full: every open conversation of the teams. Incremental: every conversation of the
+	 * teams updated after updated_after, whatever its state, and every one assigned since
+	 * to another team, so closures and moves to other teams arrive (the store drops what
+	 * it does not track). */
 	void (*sync)(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
 		     size_t n_teams);
 	void (*fetch_thread)(struct backend *b, int64_t id, backend_thread_fn fn, void *arg);

@@ -93,6 +93,12 @@ int intercom_parse_search_changes(json_t *j, intercom_held_fn held, void *held_a
  *                                      arrive; Intercom's ">" on dates includes equality)
  *   team_assignee_id IN [5001, ...]    when n_teams > 0 (integers: the description types
  *                                      the field Integer, and a string fails the query)
+ * An incremental poll of teams (updated_after > 0, n_teams > 0, not open_only) asks
+ * instead, in two levels that never mix filters and groups, for
+ *   (updated_at > updated_after AND team_assignee_id IN [teams]) OR
+ *   (statistics.last_assignment_at > updated_after AND team_assignee_id NIN [teams])
+ * so that a conversation moved out of the teams arrives, while the other teams' changes
+ * do not.
  * per_page is clamped to 1..INTERCOM_PER_PAGE_MAX, and 0 or less asks for the maximum;
  * pagination.starting_after is set when starting_after is non-NULL.
  * Returns a new reference (json_decref it), or NULL when there is nothing to filter on

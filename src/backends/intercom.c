@@ -334,12 +334,13 @@ static void on_page(void *arg, const struct http_response *r)
 
 static void request_page(struct backend *b, const char *cursor)
 {
-	/* The incremental search filters neither state nor team: a conversation closed, or
-	 * moved to a team nobody here tracks, must arrive so that it leaves the queue. */
+	/* The incremental search has no state filter, and beside the teams' changes asks
+	 * for every conversation assigned since: one closed, or moved to a team nobody here
+	 * tracks, must arrive so that it leaves the queue. */
 	json_t *body = b->full ? intercom_search_request(0, b->teams, b->n_teams, true, cursor,
 							 INTERCOM_PER_PAGE_MAX)
-			       : intercom_search_request(b->after, NULL, 0, false, cursor,
-							 INTERCOM_PER_PAGE_MAX);
+			       : intercom_search_request(b->after, b->teams, b->n_teams, false,
+							 cursor, INTERCOM_PER_PAGE_MAX);
 
 	if (!body) {
 		b->l.sync_done(b->l.arg, b->full, "nothing to search for: no team is tracked");

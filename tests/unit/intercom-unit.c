@@ -788,12 +788,19 @@ static void test_search_request_incremental(void **state)
 	json_t *body = intercom_search_request(1795431800, teams, 1, false, NULL, 150);
 
 	(void)state;
-	/* No state filter: closures, snoozes and reassignments must arrive. */
-	assert_json_equal(body, "{\"query\":{\"operator\":\"AND\",\"value\":["
+	/* No state filter: closures and snoozes must arrive; and beside the team's changes,
+	 * whatever was assigned since to another team (a move out of the team). */
+	assert_json_equal(body, "{\"query\":{\"operator\":\"OR\",\"value\":["
+				"{\"operator\":\"AND\",\"value\":["
 				"{\"field\":\"updated_at\",\"operator\":\">\","
 				"\"value\":1795431800},"
 				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
 				"\"value\":[5001]}]},"
+				"{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"statistics.last_assignment_at\",\"operator\":\">\","
+				"\"value\":1795431800},"
+				"{\"field\":\"team_assignee_id\",\"operator\":\"NIN\","
+				"\"value\":[5001]}]}]},"
 				"\"pagination\":{\"per_page\":150}}");
 	assert_query_levels_pure(json_object_get(body, "query"));
 	json_decref(body);
