@@ -249,9 +249,10 @@ void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp)
 		return;
 	}
 	rp->status = 200;
-	rp->body = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests",
+	rp->body = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests",
 			     (json_int_t)s->requests, "unauthorized", (json_int_t)s->unauthorized,
-			     "searches", (json_int_t)s->searches, "search_results",
+			     "searches", (json_int_t)s->searches, "search_queries",
+			     (json_int_t)s->search_queries, "search_results",
 			     (json_int_t)s->search_results, "bytes_sent",
 			     (json_int_t)s->bytes_sent, "conversations",
 			     (json_int_t)sqlite3_column_int64(st, 0), "open",

@@ -327,6 +327,9 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			}
 			if (!strcmp(url, "/conversations/search")) {
 				s->searches++;
+				if (!json_object_get(json_object_get(rq.body, "pagination"),
+						     "starting_after"))
+					s->search_queries++;
 				s->search_results += json_array_size(
 				    json_object_get(rp.body, "conversations"));
 			}

@@ -60,6 +60,7 @@ struct sim {
 	long window_used;
 	unsigned long requests;
 	unsigned long searches;	  /* POST /conversations/search answered */
+	unsigned long search_queries; /* ...of which first pages (no starting_after) */
 	unsigned long long search_results; /* ...and the conversations they returned */
 	unsigned long unauthorized; /* requests refused for their token (not in requests) */
 	unsigned long long bytes_sent; /* API response bodies, for benchmarks */
