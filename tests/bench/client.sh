@@ -73,15 +73,14 @@ changes_for() {
 }
 
 # steady N [LAG]: a watching client polling every second while about 10 conversations
-# change a second, the sim's search index LAG seconds behind (default 0). With a lag,
-# the changes run LAG + 35 s before the measure, so that late changes fill the poll's
-# window. Then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, POLL_CONVS,
+# change a second, the sim's search index LAG seconds behind (default 0). The changes run
+# LAG + 65 s before the measure, so that the poll's window (60 s by default) holds them,
+# and no longer the world's generated timestamps. Then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, POLL_CONVS,
 # POLL_PAGES (search requests a poll), RSS, IDLE_PCT. A poll is a query: its first page
 # and those that follow. $BENCH_POLL_OVERLAP, if set, is the client's poll_overlap.
 steady() {
 	local n=$1 lag=${2:-0} pid maker cpu0 cpu1 polls0 polls1 bytes0 bytes1 res0 res1 pages0 pages1
-	local secs=20 warm=0
-	[ "$lag" -eq 0 ] || warm=$((lag + 35))
+	local secs=20 warm=$((lag + 65))
 	setup_client 1s
 	[ -z "${BENCH_POLL_OVERLAP:-}" ] || echo "poll_overlap = $BENCH_POLL_OVERLAP" >>"$TEST_TMP/cfg"
 	curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/faults" -d "{\"index_lag\":$lag}" ||
