@@ -26,6 +26,10 @@ struct backend_listener {
 	void (*ready)(void *arg, const struct directory *dir);
 	/* One record of a sync page. */
 	void (*conversation)(void *arg, const struct conversation *c);
+	/* The record held for id, or NULL (read during the call only). An incremental sync
+	 * reads again what earlier ones brought; it leaves out, unbuilt, a record that says
+	 * nothing the held one does not. May be NULL: every record is told. */
+	const struct conversation *(*held)(void *arg, int64_t id);
 	/* A sync ended: error is NULL when every page arrived. */
 	void (*sync_done)(void *arg, bool full, const char *error);
 	/* Start-up failed; nothing works until start is called again. */
@@ -69,9 +73,10 @@ struct backend_ops {
 	void (*destroy)(struct backend *b);
 	/* Fetches the directory, then calls listener->ready or ->failed. */
 	void (*start)(struct backend *b);
-	/* Full: every open conversation of the teams. Incremental: every conversation updated
-	 * after updated_after, whatever its state or team, so closures and moves to other
-	 * teams arrive (the store drops what it does not track). */
+	/* Full: every open conversation of the teams. Incremental: every conversation of the
+	 * teams updated after updated_after, whatever its state, and every one assigned since
+	 * to another team, so closures and moves to other teams arrive (the store drops what
+	 * it does not track). */
 	void (*sync)(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
 		     size_t n_teams);
 	void (*fetch_thread)(struct backend *b, int64_t id, backend_thread_fn fn, void *arg);

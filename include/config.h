@@ -107,7 +107,7 @@ struct config {
 	bool admin_from_env; /* ...given by $FRONTLINE_ADMIN, which wins over the file */
 	int64_t poll_interval;	  /* seconds, default 5 */
 	int64_t resync_interval;  /* default 300 */
-	int64_t poll_overlap;	  /* default 2 */
+	int64_t poll_overlap;	  /* default 60: how late the search index may be */
 	int64_t article_refresh;  /* default 3600 */
 	int64_t hours_refresh;	  /* office hours from the backend, default 3600 */
 	char *state_dir;	  /* default $XDG_STATE_HOME/frontline; NULL without a home */

@@ -75,15 +75,36 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 			       size_t errlen);
 
 /*
+ * The record the caller holds for id (NULL: none); read during the call only.
+ */
+typedef const struct conversation *(*intercom_held_fn)(void *arg, int64_t id);
+
+/*
+ * intercom_parse_search_page for an incremental poll, whose window reads again what
+ * earlier polls brought: a record held already (the held one is newer, or of the same
+ * second with the same state, times, assignees, statistics and number of tags) is left
+ * out without being built, and counted in *n_held (may be NULL). held NULL keeps all.
+ */
+int intercom_parse_search_changes(json_t *j, intercom_held_fn held, void *held_arg,
+				  size_t *n_held, struct conversation **items, size_t *n,
+				  char **next_cursor, long *total_count, size_t *n_skipped,
+				  char *err, size_t errlen);
+
+/*
  * Body for POST /conversations/search: an AND group of these filters, or the filter
  * itself when there is one (a group never mixes filters and sub-groups):
  *   open = true                        when open_only (the full sync)
  *   updated_at > updated_after         when updated_after > 0 (incremental: no state
  *                                      filter, so closures, snoozes and reassignments
  *                                      arrive; Intercom's ">" on dates includes equality)
- *   team_assignee_id IN ["5001", ...]  when n_teams > 0 (ids as strings, as the README
- *                                      says; the description's field table says Integer,
- *                                      and frontline-sim takes both)
+ *   team_assignee_id IN [5001, ...]    when n_teams > 0 (integers: the description types
+ *                                      the field Integer, and a string fails the query)
+ * An incremental poll of teams (updated_after > 0, n_teams > 0, not open_only) asks
+ * instead, in two levels that never mix filters and groups, for
+ *   (updated_at > updated_after AND team_assignee_id IN [teams]) OR
+ *   (statistics.last_assignment_at > updated_after AND team_assignee_id NIN [teams])
+ * so that a conversation moved out of the teams arrives, while the other teams' changes
+ * do not.
  * per_page is clamped to 1..INTERCOM_PER_PAGE_MAX, and 0 or less asks for the maximum;
  * pagination.starting_after is set when starting_after is non-NULL.
  * Returns a new reference (json_decref it), or NULL when there is nothing to filter on

@@ -97,6 +97,10 @@ struct conversation {
 void conversation_release(struct conversation *c);
 /* Deep copy of src into dst (dst's old contents are not freed). */
 void conversation_copy(struct conversation *dst, const struct conversation *src);
+/* Whether two records of one conversation agree on every member the SLA clock and the
+ * queues read: all but the times of creation and update, the texts, the tags and the
+ * unknown bits. */
+bool conversation_same_clock(const struct conversation *a, const struct conversation *b);
 
 /* One line of the opening message for a queue row: plain text, white space collapsed,
  * cut to MODEL_PREVIEW_MAX bytes on a character boundary with "…". Made on demand, since

@@ -389,6 +389,13 @@ static fl_time next_after(const struct engine *e)
 	return from - e->cfg->poll_overlap;
 }
 
+static const struct conversation *on_held(void *arg, int64_t id)
+{
+	const struct store_entry *held = store_get(((struct engine *)arg)->store, id);
+
+	return held ? &held->conv : NULL;
+}
+
 static void on_sync_done(void *arg, bool full, const char *error)
 {
 	struct engine *e = arg;
@@ -448,6 +455,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 	struct backend_listener bl = {
 		.ready = on_ready,
 		.conversation = on_conversation,
+		.held = on_held,
 		.sync_done = on_sync_done,
 		.failed = on_failed,
 		.refused = on_refused,

@@ -334,7 +334,7 @@ static void tags_parse(const json_t *j, struct conversation *c)
 
 /* sla_applied: null or absent is no SLA. The description says the status is null once
  * an SLA was removed by hand (a cancelled event), so an object without one is cancelled. */
-static void backend_sla_parse(const json_t *j, struct conversation *c)
+static enum backend_sla backend_sla_parse(const json_t *j)
 {
 	static const struct {
 		const char *name;
@@ -348,20 +348,28 @@ static void backend_sla_parse(const json_t *j, struct conversation *c)
 	const json_t *status = json_object_get(applied, "sla_status");
 	const char *s = json_string_value(status);
 
-	c->backend_sla = BACKEND_SLA_NONE;
 	if (!json_is_object(applied))
-		return;
-	c->sla_name = string_copy(applied, "sla_name");
-	if (!status || json_is_null(status)) {
-		c->backend_sla = BACKEND_SLA_CANCELLED;
-		return;
-	}
+		return BACKEND_SLA_NONE;
+	if (!status || json_is_null(status))
+		return BACKEND_SLA_CANCELLED;
 	for (size_t i = 0; s && i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		if (strcmp(s, statuses[i].name) == 0)
-			c->backend_sla = statuses[i].sla;
+			return statuses[i].sla;
+	return BACKEND_SLA_NONE;
 }
 
-int intercom_parse_conversation(json_t *j, struct conversation *out)
+/* The name of the SLA applied, when there is one (allocates: not for the held check). */
+static void sla_name_parse(const json_t *j, struct conversation *c)
+{
+	const json_t *applied = json_object_get(j, "sla_applied");
+
+	if (json_is_object(applied))
+		c->sla_name = string_copy(applied, "sla_name");
+}
+
+/* The members a record takes without allocating: all but the title, the customer, the
+ * opening message and the tags. */
+static int conversation_scalars_parse(json_t *j, struct conversation *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!json_is_object(j) || id_parse(json_object_get(j, "id"), &out->id) < 0) {
@@ -388,11 +396,63 @@ int intercom_parse_conversation(json_t *j, struct conversation *out)
 		out->unknown |= CONV_UNKNOWN_TEAM;
 	}
 	statistics_parse(j, out);
+	out->backend_sla = backend_sla_parse(j);
+	return 0;
+}
+
+int intercom_parse_conversation(json_t *j, struct conversation *out)
+{
+	if (conversation_scalars_parse(j, out) < 0)
+		return -1;
 	out->title = string_copy(j, "title");
 	source_parse(j, out);
 	tags_parse(j, out);
-	backend_sla_parse(j, out);
+	sla_name_parse(j, out);
 	return 0;
+}
+
+/* Whether record o says nothing the held record does not: the held one is newer, or of
+ * the same second and the same in every member the clock and the queues read, with as
+ * many tags. (Two changes in one second share updated_at: a later record of the same
+ * second that says something else is built, and the store takes it.) Reads only id and
+ * updated_at unless the held record is of the same second. */
+static bool record_held(json_t *o, intercom_held_fn held, void *arg)
+{
+	const struct conversation *h;
+	struct conversation c;
+	int64_t id;
+	fl_time updated;
+
+	if (id_parse(json_object_get(o, "id"), &id) < 0 ||
+	    time_get(o, "updated_at", false, true, &updated) < 0)
+		return false;
+	h = held(arg, id);
+	if (!h || (h->unknown & CONV_UNKNOWN_UPDATED) || updated > h->updated_at)
+		return false;
+	if (updated < h->updated_at)
+		return true;
+	return conversation_scalars_parse(o, &c) == 0 && conversation_same_clock(&c, h) &&
+	       (c.unknown & ~(unsigned)CONV_UNKNOWN_CUSTOMER) ==
+		   (h->unknown & ~(unsigned)CONV_UNKNOWN_CUSTOMER) &&
+	       json_array_size(json_object_get(json_object_get(o, "tags"), "tags")) == h->n_tags;
+}
+
+/* The records of list that held does not already hold, as a new array (references). */
+static json_t *records_unheld(const json_t *list, intercom_held_fn held, void *arg,
+			      size_t *n_held)
+{
+	json_t *out = json_array(), *o;
+	size_t i;
+
+	if (!out)
+		die("out of memory");
+	json_array_foreach(list, i, o) {
+		if (record_held(o, held, arg))
+			++*n_held;
+		else if (json_array_append(out, o) < 0)
+			die("out of memory");
+	}
+	return out;
 }
 
 static char *next_cursor_of(const json_t *j)
@@ -412,13 +472,25 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 			       char **next_cursor, long *total_count, size_t *n_skipped, char *err,
 			       size_t errlen)
 {
+	return intercom_parse_search_changes(j, NULL, NULL, NULL, items, n, next_cursor,
+					     total_count, n_skipped, err, errlen);
+}
+
+int intercom_parse_search_changes(json_t *j, intercom_held_fn held, void *held_arg,
+				  size_t *n_held, struct conversation **items, size_t *n,
+				  char **next_cursor, long *total_count, size_t *n_skipped,
+				  char *err, size_t errlen)
+{
 	const json_t *list = json_object_get(j, "conversations");
 	const json_t *total = json_object_get(j, "total_count");
 	const char *type = string_of(j, "type");
-	size_t skipped;
+	size_t skipped, held_here = 0;
+	json_t *unheld;
 
 	*items = NULL;
 	*n = 0;
+	if (n_held)
+		*n_held = 0;
 	if (next_cursor)
 		*next_cursor = NULL;
 	if (total_count)
@@ -430,7 +502,11 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 		wrong_answer_report(j, "a conversation.list", "conversations", err, errlen);
 		return -1;
 	}
-	*items = records_parse(list, sizeof(**items), conversation_fill, n, &skipped);
+	unheld = held ? records_unheld(list, held, held_arg, &held_here) : json_incref((json_t *)list);
+	*items = records_parse(unheld, sizeof(**items), conversation_fill, n, &skipped);
+	json_decref(unheld);
+	if (n_held)
+		*n_held = held_here;
 	if (total_count && json_is_integer(total))
 		*total_count = (long)json_integer_value(total);
 	if (next_cursor)
@@ -451,7 +527,7 @@ int intercom_parse_search_page(json_t *j, struct conversation **items, size_t *n
 		snprintf(where, sizeof(where), "conversations[%zu]", i);
 		id_report(json_array_get(list, i), where, why, sizeof(why));
 		err_set(err, errlen, "%zu of %zu conversations skipped: %s", skipped,
-			json_array_size(list), why);
+			json_array_size(list) - held_here, why);
 	}
 	return 0;
 }

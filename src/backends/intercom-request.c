@@ -21,38 +21,75 @@ static json_t *filter_new(const char *field, const char *op, json_t *value)
 	return json_pack("{s:s, s:s, s:o}", "field", field, "operator", op, "value", value);
 }
 
-static json_t *id_string_new(int64_t id)
-{
-	char buf[24];
-
-	if (snprintf(buf, sizeof(buf), "%" PRId64, id) < 0)
-		return NULL;
-	return json_string(buf);
-}
-
-static json_t *team_filter_new(const int64_t *team_ids, size_t n_teams)
+/* The description types team_assignee_id as Integer in search ("the value you search for
+ * has to match the accepted type, otherwise the query will fail"): ids go as numbers. */
+static json_t *team_filter_new(const char *op, const int64_t *team_ids, size_t n_teams)
 {
 	json_t *values = json_array();
 
 	if (!values)
 		return NULL;
 	for (size_t i = 0; i < n_teams; i++) {
-		if (json_array_append_new(values, id_string_new(team_ids[i])) < 0) {
+		if (json_array_append_new(values, json_integer((json_int_t)team_ids[i])) < 0) {
 			json_decref(values);
 			return NULL;
 		}
 	}
-	return filter_new("team_assignee_id", "IN", values);
+	return filter_new("team_assignee_id", op, values);
+}
+
+/* A group of filters: the group, the one filter, or NULL when filters is empty. Steals
+ * filters. */
+static json_t *group_new(const char *op, json_t *filters)
+{
+	json_t *one;
+
+	switch (json_array_size(filters)) {
+	case 0:
+		json_decref(filters);
+		return NULL;
+	case 1:
+		one = json_incref(json_array_get(filters, 0));
+		json_decref(filters);
+		return one;
+	default:
+		return json_pack("{s:s, s:o}", "operator", op, "value", filters);
+	}
+}
+
+/* What an incremental poll of some teams asks for: their conversations updated after
+ * updated_after, whatever their state (closures and snoozes arrive), or any other
+ * conversation assigned since (a move out of the teams arrives: it no longer matches
+ * their filter). */
+static json_t *changes_query_new(fl_time updated_after, const int64_t *team_ids, size_t n_teams)
+{
+	json_t *ours = json_pack("{s:s, s:[o, o]}", "operator", "AND", "value",
+				 filter_new("updated_at", ">", json_integer(updated_after)),
+				 team_filter_new("IN", team_ids, n_teams));
+	json_t *moved = json_pack("{s:s, s:[o, o]}", "operator", "AND", "value",
+				  filter_new("statistics.last_assignment_at", ">",
+					     json_integer(updated_after)),
+				  team_filter_new("NIN", team_ids, n_teams));
+
+	if (!ours || !moved) {
+		json_decref(ours);
+		json_decref(moved);
+		return NULL;
+	}
+	return json_pack("{s:s, s:[o, o]}", "operator", "OR", "value", ours, moved);
 }
 
 static json_t *search_query_new(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
 				bool open_only)
 {
 	json_t *filters = json_array();
-	json_t *query = NULL;
 
 	if (!filters)
 		return NULL;
+	if (updated_after > 0 && n_teams && !open_only) {
+		json_decref(filters);
+		return changes_query_new(updated_after, team_ids, n_teams);
+	}
 	if (open_only && json_array_append_new(filters, filter_new("open", "=", json_true())) < 0)
 		goto fail;
 	/* Intercom documents ">" on dates as "greater or equal": the overlap the poller
@@ -61,18 +98,10 @@ static json_t *search_query_new(fl_time updated_after, const int64_t *team_ids, 
 	    json_array_append_new(filters, filter_new("updated_at", ">",
 						      json_integer(updated_after))) < 0)
 		goto fail;
-	if (n_teams && json_array_append_new(filters, team_filter_new(team_ids, n_teams)) < 0)
+	if (n_teams &&
+	    json_array_append_new(filters, team_filter_new("IN", team_ids, n_teams)) < 0)
 		goto fail;
-	switch (json_array_size(filters)) {
-	case 0:
-		goto fail;
-	case 1:
-		query = json_incref(json_array_get(filters, 0));
-		json_decref(filters);
-		return query;
-	default:
-		return json_pack("{s:s, s:o}", "operator", "AND", "value", filters);
-	}
+	return group_new("AND", filters);
 fail:
 	json_decref(filters);
 	return NULL;

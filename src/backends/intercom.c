@@ -331,8 +331,8 @@ static void on_page(void *arg, const struct http_response *r)
 	json_t *j = answer_json(b, r, err, sizeof(err));
 
 	call_free(c);
-	if (j && intercom_parse_search_page(j, &items, &n, &next, NULL, &skipped, err,
-					    sizeof(err)) < 0) {
+	if (j && intercom_parse_search_changes(j, b->full ? NULL : b->l.held, b->l.arg, NULL, &items,
+					       &n, &next, NULL, &skipped, err, sizeof(err)) < 0) {
 		json_decref(j);
 		b->l.sync_done(b->l.arg, b->full, err);
 		return;
@@ -358,12 +358,13 @@ static void on_page(void *arg, const struct http_response *r)
 
 static void request_page(struct backend *b, const char *cursor)
 {
-	/* The incremental search filters neither state nor team: a conversation closed, or
-	 * moved to a team nobody here tracks, must arrive so that it leaves the queue. */
+	/* The incremental search has no state filter, and beside the teams' changes asks
+	 * for every conversation assigned since: one closed, or moved to a team nobody here
+	 * tracks, must arrive so that it leaves the queue. */
 	json_t *body = b->full ? intercom_search_request(0, b->teams, b->n_teams, true, cursor,
 							 INTERCOM_PER_PAGE_MAX)
-			       : intercom_search_request(b->after, NULL, 0, false, cursor,
-							 INTERCOM_PER_PAGE_MAX);
+			       : intercom_search_request(b->after, b->teams, b->n_teams, false,
+							 cursor, INTERCOM_PER_PAGE_MAX);
 
 	if (!body) {
 		b->l.sync_done(b->l.arg, b->full, "nothing to search for: no team is tracked");

@@ -61,12 +61,14 @@ const struct config_option config_options[] = {
      "the incremental polls missed (they already see closures and moves to other teams, "
      "so this is a safety net; each resync costs one request per 150 conversations)."},
     {CONFIG_SECTION_BACKEND, "poll_overlap", config_parse_duration, CONF(poll_overlap), "duration",
-     "1s", NULL,
+     "60s", NULL,
      "Each poll asks for conversations updated after what the previous poll saw (the moment "
      "it began by the server's clock, or the newest update seen), less this overlap, so "
-     "changes the server commits late are not lost: updated_at counts whole seconds, and one "
-     "second reads the last one again. The server's own timestamps are compared, so clocks "
-     "need not agree."},
+     "changes that reach the search late are not lost: Intercom's search index lags behind "
+     "writes, and a change it shows late still carries the time it was made. A change "
+     "searchable up to this much late is seen by the first poll after it becomes searchable; "
+     "the records a poll reads again are recognised by id and updated_at and cost little. The "
+     "server's own timestamps are compared, so clocks need not agree."},
     {CONFIG_SECTION_BACKEND, "article_refresh", config_parse_duration, CONF(article_refresh),
      "duration", "1h", NULL,
      "How long help-center articles are kept before they are fetched again."},

@@ -86,6 +86,19 @@ char *conversation_sla_summary(const struct conversation *c)
 	return out;
 }
 
+bool conversation_same_clock(const struct conversation *a, const struct conversation *b)
+{
+	return a->state == b->state && a->read == b->read && a->priority == b->priority &&
+	       a->waiting_since == b->waiting_since && a->snoozed_until == b->snoozed_until &&
+	       a->first_contact_reply_at == b->first_contact_reply_at &&
+	       a->first_admin_reply_at == b->first_admin_reply_at &&
+	       a->last_admin_reply_at == b->last_admin_reply_at &&
+	       a->last_contact_reply_at == b->last_contact_reply_at &&
+	       a->admin_assignee_id == b->admin_assignee_id &&
+	       a->team_assignee_id == b->team_assignee_id && a->backend_sla == b->backend_sla &&
+	       a->unknown == b->unknown;
+}
+
 static bool is_preview_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';

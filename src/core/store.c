@@ -602,15 +602,7 @@ static bool same_text(const char *a, const char *b)
 /* Whether two records of one conversation say the same. */
 static bool conversation_same(const struct conversation *a, const struct conversation *b)
 {
-	return a->state == b->state && a->read == b->read && a->priority == b->priority &&
-	       a->waiting_since == b->waiting_since && a->snoozed_until == b->snoozed_until &&
-	       a->first_contact_reply_at == b->first_contact_reply_at &&
-	       a->first_admin_reply_at == b->first_admin_reply_at &&
-	       a->last_admin_reply_at == b->last_admin_reply_at &&
-	       a->last_contact_reply_at == b->last_contact_reply_at &&
-	       a->admin_assignee_id == b->admin_assignee_id &&
-	       a->team_assignee_id == b->team_assignee_id && a->backend_sla == b->backend_sla &&
-	       a->n_tags == b->n_tags &&
+	return conversation_same_clock(a, b) && a->n_tags == b->n_tags &&
 	       (!a->n_tags || !memcmp(a->tag_ids, b->tag_ids, a->n_tags * sizeof(*a->tag_ids))) &&
 	       same_text(a->title, b->title) && same_text(a->customer, b->customer) &&
 	       same_text(a->body, b->body) && same_text(a->sla_name, b->sla_name) &&

@@ -12,6 +12,7 @@
 
 #include "fts.h"
 #include "office-hours.h"
+#include "index.h"
 #include "render.h"
 #include "sim.h"
 #include "wdb.h"
@@ -261,11 +262,17 @@ static void post_search(struct sim *s, struct api_request *rq, struct api_reply 
 {
 	struct search_page page;
 	char err[256];
+	bool lagging = s->faults.index_lag > 0;
 	json_t *list, *pages;
 	size_t i;
 	int rc;
 
-	rc = search_run(s->world.db, &s->cursors, rq->body, rq->now, &page, err, sizeof(err));
+	if (lagging && index_catch_up(&s->world, rq->now) < 0) {
+		db_failed(rp);
+		return;
+	}
+	rc = search_run(s->world.db, &s->cursors, lagging ? &index_source : &search_live, rq->body,
+			rq->now, &page, err, sizeof(err));
 	if (rc != 0) {
 		if (rc > 0)
 			api_error(rp, 400, "parameter_invalid", "%s", err);
@@ -275,8 +282,10 @@ static void post_search(struct sim *s, struct api_request *rq, struct api_reply 
 	}
 	list = json_array();
 	for (i = 0; i < page.n_ids; i++) {
-		json_t *c =
-		    render_conversation_listed(&s->world, page.ids[i], s->opt.partial_every);
+		json_t *c = render_partial(
+		    lagging ? index_render(&s->world, page.ids[i])
+			    : render_conversation(&s->world, page.ids[i], false, false, NULL),
+		    page.ids[i], s->opt.partial_every);
 
 		if (c)
 			json_array_append_new(list, c);

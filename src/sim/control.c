@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "index.h"
 #include "render.h"
 #include "sim.h"
 #include "wdb.h"
@@ -177,10 +178,11 @@ void control_create_article(struct sim *s, struct api_request *rq, struct api_re
 
 static json_t *faults_json(const struct sim_faults *f)
 {
-	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "latency_ms", (json_int_t)f->latency_ms,
-			 "error_rate", f->error_rate, "drop_rate", f->drop_rate, "truncate_rate",
-			 f->truncate_rate, "malformed_rate", f->malformed_rate, "wrong_types_rate",
-			 f->wrong_types_rate);
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:I}", "latency_ms",
+			 (json_int_t)f->latency_ms, "error_rate", f->error_rate, "drop_rate",
+			 f->drop_rate, "truncate_rate", f->truncate_rate, "malformed_rate",
+			 f->malformed_rate, "wrong_types_rate", f->wrong_types_rate, "index_lag",
+			 (json_int_t)f->index_lag);
 }
 
 void control_get_faults(struct sim *s, struct api_request *rq, struct api_reply *rp)
@@ -205,7 +207,7 @@ static bool rate_member(json_t *body, const char *key, double *out)
 void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	struct sim_faults f = s->faults;
-	json_t *body = rq->body, *latency;
+	json_t *body = rq->body, *latency, *lag;
 
 	if (!json_is_object(body)) {
 		api_error(rp, 400, "parameter_invalid", "the request body must be a JSON object");
@@ -219,12 +221,25 @@ void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply 
 	}
 	if (latency)
 		f.latency_ms = (long)json_integer_value(latency);
+	lag = json_object_get(body, "index_lag");
+	if (lag && (!json_is_integer(lag) || json_integer_value(lag) < 0 ||
+		    json_integer_value(lag) > SIM_MAX_INDEX_LAG)) {
+		api_error(rp, 400, "parameter_invalid", "index_lag must be 0 to %d seconds",
+			  SIM_MAX_INDEX_LAG);
+		return;
+	}
+	if (lag)
+		f.index_lag = (long)json_integer_value(lag);
 	if (!rate_member(body, "error_rate", &f.error_rate) ||
 	    !rate_member(body, "drop_rate", &f.drop_rate) ||
 	    !rate_member(body, "truncate_rate", &f.truncate_rate) ||
 	    !rate_member(body, "malformed_rate", &f.malformed_rate) ||
 	    !rate_member(body, "wrong_types_rate", &f.wrong_types_rate)) {
 		api_error(rp, 400, "parameter_invalid", "rates are numbers from 0 to 1");
+		return;
+	}
+	if (index_set_lag(&s->world, s->faults.index_lag, f.index_lag) < 0) {
+		api_error(rp, 500, "server_error", "the sim's search index failed");
 		return;
 	}
 	s->faults = f;
@@ -246,9 +261,10 @@ void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp)
 		return;
 	}
 	rp->status = 200;
-	rp->body = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests",
+	rp->body = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests",
 			     (json_int_t)s->requests, "unauthorized", (json_int_t)s->unauthorized,
-			     "searches", (json_int_t)s->searches, "search_results",
+			     "searches", (json_int_t)s->searches, "search_queries",
+			     (json_int_t)s->search_queries, "search_results",
 			     (json_int_t)s->search_results, "bytes_sent",
 			     (json_int_t)s->bytes_sent, "conversations",
 			     (json_int_t)sqlite3_column_int64(st, 0), "open",

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "index.h"
 #include "server.h"
 #include "sim.h"
 #include "util.h"
@@ -53,6 +54,8 @@ static void usage(FILE *f)
 		"      --partial-every N    in search results, every Nth conversation has\n"
 		"                           statistics null and the next lacks statistics and\n"
 		"                           waiting_since, as Intercom's can (default 0: none)\n"
+		"      --index-lag SECONDS  changes reach the conversation search this late\n"
+		"                           (default 0)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -80,6 +83,7 @@ enum {
 	OPT_IDLE_EXIT,
 	OPT_IDLE_LOCK,
 	OPT_PARTIAL_EVERY,
+	OPT_INDEX_LAG,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -114,6 +118,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"idle-exit", required_argument, NULL, OPT_IDLE_EXIT},
 		{"idle-lock", required_argument, NULL, OPT_IDLE_LOCK},
 		{"partial-every", required_argument, NULL, OPT_PARTIAL_EVERY},
+		{"index-lag", required_argument, NULL, OPT_INDEX_LAG},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -180,6 +185,8 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			o->partial_every = (long)number_arg("--partial-every", optarg, 0, 1000000);
 			if (o->partial_every == 1)
 				die("--partial-every needs 0 (none) or at least 2");
+		case OPT_INDEX_LAG:
+			o->index_lag = (long)number_arg("--index-lag", optarg, 0, SIM_MAX_INDEX_LAG);
 			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -290,8 +297,12 @@ int main(int argc, char **argv)
 		.arrivals_per_hour = s.opt.arrivals_per_hour,
 		.followup_rate = s.opt.followup_rate,
 	};
-	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0)
+	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0 ||
+	    index_open(&s.world, err, sizeof(err)) < 0)
 		die("%s", err);
+	if (index_set_lag(&s.world, 0, s.opt.index_lag) < 0)
+		die("cannot build the search index: %s", sqlite3_errmsg(s.world.db));
+	s.faults.index_lag = s.opt.index_lag;
 	search_cursors_init(&s.cursors);
 	prng_init(&s.fault_rng, s.opt.seed ^ 0x5eedULL);
 	if (pthread_mutex_init(&s.lock, NULL) != 0)

@@ -204,7 +204,8 @@ enum conv_col {
 	C_ID, C_CREATED, C_UPDATED, C_WAITING, C_SNOOZED, C_STATE, C_READ, C_PRIORITY, C_ADMIN,
 	C_TEAM, C_TITLE, C_BODY, C_CONTACT, C_CONTACT_NAME, C_CONTACT_EMAIL, C_FIRST_CONTACT,
 	C_LAST_CONTACT, C_FIRST_ADMIN, C_LAST_ADMIN, C_FIRST_CLOSE, C_LAST_CLOSE, C_CLOSED_BY,
-	C_REOPENS, C_ASSIGNMENTS, C_PARTS, C_SLA_NAME, C_SLA_HITS, C_SLA_MISSES, C_SLA_CANCELLED
+	C_REOPENS, C_ASSIGNMENTS, C_PARTS, C_SLA_NAME, C_SLA_HITS, C_SLA_MISSES, C_SLA_CANCELLED,
+	C_LAST_ASSIGNMENT
 };
 
 static json_t *statistics(sqlite3_stmt *st)
@@ -221,6 +222,7 @@ static json_t *statistics(sqlite3_stmt *st)
 	set_time_if(s, "last_admin_reply_at", st, C_LAST_ADMIN);
 	set_time_if(s, "first_close_at", st, C_FIRST_CLOSE);
 	set_time_if(s, "last_close_at", st, C_LAST_CLOSE);
+	set_time_if(s, "last_assignment_at", st, C_LAST_ASSIGNMENT);
 	if (sqlite3_column_type(st, C_FIRST_ADMIN) != SQLITE_NULL)
 		json_object_set_new(s, "time_to_admin_reply",
 				    json_integer(sqlite3_column_int64(st, C_FIRST_ADMIN) -
@@ -268,7 +270,8 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 		" c.first_admin_reply_at, c.last_admin_reply_at, c.first_close_at, c.last_close_at,"
 		" c.last_closed_by_id, c.count_reopens, c.count_assignments,"
 		" (SELECT count(*) FROM parts p WHERE p.conversation_id = c.id),"
-		" c.sla_name, c.sla_hits, c.sla_misses, c.sla_cancelled"
+		" c.sla_name, c.sla_hits, c.sla_misses, c.sla_cancelled,"
+		" c.last_assignment_at"
 		" FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?",
 		"i", id);
 	json_t *conv, *source, *first_reply;
@@ -314,10 +317,8 @@ json_t *render_conversation(struct world *w, long long id, bool with_parts, bool
 	return conv;
 }
 
-json_t *render_conversation_listed(struct world *w, long long id, long partial_every)
+json_t *render_partial(json_t *conv, long long id, long partial_every)
 {
-	json_t *conv = render_conversation(w, id, false, false, NULL);
-
 	if (!conv || partial_every <= 0)
 		return conv;
 	if (id % partial_every == 0) {

@@ -12,11 +12,11 @@ struct world;
  * failed (*db_error tells which, where given). */
 json_t *render_conversation(struct world *w, long long id, bool with_parts, bool plaintext,
 			    bool *db_error);
-/* A conversation as search results give it: with partial_every N > 0, one whose id is a
- * multiple of N has "statistics": null, and the one after it neither statistics nor
- * waiting_since, as Intercom's search results can; GET /conversations/{id} always gives
- * them whole. */
-json_t *render_conversation_listed(struct world *w, long long id, long partial_every);
+/* conv (conversation id) as search results give it, changed in place: with partial_every
+ * N > 0, one whose id is a multiple of N has "statistics": null, and the one after it
+ * neither statistics nor waiting_since, as Intercom's search results can; GET
+ * /conversations/{id} always gives them whole. Returns conv (NULL stays NULL). */
+json_t *render_partial(json_t *conv, long long id, long partial_every);
 json_t *render_article(struct world *w, long long id, bool *db_error);
 json_t *render_tag(struct world *w, long long id, long long conversation_id);
 json_t *render_admin(struct world *w, long long id, bool with_app);

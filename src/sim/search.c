@@ -16,13 +16,16 @@
 #define MAX_GROUP_DEPTH 2
 #define MAX_IN_VALUES 500
 
+/* Each kind takes the JSON type the description gives its fields ("the value you search
+ * for has to match the accepted type, otherwise the query will fail"). */
 enum field_kind {
-	FIELD_INT,	/* integer ids; null means 0 (unassigned) */
+	FIELD_ID,	/* conversation ids: String (of digits) */
+	FIELD_INT,	/* assignee ids: Integer; null means 0 (unassigned) */
 	FIELD_TIME,	/* unix seconds, may be null */
 	FIELD_STATE,	/* open | closed | snoozed */
 	FIELD_BOOL,
 	FIELD_PRIORITY, /* none ... urgent; "priority" and "not_priority" as aliases */
-	FIELD_TAGS,
+	FIELD_TAGS,	/* tag ids: String (of digits) */
 	FIELD_TEXT,
 };
 
@@ -33,7 +36,7 @@ struct field {
 };
 
 static const struct field fields[] = {
-	{"id", "c.id", FIELD_INT},
+	{"id", "c.id", FIELD_ID},
 	{"state", "c.state", FIELD_STATE},
 	{"open", "(c.state <> 'closed')", FIELD_BOOL},
 	{"read", "c.read", FIELD_BOOL},
@@ -43,12 +46,16 @@ static const struct field fields[] = {
 	{"updated_at", "c.updated_at", FIELD_TIME},
 	{"waiting_since", "c.waiting_since", FIELD_TIME},
 	{"snoozed_until", "c.snoozed_until", FIELD_TIME},
+	{"statistics.last_assignment_at", "c.last_assignment_at", FIELD_TIME},
 	{"tag_ids", NULL, FIELD_TAGS},
 	{"priority", "c.priority", FIELD_PRIORITY},
 	{"source.body", "c.body", FIELD_TEXT},
 };
 
+const struct search_source search_live = {"conversations", "conversation_tags"};
+
 struct compiler {
+	const struct search_source *src;
 	FILE *sql;
 	json_t *binds;
 	char *err;
@@ -77,46 +84,72 @@ static const struct field *field_find(const char *name)
 	return NULL;
 }
 
-static bool parse_int_value(json_t *v, long long *out)
+static bool parse_digits(json_t *v, long long *out)
 {
-	if (json_is_integer(v)) {
-		*out = json_integer_value(v);
-		return true;
-	}
-	return json_is_string(v) && util_parse_ll(json_string_value(v), INT64_MIN, INT64_MAX, out) == 0;
+	return json_is_string(v) && util_parse_ll(json_string_value(v), 0, INT64_MAX, out) == 0;
 }
 
-/* Converts one filter value to the JSON value bound in SQL; NULL if it is not valid. */
+/* The description's name for the type a kind takes, for the error message. */
+static const char *kind_type(enum field_kind kind)
+{
+	switch (kind) {
+	case FIELD_INT: return "Integer";
+	case FIELD_TIME: return "Date (UNIX timestamp)";
+	case FIELD_BOOL: return "Boolean";
+	default: return "String";
+	}
+}
+
+static const char *json_type_word(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	default: return "a list or an object";
+	}
+}
+
+/* Converts one filter value to the JSON value bound in SQL; NULL (with the message) if
+ * its type is not the field's or the value is not one the field takes. */
 static json_t *convert_value(struct compiler *c, const struct field *f, json_t *v)
 {
 	long long n;
 	const char *s;
 
 	switch (f->kind) {
-	case FIELD_INT:
+	case FIELD_ID:
 	case FIELD_TAGS:
-		if (json_is_null(v) && f->kind == FIELD_INT && strcmp(f->name, "id") != 0)
-			return json_integer(0);
-		if (parse_int_value(v, &n))
+		if (parse_digits(v, &n))
 			return json_integer(n);
+		if (json_is_string(v))
+			goto bad_value;
+		break;
+	case FIELD_INT:
+		if (json_is_null(v))
+			return json_integer(0);
+		if (json_is_integer(v))
+			return json_integer(json_integer_value(v));
 		break;
 	case FIELD_TIME:
 		if (json_is_null(v))
 			return json_null();
-		if (parse_int_value(v, &n))
-			return json_integer(n);
+		if (json_is_integer(v))
+			return json_integer(json_integer_value(v));
 		break;
 	case FIELD_STATE:
 		s = json_string_value(v);
 		if (s && (!strcmp(s, "open") || !strcmp(s, "closed") || !strcmp(s, "snoozed")))
 			return json_string(s);
+		if (s)
+			goto bad_value;
 		break;
 	case FIELD_BOOL:
 		if (json_is_boolean(v))
 			return json_integer(json_is_true(v));
-		s = json_string_value(v);
-		if (s && (!strcmp(s, "true") || !strcmp(s, "false")))
-			return json_integer(!strcmp(s, "true"));
 		break;
 	case FIELD_PRIORITY:
 		s = json_string_value(v);
@@ -129,12 +162,16 @@ static json_t *convert_value(struct compiler *c, const struct field *f, json_t *
 		if (!strcmp(s, "none") || !strcmp(s, "low") || !strcmp(s, "medium") ||
 		    !strcmp(s, "high") || !strcmp(s, "urgent"))
 			return json_string(s);
-		break;
+		goto bad_value;
 	case FIELD_TEXT:
 		if (json_is_string(v))
 			return json_string(json_string_value(v));
 		break;
 	}
+	fail(c, "the value of %s has to match its type (%s), not %s", f->name, kind_type(f->kind),
+	     json_type_word(v));
+	return NULL;
+bad_value:
 	fail(c, "invalid value for field %s", f->name);
 	return NULL;
 }
@@ -174,9 +211,9 @@ static int compile_tags(struct compiler *c, const struct field *f, const char *o
 
 	if (!list && strcmp(op, "=") && strcmp(op, "!="))
 		return fail(c, "operator %s cannot be used on %s", op, f->name);
-	fprintf(c->sql, "(%sEXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id"
+	fprintf(c->sql, "(%sEXISTS (SELECT 1 FROM %s t WHERE t.conversation_id = c.id"
 			" AND t.tag_id %s",
-		negate ? "NOT " : "", list ? "IN " : "= ");
+		negate ? "NOT " : "", c->src->tags, list ? "IN " : "= ");
 	if (list ? compile_list(c, f, v) : (fputc('?', c->sql), bind_value(c, f, v)))
 		return -1;
 	fputs("))", c->sql);
@@ -252,11 +289,12 @@ static int compile_filter(struct compiler *c, json_t *filter)
 		return bind_value(c, f, value);
 	}
 	if (!strcmp(op, ">") || !strcmp(op, "<") || !strcmp(op, ">=") || !strcmp(op, "<=")) {
-		if (f->kind != FIELD_INT && f->kind != FIELD_TIME)
+		if (f->kind != FIELD_ID && f->kind != FIELD_INT && f->kind != FIELD_TIME)
 			return fail(c, "operator %s cannot be used on %s", op, name);
 		if (json_is_null(value) || json_is_array(value) || json_is_object(value))
 			return fail(c, "%s %s needs a number", name, op);
-		fprintf(c->sql, "(%s %s ?)", f->column, op);
+		/* Intercom's ">" and "<" are "greater (or equal)" and "lower (or equal)". */
+		fprintf(c->sql, "(%s %c= ?)", f->column, op[0]);
 		return bind_value(c, f, value);
 	}
 	return fail(c, "operator '%s' cannot be used on %s", op, name);
@@ -295,9 +333,10 @@ static int compile_node(struct compiler *c, json_t *node, int depth)
 	return 0;
 }
 
-int search_compile(json_t *query, struct search_sql *out, char *err, size_t errlen)
+int search_compile(json_t *query, const struct search_source *src, struct search_sql *out,
+		   char *err, size_t errlen)
 {
-	struct compiler c = {.binds = json_array(), .err = err, .errlen = errlen};
+	struct compiler c = {.src = src, .binds = json_array(), .err = err, .errlen = errlen};
 	size_t len;
 	int rc;
 
@@ -452,10 +491,11 @@ static struct search_snapshot *snapshot_slot(struct search_cursors *c)
 }
 
 /* All ids matching q in order; -1 on a database error. */
-static int collect_ids(sqlite3 *db, const struct search_sql *q, const char *order, long long **ids,
-		       size_t *n)
+static int collect_ids(sqlite3 *db, const struct search_source *src, const struct search_sql *q,
+		       const char *order, long long **ids, size_t *n)
 {
-	char *sql = xasprintf("SELECT c.id FROM conversations c WHERE %s ORDER BY %s", q->where, order);
+	char *sql = xasprintf("SELECT c.id FROM %s c WHERE %s ORDER BY %s", src->conversations,
+			      q->where, order);
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
 	int rc;
@@ -485,10 +525,11 @@ static int collect_ids(sqlite3 *db, const struct search_sql *q, const char *orde
 }
 
 /* Keeps the ids of ids[from, from+count) that still match q, in order. */
-static int refilter(sqlite3 *db, const struct search_sql *q, const long long *ids, size_t count,
-		    struct search_page *page)
+static int refilter(sqlite3 *db, const struct search_source *src, const struct search_sql *q,
+		    const long long *ids, size_t count, struct search_page *page)
 {
-	char *sql = xasprintf("SELECT 1 FROM conversations c WHERE c.id = ? AND %s", q->where);
+	char *sql = xasprintf("SELECT 1 FROM %s c WHERE c.id = ? AND %s", src->conversations,
+			      q->where);
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int rc;
@@ -560,8 +601,9 @@ static void fill_paging(struct search_page *page, size_t offset, size_t total, l
 		search_cursor_format(page->next, sizeof(page->next), snapshot, offset + (size_t)per_page);
 }
 
-static int first_page(sqlite3 *db, struct search_cursors *c, json_t *request, long per_page,
-		      time_t now, struct search_page *page, char *err, size_t errlen)
+static int first_page(sqlite3 *db, struct search_cursors *c, const struct search_source *src,
+		      json_t *request, long per_page, time_t now, struct search_page *page, char *err,
+		      size_t errlen)
 {
 	struct search_sql q;
 	struct search_snapshot *s;
@@ -576,9 +618,9 @@ static int first_page(sqlite3 *db, struct search_cursors *c, json_t *request, lo
 		return 1;
 	}
 	order = search_order(json_object_get(request, "sort"), err, errlen);
-	if (!order || search_compile(query, &q, err, errlen) < 0)
+	if (!order || search_compile(query, src, &q, err, errlen) < 0)
 		return 1;
-	if (collect_ids(db, &q, order, &ids, &n) < 0) {
+	if (collect_ids(db, src, &q, order, &ids, &n) < 0) {
 		search_sql_release(&q);
 		return -1;
 	}
@@ -593,6 +635,7 @@ static int first_page(sqlite3 *db, struct search_cursors *c, json_t *request, lo
 		s->ids = ids;
 		s->n = n;
 		s->sql = q;
+		s->src = src;
 		s->created = now;
 	} else {
 		free(ids);
@@ -602,8 +645,8 @@ static int first_page(sqlite3 *db, struct search_cursors *c, json_t *request, lo
 	return 0;
 }
 
-int search_run(sqlite3 *db, struct search_cursors *c, json_t *request, time_t now,
-	       struct search_page *page, char *err, size_t errlen)
+int search_run(sqlite3 *db, struct search_cursors *c, const struct search_source *src,
+	       json_t *request, time_t now, struct search_page *page, char *err, size_t errlen)
 {
 	struct search_snapshot *s;
 	unsigned long long snap;
@@ -619,7 +662,7 @@ int search_run(sqlite3 *db, struct search_cursors *c, json_t *request, time_t no
 	if (request_per_page(request, &per_page, &cursor, err, errlen) < 0)
 		return 1;
 	if (!cursor)
-		return first_page(db, c, request, per_page, now, page, err, errlen);
+		return first_page(db, c, src, request, per_page, now, page, err, errlen);
 	if (search_cursor_parse(cursor, &snap, &offset) < 0) {
 		snprintf(err, errlen, "starting_after is not a cursor this server gave out");
 		return 1;
@@ -630,7 +673,7 @@ int search_run(sqlite3 *db, struct search_cursors *c, json_t *request, time_t no
 		return 1;
 	}
 	count = s->n - offset < (size_t)per_page ? s->n - offset : (size_t)per_page;
-	if (refilter(db, &s->sql, s->ids + offset, count, page) < 0) {
+	if (refilter(db, s->src, &s->sql, s->ids + offset, count, page) < 0) {
 		search_page_release(page);
 		return -1;
 	}

@@ -13,6 +13,14 @@
 #define SEARCH_SNAPSHOTS 32
 #define SEARCH_SNAPSHOT_TTL 900
 
+/* The tables a search runs over: the live ones, or an index with the same columns that
+ * lags behind them (index.h). */
+struct search_source {
+	const char *conversations; /* as `c` */
+	const char *tags;	   /* conversation_id, tag_id */
+};
+extern const struct search_source search_live;
+
 /* A compiled query: a WHERE clause over `conversations c` with '?' placeholders, and the
  * values to bind to them in order (JSON integers, strings or null). */
 struct search_sql {
@@ -23,7 +31,8 @@ struct search_sql {
 /* Compiles an Intercom search query ({"field","operator","value"} or {"operator":"AND"|"OR",
  * "value":[...]}, groups at most two levels deep). Returns 0, or -1 with a message for the
  * client in err. On success the caller releases out with search_sql_release. */
-int search_compile(json_t *query, struct search_sql *out, char *err, size_t errlen);
+int search_compile(json_t *query, const struct search_source *src, struct search_sql *out,
+		   char *err, size_t errlen);
 void search_sql_release(struct search_sql *q);
 
 /* Binds q's values to st starting at parameter `first`; returns the next free index, or -1. */
@@ -39,6 +48,7 @@ struct search_snapshot {
 	long long *ids;
 	size_t n;
 	struct search_sql sql;
+	const struct search_source *src;
 	time_t created;
 };
 
@@ -61,10 +71,10 @@ struct search_page {
 	char next[40]; /* cursor for the next page, "" on the last one */
 };
 
-/* Runs POST /conversations/search for the request body. Returns 0 with *page filled, 1
+/* Runs POST /conversations/search for the request body over src's tables. Returns 0 with *page filled, 1
  * when the request is invalid (message in err), or -1 on a database error. */
-int search_run(sqlite3 *db, struct search_cursors *c, json_t *request, time_t now,
-	       struct search_page *page, char *err, size_t errlen);
+int search_run(sqlite3 *db, struct search_cursors *c, const struct search_source *src,
+	       json_t *request, time_t now, struct search_page *page, char *err, size_t errlen);
 void search_page_release(struct search_page *page);
 
 /* Cursor tokens, exposed for tests: format into buf (>= 27 bytes), parse back (0 or -1). */

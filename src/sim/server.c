@@ -19,6 +19,7 @@
 
 #include "api.h"
 #include "deadline.h"
+#include "index.h"
 #include "render.h"
 #include "sim.h"
 #include "util.h"
@@ -391,8 +392,13 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			api_error(&rp, 500, "server_error", "the sim's database failed");
 		} else {
 			api_run(s, route, &rq, &rp);
+			if (index_capture(&s->world, s->faults.index_lag, rq.now) < 0)
+				api_error(&rp, 500, "server_error", "the sim's search index failed");
 			if (!strcmp(url, "/conversations/search")) {
 				s->searches++;
+				if (!json_object_get(json_object_get(rq.body, "pagination"),
+						     "starting_after"))
+					s->search_queries++;
 				s->search_results += json_array_size(
 				    json_object_get(rp.body, "conversations"));
 			}

@@ -32,11 +32,15 @@ struct sim_options {
 	const char *scopes; /* the token's scopes, comma-separated; NULL: all */
 	long header_timeout;	     /* seconds a connection has for a request's headers */
 	long max_client_connections; /* open connections from one address */
-	long partial_every; /* search results: see render_conversation_listed; 0: off */
+	long partial_every; /* search results: see render_partial; 0: off */
+	long index_lag;
 	bool quiet;
 	long idle_exit;	       /* seconds without a request before it stops, 0: never */
 	const char *idle_lock; /* with idle_exit: only while nobody holds this file locked */
 };
+
+/* The longest index lag (--index-lag, /_sim/faults' index_lag), in seconds. */
+#define SIM_MAX_INDEX_LAG 3600
 
 /* Faults a test switches on through /_sim/faults; they apply to API requests only. */
 struct sim_faults {
@@ -46,6 +50,7 @@ struct sim_faults {
 	double truncate_rate;
 	double malformed_rate;	 /* share of successful answers sent as broken JSON */
 	double wrong_types_rate; /* share of values in successful answers given another type */
+	long index_lag;		 /* seconds before a change is visible to the search (index.h) */
 };
 
 struct sim {
@@ -64,6 +69,7 @@ struct sim {
 	unsigned long requests;
 	time_t last_request;	  /* when the last authorized request came, for --idle-exit */
 	unsigned long searches;	  /* POST /conversations/search answered */
+	unsigned long search_queries; /* ...of which first pages (no starting_after) */
 	unsigned long long search_results; /* ...and the conversations they returned */
 	unsigned long unauthorized; /* requests refused for their token (not in requests) */
 	unsigned long long bytes_sent; /* API response bodies, for benchmarks */

@@ -41,7 +41,8 @@ static const char schema_sql[] =
 	" last_closed_by_id INTEGER, count_reopens INTEGER NOT NULL DEFAULT 0,"
 	" count_assignments INTEGER NOT NULL DEFAULT 0, sla_name TEXT, sla_target INTEGER,"
 	" sla_hits INTEGER NOT NULL DEFAULT 0, sla_misses INTEGER NOT NULL DEFAULT 0,"
-	" sla_cancelled INTEGER NOT NULL DEFAULT 0);"
+	" sla_cancelled INTEGER NOT NULL DEFAULT 0,"
+	" last_assignment_at INTEGER);"
 	"CREATE INDEX IF NOT EXISTS conversations_updated ON conversations(updated_at);"
 	"CREATE INDEX IF NOT EXISTS conversations_state ON conversations(state, snoozed_until);"
 	"CREATE TABLE IF NOT EXISTS conversation_tags(conversation_id INTEGER NOT NULL,"
@@ -438,6 +439,11 @@ int world_open(struct world *w, const char *path, const struct world_params *par
 		world_close(w);
 		return -1;
 	}
+	/* A database written before conversations had last_assignment_at gains it. */
+	if (sqlite3_exec(w->db, "SELECT last_assignment_at FROM conversations LIMIT 0", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		sqlite3_exec(w->db, "ALTER TABLE conversations ADD COLUMN last_assignment_at INTEGER",
+			     NULL, NULL, NULL);
 	empty = world_is_empty(w);
 	if (empty == 1 && (tx_begin(w) < 0 || tx_end(w, generate(w, now)) < 0)) {
 		snprintf(err, errlen, "cannot generate the world: %s", sqlite3_errmsg(w->db));
@@ -703,10 +709,10 @@ int world_assign(struct world *w, long long id, long long admin_id, bool team, l
 			      team ? "UPDATE conversations SET sla_cancelled = sla_cancelled OR"
 				     " (sla_name IS NOT NULL AND team_assignee_id <> ?1),"
 				     " team_assignee_id = ?1,"
-				     " count_assignments = count_assignments + 1,"
+				     " count_assignments = count_assignments + 1, last_assignment_at = ?2,"
 				     " updated_at = MAX(updated_at, ?2) WHERE id = ?3"
 				   : "UPDATE conversations SET admin_assignee_id = ?1,"
-				     " count_assignments = count_assignments + 1,"
+				     " count_assignments = count_assignments + 1, last_assignment_at = ?2,"
 				     " updated_at = MAX(updated_at, ?2) WHERE id = ?3",
 			      "iii", assignee, (long long)at, id) < 0
 			     ? -1

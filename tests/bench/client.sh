@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures frontline's engine against its floor and budgets, side by side in one run:
 # full-sync CPU against tests/bench/floor (libcurl + jansson only) on the same pages,
-# wall time of a full sync, CPU and bytes per steady-state poll with 10 changes among
-# N, resident memory, and idle CPU. Prints a table and writes JSON to $BENCH_JSON.
+# wall time of a full sync, CPU and bytes per steady-state poll with 10 changes a second
+# among N (with the search index in step with writes, and 30 s behind them), resident
+# memory, and idle CPU. Prints a table and writes JSON to $BENCH_JSON.
 # Exits non-zero only if it could not run. Usage: client.sh [RUNS]
 set -u
 : "${abs_top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -58,19 +59,10 @@ full_sync() {
 	PAGES=$(awk '{ print $2 }' "$TEST_TMP/floor.out")
 }
 
-# steady N: a watching client polling every second while 10 conversations change per
-# poll; then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, POLL_CONVS, RSS,
-# IDLE_PCT.
-steady() {
-	local n=$1 pid cpu0 cpu1 polls0 polls1 bytes0 bytes1 res0 res1 k id secs=20
-	setup_client 1s
-	"$FRONTLINE" --config "$TEST_TMP/cfg" status --watch >"$TEST_TMP/watch.out" 2>&1 &
-	pid=$!
-	wait_for "the first full sync of $n" 120 synced "$TEST_TMP/watch.out" "$n"
-	RSS=$(rss_of "$pid")
-	cpu0=$(cpu_of "$pid"); polls0=$(stat_of searches); bytes0=$(stat_of bytes_sent)
-	res0=$(stat_of search_results)
-	for _ in $(seq "$secs"); do
+# changes_for SECS N: about 10 customer messages a second on random conversations of the N.
+changes_for() {
+	local end=$(($(date +%s) + $1)) n=$2 k id
+	while [ "$(date +%s)" -lt "$end" ]; do
 		for k in $(seq 10); do
 			id=$(( (RANDOM * 32768 + RANDOM) % n + 1 ))
 			curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" \
@@ -78,11 +70,37 @@ steady() {
 		done
 		sleep 1
 	done
-	cpu1=$(cpu_of "$pid"); polls1=$(stat_of searches); bytes1=$(stat_of bytes_sent)
-	res1=$(stat_of search_results)
+}
+
+# steady N [LAG]: a watching client polling every second while about 10 conversations
+# change a second, the sim's search index LAG seconds behind (default 0). The changes run
+# LAG + 65 s before the measure, so that the poll's window (60 s by default) holds them,
+# and no longer the world's generated timestamps. Then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, POLL_CONVS,
+# POLL_PAGES (search requests a poll), RSS, IDLE_PCT. A poll is a query: its first page
+# and those that follow. $BENCH_POLL_OVERLAP, if set, is the client's poll_overlap.
+steady() {
+	local n=$1 lag=${2:-0} pid maker cpu0 cpu1 polls0 polls1 bytes0 bytes1 res0 res1 pages0 pages1
+	local secs=20 warm=$((lag + 65))
+	setup_client 1s
+	[ -z "${BENCH_POLL_OVERLAP:-}" ] || echo "poll_overlap = $BENCH_POLL_OVERLAP" >>"$TEST_TMP/cfg"
+	curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/faults" -d "{\"index_lag\":$lag}" ||
+		fail "cannot set the index lag"
+	"$FRONTLINE" --config "$TEST_TMP/cfg" status --watch >"$TEST_TMP/watch.out" 2>&1 &
+	pid=$!
+	wait_for "the first full sync of $n" 120 synced "$TEST_TMP/watch.out" "$n"
+	RSS=$(rss_of "$pid")
+	changes_for $((warm + secs)) "$n" &
+	maker=$!
+	sleep "$warm"
+	cpu0=$(cpu_of "$pid"); polls0=$(stat_of search_queries); bytes0=$(stat_of bytes_sent)
+	res0=$(stat_of search_results); pages0=$(stat_of searches)
+	wait "$maker"
+	cpu1=$(cpu_of "$pid"); polls1=$(stat_of search_queries); bytes1=$(stat_of bytes_sent)
+	res1=$(stat_of search_results); pages1=$(stat_of searches)
 	POLL_CPU=$(awk -v a="$cpu0" -v b="$cpu1" -v p=$((polls1 - polls0)) 'BEGIN { printf "%.2f", (b - a) / p }')
 	POLL_BYTES=$(( (bytes1 - bytes0) / (polls1 - polls0) ))
 	POLL_CONVS=$(awk -v r=$((res1 - res0)) -v p=$((polls1 - polls0)) 'BEGIN { printf "%.1f", r / p }')
+	POLL_PAGES=$(awk -v s=$((pages1 - pages0)) -v p=$((polls1 - polls0)) 'BEGIN { printf "%.1f", s / p }')
 	cpu0=$(cpu_of "$pid")
 	sleep "$secs"
 	cpu1=$(cpu_of "$pid")
@@ -90,6 +108,30 @@ steady() {
 	kill "$pid"
 	wait "$pid" 2>/dev/null
 }
+
+# lag_polls: the steady poll with the search index 30 s behind writes, beside the same
+# without a lag, on the running sim of 10,000. Sets LAG0_* and LAG30_* (CPU, BYTES, CONVS).
+lag_polls() {
+	steady 10000 0
+	LAG0_CPU=$POLL_CPU LAG0_BYTES=$POLL_BYTES LAG0_CONVS=$POLL_CONVS LAG0_PAGES=$POLL_PAGES
+	steady 10000 30
+	LAG30_CPU=$POLL_CPU LAG30_BYTES=$POLL_BYTES LAG30_CONVS=$POLL_CONVS LAG30_PAGES=$POLL_PAGES
+	curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/faults" -d '{"index_lag":0}'
+}
+
+# BENCH_CASE=lag runs only that comparison (a few minutes), for quick before/after figures.
+if [ "${BENCH_CASE:-}" = lag ]; then
+	sim_start --conversations 10000 --arrivals 0 --rate-limit 100000000 --control
+	lag_polls
+	printf '\nsteady poll, 10,000 conversations, about 10 changes a second, poll every second\n'
+	printf '%-24s %12s %12s %12s %12s\n' "search index" "CPU ms/poll" "bytes/poll" "convs/poll" \
+		"pages/poll"
+	printf '%-24s %12s %12s %12s %12s\n' "no lag" "$LAG0_CPU" "$LAG0_BYTES" "$LAG0_CONVS" \
+		"$LAG0_PAGES"
+	printf '%-24s %12s %12s %12s %12s\n' "30 s behind writes" "$LAG30_CPU" "$LAG30_BYTES" \
+		"$LAG30_CONVS" "$LAG30_PAGES"
+	exit 0
+fi
 
 [ -x "$FLOOR" ] || fail "no floor program at $FLOOR (make tests/bench/floor)"
 full_sync 10000
@@ -108,6 +150,8 @@ if command -v valgrind >/dev/null; then
 	[ -n "$IR_FLOOR" ] && [ -n "$IR_CLIENT" ] &&
 		IR_RATIO=$(awk -v c="$IR_CLIENT" -v f="$IR_FLOOR" 'BEGIN { printf "%.2f", c / f }')
 fi
+steady 10000 30
+LAG30_CPU=$POLL_CPU LAG30_BYTES=$POLL_BYTES LAG30_CONVS=$POLL_CONVS LAG30_PAGES=$POLL_PAGES
 steady 10000
 R10=$(awk -v c="$CLIENT_CPU" -v f="$FLOOR_CPU" 'BEGIN { printf "%.2f", c / f }')
 C10=$CLIENT_CPU F10=$FLOOR_CPU W10=$CLIENT_WALL P10=$PAGES RSS10=$RSS
@@ -145,6 +189,10 @@ printf '%-58s %12s %10s\n' "full sync of 10,000, wall ms (start to complete data
 printf '%-58s %12s %10s\n' "steady poll, 10 changes among 10,000: CPU ms per poll" "$POLL_CPU" "< 2"
 printf '%-58s %12s %10s\n' "steady poll: conversations per poll (10 changed)" "$POLL_CONVS" ""
 printf '%-58s %12s %10s\n' "steady poll: response bytes per poll" "$POLL_BYTES" "< 20480"
+printf '%-58s %12s %10s\n' "steady poll, index 30 s behind writes: CPU ms per poll" "$LAG30_CPU" ""
+printf '%-58s %12s %10s\n' "steady poll, index 30 s behind: conversations per poll" "$LAG30_CONVS" ""
+printf '%-58s %12s %10s\n' "steady poll, index 30 s behind: response bytes per poll" "$LAG30_BYTES" ""
+printf '%-58s %12s %10s\n' "steady poll, index 30 s behind: search pages per poll" "$LAG30_PAGES" ""
 printf '%-58s %12s %10s\n' "resident memory at 10,000, MB" "$RSS10" "< 40"
 printf '%-58s %12s %10s\n' "resident memory at 100,000, MB" "$RSS100" "< 300"
 printf '%-58s %12s %10s\n' "idle CPU with 10,000 and the 1 Hz tick, % of a core" "$IDLE_PCT" "< 1"
@@ -157,11 +205,15 @@ jq -n --arg machine "$(nproc) cores $(uname -m)" --argjson runs "$runs" \
 	--argjson client "$C10" --argjson floor "$F10" --argjson ratio "$R10" --argjson wall "$W10" \
 	--argjson ir_client "${IR_CLIENT:-0}" --argjson ir_floor "${IR_FLOOR:-0}" --argjson ir_ratio "$IR_RATIO" \
 	--argjson poll_cpu "$POLL_CPU" --argjson poll_bytes "$POLL_BYTES" --argjson poll_convs "$POLL_CONVS" --argjson rss10 "$RSS10" \
+	--argjson lag_cpu "$LAG30_CPU" --argjson lag_bytes "$LAG30_BYTES" --argjson lag_convs "$LAG30_CONVS" \
+	--argjson lag_pages "$LAG30_PAGES" \
 	--argjson rss100 "$RSS100" --argjson idle "$IDLE_PCT" --argjson search "$SEARCH_MS" \
 	--argjson search_p99 "$SEARCH_P99" --argjson rpm "$RPM" \
 	'{machine: $machine, runs: $runs, full_sync_10k: {client_cpu_ms: $client, floor_cpu_ms: $floor,
 	  ratio: $ratio, wall_ms: $wall, instructions: {client: $ir_client, floor: $ir_floor,
 	  ratio: $ir_ratio}}, steady_poll: {cpu_ms: $poll_cpu, bytes: $poll_bytes, conversations: $poll_convs},
+	  steady_poll_index_lag_30s: {cpu_ms: $lag_cpu, bytes: $lag_bytes, conversations: $lag_convs,
+	  pages: $lag_pages},
 	  rss_mb: {"10000": $rss10, "100000": $rss100}, idle_cpu_pct: $idle,
 	  article_search_ms: {median: $search, p99: $search_p99}, requests_per_minute: $rpm}' >"$BENCH_JSON"
 echo "written to $BENCH_JSON"

@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	teams = json_array();
 	for (i = 2; i < argc; i++)
-		json_array_append_new(teams, json_string(argv[i]));
+		json_array_append_new(teams, json_integer(strtoll(argv[i], NULL, 10)));
 	query = json_pack("{s:s, s:[{s:s, s:s, s:b}, {s:s, s:s, s:o}]}", "operator", "AND", "value",
 			  "field", "open", "operator", "=", "value", 1, "field", "team_assignee_id",
 			  "operator", "IN", "value", teams);

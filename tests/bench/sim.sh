@@ -32,7 +32,7 @@ time_call() {
 		fail "request failed: $method $path"
 }
 
-query='{"query":{"operator":"AND","value":[{"field":"open","operator":"=","value":true},{"field":"team_assignee_id","operator":"IN","value":["5001","5002"]}]},"pagination":{"per_page":150}}'
+query='{"query":{"operator":"AND","value":[{"field":"open","operator":"=","value":true},{"field":"team_assignee_id","operator":"IN","value":[5001,5002]}]},"pagination":{"per_page":150}}'
 for _ in $(seq "$runs"); do
 	time_call "$TEST_TMP/first" POST /conversations/search "$query"
 done

@@ -138,7 +138,7 @@ static void test_defaults_without_file(void **state)
 	assert_null(c.token);
 	assert_int_equal(c.poll_interval, 5);
 	assert_int_equal(c.resync_interval, 900);
-	assert_int_equal(c.poll_overlap, 1);
+	assert_int_equal(c.poll_overlap, 60);
 	assert_int_equal(c.article_refresh, 3600);
 	snprintf(expect, sizeof(expect), "%s/xdg-state/frontline", dir);
 	assert_string_equal(c.state_dir, expect);

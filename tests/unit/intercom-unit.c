@@ -942,6 +942,82 @@ static void test_office_hours(void **state)
 	json_decref(odd);
 }
 
+static const struct conversation *held_one(void *arg, int64_t id)
+{
+	const struct conversation *h = arg;
+
+	return id == h->id ? h : NULL;
+}
+
+/* Parses the sim's page with conversation 2 held as given; returns how many records were
+ * built, and sets *n_held. */
+static size_t built_with_held(json_t *j, const struct conversation *held, size_t *n_held)
+{
+	struct conversation *items;
+	size_t n, i;
+	char err[200];
+
+	assert_int_equal(intercom_parse_search_changes(j, held_one, (void *)held, n_held, &items,
+						       &n, NULL, NULL, NULL, err, sizeof(err)),
+			 0);
+	assert_string_equal(err, "");
+	for (i = 0; i < n; i++)
+		conversation_release(&items[i]);
+	free(items);
+	return n;
+}
+
+/* An incremental poll's window reads records again: one the client holds already is left
+ * out unbuilt, unless it says something new. */
+static void test_search_changes_skip_held(void **state)
+{
+	json_t *j = data_load("intercom-search-page.json");
+	struct conversation *items, held;
+	size_t n, n_held;
+	char err[200];
+
+	(void)state;
+	assert_int_equal(intercom_parse_search_page(j, &items, &n, NULL, NULL, NULL, err, sizeof(err)),
+			 0);
+	assert_int_equal(items[1].id, 2);
+	conversation_copy(&held, &items[1]);
+	for (size_t i = 0; i < n; i++)
+		conversation_release(&items[i]);
+	free(items);
+
+	assert_int_equal(built_with_held(j, &held, &n_held), 2); /* the same record */
+	assert_int_equal(n_held, 1);
+	held.updated_at++; /* a newer one is held */
+	assert_int_equal(built_with_held(j, &held, &n_held), 2);
+	assert_int_equal(n_held, 1);
+	held.updated_at -= 2; /* an older one is held */
+	assert_int_equal(built_with_held(j, &held, &n_held), 3);
+	assert_int_equal(n_held, 0);
+	held.updated_at++;
+	/* The same second, another state: the second change of that second. */
+	held.state = CONV_CLOSED;
+	assert_int_equal(built_with_held(j, &held, &n_held), 3);
+	held.state = CONV_OPEN;
+	held.admin_assignee_id = 901001;
+	assert_int_equal(built_with_held(j, &held, &n_held), 3);
+	held.admin_assignee_id = 0;
+	held.n_tags = 0; /* a tag came in the same second */
+	assert_int_equal(built_with_held(j, &held, &n_held), 3);
+	held.n_tags = 1;
+	assert_int_equal(built_with_held(j, &held, &n_held), 2);
+	/* Without a held callback, everything is built. */
+	assert_int_equal(intercom_parse_search_changes(j, NULL, NULL, &n_held, &items, &n, NULL, NULL,
+						       NULL, err, sizeof(err)),
+			 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(n_held, 0);
+	for (size_t i = 0; i < n; i++)
+		conversation_release(&items[i]);
+	free(items);
+	conversation_release(&held);
+	json_decref(j);
+}
+
 static void test_search_request_full(void **state)
 {
 	const int64_t teams[] = {5001, 5002};
@@ -951,7 +1027,7 @@ static void test_search_request_full(void **state)
 	assert_json_equal(body, "{\"query\":{\"operator\":\"AND\",\"value\":["
 				"{\"field\":\"open\",\"operator\":\"=\",\"value\":true},"
 				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
-				"\"value\":[\"5001\",\"5002\"]}]},"
+				"\"value\":[5001,5002]}]},"
 				"\"pagination\":{\"per_page\":150}}");
 	assert_query_levels_pure(json_object_get(body, "query"));
 	json_decref(body);
@@ -960,7 +1036,7 @@ static void test_search_request_full(void **state)
 	assert_json_equal(body, "{\"query\":{\"operator\":\"AND\",\"value\":["
 				"{\"field\":\"open\",\"operator\":\"=\",\"value\":true},"
 				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
-				"\"value\":[\"5001\",\"5002\"]}]},"
+				"\"value\":[5001,5002]}]},"
 				"\"pagination\":{\"per_page\":150,"
 				"\"starting_after\":\"fl000000000000000100000003\"}}");
 	json_decref(body);
@@ -972,12 +1048,19 @@ static void test_search_request_incremental(void **state)
 	json_t *body = intercom_search_request(1795431800, teams, 1, false, NULL, 150);
 
 	(void)state;
-	/* No state filter: closures, snoozes and reassignments must arrive. */
-	assert_json_equal(body, "{\"query\":{\"operator\":\"AND\",\"value\":["
+	/* No state filter: closures and snoozes must arrive; and beside the team's changes,
+	 * whatever was assigned since to another team (a move out of the team). */
+	assert_json_equal(body, "{\"query\":{\"operator\":\"OR\",\"value\":["
+				"{\"operator\":\"AND\",\"value\":["
 				"{\"field\":\"updated_at\",\"operator\":\">\","
 				"\"value\":1795431800},"
 				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
-				"\"value\":[\"5001\"]}]},"
+				"\"value\":[5001]}]},"
+				"{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"statistics.last_assignment_at\",\"operator\":\">\","
+				"\"value\":1795431800},"
+				"{\"field\":\"team_assignee_id\",\"operator\":\"NIN\","
+				"\"value\":[5001]}]}]},"
 				"\"pagination\":{\"per_page\":150}}");
 	assert_query_levels_pure(json_object_get(body, "query"));
 	json_decref(body);
@@ -1687,6 +1770,7 @@ int main(void)
 		cmocka_unit_test(test_page_empty),
 		cmocka_unit_test(test_page_not_a_conversation_list),
 		cmocka_unit_test(test_office_hours),
+		cmocka_unit_test(test_search_changes_skip_held),
 		cmocka_unit_test(test_search_request_full),
 		cmocka_unit_test(test_search_request_incremental),
 		cmocka_unit_test(test_search_request_limits),

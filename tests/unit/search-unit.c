@@ -48,7 +48,7 @@ static char *ids_of(sqlite3 *db, struct search_cursors *c, const char *request, 
 	int rc;
 
 	assert_non_null(body);
-	rc = search_run(db, c, body, 1000, &page, err, sizeof(err));
+	rc = search_run(db, c, &search_live, body, 1000, &page, err, sizeof(err));
 	json_decref(body);
 	assert_true(rc >= 0);
 	if (rc > 0) {
@@ -76,13 +76,14 @@ static void test_filters(void **state)
 		{"{\"field\":\"state\",\"operator\":\"=\",\"value\":\"open\"}", "1,4"},
 		{"{\"field\":\"state\",\"operator\":\"!=\",\"value\":\"open\"}", "2,3"},
 		{"{\"field\":\"open\",\"operator\":\"=\",\"value\":true}", "1,3,4"},
-		{"{\"field\":\"read\",\"operator\":\"=\",\"value\":\"false\"}", "1,3"},
-		{"{\"field\":\"team_assignee_id\",\"operator\":\"=\",\"value\":\"5002\"}", "2,3"},
+		{"{\"field\":\"read\",\"operator\":\"=\",\"value\":false}", "1,3"},
+		{"{\"field\":\"team_assignee_id\",\"operator\":\"=\",\"value\":5002}", "2,3"},
 		{"{\"field\":\"admin_assignee_id\",\"operator\":\"=\",\"value\":null}", "1,4"},
 		{"{\"field\":\"admin_assignee_id\",\"operator\":\"=\",\"value\":0}", "1,4"},
-		{"{\"field\":\"updated_at\",\"operator\":\">\",\"value\":600}", "3,4"},
-		{"{\"field\":\"updated_at\",\"operator\":\">=\",\"value\":\"600\"}", "2,3,4"},
-		{"{\"field\":\"created_at\",\"operator\":\"<\",\"value\":300}", "1,2"},
+		/* Intercom's ">" and "<" include the value itself. */
+		{"{\"field\":\"updated_at\",\"operator\":\">\",\"value\":600}", "2,3,4"},
+		{"{\"field\":\"updated_at\",\"operator\":\">=\",\"value\":600}", "2,3,4"},
+		{"{\"field\":\"created_at\",\"operator\":\"<\",\"value\":300}", "1,2,3"},
 		{"{\"field\":\"waiting_since\",\"operator\":\"=\",\"value\":null}", "2"},
 		{"{\"field\":\"waiting_since\",\"operator\":\"!=\",\"value\":null}", "1,3,4"},
 		{"{\"field\":\"snoozed_until\",\"operator\":\">\",\"value\":0}", "3"},
@@ -92,8 +93,8 @@ static void test_filters(void **state)
 		{"{\"field\":\"tag_ids\",\"operator\":\"NIN\",\"value\":[\"7001\"]}", "3,4"},
 		{"{\"field\":\"priority\",\"operator\":\"=\",\"value\":\"priority\"}", "2,4"},
 		{"{\"field\":\"priority\",\"operator\":\"=\",\"value\":\"not_priority\"}", "1,3"},
-		{"{\"field\":\"id\",\"operator\":\"IN\",\"value\":[\"1\",3]}", "1,3"},
-		{"{\"field\":\"id\",\"operator\":\"NIN\",\"value\":[\"1\",3]}", "2,4"},
+		{"{\"field\":\"id\",\"operator\":\"IN\",\"value\":[\"1\",\"3\"]}", "1,3"},
+		{"{\"field\":\"id\",\"operator\":\"NIN\",\"value\":[\"1\",\"3\"]}", "2,4"},
 		{"{\"field\":\"source.body\",\"operator\":\"~\",\"value\":\"LOG IN\"}", "1"},
 		{"{\"field\":\"source.body\",\"operator\":\"~\",\"value\":\"100%\"}", "2"},
 		{"{\"field\":\"source.body\",\"operator\":\"~\",\"value\":\"%\"}", "2"},
@@ -106,7 +107,7 @@ static void test_filters(void **state)
 		 "{\"field\":\"read\",\"operator\":\"=\",\"value\":true}]}", "4"},
 		{"{\"operator\":\"OR\",\"value\":[{\"operator\":\"AND\",\"value\":["
 		 "{\"field\":\"state\",\"operator\":\"=\",\"value\":\"closed\"}]},{\"operator\":\"AND\","
-		 "\"value\":[{\"field\":\"team_assignee_id\",\"operator\":\"=\",\"value\":\"5001\"},"
+		 "\"value\":[{\"field\":\"team_assignee_id\",\"operator\":\"=\",\"value\":5001},"
 		 "{\"field\":\"updated_at\",\"operator\":\"<\",\"value\":600}]}]}", "1,2"},
 	};
 	sqlite3 *db = open_db();
@@ -138,13 +139,19 @@ static void test_invalid(void **state)
 		"{\"query\":{\"field\":\"source.body\",\"operator\":\"~\",\"value\":3}}",
 		"{\"query\":{\"operator\":\"XOR\",\"value\":[]}}",
 		"{\"query\":{\"operator\":\"AND\",\"value\":[{\"operator\":\"OR\",\"value\":[{\"operator\":"
-		"\"AND\",\"value\":[{\"field\":\"id\",\"operator\":\"=\",\"value\":1}]}]}]}}",
-		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":1},\"sort\":{\"field\":\"title\"}}",
-		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":1},\"pagination\":{\"per_page\":151}}",
-		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":1},\"pagination\":{\"per_page\":0}}",
-		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":1},"
+		"\"AND\",\"value\":[{\"field\":\"id\",\"operator\":\"=\",\"value\":\"1\"}]}]}]}}",
+		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":\"1\"},\"sort\":{\"field\":\"title\"}}",
+		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":\"1\"},\"pagination\":{\"per_page\":151}}",
+		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":\"1\"},\"pagination\":{\"per_page\":0}}",
+		"{\"query\":{\"field\":\"id\",\"operator\":\"=\",\"value\":\"1\"},"
 		"\"pagination\":{\"starting_after\":\"garbage\"}}",
 		"{\"pagination\":{\"per_page\":5}}",
+		/* values of another type than the description gives the field */
+		"{\"query\":{\"field\":\"team_assignee_id\",\"operator\":\"IN\",\"value\":[\"5001\"]}}",
+		"{\"query\":{\"field\":\"admin_assignee_id\",\"operator\":\"=\",\"value\":\"0\"}}",
+		"{\"query\":{\"field\":\"read\",\"operator\":\"=\",\"value\":\"false\"}}",
+		"{\"query\":{\"field\":\"updated_at\",\"operator\":\">\",\"value\":\"600\"}}",
+		"{\"query\":{\"field\":\"tag_ids\",\"operator\":\"=\",\"value\":7001}}",
 	};
 	sqlite3 *db = open_db();
 	struct search_cursors c;
@@ -167,7 +174,7 @@ static void test_snapshot_paging(void **state)
 	sqlite3 *db = open_db();
 	struct search_cursors c;
 	char next[64], request[512];
-	const char *q = "{\"field\":\"id\",\"operator\":\">\",\"value\":0}";
+	const char *q = "{\"field\":\"id\",\"operator\":\">\",\"value\":\"0\"}";
 
 	(void)state;
 	search_cursors_init(&c);
