@@ -185,6 +185,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			o->partial_every = (long)number_arg("--partial-every", optarg, 0, 1000000);
 			if (o->partial_every == 1)
 				die("--partial-every needs 0 (none) or at least 2");
+			break;
 		case OPT_INDEX_LAG:
 			o->index_lag = (long)number_arg("--index-lag", optarg, 0, SIM_MAX_INDEX_LAG);
 			break;
