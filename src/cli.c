@@ -165,6 +165,7 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 {
 	const struct conversation *cv = &en->conv;
 	char *preview = conversation_preview(cv);
+	const char *assignee;
 	json_t *tags = json_array(), *j;
 	size_t i;
 
@@ -173,9 +174,11 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 
 		json_array_append_new(tags, json_string(name ? name : ""));
 	}
-	j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
+	j = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
 			 "id", (json_int_t)cv->id, "queue", e->cfg->queues[en->queue].key, "state",
-			 conv_state_word(cv->state), "sla", state_word(en->clock.state),
+			 conv_state_word(cv->state), "sla",
+			 en->clock.state == SLA_NONE ? json_null()
+						     : json_string(state_word(en->clock.state)),
 			 "deadline",
 			 en->clock.state >= SLA_OK ? json_integer(en->clock.deadline) : json_null(),
 			 "left",
@@ -191,6 +194,10 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 			 !cv->read, "assignee", (json_int_t)cv->admin_assignee_id);
 	free(preview);
 	sla_fields_set(j, cv);
+	assignee = cv->admin_assignee_id ? directory_name(e->dir->admins, e->dir->n_admins,
+							  cv->admin_assignee_id)
+					 : NULL;
+	json_object_set_new(j, "assignee_name", assignee ? json_string(assignee) : json_null());
 	return j;
 }
 
