@@ -698,9 +698,23 @@ static int ui_loop_init(struct ui *u, const char *token)
 
 static int ui_curses_init(struct ui *u)
 {
+	const char *term = getenv("TERM");
+	const char *cup;
+
 	u->screen = newterm(NULL, stdout, stdin);
-	if (!u->screen) {
-		fprintf(stderr, "%s: cannot start the screen (is TERM right?)\n", util_progname());
+	/* A terminal that cannot move the cursor (TERM=dumb) would show a blank screen. */
+	cup = u->screen ? tigetstr("cup") : NULL;
+	if (!u->screen || !cup || cup == (char *)-1) {
+		if (u->screen) {
+			endwin();
+			delscreen(u->screen);
+			u->screen = NULL;
+		}
+		fprintf(stderr,
+			"%s: the terminal \"%s\" (TERM) cannot show the screen; run it in a "
+			"terminal such as xterm-256color (e.g. TERM=xterm-256color frontline), or "
+			"use the commands (frontline help)\n",
+			util_progname(), term && *term ? term : "(unset)");
 		return -1;
 	}
 	ui_colors_init(u);
