@@ -65,6 +65,7 @@ struct engine {
 	uint64_t hours_timer;	    /* the next fetch of the backend's office hours */
 	bool hours_known;	    /* the queues' office hours from the backend are in the store */
 	bool hours_fetching;	    /* ...and a fetch of them is in flight */
+	bool team_unknown;	    /* a queue's team is not in the workspace (said on stderr) */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

@@ -65,6 +65,9 @@ int cli_setup(struct cli *c, const char *token);
 /* Starts the engine (set up first if need be) and runs the loop until the directory
  * (and with sync, the queues) arrived. Returns 0, or -1 with c->error set. */
 int cli_start(struct cli *c, const char *token, bool sync);
+/* After cli_start failed: its message, and CLI_USAGE for a team the workspace lacks,
+ * else CLI_FAILED. */
+int cli_start_fail(struct cli *c);
 /* Prints c->error and returns code. */
 int cli_fail(struct cli *c, int code);
 /* getopt_long over the running command's options, as its table entry gives them. */

@@ -78,7 +78,18 @@ int cli_start(struct cli *c, const char *token, bool sync)
 	c->engine.directory_only = !sync;
 	engine_start(&c->engine, false);
 	cli_wait(c);
+	/* A configured team the workspace lacks is a mistake in the configuration: the
+	 * queue would stay empty. */
+	if (sync && c->engine.team_unknown)
+		snprintf(c->error, sizeof(c->error),
+			 "correct teams = in the configuration (frontline.conf(5)): a team must "
+			 "be one of the workspace's, by name or id");
 	return c->error[0] ? -1 : 0;
+}
+
+int cli_start_fail(struct cli *c)
+{
+	return cli_fail(c, c->engine.team_unknown ? CLI_USAGE : CLI_FAILED);
 }
 
 void cli_release(struct cli *c)
@@ -239,7 +250,7 @@ int cli_cmd_list(struct cli *c, int argc, char **argv, const char *token)
 			return cli_usage(c);
 	}
 	if (cli_start(c, token, true) < 0)
-		return cli_fail(c, CLI_FAILED);
+		return cli_start_fail(c);
 	to = (int)c->cfg->n_queues;
 	if (queue) {
 		from = engine_queue_find(&c->engine, queue);
@@ -444,7 +455,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv, const char *token)
 		return watch_status(c, token);
 	}
 	if (cli_start(c, token, true) < 0)
-		return cli_fail(c, CLI_FAILED);
+		return cli_start_fail(c);
 	line = status_line(&c->engine);
 	printf("%s\n", line);
 	free(line);

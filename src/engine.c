@@ -288,6 +288,7 @@ static void on_ready(void *arg, const struct directory *dir)
 			if (id == 0) {
 				fprintf(stderr, "%s: queue %s: no team named \"%s\" in the workspace\n",
 					util_progname(), e->cfg->queues[q].key, e->cfg->queues[q].teams[t]);
+				e->team_unknown = true;
 				continue;
 			}
 			store_set_team_queue(e->store, id, (int)q);

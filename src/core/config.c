@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -320,6 +321,78 @@ static bool queue_seen(const struct reader *r, size_t queue, const char *name)
 	return r->queue_seen[queue][option_find(CONFIG_SECTION_QUEUE, name) - config_options] != 0;
 }
 
+/* A duration as written in the file: "1h", "30m", "45s". */
+static void duration_word(int64_t secs, char *buf, size_t len)
+{
+	if (secs > 0 && secs % 3600 == 0)
+		snprintf(buf, len, "%lldh", (long long)(secs / 3600));
+	else if (secs > 0 && secs % 60 == 0)
+		snprintf(buf, len, "%lldm", (long long)(secs / 60));
+	else
+		snprintf(buf, len, "%llds", (long long)secs);
+}
+
+/* The line of a key in a queue's section, 0 when not written. */
+static int queue_key_line(const struct reader *r, size_t queue, const char *name)
+{
+	return r->queue_seen[queue][option_find(CONFIG_SECTION_QUEUE, name) - config_options];
+}
+
+/* A warning at or before the deadline's start would fire at once: each warn time must be
+ * shorter than both targets. Built-in warn times longer than a written target are
+ * dropped. Returns -1 after config_fail_at. */
+static int queue_warn_check(struct reader *r, size_t i)
+{
+	struct config_queue *q = &r->p.c->queues[i];
+	struct sla_policy *pol = &q->policy;
+	const char *key = pol->first_response <= pol->next_response ? "first_response"
+								     : "next_response";
+	int64_t target = pol->first_response <= pol->next_response ? pol->first_response
+								   : pol->next_response;
+	char w[32], t[32];
+	int k;
+
+	if (!queue_seen(r, i, "warn")) {
+		for (k = 0; k < pol->n_warn && pol->warn[k] >= target; k++)
+			;
+		memmove(pol->warn, pol->warn + k, (size_t)(pol->n_warn - k) * sizeof(pol->warn[0]));
+		pol->n_warn -= k;
+		return 0;
+	}
+	if (pol->n_warn <= 0 || pol->warn[0] < target)
+		return 0;
+	duration_word(pol->warn[0], w, sizeof(w));
+	duration_word(target, t, sizeof(t));
+	config_fail_at(&r->p, queue_key_line(r, i, "warn"),
+		       "[queue %s] warn = %s is not shorter than %s = %s: it would warn as soon as "
+		       "the clock starts; make warn shorter (e.g. half of %s)",
+		       q->key, w, key, t, key);
+	return -1;
+}
+
+/* A team belongs to one queue: a second queue with it would always be empty. Returns -1
+ * after config_fail_at. */
+static int queue_team_check(struct reader *r, size_t i)
+{
+	const struct config_queue *q = &r->p.c->queues[i], *o;
+	size_t j, a, b;
+
+	for (j = 0; j < i; j++) {
+		o = &r->p.c->queues[j];
+		for (a = 0; a < q->n_teams; a++)
+			for (b = 0; b < o->n_teams; b++)
+				if (!strcasecmp(q->teams[a], o->teams[b])) {
+					config_fail_at(&r->p, queue_key_line(r, i, "teams"),
+						       "[queue %s] and [queue %s] both have the team "
+						       "\"%s\"; a conversation shows in one queue only, "
+						       "so give each team to one queue",
+						       o->key, q->key, q->teams[a]);
+					return -1;
+				}
+	}
+	return 0;
+}
+
 /* Each queue's policy holds the [sla NAME] targets, so the clock needs no configuration. */
 static void queue_take_slas(const struct config *c, struct config_queue *q)
 {
@@ -374,7 +447,12 @@ static void parser_finish(struct reader *r)
 		}
 		if (!queue_seen(r, i, "notify"))
 			q->notify = queue_notify_default(q->realtime);
+		if (queue_warn_check(r, i) < 0)
+			return;
 	}
+	for (i = 0; p->own_queues && i < p->c->n_queues; i++)
+		if (queue_team_check(r, i) < 0)
+			return;
 	for (i = 0; i < p->c->n_queues; i++)
 		queue_take_slas(p->c, &p->c->queues[i]);
 }

@@ -199,7 +199,7 @@ static const char full[] = "; every key\n"
 			   "title = Live now\n"
 			   "teams = Live chat, 42 ,VIP\n"
 			   "realtime = yes\n"
-			   "first_response = 90s\n"
+			   "first_response = 150s\n"
 			   "next_response = 3m\n"
 			   "warn = 30s, 2m, 1m\n"
 			   "pause_snoozed = off\n"
@@ -247,7 +247,7 @@ static void test_full_file(void **state)
 	assert_string_equal(q->teams[1], "42");
 	assert_string_equal(q->teams[2], "VIP");
 	assert_true(q->realtime);
-	assert_int_equal(q->policy.first_response, 90);
+	assert_int_equal(q->policy.first_response, 150);
 	assert_int_equal(q->policy.next_response, 180);
 	assert_int_equal(q->policy.n_warn, 3);
 	assert_int_equal(q->policy.warn[0], 120);
