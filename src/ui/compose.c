@@ -340,24 +340,26 @@ unsigned ui_review_key(struct ui *u, int key)
 
 /* ---- quitting with an unsent draft ---- */
 
-/* The conversation of a draft left in drafts/ ("reply-12.txt", "note-12.txt"), other
- * than the one on its way to the backend; 0 if none. */
-static int64_t unsent_draft(struct ui *u)
+/* The conversations of the drafts left in drafts/ ("reply-12.txt", "note-12.txt"), other
+ * than the one on its way to the backend: each once, in order, at most max; returns how
+ * many there are (possibly more than max). */
+static size_t unsent_drafts(struct ui *u, int64_t *ids, size_t max)
 {
 	char *path;
 	DIR *dir;
 	struct dirent *d;
 	long long id = 0;
-	int64_t found = 0;
+	size_t n = 0, total = 0, i;
 
 	if (!u->cfg->state_dir)
 		return 0;
 	path = xasprintf("%s/drafts", u->cfg->state_dir);
 	dir = opendir(path);
-	while (dir && !found && (d = readdir(dir)) != NULL) {
+	while (dir && (d = readdir(dir)) != NULL) {
 		char *full;
 		struct stat st;
 		int end = 0;
+		bool unsent;
 
 		if ((sscanf(d->d_name, "reply-%lld.txt%n", &id, &end) != 1 || !end) &&
 		    (sscanf(d->d_name, "note-%lld.txt%n", &id, &end) != 1 || !end))
@@ -366,14 +368,27 @@ static int64_t unsent_draft(struct ui *u)
 			continue;
 		full = xasprintf("%s/%s", path, d->d_name);
 		/* an empty file is what r leaves before the editor wrote anything */
-		if (stat(full, &st) == 0 && st.st_size > 0 && !ui_write_sending_draft(u, full))
-			found = (int64_t)id;
+		unsent = stat(full, &st) == 0 && st.st_size > 0 && !ui_write_sending_draft(u, full);
 		free(full);
+		if (!unsent)
+			continue;
+		for (i = 0; i < n && ids[i] < id; i++)
+			;
+		if (i < n && ids[i] == id)
+			continue;
+		total++;
+		if (i == max)
+			continue;
+		if (n == max)
+			n--;
+		memmove(ids + i + 1, ids + i, (n - i) * sizeof(ids[0]));
+		ids[i] = (int64_t)id;
+		n++;
 	}
 	if (dir)
 		closedir(dir);
 	free(path);
-	return found;
+	return total;
 }
 
 static unsigned on_quit_answer(struct ui *u, int key)
@@ -385,13 +400,33 @@ static unsigned on_quit_answer(struct ui *u, int key)
 
 unsigned ui_quit_ask(struct ui *u)
 {
-	int64_t id = unsent_draft(u);
+	int64_t ids[8];
+	size_t n = unsent_drafts(u, ids, sizeof(ids) / sizeof(ids[0])), i;
+	char list[128] = "";
+	size_t len = 0;
 
-	if (!id) {
+	if (!n) {
 		u->quit = true;
 		return 0;
 	}
-	ui_choice_start(u, on_quit_answer, "unsent draft for #%lld — quit anyway? y/n",
-			(long long)id);
+	for (i = 0; i < n && i < sizeof(ids) / sizeof(ids[0]) && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s#%lld", i ? ", " : "",
+					(long long)ids[i]);
+	ui_choice_start(u, on_quit_answer, "%zu unsent draft%s: %s%s — quit anyway? y/n", n,
+			n == 1 ? "" : "s", list, n > i ? ", …" : "");
 	return UI_DIRTY_STATUS;
+}
+
+bool ui_quit_asking(const struct ui *u)
+{
+	return u->mode == UI_MODE_CHOICE && u->choice.key == on_quit_answer;
+}
+
+unsigned ui_quit_interrupt(struct ui *u)
+{
+	if (ui_quit_asking(u)) {
+		u->quit = true;
+		return 0;
+	}
+	return ui_quit_ask(u);
 }

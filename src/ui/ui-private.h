@@ -363,6 +363,10 @@ unsigned ui_review_key(struct ui *u, int key);
 void ui_compose_release(struct ui *u);
 /* q on the queues: quits, or asks first when a draft in drafts/ was not sent. */
 unsigned ui_quit_ask(struct ui *u);
+/* C-c on the queues: as q; a second C-c, while q's question is asked, quits. */
+unsigned ui_quit_interrupt(struct ui *u);
+/* Whether q's question about unsent drafts is on the status row. */
+bool ui_quit_asking(const struct ui *u);
 
 /* composer.c */
 /* The line that starts the quoted thread in a draft file: it and what follows are not

@@ -579,8 +579,14 @@ static void on_signal(void *arg, int signo)
 		break;
 	case SIGINT:
 		/* Ctrl-C while the editor runs belongs to the editor. */
-		if (u->mode != UI_MODE_EDITING)
-			u->quit = true;
+		/* Elsewhere it is q: what is open is put away first (as Esc, a draft kept),
+		 * then the question about unsent drafts; C-c again while it asks quits. */
+		if (u->mode == UI_MODE_EDITING)
+			break;
+		if (u->mode != UI_MODE_NORMAL && !ui_quit_asking(u))
+			on_key(u, 27);
+		if (u->mode == UI_MODE_NORMAL || ui_quit_asking(u))
+			u->dirty |= ui_quit_interrupt(u);
 		break;
 	default:
 		u->quit = true;
