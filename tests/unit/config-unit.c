@@ -804,6 +804,77 @@ static void test_example_file_loads(void **state)
 	free(text);
 }
 
+static const char *zone_name(const char *tz)
+{
+	return tz[0] ? tz : "UTC";
+}
+
+/* Copied as it is, the example changes nothing: every value it sets is the default. */
+static void test_example_file_is_defaults(void **state)
+{
+	char *text = source_read("config/frontline.conf.example"), err[512];
+	struct config ex, def;
+	size_t i, t;
+
+	(void)state;
+	if (!text)
+		skip();
+	if (text_load(&ex, text, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	config_defaults(&def);
+	assert_string_equal(ex.backend, def.backend);
+	assert_string_equal(ex.url, def.url);
+	assert_null(ex.token);
+	assert_null(ex.token_command);
+	assert_null(ex.admin);
+	assert_int_equal(ex.token_timeout, def.token_timeout);
+	assert_int_equal(ex.max_response, def.max_response);
+	assert_int_equal(ex.poll_interval, def.poll_interval);
+	assert_int_equal(ex.resync_interval, def.resync_interval);
+	assert_int_equal(ex.poll_overlap, def.poll_overlap);
+	assert_int_equal(ex.article_refresh, def.article_refresh);
+	assert_int_equal(ex.hours_refresh, def.hours_refresh);
+	assert_int_equal(ex.notify.desktop, def.notify.desktop);
+	assert_null(ex.notify.command);
+	assert_int_equal(ex.notify.bell, def.notify.bell);
+	assert_int_equal(ex.notify.osc, def.notify.osc);
+	assert_int_equal(ex.notify.preview, def.notify.preview);
+	assert_int_equal(ex.notify.title, def.notify.title);
+	assert_int_equal(ex.n_slas, def.n_slas);
+	assert_int_equal(ex.n_bindings, 0);
+	assert_memory_equal(&ex.colors, &def.colors, sizeof(ex.colors));
+	assert_int_equal(ex.n_queues, def.n_queues);
+	for (i = 0; i < def.n_queues; i++) {
+		const struct config_queue *a = &ex.queues[i], *b = &def.queues[i];
+		const struct sla_policy *pa = &a->policy, *pb = &b->policy;
+
+		assert_string_equal(a->key, b->key);
+		assert_string_equal(a->title, b->title);
+		assert_int_equal(a->n_teams, b->n_teams);
+		for (t = 0; t < b->n_teams; t++)
+			assert_string_equal(a->teams[t], b->teams[t]);
+		assert_int_equal(a->realtime, b->realtime);
+		assert_int_equal(a->notify, b->notify);
+		assert_int_equal(pa->first_response, pb->first_response);
+		assert_int_equal(pa->next_response, pb->next_response);
+		assert_int_equal(pa->n_warn, pb->n_warn);
+		assert_memory_equal(pa->warn, pb->warn, (size_t)pb->n_warn * sizeof(pb->warn[0]));
+		assert_int_equal(pa->pause_snoozed, pb->pause_snoozed);
+		assert_memory_equal(pa->first_by_priority, pb->first_by_priority,
+				    sizeof(pb->first_by_priority));
+		assert_memory_equal(pa->next_by_priority, pb->next_by_priority,
+				    sizeof(pb->next_by_priority));
+		assert_int_equal(pa->n_named, pb->n_named);
+		assert_int_equal(pa->hours.enabled, pb->hours.enabled);
+		assert_int_equal(pa->hours.n_ranges, pb->hours.n_ranges);
+		assert_int_equal(pa->hours.n_week, pb->hours.n_week);
+		assert_string_equal(zone_name(pa->hours.tz), zone_name(pb->hours.tz));
+	}
+	config_release(&ex);
+	config_release(&def);
+	free(text);
+}
+
 /* [sla NAME] targets reach every queue's policy; per-priority targets reach their queue. */
 static void test_sla_sections_and_priority_targets(void **state)
 {
@@ -895,6 +966,7 @@ int main(void)
 	    cmocka_unit_test(test_example_file_loads),
 	    cmocka_unit_test(test_sla_sections_and_priority_targets),
 	    cmocka_unit_test(test_sla_and_priority_errors),
+	    cmocka_unit_test(test_example_file_is_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
