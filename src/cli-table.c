@@ -95,6 +95,10 @@ static bool command_wants_help(const struct cli_command *cmd, int argc, char **a
 	optind = 0; /* a fresh parse, which reads the "+" again */
 	while (!help && (ch = getopt_long(argc, argv, cmd->shortopts, cmd->longopts, NULL)) != -1)
 		help = ch == 'h';
+	/* --help after the operands too ("outbox list --help", "show 12 --help"), up to a
+	 * "--" */
+	for (ch = optind; !help && ch < argc && strcmp(argv[ch], "--"); ch++)
+		help = !strcmp(argv[ch], "--help");
 	opterr = saved;
 	return help;
 }
