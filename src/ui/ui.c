@@ -33,6 +33,8 @@
 #include "text.h"
 #include "ui-private.h"
 #include "util.h"
+/* last: its capability macros (lines, columns...) would rename our fields */
+#include <term.h>
 
 #define MESSAGE_MS 6000
 
@@ -705,17 +707,19 @@ static int ui_loop_init(struct ui *u, const char *token)
 static int ui_curses_init(struct ui *u)
 {
 	const char *term = getenv("TERM");
-	const char *cup;
+	const char *cup = NULL;
+	int err = 0;
 
-	u->screen = newterm(NULL, stdout, stdin);
-	/* A terminal that cannot move the cursor (TERM=dumb) would show a blank screen. */
-	cup = u->screen ? tigetstr("cup") : NULL;
-	if (!u->screen || !cup || cup == (char *)-1) {
-		if (u->screen) {
-			endwin();
-			delscreen(u->screen);
-			u->screen = NULL;
-		}
+	/* A terminal that cannot move the cursor (TERM=dumb) would show a blank screen;
+	 * asked before newterm, which keeps memory when it fails. */
+	if (setupterm(NULL, fileno(stdout), &err) == OK) {
+		cup = tigetstr("cup");
+		if (cup == (char *)-1)
+			cup = NULL;
+		(void)del_curterm(cur_term);
+	}
+	u->screen = cup ? newterm(NULL, stdout, stdin) : NULL;
+	if (!u->screen) {
 		fprintf(stderr,
 			"%s: the terminal \"%s\" (TERM) cannot show the screen; run it in a "
 			"terminal such as xterm-256color (e.g. TERM=xterm-256color frontline), or "
@@ -785,9 +789,13 @@ int ui_run(const struct config *cfg, const char *token, bool *exit_now)
 		ui_release(&u);
 		return 2; /* a mistake in the configuration, as config_load's */
 	}
-	if (ui_loop_init(&u, token) < 0 || ui_curses_init(&u) < 0) {
+	if (ui_loop_init(&u, token) < 0) {
 		ui_release(&u);
 		return 1;
+	}
+	if (ui_curses_init(&u) < 0) {
+		ui_release(&u);
+		return 2; /* the terminal (TERM) is the mistake, as a configuration's */
 	}
 	ui_stderr_capture(&u);
 	ui_alerts_init(&u);
