@@ -267,7 +267,8 @@ static unsigned review_send(struct ui *u, bool then_close)
 	u->draft.active = false;
 	u->mode = UI_MODE_NORMAL;
 	ui_composer_close(u);
-	return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
+	/* the cursor goes on to the next most urgent row, not after the one just answered */
+	return ui_panes_most_urgent_except(u, w.conversation) | UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
 }
 
 /* A reply becomes a note and back; the file follows, so r or c finds it later. */

@@ -302,6 +302,8 @@ unsigned ui_pane_move(struct ui *u, long delta);
 unsigned ui_pane_jump(struct ui *u, bool end);
 unsigned ui_pane_focus(struct ui *u, int pane);
 unsigned ui_panes_most_urgent(struct ui *u);
+unsigned ui_pane_step_conversation(struct ui *u, long delta);
+unsigned ui_panes_most_urgent_except(struct ui *u, int64_t except);
 const struct store_entry *ui_pane_selected(const struct ui *u);
 int ui_pane_rows(const struct ui_pane *p);
 /* The view: how many rows, the one at a position (NULL past the end). */
