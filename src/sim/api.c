@@ -649,6 +649,8 @@ static const struct route routes[] = {
 	{"GET", "/_sim/faults", control_get_faults, false},
 	{"POST", "/_sim/faults", control_set_faults, false},
 	{"GET", "/_sim/stats", control_stats, false},
+	{"POST", "/_sim/conversations/{id}/admin_reply", control_admin_reply, true},
+	{"POST", "/_sim/conversations/{id}/assign", control_assign, true},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way

@@ -63,5 +63,7 @@ void control_create_article(struct sim *s, struct api_request *rq, struct api_re
 void control_get_faults(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp);
+void control_admin_reply(struct sim *s, struct api_request *rq, struct api_reply *rp);
+void control_assign(struct sim *s, struct api_request *rq, struct api_reply *rp);
 
 #endif

@@ -142,6 +142,87 @@ void control_customer_reply(struct sim *s, struct api_request *rq, struct api_re
 	rp->body = conv ? conv : render_error("server_error", "the sim's database failed");
 }
 
+/* The teammate a control call acts as: admin_id must name one (the bot too). */
+static bool control_admin(struct sim *s, json_t *body, const char *key, bool zero_ok,
+			  long long *admin, struct api_reply *rp)
+{
+	int rc;
+
+	if (!api_json_id(json_object_get(body, key), admin)) {
+		api_error(rp, 400, "parameter_invalid", "%s is required (a teammate's id)", key);
+		return false;
+	}
+	rc = zero_ok && *admin == 0 ? 1 : world_admin_exists(&s->world, *admin);
+	if (rc != 1)
+		api_error(rp, rc < 0 ? 500 : 400, rc < 0 ? "server_error" : "parameter_invalid",
+			  "%s %lld is not a teammate", key, *admin);
+	return rc == 1;
+}
+
+static bool control_conversation(struct sim *s, long long id, struct api_reply *rp)
+{
+	int rc = world_conversation_exists(&s->world, id);
+
+	if (rc != 1)
+		api_error(rp, rc < 0 ? 500 : 404, rc < 0 ? "server_error" : "not_found",
+			  "Conversation %lld not found", id);
+	return rc == 1;
+}
+
+static void control_answer(struct sim *s, long long id, int rc, struct api_reply *rp)
+{
+	json_t *conv = rc < 0 ? NULL : render_conversation(&s->world, id, true, false, NULL);
+
+	rp->status = conv ? 200 : 500;
+	rp->body = conv ? conv : render_error("server_error", "the sim's database failed");
+}
+
+/* POST /_sim/conversations/{id}/admin_reply {admin_id, body, type: comment|note,
+ * created_at?}: a teammate replies or writes a note, recorded as Intercom records an
+ * admin's part (author, updated_at, statistics; a reply ends waiting_since). */
+void control_admin_reply(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = rq->body;
+	const char *text = json_string_value(json_object_get(body, "body"));
+	const char *type = NULL;
+	long long admin;
+	time_t at;
+
+	if (!json_is_object(body) || !text || !*text || !optional_string(body, "type", &type) ||
+	    (type && strcmp(type, "comment") && strcmp(type, "note")) ||
+	    !optional_time(body, "created_at", rq->now, &at)) {
+		api_error(rp, 400, "parameter_invalid",
+			  "body is required; type is comment or note; created_at is a unix time");
+		return;
+	}
+	if (!control_admin(s, body, "admin_id", false, &admin, rp) ||
+	    !control_conversation(s, rq->ids[0], rp))
+		return;
+	control_answer(s, rq->ids[0],
+		       world_admin_reply(&s->world, rq->ids[0], admin, type && !strcmp(type, "note"),
+					 text, false, at),
+		       rp);
+}
+
+/* POST /_sim/conversations/{id}/assign {admin_id, assignee_id}: a teammate takes the
+ * conversation (assignee_id their own id), gives it to another or unassigns it ("0"). */
+void control_assign(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = rq->body;
+	long long admin, assignee;
+
+	if (!json_is_object(body)) {
+		api_error(rp, 400, "parameter_invalid", "the request body must be a JSON object");
+		return;
+	}
+	if (!control_admin(s, body, "admin_id", false, &admin, rp) ||
+	    !control_admin(s, body, "assignee_id", true, &assignee, rp) ||
+	    !control_conversation(s, rq->ids[0], rp))
+		return;
+	control_answer(s, rq->ids[0],
+		       world_assign(&s->world, rq->ids[0], admin, false, assignee, rq->now), rp);
+}
+
 /* POST /_sim/articles {title, body, description?}: a published article, searchable at
  * once; answers {"id"}. */
 void control_create_article(struct sim *s, struct api_request *rq, struct api_reply *rp)

@@ -56,6 +56,8 @@ static void usage(FILE *f)
 		"                           waiting_since, as Intercom's can (default 0: none)\n"
 		"      --index-lag SECONDS  changes reach the conversation search this late\n"
 		"                           (default 0)\n"
+		"      --teammates N        teammates reply, write notes and take open\n"
+		"                           conversations N times an hour (default 0)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -84,6 +86,7 @@ enum {
 	OPT_IDLE_LOCK,
 	OPT_PARTIAL_EVERY,
 	OPT_INDEX_LAG,
+	OPT_TEAMMATES,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -119,6 +122,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"idle-lock", required_argument, NULL, OPT_IDLE_LOCK},
 		{"partial-every", required_argument, NULL, OPT_PARTIAL_EVERY},
 		{"index-lag", required_argument, NULL, OPT_INDEX_LAG},
+		{"teammates", required_argument, NULL, OPT_TEAMMATES},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -188,6 +192,9 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			break;
 		case OPT_INDEX_LAG:
 			o->index_lag = (long)number_arg("--index-lag", optarg, 0, SIM_MAX_INDEX_LAG);
+			break;
+		case OPT_TEAMMATES:
+			o->teammates = (long)number_arg("--teammates", optarg, 0, 360000);
 			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -297,6 +304,7 @@ int main(int argc, char **argv)
 		.articles = s.opt.articles,
 		.arrivals_per_hour = s.opt.arrivals_per_hour,
 		.followup_rate = s.opt.followup_rate,
+		.teammate_actions_per_hour = s.opt.teammates,
 	};
 	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0 ||
 	    index_open(&s.world, err, sizeof(err)) < 0)

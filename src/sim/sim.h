@@ -37,6 +37,7 @@ struct sim_options {
 	bool quiet;
 	long idle_exit;	       /* seconds without a request before it stops, 0: never */
 	const char *idle_lock; /* with idle_exit: only while nobody holds this file locked */
+	long teammates;	       /* teammates' actions an hour (world_params) */
 };
 
 /* The longest index lag (--index-lag, /_sim/faults' index_lag), in seconds. */

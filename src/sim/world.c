@@ -466,6 +466,10 @@ int world_open(struct world *w, const char *path, const struct world_params *par
 	for (i = 0; i < WORLD_TEAMS; i++)
 		if (params->arrivals_per_hour > 0)
 			w->next_arrival[i] = now + exp_interval(&w->arrival_rng, params->arrivals_per_hour);
+	prng_init(&w->teammate_rng, params->seed ^ 0x7ea77ea7ULL);
+	if (params->teammate_actions_per_hour > 0)
+		w->next_teammate =
+		    now + exp_interval(&w->teammate_rng, params->teammate_actions_per_hour);
 	{
 		sqlite3_stmt *st = wdb_query(w, "SELECT count(*) FROM contacts", "");
 
@@ -532,6 +536,70 @@ static int play_followups(struct world *w, time_t now)
 	return 0;
 }
 
+static int assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
+		  time_t at);
+
+/* A teammate other than the token's owner (and not away) acts on a random open
+ * conversation: replies (6 in 10), writes a note (2 in 10) or takes it. */
+static int teammate_act(struct world *w, time_t at)
+{
+	struct prng *r = &w->teammate_rng;
+	long long admin, id, n;
+	sqlite3_stmt *st;
+	double u;
+	char *text;
+	int rc;
+
+	st = wdb_query(w, "SELECT count(*) FROM admins WHERE bot = 0 AND away = 0 AND id <> ?", "i",
+		       w->me_admin_id);
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	n = sqlite3_column_int64(st, 0);
+	if (n == 0)
+		return 0;
+	st = wdb_query(w, "SELECT id FROM admins WHERE bot = 0 AND away = 0 AND id <> ? ORDER BY id"
+			  " LIMIT 1 OFFSET ?", "ii", w->me_admin_id, (long long)prng_below(r, (uint64_t)n));
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	admin = sqlite3_column_int64(st, 0);
+	st = wdb_query(w, "SELECT count(*) FROM conversations WHERE state = 'open'", "");
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	n = sqlite3_column_int64(st, 0);
+	if (n == 0)
+		return 0;
+	st = wdb_query(w, "SELECT id FROM conversations WHERE state = 'open' ORDER BY id LIMIT 1 OFFSET ?",
+		       "i", (long long)prng_below(r, (uint64_t)n));
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	id = sqlite3_column_int64(st, 0);
+	u = prng_unit(r);
+	if (u >= 0.8)
+		return assign(w, id, admin, false, admin, at);
+	text = u < 0.6 ? corpus_admin_reply(r) : corpus_admin_note(r);
+	rc = add_admin_reply(w, id, admin, u >= 0.6, text, false, at);
+	free(text);
+	return rc;
+}
+
+static int play_teammates(struct world *w, time_t now)
+{
+	int n;
+
+	if (w->params.teammate_actions_per_hour <= 0)
+		return 0;
+	for (n = 0; w->next_teammate <= now; n++) {
+		if (n == ADVANCE_BATCH) {
+			w->next_teammate = now;
+			break;
+		}
+		if (teammate_act(w, w->next_teammate) < 0)
+			return -1;
+		w->next_teammate += exp_interval(&w->teammate_rng, w->params.teammate_actions_per_hour);
+	}
+	return 0;
+}
+
 int world_advance(struct world *w, time_t now)
 {
 	int rc;
@@ -542,6 +610,8 @@ int world_advance(struct world *w, time_t now)
 	rc = play_arrivals(w, now);
 	if (rc == 0)
 		rc = play_followups(w, now);
+	if (rc == 0)
+		rc = play_teammates(w, now);
 	if (rc == 0 && wdb_exec(w,
 				"UPDATE conversations SET state = 'open', updated_at = ?1,"
 				" snoozed_until = NULL WHERE state = 'snoozed' AND snoozed_until <= ?1",
@@ -690,14 +760,10 @@ int world_open_conversation(struct world *w, long long id, long long admin_id, t
 				  "ii", at, 0);
 }
 
-int world_assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
-		 time_t at)
+static int assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
+		  time_t at)
 {
-	int rc;
-
-	if (tx_begin(w) < 0)
-		return -1;
-	rc = insert_part(w, id, "assignment", NULL, false, at, "admin", admin_id);
+	int rc = insert_part(w, id, "assignment", NULL, false, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w, "UPDATE parts SET assigned_type = ?, assigned_id = ? WHERE id = ?", "tii",
 			      team ? "team" : "admin", assignee, sqlite3_last_insert_rowid(w->db)) < 0
@@ -717,7 +783,15 @@ int world_assign(struct world *w, long long id, long long admin_id, bool team, l
 			      "iii", assignee, (long long)at, id) < 0
 			     ? -1
 			     : 0;
-	return tx_end(w, rc);
+	return rc;
+}
+
+int world_assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
+		 time_t at)
+{
+	if (tx_begin(w) < 0)
+		return -1;
+	return tx_end(w, assign(w, id, admin_id, team, assignee, at));
 }
 
 int world_set_priority(struct world *w, long long id, const char *priority, time_t at)

@@ -28,6 +28,7 @@ struct world_params {
 	long articles;
 	long arrivals_per_hour;
 	double followup_rate;
+	long teammate_actions_per_hour; /* teammates replying, noting, taking; 0: never */
 };
 
 struct world {
@@ -45,6 +46,8 @@ struct world {
 	 * poll for "updated after the newest update seen" must not miss them. */
 	time_t clock;
 	struct stmt_cache *stmt_cache; /* owned; see wdb.h */
+	time_t next_teammate; /* when a teammate acts next (teammate_actions_per_hour) */
+	struct prng teammate_rng;
 };
 
 /* Opens (creating if needed) the database at path (NULL or "" means in memory) and fills

@@ -155,6 +155,10 @@ static unsigned cmd_articles(struct ui *u, const char *args)
 	return ui_articles_search(u, args);
 }
 
+static unsigned act_next_conversation(struct ui *u) { return ui_pane_step_conversation(u, 1); }
+
+static unsigned act_prev_conversation(struct ui *u) { return ui_pane_step_conversation(u, -1); }
+
 static unsigned act_redraw(struct ui *u)
 {
 	(void)u;
@@ -273,6 +277,16 @@ const struct ui_action ui_actions[] = {
     {"help", {'?'}, ANY, "this list", act_help, NULL},
     {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back, NULL},
     {"quit", {0}, ANY, "quit (asks when a draft is unsent)", act_quit, NULL},
+    {"next-conversation",
+     {'J'},
+     UI_CTX_THREAD,
+     "open the next conversation of the pane",
+     act_next_conversation, NULL},
+    {"prev-conversation",
+     {'P'},
+     UI_CTX_THREAD,
+     "open the previous conversation of the pane (K is the help center's unless rebound)",
+     act_prev_conversation, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

@@ -42,6 +42,7 @@ static char *draft_path(const struct ui *u, enum write_kind kind, int64_t id)
 void ui_compose_release(struct ui *u)
 {
 	free(u->draft.path);
+	ui_collision_release(u);
 	memset(&u->draft, 0, sizeof(u->draft));
 }
 
@@ -142,6 +143,7 @@ unsigned ui_compose_start(struct ui *u, enum write_kind kind)
 	u->draft.active = true;
 	u->draft.kind = kind;
 	u->draft.conversation = id;
+	ui_collision_base(u);
 	return ui_composer_open(u) | UI_DIRTY_STATUS;
 }
 
@@ -242,11 +244,12 @@ void ui_compose_child(struct ui *u)
 	if (r > 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		ui_message(u, true, "the editor failed; the draft is kept");
 	u->mode = UI_MODE_REVIEW;
+	ui_collision_check(u);
 	u->dirty |= UI_DIRTY_STATUS;
 }
 
 /* Sends the reviewed draft; with then_close, closes the conversation once it went. */
-static unsigned review_send(struct ui *u, bool then_close)
+unsigned ui_review_send(struct ui *u, bool then_close)
 {
 	struct write_op w = {.kind = u->draft.kind, .conversation = u->draft.conversation};
 	char *what, *text;
@@ -267,7 +270,8 @@ static unsigned review_send(struct ui *u, bool then_close)
 	u->draft.active = false;
 	u->mode = UI_MODE_NORMAL;
 	ui_composer_close(u);
-	return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
+	/* the cursor goes on to the next most urgent row, not after the one just answered */
+	return ui_panes_most_urgent_except(u, w.conversation) | UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
 }
 
 /* A reply becomes a note and back; the file follows, so r or c finds it later. */
@@ -310,9 +314,10 @@ unsigned ui_review_key(struct ui *u, int key)
 	switch (key) {
 	case 's':
 	case 'y':
-		return review_send(u, false);
 	case 'x':
-		return review_send(u, true);
+		if (!ui_collision_may_send(u, key == 'x'))
+			return UI_DIRTY_STATUS;
+		return ui_review_send(u, key == 'x');
 	case 'e':
 		u->mode = UI_MODE_COMPOSE;
 		return UI_DIRTY_STATUS;

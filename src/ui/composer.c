@@ -467,6 +467,7 @@ unsigned ui_composer_key(struct ui *u, int key)
 		if (ui_composer_save(u) != 0)
 			return UI_DIRTY_STATUS;
 		u->mode = UI_MODE_REVIEW;
+		ui_collision_check(u);
 		return UI_DIRTY_STATUS | UI_DIRTY_PAGER | UI_DIRTY_ROWS;
 	case 27:
 	case UI_KEY_CTRL('g'):

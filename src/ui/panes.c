@@ -331,8 +331,9 @@ unsigned ui_pane_focus(struct ui *u, int pane)
 	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
 }
 
-/* The most urgent row a pane shows: the first of its queue that passes its filter. */
-static const struct store_entry *pane_most_urgent(struct ui *u, struct ui_pane *p)
+/* The most urgent row a pane shows: the first of its queue that passes its filter (and
+ * is not except). */
+static const struct store_entry *pane_most_urgent(struct ui *u, struct ui_pane *p, int64_t except)
 {
 	const struct directory *dir = u->engine.dir;
 	fl_time now = engine_now(&u->engine);
@@ -343,6 +344,8 @@ static const struct store_entry *pane_most_urgent(struct ui *u, struct ui_pane *
 
 		if (!e || e->clock.state < SLA_OK)
 			return NULL;
+		if (e->conv.id == except)
+			continue;
 		if (p->filter.n_terms == 0 ||
 		    query_match(&p->filter, e, dir, dir ? dir->me : 0, now))
 			return e;
@@ -352,7 +355,11 @@ static const struct store_entry *pane_most_urgent(struct ui *u, struct ui_pane *
 
 /* Tab: the conversation whose answer is due soonest, whichever pane it is in. Each
  * queue's first rows are its most urgent; breached beats a running clock. */
-unsigned ui_panes_most_urgent(struct ui *u)
+unsigned ui_panes_most_urgent(struct ui *u) { return ui_panes_most_urgent_except(u, 0); }
+
+/* The same, passing over one conversation: after a reply is sent, its row is no longer
+ * the next one to answer, whatever the store says until the backend confirms. */
+unsigned ui_panes_most_urgent_except(struct ui *u, int64_t except)
 {
 	const struct store_entry *best = NULL;
 	int i, best_pane = -1;
@@ -361,7 +368,7 @@ unsigned ui_panes_most_urgent(struct ui *u)
 	if (!u->engine.store)
 		return 0;
 	for (i = 0; i < u->n_panes; i++) {
-		const struct store_entry *e = pane_most_urgent(u, &u->panes[i]);
+		const struct store_entry *e = pane_most_urgent(u, &u->panes[i], except);
 
 		if (e && (!best || e->clock.deadline < best->clock.deadline)) {
 			best = e;
@@ -374,6 +381,43 @@ unsigned ui_panes_most_urgent(struct ui *u)
 	at = pane_position(u, &u->panes[best_pane], best->conv.id, 0);
 	pane_select(u, &u->panes[best_pane], at == (size_t)-1 ? 0 : at);
 	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
+}
+
+/* J and K in the conversation view: the next (delta 1) or previous (-1) conversation of
+ * the pane it is in, in the pane's order; the pane's selection follows. A conversation that
+ * left the pane meanwhile counts from the row that took its place. */
+unsigned ui_pane_step_conversation(struct ui *u, long delta)
+{
+	const struct ui_pager *top = ui_pager_top(u);
+	const struct store_entry *e;
+	struct ui_pane *p;
+	size_t at = (size_t)-1, n;
+	int i;
+
+	if (!top || top->kind != UI_PAGER_THREAD || u->n_panes == 0 || !u->engine.store)
+		return 0;
+	p = &u->panes[u->focus];
+	for (i = 0; i < u->n_panes && at == (size_t)-1; i++) {
+		at = pane_position(u, &u->panes[i], top->conversation, u->panes[i].selected);
+		if (at != (size_t)-1)
+			p = &u->panes[i];
+	}
+	n = ui_pane_count(u, p);
+	if (at == (size_t)-1)
+		at = delta > 0 ? p->selected - 1 : p->selected;
+	if ((delta > 0 && (at == (size_t)-1 ? 0 : at + 1) >= n) || (delta < 0 && (at == 0 || at > n))) {
+		ui_message(u, false, delta > 0 ? "no next conversation in this pane: this is the last"
+					      : "no previous conversation in this pane: this is the first");
+		return UI_DIRTY_STATUS;
+	}
+	at = delta > 0 ? at + 1 : at - 1;
+	e = ui_pane_at(u, p, at);
+	if (!e)
+		return 0;
+	u->focus = (int)(p - u->panes);
+	pane_select(u, p, at);
+	ui_pager_pop(u);
+	return ui_thread_open(u, e->conv.id) | UI_DIRTY_PANES | UI_DIRTY_STATUS;
 }
 
 /* ---- filter, order and marks ---- */

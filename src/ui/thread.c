@@ -56,6 +56,11 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 	if (error || !t) {
 		p->error = xstrdup(error ? error : "no answer");
 	} else {
+		if (!p->have_thread) {
+			p->opened_parts = t->n_parts + (size_t)(t->n_missing > 0 ? t->n_missing : 0);
+			p->opened_assignee = t->conv.admin_assignee_id;
+			p->opened_at = engine_now(&u->engine);
+		}
 		if (p->have_thread)
 			thread_release(&p->thread);
 		p->thread = *t;

@@ -130,6 +130,10 @@ struct ui_pager {
 	char *error;
 	struct thread thread;
 	bool have_thread;
+	/* the conversation as first fetched: the collision check's starting point */
+	size_t opened_parts;
+	int64_t opened_assignee;
+	fl_time opened_at;
 	struct article *results;
 	size_t n_results;
 	struct article article;
@@ -181,12 +185,22 @@ struct ui_composer {
 };
 
 /* The reply or note being written: its text lives in a file until the backend has it. */
+/* The collision check of the review step (collision.c). */
+enum ui_check { UI_CHECK_NONE, UI_CHECK_PENDING, UI_CHECK_CLEAR, UI_CHECK_CHANGED, UI_CHECK_FAILED };
+
 struct ui_draft {
 	bool active;
 	enum write_kind kind; /* WRITE_REPLY or WRITE_NOTE */
 	int64_t conversation;
 	char *path;
 	pid_t editor;
+	/* what the conversation was when the agent opened it, and what changed since */
+	enum ui_check check;
+	int send_waiting;     /* 1 send, 2 send and close once the check answers; 0 none */
+	size_t base_parts;    /* parts it had (with those left out); SIZE_MAX: unknown */
+	int64_t base_assignee;
+	fl_time base_time;
+	char *check_text; /* owned: what changed, or why the check could not be made */
 };
 
 struct ui_writes; /* writes.c */
@@ -302,6 +316,8 @@ unsigned ui_pane_move(struct ui *u, long delta);
 unsigned ui_pane_jump(struct ui *u, bool end);
 unsigned ui_pane_focus(struct ui *u, int pane);
 unsigned ui_panes_most_urgent(struct ui *u);
+unsigned ui_pane_step_conversation(struct ui *u, long delta);
+unsigned ui_panes_most_urgent_except(struct ui *u, int64_t except);
 const struct store_entry *ui_pane_selected(const struct ui *u);
 int ui_pane_rows(const struct ui_pane *p);
 /* The view: how many rows, the one at a position (NULL past the end). */
@@ -359,6 +375,13 @@ unsigned ui_compose_editor(struct ui *u);
 char *ui_file_read(const char *path);
 void ui_compose_child(struct ui *u);
 unsigned ui_review_key(struct ui *u, int key);
+unsigned ui_review_send(struct ui *u, bool then_close);
+/* collision.c */
+void ui_collision_base(struct ui *u);
+void ui_collision_check(struct ui *u);
+bool ui_collision_may_send(struct ui *u, bool then_close);
+const char *ui_collision_text(const struct ui *u);
+void ui_collision_release(struct ui *u);
 /* Frees the draft's path. */
 void ui_compose_release(struct ui *u);
 /* q on the queues: quits, or asks first when a draft in drafts/ was not sent. */

@@ -381,6 +381,17 @@ static char *status_right(struct ui *u)
 {
 	if (u->mode == UI_MODE_CHOICE)
 		return text_sanitize(u->choice.text, false);
+	if (u->mode == UI_MODE_REVIEW && ui_collision_text(u)) {
+		/* teammates' names and words: made safe */
+		char *s = xasprintf("%s to #%lld: %s · s send anyway · e back to edit · d discard · "
+				    "q later",
+				    u->draft.kind == WRITE_NOTE ? "note" : "reply",
+				    (long long)u->draft.conversation, ui_collision_text(u));
+		char *safe = text_sanitize(s, false);
+
+		free(s);
+		return safe;
+	}
 	if (u->mode == UI_MODE_REVIEW)
 		return xasprintf("%s to #%lld: s send · x send and close · e edit · v $EDITOR · t "
 				 "make it a %s · d discard · q later",
