@@ -372,6 +372,8 @@ extern const char ui_draft_scissors[];
 char *ui_draft_clean(const char *raw);
 /* Replaces path with text (written, synced, renamed into place). 0, or -1 and errno. */
 int ui_draft_write(const char *path, const char *text);
+/* Adds text to the draft at path as a paragraph of its own. 0, or -1 and errno. */
+int ui_draft_add_paragraph(const char *path, const char *text);
 unsigned ui_composer_open(struct ui *u);
 /* Saves and closes the composer. */
 void ui_composer_close(struct ui *u);
