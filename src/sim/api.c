@@ -12,6 +12,7 @@
 
 #include "fts.h"
 #include "office-hours.h"
+#include "macros.h"
 #include "index.h"
 #include "render.h"
 #include "sim.h"
@@ -95,6 +96,8 @@ const char *api_scope(const char *method, const char *path)
 		return "read_admins";
 	if (path_under(path, "/articles"))
 		return read ? "read_articles" : "write_articles";
+	if (path_under(path, "/macros"))
+		return "read_conversations";
 	return NULL;
 }
 
@@ -649,6 +652,7 @@ static const struct route routes[] = {
 	{"GET", "/_sim/faults", control_get_faults, false},
 	{"POST", "/_sim/faults", control_set_faults, false},
 	{"GET", "/_sim/stats", control_stats, false},
+	{"GET", "/macros", macros_list, false},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way
