@@ -5,6 +5,23 @@
 #define FRONTLINE_REPLIES_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A saved reply: a backend's macro or one of the agent's own. */
+struct saved_reply {
+	char *id;	   /* owned; the backend's id, or NULL for a personal one */
+	char *name;	   /* owned */
+	char *text;	   /* owned; plain text with Intercom's placeholders */
+	bool everyone;	   /* visible to every teammate */
+	int64_t *team_ids; /* owned; else visible to these teams' members */
+	size_t n_team_ids;
+};
+
+/* Frees what r holds (not r itself) and zeroes it. */
+void saved_reply_release(struct saved_reply *r);
+/* Whether r is visible to an agent in the teams given. */
+bool replies_visible(const struct saved_reply *r, const int64_t *teams, size_t n_teams);
 
 /* What the placeholders may name; NULL or "" is unknown. */
 struct reply_context {

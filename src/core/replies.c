@@ -180,3 +180,25 @@ char *replies_join_paragraph(const char *draft, const char *add)
 		an--;
 	return xasprintf("%.*s%s%.*s\n", (int)dn, d, dn ? "\n\n" : "", (int)an, a);
 }
+
+void saved_reply_release(struct saved_reply *r)
+{
+	free(r->id);
+	free(r->name);
+	free(r->text);
+	free(r->team_ids);
+	memset(r, 0, sizeof(*r));
+}
+
+bool replies_visible(const struct saved_reply *r, const int64_t *teams, size_t n_teams)
+{
+	size_t i, j;
+
+	if (r->everyone)
+		return true;
+	for (i = 0; i < r->n_team_ids; i++)
+		for (j = 0; j < n_teams; j++)
+			if (r->team_ids[i] == teams[j])
+				return true;
+	return false;
+}
