@@ -21,8 +21,8 @@
 #define HINT_NAMES 5
 
 struct ui_saved {
-	struct saved_reply *backend; /* the visible macros, as last fetched */
-	size_t n_backend;
+	struct saved_reply *macros; /* the visible macros, as last fetched */
+	size_t n_macros;
 	time_t fetched_at; /* 0: never */
 	bool loading;
 	struct saved_reply *all; /* the prompt's candidates: the agent's own, then the backend's */
@@ -41,7 +41,7 @@ void ui_saved_release(struct ui *u)
 {
 	if (!u->saved)
 		return;
-	replies_free(u->saved->backend, u->saved->n_backend);
+	replies_free(u->saved->macros, u->saved->n_macros);
 	replies_free(u->saved->all, u->saved->n_all);
 	free(u->saved);
 	u->saved = NULL;
@@ -117,9 +117,9 @@ static void candidates_build(struct ui *u)
 	s->all = NULL;
 	s->n_all = 0;
 	add_personal(u, &s->all, &s->n_all, &cap);
-	xgrow(&s->all, &cap, s->n_all + s->n_backend + 1, sizeof(*s->all));
-	for (i = 0; i < s->n_backend; i++)
-		copy_reply(&s->all[s->n_all++], &s->backend[i]);
+	xgrow(&s->all, &cap, s->n_all + s->n_macros + 1, sizeof(*s->all));
+	for (i = 0; i < s->n_macros; i++)
+		copy_reply(&s->all[s->n_all++], &s->macros[i]);
 }
 
 /* The candidate the typed text matches best (the first of equals); -1 for none. */
@@ -242,12 +242,12 @@ static void on_macros(void *arg, struct saved_reply *items, size_t n, const stru
 	for (i = 0; d && i < d->n_admins; i++)
 		if (d->admins[i].id == d->me)
 			me = &d->admins[i];
-	replies_free(s->backend, s->n_backend);
-	s->backend = xcalloc(n + 1, sizeof(*s->backend));
-	s->n_backend = 0;
+	replies_free(s->macros, s->n_macros);
+	s->macros = xcalloc(n + 1, sizeof(*s->macros));
+	s->n_macros = 0;
 	for (i = 0; i < n; i++) {
 		if (replies_visible(&items[i], me ? me->team_ids : NULL, me ? me->n_team_ids : 0)) {
-			s->backend[s->n_backend++] = items[i];
+			s->macros[s->n_macros++] = items[i];
 			memset(&items[i], 0, sizeof(items[i]));
 		}
 	}
