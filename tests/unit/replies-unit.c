@@ -83,12 +83,26 @@ static void test_join(void **state)
 	expect_joined("a\n\n\n \n", "\nb\n\n", "a\n\nb\n");
 }
 
+static void test_visible(void **state)
+{
+	int64_t two[] = {5001, 5002}, other[] = {5003};
+	struct saved_reply all = {.everyone = true};
+	struct saved_reply team = {.team_ids = two, .n_team_ids = 2};
+
+	(void)state;
+	assert_true(replies_visible(&all, NULL, 0));
+	assert_true(replies_visible(&team, two + 1, 1));
+	assert_false(replies_visible(&team, other, 1));
+	assert_false(replies_visible(&team, NULL, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fill),
 	    cmocka_unit_test(test_fuzzy),
 	    cmocka_unit_test(test_join),
+	    cmocka_unit_test(test_visible),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
