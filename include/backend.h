@@ -66,6 +66,11 @@ typedef void (*backend_schedules_fn)(void *arg, const struct sla_schedule *items
 typedef void (*backend_articles_fn)(void *arg, struct article *items, size_t n,
 				    const struct result *r);
 
+struct saved_reply;
+/* Saved replies (n of them); items may be taken by fn (and zeroed). */
+typedef void (*backend_replies_fn)(void *arg, struct saved_reply *items, size_t n,
+				   const struct result *r);
+
 struct backend_ops {
 	const char *name;
 	struct backend *(*create)(struct loop *loop, const struct backend_options *opt,
@@ -94,6 +99,9 @@ struct backend_ops {
 	/* Requests waiting or in flight, and bytes received so far. */
 	size_t (*pending)(struct backend *b);
 	uint64_t (*bytes_received)(struct backend *b);
+	/* Every saved reply (macro) of the workspace, whoever may see it, all pages. NULL
+	 * for a backend that has none. */
+	void (*fetch_macros)(struct backend *b, backend_replies_fn fn, void *arg);
 };
 
 /* The driver named name ("intercom"), or NULL. */

@@ -14,6 +14,8 @@ struct directory_entry {
 	char *email; /* owned; admins only, may be NULL */
 	bool away;   /* admins only: away mode on */
 	bool bot;    /* admins only: a bot, not a person */
+	int64_t *team_ids; /* owned; admins only: the teams they are in */
+	size_t n_team_ids;
 };
 
 /* Why frontline acts as the admin it does. */

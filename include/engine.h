@@ -104,6 +104,9 @@ void engine_sync_articles(struct engine *e, struct articles *index, backend_done
 /* The backend's own article search: the fallback while the local index is empty. */
 void engine_search_articles(struct engine *e, const char *query, backend_articles_fn fn,
 			    void *arg);
+/* Every saved reply (macro) the backend has, whoever may see them; none, with a result
+ * OK, from a backend without them. */
+void engine_fetch_macros(struct engine *e, backend_replies_fn fn, void *arg);
 /* Requests waiting or in flight. */
 size_t engine_pending(const struct engine *e);
 /* Why writes are refused (the directory arrived and names no admin to act as, see

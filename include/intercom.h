@@ -235,6 +235,18 @@ int intercom_parse_articles(json_t *j, struct intercom_article **articles, size_
 			    long *total_pages, size_t *n_skipped, char *err, size_t errlen);
 
 /*
+ * GET /macros: the saved replies of a page ("data"[]), text from body_text (Intercom's
+ * placeholders) or else the HTML body as text; NULL when neither is given (a long list
+ * may leave the bodies out). *next: the cursor of the next page (pages.next.starting_after),
+ * newly allocated, or NULL on the last page. Returns 0 with a new array (free each with
+ * saved_reply_release, then the array), macros without an id or name left out; -1 with a
+ * message when j holds no list.
+ */
+struct saved_reply;
+int intercom_parse_macros(json_t *j, struct saved_reply **macros, size_t *n, char **next,
+			  char *err, size_t errlen);
+
+/*
  * Errors
  */
 

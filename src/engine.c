@@ -546,6 +546,17 @@ void engine_search_articles(struct engine *e, const char *query, backend_article
 	e->ops->search_articles(e->backend, query, fn, arg);
 }
 
+void engine_fetch_macros(struct engine *e, backend_replies_fn fn, void *arg)
+{
+	struct result none = {.cls = RESULT_OK};
+
+	if (!e->ops->fetch_macros) {
+		fn(arg, NULL, 0, &none);
+		return;
+	}
+	e->ops->fetch_macros(e->backend, fn, arg);
+}
+
 size_t engine_pending(const struct engine *e)
 {
 	return e->backend ? e->ops->pending(e->backend) : 0;

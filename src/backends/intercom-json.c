@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "replies.h"
 #include "util.h"
 
 static void err_set(char *err, size_t errlen, const char *fmt, ...)
@@ -1137,4 +1138,52 @@ int intercom_parse_exceptions(json_t *j, struct sla_schedule *s, char *err, size
 					n, s->problem, sizeof(s->problem));
 	}
 	return 0;
+}
+
+/*
+ * Saved replies
+ */
+
+static int macro_fill(json_t *o, void *record)
+{
+	struct saved_reply *r = record;
+	const json_t *teams = json_object_get(o, "visible_to_team_ids");
+	const char *html = string_of(o, "body"), *visible = string_of(o, "visible_to");
+	size_t i;
+	json_t *v;
+
+	memset(r, 0, sizeof(*r));
+	r->id = string_copy(o, "id");
+	r->name = string_copy(o, "name");
+	if (!r->id || !r->name) {
+		saved_reply_release(r);
+		return -1;
+	}
+	r->text = string_copy(o, "body_text");
+	if (!r->text && html)
+		r->text = html_to_text(html);
+	/* anything but specific_teams is for everyone */
+	r->everyone = !visible || strcmp(visible, "specific_teams") != 0;
+	if (!json_is_array(teams) || json_array_size(teams) == 0)
+		return 0;
+	r->team_ids = xcalloc(json_array_size(teams), sizeof(*r->team_ids));
+	json_array_foreach(teams, i, v) {
+		if (id_parse(v, &r->team_ids[r->n_team_ids]) == 0)
+			r->n_team_ids++;
+	}
+	return 0;
+}
+
+int intercom_parse_macros(json_t *j, struct saved_reply **macros, size_t *n, char **next,
+			  char *err, size_t errlen)
+{
+	const json_t *list = list_get(j, "data", "a list", err, errlen);
+	const json_t *pages = json_object_get(j, "pages");
+	const json_t *after = json_object_get(json_object_get(pages, "next"), "starting_after");
+
+	*macros = records_parse(list, sizeof(**macros), macro_fill, n, NULL);
+	*next = list && json_is_string(after) && *json_string_value(after)
+			? xstrdup(json_string_value(after))
+			: NULL;
+	return list ? 0 : -1;
 }

@@ -15,6 +15,7 @@
 #include "backend.h"
 #include "http.h"
 #include "intercom.h"
+#include "replies.h"
 #include "util.h"
 
 #define ARTICLES_PER_PAGE 250
@@ -56,6 +57,8 @@ struct call {
 	struct articles *index;
 	long page;
 	int kind;
+	struct saved_reply *replies; /* macros of the pages so far */
+	size_t n_replies, cap_replies;
 	struct call *prev, *next; /* b->calls */
 };
 
@@ -81,6 +84,9 @@ static void call_free(struct call *c)
 		c->b->calls = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
+	while (c->n_replies)
+		saved_reply_release(&c->replies[--c->n_replies]);
+	free(c->replies);
 	free(c);
 }
 
@@ -202,6 +208,11 @@ static void entry_from_admin(struct directory_entry *e, const struct intercom_ad
 	e->email = a->email ? xstrdup(a->email) : NULL;
 	e->away = a->away;
 	e->bot = a->bot;
+	if (a->n_team_ids) {
+		e->team_ids = xcalloc(a->n_team_ids, sizeof(*e->team_ids));
+		memcpy(e->team_ids, a->team_ids, a->n_team_ids * sizeof(*e->team_ids));
+		e->n_team_ids = a->n_team_ids;
+	}
 }
 
 static void start_step_done(struct backend *b, const char *error)
@@ -696,6 +707,60 @@ static void intercom_search_articles(struct backend *b, const char *query, backe
 	free(path);
 }
 
+/* ---- saved replies: GET /macros, page after page ---- */
+
+#define MACROS_PER_PAGE 150
+
+static void request_macros_page(struct backend *b, struct call *c, const char *after);
+
+static void on_macros(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_replies_fn fn = (backend_replies_fn)c->fn;
+	struct saved_reply *list = NULL;
+	struct result res;
+	size_t n = 0;
+	char err[ERR_MAX], *next = NULL;
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_macros(j, &list, &n, &next, err, sizeof(err)) == 0) {
+		err[0] = '\0';
+		xgrow(&c->replies, &c->cap_replies, c->n_replies + n, sizeof(*c->replies));
+		memcpy(c->replies + c->n_replies, list, n * sizeof(*list));
+		c->n_replies += n;
+		free(list);
+	}
+	json_decref(j);
+	/* a page that ends where it started would never end */
+	if (!err[0] && next && c->kind++ < 100) {
+		request_macros_page(c->b, c, next);
+		free(next);
+		return;
+	}
+	free(next);
+	res = outcome(r, err);
+	fn(c->arg, c->replies, err[0] ? 0 : c->n_replies, &res);
+	call_free(c);
+}
+
+static void request_macros_page(struct backend *b, struct call *c, const char *after)
+{
+	char *escaped = after ? curl_easy_escape(NULL, after, 0) : NULL, *path;
+
+	if (after && !escaped)
+		die("out of memory");
+	path = xasprintf("/macros?per_page=%d%s%s", MACROS_PER_PAGE, escaped ? "&starting_after=" : "",
+			 escaped ? escaped : "");
+	curl_free(escaped);
+	http_request(b->http, "GET", path, NULL, true, on_macros, c);
+	free(path);
+}
+
+static void intercom_fetch_macros(struct backend *b, backend_replies_fn fn, void *arg)
+{
+	request_macros_page(b, call_new(b, (void *)fn, arg), NULL);
+}
+
 /* ---- office hours: the schedules, then each one's exceptions ---- */
 
 struct schedules_fetch {
@@ -860,6 +925,7 @@ const struct backend_ops intercom_backend = {
 	.sync_articles = intercom_sync_articles,
 	.search_articles = intercom_search_articles,
 	.fetch_schedules = intercom_fetch_schedules,
+	.fetch_macros = intercom_fetch_macros,
 	.pending = intercom_pending,
 	.bytes_received = intercom_bytes,
 };

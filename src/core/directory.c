@@ -18,6 +18,7 @@ void directory_entry_release(struct directory_entry *e)
 {
 	free(e->name);
 	free(e->email);
+	free(e->team_ids);
 	memset(e, 0, sizeof(*e));
 }
 

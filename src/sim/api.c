@@ -12,6 +12,7 @@
 
 #include "fts.h"
 #include "office-hours.h"
+#include "macros.h"
 #include "index.h"
 #include "render.h"
 #include "sim.h"
@@ -95,6 +96,8 @@ const char *api_scope(const char *method, const char *path)
 		return "read_admins";
 	if (path_under(path, "/articles"))
 		return read ? "read_articles" : "write_articles";
+	if (path_under(path, "/macros"))
+		return "read_conversations";
 	return NULL;
 }
 
@@ -651,6 +654,7 @@ static const struct route routes[] = {
 	{"GET", "/_sim/stats", control_stats, false},
 	{"POST", "/_sim/conversations/{id}/admin_reply", control_admin_reply, true},
 	{"POST", "/_sim/conversations/{id}/assign", control_assign, true},
+	{"GET", "/macros", macros_list, false},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way

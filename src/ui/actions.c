@@ -52,6 +52,8 @@ static unsigned act_half_up(struct ui *u)
 	return in_pager(u) ? ui_pager_scroll(u, -n) : ui_pane_move(u, -n);
 }
 
+static unsigned act_saved_reply(struct ui *u) { return ui_saved_reply_pick(u); }
+
 static unsigned act_most_urgent(struct ui *u) { return ui_panes_most_urgent(u); }
 
 static unsigned act_focus_left(struct ui *u) { return ui_pane_focus(u, 0); }
@@ -287,6 +289,12 @@ const struct ui_action ui_actions[] = {
      UI_CTX_THREAD,
      "open the previous conversation of the pane (K is the help center's unless rebound)",
      act_prev_conversation, NULL},
+    {"saved-reply",
+     {'M'},
+     UI_CTX_THREAD,
+     "start the reply with a saved reply, picked by a fuzzy match of its name (C-r in the "
+     "composer)",
+     act_saved_reply, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

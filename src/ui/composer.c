@@ -385,6 +385,31 @@ static void composer_changed(struct ui *u)
 		u->composer.save_timer = loop_timer_add(u->loop, SAVE_MS, on_save_timer, u);
 }
 
+/* Inserts utf8 at the cursor as a paragraph of its own: a blank line before it unless it
+ * starts the text or follows one, and one after it unless it ends the text. */
+bool ui_composer_insert_paragraph(struct ui *u, const char *utf8)
+{
+	struct ui_composer *c = &u->composer;
+	size_t n = 0, at = c->cursor;
+	wchar_t *w = composer_widen(utf8, &n);
+	bool ok;
+
+	if (!w)
+		return false;
+	while (n > 0 && (w[n - 1] == L'\n' || w[n - 1] == L' '))
+		n--;
+	ok = (at == 0 || c->buf[at - 1] == L'\n' || composer_insert(c, L"\n", 1)) &&
+	     (c->cursor < 2 || c->buf[c->cursor - 2] == L'\n' || composer_insert(c, L"\n", 1)) &&
+	     composer_insert(c, w, n);
+	if (ok && c->cursor < c->len && c->buf[c->cursor] != L'\n') {
+		ok = composer_insert(c, L"\n\n", 2);
+		c->cursor -= ok ? 2 : 0;
+	}
+	free(w);
+	composer_changed(u);
+	return ok;
+}
+
 /* ---- opening and closing ---- */
 
 void ui_composer_load(struct ui *u)
@@ -463,6 +488,8 @@ unsigned ui_composer_key(struct ui *u, int key)
 	case UI_KEY_CTRL('x'):
 		c->prefix = true;
 		return UI_DIRTY_STATUS;
+	case UI_KEY_CTRL('r'):
+		return ui_saved_reply_pick(u);
 	case UI_KEY_CTRL('d'):
 		if (ui_composer_save(u) != 0)
 			return UI_DIRTY_STATUS;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "html.h"
+#include "replies.h"
 #include "ui-private.h"
 #include "util.h"
 
@@ -422,32 +423,21 @@ unsigned ui_articles_open_suggested(struct ui *u, size_t n)
 	return article_open(u, &from->suggested[n]);
 }
 
-/* Appends text to the file at path, creating it (0600) and its directory if missing. */
-static int append_file(const char *dir, const char *path, const char *text)
+/* Puts text into the draft at path as a paragraph of its own (never glued to the draft's
+ * last line), creating the file (0600) and its directory if missing. */
+int ui_draft_add_paragraph(const char *path, const char *text)
 {
-	size_t len = strlen(text), done = 0;
-	ssize_t n;
-	int fd;
+	char *raw = ui_file_read(path), *draft = raw ? ui_draft_clean(raw) : NULL, *joined;
+	int rc;
 
-	if (util_mkdir_p(dir, 0700) != 0)
+	if (!raw && errno != ENOENT)
 		return -1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	while (done < len) {
-		n = write(fd, text + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return close(fd);
+	joined = replies_join_paragraph(draft, text);
+	rc = ui_draft_write(path, joined);
+	free(joined);
+	free(draft);
+	free(raw);
+	return rc;
 }
 
 unsigned ui_articles_insert(struct ui *u)
@@ -479,7 +469,7 @@ unsigned ui_articles_insert(struct ui *u)
 	} else {
 		text = xasprintf("%s\n%s%s", a->title ? a->title : "", a->url ? a->url : "",
 				 a->url ? "\n" : "");
-		if (append_file(dir, path, text) != 0)
+		if (ui_draft_add_paragraph(path, text) != 0)
 			ui_message(u, true, "cannot write %s: %s", path, strerror(errno));
 		else
 			ui_message(u, false, "inserted \"%s\" into the reply to #%lld%s",

@@ -168,6 +168,8 @@ struct ui_prompt {
 	size_t len;
 	void (*done)(struct ui *u, const char *text);
 	void (*complete)(struct ui *u); /* Tab, when set */
+	void (*changed)(struct ui *u);	/* after each key that changed the text, when set */
+	enum ui_mode back;		/* the mode Enter and Esc return to (0: normal) */
 	char hint[256];			/* shown after the text: the candidates of a Tab */
 };
 
@@ -240,6 +242,7 @@ struct ui {
 	struct ui_composer composer;
 	struct ui_writes *writes; /* writes.c: the writes on their way, NULL before the first */
 	char *tags_asked;	  /* tags.c: "+a -b" waiting for "create the new tag?" */
+	struct ui_saved *saved;	  /* saved.c: the saved replies, NULL before the first */
 
 	struct ui_binding *bindings;
 	size_t n_bindings, cap_bindings;
@@ -399,6 +402,17 @@ extern const char ui_draft_scissors[];
 char *ui_draft_clean(const char *raw);
 /* Replaces path with text (written, synced, renamed into place). 0, or -1 and errno. */
 int ui_draft_write(const char *path, const char *text);
+/* Adds text to the draft at path as a paragraph of its own. 0, or -1 and errno. */
+int ui_draft_add_paragraph(const char *path, const char *text);
+/* Inserts text at the composer's cursor as a paragraph of its own; false when it would
+ * pass the composer's limit or the locale cannot hold it. */
+bool ui_composer_insert_paragraph(struct ui *u, const char *utf8);
+/* saved.c: C-r in the composer, saved-reply in the conversation view: the saved replies
+ * (the backend's visible to the agent, and the agent's own files) in a prompt that
+ * filters them by a fuzzy match; Enter puts the best one, its placeholders filled, into
+ * the reply. */
+unsigned ui_saved_reply_pick(struct ui *u);
+void ui_saved_release(struct ui *u);
 unsigned ui_composer_open(struct ui *u);
 /* Saves and closes the composer. */
 void ui_composer_close(struct ui *u);

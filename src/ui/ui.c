@@ -218,18 +218,24 @@ static void ui_prompt_key(struct ui *u, int key)
 			p->complete(u);
 	} else if (key == '\n' || key == '\r' || key == (KEY_ENTER | UI_KEY_FUNCTION)) {
 		ui_prompt_text(u, text, sizeof(text));
-		u->mode = UI_MODE_NORMAL;
+		u->mode = p->back;
 		p->done(u, text);
 	} else if (key == 27 || key == UI_KEY_CTRL('g') || key == UI_KEY_CTRL('c')) {
-		u->mode = UI_MODE_NORMAL;
+		u->mode = p->back;
 	} else if (key == 127 || key == 8 || key == (KEY_BACKSPACE | UI_KEY_FUNCTION)) {
 		if (p->len)
 			p->len--;
+		if (p->changed)
+			p->changed(u);
 	} else if (key == UI_KEY_CTRL('u')) {
 		p->len = 0;
+		if (p->changed)
+			p->changed(u);
 	} else if (!(key & UI_KEY_FUNCTION) && iswprint((wint_t)key) &&
 		   p->len + 1 < UI_PROMPT_MAX) {
 		p->buf[p->len++] = (wchar_t)key;
+		if (p->changed)
+			p->changed(u);
 	}
 }
 
@@ -774,6 +780,7 @@ static void ui_release(struct ui *u)
 		loop_free(u->loop);
 	free(u->bindings);
 	free(u->articles_refine_words);
+	ui_saved_release(u);
 	free(u->status_shown);
 	free(u->host);
 }

@@ -15,6 +15,7 @@
 
 #include "html.h"
 #include "intercom.h"
+#include "replies.h"
 #include "model.h"
 #include "sla.h"
 #include "store.h"
@@ -1743,6 +1744,52 @@ static void test_html_megabyte(void **state)
 	free(html);
 }
 
+/* GET /macros as the description's examples give it: string team ids that are not
+ * numbers are left out, a macro without body_text has its HTML body as text, one without
+ * an id is left out, the next page's cursor is kept. */
+static void test_macros(void **state)
+{
+	json_t *j = json_of(
+	    "{\"type\": \"list\", \"data\": ["
+	    "{\"type\": \"macro\", \"id\": \"789\", \"name\": \"Refund\","
+	    " \"body\": \"<p>Hi</p>\", \"body_text\": \"Hi {{user.first_name|fallback:\\\"there\\\"}}\","
+	    " \"visible_to\": \"specific_teams\", \"visible_to_team_ids\": [\"support_team_1\", \"5002\"]},"
+	    "{\"type\": \"macro\", \"id\": \"123\", \"name\": \"Thanks\","
+	    " \"body\": \"<p>Thank <b>you</b></p>\", \"body_text\": null,"
+	    " \"visible_to\": \"everyone\", \"visible_to_team_ids\": []},"
+	    "{\"type\": \"macro\", \"name\": \"No id\"}],"
+	    " \"pages\": {\"type\": \"pages\", \"per_page\": 50,"
+	    " \"next\": {\"starting_after\": \"WzE3MTk0OTM3NTcuMCwgIjEyMyJd\"}}}");
+	struct saved_reply *m = NULL;
+	size_t n = 0;
+	char err[256], *next = NULL;
+	int64_t team = 5002, other = 5001;
+
+	(void)state;
+	assert_int_equal(intercom_parse_macros(j, &m, &n, &next, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(m[0].id, "789");
+	assert_string_equal(m[0].text, "Hi {{user.first_name|fallback:\"there\"}}");
+	assert_false(m[0].everyone);
+	assert_int_equal(m[0].n_team_ids, 1);
+	assert_true(replies_visible(&m[0], &team, 1));
+	assert_false(replies_visible(&m[0], &other, 1));
+	assert_string_equal(m[1].text, "Thank you");
+	assert_true(m[1].everyone);
+	assert_string_equal(next, "WzE3MTk0OTM3NTcuMCwgIjEyMyJd");
+	while (n)
+		saved_reply_release(&m[--n]);
+	free(m);
+	free(next);
+	json_decref(j);
+	j = json_of("{\"type\": \"list\", \"data\": [], \"pages\": {\"next\": null}}");
+	assert_int_equal(intercom_parse_macros(j, &m, &n, &next, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_null(next);
+	free(m);
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1796,6 +1843,7 @@ int main(void)
 		cmocka_unit_test(test_html_empty),
 		cmocka_unit_test(test_html_controls),
 		cmocka_unit_test(test_html_megabyte),
+		cmocka_unit_test(test_macros),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
