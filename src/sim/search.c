@@ -50,6 +50,16 @@ static const struct field fields[] = {
 	{"tag_ids", NULL, FIELD_TAGS},
 	{"priority", "c.priority", FIELD_PRIORITY},
 	{"source.body", "c.body", FIELD_TEXT},
+	/* The opening message's subject: every conversation here starts with an empty one. */
+	{"source.subject", "''", FIELD_TEXT},
+	/* The customer, through the live table: a lagging index has no contact column, and a
+	 * conversation never changes its customer. */
+	{"source.author.name", "(SELECT k.name FROM main.conversations v JOIN contacts k"
+			       " ON k.id = v.contact_id WHERE v.id = c.id)", FIELD_TEXT},
+	{"source.author.email", "(SELECT k.email FROM main.conversations v JOIN contacts k"
+				" ON k.id = v.contact_id WHERE v.id = c.id)", FIELD_TEXT},
+	{"contact_ids", "(SELECT v.contact_id FROM main.conversations v WHERE v.id = c.id)",
+	 FIELD_ID},
 };
 
 const struct search_source search_live = {"conversations", "conversation_tags"};
