@@ -103,6 +103,10 @@ void engine_sync_articles(struct engine *e, struct articles *index, backend_done
 /* The backend's own article search: the fallback while the local index is empty. */
 void engine_search_articles(struct engine *e, const char *query, backend_articles_fn fn,
 			    void *arg);
+/* Searches every conversation of the backend (convsearch.h), whatever its team or state:
+ * the first max matches, newest update first. */
+void engine_search_conversations(struct engine *e, const struct convsearch *q, size_t max,
+				 backend_conversations_fn fn, void *arg);
 /* Requests waiting or in flight. */
 size_t engine_pending(const struct engine *e);
 /* Why writes are refused (the directory arrived and names no admin to act as, see
