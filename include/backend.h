@@ -101,7 +101,7 @@ struct backend_ops {
 	size_t (*pending)(struct backend *b);
 	uint64_t (*bytes_received)(struct backend *b);
 	/* Searches every conversation of the workspace, whatever its team or state: the
-	 * first max matches of q. */
+	 * backend's first page of at most max matches of q, told newest update first. */
 	void (*search_conversations)(struct backend *b, const struct convsearch *q, size_t max,
 				     backend_conversations_fn fn, void *arg);
 };

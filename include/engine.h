@@ -104,7 +104,7 @@ void engine_sync_articles(struct engine *e, struct articles *index, backend_done
 void engine_search_articles(struct engine *e, const char *query, backend_articles_fn fn,
 			    void *arg);
 /* Searches every conversation of the backend (convsearch.h), whatever its team or state:
- * the first max matches, newest update first. */
+ * its first page of at most max matches, told newest update first. */
 void engine_search_conversations(struct engine *e, const struct convsearch *q, size_t max,
 				 backend_conversations_fn fn, void *arg);
 /* Requests waiting or in flight. */

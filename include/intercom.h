@@ -115,7 +115,7 @@ json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, 
 				bool open_only, const char *starting_after, int per_page);
 
 /*
- * Body for the agent's search of every conversation (convsearch.h), newest update first:
+ * Body for the agent's search of every conversation (convsearch.h), one page of per_page:
  * an AND group of id = "ID", source.author.email = ADDRESS, state = STATE and, for free
  * text, an OR group of `~` (contains) on source.subject, source.body, source.author.name
  * and source.author.email; the filter itself when there is one.

@@ -301,6 +301,7 @@ json_t *intercom_conversation_search_request(const struct convsearch *q, int per
 	}
 	if (per_page <= 0 || per_page > INTERCOM_PER_PAGE_MAX)
 		per_page = INTERCOM_PER_PAGE_MAX;
-	return json_pack("{s:o, s:{s:s, s:s}, s:{s:i}}", "query", query, "sort", "field",
-			 "updated_at", "order", "descending", "pagination", "per_page", per_page);
+	/* The description gives the conversation search no sort (the contact search has
+	 * one): the driver orders what arrives. */
+	return json_pack("{s:o, s:{s:i}}", "query", query, "pagination", "per_page", per_page);
 }

@@ -698,6 +698,15 @@ static void intercom_search_articles(struct backend *b, const char *query, backe
 
 /* ---- the agent's search of every conversation ---- */
 
+static int newest_first(const void *a, const void *b)
+{
+	const struct conversation *x = a, *y = b;
+
+	if (x->updated_at != y->updated_at)
+		return x->updated_at > y->updated_at ? -1 : 1;
+	return x->id > y->id ? -1 : x->id < y->id;
+}
+
 static void on_conversation_search(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
@@ -710,8 +719,11 @@ static void on_conversation_search(void *arg, const struct http_response *r)
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
 	if (j && intercom_parse_search_changes(j, NULL, NULL, NULL, &items, &n, &next, &total,
-					       &skipped, err, sizeof(err)) == 0)
+					       &skipped, err, sizeof(err)) == 0) {
 		err[0] = '\0';
+		if (n > 1)
+			qsort(items, n, sizeof(*items), newest_first);
+	}
 	json_decref(j);
 	free(next);
 	res = outcome(r, err);
