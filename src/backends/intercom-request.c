@@ -276,16 +276,26 @@ json_t *intercom_conversation_search_request(const struct convsearch *q, int per
 	    [CONV_OPEN] = "open", [CONV_SNOOZED] = "snoozed", [CONV_CLOSED] = "closed"};
 	static const char *const text_fields[] = {"source.subject", "source.body",
 						  "source.author.name", "source.author.email"};
-	json_t *all = json_array(), *query;
+	json_t *all = json_array(), *filters = json_array(), *query;
 
-	if (!all)
+	if (!all || !filters) {
+		json_decref(all);
+		json_decref(filters);
 		return NULL;
+	}
 	if (q->id[0])
-		json_array_append_new(all, filter("id", "=", json_string(q->id)));
+		json_array_append_new(filters, filter("id", "=", json_string(q->id)));
 	if (q->email[0])
-		json_array_append_new(all, filter("source.author.email", "=", json_string(q->email)));
+		json_array_append_new(filters, filter("source.author.email", "=", json_string(q->email)));
 	if (q->has_state)
-		json_array_append_new(all, filter("state", "=", json_string(state_words[q->state])));
+		json_array_append_new(filters, filter("state", "=", json_string(state_words[q->state])));
+	/* A group holds filters or groups, never both: with text beside them, the filters
+	 * go into a group of their own. */
+	if (!q->text[0])
+		json_array_extend(all, filters);
+	else if (json_array_size(filters))
+		json_array_append_new(all, json_pack("{s:s, s:O}", "operator", "AND", "value", filters));
+	json_decref(filters);
 	if (q->text[0]) {
 		json_t *any = json_array();
 

@@ -332,6 +332,12 @@ static int compile_node(struct compiler *c, json_t *node, int depth)
 		return fail(c, "a search group's operator must be AND or OR");
 	if (!json_is_array(items) || json_array_size(items) == 0)
 		return fail(c, "a search group's value must be a non-empty array");
+	/* The description's group holds an array of filters or an array of groups. */
+	json_array_foreach(items, i, v) {
+		if (json_is_object(v) && (json_object_get(v, "field") != NULL) !=
+					     (json_object_get(json_array_get(items, 0), "field") != NULL))
+			return fail(c, "a search group's value holds filters or groups, not both");
+	}
 	fputc('(', c->sql);
 	json_array_foreach(items, i, v) {
 		if (i)

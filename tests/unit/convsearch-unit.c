@@ -88,6 +88,16 @@ static void test_request(void **state)
 		    "{\"field\":\"source.author.email\",\"operator\":\"=\",\"value\":\"ann@example.com\"},"
 		    "{\"field\":\"state\",\"operator\":\"=\",\"value\":\"open\"}]},"
 		    "\"pagination\":{\"per_page\":50}}");
+	/* a group holds filters or groups: the filters beside text are a group of their own */
+	expect_body("#9 vat", "{\"query\":{\"operator\":\"AND\",\"value\":["
+			      "{\"operator\":\"AND\",\"value\":["
+			      "{\"field\":\"id\",\"operator\":\"=\",\"value\":\"9\"}]},"
+			      "{\"operator\":\"OR\",\"value\":["
+			      "{\"field\":\"source.subject\",\"operator\":\"~\",\"value\":\"vat\"},"
+			      "{\"field\":\"source.body\",\"operator\":\"~\",\"value\":\"vat\"},"
+			      "{\"field\":\"source.author.name\",\"operator\":\"~\",\"value\":\"vat\"},"
+			      "{\"field\":\"source.author.email\",\"operator\":\"~\",\"value\":\"vat\"}]}]},"
+			      "\"pagination\":{\"per_page\":50}}");
 	expect_body("vat", "{\"query\":{\"operator\":\"OR\",\"value\":["
 			   "{\"field\":\"source.subject\",\"operator\":\"~\",\"value\":\"vat\"},"
 			   "{\"field\":\"source.body\",\"operator\":\"~\",\"value\":\"vat\"},"
