@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "articles.h"
+#include "convsearch.h"
 #include "directory.h"
 #include "model.h"
 #include "result.h"
@@ -65,6 +66,11 @@ typedef void (*backend_schedules_fn)(void *arg, const struct sla_schedule *items
 /* items (n of them) may be taken by fn (and zeroed). */
 typedef void (*backend_articles_fn)(void *arg, struct article *items, size_t n,
 				    const struct result *r);
+/* The conversations a search found (n of them, newest update first; NULL unless r->cls
+ * is RESULT_OK), and total, how many matched in all; fn may take what items hold (and
+ * zero them). */
+typedef void (*backend_conversations_fn)(void *arg, struct conversation *items, size_t n,
+					 size_t total, const struct result *r);
 
 struct saved_reply;
 /* Saved replies (n of them); items may be taken by fn (and zeroed). */
@@ -102,6 +108,10 @@ struct backend_ops {
 	/* Every saved reply (macro) of the workspace, whoever may see it, all pages. NULL
 	 * for a backend that has none. */
 	void (*fetch_macros)(struct backend *b, backend_replies_fn fn, void *arg);
+	/* Searches every conversation of the workspace, whatever its team or state: the
+	 * backend's first page of at most max matches of q, told newest update first. */
+	void (*search_conversations)(struct backend *b, const struct convsearch *q, size_t max,
+				     backend_conversations_fn fn, void *arg);
 };
 
 /* The driver named name ("intercom"), or NULL. */

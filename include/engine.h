@@ -107,6 +107,10 @@ void engine_search_articles(struct engine *e, const char *query, backend_article
 /* Every saved reply (macro) the backend has, whoever may see them; none, with a result
  * OK, from a backend without them. */
 void engine_fetch_macros(struct engine *e, backend_replies_fn fn, void *arg);
+/* Searches every conversation of the backend (convsearch.h), whatever its team or state:
+ * its first page of at most max matches, told newest update first. */
+void engine_search_conversations(struct engine *e, const struct convsearch *q, size_t max,
+				 backend_conversations_fn fn, void *arg);
 /* Requests waiting or in flight. */
 size_t engine_pending(const struct engine *e);
 /* Why writes are refused (the directory arrived and names no admin to act as, see

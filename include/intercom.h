@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "convsearch.h"
 #include "model.h"
 #include "sla.h"
 
@@ -112,6 +113,14 @@ int intercom_parse_search_changes(json_t *j, intercom_held_fn held, void *held_a
  */
 json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
 				bool open_only, const char *starting_after, int per_page);
+
+/*
+ * Body for the agent's search of every conversation (convsearch.h), one page of per_page:
+ * an AND group of id = "ID", source.author.email = ADDRESS, state = STATE and, for free
+ * text, an OR group of `~` (contains) on source.subject, source.body, source.author.name
+ * and source.author.email; the filter itself when there is one.
+ */
+json_t *intercom_conversation_search_request(const struct convsearch *q, int per_page);
 
 /*
  * A message of GET /conversations/{id}: the opening message (source) and the parts.

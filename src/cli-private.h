@@ -58,6 +58,8 @@ struct cli {
 	struct cli_item *items; /* the writes submitted */
 	size_t n_items, cap_items;
 	bool give_up; /* patience ran out */
+	struct conversation *convs; /* what a search found */
+	size_t n_convs, total_convs;
 };
 
 /* The loop and the engine, not started yet. Returns 0, or -1 with c->error set. */
@@ -91,6 +93,6 @@ int cli_parse_id(const char *s, int64_t *id);
  * reply, tag, priority and outbox; cli-table.c: help. Each reads its options with
  * c->command's getopt tables; cli_run has answered -h and --help before it runs. */
 cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli_cmd_reply,
-    cli_cmd_tag, cli_cmd_priority, cli_cmd_outbox, cli_cmd_whoami;
+    cli_cmd_tag, cli_cmd_priority, cli_cmd_outbox, cli_cmd_whoami, cli_cmd_search;
 
 #endif

@@ -56,6 +56,9 @@ static const struct cli_command commands[] = {
     {"stop", cli_cmd_stop, "", "with --demo: stop the demo backend now", false, "+h", only_help},
     {"help", cli_cmd_help, "[--man] [COMMAND]", "the commands, or one command's usage", false, "+h",
      help_options},
+    {"search", cli_cmd_search, "QUERY [--json]",
+     "search every conversation: text, email:ADDRESS, #ID, state:STATE", true, "jh",
+     json_options},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "articles.h"
+#include "convsearch.h"
 #include "engine.h"
 #include "loop.h"
 #include "notify.h"
@@ -106,6 +107,9 @@ void cli_release(struct cli *c)
 		article_release(&c->found[i]);
 	free(c->found);
 	free(c->items);
+	for (i = 0; i < c->n_convs; i++)
+		conversation_release(&c->convs[i]);
+	free(c->convs);
 }
 
 int cli_fail(struct cli *c, int code)
@@ -590,20 +594,28 @@ static void on_articles(void *arg, struct article *items, size_t n, const struct
 	c->done = true;
 }
 
+/* Reads [--json] and one operand, argv[optind]: false when argv is not that. */
+static bool json_and_query(struct cli *c, int argc, char **argv, bool *json)
+{
+	int ch;
+
+	while ((ch = cli_getopt(c, argc, argv)) != -1) {
+		if (ch != 'j')
+			return false;
+		*json = true;
+	}
+	return optind == argc - 1;
+}
+
 int cli_cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 {
 	struct engine_listener l = {0};
 	struct articles *index;
 	char err[256], *path;
 	bool json = false;
-	int ch, n = 0, i;
+	int n = 0, i;
 
-	while ((ch = cli_getopt(c, argc, argv)) != -1) {
-		if (ch != 'j')
-			return cli_usage(c);
-		json = true;
-	}
-	if (optind != argc - 1)
+	if (!json_and_query(c, argc, argv, &json))
 		return cli_usage(c);
 	if (util_mkdir_p(c->cfg->state_dir, 0700) != 0) {
 		snprintf(c->error, sizeof(c->error), "cannot create %s: %s", c->cfg->state_dir,
@@ -672,6 +684,100 @@ int cli_cmd_articles(struct cli *c, int argc, char **argv, const char *token)
 		putchar('\n');
 	}
 	return n > 0 ? CLI_OK : CLI_NOT_FOUND;
+}
+
+/* ---- search: every conversation of the backend ---- */
+
+/* At most this many results: one page of the backend's search. */
+#define SEARCH_RESULTS 50
+
+static void on_search(void *arg, struct conversation *items, size_t n, size_t total,
+		      const struct result *r)
+{
+	struct cli *c = arg;
+
+	snprintf(c->error, sizeof(c->error), "%s", r->cls == RESULT_OK ? "" : r->message);
+	c->error_status = r->status;
+	c->convs = xcalloc(n ? n : 1, sizeof(*c->convs));
+	c->n_convs = n;
+	c->total_convs = total;
+	for (size_t i = 0; i < n; i++) {
+		c->convs[i] = items[i];
+		memset(&items[i], 0, sizeof(items[i]));
+	}
+	c->done = true;
+}
+
+static json_t *search_result_json(const struct engine *e, const struct conversation *cv)
+{
+	char *preview = conversation_preview(cv);
+	json_t *tags = json_array(), *j;
+
+	for (size_t i = 0; i < cv->n_tags; i++) {
+		const char *name = directory_name(e->dir->tags, e->dir->n_tags, cv->tag_ids[i]);
+
+		json_array_append_new(tags, json_string(name ? name : ""));
+	}
+	j = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:b, s:I, s:I, s:I}", "id",
+		      (json_int_t)cv->id, "state", conv_state_word(cv->state), "customer",
+		      cv->customer ? json_string(cv->customer) : json_null(), "title",
+		      cv->title ? json_string(cv->title) : json_null(), "preview",
+		      preview ? json_string(preview) : json_null(), "tags", tags, "unread", !cv->read,
+		      "assignee", (json_int_t)cv->admin_assignee_id, "team",
+		      (json_int_t)cv->team_assignee_id, "updated_at", (json_int_t)cv->updated_at);
+	free(preview);
+	json_object_set_new(j, "priority", json_string(priority_word(cv->priority)));
+	return j;
+}
+
+int cli_cmd_search(struct cli *c, int argc, char **argv, const char *token)
+{
+	struct convsearch q;
+	bool json = false;
+
+	if (!json_and_query(c, argc, argv, &json))
+		return cli_usage(c);
+	if (convsearch_parse(argv[optind], &q, c->error, sizeof(c->error)) < 0)
+		return cli_fail(c, CLI_USAGE);
+	if (cli_start(c, token, false) < 0)
+		return cli_fail(c, CLI_FAILED);
+	engine_search_conversations(&c->engine, &q, SEARCH_RESULTS, on_search, c);
+	cli_wait(c);
+	if (c->error[0] && c->error_status == 400) {
+		fprintf(stderr, "%s: the backend refused the search (%s); change the query\n",
+			util_progname(), c->error);
+		return CLI_USAGE;
+	}
+	if (c->error[0])
+		return cli_fail(c, CLI_FAILED);
+	if (json) {
+		json_t *out = json_array();
+
+		for (size_t i = 0; i < c->n_convs; i++)
+			json_array_append_new(out, search_result_json(&c->engine, &c->convs[i]));
+		cli_print_json(out);
+		json_decref(out);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < c->n_convs; i++) {
+		const struct conversation *cv = &c->convs[i];
+		char *preview = cv->title ? NULL : conversation_preview(cv);
+
+		printf("#%-8lld %-7s ", (long long)cv->id, conv_state_word(cv->state));
+		cli_print_safe(stdout, cv->customer ? cv->customer : "?", false);
+		fputs(" — ", stdout);
+		cli_print_safe(stdout, cv->title ? cv->title : preview ? preview : "", false);
+		putchar('\n');
+		free(preview);
+	}
+	if (c->n_convs == 0) {
+		fprintf(stderr, "%s: no conversation matches\n", util_progname());
+		return CLI_NOT_FOUND;
+	}
+	if (c->total_convs > c->n_convs)
+		fprintf(stderr, "%s: %zu of %zu matches shown; narrow the search to see the others\n",
+			util_progname(), c->n_convs, c->total_convs);
+	return CLI_OK;
 }
 
 /* ---- whoami: the admin frontline acts as, and why ---- */

@@ -557,6 +557,12 @@ void engine_fetch_macros(struct engine *e, backend_replies_fn fn, void *arg)
 	e->ops->fetch_macros(e->backend, fn, arg);
 }
 
+void engine_search_conversations(struct engine *e, const struct convsearch *q, size_t max,
+				 backend_conversations_fn fn, void *arg)
+{
+	e->ops->search_conversations(e->backend, q, max, fn, arg);
+}
+
 size_t engine_pending(const struct engine *e)
 {
 	return e->backend ? e->ops->pending(e->backend) : 0;

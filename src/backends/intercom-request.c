@@ -262,3 +262,56 @@ json_t *intercom_tag_create_request(const char *name)
 		return NULL;
 	return json_pack("{s:s}", "name", name);
 }
+
+/* ---- the agent's conversation search ---- */
+
+static json_t *filter(const char *field, const char *op, json_t *value)
+{
+	return json_pack("{s:s, s:s, s:o}", "field", field, "operator", op, "value", value);
+}
+
+json_t *intercom_conversation_search_request(const struct convsearch *q, int per_page)
+{
+	static const char *const state_words[] = {
+	    [CONV_OPEN] = "open", [CONV_SNOOZED] = "snoozed", [CONV_CLOSED] = "closed"};
+	static const char *const text_fields[] = {"source.subject", "source.body",
+						  "source.author.name", "source.author.email"};
+	json_t *all = json_array(), *filters = json_array(), *query;
+
+	if (!all || !filters) {
+		json_decref(all);
+		json_decref(filters);
+		return NULL;
+	}
+	if (q->id[0])
+		json_array_append_new(filters, filter("id", "=", json_string(q->id)));
+	if (q->email[0])
+		json_array_append_new(filters, filter("source.author.email", "=", json_string(q->email)));
+	if (q->has_state)
+		json_array_append_new(filters, filter("state", "=", json_string(state_words[q->state])));
+	/* A group holds filters or groups, never both: with text beside them, the filters
+	 * go into a group of their own. */
+	if (!q->text[0])
+		json_array_extend(all, filters);
+	else if (json_array_size(filters))
+		json_array_append_new(all, json_pack("{s:s, s:O}", "operator", "AND", "value", filters));
+	json_decref(filters);
+	if (q->text[0]) {
+		json_t *any = json_array();
+
+		for (size_t i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
+			json_array_append_new(any, filter(text_fields[i], "~", json_string(q->text)));
+		json_array_append_new(all, json_pack("{s:s, s:o}", "operator", "OR", "value", any));
+	}
+	if (json_array_size(all) == 1) {
+		query = json_incref(json_array_get(all, 0));
+		json_decref(all);
+	} else {
+		query = json_pack("{s:s, s:o}", "operator", "AND", "value", all);
+	}
+	if (per_page <= 0 || per_page > INTERCOM_PER_PAGE_MAX)
+		per_page = INTERCOM_PER_PAGE_MAX;
+	/* The description gives the conversation search no sort (the contact search has
+	 * one): the driver orders what arrives. */
+	return json_pack("{s:o, s:{s:i}}", "query", query, "pagination", "per_page", per_page);
+}

@@ -761,6 +761,59 @@ static void intercom_fetch_macros(struct backend *b, backend_replies_fn fn, void
 	request_macros_page(b, call_new(b, (void *)fn, arg), NULL);
 }
 
+/* ---- the agent's search of every conversation ---- */
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct conversation *x = a, *y = b;
+
+	if (x->updated_at != y->updated_at)
+		return x->updated_at > y->updated_at ? -1 : 1;
+	return x->id > y->id ? -1 : x->id < y->id;
+}
+
+static void on_conversation_search(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_conversations_fn fn = (backend_conversations_fn)c->fn;
+	struct conversation *items = NULL;
+	struct result res;
+	size_t n = 0, skipped = 0, i;
+	long total = 0;
+	char err[ERR_MAX], *next = NULL;
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_search_changes(j, NULL, NULL, NULL, &items, &n, &next, &total,
+					       &skipped, err, sizeof(err)) == 0) {
+		err[0] = '\0';
+		if (n > 1)
+			qsort(items, n, sizeof(*items), newest_first);
+	}
+	json_decref(j);
+	free(next);
+	res = outcome(r, err);
+	fn(c->arg, err[0] ? NULL : items, err[0] ? 0 : n, total > 0 ? (size_t)total : n, &res);
+	for (i = 0; i < n; i++)
+		conversation_release(&items[i]);
+	free(items);
+	call_free(c);
+}
+
+static void intercom_search_conversations(struct backend *b, const struct convsearch *q,
+					  size_t max, backend_conversations_fn fn, void *arg)
+{
+	json_t *body = intercom_conversation_search_request(q, (int)(max < 1 ? 1 : max));
+
+	if (!body) {
+		struct result res = local_failure(RESULT_PERMANENT, "out of memory");
+
+		fn(arg, NULL, 0, 0, &res);
+		return;
+	}
+	send_json(b, "POST", "/conversations/search", body, true, on_conversation_search,
+		  call_new(b, (void *)fn, arg));
+}
+
 /* ---- office hours: the schedules, then each one's exceptions ---- */
 
 struct schedules_fetch {
@@ -928,4 +981,5 @@ const struct backend_ops intercom_backend = {
 	.fetch_macros = intercom_fetch_macros,
 	.pending = intercom_pending,
 	.bytes_received = intercom_bytes,
+	.search_conversations = intercom_search_conversations,
 };

@@ -50,6 +50,16 @@ static const struct field fields[] = {
 	{"tag_ids", NULL, FIELD_TAGS},
 	{"priority", "c.priority", FIELD_PRIORITY},
 	{"source.body", "c.body", FIELD_TEXT},
+	/* The opening message's subject: every conversation here starts with an empty one. */
+	{"source.subject", "''", FIELD_TEXT},
+	/* The customer, through the live table: a lagging index has no contact column, and a
+	 * conversation never changes its customer. */
+	{"source.author.name", "(SELECT k.name FROM main.conversations v JOIN contacts k"
+			       " ON k.id = v.contact_id WHERE v.id = c.id)", FIELD_TEXT},
+	{"source.author.email", "(SELECT k.email FROM main.conversations v JOIN contacts k"
+				" ON k.id = v.contact_id WHERE v.id = c.id)", FIELD_TEXT},
+	{"contact_ids", "(SELECT v.contact_id FROM main.conversations v WHERE v.id = c.id)",
+	 FIELD_ID},
 };
 
 const struct search_source search_live = {"conversations", "conversation_tags"};
@@ -322,6 +332,12 @@ static int compile_node(struct compiler *c, json_t *node, int depth)
 		return fail(c, "a search group's operator must be AND or OR");
 	if (!json_is_array(items) || json_array_size(items) == 0)
 		return fail(c, "a search group's value must be a non-empty array");
+	/* The description's group holds an array of filters or an array of groups. */
+	json_array_foreach(items, i, v) {
+		if (json_is_object(v) && (json_object_get(v, "field") != NULL) !=
+					     (json_object_get(json_array_get(items, 0), "field") != NULL))
+			return fail(c, "a search group's value holds filters or groups, not both");
+	}
 	fputc('(', c->sql);
 	json_array_foreach(items, i, v) {
 		if (i)

@@ -66,7 +66,7 @@ static unsigned act_open(struct ui *u)
 
 	if (p && p->kind == UI_PAGER_RESULTS)
 		return ui_articles_open_selected(u);
-	if (p)
+	if (p && p->kind != UI_PAGER_SEARCH)
 		return 0;
 	return ui_thread_open(u, ui_current_conversation(u));
 }
@@ -160,6 +160,13 @@ static unsigned cmd_articles(struct ui *u, const char *args)
 static unsigned act_next_conversation(struct ui *u) { return ui_pane_step_conversation(u, 1); }
 
 static unsigned act_prev_conversation(struct ui *u) { return ui_pane_step_conversation(u, -1); }
+static unsigned act_search(struct ui *u) { return ui_search_prompt(u); }
+
+static unsigned cmd_search(struct ui *u, const char *args) { return ui_search_run(u, args); }
+
+static unsigned act_find_next(struct ui *u) { return ui_pane_find_next(u, 1); }
+
+static unsigned act_find_prev(struct ui *u) { return ui_pane_find_next(u, -1); }
 
 static unsigned act_redraw(struct ui *u)
 {
@@ -169,7 +176,7 @@ static unsigned act_redraw(struct ui *u)
 
 #define FN(k) ((k) | UI_KEY_FUNCTION)
 #define ANY   (UI_CTX_LIST | UI_CTX_PAGER)
-#define CONV  (UI_CTX_LIST | UI_CTX_THREAD)
+#define CONV  (UI_CTX_LIST | UI_CTX_THREAD | UI_CTX_SEARCH)
 
 const struct ui_action ui_actions[] = {
     {"down", {'j', FN(KEY_DOWN)}, ANY, "next row, or scroll down", act_down, NULL},
@@ -207,7 +214,7 @@ const struct ui_action ui_actions[] = {
      act_focus_right, NULL},
     {"open",
      {'\n', '\r', FN(KEY_ENTER)},
-     UI_CTX_LIST | UI_CTX_RESULTS,
+     UI_CTX_LIST | UI_CTX_RESULTS | UI_CTX_SEARCH,
      "open the conversation or article",
      act_open, NULL},
     {"reply",
@@ -295,6 +302,22 @@ const struct ui_action ui_actions[] = {
      "start the reply with a saved reply, picked by a fuzzy match of its name (C-r in the "
      "composer)",
      act_saved_reply, NULL},
+    {"search",
+     {'S'},
+     ANY,
+     "search every conversation, closed too: text email:ADDRESS #ID state:open|closed|snoozed",
+     act_search,
+     cmd_search},
+    {"find-next",
+     {'n'},
+     UI_CTX_LIST,
+     "the next row, in either pane, that matches the last / filter",
+     act_find_next, NULL},
+    {"find-prev",
+     {'N'},
+     UI_CTX_LIST,
+     "the previous row, in either pane, that matches the last / filter",
+     act_find_prev, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

@@ -496,14 +496,8 @@ void ui_articles_build(struct ui *u, struct ui_pager *p)
 		ui_pager_add_wrapped(p, UI_STYLE_NORMAL, p->article.body ? p->article.body : "", 1);
 		return;
 	}
-	if (p->loading) {
-		ui_pager_add(p, UI_STYLE_NORMAL, false, " searching…");
+	if (!ui_pager_results_head(p, p->n_results, " no articles found"))
 		return;
-	}
-	if (p->error)
-		ui_pager_add_wrapped(p, UI_STYLE_ERROR, p->error, 1);
-	if (!p->n_results)
-		ui_pager_add(p, UI_STYLE_NORMAL, false, " no articles found");
 	for (i = 0; i < p->n_results; i++) {
 		p->build_item = i;
 		ui_pager_add_joined(p, UI_STYLE_CUSTOMER,

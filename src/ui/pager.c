@@ -40,6 +40,9 @@ static void pager_release(struct ui_pager *p)
 	for (i = 0; i < p->n_suggested; i++)
 		article_release(&p->suggested[i]);
 	free(p->suggested);
+	for (i = 0; i < p->n_convs; i++)
+		conversation_release(&p->convs[i]);
+	free(p->convs);
 	if (p->have_article)
 		article_release(&p->article);
 	memset(p, 0, sizeof(*p));
@@ -133,6 +136,19 @@ void ui_pager_add_joined(struct ui_pager *p, enum ui_style style, const char *s,
 	pager_add_text(p, style, s, indent, false);
 }
 
+bool ui_pager_results_head(struct ui_pager *p, size_t n, const char *none)
+{
+	if (p->loading) {
+		ui_pager_add(p, UI_STYLE_NORMAL, false, " searching…");
+		return false;
+	}
+	if (p->error)
+		ui_pager_add_wrapped(p, UI_STYLE_ERROR, p->error, 1);
+	if (!n)
+		ui_pager_add(p, UI_STYLE_NORMAL, false, none);
+	return true;
+}
+
 void ui_pager_build(struct ui *u, struct ui_pager *p)
 {
 	ui_pager_clear_lines(p);
@@ -148,6 +164,9 @@ void ui_pager_build(struct ui *u, struct ui_pager *p)
 	case UI_PAGER_ARTICLE:
 		ui_articles_build(u, p);
 		break;
+	case UI_PAGER_SEARCH:
+		ui_search_build(u, p);
+		break;
 	}
 	if (p->top >= p->n_lines)
 		p->top = p->n_lines ? p->n_lines - 1 : 0;
@@ -161,13 +180,15 @@ unsigned ui_pager_scroll(struct ui *u, long delta)
 
 	if (!p)
 		return 0;
-	if (p->kind == UI_PAGER_RESULTS) {
-		if (!p->n_results)
+	if (p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH) {
+		size_t items = p->kind == UI_PAGER_SEARCH ? p->n_convs : p->n_results;
+
+		if (!items)
 			return 0;
 		if (delta < 0 && (size_t)-delta > p->selected)
 			p->selected = 0;
-		else if (p->selected + (size_t)delta >= p->n_results)
-			p->selected = p->n_results - 1;
+		else if (p->selected + (size_t)delta >= items)
+			p->selected = items - 1;
 		else
 			p->selected += (size_t)delta;
 		return UI_DIRTY_PAGER;
@@ -203,7 +224,7 @@ void ui_pager_draw(struct ui *u)
 	attrset(A_NORMAL);
 	free(w);
 	first = p->top;
-	if (p->kind == UI_PAGER_RESULTS) {
+	if (p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH) {
 		/* keep the selected result's lines on screen */
 		for (i = 0; i < p->n_lines && p->lines[i].item != p->selected; i++)
 			;
@@ -219,7 +240,8 @@ void ui_pager_draw(struct ui *u)
 
 		if (l) {
 			attr = ui_style_attr(u, l->style) | (l->bold ? A_BOLD : 0);
-			if (p->kind == UI_PAGER_RESULTS && l->item == p->selected)
+			if ((p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH) &&
+			    l->item == p->selected && (p->n_results || p->n_convs))
 				attr |= A_REVERSE;
 		}
 		w = ui_fit(l ? l->text : "", u->cols);

@@ -437,12 +437,50 @@ void ui_pane_filter_set(struct ui *u, const char *text)
 	}
 	p->filter = q;
 	snprintf(p->filter_text, sizeof(p->filter_text), "%s", q.n_terms ? text : "");
+	if (q.n_terms) {
+		u->find = q;
+		snprintf(u->find_text, sizeof(u->find_text), "%s", text);
+	}
 	pane_view_invalidate(p);
 	p->selected = 0;
 	p->first = 0;
 	p->selected_id = 0;
 	pane_select(u, p, 0);
 	u->dirty |= UI_DIRTY_PANES | UI_DIRTY_ROWS;
+}
+
+unsigned ui_pane_find_next(struct ui *u, int dir)
+{
+	const struct directory *d = u->engine.dir;
+	fl_time now;
+	size_t count[2] = {0, 0}, total = 0, at, step;
+	int i;
+
+	if (!u->find_text[0]) {
+		ui_message(u, true, "nothing to look for: / sets a filter, then n and N find it");
+		return UI_DIRTY_STATUS;
+	}
+	if (u->n_panes == 0 || !u->engine.store)
+		return 0;
+	now = engine_now(&u->engine);
+	for (i = 0; i < u->n_panes && i < 2; i++)
+		total += count[i] = ui_pane_count(u, &u->panes[i]);
+	/* the rows of both panes as one ring, the focused row its start */
+	at = (u->focus == 1 ? count[0] : 0) + u->panes[u->focus].selected;
+	for (step = 1; total && step <= total; step++) {
+		size_t k = (at + (dir > 0 ? step : total * 2 - step)) % total;
+		int pane = k < count[0] ? 0 : 1;
+		size_t pos = pane ? k - count[0] : k;
+		const struct store_entry *e = ui_pane_at(u, &u->panes[pane], pos);
+
+		if (e && query_match(&u->find, e, d, d ? d->me : 0, now)) {
+			u->focus = pane;
+			pane_select(u, &u->panes[pane], pos);
+			return UI_DIRTY_PANES | UI_DIRTY_STATUS;
+		}
+	}
+	ui_message(u, true, "no row matches /%s", u->find_text);
+	return UI_DIRTY_STATUS;
 }
 
 unsigned ui_pane_filter_prompt(struct ui *u)

@@ -50,6 +50,7 @@ enum ui_context {
 	UI_CTX_THREAD = 1u << 2,  /* the conversation view only */
 	UI_CTX_RESULTS = 1u << 3, /* the article results only */
 	UI_CTX_ARTICLE = 1u << 4, /* an article being read */
+	UI_CTX_SEARCH = 1u << 5,  /* the conversation search's results */
 };
 
 /* A key: a character, or a curses KEY_* code with UI_KEY_FUNCTION set (KEY_DOWN and
@@ -113,7 +114,13 @@ struct ui_line {
 	size_t item; /* the result it belongs to, in the results view */
 };
 
-enum ui_pager_kind { UI_PAGER_HELP, UI_PAGER_THREAD, UI_PAGER_RESULTS, UI_PAGER_ARTICLE };
+enum ui_pager_kind {
+	UI_PAGER_HELP,
+	UI_PAGER_THREAD,
+	UI_PAGER_RESULTS,
+	UI_PAGER_ARTICLE,
+	UI_PAGER_SEARCH, /* the conversations a search found */
+};
 
 struct ui_pager {
 	enum ui_pager_kind kind;
@@ -141,6 +148,9 @@ struct ui_pager {
 	/* the conversation view's suggested articles, from the local index */
 	struct article *suggested;
 	size_t n_suggested;
+	/* the conversation search's results */
+	struct conversation *convs;
+	size_t n_convs;
 };
 
 #define UI_SUGGESTED_MAX 3
@@ -216,6 +226,9 @@ struct ui {
 	bool articles_syncing;
 	int64_t articles_refine;      /* K from the queues: the thread asked for */
 	char *articles_refine_words;  /* and the keywords the prompt started with */
+	/* the last filter `/` applied, which n and N look for in both panes */
+	struct query find;
+	char find_text[UI_PROMPT_MAX * 4 + 1]; /* "" when none */
 	bool color;
 	bool quit;
 	unsigned dirty;
@@ -328,6 +341,10 @@ size_t ui_pane_count(struct ui *u, struct ui_pane *p);
 const struct store_entry *ui_pane_at(struct ui *u, struct ui_pane *p, size_t pos);
 unsigned ui_pane_filter_prompt(struct ui *u);
 unsigned ui_pane_filter_clear(struct ui *u);
+/* n (dir 1) and N (dir -1): the next or previous row, in either pane, that matches the
+ * last filter `/` applied, wrapping around: after the focused pane's rows come the other
+ * pane's. */
+unsigned ui_pane_find_next(struct ui *u, int dir);
 /* Sets the focused pane's filter ("" clears it); a message tells a parse error. */
 void ui_pane_filter_set(struct ui *u, const char *text);
 unsigned ui_pane_order_next(struct ui *u);
@@ -351,6 +368,9 @@ void ui_pager_add_wrapped(struct ui_pager *p, enum ui_style style, const char *s
 /* The same for text that is one line, a title or a link: its newlines become spaces, so
  * it breaks only where the width makes it. */
 void ui_pager_add_joined(struct ui_pager *p, enum ui_style style, const char *s, int indent);
+/* The head of a results view of n results: "searching…" while it waits (false: nothing
+ * more to add), then its error, and none when there is no result. */
+bool ui_pager_results_head(struct ui_pager *p, size_t n, const char *none);
 void ui_pager_clear_lines(struct ui_pager *p);
 void ui_pager_draw(struct ui *u);
 /* Builds the lines of p from its source for the current width. */
@@ -513,5 +533,12 @@ unsigned ui_articles_open_suggested(struct ui *u, size_t n);
 /* Appends the title and URL of the article of the view on top (the selected result or the
  * article being read) to the reply draft of its conversation. */
 unsigned ui_articles_insert(struct ui *u);
+
+/* search.c: every conversation of the backend (convsearch.h) in a results view. */
+unsigned ui_search_prompt(struct ui *u);
+unsigned ui_search_run(struct ui *u, const char *text);
+void ui_search_build(struct ui *u, struct ui_pager *p);
+/* The id of p's selected result when p is a search view, else 0. */
+int64_t ui_search_selected(const struct ui_pager *p);
 
 #endif

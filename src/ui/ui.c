@@ -154,6 +154,8 @@ unsigned ui_context(const struct ui *u)
 		return UI_CTX_PAGER | UI_CTX_RESULTS;
 	if (p->kind == UI_PAGER_ARTICLE)
 		return UI_CTX_PAGER | UI_CTX_ARTICLE;
+	if (p->kind == UI_PAGER_SEARCH)
+		return UI_CTX_PAGER | UI_CTX_SEARCH;
 	return UI_CTX_PAGER;
 }
 
@@ -162,6 +164,9 @@ int64_t ui_current_conversation(const struct ui *u)
 	const struct store_entry *e;
 	int i;
 
+	/* a search's results act like queue rows: on the selected one */
+	if (u->n_pagers && u->pagers[u->n_pagers - 1].kind == UI_PAGER_SEARCH)
+		return ui_search_selected(&u->pagers[u->n_pagers - 1]);
 	for (i = u->n_pagers - 1; i >= 0; i--)
 		if (u->pagers[i].kind == UI_PAGER_THREAD)
 			return i == u->n_pagers - 1 ? u->pagers[i].conversation : 0;
@@ -412,6 +417,8 @@ static char *status_right(struct ui *u)
 		return xstrdup(
 		    "r reply · c note · a assign · x close · L tags · K articles · q back "
 		    "· ? help");
+	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_SEARCH)
+		return xstrdup("Enter open · r reply · c note · x close · L tags · q back · ? help");
 	if (u->n_pagers && (ui_pager_top(u)->kind == UI_PAGER_RESULTS ||
 			    ui_pager_top(u)->kind == UI_PAGER_ARTICLE))
 		return xstrdup("i insert into the reply · q back · ? help");
