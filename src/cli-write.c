@@ -504,6 +504,24 @@ int cli_cmd_priority(struct cli *c, int argc, char **argv, const char *token)
 	return items_report(c, items_outcome(c), "the priority change");
 }
 
+/* ---- assign ---- */
+
+int cli_cmd_assign(struct cli *c, int argc, char **argv, const char *token)
+{
+	struct write_op w = {.kind = WRITE_UNASSIGN};
+
+	if (argc != 3 || cli_parse_id(argv[1], &w.conversation) < 0)
+		return cli_usage(c);
+	if (cli_start(c, token, false) < 0)
+		return cli_fail(c, CLI_FAILED);
+	if (write_assign_resolve(c->engine.dir, argv[2], &w, c->error, sizeof(c->error)) < 0)
+		return cli_fail(c, CLI_USAGE);
+	if (cli_submit(c, &w, NULL) < 0)
+		return cli_fail(c, CLI_FAILED);
+	items_wait(c);
+	return items_report(c, items_outcome(c), "the assignment");
+}
+
 /* ---- outbox: what is waiting, and the agent's decisions on it ---- */
 
 static struct outbox *cli_outbox(struct cli *c)

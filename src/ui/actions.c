@@ -155,6 +155,10 @@ static unsigned cmd_articles(struct ui *u, const char *args)
 	return ui_articles_search(u, args);
 }
 
+static unsigned act_assign_to(struct ui *u) { return ui_assign_prompt(u); }
+
+static unsigned cmd_assign_to(struct ui *u, const char *args) { return ui_assign_text(u, args); }
+
 static unsigned act_redraw(struct ui *u)
 {
 	(void)u;
@@ -273,6 +277,12 @@ const struct ui_action ui_actions[] = {
     {"help", {'?'}, ANY, "this list", act_help, NULL},
     {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back, NULL},
     {"quit", {0}, ANY, "quit (asks when a draft is unsent)", act_quit, NULL},
+    {"assign",
+     {'A'},
+     CONV,
+     "assign to a teammate, a team, me or none (or the marked rows); Tab completes",
+     act_assign_to,
+     cmd_assign_to},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);
