@@ -561,6 +561,8 @@ static json_t *item_json(const struct cli *c, const struct outbox_item *it)
 	if (it->kind == WRITE_TAG || it->kind == WRITE_UNTAG)
 		json_object_set_new(
 		    j, "tag", it->tag_name ? json_string(it->tag_name) : json_integer(it->tag));
+	if (it->kind == WRITE_ASSIGN_ADMIN || it->kind == WRITE_ASSIGN_TEAM)
+		json_object_set_new(j, "assignee", json_integer(it->tag));
 	return j;
 }
 
@@ -578,6 +580,9 @@ static void print_item(const struct cli *c, const struct outbox_item *it)
 		free(first);
 	} else if (it->tag_name) {
 		cli_print_safe(stdout, it->tag_name, false);
+	} else if (it->tag && (it->kind == WRITE_ASSIGN_ADMIN || it->kind == WRITE_ASSIGN_TEAM)) {
+		printf("to %s %lld", it->kind == WRITE_ASSIGN_TEAM ? "team" : "teammate",
+		       (long long)it->tag);
 	} else if (it->tag) {
 		printf("tag %lld", (long long)it->tag);
 	}
