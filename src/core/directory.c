@@ -148,9 +148,8 @@ int directory_find_assignee(const struct directory *d, const char *who,
 		const char *name = hits[i]->email && !team[i] ? hits[i]->email : hits[i]->name;
 		char *show = text_sanitize(name ? name : "?", false);
 
-		at += (size_t)snprintf(err + at, errlen - at, "%s %s%s (%s %lld)", i ? "," : "",
-				       team[i] ? "team " : "", show, team[i] ? "team" : "teammate",
-				       (long long)hits[i]->id);
+		at += (size_t)snprintf(err + at, errlen - at, "%s %s (%s %lld)", i ? "," : "", show,
+				       team[i] ? "team" : "teammate", (long long)hits[i]->id);
 		free(show);
 	}
 	return -1;
