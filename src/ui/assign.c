@@ -24,10 +24,10 @@ unsigned ui_assign_text(struct ui *u, const char *text)
 		ui_message(u, true, "%s", err);
 		return UI_DIRTY_STATUS;
 	}
-	who = w.kind == WRITE_ASSIGN_ME	      ? "to me"
-	      : w.kind == WRITE_UNASSIGN      ? "to nobody"
-	      : w.kind == WRITE_ASSIGN_TEAM   ? directory_name(d->teams, d->n_teams, w.tag)
-					      : directory_name(d->admins, d->n_admins, w.tag);
+	who = w.kind == WRITE_ASSIGN_ME	    ? "to me"
+	      : w.kind == WRITE_UNASSIGN    ? "to nobody"
+	      : w.kind == WRITE_ASSIGN_TEAM ? directory_name(d->teams, d->n_teams, w.tag)
+					    : directory_name(d->admins, d->n_admins, w.tag);
 	if (w.kind == WRITE_ASSIGN_TEAM || w.kind == WRITE_ASSIGN_ADMIN) {
 		char *safe = text_sanitize(who ? who : "?", false), *label;
 		unsigned dirty;
