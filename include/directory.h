@@ -46,6 +46,22 @@ const char *directory_name(const struct directory_entry *list, size_t n, int64_t
 /* The id of an entry named (case-insensitively) name, or written as its number; 0 if none. */
 int64_t directory_find(const struct directory_entry *list, size_t n, const char *name);
 
+/* Whom "assign to WHO" means. */
+enum directory_assignee_kind {
+	DIRECTORY_ASSIGN_ME,	   /* "me" */
+	DIRECTORY_ASSIGN_NOBODY,   /* "none" */
+	DIRECTORY_ASSIGN_TEAMMATE, /* an admin: an email, a name or an id */
+	DIRECTORY_ASSIGN_TEAM,	   /* a team: a name or an id */
+};
+
+/* Finds who (case-insensitively: "me", "none", a teammate's email, name or id, a team's
+ * name or id; else the one teammate or team whose name or email starts with it): its kind
+ * and *id. Returns 0, or -1 with a message in err that says what matched (the candidates,
+ * when several did) or that nothing did. */
+int directory_find_assignee(const struct directory *d, const char *who,
+			    enum directory_assignee_kind *kind, int64_t *id, char *err,
+			    size_t errlen);
+
 /* Chooses the admin frontline acts as among d->admins: wanted (an email, matched
  * case-insensitively, or an id) when given, from $FRONTLINE_ADMIN if from_env, else from
  * the configuration; unset, the token's owner (owner, as GET /me describes it; it may be

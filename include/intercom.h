@@ -322,6 +322,10 @@ json_t *intercom_open_request(int64_t admin_id);
 /* Assignment to an admin (assign to me: assignee_id = admin_id; 0 unassigns; negative
  * gives NULL). */
 json_t *intercom_assign_request(int64_t admin_id, int64_t assignee_id);
+/* An assignment to a team (team) or a teammate; assignee_id 0: to nobody. */
+json_t *intercom_assign_to_request(int64_t admin_id, bool team, int64_t assignee_id);
+/* PUT /conversations/{id} marking it read. */
+json_t *intercom_read_request(void);
 
 /* POST /conversations/{id}/tags: {"id":"TAG","admin_id":"ID"}. */
 json_t *intercom_tag_add_request(int64_t admin_id, int64_t tag_id);

@@ -63,6 +63,9 @@ void store_set_policy(struct store *s, int queue, const struct sla_policy *polic
 enum store_change store_upsert(struct store *s, const struct conversation *c, fl_time now);
 /* Removes a conversation; returns STORE_REMOVED or STORE_UNCHANGED if it was not held. */
 enum store_change store_remove(struct store *s, int64_t id);
+/* The agent read id: its unread mark clears at once and stays cleared until the backend
+ * has something newer than what was read. false if id is not held or was read already. */
+bool store_mark_read(struct store *s, int64_t id);
 
 const struct store_entry *store_get(const struct store *s, int64_t id);
 size_t store_count(const struct store *s);

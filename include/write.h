@@ -19,6 +19,10 @@ enum write_kind {
 	WRITE_TAG,
 	WRITE_UNTAG,
 	WRITE_PRIORITY,
+	WRITE_ASSIGN_ADMIN, /* to a teammate: tag holds the admin's id */
+	WRITE_ASSIGN_TEAM,  /* to a team: tag holds the team's id */
+	WRITE_UNASSIGN,	    /* to no teammate */
+	WRITE_READ,	    /* mark read */
 };
 
 /* The fields a kind uses; the others are zero. The strings are the caller's. */
@@ -27,7 +31,7 @@ struct write_op {
 	int64_t conversation;
 	const char *body; /* reply, note; priority: the level's word (priority_word) */
 	fl_time until;	  /* snooze */
-	int64_t tag;	  /* tag, untag */
+	int64_t tag;	  /* tag, untag; assign_admin, assign_team: the assignee's id */
 };
 
 /* The kind's word ("reply", "assign_me"...), as the outbox stores it and `frontline
@@ -35,5 +39,11 @@ struct write_op {
 const char *write_kind_word(enum write_kind k);
 /* The kind a word names, or -1 (a word a later or earlier build wrote). */
 int write_kind_parse(const char *word);
+
+struct directory;
+/* Makes w (its kind and assignee) the assignment to who, as directory_find_assignee reads
+ * it. Returns 0, or -1 with a message in err. */
+int write_assign_resolve(const struct directory *d, const char *who, struct write_op *w,
+			 char *err, size_t errlen);
 
 #endif

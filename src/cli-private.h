@@ -93,6 +93,7 @@ int cli_parse_id(const char *s, int64_t *id);
  * reply, tag, priority and outbox; cli-table.c: help. Each reads its options with
  * c->command's getopt tables; cli_run has answered -h and --help before it runs. */
 cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli_cmd_reply,
-    cli_cmd_tag, cli_cmd_priority, cli_cmd_outbox, cli_cmd_whoami, cli_cmd_search;
+    cli_cmd_tag, cli_cmd_priority, cli_cmd_outbox, cli_cmd_whoami, cli_cmd_search,
+    cli_cmd_assign;
 
 #endif

@@ -59,6 +59,8 @@ static const struct cli_command commands[] = {
     {"search", cli_cmd_search, "QUERY [--json]",
      "search every conversation: text, email:ADDRESS, #ID, state:STATE", true, "jh",
      json_options},
+    {"assign", cli_cmd_assign, "ID WHO",
+     "assign to me, none, a teammate (email, name, id) or a team", true, "+h", only_help},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -504,6 +504,24 @@ int cli_cmd_priority(struct cli *c, int argc, char **argv, const char *token)
 	return items_report(c, items_outcome(c), "the priority change");
 }
 
+/* ---- assign ---- */
+
+int cli_cmd_assign(struct cli *c, int argc, char **argv, const char *token)
+{
+	struct write_op w = {.kind = WRITE_UNASSIGN};
+
+	if (argc != 3 || cli_parse_id(argv[1], &w.conversation) < 0)
+		return cli_usage(c);
+	if (cli_start(c, token, false) < 0)
+		return cli_fail(c, CLI_FAILED);
+	if (write_assign_resolve(c->engine.dir, argv[2], &w, c->error, sizeof(c->error)) < 0)
+		return cli_fail(c, CLI_USAGE);
+	if (cli_submit(c, &w, NULL) < 0)
+		return cli_fail(c, CLI_FAILED);
+	items_wait(c);
+	return items_report(c, items_outcome(c), "the assignment");
+}
+
 /* ---- outbox: what is waiting, and the agent's decisions on it ---- */
 
 static struct outbox *cli_outbox(struct cli *c)
@@ -543,6 +561,8 @@ static json_t *item_json(const struct cli *c, const struct outbox_item *it)
 	if (it->kind == WRITE_TAG || it->kind == WRITE_UNTAG)
 		json_object_set_new(
 		    j, "tag", it->tag_name ? json_string(it->tag_name) : json_integer(it->tag));
+	if (it->kind == WRITE_ASSIGN_ADMIN || it->kind == WRITE_ASSIGN_TEAM)
+		json_object_set_new(j, "assignee", json_integer(it->tag));
 	return j;
 }
 
@@ -560,6 +580,9 @@ static void print_item(const struct cli *c, const struct outbox_item *it)
 		free(first);
 	} else if (it->tag_name) {
 		cli_print_safe(stdout, it->tag_name, false);
+	} else if (it->tag && (it->kind == WRITE_ASSIGN_ADMIN || it->kind == WRITE_ASSIGN_TEAM)) {
+		printf("to %s %lld", it->kind == WRITE_ASSIGN_TEAM ? "team" : "teammate",
+		       (long long)it->tag);
 	} else if (it->tag) {
 		printf("tag %lld", (long long)it->tag);
 	}

@@ -226,14 +226,40 @@ static void flight_failed(struct flight *f, const struct result *r, const char *
 	}
 }
 
+/* A write that sets what the conversation shows (an assignment, read): after a lost
+ * answer the conversation itself says whether it arrived, and setting it twice is
+ * harmless. */
+static bool sets_state(enum write_kind k)
+{
+	return k == WRITE_ASSIGN_ME || k == WRITE_ASSIGN_ADMIN || k == WRITE_ASSIGN_TEAM ||
+	       k == WRITE_UNASSIGN || k == WRITE_READ;
+}
+
+/* Whether c shows what the item sets. */
+static bool state_reached(struct sender *s, const struct outbox_item *it,
+			  const struct conversation *c)
+{
+	const struct directory *d = s->link.directory(s->link.arg);
+
+	switch (it->kind) {
+	case WRITE_ASSIGN_ME: return d->me && c->admin_assignee_id == d->me;
+	case WRITE_ASSIGN_ADMIN: return c->admin_assignee_id == it->tag;
+	case WRITE_ASSIGN_TEAM: return c->team_assignee_id == it->tag;
+	case WRITE_UNASSIGN: return c->admin_assignee_id == 0;
+	case WRITE_READ: return c->read;
+	default: return false;
+	}
+}
+
 static void on_written(void *arg, const struct result *r)
 {
 	struct flight *f = arg;
-	bool text = f->it.kind == WRITE_REPLY || f->it.kind == WRITE_NOTE;
+	bool checkable = f->it.kind == WRITE_REPLY || f->it.kind == WRITE_NOTE ||
+			 sets_state(f->it.kind);
 
 	if (r->cls == RESULT_OK) {
 		flight_record(f, OUTBOX_SENT, NULL);
-	} else if (r->cls != RESULT_PERMANENT && r->ambiguous && text) {
+	} else if (r->cls != RESULT_PERMANENT && r->ambiguous && checkable) {
 		/* Look at once: a dropped answer usually means it arrived. */
 		if (outbox_mark_retry(f->s->ob, f->it.id, OUTBOX_AMBIGUOUS, 0, r->message) < 0)
 			set_error(f->s, "cannot record a write's outcome in the outbox");
@@ -353,9 +379,15 @@ static void on_verify_thread(void *arg, struct thread *t, const struct result *r
 		free(why);
 		return;
 	}
-	mine = matching_parts(s, &f->it, t);
-	/* Parts that other items with the same text account for prove nothing here. */
-	others = outbox_count_sent_like(s->ob, &f->it, f->it.first_attempt - VERIFY_SLACK_S);
+	if (sets_state(f->it.kind)) {
+		mine = state_reached(s, &f->it, &t->conv);
+		others = 0;
+	} else {
+		mine = matching_parts(s, &f->it, t);
+		/* Parts that other items with the same text account for prove nothing here. */
+		others = outbox_count_sent_like(s->ob, &f->it,
+						f->it.first_attempt - VERIFY_SLACK_S);
+	}
 	if (others < 0) {
 		flight_record(f, OUTBOX_AMBIGUOUS, "cannot read the outbox");
 		return;
@@ -429,7 +461,8 @@ static void resolve_tag(struct flight *f)
 static void start(struct sender *s, struct outbox_item *it)
 {
 	struct flight *f = xcalloc(1, sizeof(*f));
-	bool text = it->kind == WRITE_REPLY || it->kind == WRITE_NOTE;
+	bool checkable =
+	    it->kind == WRITE_REPLY || it->kind == WRITE_NOTE || sets_state(it->kind);
 
 	f->s = s;
 	f->it = *it;
@@ -437,7 +470,7 @@ static void start(struct sender *s, struct outbox_item *it)
 	s->flights[s->n_flights++] = f;
 	/* Not pending: an attempt went out and its answer never came back (here, or in a
 	 * process that died), so a reply may be there already. */
-	if (text && f->it.state != OUTBOX_PENDING && f->it.first_attempt)
+	if (checkable && f->it.state != OUTBOX_PENDING && f->it.first_attempt)
 		verify(f);
 	else if ((f->it.kind == WRITE_TAG || f->it.kind == WRITE_UNTAG) && !f->it.tag &&
 		 f->it.tag_name)

@@ -221,14 +221,19 @@ json_t *intercom_open_request(int64_t admin_id)
 
 json_t *intercom_assign_request(int64_t admin_id, int64_t assignee_id)
 {
+	return intercom_assign_to_request(admin_id, false, assignee_id);
+}
+
+json_t *intercom_assign_to_request(int64_t admin_id, bool team, int64_t assignee_id)
+{
 	char admin[ID_BUF], assignee[ID_BUF];
 
 	if (!id_format(admin, admin_id) || assignee_id < 0)
 		return NULL;
 	if (snprintf(assignee, sizeof(assignee), "%" PRId64, assignee_id) < 0)
 		return NULL;
-	return json_pack("{s:s, s:s, s:s, s:s}", "message_type", "assignment", "type", "admin",
-			 "admin_id", admin, "assignee_id", assignee);
+	return json_pack("{s:s, s:s, s:s, s:s}", "message_type", "assignment", "type",
+			 team ? "team" : "admin", "admin_id", admin, "assignee_id", assignee);
 }
 
 json_t *intercom_tag_add_request(int64_t admin_id, int64_t tag_id)
@@ -255,6 +260,8 @@ json_t *intercom_priority_request(const char *level)
 		return NULL;
 	return json_pack("{s:s}", "priority", level);
 }
+
+json_t *intercom_read_request(void) { return json_pack("{s:b}", "read", 1); }
 
 json_t *intercom_tag_create_request(const char *name)
 {

@@ -524,6 +524,17 @@ static void intercom_write(struct backend *b, const struct write_op *w, backend_
 		snprintf(path, sizeof(path), "/conversations/%lld", (long long)w->conversation);
 		body = intercom_priority_request(w->body);
 		break;
+	case WRITE_ASSIGN_ADMIN:
+	case WRITE_ASSIGN_TEAM:
+		body = w->tag > 0 ? intercom_assign_to_request(me, w->kind == WRITE_ASSIGN_TEAM, w->tag)
+				  : NULL;
+		break;
+	case WRITE_UNASSIGN: body = intercom_assign_to_request(me, false, 0); break;
+	case WRITE_READ:
+		method = "PUT";
+		snprintf(path, sizeof(path), "/conversations/%lld", (long long)w->conversation);
+		body = intercom_read_request();
+		break;
 	}
 	if (!body) {
 		struct result res = local_failure(

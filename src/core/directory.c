@@ -67,6 +67,95 @@ int64_t directory_find(const struct directory_entry *list, size_t n, const char 
 	return 0;
 }
 
+/* Collects the teammates and teams who matches: whole (prefix false) or its start. */
+static size_t match_assignees(const struct directory *d, const char *who, bool prefix,
+			      const struct directory_entry **hits, bool *team, size_t max)
+{
+	size_t i, n = 0, len = strlen(who);
+	long long id = 0;
+	bool numeric = util_parse_ll(who, 1, INT64_MAX, &id) == 0;
+
+#define FITS(s) ((s) && (prefix ? !strncasecmp((s), who, len) : !strcasecmp((s), who)))
+	for (i = 0; i < d->n_admins && n < max; i++)
+		if ((!d->admins[i].bot || !prefix) &&
+		    (FITS(d->admins[i].email) || FITS(d->admins[i].name) ||
+		     (!prefix && numeric && d->admins[i].id == id))) {
+			hits[n] = &d->admins[i];
+			team[n++] = false;
+		}
+	for (i = 0; i < d->n_teams && n < max; i++)
+		if (FITS(d->teams[i].name) || (!prefix && numeric && d->teams[i].id == id)) {
+			hits[n] = &d->teams[i];
+			team[n++] = true;
+		}
+#undef FITS
+	return n;
+}
+
+int directory_find_assignee(const struct directory *d, const char *who,
+			    enum directory_assignee_kind *kind, int64_t *id, char *err,
+			    size_t errlen)
+{
+	enum { MAX_HITS = 8 };
+	const struct directory_entry *hits[MAX_HITS];
+	bool team[MAX_HITS];
+	size_t n, i, at;
+	char *safe;
+
+	char *trimmed;
+	int rc;
+
+	while (who && (*who == ' ' || *who == '\t'))
+		who++;
+	if (who && *who && strchr(" \t", who[strlen(who) - 1])) {
+		/* "tom@example.com " as a completion leaves it */
+		trimmed = xstrdup(who);
+		while (*trimmed && strchr(" \t", trimmed[strlen(trimmed) - 1]))
+			trimmed[strlen(trimmed) - 1] = '\0';
+		rc = directory_find_assignee(d, trimmed, kind, id, err, errlen);
+		free(trimmed);
+		return rc;
+	}
+	if (!who || !*who) {
+		snprintf(err, errlen, "assign to whom? me, none, a teammate's email or name, or a team");
+		return -1;
+	}
+	*id = 0;
+	if (!strcasecmp(who, "me") || !strcasecmp(who, "none")) {
+		*kind = !strcasecmp(who, "me") ? DIRECTORY_ASSIGN_ME : DIRECTORY_ASSIGN_NOBODY;
+		*id = *kind == DIRECTORY_ASSIGN_ME ? d->me : 0;
+		return 0;
+	}
+	n = match_assignees(d, who, false, hits, team, MAX_HITS);
+	if (!n)
+		n = match_assignees(d, who, true, hits, team, MAX_HITS);
+	if (n == 1) {
+		*kind = team[0] ? DIRECTORY_ASSIGN_TEAM : DIRECTORY_ASSIGN_TEAMMATE;
+		*id = hits[0]->id;
+		return 0;
+	}
+	safe = text_sanitize(who, false);
+	if (!n) {
+		snprintf(err, errlen,
+			 "no teammate or team matches \"%s\": give a teammate's email or name, a "
+			 "team's name, me or none",
+			 safe);
+		free(safe);
+		return -1;
+	}
+	at = (size_t)snprintf(err, errlen, "\"%s\" matches more than one; say which:", safe);
+	free(safe);
+	for (i = 0; i < n && at < errlen; i++) {
+		const char *name = hits[i]->email && !team[i] ? hits[i]->email : hits[i]->name;
+		char *show = text_sanitize(name ? name : "?", false);
+
+		at += (size_t)snprintf(err + at, errlen - at, "%s %s (%s %lld)", i ? "," : "", show,
+				       team[i] ? "team" : "teammate", (long long)hits[i]->id);
+		free(show);
+	}
+	return -1;
+}
+
 /* A few human admins' emails, ", "-separated, made safe to show; "" when none. */
 static char *human_examples(const struct directory *d, size_t *n_humans)
 {

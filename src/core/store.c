@@ -32,6 +32,10 @@ struct store_item {
 	 * may not say which deadline they pause. */
 	enum sla_kind deadline_kind;
 	fl_time deadline_started;
+	/* Read here while updated_at was this: an answer of that age that says unread
+	 * predates the agent's look (the backend may not have heard of it yet). */
+	fl_time read_through;
+	bool read_here;
 };
 
 struct due_heap {
@@ -657,6 +661,8 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 		/* Copy before releasing: c may point into the record held. */
 		conversation_copy(&copy, c);
 		conversation_keep_known(&copy, &it->e.conv);
+		if (it->read_here && !copy.read && copy.updated_at <= it->read_through)
+			copy.read = true;
 		conversation_release(&it->e.conv);
 		it->e.conv = copy;
 	} else {
@@ -670,6 +676,20 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 	heap_set(&s->heap, it, now);
 	it->e.dirty = 1;
 	return change;
+}
+
+bool store_mark_read(struct store *s, int64_t id)
+{
+	struct store_item *it = idmap_get(s->ids, id);
+
+	if (!it || it->e.conv.read)
+		return false;
+	it->e.conv.read = true;
+	it->read_here = true;
+	it->read_through = it->e.conv.updated_at;
+	it->e.dirty = 1;
+	s->version++;
+	return true;
 }
 
 enum store_change store_remove(struct store *s, int64_t id)

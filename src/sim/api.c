@@ -415,8 +415,8 @@ static void parts_assignment(struct sim *s, struct api_request *rq, json_t *body
 		return;
 	}
 	if (rc == 0) {
-		api_error(rp, 400, "parameter_invalid", "assignee_id %lld is not a %s", assignee,
-			  team ? "team" : "teammate");
+		api_error(rp, 404, "not_found", "Resource Not Found: no %s with id %lld",
+			  team ? "team" : "teammate", assignee);
 		return;
 	}
 	if (world_assign(&s->world, rq->ids[0], admin, team, assignee, rq->now) < 0)

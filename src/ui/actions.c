@@ -167,6 +167,9 @@ static unsigned cmd_search(struct ui *u, const char *args) { return ui_search_ru
 static unsigned act_find_next(struct ui *u) { return ui_pane_find_next(u, 1); }
 
 static unsigned act_find_prev(struct ui *u) { return ui_pane_find_next(u, -1); }
+static unsigned act_assign_to(struct ui *u) { return ui_assign_prompt(u); }
+
+static unsigned cmd_assign_to(struct ui *u, const char *args) { return ui_assign_text(u, args); }
 
 static unsigned act_redraw(struct ui *u)
 {
@@ -318,6 +321,12 @@ const struct ui_action ui_actions[] = {
      UI_CTX_LIST,
      "the previous row, in either pane, that matches the last / filter",
      act_find_prev, NULL},
+    {"assign",
+     {'A'},
+     CONV,
+     "assign to a teammate, a team, me or none (or the marked rows); Tab completes",
+     act_assign_to,
+     cmd_assign_to},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

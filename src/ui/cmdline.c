@@ -1,7 +1,7 @@
 /* cmdline.c: the `:` command line. Every action of the table is a command by its name
  * (:reply, :close, :snooze 2h, :tags +vip, :filter breached, :order newest, :quit), so
- * keys and commands share one dispatch path; a few short aliases (:q, :tag, :sort,
- * :assign) stand for the names agents type from habit. Tab completes the name. */
+ * keys and commands share one dispatch path; a few short aliases (:q, :tag, :sort)
+ * stand for the names agents type from habit. Tab completes the name. */
 #include "build-config.h"
 
 #include <ctype.h>
@@ -19,7 +19,6 @@ static const struct {
     {"q", "quit"},
     {"tag", "tags"},
     {"sort", "order"},
-    {"assign", "assign-me"},
     {"articles", "help-center"},
 };
 

@@ -174,20 +174,7 @@ void ui_tags_complete(struct ui *u)
 
 unsigned ui_tags_prompt(struct ui *u)
 {
-	int64_t id = ui_current_conversation(u);
-	size_t marked = u->n_pagers ? 0 : u->n_marks; /* a conversation view tags its own */
-
-	if ((!id && !marked) || !u->engine.dir)
-		return 0;
-	if (marked)
-		ui_prompt_start(u,
-				marked == 1 ? "tags for 1 marked (+add -remove): "
-					    : "tags for the marked (+add -remove): ",
-				"", ui_tags_apply);
-	else
-		ui_prompt_start(u, "tags (+add -remove): ", "", ui_tags_apply);
-	u->prompt.complete = ui_tags_complete;
-	return UI_DIRTY_STATUS;
+	return ui_marks_prompt(u, "tags", "+add -remove", ui_tags_apply, ui_tags_complete);
 }
 
 void ui_tags_release(struct ui *u)

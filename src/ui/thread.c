@@ -115,7 +115,9 @@ unsigned ui_thread_open(struct ui *u, int64_t id)
 	p->conversation = id;
 	p->loading = true;
 	engine_fetch_thread(&u->engine, id, on_thread, u);
-	return UI_DIRTY_LAYOUT;
+	if (store_mark_read(u->engine.store, id))
+		ui_write_read(u, id);
+	return UI_DIRTY_LAYOUT | UI_DIRTY_ROWS;
 }
 
 /* Who wrote a part, and how it is marked: the customer, an agent, an internal note, or

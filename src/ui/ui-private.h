@@ -479,6 +479,10 @@ bool ui_marks_apply(const struct ui *u);
  * rows in marking order (the marks are used up), else fallback, else the current one.
  * Returns how many (0: none, *ids NULL). */
 size_t ui_marks_take(struct ui *u, int64_t fallback, int64_t **ids);
+/* The prompt "what (hint): " (" for the marked" when rows are marked) whose text done
+ * gets, Tab calling complete; 0 when there is nothing to act on. */
+unsigned ui_marks_prompt(struct ui *u, const char *what, const char *hint,
+			 void (*done)(struct ui *u, const char *text), void (*complete)(struct ui *u));
 /* After n writes of one action were submitted, stored of them: says "what: n queued"
  * when they were several and all were stored. */
 void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n);
@@ -490,6 +494,12 @@ unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 unsigned ui_priority_menu(struct ui *u);
 unsigned ui_priority_text(struct ui *u, const char *text);
 unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what);
+/* Tells the backend, through the outbox and without a message, that id was read. */
+void ui_write_read(struct ui *u, int64_t id);
+/* assign.c: to a teammate, a team, me or nobody (the marked rows, else the current one):
+ * a prompt with completion, or a name typed after :assign. */
+unsigned ui_assign_prompt(struct ui *u);
+unsigned ui_assign_text(struct ui *u, const char *text);
 
 /* snooze.c */
 unsigned ui_snooze_menu(struct ui *u);

@@ -214,6 +214,20 @@ void ui_writes_release(struct ui *u)
 	u->writes = NULL;
 }
 
+void ui_write_read(struct ui *u, int64_t id)
+{
+	struct write_op w = {.kind = WRITE_READ, .conversation = id};
+	char err[256] = "no outbox";
+
+	/* Quiet: the row's mark cleared already; the outbox tells the backend. */
+	if (engine_write_refusal(&u->engine))
+		return;
+	if (!u->engine.sender || sender_submit(u->engine.sender, &w, NULL, NULL, NULL, err,
+					       sizeof(err)) < 0)
+		ui_message(u, true, "cannot tell the backend #%lld was read: %s", (long long)id,
+			   err);
+}
+
 /* ---- the marked rows ---- */
 
 bool ui_marks_apply(const struct ui *u) { return !u->n_pagers && u->n_marks > 0; }
@@ -233,6 +247,25 @@ size_t ui_marks_take(struct ui *u, int64_t fallback, int64_t **ids)
 	memcpy(*ids, u->marks, n * sizeof(**ids));
 	ui_marks_clear(u);
 	return n;
+}
+
+unsigned ui_marks_prompt(struct ui *u, const char *what, const char *hint,
+			 void (*done)(struct ui *u, const char *text), void (*complete)(struct ui *u))
+{
+	int64_t id = ui_current_conversation(u);
+	size_t marked = u->n_pagers ? 0 : u->n_marks; /* a conversation view acts on its own */
+	static char label[160]; /* the prompt keeps it while it is shown */
+
+	if ((!id && !marked) || !u->engine.dir)
+		return 0;
+	snprintf(label, sizeof(label), "%s%s (%s): ", what,
+			  marked == 1 ? " for 1 marked"
+			  : marked    ? " for the marked"
+				      : "",
+			  hint);
+	ui_prompt_start(u, label, "", done);
+	u->prompt.complete = complete;
+	return UI_DIRTY_STATUS;
 }
 
 void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n)

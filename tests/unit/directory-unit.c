@@ -122,6 +122,49 @@ static void test_unknown_is_an_error(void **state)
 	agent_release(&d);
 }
 
+/* directory_find_assignee: me, none, an email, a name or an id whole and in any case, a
+ * team; else the one whose name or email starts with it; several or none an error that
+ * names them. */
+static void test_find_assignee(void **state)
+{
+	struct directory_entry teams[] = {{.id = 50, .name = "Billing"}, {.id = 51, .name = "Cyprus"}};
+	struct directory d = {.me = 1, .admins = team, .n_admins = 5, .teams = teams, .n_teams = 2};
+	enum directory_assignee_kind kind;
+	int64_t id;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(directory_find_assignee(&d, "ME", &kind, &id, err, sizeof(err)), 0);
+	assert_int_equal(kind, DIRECTORY_ASSIGN_ME);
+	assert_int_equal(id, 1);
+	assert_int_equal(directory_find_assignee(&d, "none", &kind, &id, err, sizeof(err)), 0);
+	assert_int_equal(kind, DIRECTORY_ASSIGN_NOBODY);
+	assert_int_equal(directory_find_assignee(&d, "Ben@Example.com ", &kind, &id, err,
+						 sizeof(err)),
+			 0);
+	assert_int_equal(kind, DIRECTORY_ASSIGN_TEAMMATE);
+	assert_int_equal(id, 2);
+	assert_int_equal(directory_find_assignee(&d, "billing", &kind, &id, err, sizeof(err)), 0);
+	assert_int_equal(kind, DIRECTORY_ASSIGN_TEAM);
+	assert_int_equal(id, 50);
+	assert_int_equal(directory_find_assignee(&d, "51", &kind, &id, err, sizeof(err)), 0);
+	assert_int_equal(kind, DIRECTORY_ASSIGN_TEAM);
+	/* a whole name wins over the starts of others: "Cy" the teammate, not Cyprus */
+	assert_int_equal(directory_find_assignee(&d, "cy", &kind, &id, err, sizeof(err)), 0);
+	assert_int_equal(kind, DIRECTORY_ASSIGN_TEAMMATE);
+	assert_int_equal(id, 3);
+	assert_int_equal(directory_find_assignee(&d, "di@", &kind, &id, err, sizeof(err)), 0);
+	assert_int_equal(id, 4);
+	/* several start so: both named, nothing chosen */
+	assert_int_equal(directory_find_assignee(&d, "b", &kind, &id, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "ben@example.com (teammate 2)"));
+	assert_non_null(strstr(err, "Billing (team 50)"));
+	/* a bot is never a start's match */
+	assert_int_equal(directory_find_assignee(&d, "oper", &kind, &id, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no teammate or team matches \"oper\""));
+	assert_int_equal(directory_find_assignee(&d, "  ", &kind, &id, err, sizeof(err)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +172,7 @@ int main(void)
 	    cmocka_unit_test(test_several_humans_refused),
 	    cmocka_unit_test(test_named_by_email_or_id),
 	    cmocka_unit_test(test_unknown_is_an_error),
+	    cmocka_unit_test(test_find_assignee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -211,6 +211,34 @@ static void test_insert_update_ignore(void **state)
 	store_free(s);
 }
 
+/* Read here: the mark clears at once, an answer as old as what was read (the backend
+ * not told yet) does not bring it back, a newer one that says unread does. */
+static void test_mark_read(void **state)
+{
+	struct store *s = store_fixture();
+	struct conversation c = conv_waiting(8, TEAM_RT, T0, T0 + 10);
+	uint64_t v;
+
+	(void)state;
+	assert_false(store_mark_read(s, 8)); /* not held */
+	assert_int_equal(store_upsert(s, &c, T0 + 10), STORE_ADDED);
+	v = store_version(s);
+	assert_true(store_mark_read(s, 8));
+	assert_true(store_get(s, 8)->conv.read);
+	assert_true(store_version(s) > v);
+	assert_false(store_mark_read(s, 8)); /* read already: nothing to tell */
+	/* a poll of the same second, from before the backend heard of it */
+	c.title = "polled again";
+	store_upsert(s, &c, T0 + 11);
+	assert_true(store_get(s, 8)->conv.read);
+	assert_string_equal(store_get(s, 8)->conv.title, "polled again");
+	/* the customer wrote again */
+	c.updated_at = T0 + 20;
+	assert_int_equal(store_upsert(s, &c, T0 + 20), STORE_UPDATED);
+	assert_false(store_get(s, 8)->conv.read);
+	store_free(s);
+}
+
 /* store_version moves with records, clock states and orders, not with a quiet tick. */
 static void test_version(void **state)
 {
@@ -822,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_business_hours),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_hundred_thousand),
+		cmocka_unit_test(test_mark_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
