@@ -135,6 +135,15 @@ static const char *state_word(enum sla_state s)
 	}
 }
 
+/* The clock's state as list shows it: "waiting" when no clock runs because the
+ * customer has been answered. */
+static const char *entry_state_word(const struct store_entry *en)
+{
+	if (en->clock.state == SLA_NONE && conversation_waiting_on_customer(&en->conv))
+		return "waiting";
+	return state_word(en->clock.state);
+}
+
 static const char *conv_state_word(enum conv_state s)
 {
 	return s == CONV_CLOSED ? "closed" : s == CONV_SNOOZED ? "snoozed" : "open";
@@ -175,7 +184,7 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 	}
 	j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
 			 "id", (json_int_t)cv->id, "queue", e->cfg->queues[en->queue].key, "state",
-			 conv_state_word(cv->state), "sla", state_word(en->clock.state),
+			 conv_state_word(cv->state), "sla", entry_state_word(en),
 			 "deadline",
 			 en->clock.state >= SLA_OK ? json_integer(en->clock.deadline) : json_null(),
 			 "left",
@@ -191,6 +200,8 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 			 !cv->read, "assignee", (json_int_t)cv->admin_assignee_id);
 	free(preview);
 	sla_fields_set(j, cv);
+	json_object_set_new(j, "waiting_on_customer",
+			    json_boolean(conversation_waiting_on_customer(cv)));
 	return j;
 }
 
@@ -202,7 +213,7 @@ static void print_entry(const struct engine *e, const struct store_entry *en)
 	if (en->clock.state >= SLA_OK)
 		text_countdown(clock_left(e, &en->clock), left, sizeof(left));
 	printf("%-10s %-8s %7s  #%-8lld ", e->cfg->queues[en->queue].key,
-	       state_word(en->clock.state), left, (long long)cv->id);
+	       entry_state_word(en), left, (long long)cv->id);
 	cli_print_safe(stdout, cv->customer ? cv->customer : "?", false);
 	fputs(" — ", stdout);
 	if (cv->title) {

@@ -607,7 +607,8 @@ static char backend_sla_mark(enum backend_sla s)
 
 /* The text of one row, exactly width columns wide:
  * "!  -0:13>*^+✓ Customer          subject or preview…     tags       assignee"
- * marker ('?' and no countdown when the record cannot tell the deadline), countdown, the
+ * marker ('?' and no countdown when the record cannot tell the deadline), countdown
+ * ("waiting" instead when the agents replied last and the customer owes the answer), the
  * backend SLA's status ('>' active, '=' hit, '!' missed, '/' cancelled), unread, priority, mark
  * ('+', t/Space) and the outbox's mark (↑ on its way, ✓ sent, ✗ failed), then the
  * fields that fit the width. */
@@ -626,6 +627,8 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 		snprintf(left, sizeof(left), "snooze");
 	else if (e->clock.state == SLA_UNKNOWN)
 		snprintf(left, sizeof(left), "?");
+	else if (conversation_waiting_on_customer(c))
+		snprintf(left, sizeof(left), "waiting");
 	snprintf(head, sizeof(head), "%c%7s%c%c%c%c%s", state_marker(e->clock.state), left,
 		 backend_sla_mark(c->backend_sla), c->read ? ' ' : '*', priority_mark(c->priority),
 		 ui_marked(u, c->id) ? '+' : ' ', outbox_mark(u, c->id));
