@@ -28,6 +28,7 @@
 #include "loop.h"
 #include "notify.h"
 #include "text.h"
+#include "query.h"
 #include "util.h"
 
 #define ARTICLE_RESULTS 10
@@ -258,10 +259,18 @@ int cli_cmd_list(struct cli *c, int argc, char **argv, const char *token)
 		out = json_array();
 	for (q = from; q < to; q++) {
 		size_t i, n = store_queue_count(c->engine.store, q);
+		const struct directory *dir = c->engine.dir;
+		struct query own;
+		char err[200];
 
+		/* The queue's filter = (checked when the configuration was read). */
+		if (query_parse(c->cfg->queues[q].filter, &own, err, sizeof(err)) < 0)
+			memset(&own, 0, sizeof(own));
 		for (i = 0; i < n; i++) {
 			const struct store_entry *en = store_queue_at(c->engine.store, q, i);
 
+			if (!query_match(&own, en, dir, dir ? dir->me : 0, engine_now(&c->engine)))
+				continue;
 			if (json)
 				json_array_append_new(out, entry_json(&c->engine, en));
 			else
