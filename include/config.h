@@ -47,6 +47,7 @@ struct config_queue {
 	bool realtime;	/* the real-time pane */
 	struct sla_policy policy;
 	enum config_notify_level notify; /* default: new if realtime, else breach */
+	char *filter; /* filter = terms of the `/` filter the teams' rows must match; or NULL */
 };
 
 /* An [sla NAME] section: targets for the conversations the backend gave the SLA of that

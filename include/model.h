@@ -102,6 +102,11 @@ void conversation_copy(struct conversation *dst, const struct conversation *src)
  * unknown bits. */
 bool conversation_same_clock(const struct conversation *a, const struct conversation *b);
 
+/* Whether c waits on the customer: open, nobody waiting (waiting_since null, as sent) and
+ * the agents replied last (statistics.last_admin_reply_at at or after
+ * last_contact_reply_at). False whenever the record cannot tell. */
+bool conversation_waiting_on_customer(const struct conversation *c);
+
 /* One line of the opening message for a queue row: plain text, white space collapsed,
  * cut to MODEL_PREVIEW_MAX bytes on a character boundary with "…". Made on demand, since
  * turning HTML into text costs more than the rest of a record: only shown rows pay.

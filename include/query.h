@@ -1,5 +1,5 @@
 /* query.h: the queue filter an agent types after `/`: terms such as `tag:vip`,
- * `assignee:me`, `unassigned`, `sla:<5m`, `breached`, `warning`, `unknown`,
+ * `assignee:me`, `team:Support`, `state:snoozed`, `unassigned`, `sla:<5m`, `breached`, `warning`, `unknown`,
  * `priority:high` and free text, all of which must match. Pure: no curses, no allocation; "now" and "me" are arguments. */
 #ifndef FRONTLINE_QUERY_H
 #define FRONTLINE_QUERY_H
@@ -27,6 +27,8 @@ enum query_kind {
 	QUERY_UNKNOWN,	   /* unknown: the record cannot tell the deadline */
 	QUERY_PRIORITY,	   /* priority:LEVEL (none, low, medium, high, urgent) */
 	QUERY_TEXT,	   /* anything else: in the customer, the title or the preview */
+	QUERY_TEAM,	   /* team:NAME, the assigned team's name or id */
+	QUERY_STATE,	   /* state:open|snoozed|closed (the level in seconds) */
 };
 
 struct query_term {

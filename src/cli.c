@@ -29,6 +29,7 @@
 #include "loop.h"
 #include "notify.h"
 #include "text.h"
+#include "query.h"
 #include "util.h"
 
 #define ARTICLE_RESULTS 10
@@ -150,6 +151,15 @@ static const char *state_word(enum sla_state s)
 	}
 }
 
+/* The clock's state as list shows it: "waiting" when no clock runs because the
+ * customer has been answered. */
+static const char *entry_state_word(const struct store_entry *en)
+{
+	if (en->clock.state == SLA_NONE && conversation_waiting_on_customer(&en->conv))
+		return "waiting";
+	return state_word(en->clock.state);
+}
+
 static const char *conv_state_word(enum conv_state s)
 {
 	return s == CONV_CLOSED ? "closed" : s == CONV_SNOOZED ? "snoozed" : "open";
@@ -192,8 +202,9 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 	j = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
 			 "id", (json_int_t)cv->id, "queue", e->cfg->queues[en->queue].key, "state",
 			 conv_state_word(cv->state), "sla",
-			 en->clock.state == SLA_NONE ? json_null()
-						     : json_string(state_word(en->clock.state)),
+			 en->clock.state == SLA_NONE && !conversation_waiting_on_customer(cv)
+				 ? json_null()
+				 : json_string(entry_state_word(en)),
 			 "deadline",
 			 en->clock.state >= SLA_OK ? json_integer(en->clock.deadline) : json_null(),
 			 "left",
@@ -213,6 +224,8 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 							  cv->admin_assignee_id)
 					 : NULL;
 	json_object_set_new(j, "assignee_name", assignee ? json_string(assignee) : json_null());
+	json_object_set_new(j, "waiting_on_customer",
+			    json_boolean(conversation_waiting_on_customer(cv)));
 	return j;
 }
 
@@ -224,7 +237,7 @@ static void print_entry(const struct engine *e, const struct store_entry *en)
 	if (en->clock.state >= SLA_OK)
 		text_countdown(clock_left(e, &en->clock), left, sizeof(left));
 	printf("%-10s %-8s %7s  #%-8lld ", e->cfg->queues[en->queue].key,
-	       state_word(en->clock.state), left, (long long)cv->id);
+	       entry_state_word(en), left, (long long)cv->id);
 	cli_print_safe(stdout, cv->customer ? cv->customer : "?", false);
 	fputs(" — ", stdout);
 	if (cv->title) {
@@ -269,10 +282,18 @@ int cli_cmd_list(struct cli *c, int argc, char **argv, const char *token)
 		out = json_array();
 	for (q = from; q < to; q++) {
 		size_t i, n = store_queue_count(c->engine.store, q);
+		const struct directory *dir = c->engine.dir;
+		struct query own;
+		char err[200];
 
+		/* The queue's filter = (checked when the configuration was read). */
+		if (query_parse(c->cfg->queues[q].filter, &own, err, sizeof(err)) < 0)
+			memset(&own, 0, sizeof(own));
 		for (i = 0; i < n; i++) {
 			const struct store_entry *en = store_queue_at(c->engine.store, q, i);
 
+			if (!query_match(&own, en, dir, dir ? dir->me : 0, engine_now(&c->engine)))
+				continue;
 			if (json)
 				json_array_append_new(out, entry_json(&c->engine, en));
 			else

@@ -130,6 +130,12 @@ const struct config_option config_options[] = {
      "warn and a breach at the deadline); new (also new conversations and new customer "
      "messages); all (today the same as new). Notifications tell the queue, the customer's "
      "name and the time, never the message."},
+    {CONFIG_SECTION_QUEUE, "filter", config_parse_filter, QUEUE(filter), "filter", NULL, "none",
+     "Narrows the queue to the conversations of its teams that match every term, in the "
+     "language of the / filter: tag:NAME, assignee:NAME, assignee:me, unassigned, "
+     "priority:LEVEL, sla:<DURATION, breached, warning, unknown and free text; e.g. "
+     "filter = assignee:me for the agent's own. A term the filter does not know stops "
+     "start-up with the line."},
     {CONFIG_SECTION_NOTIFY, "desktop", config_parse_bool, CONF(notify.desktop), "boolean", "yes",
      NULL,
      "Desktop notifications through libnotify (a notification server on the D-Bus session "

@@ -89,6 +89,7 @@ config_parse_fn config_parse_backend, config_parse_url, config_parse_region, con
     config_parse_preview, config_parse_size, config_parse_sla_warn,
     config_parse_priority_target;
 void config_queue_release_teams(struct config_queue *q);
+config_parse_fn config_parse_filter;
 
 /* An option whose name ends in this stands for one key a priority level:
  * first_response.LEVEL matches first_response.urgent. */

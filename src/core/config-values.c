@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config-private.h"
+#include "query.h"
 #include "util.h"
 
 static bool has_control(const char *s)
@@ -599,5 +600,20 @@ int config_parse_preview(struct config_parser *p, const struct config_option *o,
 	if (keyword_parse(p, o, &v, value, words, sizeof(words) / sizeof(words[0])) < 0)
 		return -1;
 	*preview = (enum config_preview)v;
+	return 0;
+}
+
+int config_parse_filter(struct config_parser *p, const struct config_option *o, void *field,
+			const char *value)
+{
+	struct query q;
+	char err[200];
+
+	if (!*value || has_control(value))
+		return config_option_fail(p, o,
+					  "expected filter terms such as assignee:me or tag:vip");
+	if (query_parse(value, &q, err, sizeof(err)) < 0)
+		return config_option_fail(p, o, "%s", err);
+	config_string_replace(field, value);
 	return 0;
 }

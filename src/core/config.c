@@ -75,6 +75,7 @@ static void queue_release(struct config_queue *q)
 {
 	free(q->key);
 	free(q->title);
+	free(q->filter);
 	config_queue_release_teams(q);
 	memset(q, 0, sizeof(*q));
 }

@@ -99,6 +99,14 @@ bool conversation_same_clock(const struct conversation *a, const struct conversa
 	       a->unknown == b->unknown;
 }
 
+bool conversation_waiting_on_customer(const struct conversation *c)
+{
+	if (c->unknown & (CONV_UNKNOWN_STATE | CONV_UNKNOWN_WAITING | CONV_UNKNOWN_STATISTICS))
+		return false;
+	return c->state == CONV_OPEN && c->waiting_since == 0 && c->last_admin_reply_at != 0 &&
+	       c->last_admin_reply_at >= c->last_contact_reply_at;
+}
+
 static bool is_preview_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';

@@ -117,6 +117,30 @@ static int parse_term(const char *word, struct query_term *t, char *err, size_t 
 		t->seconds = priority_from_word(arg);
 		return 0;
 	}
+	if (keylen == 5 && strncmp(word, "state", 5) == 0) {
+		t->kind = QUERY_STATE;
+		if (equal_folded(arg, "open"))
+			t->seconds = CONV_OPEN;
+		else if (equal_folded(arg, "snoozed"))
+			t->seconds = CONV_SNOOZED;
+		else if (equal_folded(arg, "closed"))
+			t->seconds = CONV_CLOSED;
+		else {
+			snprintf(err, errlen,
+				 "state: wants open, snoozed or closed, as in state:snoozed");
+			return -1;
+		}
+		return 0;
+	}
+	if (keylen == 4 && strncmp(word, "team", 4) == 0) {
+		if (!*arg) {
+			snprintf(err, errlen, "team: wants a name, as in team:Support");
+			return -1;
+		}
+		t->kind = QUERY_TEAM;
+		snprintf(t->text, sizeof(t->text), "%s", arg);
+		return 0;
+	}
 	if ((keylen == 3 && strncmp(word, "tag", 3) == 0) ||
 	    (keylen == 8 && strncmp(word, "assignee", 8) == 0)) {
 		if (!*arg) {
@@ -131,7 +155,8 @@ static int parse_term(const char *word, struct query_term *t, char *err, size_t 
 		return 0;
 	}
 	snprintf(err, errlen,
-		 "unknown filter \"%.*s:\" (tag:, assignee:, sla:, priority:, unassigned, "
+		 "unknown filter \"%.*s:\" (tag:, assignee:, team:, state:, sla:, priority:, "
+		 "unassigned, "
 		 "breached, warning, unknown; \"quote\" text with a colon)",
 		 (int)(keylen > 20 ? 20 : keylen), word);
 	return -1;
@@ -188,16 +213,28 @@ static bool has_tag(const struct conversation *c, const struct directory *dir, c
 	return false;
 }
 
-static bool assigned_to(const struct conversation *c, const struct directory *dir, const char *want)
+/* Whether id (0: nobody) is want: the name list gives it, in any case, or its number. */
+static bool id_named(const struct directory_entry *list, size_t n, int64_t id, const char *want)
 {
 	const char *name;
 	char num[32];
 
-	if (!c->admin_assignee_id)
+	if (!id)
 		return false;
-	name = dir ? directory_name(dir->admins, dir->n_admins, c->admin_assignee_id) : NULL;
-	snprintf(num, sizeof(num), "%lld", (long long)c->admin_assignee_id);
+	name = list ? directory_name(list, n, id) : NULL;
+	snprintf(num, sizeof(num), "%lld", (long long)id);
 	return (name && equal_folded(name, want)) || strcmp(num, want) == 0;
+}
+
+static bool assigned_to(const struct conversation *c, const struct directory *dir, const char *want)
+{
+	return id_named(dir ? dir->admins : NULL, dir ? dir->n_admins : 0, c->admin_assignee_id,
+			want);
+}
+
+static bool in_team(const struct conversation *c, const struct directory *dir, const char *want)
+{
+	return id_named(dir ? dir->teams : NULL, dir ? dir->n_teams : 0, c->team_assignee_id, want);
 }
 
 static bool text_matches(const struct conversation *c, const char *want)
@@ -246,6 +283,10 @@ static bool term_matches(const struct query_term *t, const struct store_entry *e
 		return c->priority == t->seconds;
 	case QUERY_TEXT:
 		return text_matches(c, t->text);
+	case QUERY_TEAM:
+		return in_team(c, dir, t->text);
+	case QUERY_STATE:
+		return !(c->unknown & CONV_UNKNOWN_STATE) && c->state == (enum conv_state)t->seconds;
 	}
 	return false;
 }

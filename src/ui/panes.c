@@ -119,9 +119,24 @@ void ui_panes_layout(struct ui *u)
 
 /* ---- the view: filter and order ---- */
 
-static bool pane_uses_view(const struct ui_pane *p)
+/* The filter = of the pane's queue, parsed (the configuration checked it): empty when
+ * the queue has none. */
+static void pane_queue_filter(const struct ui *u, const struct ui_pane *p, struct query *out)
 {
-	return p->filter.n_terms > 0 || p->order != UI_ORDER_URGENCY;
+	const char *text = p->queue >= 0 && (size_t)p->queue < u->cfg->n_queues
+			       ? u->cfg->queues[p->queue].filter
+			       : NULL;
+	char err[200];
+
+	if (query_parse(text, out, err, sizeof(err)) < 0)
+		memset(out, 0, sizeof(*out));
+}
+
+static bool pane_uses_view(const struct ui *u, const struct ui_pane *p)
+{
+	return p->filter.n_terms > 0 || p->order != UI_ORDER_URGENCY ||
+	       (p->queue >= 0 && (size_t)p->queue < u->cfg->n_queues &&
+		u->cfg->queues[p->queue].filter);
 }
 
 static void view_reserve(struct ui_pane *p, size_t n)
@@ -163,11 +178,14 @@ static void pane_view_build(struct ui *u, struct ui_pane *p, fl_time now)
 	int64_t me = dir ? dir->me : 0;
 	size_t i, kept = 0, n = store_queue_count(s, p->queue);
 	const struct store_entry **rows = xmalloc((n ? n : 1) * sizeof(*rows));
+	struct query own;
 
+	pane_queue_filter(u, p, &own);
 	for (i = 0; i < n; i++) {
 		const struct store_entry *e = store_queue_at(s, p->queue, i);
 
-		if (e && (p->filter.n_terms == 0 || query_match(&p->filter, e, dir, me, now)))
+		if (e && query_match(&own, e, dir, me, now) &&
+		    (p->filter.n_terms == 0 || query_match(&p->filter, e, dir, me, now)))
 			rows[kept++] = e;
 	}
 	if (p->order != UI_ORDER_URGENCY && kept > 1)
@@ -187,12 +205,19 @@ static void pane_view_update(struct ui *u, struct ui_pane *p)
 {
 	fl_time now;
 
-	if (!pane_uses_view(p) || !u->engine.store)
+	if (!pane_uses_view(u, p) || !u->engine.store)
 		return;
 	now = engine_now(&u->engine);
 	if (p->view_valid && p->view_gen == u->store_gen &&
-	    (!p->filter.uses_time || p->view_now == now))
-		return;
+	    (!p->filter.uses_time || p->view_now == now)) {
+		struct query own;
+
+		if (p->view_now == now || !u->cfg->queues[p->queue].filter)
+			return;
+		pane_queue_filter(u, p, &own);
+		if (!own.uses_time)
+			return;
+	}
 	pane_view_build(u, p, now);
 }
 
@@ -202,7 +227,7 @@ size_t ui_pane_count(struct ui *u, struct ui_pane *p)
 {
 	if (!u->engine.store)
 		return 0;
-	if (!pane_uses_view(p))
+	if (!pane_uses_view(u, p))
 		return store_queue_count(u->engine.store, p->queue);
 	pane_view_update(u, p);
 	return p->n_view;
@@ -212,7 +237,7 @@ const struct store_entry *ui_pane_at(struct ui *u, struct ui_pane *p, size_t pos
 {
 	if (!u->engine.store)
 		return NULL;
-	if (!pane_uses_view(p))
+	if (!pane_uses_view(u, p))
 		return store_queue_at(u->engine.store, p->queue, pos);
 	pane_view_update(u, p);
 	return pos < p->n_view ? store_get(u->engine.store, p->view[pos]) : NULL;
@@ -226,7 +251,7 @@ static size_t pane_position(struct ui *u, struct ui_pane *p, int64_t id, size_t 
 
 	if (!e || e->queue != p->queue)
 		return (size_t)-1;
-	if (!pane_uses_view(p))
+	if (!pane_uses_view(u, p))
 		return store_queue_index(u->engine.store, id);
 	pane_view_update(u, p);
 	if (hint < p->n_view && p->view[hint] == id)
@@ -689,7 +714,8 @@ static char backend_sla_mark(enum backend_sla s)
 
 /* The text of one row, exactly width columns wide:
  * "!  -0:13>*^+✓ Customer          subject or preview…     tags       assignee"
- * marker ('?' and no countdown when the record cannot tell the deadline), countdown, the
+ * marker ('?' and no countdown when the record cannot tell the deadline), countdown
+ * ("waiting" instead when the agents replied last and the customer owes the answer), the
  * backend SLA's status ('>' active, '=' hit, '!' missed, '/' cancelled), unread, priority, mark
  * ('+', t/Space) and the outbox's mark (↑ on its way, ✓ sent, ✗ failed), then the
  * fields that fit the width. */
@@ -708,6 +734,8 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 		snprintf(left, sizeof(left), "snooze");
 	else if (e->clock.state == SLA_UNKNOWN)
 		snprintf(left, sizeof(left), "?");
+	else if (conversation_waiting_on_customer(c))
+		snprintf(left, sizeof(left), "waiting");
 	snprintf(head, sizeof(head), "%c%7s%c%c%c%c%s", state_marker(e->clock.state), left,
 		 backend_sla_mark(c->backend_sla), c->read ? ' ' : '*', priority_mark(c->priority),
 		 ui_marked(u, c->id) ? '+' : ' ', outbox_mark(u, c->id));
@@ -765,6 +793,32 @@ static const char *order_title(enum ui_order o)
 				       : "";
 }
 
+/* The counts of the pane's queue; with filter = only of the rows that match it. */
+static void pane_queue_counts(struct ui *u, struct ui_pane *p, struct store_counts *n)
+{
+	const struct store *s = u->engine.store;
+	const struct directory *dir = u->engine.dir;
+	fl_time now = engine_now(&u->engine);
+	size_t i, all;
+	struct query own;
+
+	store_queue_counts(s, p->queue, n);
+	if (!u->cfg->queues[p->queue].filter)
+		return;
+	pane_queue_filter(u, p, &own);
+	all = store_queue_count(s, p->queue);
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < all; i++) {
+		const struct store_entry *e = store_queue_at(s, p->queue, i);
+
+		if (!e || !query_match(&own, e, dir, dir ? dir->me : 0, now))
+			continue;
+		n->open++;
+		n->warning += e->clock.state == SLA_WARNING;
+		n->breached += e->clock.state == SLA_BREACHED;
+	}
+}
+
 /* " Real-time  4 open · 1 warning · 0 breached", and with a filter
  * " Real-time /tag:vip  2 of 4 open · ..."; the order when it is not urgency. */
 static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
@@ -774,7 +828,7 @@ static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 	char *s, *safe, shown[48] = "", which[64] = "";
 	wchar_t *w;
 
-	store_queue_counts(u->engine.store, p->queue, &n);
+	pane_queue_counts(u, p, &n);
 	/* with more queues than panes, which of them this is ([ and ] switch) */
 	if (u->cfg->n_queues > (size_t)u->n_panes)
 		snprintf(which, sizeof(which), " ‹%d/%zu›", p->queue + 1, u->cfg->n_queues);

@@ -22,8 +22,14 @@
 static struct directory_entry tags[] = {{.id = VIP, .name = "VIP"}, {.id = BUG, .name = "bug"}};
 static struct directory_entry admins[] = {{.id = ME, .name = "Me Myself"},
 					  {.id = ANNA, .name = "Anna"}};
-static struct directory dir = {
-    .me = ME, .tags = tags, .n_tags = 2, .admins = admins, .n_admins = 2};
+static struct directory_entry teams[] = {{.id = 5001, .name = "Chat"}};
+static struct directory dir = {.me = ME,
+			       .tags = tags,
+			       .n_tags = 2,
+			       .admins = admins,
+			       .n_admins = 2,
+			       .teams = teams,
+			       .n_teams = 1};
 
 static int64_t vip_tags[] = {VIP};
 
@@ -176,6 +182,29 @@ static void test_priority_and_unknown(void **state)
 	assert_false(matches("breached", &plain));
 }
 
+/* team:NAME by name (any case) or id; state:open|snoozed|closed; their errors. */
+static void test_team_and_state(void **state)
+{
+	struct store_entry chat = entry("Ann", "Down", NULL, 0, 100, SLA_OK);
+	struct store_entry other = entry("Bob", "Hello", NULL, 0, 100, SLA_OK);
+	struct query q;
+	char err[200];
+
+	(void)state;
+	chat.conv.team_assignee_id = 5001;
+	other.conv.state = CONV_SNOOZED;
+	assert_true(matches("team:chat", &chat));
+	assert_true(matches("team:5001", &chat));
+	assert_false(matches("team:5001", &other));
+	assert_true(matches("state:open", &chat));
+	assert_false(matches("state:open", &other));
+	assert_true(matches("state:snoozed", &other));
+	assert_false(matches("state:closed", &chat));
+	assert_int_equal(query_parse("state:gone", &q, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "open, snoozed or closed"));
+	assert_int_equal(query_parse("team:", &q, err, sizeof(err)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +212,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_match),
 	    cmocka_unit_test(test_priority_and_unknown),
+	    cmocka_unit_test(test_team_and_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
