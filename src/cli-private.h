@@ -89,5 +89,7 @@ int cli_parse_id(const char *s, int64_t *id);
  * c->command's getopt tables; cli_run has answered -h and --help before it runs. */
 cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli_cmd_reply,
     cli_cmd_tag, cli_cmd_priority, cli_cmd_outbox, cli_cmd_whoami;
+/* cli-write.c */
+cli_command_fn cli_cmd_reopen;
 
 #endif

@@ -56,6 +56,8 @@ static const struct cli_command commands[] = {
     {"stop", cli_cmd_stop, "", "with --demo: stop the demo backend now", false, "+h", only_help},
     {"help", cli_cmd_help, "[--man] [COMMAND]", "the commands, or one command's usage", false, "+h",
      help_options},
+    {"reopen", cli_cmd_reopen, "ID", "reopen a closed or snoozed conversation", true, "+h",
+     only_help},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -155,6 +155,8 @@ static unsigned cmd_articles(struct ui *u, const char *args)
 	return ui_articles_search(u, args);
 }
 
+static unsigned act_reopen(struct ui *u) { return ui_write_simple(u, WRITE_OPEN, "reopen"); }
+
 static unsigned act_redraw(struct ui *u)
 {
 	(void)u;
@@ -273,6 +275,7 @@ const struct ui_action ui_actions[] = {
     {"help", {'?'}, ANY, "this list", act_help, NULL},
     {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back, NULL},
     {"quit", {0}, ANY, "quit (asks when a draft is unsent)", act_quit, NULL},
+    {"reopen", {'O'}, CONV, "reopen the conversation (or the marked)", act_reopen, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

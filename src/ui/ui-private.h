@@ -238,6 +238,7 @@ struct ui {
 	int stderr_saved; /* stderr while the screen is up, or -1 */
 	void *screen;	  /* curses' SCREEN, for delscreen */
 	struct ui_alerts *alerts; /* alerts.c: notifications and the terminal's title */
+	struct ui_asked *asked;	  /* writes.c: a write waiting for its y/n, or NULL */
 };
 
 /* keys.c */

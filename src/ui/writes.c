@@ -12,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "directory.h"
 #include "sender.h"
+#include "store.h"
+#include "text.h"
 #include "ui-private.h"
 #include "util.h"
 
@@ -66,6 +69,7 @@ static void say_went(struct ui *u, const char *text)
 
 static int submit(struct ui *u, const struct write_op *w, const char *tag_name, const char *what,
 		  const char *draft, bool then_close);
+static void asked_free(struct ui *u);
 
 /* The screen is done with a write (it went, failed, or the outbox sends it later): the
  * draft goes unless it failed, the views catch up, and send and close closes. */
@@ -202,6 +206,7 @@ void ui_writes_release(struct ui *u)
 {
 	size_t i;
 
+	asked_free(u);
 	if (!u->writes)
 		return;
 	for (i = 0; i < u->writes->n; i++) {
@@ -241,13 +246,107 @@ void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n)
 		ui_message(u, false, "%s: %zu queued", what, n);
 }
 
+/* ---- asking first: an action on several marked rows, taking from a colleague ---- */
+
+/* The write a question waits on; w's strings are the caller's and outlive the question
+ * (the kinds asked about carry none but the priority's static word). */
+struct ui_asked {
+	struct write_op w;
+	char *what, *detail;
+	bool yes; /* answered: the next ui_write_each goes ahead */
+};
+
+static void asked_free(struct ui *u)
+{
+	if (!u->asked)
+		return;
+	free(u->asked->what);
+	free(u->asked->detail);
+	free(u->asked);
+	u->asked = NULL;
+}
+
+static unsigned on_asked_answer(struct ui *u, int key)
+{
+	unsigned dirty = UI_DIRTY_STATUS;
+
+	if (!u->asked)
+		return dirty;
+	if (key == 'y' || key == 'Y') {
+		u->asked->yes = true;
+		dirty |= ui_write_each(u, &u->asked->w, u->asked->what, u->asked->detail);
+	} else {
+		ui_message(u, false, "%s: nothing done", u->asked->what);
+	}
+	asked_free(u);
+	return dirty;
+}
+
+/* The named colleague conversation id is assigned to, or NULL (unassigned, mine, or a
+ * name the directory does not know). */
+static const char *colleague_of(const struct ui *u, int64_t id)
+{
+	const struct store_entry *e = id ? store_get(u->engine.store, id) : NULL;
+	const struct directory *d = u->engine.dir;
+	int64_t who = e ? e->conv.admin_assignee_id : 0;
+
+	if (!who || !d || who == d->me)
+		return NULL;
+	return directory_name(d->admins, d->n_admins, who);
+}
+
+/* Whether w must wait for a y/n first (then the question is asked): several marked rows,
+ * or assigning to me a conversation a named colleague has. */
+static bool ask_first(struct ui *u, const struct write_op *w, const char *what,
+		      const char *detail)
+{
+	size_t n = ui_marks_apply(u) ? u->n_marks : 0, i, taken = 0;
+	const char *from = NULL;
+	char extra[64] = "";
+
+	if (u->asked && u->asked->yes)
+		return false;
+	if (w->kind == WRITE_ASSIGN_ME)
+		for (i = 0; i < n; i++)
+			taken += colleague_of(u, u->marks[i]) != NULL;
+	if (!n && w->kind == WRITE_ASSIGN_ME)
+		from = colleague_of(u, w->conversation ? w->conversation
+						       : ui_current_conversation(u));
+	if (n < 2 && !from)
+		return false;
+	asked_free(u);
+	u->asked = xcalloc(1, sizeof(*u->asked));
+	u->asked->w = *w;
+	u->asked->what = xstrdup(what);
+	u->asked->detail = detail ? xstrdup(detail) : NULL;
+	if (from) {
+		char *safe = text_sanitize(from, false);
+
+		ui_choice_start(u, on_asked_answer, "take #%lld from %s? y/n",
+				(long long)(w->conversation ? w->conversation
+							    : ui_current_conversation(u)),
+				safe);
+		free(safe);
+		return true;
+	}
+	if (taken)
+		snprintf(extra, sizeof(extra), " (%zu from colleagues)", taken);
+	ui_choice_start(u, on_asked_answer, "%s %zu conversations%s%s%s? y/n", what, n,
+			detail ? " " : "", detail ? detail : "", extra);
+	return true;
+}
+
 unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what, const char *detail)
 {
 	struct write_op one = *w;
 	int64_t *ids;
-	size_t i, n = ui_marks_take(u, w->conversation, &ids), stored = 0;
-	char *label = xasprintf("%s%s%s", what, detail ? " " : "", detail ? detail : "");
-	char *text;
+	size_t i, n, stored = 0;
+	char *label, *text;
+
+	if (ask_first(u, w, what, detail))
+		return UI_DIRTY_STATUS;
+	n = ui_marks_take(u, w->conversation, &ids);
+	label = xasprintf("%s%s%s", what, detail ? " " : "", detail ? detail : "");
 
 	/* all at once, in marking order: the outbox orders each conversation's writes */
 	for (i = 0; i < n; i++) {
