@@ -157,6 +157,8 @@ static unsigned cmd_articles(struct ui *u, const char *args)
 
 static unsigned act_reopen(struct ui *u) { return ui_write_simple(u, WRITE_OPEN, "reopen"); }
 
+static unsigned act_undo(struct ui *u) { return ui_undo(u); }
+
 static unsigned act_redraw(struct ui *u)
 {
 	(void)u;
@@ -276,6 +278,12 @@ const struct ui_action ui_actions[] = {
     {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back, NULL},
     {"quit", {0}, ANY, "quit (asks when a draft is unsent)", act_quit, NULL},
     {"reopen", {'O'}, CONV, "reopen the conversation (or the marked)", act_reopen, NULL},
+    {"undo",
+     {'u'},
+     ANY,
+     "take back the last close, snooze, assignment or tag removal while the status bar "
+     "counts down ([ui] undo_delay)",
+     act_undo, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

@@ -430,6 +430,14 @@ unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 unsigned ui_priority_menu(struct ui *u);
 unsigned ui_priority_text(struct ui *u, const char *text);
 unsigned ui_write_simple(struct ui *u, enum write_kind kind, const char *what);
+/* Undo: between ui_undo_begin and ui_undo_end, the writes of an action of a kind that
+ * may be undone (close, snooze, assign, untag) wait undo_delay in the outbox; ui_undo
+ * takes them back (u); ui_undo_hint is the status bar's "close #12 — u undo (4s)", or
+ * NULL. */
+void ui_undo_begin(struct ui *u, enum write_kind kind, const char *what);
+void ui_undo_end(struct ui *u);
+unsigned ui_undo(struct ui *u);
+char *ui_undo_hint(const struct ui *u);
 
 /* snooze.c */
 unsigned ui_snooze_menu(struct ui *u);

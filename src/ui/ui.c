@@ -377,6 +377,8 @@ static char *status_left(struct ui *u)
 
 static char *status_right(struct ui *u)
 {
+	char *undo;
+
 	if (u->mode == UI_MODE_CHOICE)
 		return text_sanitize(u->choice.text, false);
 	if (u->mode == UI_MODE_REVIEW)
@@ -387,6 +389,8 @@ static char *status_right(struct ui *u)
 				 u->draft.kind == WRITE_NOTE ? "reply" : "note");
 	if (u->mode == UI_MODE_COMPOSE && !u->message[0])
 		return xstrdup(ui_composer_hint(u));
+	if (u->mode != UI_MODE_COMPOSE && !u->message_error && (undo = ui_undo_hint(u)))
+		return undo;
 	if (u->message[0])
 		return text_sanitize(u->message, false);
 	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_THREAD)
