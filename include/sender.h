@@ -88,6 +88,8 @@ int sender_counts(struct sender *s, struct outbox_counts *c);
 enum outbox_state sender_conversation_state(struct sender *s, int64_t conversation);
 /* Every item not yet sent, oldest first (outbox_items_free). 0 or -1. */
 int sender_items(struct sender *s, struct outbox_item **items, size_t *n);
+/* The same, with the items sent in the last `within` seconds, oldest first. 0 or -1. */
+int sender_sent(struct sender *s, fl_time within, struct outbox_item **items, size_t *n);
 /* One item, e.g. a failed reply's body to edit: 1 and *out (outbox_item_release), 0 if
  * none, -1. */
 int sender_item(struct sender *s, int64_t id, struct outbox_item *out);

@@ -739,6 +739,13 @@ int sender_items(struct sender *s, struct outbox_item **items, size_t *n)
 	return s->ob ? outbox_list(s->ob, time(NULL), 0, items, n) : -1;
 }
 
+int sender_sent(struct sender *s, fl_time within, struct outbox_item **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	return s->ob ? outbox_list(s->ob, time(NULL), within, items, n) : -1;
+}
+
 int sender_item(struct sender *s, int64_t id, struct outbox_item *out)
 {
 	return s->ob ? outbox_get(s->ob, id, out) : -1;

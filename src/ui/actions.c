@@ -64,6 +64,8 @@ static unsigned act_open(struct ui *u)
 
 	if (p && p->kind == UI_PAGER_RESULTS)
 		return ui_articles_open_selected(u);
+	if (p && p->kind == UI_PAGER_CLOSED)
+		return ui_closed_selected(u) ? ui_thread_open(u, ui_closed_selected(u)) : 0;
 	if (p)
 		return 0;
 	return ui_thread_open(u, ui_current_conversation(u));
@@ -155,7 +157,14 @@ static unsigned cmd_articles(struct ui *u, const char *args)
 	return ui_articles_search(u, args);
 }
 
-static unsigned act_reopen(struct ui *u) { return ui_write_simple(u, WRITE_OPEN, "reopen"); }
+static unsigned act_reopen(struct ui *u)
+{
+	struct write_op w = {.kind = WRITE_OPEN, .conversation = ui_closed_selected(u)};
+
+	return ui_write_each(u, &w, "reopen", NULL);
+}
+
+static unsigned act_closed(struct ui *u) { return ui_closed_open(u); }
 
 static unsigned act_undo(struct ui *u) { return ui_undo(u); }
 
@@ -205,7 +214,7 @@ const struct ui_action ui_actions[] = {
      act_focus_right, NULL},
     {"open",
      {'\n', '\r', FN(KEY_ENTER)},
-     UI_CTX_LIST | UI_CTX_RESULTS,
+     UI_CTX_LIST | UI_CTX_RESULTS | UI_CTX_CLOSED,
      "open the conversation or article",
      act_open, NULL},
     {"reply",
@@ -277,13 +286,22 @@ const struct ui_action ui_actions[] = {
     {"help", {'?'}, ANY, "this list", act_help, NULL},
     {"back", {'q'}, ANY, "back to the previous view; quit from the queues", act_back, NULL},
     {"quit", {0}, ANY, "quit (asks when a draft is unsent)", act_quit, NULL},
-    {"reopen", {'O'}, CONV, "reopen the conversation (or the marked)", act_reopen, NULL},
+    {"reopen",
+     {'O'},
+     CONV | UI_CTX_CLOSED,
+     "reopen the conversation (or the marked, or the one selected in the closed list)",
+     act_reopen, NULL},
     {"undo",
      {'u'},
      ANY,
      "take back the last close, snooze, assignment or tag removal while the status bar "
      "counts down ([ui] undo_delay)",
      act_undo, NULL},
+    {"closed",
+     {'C'},
+     UI_CTX_LIST | UI_CTX_THREAD,
+     "the conversations closed from here in the last 24 hours, to open or reopen (O)",
+     act_closed, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

@@ -42,6 +42,8 @@ static void pager_release(struct ui_pager *p)
 	free(p->suggested);
 	if (p->have_article)
 		article_release(&p->article);
+	free(p->closed);
+	free(p->closed_at);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -148,6 +150,9 @@ void ui_pager_build(struct ui *u, struct ui_pager *p)
 	case UI_PAGER_ARTICLE:
 		ui_articles_build(u, p);
 		break;
+	case UI_PAGER_CLOSED:
+		ui_closed_build(u, p);
+		break;
 	}
 	if (p->top >= p->n_lines)
 		p->top = p->n_lines ? p->n_lines - 1 : 0;
@@ -161,13 +166,15 @@ unsigned ui_pager_scroll(struct ui *u, long delta)
 
 	if (!p)
 		return 0;
-	if (p->kind == UI_PAGER_RESULTS) {
-		if (!p->n_results)
+	if (p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_CLOSED) {
+		size_t items = p->kind == UI_PAGER_RESULTS ? p->n_results : p->n_closed;
+
+		if (!items)
 			return 0;
 		if (delta < 0 && (size_t)-delta > p->selected)
 			p->selected = 0;
-		else if (p->selected + (size_t)delta >= p->n_results)
-			p->selected = p->n_results - 1;
+		else if (p->selected + (size_t)delta >= items)
+			p->selected = items - 1;
 		else
 			p->selected += (size_t)delta;
 		return UI_DIRTY_PAGER;
@@ -203,7 +210,7 @@ void ui_pager_draw(struct ui *u)
 	attrset(A_NORMAL);
 	free(w);
 	first = p->top;
-	if (p->kind == UI_PAGER_RESULTS) {
+	if (p->kind == UI_PAGER_RESULTS || (p->kind == UI_PAGER_CLOSED && p->n_closed)) {
 		/* keep the selected result's lines on screen */
 		for (i = 0; i < p->n_lines && p->lines[i].item != p->selected; i++)
 			;
@@ -219,7 +226,9 @@ void ui_pager_draw(struct ui *u)
 
 		if (l) {
 			attr = ui_style_attr(u, l->style) | (l->bold ? A_BOLD : 0);
-			if (p->kind == UI_PAGER_RESULTS && l->item == p->selected)
+			if ((p->kind == UI_PAGER_RESULTS ||
+			     (p->kind == UI_PAGER_CLOSED && p->n_closed)) &&
+			    l->item == p->selected)
 				attr |= A_REVERSE;
 		}
 		w = ui_fit(l ? l->text : "", u->cols);

@@ -50,6 +50,7 @@ enum ui_context {
 	UI_CTX_THREAD = 1u << 2,  /* the conversation view only */
 	UI_CTX_RESULTS = 1u << 3, /* the article results only */
 	UI_CTX_ARTICLE = 1u << 4, /* an article being read */
+	UI_CTX_CLOSED = 1u << 5,  /* the conversations closed lately */
 };
 
 /* A key: a character, or a curses KEY_* code with UI_KEY_FUNCTION set (KEY_DOWN and
@@ -113,7 +114,13 @@ struct ui_line {
 	size_t item; /* the result it belongs to, in the results view */
 };
 
-enum ui_pager_kind { UI_PAGER_HELP, UI_PAGER_THREAD, UI_PAGER_RESULTS, UI_PAGER_ARTICLE };
+enum ui_pager_kind {
+	UI_PAGER_HELP,
+	UI_PAGER_THREAD,
+	UI_PAGER_RESULTS,
+	UI_PAGER_ARTICLE,
+	UI_PAGER_CLOSED, /* closed.c: closed by me lately */
+};
 
 struct ui_pager {
 	enum ui_pager_kind kind;
@@ -137,6 +144,10 @@ struct ui_pager {
 	/* the conversation view's suggested articles, from the local index */
 	struct article *suggested;
 	size_t n_suggested;
+	/* closed.c: the conversations closed lately, and when */
+	int64_t *closed;
+	fl_time *closed_at;
+	size_t n_closed, cap_closed, cap_closed_at;
 };
 
 #define UI_SUGGESTED_MAX 3
@@ -438,6 +449,12 @@ void ui_undo_begin(struct ui *u, enum write_kind kind, const char *what);
 void ui_undo_end(struct ui *u);
 unsigned ui_undo(struct ui *u);
 char *ui_undo_hint(const struct ui *u);
+
+/* closed.c: the list of conversations closed from here in the last 24 hours */
+unsigned ui_closed_open(struct ui *u);
+void ui_closed_build(struct ui *u, struct ui_pager *p);
+/* The selected one in the list on top, or 0. */
+int64_t ui_closed_selected(struct ui *u);
 
 /* snooze.c */
 unsigned ui_snooze_menu(struct ui *u);

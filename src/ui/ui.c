@@ -152,6 +152,8 @@ unsigned ui_context(const struct ui *u)
 		return UI_CTX_PAGER | UI_CTX_RESULTS;
 	if (p->kind == UI_PAGER_ARTICLE)
 		return UI_CTX_PAGER | UI_CTX_ARTICLE;
+	if (p->kind == UI_PAGER_CLOSED)
+		return UI_CTX_PAGER | UI_CTX_CLOSED;
 	return UI_CTX_PAGER;
 }
 
@@ -400,6 +402,8 @@ static char *status_right(struct ui *u)
 	if (u->n_pagers && (ui_pager_top(u)->kind == UI_PAGER_RESULTS ||
 			    ui_pager_top(u)->kind == UI_PAGER_ARTICLE))
 		return xstrdup("i insert into the reply · q back · ? help");
+	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_CLOSED)
+		return xstrdup("Enter open · O reopen · q back · ? help");
 	return xstrdup("Enter open · Tab urgent · K articles · ? help · q quit");
 }
 
