@@ -120,6 +120,7 @@ struct config {
 	struct config_binding *bindings; /* [keys], in the file's order */
 	size_t n_bindings, cap_bindings;
 	struct config_colors colors; /* [colors] */
+	int64_t undo_delay;	     /* [ui]: seconds close, snooze... wait to be undone; 0 off */
 };
 
 /* Fills the defaults: the Intercom backend and two queues, "realtime" (team "Live chat",

@@ -74,6 +74,10 @@ const char *outbox_path(const struct outbox *o);
  * stored, and the caller still holds the agent's text. */
 int64_t outbox_enqueue(struct outbox *o, const struct write_op *w, const char *tag_name,
 		       fl_time now, char *err, size_t errlen);
+/* The same, not sent before not_before_ms (local Unix milliseconds; 0: at once): a write
+ * the agent may still take back (outbox_discard) until then. */
+int64_t outbox_enqueue_at(struct outbox *o, const struct write_op *w, const char *tag_name,
+			  fl_time now, int64_t not_before_ms, char *err, size_t errlen);
 
 /* One item: 1 and *out filled (release it), 0 if there is no such item, -1 on error. */
 int outbox_get(struct outbox *o, int64_t id, struct outbox_item *out);

@@ -63,6 +63,11 @@ const char *sender_error(const struct sender *s);
  * with a message in err: nothing was stored, the caller keeps the agent's text. */
 int64_t sender_submit(struct sender *s, const struct write_op *w, const char *tag_name,
 		      sender_item_fn fn, void *arg, char *err, size_t errlen);
+/* The same, held until not_before_ms (local Unix milliseconds): sender_discard takes it
+ * back until then. */
+int64_t sender_submit_at(struct sender *s, const struct write_op *w, const char *tag_name,
+			 int64_t not_before_ms, sender_item_fn fn, void *arg, char *err,
+			 size_t errlen);
 /* Hears of item id's changes through fn, as for an item submitted here. */
 void sender_watch(struct sender *s, int64_t id, sender_item_fn fn, void *arg);
 /* Drops every watch with arg (before arg goes away). */
@@ -83,6 +88,8 @@ int sender_counts(struct sender *s, struct outbox_counts *c);
 enum outbox_state sender_conversation_state(struct sender *s, int64_t conversation);
 /* Every item not yet sent, oldest first (outbox_items_free). 0 or -1. */
 int sender_items(struct sender *s, struct outbox_item **items, size_t *n);
+/* The same, with the items sent in the last `within` seconds, oldest first. 0 or -1. */
+int sender_sent(struct sender *s, fl_time within, struct outbox_item **items, size_t *n);
 /* One item, e.g. a failed reply's body to edit: 1 and *out (outbox_item_release), 0 if
  * none, -1. */
 int sender_item(struct sender *s, int64_t id, struct outbox_item *out);

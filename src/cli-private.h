@@ -95,5 +95,7 @@ int cli_parse_id(const char *s, int64_t *id);
 cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli_cmd_reply,
     cli_cmd_tag, cli_cmd_priority, cli_cmd_outbox, cli_cmd_whoami, cli_cmd_search,
     cli_cmd_assign;
+/* cli-write.c */
+cli_command_fn cli_cmd_reopen;
 
 #endif

@@ -61,6 +61,8 @@ static const struct cli_command commands[] = {
      json_options},
     {"assign", cli_cmd_assign, "ID WHO",
      "assign to me, none, a teammate (email, name, id) or a team", true, "+h", only_help},
+    {"reopen", cli_cmd_reopen, "ID", "reopen a closed or snoozed conversation", true, "+h",
+     only_help},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

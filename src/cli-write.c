@@ -522,6 +522,20 @@ int cli_cmd_assign(struct cli *c, int argc, char **argv, const char *token)
 	return items_report(c, items_outcome(c), "the assignment");
 }
 
+int cli_cmd_reopen(struct cli *c, int argc, char **argv, const char *token)
+{
+	struct write_op w = {.kind = WRITE_OPEN};
+
+	if (argc != 2 || cli_parse_id(argv[1], &w.conversation) < 0)
+		return cli_usage(c);
+	if (cli_start(c, token, false) < 0)
+		return cli_fail(c, CLI_FAILED);
+	if (cli_submit(c, &w, NULL) < 0)
+		return cli_fail(c, CLI_FAILED);
+	items_wait(c);
+	return items_report(c, items_outcome(c), "the reopening");
+}
+
 /* ---- outbox: what is waiting, and the agent's decisions on it ---- */
 
 static struct outbox *cli_outbox(struct cli *c)

@@ -673,13 +673,20 @@ void sender_forget(struct sender *s, void *arg)
 int64_t sender_submit(struct sender *s, const struct write_op *w, const char *tag_name,
 		      sender_item_fn fn, void *arg, char *err, size_t errlen)
 {
+	return sender_submit_at(s, w, tag_name, 0, fn, arg, err, errlen);
+}
+
+int64_t sender_submit_at(struct sender *s, const struct write_op *w, const char *tag_name,
+			 int64_t not_before_ms, sender_item_fn fn, void *arg, char *err,
+			 size_t errlen)
+{
 	int64_t id;
 
 	if (!s->ob && !try_open(s)) {
 		snprintf(err, errlen, "%s", s->error);
 		return -1;
 	}
-	id = outbox_enqueue(s->ob, w, tag_name, time(NULL), err, errlen);
+	id = outbox_enqueue_at(s->ob, w, tag_name, time(NULL), not_before_ms, err, errlen);
 	if (id < 0)
 		return -1;
 	if (!in_scope(s, w->conversation)) {
@@ -763,6 +770,13 @@ int sender_items(struct sender *s, struct outbox_item **items, size_t *n)
 	*items = NULL;
 	*n = 0;
 	return s->ob ? outbox_list(s->ob, time(NULL), 0, items, n) : -1;
+}
+
+int sender_sent(struct sender *s, fl_time within, struct outbox_item **items, size_t *n)
+{
+	*items = NULL;
+	*n = 0;
+	return s->ob ? outbox_list(s->ob, time(NULL), within, items, n) : -1;
 }
 
 int sender_item(struct sender *s, int64_t id, struct outbox_item *out)

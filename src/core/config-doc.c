@@ -31,6 +31,7 @@ int config_write_man(FILE *out)
 	    [CONFIG_SECTION_KEYS] = "[keys]",
 	    [CONFIG_SECTION_COLORS] = "[colors]",
 	    [CONFIG_SECTION_SLA] = "[sla \\fINAME\\fR]",
+	    [CONFIG_SECTION_UI] = "[ui]",
 	};
 	enum config_section last = CONFIG_SECTION_NONE;
 	size_t i;

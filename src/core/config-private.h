@@ -32,7 +32,8 @@ enum config_section {
 	CONFIG_SECTION_STATE,
 	CONFIG_SECTION_KEYS,
 	CONFIG_SECTION_COLORS,
-	CONFIG_SECTION_SLA
+	CONFIG_SECTION_SLA,
+	CONFIG_SECTION_UI
 };
 
 /* What a value parser sees of the file being read; config.c's reader keeps the rest. */

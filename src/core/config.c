@@ -27,6 +27,7 @@ static const char *const section_names[] = {
     [CONFIG_SECTION_NOTIFY] = "notify",	  [CONFIG_SECTION_STATE] = "state",
     [CONFIG_SECTION_KEYS] = "keys",	  [CONFIG_SECTION_COLORS] = "colors",
     [CONFIG_SECTION_SLA] = "sla",
+    [CONFIG_SECTION_UI] = "ui",
 };
 
 /* The reader's own bookkeeping, around what the value parsers see. */
@@ -211,7 +212,7 @@ static void parser_enter_section(struct config_parser *p, const char *line)
 		config_fail_at(
 		    p, p->line,
 		    "unknown section [%s]; known sections: [backend], [queue NAME], [notify], "
-		    "[state], [keys], [colors], [sla NAME]",
+		    "[state], [keys], [colors], [sla NAME], [ui]",
 		    config_value_shown(shown, sizeof(shown), s));
 	}
 }
@@ -283,8 +284,8 @@ static int parser_handle(void *user, const char *section, const char *name, cons
 	if (p->section == CONFIG_SECTION_NONE) {
 		config_fail_at(p, p->line,
 			       "key \"%s\" is outside any section; put it under "
-			       "[backend], [queue NAME], [notify], [state], [keys], [colors] or "
-			       "[sla NAME]",
+			       "[backend], [queue NAME], [notify], [state], [keys], [colors], "
+			       "[sla NAME] or [ui]",
 			       shown);
 		return 0;
 	}

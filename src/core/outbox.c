@@ -199,9 +199,15 @@ const char *outbox_path(const struct outbox *o) { return o->path; }
 int64_t outbox_enqueue(struct outbox *o, const struct write_op *w, const char *tag_name,
 		       fl_time now, char *err, size_t errlen)
 {
-	sqlite3_stmt *st =
-	    prepare(o, "INSERT INTO items(account, kind, conversation, body, until_at,"
-		       " tag_id, tag_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	return outbox_enqueue_at(o, w, tag_name, now, 0, err, errlen);
+}
+
+int64_t outbox_enqueue_at(struct outbox *o, const struct write_op *w, const char *tag_name,
+			  fl_time now, int64_t not_before_ms, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = prepare(
+	    o, "INSERT INTO items(account, kind, conversation, body, until_at,"
+	       " tag_id, tag_name, created_at, next_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	int rc;
 
 	if (!st) {
@@ -218,6 +224,7 @@ int64_t outbox_enqueue(struct outbox *o, const struct write_op *w, const char *t
 	if (tag_name)
 		sqlite3_bind_text(st, 7, tag_name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, not_before_ms);
 	rc = step_done(st);
 	if (rc != SQLITE_OK) {
 		db_error(o, rc, "store the write in", err, errlen);

@@ -66,6 +66,8 @@ static unsigned act_open(struct ui *u)
 
 	if (p && p->kind == UI_PAGER_RESULTS)
 		return ui_articles_open_selected(u);
+	if (p && p->kind == UI_PAGER_CLOSED)
+		return ui_closed_selected(u) ? ui_thread_open(u, ui_closed_selected(u)) : 0;
 	if (p && p->kind != UI_PAGER_SEARCH)
 		return 0;
 	return ui_thread_open(u, ui_current_conversation(u));
@@ -171,6 +173,17 @@ static unsigned act_assign_to(struct ui *u) { return ui_assign_prompt(u); }
 
 static unsigned cmd_assign_to(struct ui *u, const char *args) { return ui_assign_text(u, args); }
 
+static unsigned act_reopen(struct ui *u)
+{
+	struct write_op w = {.kind = WRITE_OPEN, .conversation = ui_closed_selected(u)};
+
+	return ui_write_each(u, &w, "reopen", NULL);
+}
+
+static unsigned act_closed(struct ui *u) { return ui_closed_open(u); }
+
+static unsigned act_undo(struct ui *u) { return ui_undo(u); }
+
 static unsigned act_redraw(struct ui *u)
 {
 	(void)u;
@@ -217,7 +230,7 @@ const struct ui_action ui_actions[] = {
      act_focus_right, NULL},
     {"open",
      {'\n', '\r', FN(KEY_ENTER)},
-     UI_CTX_LIST | UI_CTX_RESULTS | UI_CTX_SEARCH,
+     UI_CTX_LIST | UI_CTX_RESULTS | UI_CTX_SEARCH | UI_CTX_CLOSED,
      "open the conversation or article",
      act_open, NULL},
     {"reply",
@@ -327,6 +340,23 @@ const struct ui_action ui_actions[] = {
      "assign to a teammate, a team, me or none (or the marked rows); Tab completes",
      act_assign_to,
      cmd_assign_to},
+
+    {"reopen",
+     {'O'},
+     CONV | UI_CTX_CLOSED,
+     "reopen the conversation (or the marked, or the one selected in the closed list)",
+     act_reopen, NULL},
+    {"undo",
+     {'u'},
+     ANY,
+     "take back the last close, snooze, assignment or tag removal while the status bar "
+     "counts down ([ui] undo_delay)",
+     act_undo, NULL},
+    {"closed",
+     {'C'},
+     UI_CTX_LIST,
+     "the conversations closed from here in the last 24 hours, to open or reopen (O)",
+     act_closed, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

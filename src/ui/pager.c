@@ -45,6 +45,8 @@ static void pager_release(struct ui_pager *p)
 	free(p->convs);
 	if (p->have_article)
 		article_release(&p->article);
+	free(p->closed);
+	free(p->closed_at);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -167,6 +169,9 @@ void ui_pager_build(struct ui *u, struct ui_pager *p)
 	case UI_PAGER_SEARCH:
 		ui_search_build(u, p);
 		break;
+	case UI_PAGER_CLOSED:
+		ui_closed_build(u, p);
+		break;
 	}
 	if (p->top >= p->n_lines)
 		p->top = p->n_lines ? p->n_lines - 1 : 0;
@@ -180,8 +185,11 @@ unsigned ui_pager_scroll(struct ui *u, long delta)
 
 	if (!p)
 		return 0;
-	if (p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH) {
-		size_t items = p->kind == UI_PAGER_SEARCH ? p->n_convs : p->n_results;
+	if (p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH ||
+	    p->kind == UI_PAGER_CLOSED) {
+		size_t items = p->kind == UI_PAGER_SEARCH   ? p->n_convs
+			       : p->kind == UI_PAGER_CLOSED ? p->n_closed
+							    : p->n_results;
 
 		if (!items)
 			return 0;
@@ -224,7 +232,8 @@ void ui_pager_draw(struct ui *u)
 	attrset(A_NORMAL);
 	free(w);
 	first = p->top;
-	if (p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH) {
+	if (p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH ||
+	    (p->kind == UI_PAGER_CLOSED && p->n_closed)) {
 		/* keep the selected result's lines on screen */
 		for (i = 0; i < p->n_lines && p->lines[i].item != p->selected; i++)
 			;
@@ -240,8 +249,9 @@ void ui_pager_draw(struct ui *u)
 
 		if (l) {
 			attr = ui_style_attr(u, l->style) | (l->bold ? A_BOLD : 0);
-			if ((p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH) &&
-			    l->item == p->selected && (p->n_results || p->n_convs))
+			if ((p->kind == UI_PAGER_RESULTS || p->kind == UI_PAGER_SEARCH ||
+			     p->kind == UI_PAGER_CLOSED) &&
+			    l->item == p->selected && (p->n_results || p->n_convs || p->n_closed))
 				attr |= A_REVERSE;
 		}
 		w = ui_fit(l ? l->text : "", u->cols);

@@ -67,8 +67,17 @@ static void tags_start(struct ui *u, const char *text)
 	if (!text[strspn(text, " \t,")])
 		return;
 	n = ui_marks_take(u, 0, &ids);
+	/* removing a tag may be undone (and the additions made with it) */
+	what = n == 1 ? xasprintf("tags #%lld %s", (long long)ids[0], text)
+		      : xasprintf("tags %s on %zu", text, n);
+	ui_undo_begin(u,
+		      text[0] == '-' || strstr(text, " -") || strstr(text, ",-") ? WRITE_UNTAG
+										  : WRITE_TAG,
+		      what);
+	free(what);
 	for (i = 0; i < n; i++)
 		stored += tags_submit(u, ids[i], text, i == 0, &writes);
+	ui_undo_end(u);
 	what = xasprintf("tags %s", text);
 	ui_write_queued(u, what, stored, writes);
 	free(what);

@@ -51,6 +51,7 @@ enum ui_context {
 	UI_CTX_RESULTS = 1u << 3, /* the article results only */
 	UI_CTX_ARTICLE = 1u << 4, /* an article being read */
 	UI_CTX_SEARCH = 1u << 5,  /* the conversation search's results */
+	UI_CTX_CLOSED = 1u << 6,  /* the conversations closed lately */
 };
 
 /* A key: a character, or a curses KEY_* code with UI_KEY_FUNCTION set (KEY_DOWN and
@@ -120,6 +121,7 @@ enum ui_pager_kind {
 	UI_PAGER_RESULTS,
 	UI_PAGER_ARTICLE,
 	UI_PAGER_SEARCH, /* the conversations a search found */
+	UI_PAGER_CLOSED, /* closed.c: closed by me lately */
 };
 
 struct ui_pager {
@@ -151,6 +153,10 @@ struct ui_pager {
 	/* the conversation search's results */
 	struct conversation *convs;
 	size_t n_convs;
+	/* closed.c: the conversations closed lately, and when */
+	int64_t *closed;
+	fl_time *closed_at;
+	size_t n_closed, cap_closed, cap_closed_at;
 };
 
 #define UI_SUGGESTED_MAX 3
@@ -268,6 +274,7 @@ struct ui {
 	int stderr_saved; /* stderr while the screen is up, or -1 */
 	void *screen;	  /* curses' SCREEN, for delscreen */
 	struct ui_alerts *alerts; /* alerts.c: notifications and the terminal's title */
+	struct ui_asked *asked;	  /* writes.c: a write waiting for its y/n, or NULL */
 };
 
 /* keys.c */
@@ -500,6 +507,20 @@ void ui_write_read(struct ui *u, int64_t id);
  * a prompt with completion, or a name typed after :assign. */
 unsigned ui_assign_prompt(struct ui *u);
 unsigned ui_assign_text(struct ui *u, const char *text);
+/* Undo: between ui_undo_begin and ui_undo_end, the writes of an action of a kind that
+ * may be undone (close, snooze, assign, untag) wait undo_delay in the outbox; ui_undo
+ * takes them back (u); ui_undo_hint is the status bar's "close #12 — u undo (4s)", or
+ * NULL. */
+void ui_undo_begin(struct ui *u, enum write_kind kind, const char *what);
+void ui_undo_end(struct ui *u);
+unsigned ui_undo(struct ui *u);
+char *ui_undo_hint(const struct ui *u);
+
+/* closed.c: the list of conversations closed from here in the last 24 hours */
+unsigned ui_closed_open(struct ui *u);
+void ui_closed_build(struct ui *u, struct ui_pager *p);
+/* The selected one in the list on top, or 0. */
+int64_t ui_closed_selected(struct ui *u);
 
 /* snooze.c */
 unsigned ui_snooze_menu(struct ui *u);

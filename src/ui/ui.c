@@ -156,6 +156,8 @@ unsigned ui_context(const struct ui *u)
 		return UI_CTX_PAGER | UI_CTX_ARTICLE;
 	if (p->kind == UI_PAGER_SEARCH)
 		return UI_CTX_PAGER | UI_CTX_SEARCH;
+	if (p->kind == UI_PAGER_CLOSED)
+		return UI_CTX_PAGER | UI_CTX_CLOSED;
 	return UI_CTX_PAGER;
 }
 
@@ -390,6 +392,8 @@ static char *status_left(struct ui *u)
 
 static char *status_right(struct ui *u)
 {
+	char *undo;
+
 	if (u->mode == UI_MODE_CHOICE)
 		return text_sanitize(u->choice.text, false);
 	if (u->mode == UI_MODE_REVIEW && ui_collision_text(u)) {
@@ -411,6 +415,8 @@ static char *status_right(struct ui *u)
 				 u->draft.kind == WRITE_NOTE ? "reply" : "note");
 	if (u->mode == UI_MODE_COMPOSE && !u->message[0])
 		return xstrdup(ui_composer_hint(u));
+	if (u->mode != UI_MODE_COMPOSE && !u->message_error && (undo = ui_undo_hint(u)))
+		return undo;
 	if (u->message[0])
 		return text_sanitize(u->message, false);
 	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_THREAD)
@@ -422,6 +428,8 @@ static char *status_right(struct ui *u)
 	if (u->n_pagers && (ui_pager_top(u)->kind == UI_PAGER_RESULTS ||
 			    ui_pager_top(u)->kind == UI_PAGER_ARTICLE))
 		return xstrdup("i insert into the reply · q back · ? help");
+	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_CLOSED)
+		return xstrdup("Enter open · O reopen · q back · ? help");
 	return xstrdup("Enter open · Tab urgent · K articles · ? help · q quit");
 }
 

@@ -10,9 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "directory.h"
 #include "sender.h"
+#include "store.h"
+#include "text.h"
 #include "ui-private.h"
 #include "util.h"
 
@@ -23,11 +27,22 @@ struct write_item {
 	char *what;	 /* "reply to #12", for the messages */
 	char *draft;	 /* the draft file to remove once sent, or NULL */
 	bool then_close; /* send and close: close the conversation once it went */
+	int64_t id;	 /* the outbox's item */
+};
+
+/* The last action whose writes wait in the outbox for undo_delay: u takes them back. */
+struct ui_undo {
+	int64_t *ids; /* the outbox's items */
+	size_t n, cap;
+	char *what;	   /* "close #12", "close 3" */
+	int64_t until_ms;  /* when they go */
+	bool open;	   /* the action is still submitting its writes */
 };
 
 struct ui_writes {
 	struct write_item **items; /* on their way, oldest first */
 	size_t n, cap;
+	struct ui_undo undo;
 };
 
 static void item_free(struct write_item *wi)
@@ -66,6 +81,7 @@ static void say_went(struct ui *u, const char *text)
 
 static int submit(struct ui *u, const struct write_op *w, const char *tag_name, const char *what,
 		  const char *draft, bool then_close);
+static void asked_free(struct ui *u);
 
 /* The screen is done with a write (it went, failed, or the outbox sends it later): the
  * draft goes unless it failed, the views catch up, and send and close closes. */
@@ -160,11 +176,17 @@ static int submit(struct ui *u, const struct write_op *w, const char *tag_name, 
 				  .then_close = then_close};
 	ui_message(u, false, "%s…", what);
 	/* Stored before it goes; nothing goes unless it was stored. */
-	if (!u->engine.sender || sender_submit(u->engine.sender, w, tag_name, on_outbox_item, wi,
-					       err, sizeof(err)) < 0) {
+	if (!u->engine.sender ||
+	    (wi->id = sender_submit_at(u->engine.sender, w, tag_name,
+				       ws->undo.open ? ws->undo.until_ms : 0, on_outbox_item, wi,
+				       err, sizeof(err))) < 0) {
 		say_failed(u, what, draft, err);
 		item_free(wi);
 		return -1;
+	}
+	if (ws->undo.open) {
+		xgrow(&ws->undo.ids, &ws->undo.cap, ws->undo.n + 1, sizeof(*ws->undo.ids));
+		ws->undo.ids[ws->undo.n++] = wi->id;
 	}
 	xgrow(&ws->items, &ws->cap, ws->n + 1, sizeof(*ws->items));
 	ws->items[ws->n++] = wi;
@@ -202,6 +224,7 @@ void ui_writes_release(struct ui *u)
 {
 	size_t i;
 
+	asked_free(u);
 	if (!u->writes)
 		return;
 	for (i = 0; i < u->writes->n; i++) {
@@ -210,6 +233,8 @@ void ui_writes_release(struct ui *u)
 		item_free(u->writes->items[i]);
 	}
 	free(u->writes->items);
+	free(u->writes->undo.ids);
+	free(u->writes->undo.what);
 	free(u->writes);
 	u->writes = NULL;
 }
@@ -274,13 +299,116 @@ void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n)
 		ui_message(u, false, "%s: %zu queued", what, n);
 }
 
+/* ---- asking first: an action on several marked rows, taking from a colleague ---- */
+
+/* The write a question waits on; w's strings are the caller's and outlive the question
+ * (the kinds asked about carry none but the priority's static word). */
+struct ui_asked {
+	struct write_op w;
+	char *what, *detail;
+	bool yes; /* answered: the next ui_write_each goes ahead */
+};
+
+static void asked_free(struct ui *u)
+{
+	if (!u->asked)
+		return;
+	free(u->asked->what);
+	free(u->asked->detail);
+	free(u->asked);
+	u->asked = NULL;
+}
+
+static unsigned on_asked_answer(struct ui *u, int key)
+{
+	unsigned dirty = UI_DIRTY_STATUS;
+
+	if (!u->asked)
+		return dirty;
+	if (key == 'y' || key == 'Y') {
+		u->asked->yes = true;
+		dirty |= ui_write_each(u, &u->asked->w, u->asked->what, u->asked->detail);
+	} else {
+		ui_message(u, false, "%s: nothing done", u->asked->what);
+	}
+	asked_free(u);
+	return dirty;
+}
+
+/* The named colleague conversation id is assigned to, or NULL (unassigned, mine, or a
+ * name the directory does not know). */
+static const char *colleague_of(const struct ui *u, int64_t id)
+{
+	const struct store_entry *e = id ? store_get(u->engine.store, id) : NULL;
+	const struct directory *d = u->engine.dir;
+	int64_t who = e ? e->conv.admin_assignee_id : 0;
+
+	if (!who || !d || who == d->me)
+		return NULL;
+	return directory_name(d->admins, d->n_admins, who);
+}
+
+/* Whether w must wait for a y/n first (then the question is asked): several marked rows,
+ * or assigning to me a conversation a named colleague has. */
+static bool ask_first(struct ui *u, const struct write_op *w, const char *what,
+		      const char *detail)
+{
+	size_t n = ui_marks_apply(u) ? u->n_marks : 0, i, taken = 0;
+	const char *from = NULL;
+	char extra[64] = "";
+
+	if (u->asked && u->asked->yes)
+		return false;
+	if (w->kind == WRITE_ASSIGN_ME)
+		for (i = 0; i < n; i++)
+			taken += colleague_of(u, u->marks[i]) != NULL;
+	if (!n && w->kind == WRITE_ASSIGN_ME)
+		from = colleague_of(u, w->conversation ? w->conversation
+						       : ui_current_conversation(u));
+	if (n < 2 && !from)
+		return false;
+	asked_free(u);
+	u->asked = xcalloc(1, sizeof(*u->asked));
+	u->asked->w = *w;
+	u->asked->what = xstrdup(what);
+	u->asked->detail = detail ? xstrdup(detail) : NULL;
+	if (from) {
+		char *safe = text_sanitize(from, false);
+
+		ui_choice_start(u, on_asked_answer, "take #%lld from %s? y/n",
+				(long long)(w->conversation ? w->conversation
+							    : ui_current_conversation(u)),
+				safe);
+		free(safe);
+		return true;
+	}
+	if (taken)
+		snprintf(extra, sizeof(extra), " (%zu from colleagues)", taken);
+	ui_choice_start(u, on_asked_answer, "%s %zu conversations%s%s%s? y/n", what, n,
+			detail ? " " : "", detail ? detail : "", extra);
+	return true;
+}
+
 unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what, const char *detail)
 {
 	struct write_op one = *w;
 	int64_t *ids;
-	size_t i, n = ui_marks_take(u, w->conversation, &ids), stored = 0;
-	char *label = xasprintf("%s%s%s", what, detail ? " " : "", detail ? detail : "");
-	char *text;
+	size_t i, n, stored = 0;
+	char *label, *text;
+
+	if (ask_first(u, w, what, detail))
+		return UI_DIRTY_STATUS;
+	n = ui_marks_take(u, w->conversation, &ids);
+	label = xasprintf("%s%s%s", what, detail ? " " : "", detail ? detail : "");
+	if (n == 1) {
+		text = xasprintf("%s #%lld", what, (long long)ids[0]);
+		ui_undo_begin(u, w->kind, text);
+		free(text);
+	} else {
+		text = xasprintf("%s %zu", what, n);
+		ui_undo_begin(u, w->kind, text);
+		free(text);
+	}
 
 	/* all at once, in marking order: the outbox orders each conversation's writes */
 	for (i = 0; i < n; i++) {
@@ -291,6 +419,7 @@ unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 			stored++;
 		free(text);
 	}
+	ui_undo_end(u);
 	ui_write_queued(u, label, stored, n);
 	free(label);
 	free(ids);
@@ -337,4 +466,93 @@ unsigned ui_priority_menu(struct ui *u)
 	ui_choice_start(u, priority_key,
 			"priority: n none, l low, m medium, h high, u urgent (Esc: keep)");
 	return UI_DIRTY_STATUS;
+}
+
+/* ---- undo: the last action's writes wait undo_delay in the outbox ---- */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool undo_kind(enum write_kind k)
+{
+	return k == WRITE_CLOSE || k == WRITE_SNOOZE || k == WRITE_ASSIGN_ME || k == WRITE_UNTAG;
+}
+
+void ui_undo_begin(struct ui *u, enum write_kind kind, const char *what)
+{
+	struct ui_undo *un;
+
+	if (!u->writes)
+		u->writes = xcalloc(1, sizeof(*u->writes));
+	un = &u->writes->undo;
+	un->open = false;
+	if (!undo_kind(kind) || u->cfg->undo_delay <= 0)
+		return;
+	/* a new action: the previous one can no longer be undone, and goes as it would */
+	un->n = 0;
+	free(un->what);
+	un->what = xstrdup(what);
+	un->until_ms = now_ms() + u->cfg->undo_delay * 1000;
+	un->open = true;
+}
+
+void ui_undo_end(struct ui *u)
+{
+	if (u->writes)
+		u->writes->undo.open = false;
+}
+
+/* Seconds left to undo the last action, 0 when there is nothing to undo. */
+static int64_t undo_left(const struct ui *u)
+{
+	const struct ui_undo *un = u->writes ? &u->writes->undo : NULL;
+	int64_t left = un && un->n ? un->until_ms - now_ms() : 0;
+
+	return left > 0 ? (left + 999) / 1000 : 0;
+}
+
+char *ui_undo_hint(const struct ui *u)
+{
+	int64_t left = undo_left(u);
+	char *raw, *safe;
+
+	if (!left)
+		return NULL;
+	raw = xasprintf("%s… — u undo (%llds)", u->writes->undo.what, (long long)left);
+	safe = text_sanitize(raw, false);
+	free(raw);
+	return safe;
+}
+
+unsigned ui_undo(struct ui *u)
+{
+	struct ui_undo *un = u->writes ? &u->writes->undo : NULL;
+	size_t i, j, taken = 0;
+
+	if (!undo_left(u)) {
+		ui_message(u, true, "nothing to undo: the last close, snooze, assignment or tag "
+				    "removal has gone to the backend");
+		return UI_DIRTY_STATUS;
+	}
+	for (i = 0; i < un->n; i++) {
+		for (j = 0; j < u->writes->n; j++)
+			if (u->writes->items[j]->id == un->ids[i]) {
+				item_forget(u->writes->items[j]);
+				break;
+			}
+		taken += sender_discard(u->engine.sender, un->ids[i]) == 0;
+	}
+	if (taken == un->n)
+		ui_message(u, false, "undone: %s", un->what);
+	else
+		ui_message(u, true, "%s: %zu of %zu undone; the others had gone", un->what, taken,
+			   un->n);
+	un->n = 0;
+	engine_poll_now(&u->engine);
+	return UI_DIRTY_STATUS | UI_DIRTY_ROWS;
 }
