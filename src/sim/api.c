@@ -93,6 +93,8 @@ const char *api_scope(const char *method, const char *path)
 		return "read_single_admin";
 	if (path_under(path, "/admins") || path_under(path, "/teams"))
 		return "read_admins";
+	if (path_under(path, "/contacts"))
+		return read ? "read_users" : "write_users";
 	if (path_under(path, "/articles"))
 		return read ? "read_articles" : "write_articles";
 	return NULL;
@@ -507,6 +509,34 @@ static void delete_conversation_tag(struct sim *s, struct api_request *rq, struc
 	tag_change(s, rq, rp, false);
 }
 
+/* ---- contacts ---- */
+
+static void reply_contact(struct api_reply *rp, json_t *body, bool db_error)
+{
+	if (body)
+		reply_json(rp, body);
+	else if (db_error)
+		db_failed(rp);
+	else
+		api_error(rp, 404, "not_found", "User Not Found");
+}
+
+static void get_contact(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact(&s->world, rq->ids[0], &db_error);
+
+	reply_contact(rp, c, db_error);
+}
+
+static void get_contact_companies(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact_companies(&s->world, rq->ids[0], &db_error);
+
+	reply_contact(rp, c, db_error);
+}
+
 /* ---- help center ---- */
 
 /* Reads a positive integer query argument; def when absent; -1 when invalid. */
@@ -634,6 +664,8 @@ static const struct route routes[] = {
 	{"POST", "/conversations/{id}/parts", post_parts, true},
 	{"POST", "/conversations/{id}/tags", post_conversation_tag, true},
 	{"DELETE", "/conversations/{id}/tags/{id}", delete_conversation_tag, true},
+	{"GET", "/contacts/{id}", get_contact, false},
+	{"GET", "/contacts/{id}/companies", get_contact_companies, false},
 	{"GET", "/articles", get_articles, false},
 	{"GET", "/articles/search", get_article_search, false},
 	{"GET", "/articles/{id}", get_article, false},

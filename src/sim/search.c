@@ -50,6 +50,7 @@ static const struct field fields[] = {
 	{"tag_ids", NULL, FIELD_TAGS},
 	{"priority", "c.priority", FIELD_PRIORITY},
 	{"source.body", "c.body", FIELD_TEXT},
+	{"contact_ids", "c.contact_id", FIELD_ID},
 };
 
 const struct search_source search_live = {"conversations", "conversation_tags"};
