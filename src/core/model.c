@@ -183,5 +183,24 @@ void thread_release(struct thread *t)
 		free(t->parts[i].body);
 	}
 	free(t->parts);
+	free(t->contact_id);
 	memset(t, 0, sizeof(*t));
+}
+
+void customer_release(struct customer *c)
+{
+	size_t i;
+
+	free(c->contact_id);
+	free(c->name);
+	free(c->email);
+	free(c->company);
+	free(c->plan);
+	free(c->city);
+	free(c->region);
+	free(c->country);
+	for (i = 0; i < c->n_previous; i++)
+		free(c->previous[i].title);
+	free(c->previous);
+	memset(c, 0, sizeof(*c));
 }

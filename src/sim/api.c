@@ -537,6 +537,29 @@ static void get_contact_companies(struct sim *s, struct api_request *rq, struct 
 	reply_contact(rp, c, db_error);
 }
 
+/* DELETE /contacts/{id}: the contact is gone; its conversations stay (as Intercom keeps
+ * them), and GET /contacts/{id} answers 404 from then on. */
+static void delete_contact(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact(&s->world, rq->ids[0], &db_error);
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", rq->ids[0]);
+	if (!c) {
+		reply_contact(rp, NULL, db_error);
+		return;
+	}
+	json_decref(c);
+	if (wdb_exec(&s->world, "INSERT OR IGNORE INTO deleted_contacts(id) VALUES(?)", "i",
+		     rq->ids[0]) < 0) {
+		db_failed(rp);
+		return;
+	}
+	reply_json(rp, json_pack("{s:s, s:s, s:n, s:b}", "type", "contact", "id", id,
+				 "external_id", "deleted", 1));
+}
+
 /* ---- help center ---- */
 
 /* Reads a positive integer query argument; def when absent; -1 when invalid. */
@@ -666,6 +689,7 @@ static const struct route routes[] = {
 	{"DELETE", "/conversations/{id}/tags/{id}", delete_conversation_tag, true},
 	{"GET", "/contacts/{id}", get_contact, false},
 	{"GET", "/contacts/{id}/companies", get_contact_companies, false},
+	{"DELETE", "/contacts/{id}", delete_contact, true},
 	{"GET", "/articles", get_articles, false},
 	{"GET", "/articles/search", get_article_search, false},
 	{"GET", "/articles/{id}", get_article, false},

@@ -507,7 +507,8 @@ json_t *render_contact(struct world *w, long long id, bool *db_error)
 	    "SELECT ct.name, ct.email, p.company_id, p.city, p.region, p.country,"
 	    " COALESCE(p.created_at, 0),"
 	    " (SELECT max(updated_at) FROM conversations WHERE contact_id = ct.id)"
-	    " FROM contacts ct LEFT JOIN contact_profiles p ON p.contact_id = ct.id WHERE ct.id = ?",
+	    " FROM contacts ct LEFT JOIN contact_profiles p ON p.contact_id = ct.id WHERE ct.id = ?"
+	    " AND ct.id NOT IN (SELECT id FROM deleted_contacts)",
 	    "i", id);
 	const char *email;
 	json_t *companies;

@@ -32,6 +32,7 @@ static const char schema_sql[] =
 	" plan TEXT);"
 	"CREATE TABLE IF NOT EXISTS contact_profiles(contact_id INTEGER PRIMARY KEY,"
 	" company_id INTEGER, city TEXT, region TEXT, country TEXT, created_at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS deleted_contacts(id INTEGER PRIMARY KEY);"
 	"CREATE TABLE IF NOT EXISTS tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" created_at INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY,"
