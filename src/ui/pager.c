@@ -40,6 +40,8 @@ static void pager_release(struct ui_pager *p)
 	for (i = 0; i < p->n_suggested; i++)
 		article_release(&p->suggested[i]);
 	free(p->suggested);
+	customer_release(&p->customer);
+	free(p->customer_error);
 	if (p->have_article)
 		article_release(&p->article);
 	memset(p, 0, sizeof(*p));
