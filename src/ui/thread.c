@@ -180,29 +180,38 @@ unsigned ui_customer_toggle(struct ui *u)
 	return UI_DIRTY_PAGER;
 }
 
-unsigned ui_customer_open_selected(struct ui *u)
+/* The conversation view whose customer panel shows its earlier conversations (into prev,
+ * n of them), or NULL. */
+static struct ui_pager *customer_shown(struct ui *u, const struct customer_conversation **prev,
+				       size_t *n)
 {
 	struct ui_pager *p = customer_view(u);
-	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
-	size_t n;
 
 	if (!p || !p->show_customer || !p->have_customer)
-		return 0;
-	n = customer_previous(p, prev, CUSTOMER_PREVIOUS_MAX);
-	if (p->customer_selected >= n)
+		return NULL;
+	*n = customer_previous(p, prev, CUSTOMER_PREVIOUS_MAX);
+	return p;
+}
+
+unsigned ui_customer_open_selected(struct ui *u)
+{
+	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
+	size_t n = 0;
+	struct ui_pager *p = customer_shown(u, prev, &n);
+
+	if (!p || p->customer_selected >= n)
 		return 0;
 	return ui_thread_open(u, prev[p->customer_selected]->id);
 }
 
 unsigned ui_customer_select_next(struct ui *u)
 {
-	struct ui_pager *p = customer_view(u);
 	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
-	size_t n;
+	size_t n = 0;
+	struct ui_pager *p = customer_shown(u, prev, &n);
 
-	if (!p || !p->show_customer || !p->have_customer)
+	if (!p)
 		return 0;
-	n = customer_previous(p, prev, CUSTOMER_PREVIOUS_MAX);
 	p->customer_selected = n ? (p->customer_selected + 1) % n : 0;
 	p->built_width = -1;
 	return UI_DIRTY_PAGER;
