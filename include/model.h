@@ -168,4 +168,12 @@ struct customer {
 /* Frees what c holds (not c itself) and zeroes it. */
 void customer_release(struct customer *c);
 
+/* The customer's time zone, guessed from the city: Intercom's contact has no time zone,
+ * only location.{city, region, country}, so the zone is the tz database's zone named
+ * after the city (zone1970.tab under $TZDIR or /usr/share/zoneinfo: "New York" is
+ * America/New_York). NULL when the city names no zone. A new string. */
+char *customer_time_zone(const char *city);
+/* The wall-clock time now in zone, "14:05 Tue"; NULL when the zone cannot be loaded. */
+char *customer_local_time(const char *zone, fl_time now);
+
 #endif

@@ -529,6 +529,8 @@ static void print_customer(const struct cli *c)
 		fputs("  the contact was deleted (the backend has no such contact)\n", stdout);
 		return;
 	}
+	char *zone = customer_time_zone(cu->city), *local = customer_local_time(zone, time(NULL));
+
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		if (!values[i] || !*values[i])
 			continue;
@@ -536,6 +538,10 @@ static void print_customer(const struct cli *c)
 		cli_print_safe(stdout, values[i], false);
 		putchar('\n');
 	}
+	if (local)
+		printf("  %-9s%s (%s, from the city)\n", "Local", local, zone);
+	free(zone);
+	free(local);
 	for (i = 0; i < cu->n_previous; i++) {
 		const struct customer_conversation *p = &cu->previous[i];
 
@@ -560,6 +566,7 @@ static json_t *show_json(const struct cli *c)
 	const struct conversation *cv = &c->thread.conv;
 	const struct customer *cu = &c->customer;
 	json_t *parts = json_array(), *previous = json_array(), *customer, *j;
+	char *zone, *local;
 	size_t i;
 
 	for (i = 0; i < c->thread.n_parts; i++) {
@@ -586,6 +593,12 @@ static json_t *show_json(const struct cli *c)
 	    string_or_null(cu->city), "region", string_or_null(cu->region), "country",
 	    string_or_null(cu->country), "previous_conversations", previous, "error",
 	    c->customer_error[0] ? json_string(c->customer_error) : json_null());
+	zone = customer_time_zone(cu->city);
+	local = customer_local_time(zone, time(NULL));
+	json_object_set_new(customer, "time_zone", string_or_null(zone));
+	json_object_set_new(customer, "local_time", string_or_null(local));
+	free(zone);
+	free(local);
 	j = json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:o}", "id", (json_int_t)cv->id, "state",
 		      conv_state_word(cv->state), "title", string_or_null(cv->title), "created_at",
 		      (json_int_t)cv->created_at, "updated_at", (json_int_t)cv->updated_at, "parts",

@@ -231,11 +231,11 @@ static void customer_add_field(struct ui_pager *p, const char *label, const char
 	free(safe);
 }
 
-static void thread_add_customer(struct ui_pager *p)
+static void thread_add_customer(struct ui_pager *p, fl_time now)
 {
 	const struct customer *cu = &p->customer;
 	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
-	char *place, when[32];
+	char *place, *zone, *local, when[32];
 	size_t i, n;
 
 	ui_pager_add(p, UI_STYLE_TITLE, true, " Customer  (C hides; Tab selects, Enter opens)");
@@ -265,6 +265,15 @@ static void thread_add_customer(struct ui_pager *p)
 			  cu->country ? cu->country : "");
 	customer_add_field(p, "Location", place);
 	free(place);
+	zone = customer_time_zone(cu->city);
+	local = customer_local_time(zone, now);
+	if (local) {
+		place = xasprintf("%s (%s, from the city)", local, zone);
+		customer_add_field(p, "Local time", place);
+		free(place);
+	}
+	free(zone);
+	free(local);
 	n = customer_previous(p, prev, CUSTOMER_PREVIOUS_MAX);
 	if (!n)
 		ui_pager_add(p, UI_STYLE_EVENT, false, " no earlier conversations");
@@ -374,7 +383,7 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 		ui_pager_add_wrapped(p, UI_STYLE_EVENT, summary, 1);
 	free(summary);
 	if (p->show_customer)
-		thread_add_customer(p);
+		thread_add_customer(p, engine_now(&u->engine));
 	thread_add_suggested(p);
 	for (i = 0; i <= p->thread.n_parts; i++) {
 		if (i == thread_gap_index(&p->thread))
