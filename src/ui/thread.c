@@ -20,6 +20,15 @@ static void format_time(fl_time t, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+static void on_customer(void *arg, struct customer *cu, const struct result *r);
+
+/* Asks the backend for the view's customer; on_customer finds the view again. */
+static void customer_fetch(struct ui *u, struct ui_pager *p)
+{
+	p->customer_loading = true;
+	engine_fetch_customer(&u->engine, p->thread.contact_id, on_customer, u);
+}
+
 /* The open conversation view of id, if it is anywhere in the stack. */
 static struct ui_pager *thread_view(struct ui *u, int64_t id)
 {
@@ -63,6 +72,9 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 		p->have_thread = true;
 		/* the local index answers at once: suggestions come with the thread */
 		ui_articles_suggest(u, p);
+		/* the conversation changed: so may have its customer */
+		if (p->show_customer && !p->customer_loading)
+			customer_fetch(u, p);
 	}
 	p->built_width = -1;
 	u->dirty |= UI_DIRTY_PAGER;
@@ -172,10 +184,8 @@ unsigned ui_customer_toggle(struct ui *u)
 	if (!p)
 		return 0;
 	p->show_customer = !p->show_customer;
-	if (p->show_customer && !p->have_customer && !p->customer_loading && p->have_thread) {
-		p->customer_loading = true;
-		engine_fetch_customer(&u->engine, p->thread.contact_id, on_customer, u);
-	}
+	if (p->show_customer && !p->have_customer && !p->customer_loading && p->have_thread)
+		customer_fetch(u, p);
 	p->built_width = -1;
 	return UI_DIRTY_PAGER;
 }
