@@ -372,6 +372,24 @@ static int generate_articles(struct world *w, struct prng *r, time_t now)
 }
 
 /* One conversation of the initial queue, with a plausible history up to now. */
+/* Customers come back: every fourth conversation of a generated world is from the
+ * customer of an earlier one (decided by count, so the draws and the rest of the world
+ * stay as they were). 0: a new customer. */
+static long long returning_contact(struct world *w)
+{
+	sqlite3_stmt *st;
+	long long last = 0;
+
+	if ((w->contact_serial + 1) % 4)
+		return 0;
+	st = wdb_query(w, "SELECT max(id) FROM contacts", "");
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		last = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return last > 1 ? last - 1 : 0;
+}
+
 static int generate_conversation(struct world *w, struct prng *r, time_t now, long n_admins,
 				 long n_tags)
 {
@@ -388,6 +406,7 @@ static int generate_conversation(struct world *w, struct prng *r, time_t now, lo
 		admin = first_admin_id + (long long)prng_below(r, (uint64_t)n_admins);
 	c.admin_assignee_id = admin;
 	c.priority = prng_unit(r) < 0.1 ? "urgent" : "none";
+	c.contact_id = returning_contact(w);
 	corpus_opening(&w->customer_rng, &title, &body);
 	c.title = title;
 	c.body = body;
