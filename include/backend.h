@@ -77,6 +77,9 @@ struct saved_reply;
 typedef void (*backend_replies_fn)(void *arg, struct saved_reply *items, size_t n,
 				   const struct result *r);
 
+/* cu (NULL unless r->cls is RESULT_OK) may be taken by fn (and zeroed). */
+typedef void (*backend_customer_fn)(void *arg, struct customer *cu, const struct result *r);
+
 struct backend_ops {
 	const char *name;
 	struct backend *(*create)(struct loop *loop, const struct backend_options *opt,
@@ -102,6 +105,11 @@ struct backend_ops {
 	/* Every office hours schedule of the workspace with its exceptions (holidays). NULL
 	 * for a backend that has none. */
 	void (*fetch_schedules)(struct backend *b, backend_schedules_fn fn, void *arg);
+	/* The contact contact_id with its companies and its conversations, newest first; a
+	 * contact the backend does not have is told as OK with cu->missing. NULL for a backend
+	 * that has no contacts. */
+	void (*fetch_customer)(struct backend *b, const char *contact_id, backend_customer_fn fn,
+			       void *arg);
 	/* Requests waiting or in flight, and bytes received so far. */
 	size_t (*pending)(struct backend *b);
 	uint64_t (*bytes_received)(struct backend *b);

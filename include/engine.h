@@ -94,6 +94,9 @@ int engine_queue_find(const struct engine *e, const char *name);
 
 /* A conversation with its parts; fn owns the thread it gets (thread_release). */
 void engine_fetch_thread(struct engine *e, int64_t id, backend_thread_fn fn, void *arg);
+/* The customer behind a conversation (thread.contact_id): fn as backend_customer_fn. */
+void engine_fetch_customer(struct engine *e, const char *contact_id, backend_customer_fn fn,
+			   void *arg);
 /* Sends one write. Only the sender calls it: everything else submits to the outbox. */
 void engine_write(struct engine *e, const struct write_op *w, backend_done_fn fn, void *arg);
 /* Creates a tag named name (the sender's, for a write naming a tag not yet made). */

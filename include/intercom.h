@@ -310,6 +310,16 @@ enum intercom_reply_kind {
  */
 char *intercom_text_to_html(const char *text);
 
+/* POST /conversations/search for every conversation of a contact, newest first. */
+json_t *intercom_contact_search_request(const char *contact_id, int per_page);
+/* The id of a conversation's (first) contact, newly allocated; NULL when there is none. */
+char *intercom_conversation_contact(json_t *j);
+/* GET /contacts/{id}: name, email and location into out (texts as sent). -1 with a
+ * message in err when j is not a contact. */
+int intercom_parse_contact(json_t *j, struct customer *out, char *err, size_t errlen);
+/* GET /contacts/{id}/companies: the first company's name and plan into out. */
+int intercom_parse_contact_companies(json_t *j, struct customer *out, char *err, size_t errlen);
+
 /* POST /conversations/{id}/reply: {"message_type","type":"admin","admin_id","body"},
  * body from intercom_text_to_html. NULL when text is NULL, empty, or not UTF-8. */
 json_t *intercom_reply_request(enum intercom_reply_kind kind, int64_t admin_id, const char *text);

@@ -139,6 +139,7 @@ struct thread {
 	/* Parts the backend left out: the oldest after the opening message (Intercom sends
 	 * only the 500 most recent). 0 when the thread is whole. */
 	long n_missing;
+	char *contact_id; /* owned: the customer's contact (the backend's id), or NULL */
 };
 
 /* Frees what t holds (not t itself) and zeroes it. */
@@ -150,5 +151,34 @@ size_t thread_gap_index(const struct thread *t);
 /* What to show there, e.g. "312 earlier parts not shown: Intercom sends only the most
  * recent 500"; NULL when nothing is missing. The caller frees it. */
 char *thread_gap_text(const struct thread *t);
+
+/* One earlier conversation of a customer, for the customer panel and `show`. */
+struct customer_conversation {
+	int64_t id;
+	enum conv_state state;
+	fl_time created_at;
+	char *title; /* owned: the title, else the opening message as plain text; may be NULL */
+};
+
+/* Who a conversation's customer is, as the backend's contact tells it. Every text is as
+ * sent (the caller sanitises); each may be NULL when the backend does not know it. */
+struct customer {
+	char *contact_id;
+	bool missing; /* the backend has no such contact (deleted): nothing else is set */
+	char *name, *email, *company, *plan, *city, *region, *country;
+	struct customer_conversation *previous; /* owned; newest first */
+	size_t n_previous;
+};
+
+/* Frees what c holds (not c itself) and zeroes it. */
+void customer_release(struct customer *c);
+
+/* The customer's time zone, guessed from the city: Intercom's contact has no time zone,
+ * only location.{city, region, country}, so the zone is the tz database's zone named
+ * after the city (zone1970.tab under $TZDIR or /usr/share/zoneinfo: "New York" is
+ * America/New_York). NULL when the city names no zone. A new string. */
+char *customer_time_zone(const char *city);
+/* The wall-clock time now in zone, "14:05 Tue"; NULL when the zone cannot be loaded. */
+char *customer_local_time(const char *zone, fl_time now);
 
 #endif

@@ -52,6 +52,8 @@ struct cli {
 	bool ambiguous;
 	struct thread thread;
 	bool have_thread;
+	struct customer customer; /* show's customer; customer_error says why there is none */
+	char customer_error[512];
 	struct article *found;
 	size_t n_found;
 	bool done;		/* the operation being waited for finished */

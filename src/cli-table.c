@@ -41,7 +41,7 @@ static const struct cli_command commands[] = {
      "conversations by urgency, with their deadlines", true, "+q:jh", list_options},
     {"status", cli_cmd_status, "[--watch]", "one line for tmux or a status bar", true, "+wh",
      status_options},
-    {"show", cli_cmd_show, "ID", "a conversation and its thread", true, "+h", only_help},
+    {"show", cli_cmd_show, "ID [--json]", "a conversation and its thread", true, "+h", only_help},
     {"reply", cli_cmd_reply, "[--note] [--queue] ID", "send standard input (or $EDITOR's text)",
      true, "+nh", reply_options},
     {"tag", cli_cmd_tag, "ID +NAME -NAME...", "add and remove tags", true, "+h", only_help},

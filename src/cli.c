@@ -104,6 +104,7 @@ void cli_release(struct cli *c)
 	}
 	if (c->have_thread)
 		thread_release(&c->thread);
+	customer_release(&c->customer);
 	for (i = 0; i < c->n_found; i++)
 		article_release(&c->found[i]);
 	free(c->found);
@@ -538,14 +539,126 @@ static void print_gap(const struct thread *t)
 	free(gap);
 }
 
+static void on_customer(void *arg, struct customer *cu, const struct result *r)
+{
+	struct cli *c = arg;
+
+	if (r->cls != RESULT_OK) {
+		snprintf(c->customer_error, sizeof(c->customer_error), "%s", r->message);
+	} else {
+		c->customer = *cu;
+		memset(cu, 0, sizeof(*cu));
+	}
+	c->done = true;
+}
+
+/* The customer block of show: who, where, and the earlier conversations, newest first. */
+static void print_customer(const struct cli *c)
+{
+	const struct customer *cu = &c->customer;
+	const char *labels[] = {"Name", "Email", "Company", "Plan", "City", "Region", "Country"};
+	const char *values[] = {cu->name, cu->email, cu->company, cu->plan,
+				cu->city, cu->region, cu->country};
+	size_t i;
+
+	fputs("\nCustomer\n", stdout);
+	if (c->customer_error[0]) {
+		fputs("  unknown: ", stdout);
+		cli_print_safe(stdout, c->customer_error, false);
+		putchar('\n');
+		return;
+	}
+	if (cu->missing) {
+		fputs("  the contact was deleted (the backend has no such contact)\n", stdout);
+		return;
+	}
+	char *zone = customer_time_zone(cu->city), *local = customer_local_time(zone, time(NULL));
+
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		if (!values[i] || !*values[i])
+			continue;
+		printf("  %-9s", labels[i]);
+		cli_print_safe(stdout, values[i], false);
+		putchar('\n');
+	}
+	if (local)
+		printf("  %-9s%s (%s, from the city)\n", "Local", local, zone);
+	free(zone);
+	free(local);
+	for (i = 0; i < cu->n_previous; i++) {
+		const struct customer_conversation *p = &cu->previous[i];
+
+		if (p->id == c->thread.conv.id)
+			continue;
+		printf("  previous #%lld  %s  ", (long long)p->id, conv_state_word(p->state));
+		print_time(p->created_at);
+		fputs("  ", stdout);
+		cli_print_safe(stdout, p->title ? p->title : "", false);
+		putchar('\n');
+	}
+}
+
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* show --json: the conversation, its parts and its customer. */
+static json_t *show_json(const struct cli *c)
+{
+	const struct conversation *cv = &c->thread.conv;
+	const struct customer *cu = &c->customer;
+	json_t *parts = json_array(), *previous = json_array(), *customer, *j;
+	char *zone, *local;
+	size_t i;
+
+	for (i = 0; i < c->thread.n_parts; i++) {
+		const struct thread_part *p = &c->thread.parts[i];
+
+		json_array_append_new(parts, json_pack("{s:s, s:o, s:b, s:I, s:o}", "kind", p->kind,
+						       "author", string_or_null(p->author),
+						       "from_admin", p->from_admin, "at",
+						       (json_int_t)p->at, "body", string_or_null(p->body)));
+	}
+	for (i = 0; i < cu->n_previous; i++)
+		if (cu->previous[i].id != cv->id)
+			json_array_append_new(
+			    previous, json_pack("{s:I, s:s, s:I, s:o}", "id",
+						(json_int_t)cu->previous[i].id, "state",
+						conv_state_word(cu->previous[i].state), "created_at",
+						(json_int_t)cu->previous[i].created_at, "title",
+						string_or_null(cu->previous[i].title)));
+	customer = json_pack(
+	    "{s:o, s:b, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o}, s:o, s:o}", "id",
+	    string_or_null(c->thread.contact_id), "deleted", cu->missing, "name",
+	    string_or_null(cu->name), "email", string_or_null(cu->email), "company",
+	    string_or_null(cu->company), "plan", string_or_null(cu->plan), "location", "city",
+	    string_or_null(cu->city), "region", string_or_null(cu->region), "country",
+	    string_or_null(cu->country), "previous_conversations", previous, "error",
+	    c->customer_error[0] ? json_string(c->customer_error) : json_null());
+	zone = customer_time_zone(cu->city);
+	local = customer_local_time(zone, time(NULL));
+	json_object_set_new(customer, "time_zone", string_or_null(zone));
+	json_object_set_new(customer, "local_time", string_or_null(local));
+	free(zone);
+	free(local);
+	j = json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:o}", "id", (json_int_t)cv->id, "state",
+		      conv_state_word(cv->state), "title", string_or_null(cv->title), "created_at",
+		      (json_int_t)cv->created_at, "updated_at", (json_int_t)cv->updated_at, "parts",
+		      parts, "customer", customer);
+	sla_fields_set(j, cv);
+	return j;
+}
+
 int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 {
 	const struct conversation *cv;
 	char *summary;
 	size_t i;
 	int64_t id;
+	bool json = argc == 3 && !strcmp(argv[2], "--json");
 
-	if (argc != 2 || cli_parse_id(argv[1], &id) < 0)
+	if ((argc != 2 && !json) || cli_parse_id(argv[1], &id) < 0)
 		return cli_usage(c);
 	if (cli_start(c, token, false) < 0)
 		return cli_fail(c, CLI_FAILED);
@@ -553,6 +666,16 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	cli_wait(c);
 	if (!c->have_thread)
 		return cli_fail(c, c->error_status == 404 ? CLI_NOT_FOUND : CLI_FAILED);
+	c->done = false;
+	engine_fetch_customer(&c->engine, c->thread.contact_id, on_customer, c);
+	cli_wait(c);
+	if (json) {
+		json_t *j = show_json(c);
+
+		cli_print_json(j);
+		json_decref(j);
+		return CLI_OK;
+	}
 	cv = &c->thread.conv;
 	printf("#%lld  %s  ", (long long)cv->id, conv_state_word(cv->state));
 	cli_print_safe(stdout, cv->customer ? cv->customer : "?", false);
@@ -586,6 +709,7 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	}
 	if (thread_gap_index(&c->thread) >= c->thread.n_parts)
 		print_gap(&c->thread);
+	print_customer(c);
 	return CLI_OK;
 }
 

@@ -524,6 +524,18 @@ void engine_fetch_thread(struct engine *e, int64_t id, backend_thread_fn fn, voi
 	e->ops->fetch_thread(e->backend, id, fn, arg);
 }
 
+void engine_fetch_customer(struct engine *e, const char *contact_id, backend_customer_fn fn,
+			   void *arg)
+{
+	struct result r = {.cls = RESULT_PERMANENT,
+			   .message = "this backend does not tell who its customers are"};
+
+	if (e->ops->fetch_customer && contact_id)
+		e->ops->fetch_customer(e->backend, contact_id, fn, arg);
+	else
+		fn(arg, NULL, &r);
+}
+
 void engine_write(struct engine *e, const struct write_op *w, backend_done_fn fn, void *arg)
 {
 	e->ops->write(e->backend, w, fn, arg);

@@ -1187,3 +1187,42 @@ int intercom_parse_macros(json_t *j, struct saved_reply **macros, size_t *n, cha
 			: NULL;
 	return list ? 0 : -1;
 }
+
+/* ---- contacts ---- */
+
+char *intercom_conversation_contact(json_t *j)
+{
+	json_t *list = json_object_get(json_object_get(j, "contacts"), "contacts");
+
+	return wire_id_copy(json_object_get(json_array_get(list, 0), "id"));
+}
+
+int intercom_parse_contact(json_t *j, struct customer *out, char *err, size_t errlen)
+{
+	const json_t *location = json_object_get(j, "location");
+	const char *type = string_of(j, "type");
+
+	if (!type || strcmp(type, "contact")) {
+		snprintf(err, errlen, "the backend sent something other than a contact");
+		return -1;
+	}
+	out->name = string_copy(j, "name");
+	out->email = string_copy(j, "email");
+	out->city = string_copy(location, "city");
+	out->region = string_copy(location, "region");
+	out->country = string_copy(location, "country");
+	return 0;
+}
+
+int intercom_parse_contact_companies(json_t *j, struct customer *out, char *err, size_t errlen)
+{
+	const json_t *first = json_array_get(json_object_get(j, "companies"), 0);
+
+	if (!json_is_array(json_object_get(j, "companies"))) {
+		snprintf(err, errlen, "the backend sent a company list without companies");
+		return -1;
+	}
+	out->company = string_copy(first, "name");
+	out->plan = string_copy(json_object_get(first, "plan"), "name");
+	return 0;
+}

@@ -131,6 +131,13 @@ json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, 
 	return json_pack("{s:o, s:o}", "query", query, "pagination", pagination);
 }
 
+json_t *intercom_contact_search_request(const char *contact_id, int per_page)
+{
+	return json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:{s:i}}", "query", "field",
+			 "contact_ids", "operator", "=", "value", contact_id, "sort", "field",
+			 "created_at", "order", "descending", "pagination", "per_page", per_page);
+}
+
 char *intercom_text_to_html(const char *text)
 {
 	size_t len = strlen(text);

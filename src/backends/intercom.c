@@ -59,6 +59,7 @@ struct call {
 	int kind;
 	struct saved_reply *replies; /* macros of the pages so far */
 	size_t n_replies, cap_replies;
+	struct customer *customer; /* owned: the customer being fetched, or NULL */
 	struct call *prev, *next; /* b->calls */
 };
 
@@ -87,6 +88,9 @@ static void call_free(struct call *c)
 	while (c->n_replies)
 		saved_reply_release(&c->replies[--c->n_replies]);
 	free(c->replies);
+	if (c->customer)
+		customer_release(c->customer);
+	free(c->customer);
 	free(c);
 }
 
@@ -433,6 +437,7 @@ static void on_thread(void *arg, const struct http_response *r)
 		}
 		intercom_parts_free(parts, n);
 		t.n_missing = intercom_parts_missing(j);
+		t.contact_id = intercom_conversation_contact(j);
 		err[0] = '\0';
 	}
 	json_decref(j);
@@ -448,6 +453,115 @@ static void intercom_fetch_thread(struct backend *b, int64_t id, backend_thread_
 
 	snprintf(path, sizeof(path), "/conversations/%lld?display_as=plaintext", (long long)id);
 	http_request(b->http, "GET", path, NULL, true, on_thread, call_new(b, (void *)fn, arg));
+}
+
+/* ---- the customer: the contact, its companies, its conversations ---- */
+
+/* How many of a customer's conversations the panel lists. */
+#define CUSTOMER_HISTORY_MAX 20
+
+/* Tells the customer fetch's end: with the customer, or the failure r says. */
+static void customer_done(struct call *c, const struct http_response *r, const char *err)
+{
+	backend_customer_fn fn = (backend_customer_fn)c->fn;
+	struct result res = outcome(r, err);
+
+	fn(c->arg, err[0] ? NULL : c->customer, &res);
+	call_free(c);
+}
+
+static void on_customer_history(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct conversation *items = NULL;
+	size_t n = 0, skipped, i;
+	long total;
+	char *next = NULL, err[ERR_MAX];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_search_page(j, &items, &n, &next, &total, &skipped, err,
+					    sizeof(err)) == 0) {
+		err[0] = '\0';
+		c->customer->previous = xcalloc(n ? n : 1, sizeof(*c->customer->previous));
+		c->customer->n_previous = n;
+		for (i = 0; i < n; i++) {
+			struct customer_conversation *p = &c->customer->previous[i];
+
+			p->id = items[i].id;
+			p->state = items[i].state;
+			p->created_at = items[i].created_at;
+			p->title = items[i].title ? xstrdup(items[i].title)
+						  : conversation_preview(&items[i]);
+			conversation_release(&items[i]);
+		}
+		free(items);
+		free(next);
+	}
+	json_decref(j);
+	customer_done(c, r, err);
+}
+
+static void on_customer_companies(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	char err[ERR_MAX];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_contact_companies(j, c->customer, err, sizeof(err)) == 0) {
+		send_json(c->b, "POST", "/conversations/search",
+			  intercom_contact_search_request(c->customer->contact_id, CUSTOMER_HISTORY_MAX),
+			  true, on_customer_history, c);
+		json_decref(j);
+		return;
+	}
+	json_decref(j);
+	customer_done(c, r, err);
+}
+
+static void on_contact(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	char err[ERR_MAX], *path;
+	json_t *j;
+
+	if (r->status == 404 && !r->curl_code) {
+		/* a deleted contact: the conversation stays, its customer is gone */
+		c->customer->missing = true;
+		err[0] = '\0';
+		customer_done(c, r, err);
+		return;
+	}
+	j = answer_json(c->b, r, err, sizeof(err));
+	if (j && intercom_parse_contact(j, c->customer, err, sizeof(err)) == 0) {
+		char *escaped = curl_easy_escape(NULL, c->customer->contact_id, 0);
+
+		if (!escaped)
+			die("out of memory");
+		path = xasprintf("/contacts/%s/companies", escaped);
+		curl_free(escaped);
+		http_request(c->b->http, "GET", path, NULL, true, on_customer_companies, c);
+		free(path);
+		json_decref(j);
+		return;
+	}
+	json_decref(j);
+	customer_done(c, r, err);
+}
+
+static void intercom_fetch_customer(struct backend *b, const char *contact_id,
+				    backend_customer_fn fn, void *arg)
+{
+	struct call *c = call_new(b, (void *)fn, arg);
+	char *escaped = curl_easy_escape(NULL, contact_id, 0), *path;
+
+	if (!escaped)
+		die("out of memory");
+	c->customer = xcalloc(1, sizeof(*c->customer));
+	c->customer->contact_id = xstrdup(contact_id);
+	path = xasprintf("/contacts/%s", escaped);
+	curl_free(escaped);
+	http_request(b->http, "GET", path, NULL, true, on_contact, c);
+	free(path);
 }
 
 /* ---- writes ---- */
@@ -984,6 +1098,7 @@ const struct backend_ops intercom_backend = {
 	.start = intercom_start,
 	.sync = intercom_sync,
 	.fetch_thread = intercom_fetch_thread,
+	.fetch_customer = intercom_fetch_customer,
 	.write = intercom_write,
 	.create_tag = intercom_create_tag,
 	.sync_articles = intercom_sync_articles,

@@ -3,8 +3,11 @@
 
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib.h>
 
 #include "html.h"
 #include "util.h"
@@ -191,5 +194,69 @@ void thread_release(struct thread *t)
 		free(t->parts[i].body);
 	}
 	free(t->parts);
+	free(t->contact_id);
 	memset(t, 0, sizeof(*t));
+}
+
+void customer_release(struct customer *c)
+{
+	size_t i;
+
+	free(c->contact_id);
+	free(c->name);
+	free(c->email);
+	free(c->company);
+	free(c->plan);
+	free(c->city);
+	free(c->region);
+	free(c->country);
+	for (i = 0; i < c->n_previous; i++)
+		free(c->previous[i].title);
+	free(c->previous);
+	memset(c, 0, sizeof(*c));
+}
+
+char *customer_time_zone(const char *city)
+{
+	const char *dir = getenv("TZDIR");
+	char *path, *want, *found = NULL, line[512];
+	FILE *f;
+
+	if (!city || !*city)
+		return NULL;
+	want = g_strdelimit(g_strdup(city), " ", '_');
+	path = g_build_filename(dir && *dir ? dir : "/usr/share/zoneinfo", "zone1970.tab", NULL);
+	f = fopen(path, "r");
+	g_free(path);
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		gchar **fields = line[0] == '#' ? NULL : g_strsplit(g_strchomp(line), "\t", 4);
+		const char *zone = fields && fields[0] && fields[1] ? fields[2] : NULL;
+		const char *last = zone ? strrchr(zone, '/') : NULL;
+
+		if (last && !strcmp(last + 1, want))
+			found = xstrdup(zone);
+		g_strfreev(fields);
+	}
+	if (f)
+		fclose(f);
+	g_free(want);
+	return found;
+}
+
+char *customer_local_time(const char *zone, fl_time now)
+{
+	GTimeZone *tz = zone ? g_time_zone_new_identifier(zone) : NULL;
+	GDateTime *t = tz ? g_date_time_new_from_unix_utc((gint64)now) : NULL;
+	GDateTime *local = t ? g_date_time_to_timezone(t, tz) : NULL;
+	gchar *text = local ? g_date_time_format(local, "%H:%M %a") : NULL;
+	char *out = text ? xstrdup(text) : NULL;
+
+	g_free(text);
+	if (local)
+		g_date_time_unref(local);
+	if (t)
+		g_date_time_unref(t);
+	if (tz)
+		g_time_zone_unref(tz);
+	return out;
 }

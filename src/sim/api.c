@@ -94,6 +94,8 @@ const char *api_scope(const char *method, const char *path)
 		return "read_single_admin";
 	if (path_under(path, "/admins") || path_under(path, "/teams"))
 		return "read_admins";
+	if (path_under(path, "/contacts"))
+		return read ? "read_users" : "write_users";
 	if (path_under(path, "/articles"))
 		return read ? "read_articles" : "write_articles";
 	if (path_under(path, "/macros"))
@@ -510,6 +512,57 @@ static void delete_conversation_tag(struct sim *s, struct api_request *rq, struc
 	tag_change(s, rq, rp, false);
 }
 
+/* ---- contacts ---- */
+
+static void reply_contact(struct api_reply *rp, json_t *body, bool db_error)
+{
+	if (body)
+		reply_json(rp, body);
+	else if (db_error)
+		db_failed(rp);
+	else
+		api_error(rp, 404, "not_found", "User Not Found");
+}
+
+static void get_contact(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact(&s->world, rq->ids[0], &db_error);
+
+	reply_contact(rp, c, db_error);
+}
+
+static void get_contact_companies(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact_companies(&s->world, rq->ids[0], &db_error);
+
+	reply_contact(rp, c, db_error);
+}
+
+/* DELETE /contacts/{id}: the contact is gone; its conversations stay (as Intercom keeps
+ * them), and GET /contacts/{id} answers 404 from then on. */
+static void delete_contact(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact(&s->world, rq->ids[0], &db_error);
+	char id[24];
+
+	snprintf(id, sizeof(id), "%lld", rq->ids[0]);
+	if (!c) {
+		reply_contact(rp, NULL, db_error);
+		return;
+	}
+	json_decref(c);
+	if (wdb_exec(&s->world, "INSERT OR IGNORE INTO deleted_contacts(id) VALUES(?)", "i",
+		     rq->ids[0]) < 0) {
+		db_failed(rp);
+		return;
+	}
+	reply_json(rp, json_pack("{s:s, s:s, s:n, s:b}", "type", "contact", "id", id,
+				 "external_id", "deleted", 1));
+}
+
 /* ---- help center ---- */
 
 /* Reads a positive integer query argument; def when absent; -1 when invalid. */
@@ -637,6 +690,9 @@ static const struct route routes[] = {
 	{"POST", "/conversations/{id}/parts", post_parts, true},
 	{"POST", "/conversations/{id}/tags", post_conversation_tag, true},
 	{"DELETE", "/conversations/{id}/tags/{id}", delete_conversation_tag, true},
+	{"GET", "/contacts/{id}", get_contact, false},
+	{"GET", "/contacts/{id}/companies", get_contact_companies, false},
+	{"DELETE", "/contacts/{id}", delete_contact, true},
 	{"GET", "/articles", get_articles, false},
 	{"GET", "/articles/search", get_article_search, false},
 	{"GET", "/articles/{id}", get_article, false},

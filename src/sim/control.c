@@ -92,6 +92,12 @@ void control_create_conversation(struct sim *s, struct api_request *rq, struct a
 		api_error(rp, 400, "parameter_invalid", "a snoozed conversation needs snoozed_until");
 		return;
 	}
+	if (json_object_get(body, "contact_id") &&
+	    (!api_json_id(json_object_get(body, "contact_id"), &c.contact_id) ||
+	     world_contact_exists(&s->world, c.contact_id) != 1)) {
+		api_error(rp, 400, "parameter_invalid", "contact_id is not a contact");
+		return;
+	}
 	if (json_object_get(body, "admin_assignee_id") &&
 	    (!api_json_id(json_object_get(body, "admin_assignee_id"), &admin) ||
 	     (admin != 0 && world_admin_exists(&s->world, admin) != 1))) {

@@ -25,7 +25,7 @@ static const char index_schema[] =
     "CREATE TEMP TABLE IF NOT EXISTS search_index(id INTEGER PRIMARY KEY, created_at INTEGER,"
     " updated_at INTEGER, waiting_since INTEGER, snoozed_until INTEGER, state TEXT,"
     " read INTEGER, priority TEXT, admin_assignee_id INTEGER, team_assignee_id INTEGER,"
-    " body TEXT, last_assignment_at INTEGER, doc TEXT NOT NULL);"
+    " body TEXT, last_assignment_at INTEGER, doc TEXT NOT NULL, contact_id INTEGER);"
     "CREATE INDEX IF NOT EXISTS temp.search_index_updated ON search_index(updated_at);"
     "CREATE TEMP TABLE IF NOT EXISTS search_index_tags(conversation_id INTEGER NOT NULL,"
     " tag_id INTEGER NOT NULL, PRIMARY KEY(conversation_id, tag_id)) WITHOUT ROWID;"
@@ -33,7 +33,8 @@ static const char index_schema[] =
     " id INTEGER NOT NULL, created_at INTEGER, updated_at INTEGER, waiting_since INTEGER,"
     " snoozed_until INTEGER, state TEXT, read INTEGER, priority TEXT,"
     " admin_assignee_id INTEGER, team_assignee_id INTEGER, body TEXT,"
-    " last_assignment_at INTEGER, tag_ids TEXT NOT NULL, doc TEXT NOT NULL);"
+    " last_assignment_at INTEGER, tag_ids TEXT NOT NULL, doc TEXT NOT NULL,"
+    " contact_id INTEGER);"
     "CREATE INDEX IF NOT EXISTS temp.index_pending_due ON index_pending(due);"
     "CREATE TEMP TRIGGER IF NOT EXISTS index_conversation_new AFTER INSERT ON main.conversations"
     " BEGIN INSERT OR IGNORE INTO index_dirty VALUES(NEW.id); END;"
@@ -72,12 +73,12 @@ static int queue_state(struct world *w, long long id, time_t due)
 	    w,
 	    "INSERT INTO index_pending(due, id, created_at, updated_at, waiting_since,"
 	    " snoozed_until, state, read, priority, admin_assignee_id, team_assignee_id,"
-	    " body, last_assignment_at, tag_ids, doc)"
+	    " body, last_assignment_at, tag_ids, doc, contact_id)"
 	    " SELECT ?1, c.id, c.created_at, c.updated_at, c.waiting_since, c.snoozed_until,"
 	    " c.state, c.read, c.priority, c.admin_assignee_id, c.team_assignee_id, c.body,"
 	    " c.last_assignment_at, (SELECT json_group_array(t.tag_id) FROM main.conversation_tags "
 	    "t"
-	    "  WHERE t.conversation_id = c.id), ?2"
+	    "  WHERE t.conversation_id = c.id), ?2, c.contact_id"
 	    " FROM main.conversations c WHERE c.id = ?3",
 	    "iti", (long long)due, doc, id);
 	free(doc);
@@ -128,9 +129,9 @@ static int catch_up(struct world *w, void *arg)
 		w,
 		"INSERT OR REPLACE INTO search_index(id, created_at, updated_at, waiting_since,"
 		" snoozed_until, state, read, priority, admin_assignee_id, team_assignee_id, body,"
-		" last_assignment_at, doc) SELECT id, created_at, updated_at, waiting_since,"
-		" snoozed_until, state, read, priority, admin_assignee_id, team_assignee_id, body,"
-		" last_assignment_at, doc FROM index_pending"
+		" last_assignment_at, doc, contact_id) SELECT id, created_at, updated_at,"
+		" waiting_since, snoozed_until, state, read, priority, admin_assignee_id,"
+		" team_assignee_id, body, last_assignment_at, doc, contact_id FROM index_pending"
 		" WHERE due <= ?1 ORDER BY seq",
 		"i", now) < 0 ||
 	    wdb_exec(w,

@@ -491,3 +491,81 @@ json_t *render_tags(struct world *w)
 						      text_col(st, 1)));
 	return json_pack("{s:s, s:o}", "type", "list", "data", list);
 }
+
+static json_t *contact_url(long long id, const char *tail)
+{
+	char buf[96];
+
+	snprintf(buf, sizeof(buf), "/contacts/%lld/%s", id, tail);
+	return json_string(buf);
+}
+
+json_t *render_contact(struct world *w, long long id, bool *db_error)
+{
+	sqlite3_stmt *st = wdb_query(
+	    w,
+	    "SELECT ct.name, ct.email, p.company_id, p.city, p.region, p.country,"
+	    " COALESCE(p.created_at, 0),"
+	    " (SELECT max(updated_at) FROM conversations WHERE contact_id = ct.id)"
+	    " FROM contacts ct LEFT JOIN contact_profiles p ON p.contact_id = ct.id WHERE ct.id = ?"
+	    " AND ct.id NOT IN (SELECT id FROM deleted_contacts)",
+	    "i", id);
+	const char *email;
+	json_t *companies;
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+
+	if (db_error)
+		*db_error = rc != SQLITE_ROW && rc != SQLITE_DONE;
+	if (rc != SQLITE_ROW)
+		return NULL;
+	email = text_col(st, 1);
+	companies = json_array();
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+		char url[64];
+
+		snprintf(url, sizeof(url), "/companies/%lld", sqlite3_column_int64(st, 2));
+		json_array_append_new(companies,
+				      json_pack("{s:o, s:s, s:s}", "id",
+						id_string(sqlite3_column_int64(st, 2)), "type",
+						"company", "url", url));
+	}
+	return json_pack(
+	    "{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:{}, s:{s:s, s:[], s:o, s:i, s:b},"
+	    " s:{s:s, s:o, s:o, s:I, s:b}, s:{s:s, s:o, s:o, s:o}}",
+	    "type", "contact", "id", id_string(id), "role", "user", "name", text_col(st, 0), "email",
+	    email, "email_domain", strchr(email, '@') ? strchr(email, '@') + 1 : "", "created_at",
+	    (json_int_t)sqlite3_column_int64(st, 6), "updated_at",
+	    (json_int_t)sqlite3_column_int64(st, 7), "custom_attributes", "tags", "type", "list",
+	    "data", "url", contact_url(id, "tags"), "total_count", 0, "has_more", 0, "companies",
+	    "type", "list", "data", companies, "url", contact_url(id, "companies"), "total_count",
+	    (json_int_t)json_array_size(companies), "has_more", 0, "location", "type", "location",
+	    "country", text_or_null(st, 5), "region", text_or_null(st, 4), "city",
+	    text_or_null(st, 3));
+}
+
+json_t *render_contact_companies(struct world *w, long long id, bool *db_error)
+{
+	json_t *contact = render_contact(w, id, db_error), *list;
+	sqlite3_stmt *st;
+
+	if (!contact)
+		return NULL;
+	json_decref(contact);
+	st = wdb_query(w,
+		       "SELECT co.id, co.name, co.plan FROM contact_profiles p"
+		       " JOIN companies co ON co.id = p.company_id WHERE p.contact_id = ?",
+		       "i", id);
+	list = json_array();
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *company = json_pack("{s:s, s:o, s:s, s:{}, s:{}}", "type", "company", "id",
+					    id_string(sqlite3_column_int64(st, 0)), "name",
+					    text_col(st, 1), "plan", "custom_attributes");
+
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			json_object_set_new(json_object_get(company, "plan"), "name",
+					    json_string(text_col(st, 2)));
+		json_array_append_new(list, company);
+	}
+	return json_pack("{s:s, s:o, s:I}", "type", "list", "companies", list, "total_count",
+			 (json_int_t)json_array_size(list));
+}

@@ -23,6 +23,10 @@ json_t *render_admin(struct world *w, long long id, bool with_app);
 json_t *render_admins(struct world *w);
 json_t *render_teams(struct world *w);
 json_t *render_tags(struct world *w);
+/* GET /contacts/{id}: the contact with its location and (at most one) company reference. */
+json_t *render_contact(struct world *w, long long id, bool *db_error);
+/* GET /contacts/{id}/companies: the companies attached to the contact, whole. */
+json_t *render_contact_companies(struct world *w, long long id, bool *db_error);
 
 /* An Intercom error.list body, with a new request_id as every Intercom error carries. */
 json_t *render_error(const char *code, const char *message);

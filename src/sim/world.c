@@ -28,6 +28,11 @@ static const char schema_sql[] =
 	" away INTEGER NOT NULL DEFAULT 0, bot INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE IF NOT EXISTS contacts(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
 	" email TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS companies(id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" plan TEXT);"
+	"CREATE TABLE IF NOT EXISTS contact_profiles(contact_id INTEGER PRIMARY KEY,"
+	" company_id INTEGER, city TEXT, region TEXT, country TEXT, created_at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS deleted_contacts(id INTEGER PRIMARY KEY);"
 	"CREATE TABLE IF NOT EXISTS tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" created_at INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY,"
@@ -186,6 +191,47 @@ static void workflow_sla(const struct world_new_conversation *c, const char **na
 	}
 }
 
+/* A customer's company and place, chosen from the contact's id (no draw of the customer
+ * generator, so worlds seeded before keep their names): one customer in five has neither,
+ * as leads who never told. */
+static const struct {
+	const char *company, *plan, *city, *region, *country;
+} profiles[] = {
+	{"Acme Logistics", "Pro", "Dublin", "Leinster", "Ireland"},
+	{"Brightside Health", "Enterprise", "New York", "New York", "United States"},
+	{"Cobalt Studio", "Starter", "Berlin", "Berlin", "Germany"},
+	{"Dune Analytics", "Pro", "Sydney", "New South Wales", "Australia"},
+	{"Evergreen Foods", NULL, "Tokyo", "Tokyo", "Japan"},
+	{"Fjord Systems", "Enterprise", "Oslo", "Oslo", "Norway"},
+	{"Granite Bank", "Enterprise", "Chicago", "Illinois", "United States"},
+	{"Harbor Travel", "Starter", "Lisbon", "Lisboa", "Portugal"},
+};
+
+static int insert_contact_profile(struct world *w, long long contact, time_t at)
+{
+	size_t n = sizeof(profiles) / sizeof(profiles[0]), i = (size_t)contact % n;
+	long long company = 0;
+	sqlite3_stmt *st;
+
+	if (contact % 5 == 0)
+		return wdb_exec(w, "INSERT INTO contact_profiles(contact_id, created_at) VALUES(?, ?)",
+				"ii", contact, (long long)at);
+	st = wdb_query(w, "SELECT id FROM companies WHERE name = ?", "t", profiles[i].company);
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		company = sqlite3_column_int64(st, 0);
+	if (!company) {
+		if (wdb_exec(w, "INSERT INTO companies(name, plan) VALUES(?, ?)", "tt",
+			     profiles[i].company, profiles[i].plan) < 0)
+			return -1;
+		company = sqlite3_last_insert_rowid(w->db);
+	}
+	return wdb_exec(w,
+			"INSERT INTO contact_profiles(contact_id, company_id, city, region, country,"
+			" created_at) VALUES(?, ?, ?, ?, ?, ?)",
+			"iittti", contact, company, profiles[i].city, profiles[i].region,
+			profiles[i].country, (long long)at);
+}
+
 static int insert_conversation(struct world *w, const struct world_new_conversation *c,
 			       long long *id_out)
 {
@@ -197,13 +243,20 @@ static int insert_conversation(struct world *w, const struct world_new_conversat
 	long long contact, id;
 	int rc;
 
-	rc = wdb_exec(w, "INSERT INTO contacts(name, email) VALUES(?, ?)", "tt",
-		      c->contact_name ? c->contact_name : name, email);
+	if (c->contact_id) {
+		contact = c->contact_id;
+		rc = 0;
+	} else {
+		rc = wdb_exec(w, "INSERT INTO contacts(name, email) VALUES(?, ?)", "tt",
+			      c->contact_name ? c->contact_name : name, email);
+		contact = rc < 0 ? 0 : sqlite3_last_insert_rowid(w->db);
+		if (rc >= 0)
+			rc = insert_contact_profile(w, contact, c->created_at);
+	}
 	free(name);
 	free(email);
 	if (rc < 0)
 		return -1;
-	contact = sqlite3_last_insert_rowid(w->db);
 	rc = wdb_exec(w,
 		      "INSERT INTO conversations(created_at, updated_at, waiting_since, snoozed_until,"
 		      " state, priority, admin_assignee_id, team_assignee_id, title, body, contact_id,"
@@ -319,6 +372,24 @@ static int generate_articles(struct world *w, struct prng *r, time_t now)
 }
 
 /* One conversation of the initial queue, with a plausible history up to now. */
+/* Customers come back: every fourth conversation of a generated world is from the
+ * customer of an earlier one (decided by count, so the draws and the rest of the world
+ * stay as they were). 0: a new customer. */
+static long long returning_contact(struct world *w)
+{
+	sqlite3_stmt *st;
+	long long last = 0;
+
+	if ((w->contact_serial + 1) % 4)
+		return 0;
+	st = wdb_query(w, "SELECT max(id) FROM contacts", "");
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		last = sqlite3_column_int64(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return last > 1 ? last - 1 : 0;
+}
+
 static int generate_conversation(struct world *w, struct prng *r, time_t now, long n_admins,
 				 long n_tags)
 {
@@ -335,6 +406,7 @@ static int generate_conversation(struct world *w, struct prng *r, time_t now, lo
 		admin = first_admin_id + (long long)prng_below(r, (uint64_t)n_admins);
 	c.admin_assignee_id = admin;
 	c.priority = prng_unit(r) < 0.1 ? "urgent" : "none";
+	c.contact_id = returning_contact(w);
 	corpus_opening(&w->customer_rng, &title, &body);
 	c.title = title;
 	c.body = body;
@@ -646,6 +718,11 @@ int world_admin_exists(struct world *w, long long id)
 int world_conversation_exists(struct world *w, long long id)
 {
 	return exists(w, "SELECT 1 FROM conversations WHERE id = ?", id);
+}
+
+int world_contact_exists(struct world *w, long long id)
+{
+	return exists(w, "SELECT 1 FROM contacts WHERE id = ?", id);
 }
 
 int world_team_index(const struct world *w, long long team_id)

@@ -63,6 +63,7 @@ int world_advance(struct world *w, time_t now);
 int world_team_exists(struct world *w, long long id);
 int world_admin_exists(struct world *w, long long id);
 int world_conversation_exists(struct world *w, long long id);
+int world_contact_exists(struct world *w, long long id);
 /* Team index (WORLD_TEAM_*) of a team id, or -1. */
 int world_team_index(const struct world *w, long long team_id);
 
@@ -73,6 +74,7 @@ struct world_new_conversation {
 	const char *title;	/* NULL: none */
 	const char *body;
 	const char *contact_name; /* NULL: generated */
+	long long contact_id;	/* 0: a new contact; else an existing one (its history grows) */
 	time_t created_at;
 	time_t waiting_since;	/* 0: created_at */
 	long long admin_assignee_id;

@@ -128,6 +128,12 @@ static unsigned act_suggested_3(struct ui *u) { return ui_articles_open_suggeste
 
 static unsigned act_insert_article(struct ui *u) { return ui_articles_insert(u); }
 
+static unsigned act_customer(struct ui *u) { return ui_customer_toggle(u); }
+
+static unsigned act_customer_open(struct ui *u) { return ui_customer_open_selected(u); }
+
+static unsigned act_customer_next(struct ui *u) { return ui_customer_select_next(u); }
+
 static unsigned act_command_line(struct ui *u) { return ui_command_prompt(u); }
 
 static unsigned act_queue_next(struct ui *u) { return ui_pane_queue_cycle(u, 1); }
@@ -357,6 +363,22 @@ const struct ui_action ui_actions[] = {
      UI_CTX_LIST,
      "the conversations closed from here in the last 24 hours, to open or reopen (O)",
      act_closed, NULL},
+    {"customer",
+     {'C'},
+     UI_CTX_THREAD,
+     "show or hide the customer: email, company, plan, location, local time, earlier "
+     "conversations",
+     act_customer, NULL},
+    {"customer-open",
+     {'\n', '\r', FN(KEY_ENTER)},
+     UI_CTX_THREAD,
+     "open the customer's selected earlier conversation (customer panel shown)",
+     act_customer_open, NULL},
+    {"customer-next",
+     {'\t'},
+     UI_CTX_THREAD,
+     "select the customer's next earlier conversation (customer panel shown)",
+     act_customer_next, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

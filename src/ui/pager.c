@@ -43,6 +43,8 @@ static void pager_release(struct ui_pager *p)
 	for (i = 0; i < p->n_convs; i++)
 		conversation_release(&p->convs[i]);
 	free(p->convs);
+	customer_release(&p->customer);
+	free(p->customer_error);
 	if (p->have_article)
 		article_release(&p->article);
 	free(p->closed);

@@ -20,6 +20,15 @@ static void format_time(fl_time t, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
+static void on_customer(void *arg, struct customer *cu, const struct result *r);
+
+/* Asks the backend for the view's customer; on_customer finds the view again. */
+static void customer_fetch(struct ui *u, struct ui_pager *p)
+{
+	p->customer_loading = true;
+	engine_fetch_customer(&u->engine, p->thread.contact_id, on_customer, u);
+}
+
 /* The open conversation view of id, if it is anywhere in the stack. */
 static struct ui_pager *thread_view(struct ui *u, int64_t id)
 {
@@ -68,6 +77,9 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 		p->have_thread = true;
 		/* the local index answers at once: suggestions come with the thread */
 		ui_articles_suggest(u, p);
+		/* the conversation changed: so may have its customer */
+		if (p->show_customer && !p->customer_loading)
+			customer_fetch(u, p);
 	}
 	p->built_width = -1;
 	u->dirty |= UI_DIRTY_PAGER;
@@ -118,6 +130,185 @@ unsigned ui_thread_open(struct ui *u, int64_t id)
 	if (store_mark_read(u->engine.store, id))
 		ui_write_read(u, id);
 	return UI_DIRTY_LAYOUT | UI_DIRTY_ROWS;
+}
+
+/* ---- the customer panel ---- */
+
+/* The backend's answer about a customer; the view may be gone, or show another. */
+static void on_customer(void *arg, struct customer *cu, const struct result *r)
+{
+	struct ui *u = arg;
+	struct ui_pager *p = NULL;
+	int i;
+
+	for (i = u->n_pagers - 1; i >= 0 && !p; i--)
+		if (u->pagers[i].kind == UI_PAGER_THREAD && u->pagers[i].customer_loading)
+			p = &u->pagers[i];
+	if (!p)
+		return;
+	p->customer_loading = false;
+	free(p->customer_error);
+	p->customer_error = NULL;
+	customer_release(&p->customer);
+	p->have_customer = false;
+	if (r->cls != RESULT_OK || !cu) {
+		p->customer_error = xstrdup(r->message ? r->message : "no answer");
+	} else {
+		p->customer = *cu;
+		memset(cu, 0, sizeof(*cu));
+		p->have_customer = true;
+	}
+	p->customer_selected = 0;
+	p->built_width = -1;
+	u->dirty |= UI_DIRTY_PAGER;
+}
+
+/* The customer's earlier conversations: all of the customer's but this one. */
+static size_t customer_previous(const struct ui_pager *p, const struct customer_conversation **out,
+				size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->customer.n_previous && n < max; i++)
+		if (p->customer.previous[i].id != p->conversation)
+			out[n++] = &p->customer.previous[i];
+	return n;
+}
+
+#define CUSTOMER_PREVIOUS_MAX 20
+
+static struct ui_pager *customer_view(struct ui *u)
+{
+	struct ui_pager *p = ui_pager_top(u);
+
+	return p && p->kind == UI_PAGER_THREAD ? p : NULL;
+}
+
+unsigned ui_customer_toggle(struct ui *u)
+{
+	struct ui_pager *p = customer_view(u);
+
+	if (!p)
+		return 0;
+	p->show_customer = !p->show_customer;
+	if (p->show_customer && !p->have_customer && !p->customer_loading && p->have_thread)
+		customer_fetch(u, p);
+	p->built_width = -1;
+	return UI_DIRTY_PAGER;
+}
+
+/* The conversation view whose customer panel shows its earlier conversations (into prev,
+ * n of them), or NULL. */
+static struct ui_pager *customer_shown(struct ui *u, const struct customer_conversation **prev,
+				       size_t *n)
+{
+	struct ui_pager *p = customer_view(u);
+
+	if (!p || !p->show_customer || !p->have_customer)
+		return NULL;
+	*n = customer_previous(p, prev, CUSTOMER_PREVIOUS_MAX);
+	return p;
+}
+
+unsigned ui_customer_open_selected(struct ui *u)
+{
+	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
+	size_t n = 0;
+	struct ui_pager *p = customer_shown(u, prev, &n);
+
+	if (!p || p->customer_selected >= n)
+		return 0;
+	return ui_thread_open(u, prev[p->customer_selected]->id);
+}
+
+unsigned ui_customer_select_next(struct ui *u)
+{
+	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
+	size_t n = 0;
+	struct ui_pager *p = customer_shown(u, prev, &n);
+
+	if (!p)
+		return 0;
+	p->customer_selected = n ? (p->customer_selected + 1) % n : 0;
+	p->built_width = -1;
+	return UI_DIRTY_PAGER;
+}
+
+/* One "Label  value" line of the panel, the value sanitised. */
+static void customer_add_field(struct ui_pager *p, const char *label, const char *value)
+{
+	char *safe, *line;
+
+	if (!value || !*value)
+		return;
+	safe = text_sanitize(value, false);
+	line = xasprintf(" %-10s %s", label, safe);
+	ui_pager_add_joined(p, UI_STYLE_NORMAL, line, 12);
+	free(line);
+	free(safe);
+}
+
+static void thread_add_customer(struct ui_pager *p, fl_time now)
+{
+	const struct customer *cu = &p->customer;
+	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
+	char *place, *zone, *local, when[32];
+	size_t i, n;
+
+	ui_pager_add(p, UI_STYLE_TITLE, true, " Customer  (C hides; Tab selects, Enter opens)");
+	if (p->customer_loading) {
+		ui_pager_add(p, UI_STYLE_EVENT, false, " loading…");
+		return;
+	}
+	if (p->customer_error) {
+		char *s = xasprintf(" could not load the customer: %s", p->customer_error);
+
+		ui_pager_add_wrapped(p, UI_STYLE_ERROR, s, 1);
+		free(s);
+		return;
+	}
+	if (cu->missing) {
+		ui_pager_add(p, UI_STYLE_EVENT, false,
+			     " the contact was deleted: the backend has no such customer");
+		return;
+	}
+	customer_add_field(p, "Name", cu->name);
+	customer_add_field(p, "Email", cu->email);
+	customer_add_field(p, "Company", cu->company);
+	customer_add_field(p, "Plan", cu->plan);
+	place = xasprintf("%s%s%s%s%s", cu->city ? cu->city : "",
+			  cu->city && (cu->region || cu->country) ? ", " : "",
+			  cu->region ? cu->region : "", cu->region && cu->country ? ", " : "",
+			  cu->country ? cu->country : "");
+	customer_add_field(p, "Location", place);
+	free(place);
+	zone = customer_time_zone(cu->city);
+	local = customer_local_time(zone, now);
+	if (local) {
+		place = xasprintf("%s (%s, from the city)", local, zone);
+		customer_add_field(p, "Local time", place);
+		free(place);
+	}
+	free(zone);
+	free(local);
+	n = customer_previous(p, prev, CUSTOMER_PREVIOUS_MAX);
+	if (!n)
+		ui_pager_add(p, UI_STYLE_EVENT, false, " no earlier conversations");
+	for (i = 0; i < n; i++) {
+		char *title = text_sanitize(prev[i]->title ? prev[i]->title : "", false), *line;
+
+		format_time(prev[i]->created_at, when, sizeof(when));
+		line = xasprintf("%s #%lld  %s  %s  %s", i == p->customer_selected ? ">" : " ",
+				 (long long)prev[i]->id,
+				 prev[i]->state == CONV_CLOSED    ? "closed"
+				 : prev[i]->state == CONV_SNOOZED ? "snoozed"
+								    : "open",
+				 when, title);
+		ui_pager_add_joined(p, i == p->customer_selected ? UI_STYLE_TITLE : UI_STYLE_NORMAL,
+				    line, 3);
+		free(line);
+		free(title);
+	}
 }
 
 /* Who wrote a part, and how it is marked: the customer, an agent, an internal note, or
@@ -208,6 +399,8 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 	if (summary)
 		ui_pager_add_wrapped(p, UI_STYLE_EVENT, summary, 1);
 	free(summary);
+	if (p->show_customer)
+		thread_add_customer(p, engine_now(&u->engine));
 	thread_add_suggested(p);
 	for (i = 0; i <= p->thread.n_parts; i++) {
 		if (i == thread_gap_index(&p->thread))

@@ -157,6 +157,11 @@ struct ui_pager {
 	int64_t *closed;
 	fl_time *closed_at;
 	size_t n_closed, cap_closed, cap_closed_at;
+	/* the conversation view's customer panel (toggled), fetched on first show */
+	bool show_customer, customer_loading, have_customer;
+	struct customer customer;
+	char *customer_error;
+	size_t customer_selected; /* the previous conversation Enter opens */
 };
 
 #define UI_SUGGESTED_MAX 3
@@ -389,6 +394,11 @@ int ui_pager_rows(const struct ui *u);
 /* thread.c */
 unsigned ui_thread_open(struct ui *u, int64_t id);
 void ui_thread_build(struct ui *u, struct ui_pager *p);
+/* The customer panel of the conversation view: toggle; open the selected earlier
+ * conversation; select the next one. */
+unsigned ui_customer_toggle(struct ui *u);
+unsigned ui_customer_open_selected(struct ui *u);
+unsigned ui_customer_select_next(struct ui *u);
 void ui_thread_refresh(struct ui *u, int64_t id);
 /* Fetches again each open conversation view whose conversation changed since its thread
  * came (a reply from another frontline, the customer writing again). */
