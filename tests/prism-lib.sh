@@ -77,6 +77,8 @@ prism_require() {
 ##    Prism adds null itself, and the duplicate makes ajv reject the whole schema);
 ##  - "nullable" without "type" (next to $ref/oneOf/allOf): nullable:true becomes
 ##    anyOf:[schema, {enum:[null]}], nullable:false is dropped (it is the default);
+##  - "format: uri" on a string whose own example is a path ("/contacts/1/companies", "the
+##    relative URL of the company"; Intercom sends such paths): "uri-reference";
 ##  - the self-referencing search group multiple_filter_search_request is unrolled to 4
 ##    levels (the description allows 2 levels of nesting), since Prism's bundler turns
 ##    the self-reference into garbage that accepts anything and rejects valid groups.
@@ -99,6 +101,10 @@ const note = k => { fixes[k] = (fixes[k] || 0) + 1; };
   if (o.nullable === true && Array.isArray(o.enum) && o.enum.includes(null)) {
     o.enum = o.enum.filter(v => v !== null);
     note('null removed from the enum of a nullable schema');
+  }
+  if (o.format === 'uri' && typeof o.example === 'string' && o.example.startsWith('/')) {
+    o.format = 'uri-reference';
+    note('"format: uri" whose own example is a relative path made uri-reference');
   }
   if (o.nullable !== undefined && o.type === undefined) {
     const nullable = o.nullable;

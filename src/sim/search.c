@@ -60,7 +60,6 @@ static const struct field fields[] = {
 				" ON k.id = v.contact_id WHERE v.id = c.id)", FIELD_TEXT},
 	{"contact_ids", "(SELECT v.contact_id FROM main.conversations v WHERE v.id = c.id)",
 	 FIELD_ID},
-	{"contact_ids", "c.contact_id", FIELD_ID},
 };
 
 const struct search_source search_live = {"conversations", "conversation_tags"};

@@ -480,7 +480,9 @@ static int64_t now_ms(void)
 
 static bool undo_kind(enum write_kind k)
 {
-	return k == WRITE_CLOSE || k == WRITE_SNOOZE || k == WRITE_ASSIGN_ME || k == WRITE_UNTAG;
+	return k == WRITE_CLOSE || k == WRITE_SNOOZE || k == WRITE_ASSIGN_ME ||
+	       k == WRITE_ASSIGN_ADMIN || k == WRITE_ASSIGN_TEAM || k == WRITE_UNASSIGN ||
+	       k == WRITE_UNTAG;
 }
 
 void ui_undo_begin(struct ui *u, enum write_kind kind, const char *what)
