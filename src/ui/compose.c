@@ -311,6 +311,8 @@ static unsigned on_discard_answer(struct ui *u, int key)
  * again, v edit in $EDITOR, t reply <-> note, d discard (asks), q later. */
 unsigned ui_review_key(struct ui *u, int key)
 {
+	char again[32];
+
 	switch (key) {
 	case 's':
 	case 'y':
@@ -333,7 +335,8 @@ unsigned ui_review_key(struct ui *u, int key)
 	case 27:
 	case 'q':
 		ui_message(u, false, "the draft stays in %s; %s picks it up again", u->draft.path,
-			   u->draft.kind == WRITE_NOTE ? "c" : "r");
+			   ui_key_for(u, u->draft.kind == WRITE_NOTE ? "note" : "reply", again,
+				      sizeof(again)));
 		u->draft.active = false;
 		u->mode = UI_MODE_NORMAL;
 		ui_composer_close(u);

@@ -521,11 +521,12 @@ static int64_t undo_left(const struct ui *u)
 char *ui_undo_hint(const struct ui *u)
 {
 	int64_t left = undo_left(u);
-	char *raw, *safe;
+	char *raw, *safe, key[32];
 
 	if (!left)
 		return NULL;
-	raw = xasprintf("%s… — u undo (%llds)", u->writes->undo.what, (long long)left);
+	raw = xasprintf("%s… — %s undo (%llds)", u->writes->undo.what,
+			ui_key_for(u, "undo", key, sizeof(key)), (long long)left);
 	safe = text_sanitize(raw, false);
 	free(raw);
 	return safe;
