@@ -279,11 +279,15 @@ int ui_bindings_init(struct ui *u)
 
 const char *ui_action_key(const struct ui *u, const char *name, char *buf, size_t len)
 {
+	char key[32];
 	size_t b;
 
 	for (b = 0; b < u->n_bindings; b++)
-		if (!strcmp(u->bindings[b].action->name, name))
-			return ui_key_name(u->bindings[b].key, buf, len);
+		if (!strcmp(u->bindings[b].action->name, name)) {
+			/* into buf, whether the name is built there or a constant */
+			snprintf(buf, len, "%s", ui_key_name(u->bindings[b].key, key, sizeof(key)));
+			return buf;
+		}
 	return NULL;
 }
 

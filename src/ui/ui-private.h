@@ -431,6 +431,9 @@ unsigned ui_compose_editor(struct ui *u);
 char *ui_file_read(const char *path);
 void ui_compose_child(struct ui *u);
 unsigned ui_review_key(struct ui *u, int key);
+/* The review's keys for the status bar ("s send · x send and close · ..."); changed: as
+ * when a teammate's change is shown. Returns a new string. */
+char *ui_review_hint(const struct ui *u, bool changed);
 unsigned ui_review_send(struct ui *u, bool then_close);
 /* collision.c */
 void ui_collision_base(struct ui *u);

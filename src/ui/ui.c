@@ -446,21 +446,23 @@ static char *status_right(struct ui *u)
 		return text_sanitize(u->choice.text, false);
 	if (u->mode == UI_MODE_REVIEW && ui_collision_text(u)) {
 		/* teammates' names and words: made safe */
-		char *s = xasprintf("%s to #%lld: %s · s send anyway · e back to edit · d discard · "
-				    "q later",
-				    u->draft.kind == WRITE_NOTE ? "note" : "reply",
-				    (long long)u->draft.conversation, ui_collision_text(u));
+		char *keys = ui_review_hint(u, true);
+		char *s = xasprintf("%s to #%lld: %s · %s", u->draft.kind == WRITE_NOTE ? "note" : "reply",
+				    (long long)u->draft.conversation, ui_collision_text(u), keys);
 		char *safe = text_sanitize(s, false);
 
+		free(keys);
 		free(s);
 		return safe;
 	}
-	if (u->mode == UI_MODE_REVIEW)
-		return xasprintf("%s to #%lld: s send · x send and close · e edit · v $EDITOR · t "
-				 "make it a %s · d discard · q later",
-				 u->draft.kind == WRITE_NOTE ? "note" : "reply",
-				 (long long)u->draft.conversation,
-				 u->draft.kind == WRITE_NOTE ? "reply" : "note");
+	if (u->mode == UI_MODE_REVIEW) {
+		char *keys = ui_review_hint(u, false);
+		char *s = xasprintf("%s to #%lld: %s", u->draft.kind == WRITE_NOTE ? "note" : "reply",
+				    (long long)u->draft.conversation, keys);
+
+		free(keys);
+		return s;
+	}
 	if (u->mode == UI_MODE_COMPOSE && !u->message[0])
 		return xstrdup(ui_composer_hint(u));
 	if (u->mode != UI_MODE_COMPOSE && !u->message_error && (undo = ui_undo_hint(u)))
