@@ -474,7 +474,8 @@ unsigned ui_articles_insert(struct ui *u)
 		if (ui_draft_add_paragraph(path, text) != 0)
 			ui_message(u, true, "cannot write %s: %s", path, strerror(errno));
 		else
-			ui_message(u, false, "inserted \"%s\" into the reply to #%lld%s; %s opens it",
+			ui_message(u, false,
+				   "inserted \"%s\" into the reply to #%lld%s; %s opens it",
 				   a->title ? a->title : "", (long long)id,
 				   a->url ? "" : " (it has no link)",
 				   ui_key_for(u, "reply", key, sizeof(key)));

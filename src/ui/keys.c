@@ -398,7 +398,7 @@ static void on_help_line(void *arg, const char *line)
 	free(s);
 }
 
-#define HELP_COLUMNS 58 /* " KEYS(20) ACTION(15) WHERE(19) " */
+#define HELP_COLUMNS 59 /* " KEYS(20) ACTION(15) WHERE(20) " */
 #define HELP_WHAT_MIN 20
 
 /* The effective map: every action with the keys bound to it now. WHAT wraps under itself,
@@ -410,14 +410,14 @@ void ui_help_build(struct ui *u, struct ui_pager *p)
 	size_t a;
 
 	ui_pager_add(p, UI_STYLE_TITLE, true,
-		     beside ? " KEYS                 ACTION          WHERE               WHAT"
+		     beside ? " KEYS                 ACTION          WHERE                WHAT"
 			    : " KEYS                 ACTION          WHERE");
 	for (a = 0; a < ui_n_actions; a++) {
 		const struct ui_action *act = &ui_actions[a];
 		struct help_wrap w = {.p = p, .indent = beside ? HELP_COLUMNS : 4};
 
 		keys_of(u->bindings, u->n_bindings, act, keys, sizeof(keys));
-		w.first = xasprintf(" %-20s %-15s %-19s ", keys, act->name,
+		w.first = xasprintf(" %-20s %-15s %-20s ", keys, act->name,
 				    ui_context_words(act->contexts));
 		if (!beside)
 			on_help_line(&w, "");

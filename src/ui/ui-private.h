@@ -193,7 +193,7 @@ struct ui_prompt {
 	void (*changed)(struct ui *u);	/* after each key that changed the text, when set */
 	enum ui_mode back;		/* the mode Enter and Esc return to (0: normal) */
 	char hint[2048];		/* shown after the text: the candidates of a Tab */
-	int hint_rows;			/* rows above the prompt the hint took, when too long */
+	int hint_rows;			/* rows above the prompt the hint took */
 };
 
 /* The inline composer: the draft's text while it is typed or reviewed. */

@@ -405,8 +405,9 @@ static char *status_left(struct ui *u)
 static char *view_hints(struct ui *u)
 {
 	static const struct ui_hint thread[] = {
-	    {"reply", "reply"}, {"note", "note"},	 {"assign-me", "assign"}, {"close", "close"},
-	    {"tags", "tags"},	{"help-center", "articles"}, {"back", "back"},	 {"help", "help"},
+	    {"reply", "reply"},		{"note", "note"}, {"assign-me", "assign"},
+	    {"close", "close"},		{"tags", "tags"}, {"help-center", "articles"},
+	    {"back", "back"},		{"help", "help"},
 	};
 	static const struct ui_hint search[] = {
 	    {"open", "open"}, {"reply", "reply"}, {"note", "note"},	{"close", "close"},
@@ -447,7 +448,8 @@ static char *status_right(struct ui *u)
 	if (u->mode == UI_MODE_REVIEW && ui_collision_text(u)) {
 		/* teammates' names and words: made safe */
 		char *keys = ui_review_hint(u, true);
-		char *s = xasprintf("%s to #%lld: %s · %s", u->draft.kind == WRITE_NOTE ? "note" : "reply",
+		char *s = xasprintf("%s to #%lld: %s · %s",
+				    u->draft.kind == WRITE_NOTE ? "note" : "reply",
 				    (long long)u->draft.conversation, ui_collision_text(u), keys);
 		char *safe = text_sanitize(s, false);
 
@@ -457,7 +459,8 @@ static char *status_right(struct ui *u)
 	}
 	if (u->mode == UI_MODE_REVIEW) {
 		char *keys = ui_review_hint(u, false);
-		char *s = xasprintf("%s to #%lld: %s", u->draft.kind == WRITE_NOTE ? "note" : "reply",
+		char *s = xasprintf("%s to #%lld: %s",
+				    u->draft.kind == WRITE_NOTE ? "note" : "reply",
 				    (long long)u->draft.conversation, keys);
 
 		free(keys);
