@@ -1,7 +1,8 @@
 /* keys.c: the effective key map: the action table's default keys, changed by the [keys]
  * section of the configuration (an action given keys there loses its defaults, and a key
- * given there is taken from the action that had it by default), and the colours of
- * [colors] over the built-in ones. */
+ * given there is taken from the action that had it by default), its checks, and what names
+ * keys from it: the hints, the ? list and frontline(1)'s list of actions; and the colours
+ * of [colors] over the built-in ones. */
 #include "build-config.h"
 
 #include <curses.h>
@@ -316,7 +317,8 @@ char *ui_hints(const struct ui *u, const struct ui_hint *h, size_t n)
 	return s;
 }
 
-const char *ui_context_words(unsigned c)
+/* Where an action of contexts c acts, in words ("queues", "everywhere"). */
+static const char *context_words(unsigned c)
 {
 	if ((c & UI_CTX_LIST) && (c & UI_CTX_PAGER))
 		return "everywhere";
@@ -418,7 +420,7 @@ void ui_help_build(struct ui *u, struct ui_pager *p)
 
 		keys_of(u->bindings, u->n_bindings, act, keys, sizeof(keys));
 		w.first = xasprintf(" %-20s %-15s %-20s ", keys, act->name,
-				    ui_context_words(act->contexts));
+				    context_words(act->contexts));
 		if (!beside)
 			on_help_line(&w, "");
 		raw = help_text(u->bindings, u->n_bindings, act);
@@ -468,7 +470,7 @@ void ui_keys_write(FILE *out, bool man)
 		help = help_text(map, n, act);
 		if (!man) {
 			fprintf(out, "%-18s %-20s %-20s %s\n", act->name, *keys ? keys : "-",
-				ui_context_words(act->contexts), help);
+				context_words(act->contexts), help);
 			free(help);
 			continue;
 		}
@@ -484,7 +486,7 @@ void ui_keys_write(FILE *out, bool man)
 		}
 		fputs(" \\(em ", out);
 		util_man_put(out, help);
-		fprintf(out, " (%s)\n", ui_context_words(act->contexts));
+		fprintf(out, " (%s)\n", context_words(act->contexts));
 		free(help);
 	}
 	free(map);

@@ -300,8 +300,6 @@ struct ui_hint {
 /* "r reply · c note": each hint's action's key now, an action without a key left out.
  * Returns a new string. */
 char *ui_hints(const struct ui *u, const struct ui_hint *h, size_t n);
-/* Where an action of those contexts acts, in words ("queues", "everywhere"). */
-const char *ui_context_words(unsigned contexts);
 /* The colours of [colors] over the built-in pairs (curses' colours are started). */
 void ui_colors_configure(struct ui *u);
 
