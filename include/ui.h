@@ -4,6 +4,7 @@
 #define FRONTLINE_UI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -13,5 +14,15 @@
  * desktop notifications ran: their threads live on, so once its own clean-up is done
  * the caller should end the process with _exit rather than let exit handlers wait. */
 int ui_run(const struct config *cfg, const char *token, bool *exit_now);
+
+/* Checks [keys] against the table of actions: -1, said on err with the file and line,
+ * when it names no action (and which names are near), gives one key to two actions that
+ * act in the same view, or takes an action's last key from it without being told so
+ * (name = none). */
+int ui_keys_check(const struct config *cfg, FILE *err);
+
+/* The table of actions with their default keys, one a line (name, keys, where, what); as
+ * man: the entries of frontline(1)'s list of actions. */
+void ui_keys_write(FILE *out, bool man);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Print "PROGRAM: message" to stderr and exit(1). For broken invariants and start-up errors. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -41,5 +42,9 @@ char *util_read_first_line(const char *path);
 
 /* Creates path and its missing parents with mode; 0, or -1 with errno set. */
 int util_mkdir_p(const char *path, unsigned mode);
+
+/* s as man(7) text: a backslash or a minus would be read as markup, a leading dot as a
+ * request. */
+void util_man_put(FILE *out, const char *s);
 
 #endif

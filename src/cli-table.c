@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli-private.h"
+#include "ui.h"
 #include "util.h"
 
 /* The synopsis column of the list of commands; a longer synopsis has its summary below. */
@@ -30,8 +31,10 @@ static const struct option reply_options[] = {{"note", no_argument, NULL, 'n'},
 					      {0}};
 static const struct option json_options[] = {
     {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-static const struct option help_options[] = {
-    {"man", no_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'}, {0}};
+static const struct option help_options[] = {{"man", no_argument, NULL, 'm'},
+					     {"keys", no_argument, NULL, 'k'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
 /* show, tag and outbox read their operands themselves: tag's -name is not an option. */
 static const struct option only_help[] = {{"help", no_argument, NULL, 'h'}, {0}};
 
@@ -54,7 +57,8 @@ static const struct cli_command commands[] = {
     {"whoami", cli_cmd_whoami, "[--json]", "the admin frontline writes as, and why", true, "+jh",
      json_options},
     {"stop", cli_cmd_stop, "", "with --demo: stop the demo backend now", false, "+h", only_help},
-    {"help", cli_cmd_help, "[--man] [COMMAND]", "the commands, or one command's usage", false, "+h",
+    {"help", cli_cmd_help, "[--man] [--keys | COMMAND]",
+     "the commands, one command's usage, or the screen's keys", false, "+h",
      help_options},
     {"search", cli_cmd_search, "QUERY [--json]",
      "search every conversation: text, email:ADDRESS, #ID, state:STATE", true, "jh",
@@ -206,22 +210,29 @@ static int cli_cmd_stop(struct cli *c, int argc, char **argv, const char *token)
 	return cli_usage(c);
 }
 
-/* help [--man] [COMMAND]: the commands, or one command's usage; --man writes their
- * headings in frontline(1). */
+/* help [--man] [--keys | COMMAND]: the commands, one command's usage, or the screen's
+ * actions and their default keys; --man writes them as frontline(1) has them. */
 static int cli_cmd_help(struct cli *c, int argc, char **argv, const char *token)
 {
 	const struct cli_command *cmd = NULL;
-	bool man = false;
+	bool man = false, keys = false;
 	int ch;
 
 	(void)token;
 	while ((ch = cli_getopt(c, argc, argv)) != -1) {
-		if (ch != 'm')
+		if (ch == 'k')
+			keys = true;
+		else if (ch == 'm')
+			man = true;
+		else
 			return cli_usage(c);
-		man = true;
 	}
-	if (argc - optind > 1)
+	if (argc - optind > (keys ? 0 : 1))
 		return cli_usage(c);
+	if (keys) {
+		ui_keys_write(stdout, man);
+		return CLI_OK;
+	}
 	if (optind < argc) {
 		cmd = command_find(argv[optind]);
 		if (!cmd)

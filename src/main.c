@@ -92,6 +92,11 @@ int main(int argc, char **argv)
 		config_release(&cfg);
 		return CLI_USAGE;
 	}
+	/* [keys] names actions of the screen: a mistake there is one for every command too */
+	if (ui_keys_check(&cfg, stderr) < 0) {
+		config_release(&cfg);
+		return CLI_USAGE;
+	}
 	config_state_check(&cfg, stderr);
 	if (demo_stop_now) {
 		code = stop_demo(&cfg);

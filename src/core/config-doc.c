@@ -4,22 +4,7 @@
 #include <stdio.h>
 
 #include "config-private.h"
-
-/* man(7) text: a backslash or a minus would be read as markup, a leading dot as a
- * request. */
-static void man_put(FILE *out, const char *s)
-{
-	if (*s == '.' || *s == '\'')
-		fputs("\\&", out);
-	for (; *s; s++) {
-		if (*s == '\\')
-			fputs("\\e", out);
-		else if (*s == '-')
-			fputs("\\-", out);
-		else
-			fputc(*s, out);
-	}
-}
+#include "util.h"
 
 int config_write_man(FILE *out)
 {
@@ -44,14 +29,14 @@ int config_write_man(FILE *out)
 		last = o->section;
 		fprintf(out, ".TP\n.BI \"%s = \" ", o->name);
 		fputc('"', out);
-		man_put(out, o->value);
+		util_man_put(out, o->value);
 		fputs("\"\n", out);
-		man_put(out, o->help);
+		util_man_put(out, o->help);
 		fputc('\n', out);
 		/* A literal default in bold, as typed; a described one in roman. */
 		if (o->initial || o->fallback) {
 			fputs(o->initial ? "Default: \\fB" : "Default: ", out);
-			man_put(out, o->initial ? o->initial : o->fallback);
+			util_man_put(out, o->initial ? o->initial : o->fallback);
 			fputs(o->initial ? "\\fR.\n" : ".\n", out);
 		}
 	}

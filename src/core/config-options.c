@@ -191,7 +191,11 @@ const struct config_option config_options[] = {
      "action's default keys, and another action's default key given here is taken from it. "
      "A key is a character (r, G, ?, :), C- and a letter for Control (C-x), or Tab, Enter, "
      "Space, Esc, Backspace, Delete, Insert, Up, Down, Left, Right, Home, End, PgUp, PgDn "
-     "or F1 to F12; none leaves the action without a key. Example: close = x, C-x."},
+     "or F1 to F12; none leaves the action without a key. Example: close = x, C-x. "
+     "frontline refuses to start, for the screen and every command alike (exit 2), when "
+     "ACTION names no action (it says the nearest names), when two actions that act in "
+     "the same view are given one key, and when a key taken from an action leaves it none "
+     "and its own line does not say so (close = none)."},
     {CONFIG_SECTION_COLORS, "ok", config_parse_color, CONF(colors.ok), "color", NULL, "green",
      "The countdown of a conversation in time. A colour is a name (default, black, red, "
      "green, yellow, blue, magenta, cyan, white, or bright and a name), color0 to "

@@ -173,3 +173,17 @@ int util_mkdir_p(const char *path, unsigned mode)
 	free(copy);
 	return rc;
 }
+
+void util_man_put(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}

@@ -262,7 +262,8 @@ const struct ui_action ui_actions[] = {
     {"mark",
      {'t', ' '},
      UI_CTX_LIST,
-     "mark or unmark the row: x, a, s and L then act on every marked row",
+     "mark or unmark the row: {close}, {assign-me}, {snooze} and {tags} then act on every "
+     "marked row",
      act_mark, NULL},
     {"filter",
      {'/'},
@@ -361,7 +362,7 @@ const struct ui_action ui_actions[] = {
     {"closed",
      {'C'},
      UI_CTX_LIST,
-     "the conversations closed from here in the last 24 hours, to open or reopen (O)",
+     "the conversations closed from here in the last 24 hours, to open or reopen ({reopen})",
      act_closed, NULL},
     {"customer",
      {'C'},

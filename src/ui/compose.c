@@ -307,40 +307,98 @@ static unsigned on_discard_answer(struct ui *u, int key)
 	return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
 }
 
-/* The review step after the composer or the editor: s send, x send and close, e edit
- * again, v edit in $EDITOR, t reply <-> note, d discard (asks), q later. */
+enum review_do {
+	REVIEW_SEND,
+	REVIEW_SEND_CLOSE,
+	REVIEW_EDIT,
+	REVIEW_EDITOR,
+	REVIEW_SWITCH,
+	REVIEW_DISCARD,
+	REVIEW_LATER,
+};
+
+/* The review step's keys: its dispatch and its hint on the status bar both come from
+ * here. word: the hint's, NULL for a key not hinted (y for s, Esc for q); word_changed:
+ * the hint's when the review shows a teammate's change, NULL to leave the key out. */
+static const struct review_key {
+	int key;
+	enum review_do what;
+	const char *word, *word_changed;
+} review_keys[] = {
+    {'s', REVIEW_SEND, "send", "send anyway"},
+    {'x', REVIEW_SEND_CLOSE, "send and close", NULL},
+    {'e', REVIEW_EDIT, "edit", "back to edit"},
+    {'v', REVIEW_EDITOR, "$EDITOR", NULL},
+    {'t', REVIEW_SWITCH, "make it a", NULL},
+    {'d', REVIEW_DISCARD, "discard", "discard"},
+    {'q', REVIEW_LATER, "later", "later"},
+    {'y', REVIEW_SEND, NULL, NULL},
+    {27, REVIEW_LATER, NULL, NULL},
+};
+
+#define N_REVIEW_KEYS (sizeof(review_keys) / sizeof(review_keys[0]))
+
+char *ui_review_hint(const struct ui *u, bool changed)
+{
+	char *s = xstrdup(""), *more, name[32];
+	size_t i;
+
+	for (i = 0; i < N_REVIEW_KEYS; i++) {
+		const struct review_key *k = &review_keys[i];
+		const char *word = changed ? k->word_changed : k->word;
+
+		if (!word)
+			continue;
+		more = xasprintf("%s%s%s %s%s", s, *s ? " · " : "",
+				 ui_key_name(k->key, name, sizeof(name)), word,
+				 k->what != REVIEW_SWITCH	      ? ""
+				 : u->draft.kind == WRITE_NOTE ? " reply"
+								: " note");
+		free(s);
+		s = more;
+	}
+	return s;
+}
+
+/* The review step after the composer or the editor: send, send and close, edit again,
+ * edit in $EDITOR, reply <-> note, discard (asks), later. */
 unsigned ui_review_key(struct ui *u, int key)
 {
-	switch (key) {
-	case 's':
-	case 'y':
-	case 'x':
-		if (!ui_collision_may_send(u, key == 'x'))
+	char again[32];
+	size_t i;
+
+	for (i = 0; i < N_REVIEW_KEYS && review_keys[i].key != key; i++)
+		;
+	if (i == N_REVIEW_KEYS)
+		return 0;
+	switch (review_keys[i].what) {
+	case REVIEW_SEND:
+	case REVIEW_SEND_CLOSE:
+		if (!ui_collision_may_send(u, review_keys[i].what == REVIEW_SEND_CLOSE))
 			return UI_DIRTY_STATUS;
-		return ui_review_send(u, key == 'x');
-	case 'e':
+		return ui_review_send(u, review_keys[i].what == REVIEW_SEND_CLOSE);
+	case REVIEW_EDIT:
 		u->mode = UI_MODE_COMPOSE;
 		return UI_DIRTY_STATUS;
-	case 'v':
+	case REVIEW_EDITOR:
 		return ui_compose_editor(u);
-	case 't':
+	case REVIEW_SWITCH:
 		review_switch(u);
 		return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
-	case 'd':
+	case REVIEW_DISCARD:
 		ui_choice_start(u, on_discard_answer, "discard the %s to #%lld? y/n",
 				kind_word(u->draft.kind), (long long)u->draft.conversation);
 		return UI_DIRTY_STATUS;
-	case 27:
-	case 'q':
+	case REVIEW_LATER:
 		ui_message(u, false, "the draft stays in %s; %s picks it up again", u->draft.path,
-			   u->draft.kind == WRITE_NOTE ? "c" : "r");
+			   ui_key_for(u, u->draft.kind == WRITE_NOTE ? "note" : "reply", again,
+				      sizeof(again)));
 		u->draft.active = false;
 		u->mode = UI_MODE_NORMAL;
 		ui_composer_close(u);
 		return UI_DIRTY_STATUS | UI_DIRTY_LAYOUT;
-	default:
-		return 0;
 	}
+	return 0;
 }
 
 /* ---- quitting with an unsent draft ---- */

@@ -473,6 +473,7 @@ int ui_composer_rows(const struct ui *u)
 unsigned ui_composer_key(struct ui *u, int key)
 {
 	struct ui_composer *c = &u->composer;
+	char again[32];
 
 	if (key == (KEY_RESIZE | UI_KEY_FUNCTION))
 		return UI_DIRTY_LAYOUT;
@@ -508,7 +509,8 @@ unsigned ui_composer_key(struct ui *u, int key)
 				   "the %s to #%lld is kept in drafts/; %s opens it again",
 				   u->draft.kind == WRITE_NOTE ? "note" : "reply",
 				   (long long)u->draft.conversation,
-				   u->draft.kind == WRITE_NOTE ? "c" : "r");
+				   ui_key_for(u, u->draft.kind == WRITE_NOTE ? "note" : "reply",
+					      again, sizeof(again)));
 		u->draft.active = false;
 		u->mode = UI_MODE_NORMAL;
 		ui_composer_close(u);

@@ -285,12 +285,14 @@ static void on_backend_results(void *arg, struct article *items, size_t n,
 static void on_query(struct ui *u, const char *query)
 {
 	struct ui_pager *p;
-	char *title;
+	char *title, open[32], back[32];
 	int n;
 
 	if (!*query)
 		return;
-	title = xasprintf(" help center: %s  (Enter reads, q goes back)", query);
+	title = xasprintf(" help center: %s  (%s reads, %s goes back)", query,
+			  ui_key_for(u, "open", open, sizeof(open)),
+			  ui_key_for(u, "back", back, sizeof(back)));
 	p = ui_pager_push(u, UI_PAGER_RESULTS, title);
 	free(title);
 	u->dirty |= UI_DIRTY_LAYOUT;
@@ -445,7 +447,7 @@ unsigned ui_articles_insert(struct ui *u)
 	struct ui_pager *p = ui_pager_top(u);
 	const struct article *a = NULL;
 	int64_t id = articles_conversation(u);
-	char *dir, *path, *text;
+	char *dir, *path, *text, key[32];
 
 	if (p && p->kind == UI_PAGER_RESULTS && p->selected < p->n_results)
 		a = &p->results[p->selected];
@@ -472,9 +474,11 @@ unsigned ui_articles_insert(struct ui *u)
 		if (ui_draft_add_paragraph(path, text) != 0)
 			ui_message(u, true, "cannot write %s: %s", path, strerror(errno));
 		else
-			ui_message(u, false, "inserted \"%s\" into the reply to #%lld%s",
+			ui_message(u, false,
+				   "inserted \"%s\" into the reply to #%lld%s; %s opens it",
 				   a->title ? a->title : "", (long long)id,
-				   a->url ? "; r opens it" : " (it has no link); r opens it");
+				   a->url ? "" : " (it has no link)",
+				   ui_key_for(u, "reply", key, sizeof(key)));
 		free(text);
 	}
 	free(path);

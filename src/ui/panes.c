@@ -482,7 +482,12 @@ unsigned ui_pane_find_next(struct ui *u, int dir)
 	int i;
 
 	if (!u->find_text[0]) {
-		ui_message(u, true, "nothing to look for: / sets a filter, then n and N find it");
+		char keys[3][32];
+
+		ui_message(u, true, "nothing to look for: %s sets a filter, then %s and %s find it",
+			   ui_key_for(u, "filter", keys[0], sizeof(keys[0])),
+			   ui_key_for(u, "find-next", keys[1], sizeof(keys[1])),
+			   ui_key_for(u, "find-prev", keys[2], sizeof(keys[2])));
 		return UI_DIRTY_STATUS;
 	}
 	if (u->n_panes == 0 || !u->engine.store)
@@ -889,6 +894,25 @@ static void pane_draw_row(struct ui *u, struct ui_pane *p, int r, const wchar_t 
 	put_wide(p->y + 1 + r, p->x + 8, text + 8, sel_attr);
 }
 
+/* A row without a conversation: the first says why the pane is empty. */
+static wchar_t *empty_row(const struct ui *u, const struct ui_pane *p, bool first)
+{
+	char key[32], *s;
+	wchar_t *w;
+
+	if (!first)
+		return ui_fit("", p->width);
+	if (!u->engine.synced)
+		return ui_fit("  loading…", p->width);
+	if (!p->filter.n_terms)
+		return ui_fit("  (empty)", p->width);
+	s = xasprintf("  (nothing matches; %s clears the filter)",
+		      ui_key_for(u, "clear-filter", key, sizeof(key)));
+	w = ui_fit(s, p->width);
+	free(s);
+	return w;
+}
+
 static void pane_draw(struct ui *u, int index, bool force)
 {
 	struct ui_pane *p = &u->panes[index];
@@ -906,13 +930,7 @@ static void pane_draw(struct ui *u, int index, bool force)
 		if (e)
 			text = row_text(u, e, p->width);
 		else
-			text = ui_fit(at == 0 && r == 0
-					  ? (!u->engine.synced ? "  loading…"
-					     : p->filter.n_terms
-						 ? "  (nothing matches; Esc clears the filter)"
-						 : "  (empty)")
-					  : "",
-				      p->width);
+			text = empty_row(u, p, at == 0 && r == 0);
 		/* Attributes never use the character bits (A_CHARTEXT): the state goes there.
 		 * (Shifted up, it once collided with A_REVERSE and the selection stuck.) */
 		key = sel_attr | (e ? (int)e->clock.state : 0);

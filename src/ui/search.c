@@ -52,7 +52,7 @@ unsigned ui_search_run(struct ui *u, const char *text)
 {
 	struct convsearch q;
 	struct ui_pager *p;
-	char err[256], *title;
+	char err[256], *title, open[32], back[32];
 
 	if (!u->engine.ready) {
 		ui_message(u, true, "not connected yet");
@@ -62,7 +62,9 @@ unsigned ui_search_run(struct ui *u, const char *text)
 		ui_message(u, true, "search: %s", err);
 		return UI_DIRTY_STATUS;
 	}
-	title = xasprintf(" search: %s  (Enter opens, q goes back)", text);
+	title = xasprintf(" search: %s  (%s opens, %s goes back)", text,
+			  ui_key_for(u, "open", open, sizeof(open)),
+			  ui_key_for(u, "back", back, sizeof(back)));
 	p = ui_pager_push(u, UI_PAGER_SEARCH, title);
 	free(title);
 	p->loading = true;

@@ -248,14 +248,19 @@ static void customer_add_field(struct ui_pager *p, const char *label, const char
 	free(safe);
 }
 
-static void thread_add_customer(struct ui_pager *p, fl_time now)
+static void thread_add_customer(const struct ui *u, struct ui_pager *p, fl_time now)
 {
 	const struct customer *cu = &p->customer;
 	const struct customer_conversation *prev[CUSTOMER_PREVIOUS_MAX];
-	char *place, *zone, *local, when[32];
+	char *place, *zone, *local, when[32], *head, hide[32], next[32], open[32];
 	size_t i, n;
 
-	ui_pager_add(p, UI_STYLE_TITLE, true, " Customer  (C hides; Tab selects, Enter opens)");
+	head = xasprintf(" Customer  (%s hides; %s selects, %s opens)",
+			 ui_key_for(u, "customer", hide, sizeof(hide)),
+			 ui_key_for(u, "customer-next", next, sizeof(next)),
+			 ui_key_for(u, "customer-open", open, sizeof(open)));
+	ui_pager_add(p, UI_STYLE_TITLE, true, head);
+	free(head);
 	if (p->customer_loading) {
 		ui_pager_add(p, UI_STYLE_EVENT, false, " loading…");
 		return;
@@ -400,7 +405,7 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 		ui_pager_add_wrapped(p, UI_STYLE_EVENT, summary, 1);
 	free(summary);
 	if (p->show_customer)
-		thread_add_customer(p, engine_now(&u->engine));
+		thread_add_customer(u, p, engine_now(&u->engine));
 	thread_add_suggested(p);
 	for (i = 0; i <= p->thread.n_parts; i++) {
 		if (i == thread_gap_index(&p->thread))
@@ -416,69 +421,11 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 
 unsigned ui_help_open(struct ui *u)
 {
-	ui_pager_push(u, UI_PAGER_HELP, " frontline keys  (q to go back)");
+	char back[32], *title = xasprintf(" frontline keys  (%s to go back)",
+					   ui_key_for(u, "back", back, sizeof(back)));
+
+	ui_pager_push(u, UI_PAGER_HELP, title);
+	free(title);
 	return UI_DIRTY_LAYOUT;
 }
 
-static const char *context_words(unsigned c)
-{
-	if ((c & UI_CTX_LIST) && (c & UI_CTX_PAGER))
-		return "everywhere";
-	if (c & UI_CTX_LIST)
-		return c & UI_CTX_THREAD ? "queues, conversation" : "queues";
-	if (c & UI_CTX_THREAD)
-		return "conversation";
-	if ((c & UI_CTX_RESULTS) && (c & UI_CTX_ARTICLE))
-		return "article, results";
-	if (c & UI_CTX_RESULTS)
-		return "articles";
-	if (c & UI_CTX_ARTICLE)
-		return "article";
-	return "views";
-}
-
-/* The effective map: every action with the keys bound to it now. */
-void ui_help_build(struct ui *u, struct ui_pager *p)
-{
-	size_t a, b;
-
-	ui_pager_add(p, UI_STYLE_TITLE, true,
-		     " KEYS                 ACTION          WHERE               WHAT");
-	for (a = 0; a < ui_n_actions; a++) {
-		const struct ui_action *act = &ui_actions[a];
-		char keys[64] = "", name[32], *line;
-		size_t len = 0;
-
-		for (b = 0; b < u->n_bindings; b++) {
-			if (u->bindings[b].action != act || len + 12 >= sizeof(keys))
-				continue;
-			len +=
-			    (size_t)snprintf(keys + len, sizeof(keys) - len, "%s%s", len ? " " : "",
-					     ui_key_name(u->bindings[b].key, name, sizeof(name)));
-		}
-		line = xasprintf(" %-20s %-15s %-19s %s", keys, act->name,
-				 context_words(act->contexts), act->help);
-		ui_pager_add(p, UI_STYLE_NORMAL, false, line);
-		free(line);
-	}
-	ui_pager_add(p, UI_STYLE_NORMAL, false, "");
-	ui_pager_add_wrapped(
-	    p, UI_STYLE_EVENT,
-	    "Countdown marks: '!' breached, '~' warning, 'z' snoozed, '?' unknown (the "
-	    "backend did not say enough); '*' unread; priority '.' low, '-' medium, '^' high, "
-	    "'!' urgent; right after the countdown, the backend's SLA '>' active, '=' hit, '!' "
-	    "missed, '/' cancelled; '+' "
-	    "marked; the outbox: '\u2191' on its way, '\u2713' sent, '\u2717' failed. See "
-	    "frontline(1), KEYS.",
-	    1);
-	ui_pager_add_wrapped(
-	    p, UI_STYLE_EVENT,
-	    "Every action runs by its name on the : command line too (:snooze 2h, :tags +vip); "
-	    "Tab completes. [keys] in the configuration gives actions other keys.",
-	    1);
-	ui_pager_add_wrapped(
-	    p, UI_STYLE_EVENT,
-	    "The composer (r, c): Enter new line, C-d done, C-x C-e $EDITOR, Esc later; "
-	    "C-a C-e C-b C-f C-k C-u C-w C-y edit as in a shell.",
-	    1);
-}

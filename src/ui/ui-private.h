@@ -61,7 +61,8 @@ enum ui_context {
 
 struct ui;
 
-/* One named action: the table drives dispatch, the ? screen and the man page. */
+/* One named action: the table drives dispatch, the ? screen and the man page. In help,
+ * {name} stands for the key of the action called name, as the key map has it. */
 struct ui_action {
 	const char *name;
 	int keys[3]; /* default keys; 0 ends the list */
@@ -191,7 +192,8 @@ struct ui_prompt {
 	void (*complete)(struct ui *u); /* Tab, when set */
 	void (*changed)(struct ui *u);	/* after each key that changed the text, when set */
 	enum ui_mode back;		/* the mode Enter and Esc return to (0: normal) */
-	char hint[256];			/* shown after the text: the candidates of a Tab */
+	char hint[2048];		/* shown after the text: the candidates of a Tab */
+	int hint_rows;			/* rows above the prompt the hint took */
 };
 
 /* The inline composer: the draft's text while it is typed or reviewed. */
@@ -284,8 +286,20 @@ struct ui {
 
 /* keys.c */
 /* The effective key map from the table and [keys]; -1 (said on stderr with the file and
- * line) when [keys] names no action. */
+ * line) when ui_keys_check refuses [keys]. */
 int ui_bindings_init(struct ui *u);
+/* The name of the first key bound to the action called name ("Enter", "r", "C-r"), or
+ * NULL when [keys] left it none. */
+const char *ui_action_key(const struct ui *u, const char *name, char *buf, size_t len);
+/* The same, or ":name" when the action has no key: how to run it either way. */
+const char *ui_key_for(const struct ui *u, const char *name, char *buf, size_t len);
+/* A hint of the status bar or a title: an action and the word said after its key. */
+struct ui_hint {
+	const char *action, *word;
+};
+/* "r reply · c note": each hint's action's key now, an action without a key left out.
+ * Returns a new string. */
+char *ui_hints(const struct ui *u, const struct ui_hint *h, size_t n);
 /* The colours of [colors] over the built-in pairs (curses' colours are started). */
 void ui_colors_configure(struct ui *u);
 
@@ -415,6 +429,9 @@ unsigned ui_compose_editor(struct ui *u);
 char *ui_file_read(const char *path);
 void ui_compose_child(struct ui *u);
 unsigned ui_review_key(struct ui *u, int key);
+/* The review's keys for the status bar ("s send · x send and close · ..."); changed: as
+ * when a teammate's change is shown. Returns a new string. */
+char *ui_review_hint(const struct ui *u, bool changed);
 unsigned ui_review_send(struct ui *u, bool then_close);
 /* collision.c */
 void ui_collision_base(struct ui *u);

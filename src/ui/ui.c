@@ -181,10 +181,15 @@ static unsigned ui_dispatch(struct ui *u, int key)
 	unsigned ctx = ui_context(u);
 	size_t b;
 
+	char name[32], help[32];
+
 	for (b = 0; b < u->n_bindings; b++)
 		if (u->bindings[b].key == key && (u->bindings[b].action->contexts & ctx))
 			return ui_action_run(u, u->bindings[b].action, NULL);
-	return 0;
+	/* a key that does nothing here says so, once, quietly */
+	ui_message(u, false, "%s: no action here; %s lists the keys",
+		   ui_key_name(key, name, sizeof(name)), ui_key_for(u, "help", help, sizeof(help)));
+	return UI_DIRTY_STATUS;
 }
 
 /* ---- the prompt ---- */
@@ -220,6 +225,11 @@ static void ui_prompt_key(struct ui *u, int key)
 
 	u->dirty |= UI_DIRTY_STATUS;
 	p->hint[0] = '\0';
+	/* a hint shown over the rows above goes: they are drawn again */
+	if (p->hint_rows) {
+		p->hint_rows = 0;
+		u->dirty |= UI_DIRTY_LAYOUT;
+	}
 	if (key == '\t') {
 		if (p->complete)
 			p->complete(u);
@@ -351,7 +361,7 @@ static void status_agent(const struct engine *e, char *buf, size_t len)
 static char *status_left(struct ui *u)
 {
 	const struct engine *e = &u->engine;
-	char me[128], state[600], queued[112] = "", retry[32] = "";
+	char me[128], state[600], queued[112] = "", retry[64] = "", key[32];
 	struct outbox_counts outbox;
 	int64_t age = engine_data_age(e);
 	size_t pending = engine_pending(e);
@@ -363,7 +373,8 @@ static char *status_left(struct ui *u)
 		snprintf(retry, sizeof(retry), " (retry in %llds)",
 			 (long long)(e->next_attempt - time(NULL)));
 	else if (e->error[0] && e->refused)
-		snprintf(retry, sizeof(retry), "%s", " (C-r tries again)");
+		snprintf(retry, sizeof(retry), " (%s tries again)",
+			 ui_key_for(u, "poll", key, sizeof(key)));
 	else if (e->error[0] && e->next_attempt)
 		snprintf(retry, sizeof(retry), "%s", " (retrying)");
 	if (!e->ready && !e->error[0])
@@ -390,6 +401,44 @@ static char *status_left(struct ui *u)
 	return safe;
 }
 
+/* The keys of the view on top, from the key map: a rebound action shows its new key. */
+static char *view_hints(struct ui *u)
+{
+	static const struct ui_hint thread[] = {
+	    {"reply", "reply"},		{"note", "note"}, {"assign-me", "assign"},
+	    {"close", "close"},		{"tags", "tags"}, {"help-center", "articles"},
+	    {"back", "back"},		{"help", "help"},
+	};
+	static const struct ui_hint search[] = {
+	    {"open", "open"}, {"reply", "reply"}, {"note", "note"},	{"close", "close"},
+	    {"tags", "tags"}, {"back", "back"},	  {"help", "help"},
+	};
+	static const struct ui_hint articles[] = {
+	    {"insert-article", "insert into the reply"}, {"back", "back"}, {"help", "help"}};
+	static const struct ui_hint closed[] = {
+	    {"open", "open"}, {"reopen", "reopen"}, {"back", "back"}, {"help", "help"}};
+	static const struct ui_hint help[] = {{"down", "down"}, {"up", "up"}, {"back", "back"}};
+	static const struct ui_hint queues[] = {
+	    {"open", "open"}, {"most-urgent", "urgent"}, {"help-center", "articles"},
+	    {"help", "help"}, {"back", "quit"},
+	};
+	enum ui_pager_kind kind = u->n_pagers ? ui_pager_top(u)->kind : UI_PAGER_HELP;
+
+#define HINTS(h) ui_hints(u, h, sizeof(h) / sizeof(h[0]))
+	if (!u->n_pagers)
+		return HINTS(queues);
+	switch (kind) {
+	case UI_PAGER_THREAD: return HINTS(thread);
+	case UI_PAGER_SEARCH: return HINTS(search);
+	case UI_PAGER_RESULTS:
+	case UI_PAGER_ARTICLE: return HINTS(articles);
+	case UI_PAGER_CLOSED: return HINTS(closed);
+	case UI_PAGER_HELP: return HINTS(help);
+	}
+	return HINTS(help);
+#undef HINTS
+}
+
 static char *status_right(struct ui *u)
 {
 	char *undo;
@@ -398,39 +447,74 @@ static char *status_right(struct ui *u)
 		return text_sanitize(u->choice.text, false);
 	if (u->mode == UI_MODE_REVIEW && ui_collision_text(u)) {
 		/* teammates' names and words: made safe */
-		char *s = xasprintf("%s to #%lld: %s · s send anyway · e back to edit · d discard · "
-				    "q later",
+		char *keys = ui_review_hint(u, true);
+		char *s = xasprintf("%s to #%lld: %s · %s",
 				    u->draft.kind == WRITE_NOTE ? "note" : "reply",
-				    (long long)u->draft.conversation, ui_collision_text(u));
+				    (long long)u->draft.conversation, ui_collision_text(u), keys);
 		char *safe = text_sanitize(s, false);
 
+		free(keys);
 		free(s);
 		return safe;
 	}
-	if (u->mode == UI_MODE_REVIEW)
-		return xasprintf("%s to #%lld: s send · x send and close · e edit · v $EDITOR · t "
-				 "make it a %s · d discard · q later",
-				 u->draft.kind == WRITE_NOTE ? "note" : "reply",
-				 (long long)u->draft.conversation,
-				 u->draft.kind == WRITE_NOTE ? "reply" : "note");
+	if (u->mode == UI_MODE_REVIEW) {
+		char *keys = ui_review_hint(u, false);
+		char *s = xasprintf("%s to #%lld: %s",
+				    u->draft.kind == WRITE_NOTE ? "note" : "reply",
+				    (long long)u->draft.conversation, keys);
+
+		free(keys);
+		return s;
+	}
 	if (u->mode == UI_MODE_COMPOSE && !u->message[0])
 		return xstrdup(ui_composer_hint(u));
 	if (u->mode != UI_MODE_COMPOSE && !u->message_error && (undo = ui_undo_hint(u)))
 		return undo;
 	if (u->message[0])
 		return text_sanitize(u->message, false);
-	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_THREAD)
-		return xstrdup(
-		    "r reply · c note · a assign · x close · L tags · K articles · q back "
-		    "· ? help");
-	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_SEARCH)
-		return xstrdup("Enter open · r reply · c note · x close · L tags · q back · ? help");
-	if (u->n_pagers && (ui_pager_top(u)->kind == UI_PAGER_RESULTS ||
-			    ui_pager_top(u)->kind == UI_PAGER_ARTICLE))
-		return xstrdup("i insert into the reply · q back · ? help");
-	if (u->n_pagers && ui_pager_top(u)->kind == UI_PAGER_CLOSED)
-		return xstrdup("Enter open · O reopen · q back · ? help");
-	return xstrdup("Enter open · Tab urgent · K articles · ? help · q quit");
+	return view_hints(u);
+}
+
+struct hint_rows {
+	char **text;
+	size_t n, cap;
+};
+
+static void on_hint_line(void *arg, const char *line)
+{
+	struct hint_rows *h = arg;
+
+	xgrow(&h->text, &h->cap, h->n + 1, sizeof(*h->text));
+	h->text[h->n++] = xasprintf(" %s", line);
+}
+
+/* The prompt's hint (made safe) wrapped over the rows just above the prompt, as many as
+ * it needs (a last row says how many more when the screen is too short). */
+static void prompt_hint_rows(struct ui *u, const char *hint)
+{
+	struct hint_rows h = {0};
+	size_t i, room = u->rows > 2 ? (size_t)u->rows - 2 : 1, shown;
+	int attr = ui_style_attr(u, UI_STYLE_STATUS) | A_REVERSE;
+	wchar_t *w;
+
+	ui_wrap(hint, u->cols > 3 ? u->cols - 2 : 1, on_hint_line, &h);
+	shown = h.n <= room ? h.n : room;
+	if (h.n > room) {
+		free(h.text[shown - 1]);
+		h.text[shown - 1] =
+		    xasprintf(" … and %zu more rows: type more of the name", h.n - shown + 1);
+	}
+	attrset(attr);
+	for (i = 0; i < shown; i++) {
+		w = ui_fit(h.text[i], u->cols);
+		(void)mvaddwstr(u->rows - 1 - (int)shown + (int)i, 0, w);
+		free(w);
+	}
+	attrset(A_NORMAL);
+	for (i = 0; i < h.n; i++)
+		free(h.text[i]);
+	free(h.text);
+	u->prompt.hint_rows = (int)shown;
 }
 
 static void ui_status_draw(struct ui *u, bool force)
@@ -450,6 +534,12 @@ static void ui_status_draw(struct ui *u, bool force)
 		free(raw);
 		raw = text_sanitize(u->prompt.hint, false);
 		hinted = xasprintf("%s%s%s", line, raw[0] ? "   " : "", raw);
+		/* candidates that do not fit after the text: all of them, over the rows above */
+		if (raw[0] && ui_width(hinted) > u->cols) {
+			prompt_hint_rows(u, raw);
+			free(hinted);
+			hinted = xstrdup(line);
+		}
 		free(raw);
 		w = ui_fit(hinted, u->cols);
 		attrset(A_NORMAL);
@@ -656,9 +746,11 @@ static void on_outbox_changed(void *arg)
 static void on_synced(void *arg, const char *error)
 {
 	struct ui *u = arg;
+	char key[32];
 
 	if (error && u->engine.refused)
-		ui_message(u, true, "%s (C-r tries again)", error);
+		ui_message(u, true, "%s (%s tries again)", error,
+			   ui_key_for(u, "poll", key, sizeof(key)));
 	else if (error)
 		ui_message(u, true, "cannot reach the backend: %s (retrying)", error);
 	else

@@ -449,22 +449,30 @@ unsigned ui_priority_text(struct ui *u, const char *text)
 	return ui_write_each(u, &w, "priority", w.body);
 }
 
+/* The priority menu's keys: the levels' first letters, in order; the menu says them. */
+static const char priority_keys[] = "nlmhu";
+
 static unsigned priority_key(struct ui *u, int key)
 {
-	static const char keys[] = "nlmhu"; /* the levels' first letters, in order */
-	const char *at = key > 0 && key < 128 ? strchr(keys, key) : NULL;
+	const char *at = key > 0 && key < 128 ? strchr(priority_keys, key) : NULL;
 
 	if (!at || !*at)
 		return UI_DIRTY_STATUS;
-	return ui_priority_text(u, priority_word((enum conv_priority)(at - keys)));
+	return ui_priority_text(u, priority_word((enum conv_priority)(at - priority_keys)));
 }
 
 unsigned ui_priority_menu(struct ui *u)
 {
+	char menu[128];
+	size_t i, len;
+
 	if (!ui_current_conversation(u) && !u->n_marks)
 		return 0;
-	ui_choice_start(u, priority_key,
-			"priority: n none, l low, m medium, h high, u urgent (Esc: keep)");
+	len = (size_t)snprintf(menu, sizeof(menu), "priority:");
+	for (i = 0; priority_keys[i] && len < sizeof(menu); i++)
+		len += (size_t)snprintf(menu + len, sizeof(menu) - len, "%s %c %s", i ? "," : "",
+					priority_keys[i], priority_word((enum conv_priority)i));
+	ui_choice_start(u, priority_key, "%s (Esc: keep)", menu);
 	return UI_DIRTY_STATUS;
 }
 
@@ -521,11 +529,12 @@ static int64_t undo_left(const struct ui *u)
 char *ui_undo_hint(const struct ui *u)
 {
 	int64_t left = undo_left(u);
-	char *raw, *safe;
+	char *raw, *safe, key[32];
 
 	if (!left)
 		return NULL;
-	raw = xasprintf("%s… — u undo (%llds)", u->writes->undo.what, (long long)left);
+	raw = xasprintf("%s… — %s undo (%llds)", u->writes->undo.what,
+			ui_key_for(u, "undo", key, sizeof(key)), (long long)left);
 	safe = text_sanitize(raw, false);
 	free(raw);
 	return safe;
