@@ -587,7 +587,8 @@ static void show_customer_cache(struct cli *c)
 	if (found > 0) {
 		char *age = customer_cache_age_text(info.fetched_at, time(NULL));
 
-		fprintf(stderr, "%s: the backend is unreachable (%s); the customer is the cached one%s%s\n",
+		fprintf(stderr,
+			"%s: the backend is unreachable (%s); the customer is the cached one%s%s\n",
 			util_progname(), c->customer_error, age ? ", " : "", age ? age : "");
 		free(age);
 		customer_release(&c->customer);

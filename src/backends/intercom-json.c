@@ -1216,7 +1216,8 @@ int intercom_parse_contact(json_t *j, struct customer *out, char *err, size_t er
 
 long intercom_contact_tag_count(json_t *j)
 {
-	const json_t *tags = json_object_get(j, "tags"), *total = json_object_get(tags, "total_count");
+	const json_t *tags = json_object_get(j, "tags"),
+		     *total = json_object_get(tags, "total_count");
 
 	if (json_is_integer(total) && json_integer_value(total) >= 0)
 		return (long)json_integer_value(total);

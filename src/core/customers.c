@@ -55,8 +55,7 @@ static const char schema[] =
     " DELETE FROM customer_tags WHERE customer = old.id;"
     " DELETE FROM customer_previous WHERE customer = old.id; END;";
 
-static void db_error(struct customer_cache *cc, int rc, const char *what, char *err,
-		     size_t errlen)
+static void db_error(struct customer_cache *cc, int rc, const char *what, char *err, size_t errlen)
 {
 	stmt_error_text(cc->db, rc, what, cc->path, err, errlen);
 }
@@ -95,8 +94,8 @@ struct customer_cache *customer_cache_open(const char *state_dir, const char *ac
 		cc->stmts = stmt_cache_new(cc->db);
 		sqlite3_busy_timeout(cc->db, BUSY_TIMEOUT_MS);
 		sqlite3_extended_result_codes(cc->db, 1);
-		rc = sqlite3_exec(cc->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
-				  NULL, NULL);
+		rc = sqlite3_exec(cc->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+				  NULL, NULL, NULL);
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(cc->db, schema, NULL, NULL, NULL);
@@ -148,8 +147,8 @@ static sqlite3_stmt *prepare(struct customer_cache *cc, const char *sql, int *rc
 static int read_children(struct customer_cache *cc, int64_t row, struct customer *out)
 {
 	int rc = SQLITE_OK, step;
-	sqlite3_stmt *st = prepare(
-	    cc, "SELECT name FROM customer_tags WHERE customer = ? ORDER BY pos", &rc);
+	sqlite3_stmt *st =
+	    prepare(cc, "SELECT name FROM customer_tags WHERE customer = ? ORDER BY pos", &rc);
 	size_t cap = 0;
 
 	if (!st)
@@ -178,7 +177,7 @@ static int read_children(struct customer_cache *cc, int64_t row, struct customer
 		p = &out->previous[out->n_previous++];
 		p->id = sqlite3_column_int64(st, 0);
 		p->state = state == CONV_SNOOZED || state == CONV_CLOSED ? (enum conv_state)state
-									  : CONV_OPEN;
+									 : CONV_OPEN;
 		p->created_at = sqlite3_column_int64(st, 2);
 		p->title = stmt_column_dup(st, 3);
 	}
@@ -190,12 +189,12 @@ int customer_cache_get(struct customer_cache *cc, const char *contact_id, struct
 		       struct customer_cache_info *info, char *err, size_t errlen)
 {
 	int rc = SQLITE_OK, step;
-	sqlite3_stmt *st = prepare(
-	    cc,
-	    "SELECT id, missing, name, email, company, plan, city, region, country,"
-	    " conversation_at, fetched_at FROM customers"
-	    " WHERE account = ? AND agent = ? AND contact_id = ?",
-	    &rc);
+	sqlite3_stmt *st =
+	    prepare(cc,
+		    "SELECT id, missing, name, email, company, plan, city, region, country,"
+		    " conversation_at, fetched_at FROM customers"
+		    " WHERE account = ? AND agent = ? AND contact_id = ?",
+		    &rc);
 	int64_t row;
 
 	memset(out, 0, sizeof(*out));
@@ -276,8 +275,7 @@ static int put_row(struct customer_cache *cc, const struct customer *cu, fl_time
 {
 	int rc = SQLITE_OK;
 	sqlite3_stmt *st = prepare(
-	    cc,
-	    "DELETE FROM customers WHERE account = ? AND agent = ? AND contact_id = ?", &rc);
+	    cc, "DELETE FROM customers WHERE account = ? AND agent = ? AND contact_id = ?", &rc);
 
 	if (!st)
 		return rc;

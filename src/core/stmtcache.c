@@ -81,9 +81,11 @@ void stmt_error_text(sqlite3 *db, int rc, const char *what, const char *path, ch
 			 "cannot %s %s: %s; rename it (e.g. to %s.broken) and "
 			 "frontline starts a new one",
 			 what, path, sqlite3_errstr(rc), path);
-	else if ((rc & 0xff) == SQLITE_READONLY || (access(path, F_OK) == 0 && access(path, W_OK) != 0))
-		snprintf(err, errlen, "cannot %s %s: the file is read-only; make it writable (chmod u+w)",
-			 what, path);
+	else if ((rc & 0xff) == SQLITE_READONLY ||
+		 (access(path, F_OK) == 0 && access(path, W_OK) != 0))
+		snprintf(err, errlen,
+			 "cannot %s %s: the file is read-only; make it writable (chmod u+w)", what,
+			 path);
 	else if (sys)
 		snprintf(err, errlen, "cannot %s %s: %s (%s)", what, path,
 			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), strerror(sys));

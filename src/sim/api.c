@@ -578,18 +578,20 @@ static void post_contact_tag(struct sim *s, struct api_request *rq, struct api_r
 		api_error(rp, 404, "not_found", "Resource Not Found");
 		return;
 	}
-	rc = wdb_exec(&s->world,
-		      "INSERT OR IGNORE INTO contact_tags(contact_id, tag_id, applied_at, applied_by)"
-		      " VALUES(?, ?, ?, ?)",
-		      "iiii", rq->ids[0], tag_id, (long long)rq->now, s->world.me_admin_id);
+	rc = wdb_exec(
+	    &s->world,
+	    "INSERT OR IGNORE INTO contact_tags(contact_id, tag_id, applied_at, applied_by)"
+	    " VALUES(?, ?, ?, ?)",
+	    "iiii", rq->ids[0], tag_id, (long long)rq->now, s->world.me_admin_id);
 	if (rc < 0) {
 		json_decref(tag);
 		db_failed(rp);
 		return;
 	}
 	json_object_set_new(tag, "applied_at", json_integer((json_int_t)rq->now));
-	json_object_set_new(tag, "applied_by", json_pack("{s:s, s:o}", "type", "admin", "id",
-							 json_sprintf("%lld", s->world.me_admin_id)));
+	json_object_set_new(tag, "applied_by",
+			    json_pack("{s:s, s:o}", "type", "admin", "id",
+				      json_sprintf("%lld", s->world.me_admin_id)));
 	reply_json(rp, tag);
 }
 

@@ -593,13 +593,13 @@ json_t *render_contact(struct world *w, long long id, bool *db_error)
 	return json_pack(
 	    "{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:{}, s:{s:s, s:o, s:o, s:I, s:b},"
 	    " s:{s:s, s:o, s:o, s:I, s:b}, s:{s:s, s:o, s:o, s:o}}",
-	    "type", "contact", "id", id_string(id), "role", "user", "name", text_col(st, 0), "email",
-	    email, "email_domain", strchr(email, '@') ? strchr(email, '@') + 1 : "", "created_at",
-	    (json_int_t)sqlite3_column_int64(st, 6), "updated_at",
+	    "type", "contact", "id", id_string(id), "role", "user", "name", text_col(st, 0),
+	    "email", email, "email_domain", strchr(email, '@') ? strchr(email, '@') + 1 : "",
+	    "created_at", (json_int_t)sqlite3_column_int64(st, 6), "updated_at",
 	    (json_int_t)sqlite3_column_int64(st, 7), "custom_attributes", "tags", "type", "list",
 	    "data", tags, "url", contact_url(id, "tags"), "total_count", (json_int_t)n_tags,
-	    "has_more", n_tags > json_array_size(tags), "companies",
-	    "type", "list", "data", companies, "url", contact_url(id, "companies"), "total_count",
+	    "has_more", n_tags > json_array_size(tags), "companies", "type", "list", "data",
+	    companies, "url", contact_url(id, "companies"), "total_count",
 	    (json_int_t)json_array_size(companies), "has_more", 0, "location", "type", "location",
 	    "country", text_or_null(st, 5), "region", text_or_null(st, 4), "city",
 	    text_or_null(st, 3));

@@ -29,8 +29,9 @@ static struct customer_cache *customer_cache(struct ui *u)
 
 	if (u->customers || u->customers_failed || !u->cfg->state_dir)
 		return u->customers;
-	u->customers = customer_cache_open(u->cfg->state_dir, u->cfg->url,
-					   u->engine.dir ? u->engine.dir->me : 0, 0, err, sizeof(err));
+	u->customers =
+	    customer_cache_open(u->cfg->state_dir, u->cfg->url,
+				u->engine.dir ? u->engine.dir->me : 0, 0, err, sizeof(err));
 	if (!u->customers) {
 		u->customers_failed = true;
 		ui_message(u, true, "customers are not cached: %s", err);
@@ -62,8 +63,8 @@ static void customer_fetch(struct ui *u, struct ui_pager *p)
 	struct customer cu;
 	fl_time now = engine_now(&u->engine);
 	char err[512];
-	int found = cc ? customer_cache_get(cc, p->thread.contact_id, &cu, &info, err, sizeof(err))
-		       : 0;
+	int found =
+	    cc ? customer_cache_get(cc, p->thread.contact_id, &cu, &info, err, sizeof(err)) : 0;
 
 	if (found < 0)
 		ui_message(u, true, "%s", err);
@@ -85,8 +86,8 @@ static void customer_offline_show(struct ui *u, struct ui_pager *p)
 	struct customer_cache_info info;
 	struct customer cu;
 	char err[512];
-	int found = cc ? customer_cache_get_for(cc, p->conversation, &cu, &info, err, sizeof(err))
-		       : 0;
+	int found =
+	    cc ? customer_cache_get_for(cc, p->conversation, &cu, &info, err, sizeof(err)) : 0;
 
 	free(p->customer_error);
 	p->customer_error = NULL;

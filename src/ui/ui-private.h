@@ -239,7 +239,7 @@ struct ui {
 	struct engine engine;
 	bool engine_ok;
 	struct articles *index;
-	struct customer_cache *customers; /* the customer cache (customers.h), opened on first use */
+	struct customer_cache *customers; /* customers.h; opened on first use */
 	bool customers_failed;		  /* ...and it could not be: said once */
 	bool articles_syncing;
 	int64_t articles_refine;      /* K from the queues: the thread asked for */

@@ -157,8 +157,8 @@ static void test_other_writer(void **state)
 	assert_int_equal(get(f->cc, "7", &cu, &info), 1);
 	customer_release(&cu);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE customers SET fetched_at = fetched_at - 300", NULL,
-				      NULL, NULL),
+	assert_int_equal(sqlite3_exec(db, "UPDATE customers SET fetched_at = fetched_at - 300",
+				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
 	free(path);
@@ -177,7 +177,8 @@ static void test_scoped(void **state)
 
 	put(f->cc, "7", "Ada Lovelace", T0, T0);
 	other_agent = customer_cache_open(f->dir, ACCOUNT, 901002, 3, err, sizeof(err));
-	other_backend = customer_cache_open(f->dir, "http://127.0.0.1:2", 901001, 3, err, sizeof(err));
+	other_backend =
+	    customer_cache_open(f->dir, "http://127.0.0.1:2", 901001, 3, err, sizeof(err));
 	assert_non_null(other_agent);
 	assert_non_null(other_backend);
 	assert_int_equal(get(other_agent, "7", &cu, &info), 0);
