@@ -587,9 +587,10 @@ static void show_customer_cache(struct cli *c)
 	if (found > 0) {
 		char *age = customer_cache_age_text(info.fetched_at, time(NULL));
 
-		fprintf(stderr,
-			"%s: the backend is unreachable (%s); the customer is the cached one%s%s\n",
-			util_progname(), c->customer_error, age ? ", " : "", age ? age : "");
+		fprintf(stderr, "%s: the backend is unreachable (", util_progname());
+		cli_print_safe(stderr, c->customer_error, false);
+		fprintf(stderr, "); the customer is the cached one%s%s\n", age ? ", " : "",
+			age ? age : "");
 		free(age);
 		customer_release(&c->customer);
 		c->customer = cached;
