@@ -317,6 +317,11 @@ char *intercom_conversation_contact(json_t *j);
 /* GET /contacts/{id}: name, email and location into out (texts as sent). -1 with a
  * message in err when j is not a contact. */
 int intercom_parse_contact(json_t *j, struct customer *out, char *err, size_t errlen);
+/* How many tags a contact (GET /contacts/{id}) says it has (tags.total_count, else the
+ * references it lists); -1 when it does not say (then ask GET /contacts/{id}/tags). */
+long intercom_contact_tag_count(json_t *j);
+/* GET /contacts/{id}/tags: the names of the contact's tags into out->tags. */
+int intercom_parse_contact_tags(json_t *j, struct customer *out, char *err, size_t errlen);
 /* GET /contacts/{id}/companies: the first company's name and plan into out. */
 int intercom_parse_contact_companies(json_t *j, struct customer *out, char *err, size_t errlen);
 

@@ -168,6 +168,8 @@ struct customer {
 	char *name, *email, *company, *plan, *city, *region, *country;
 	struct customer_conversation *previous; /* owned; newest first */
 	size_t n_previous;
+	char **tags; /* owned: the contact's tag names, as applied (oldest first) */
+	size_t n_tags;
 };
 
 /* Frees what c holds (not c itself) and zeroes it. */

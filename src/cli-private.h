@@ -54,6 +54,8 @@ struct cli {
 	bool have_thread;
 	struct customer customer; /* show's customer; customer_error says why there is none */
 	char customer_error[512];
+	bool customer_unreachable;  /* ...the backend could not be asked (transport, 5xx) */
+	fl_time customer_cached_at; /* the customer shown is the cache's, fetched then; 0 */
 	struct article *found;
 	size_t n_found;
 	bool done;		/* the operation being waited for finished */

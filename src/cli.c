@@ -25,6 +25,7 @@
 
 #include "articles.h"
 #include "convsearch.h"
+#include "customers.h"
 #include "engine.h"
 #include "loop.h"
 #include "notify.h"
@@ -545,11 +546,58 @@ static void on_customer(void *arg, struct customer *cu, const struct result *r)
 
 	if (r->cls != RESULT_OK) {
 		snprintf(c->customer_error, sizeof(c->customer_error), "%s", r->message);
+		c->customer_unreachable = r->cls == RESULT_TRANSPORT || r->cls == RESULT_TRANSIENT;
 	} else {
 		c->customer = *cu;
 		memset(cu, 0, sizeof(*cu));
 	}
 	c->done = true;
+}
+
+/* show's customer through the cache (customers.h): a fresh one is stored; when the
+ * backend cannot be reached, the cached one (if any) takes its place, said on stderr.
+ * The cache failing is said on stderr and changes nothing else. */
+static void show_customer_cache(struct cli *c)
+{
+	char err[512];
+	struct customer cached;
+	struct customer_cache_info info;
+	struct customer_cache *cc;
+	int found;
+
+	if (!c->cfg->state_dir || !c->thread.contact_id ||
+	    (c->customer_error[0] && !c->customer_unreachable))
+		return;
+	cc = customer_cache_open(c->cfg->state_dir, c->cfg->url,
+				 c->engine.dir ? c->engine.dir->me : 0, 0, err, sizeof(err));
+	if (!cc) {
+		fprintf(stderr, "%s: customers are not cached: %s\n", util_progname(), err);
+		return;
+	}
+	if (!c->customer_error[0]) {
+		if (customer_cache_put(cc, &c->customer, c->thread.conv.updated_at, time(NULL), err,
+				       sizeof(err)) < 0)
+			fprintf(stderr, "%s: %s\n", util_progname(), err);
+		customer_cache_close(cc);
+		return;
+	}
+	found = customer_cache_get(cc, c->thread.contact_id, &cached, &info, err, sizeof(err));
+	if (found < 0)
+		fprintf(stderr, "%s: %s\n", util_progname(), err);
+	if (found > 0) {
+		char *age = customer_cache_age_text(info.fetched_at, time(NULL));
+
+		fprintf(stderr, "%s: the backend is unreachable (", util_progname());
+		cli_print_safe(stderr, c->customer_error, false);
+		fprintf(stderr, "); the customer is the cached one%s%s\n", age ? ", " : "",
+			age ? age : "");
+		free(age);
+		customer_release(&c->customer);
+		c->customer = cached;
+		c->customer_error[0] = '\0';
+		c->customer_cached_at = info.fetched_at;
+	}
+	customer_cache_close(cc);
 }
 
 /* The customer block of show: who, where, and the earlier conversations, newest first. */
@@ -585,6 +633,12 @@ static void print_customer(const struct cli *c)
 		printf("  %-9s%s (%s, from the city)\n", "Local", local, zone);
 	free(zone);
 	free(local);
+	for (i = 0; i < cu->n_tags; i++) {
+		fputs(i ? ", " : "  Tags     ", stdout);
+		cli_print_safe(stdout, cu->tags[i], false);
+		if (i + 1 == cu->n_tags)
+			putchar('\n');
+	}
 	for (i = 0; i < cu->n_previous; i++) {
 		const struct customer_conversation *p = &cu->previous[i];
 
@@ -608,7 +662,7 @@ static json_t *show_json(const struct cli *c)
 {
 	const struct conversation *cv = &c->thread.conv;
 	const struct customer *cu = &c->customer;
-	json_t *parts = json_array(), *previous = json_array(), *customer, *j;
+	json_t *parts = json_array(), *previous = json_array(), *customer, *tags, *j;
 	char *zone, *local;
 	size_t i;
 
@@ -640,6 +694,13 @@ static json_t *show_json(const struct cli *c)
 	local = customer_local_time(zone, time(NULL));
 	json_object_set_new(customer, "time_zone", string_or_null(zone));
 	json_object_set_new(customer, "local_time", string_or_null(local));
+	tags = json_array();
+	for (i = 0; i < cu->n_tags; i++)
+		json_array_append_new(tags, json_string(cu->tags[i]));
+	json_object_set_new(customer, "tags", tags);
+	json_object_set_new(customer, "cached_at",
+			    c->customer_cached_at ? json_integer((json_int_t)c->customer_cached_at)
+						  : json_null());
 	free(zone);
 	free(local);
 	j = json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:o}", "id", (json_int_t)cv->id, "state",
@@ -669,6 +730,7 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 	c->done = false;
 	engine_fetch_customer(&c->engine, c->thread.contact_id, on_customer, c);
 	cli_wait(c);
+	show_customer_cache(c);
 	if (json) {
 		json_t *j = show_json(c);
 

@@ -79,6 +79,8 @@ prism_require() {
 ##    anyOf:[schema, {enum:[null]}], nullable:false is dropped (it is the default);
 ##  - "format: uri" on a string whose own example is a path ("/contacts/1/companies", "the
 ##    relative URL of the company"; Intercom sends such paths): "uri-reference";
+##  - "format: uri" on a string whose own example is a plain word (addressable_list's
+##    type: "The addressable object type", example "note"; Intercom sends "tag"): no format;
 ##  - the self-referencing search group multiple_filter_search_request is unrolled to 4
 ##    levels (the description allows 2 levels of nesting), since Prism's bundler turns
 ##    the self-reference into garbage that accepts anything and rejects valid groups.
@@ -105,6 +107,10 @@ const note = k => { fixes[k] = (fixes[k] || 0) + 1; };
   if (o.format === 'uri' && typeof o.example === 'string' && o.example.startsWith('/')) {
     o.format = 'uri-reference';
     note('"format: uri" whose own example is a relative path made uri-reference');
+  }
+  if (o.format === 'uri' && typeof o.example === 'string' && /^[a-z_]+$/.test(o.example)) {
+    delete o.format;
+    note('"format: uri" whose own example is a plain word dropped');
   }
   if (o.nullable !== undefined && o.type === undefined) {
     const nullable = o.nullable;

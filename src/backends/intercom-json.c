@@ -1214,6 +1214,33 @@ int intercom_parse_contact(json_t *j, struct customer *out, char *err, size_t er
 	return 0;
 }
 
+long intercom_contact_tag_count(json_t *j)
+{
+	const json_t *tags = json_object_get(j, "tags"),
+		     *total = json_object_get(tags, "total_count");
+
+	if (json_is_integer(total) && json_integer_value(total) >= 0)
+		return (long)json_integer_value(total);
+	if (json_is_array(json_object_get(tags, "data")))
+		return (long)json_array_size(json_object_get(tags, "data"));
+	return -1;
+}
+
+int intercom_parse_contact_tags(json_t *j, struct customer *out, char *err, size_t errlen)
+{
+	struct intercom_tag *tags;
+	size_t n, i;
+
+	if (intercom_parse_tags(j, &tags, &n, NULL, err, errlen) < 0)
+		return -1;
+	out->tags = xcalloc(n ? n : 1, sizeof(*out->tags));
+	for (i = 0; i < n; i++)
+		if (tags[i].name)
+			out->tags[out->n_tags++] = xstrdup(tags[i].name);
+	intercom_tags_free(tags, n);
+	return 0;
+}
+
 int intercom_parse_contact_companies(json_t *j, struct customer *out, char *err, size_t errlen)
 {
 	const json_t *first = json_array_get(json_object_get(j, "companies"), 0);

@@ -518,10 +518,39 @@ static void on_customer_companies(void *arg, const struct http_response *r)
 	customer_done(c, r, err);
 }
 
+/* GET /contacts/{id}/tail for the customer being fetched, answered to fn. */
+static void customer_get(struct call *c, const char *tail, http_done_fn fn)
+{
+	char *escaped = curl_easy_escape(NULL, c->customer->contact_id, 0), *path;
+
+	if (!escaped)
+		die("out of memory");
+	path = xasprintf("/contacts/%s%s", escaped, tail);
+	curl_free(escaped);
+	http_request(c->b->http, "GET", path, NULL, true, fn, c);
+	free(path);
+}
+
+/* The contact's tags by name (its own object lists only their ids), then its companies. */
+static void on_customer_tags(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	char err[ERR_MAX];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_contact_tags(j, c->customer, err, sizeof(err)) == 0) {
+		customer_get(c, "/companies", on_customer_companies);
+		json_decref(j);
+		return;
+	}
+	json_decref(j);
+	customer_done(c, r, err);
+}
+
 static void on_contact(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
-	char err[ERR_MAX], *path;
+	char err[ERR_MAX];
 	json_t *j;
 
 	if (r->status == 404 && !r->curl_code) {
@@ -533,14 +562,10 @@ static void on_contact(void *arg, const struct http_response *r)
 	}
 	j = answer_json(c->b, r, err, sizeof(err));
 	if (j && intercom_parse_contact(j, c->customer, err, sizeof(err)) == 0) {
-		char *escaped = curl_easy_escape(NULL, c->customer->contact_id, 0);
-
-		if (!escaped)
-			die("out of memory");
-		path = xasprintf("/contacts/%s/companies", escaped);
-		curl_free(escaped);
-		http_request(c->b->http, "GET", path, NULL, true, on_customer_companies, c);
-		free(path);
+		if (intercom_contact_tag_count(j) != 0)
+			customer_get(c, "/tags", on_customer_tags);
+		else
+			customer_get(c, "/companies", on_customer_companies);
 		json_decref(j);
 		return;
 	}
@@ -552,16 +577,10 @@ static void intercom_fetch_customer(struct backend *b, const char *contact_id,
 				    backend_customer_fn fn, void *arg)
 {
 	struct call *c = call_new(b, (void *)fn, arg);
-	char *escaped = curl_easy_escape(NULL, contact_id, 0), *path;
 
-	if (!escaped)
-		die("out of memory");
 	c->customer = xcalloc(1, sizeof(*c->customer));
 	c->customer->contact_id = xstrdup(contact_id);
-	path = xasprintf("/contacts/%s", escaped);
-	curl_free(escaped);
-	http_request(b->http, "GET", path, NULL, true, on_contact, c);
-	free(path);
+	customer_get(c, "", on_contact);
 }
 
 /* ---- writes ---- */

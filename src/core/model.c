@@ -213,6 +213,9 @@ void customer_release(struct customer *c)
 	for (i = 0; i < c->n_previous; i++)
 		free(c->previous[i].title);
 	free(c->previous);
+	for (i = 0; i < c->n_tags; i++)
+		free(c->tags[i]);
+	free(c->tags);
 	memset(c, 0, sizeof(*c));
 }
 

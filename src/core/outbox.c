@@ -90,24 +90,7 @@ int64_t outbox_backoff_ms(int attempts, double jitter)
 /* Says what went wrong with the database in words the agent can act on. */
 static void db_error(struct outbox *o, int rc, const char *what, char *err, size_t errlen)
 {
-	int sys = o->db ? sqlite3_system_errno(o->db) : 0;
-
-	if (!err)
-		return;
-	if ((rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT || sys == EFBIG)
-		snprintf(err, errlen, "cannot %s %s: the disk is full (%s)", what, o->path,
-			 sys ? strerror(sys) : "no space left");
-	else if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
-		snprintf(err, errlen,
-			 "cannot %s %s: %s; rename it (e.g. to outbox.db.broken) and "
-			 "frontline starts a new one",
-			 what, o->path, sqlite3_errstr(rc));
-	else if (sys)
-		snprintf(err, errlen, "cannot %s %s: %s (%s)", what, o->path,
-			 o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc), strerror(sys));
-	else
-		snprintf(err, errlen, "cannot %s %s: %s", what, o->path,
-			 o->db ? sqlite3_errmsg(o->db) : sqlite3_errstr(rc));
+	stmt_error_text(o->db, rc, what, o->path, err, errlen);
 }
 
 /* A cached statement, reset and unbound; done with it, callers reset it (which also

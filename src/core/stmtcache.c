@@ -5,8 +5,11 @@
 
 #include "stmtcache.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -61,6 +64,34 @@ sqlite3_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql)
 	c->entries[c->n].stmt = st;
 	c->n++;
 	return st;
+}
+
+void stmt_error_text(sqlite3 *db, int rc, const char *what, const char *path, char *err,
+		     size_t errlen)
+{
+	int sys = db ? sqlite3_system_errno(db) : 0;
+
+	if (!err)
+		return;
+	if ((rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EDQUOT || sys == EFBIG)
+		snprintf(err, errlen, "cannot %s %s: the disk is full (%s)", what, path,
+			 sys ? strerror(sys) : "no space left");
+	else if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+		snprintf(err, errlen,
+			 "cannot %s %s: %s; rename it (e.g. to %s.broken) and "
+			 "frontline starts a new one",
+			 what, path, sqlite3_errstr(rc), path);
+	else if ((rc & 0xff) == SQLITE_READONLY ||
+		 (access(path, F_OK) == 0 && access(path, W_OK) != 0))
+		snprintf(err, errlen,
+			 "cannot %s %s: the file is read-only; make it writable (chmod u+w)", what,
+			 path);
+	else if (sys)
+		snprintf(err, errlen, "cannot %s %s: %s (%s)", what, path,
+			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc), strerror(sys));
+	else
+		snprintf(err, errlen, "cannot %s %s: %s", what, path,
+			 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 }
 
 char *stmt_column_dup(sqlite3_stmt *st, int col)

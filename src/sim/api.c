@@ -540,6 +540,86 @@ static void get_contact_companies(struct sim *s, struct api_request *rq, struct 
 	reply_contact(rp, c, db_error);
 }
 
+static void get_contact_tags(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact_tags(&s->world, rq->ids[0], &db_error);
+
+	reply_contact(rp, c, db_error);
+}
+
+/* The contact of a write, if it exists (else the 404 or 500 is answered). */
+static bool contact_found(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	bool db_error;
+	json_t *c = render_contact(&s->world, rq->ids[0], &db_error);
+
+	if (!c)
+		reply_contact(rp, NULL, db_error);
+	json_decref(c);
+	return c != NULL;
+}
+
+/* POST /contacts/{id}/tags {"id": tag}: the tag, applied by the token's owner. */
+static void post_contact_tag(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = body_object(rq, rp), *tag;
+	long long tag_id;
+	int rc;
+
+	if (!body || !contact_found(s, rq, rp))
+		return;
+	if (!api_json_id(json_object_get(body, "id"), &tag_id)) {
+		api_error(rp, 400, "parameter_invalid", "id is required (a tag id as a string)");
+		return;
+	}
+	tag = render_tag(&s->world, tag_id, 0);
+	if (!tag) {
+		api_error(rp, 404, "not_found", "Resource Not Found");
+		return;
+	}
+	rc = wdb_exec(
+	    &s->world,
+	    "INSERT OR IGNORE INTO contact_tags(contact_id, tag_id, applied_at, applied_by)"
+	    " VALUES(?, ?, ?, ?)",
+	    "iiii", rq->ids[0], tag_id, (long long)rq->now, s->world.me_admin_id);
+	if (rc < 0) {
+		json_decref(tag);
+		db_failed(rp);
+		return;
+	}
+	json_object_set_new(tag, "applied_at", json_integer((json_int_t)rq->now));
+	json_object_set_new(tag, "applied_by",
+			    json_pack("{s:s, s:o}", "type", "admin", "id",
+				      json_sprintf("%lld", s->world.me_admin_id)));
+	reply_json(rp, tag);
+}
+
+/* PUT /contacts/{id}: a new name or email (the rest of Intercom's fields are not kept);
+ * the contact as it is now. */
+static void put_contact(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = body_object(rq, rp), *name, *email;
+	bool db_error;
+
+	if (!body || !contact_found(s, rq, rp))
+		return;
+	name = json_object_get(body, "name");
+	email = json_object_get(body, "email");
+	if ((name && !json_is_string(name)) || (email && !json_is_string(email))) {
+		api_error(rp, 400, "parameter_invalid", "name and email are strings");
+		return;
+	}
+	if ((name && wdb_exec(&s->world, "UPDATE contacts SET name = ? WHERE id = ?", "ti",
+			      json_string_value(name), rq->ids[0]) < 0) ||
+	    (email && wdb_exec(&s->world, "UPDATE contacts SET email = ? WHERE id = ?", "ti",
+			       json_string_value(email), rq->ids[0]) < 0)) {
+		db_failed(rp);
+		return;
+	}
+	reply_contact(rp, render_contact(&s->world, rq->ids[0], &db_error), db_error);
+}
+
 /* DELETE /contacts/{id}: the contact is gone; its conversations stay (as Intercom keeps
  * them), and GET /contacts/{id} answers 404 from then on. */
 static void delete_contact(struct sim *s, struct api_request *rq, struct api_reply *rp)
@@ -711,6 +791,9 @@ static const struct route routes[] = {
 	{"POST", "/_sim/conversations/{id}/admin_reply", control_admin_reply, true},
 	{"POST", "/_sim/conversations/{id}/assign", control_assign, true},
 	{"GET", "/macros", macros_list, false},
+	{"GET", "/contacts/{id}/tags", get_contact_tags, false},
+	{"POST", "/contacts/{id}/tags", post_contact_tag, true},
+	{"PUT", "/contacts/{id}", put_contact, true},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way

@@ -265,11 +265,11 @@ void control_create_article(struct sim *s, struct api_request *rq, struct api_re
 
 static json_t *faults_json(const struct sim_faults *f)
 {
-	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:I}", "latency_ms",
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:s}", "latency_ms",
 			 (json_int_t)f->latency_ms, "error_rate", f->error_rate, "drop_rate",
 			 f->drop_rate, "truncate_rate", f->truncate_rate, "malformed_rate",
 			 f->malformed_rate, "wrong_types_rate", f->wrong_types_rate, "index_lag",
-			 (json_int_t)f->index_lag);
+			 (json_int_t)f->index_lag, "error_path", f->error_path);
 }
 
 void control_get_faults(struct sim *s, struct api_request *rq, struct api_reply *rp)
@@ -324,6 +324,16 @@ void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply 
 	    !rate_member(body, "wrong_types_rate", &f.wrong_types_rate)) {
 		api_error(rp, 400, "parameter_invalid", "rates are numbers from 0 to 1");
 		return;
+	}
+	if (json_object_get(body, "error_path")) {
+		const char *path = json_string_value(json_object_get(body, "error_path"));
+
+		if (!path || (*path && *path != '/') || strlen(path) >= sizeof(f.error_path)) {
+			api_error(rp, 400, "parameter_invalid",
+				  "error_path is a path (\"/contacts/\") or \"\" for every path");
+			return;
+		}
+		snprintf(f.error_path, sizeof(f.error_path), "%s", path);
 	}
 	if (index_set_lag(&s->world, s->faults.index_lag, f.index_lag) < 0) {
 		api_error(rp, 500, "server_error", "the sim's search index failed");

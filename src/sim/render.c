@@ -379,6 +379,15 @@ json_t *render_article(struct world *w, long long id, bool *db_error)
 	return a;
 }
 
+/* A tag as a tagging lists it: id, name (columns 0, 1), applied_at and by (2, 3). */
+static json_t *render_tag_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:s, s:o, s:s, s:I, s:{s:s, s:o}}", "type", "tag", "id",
+			 id_string(sqlite3_column_int64(st, 0)), "name", text_col(st, 1),
+			 "applied_at", (json_int_t)sqlite3_column_int64(st, 2), "applied_by",
+			 "type", "admin", "id", id_string(sqlite3_column_int64(st, 3)));
+}
+
 json_t *render_tag(struct world *w, long long id, long long conversation_id)
 {
 	sqlite3_stmt *st = wdb_query(w, "SELECT name FROM tags WHERE id = ?", "i", id);
@@ -500,6 +509,56 @@ static json_t *contact_url(long long id, const char *tail)
 	return json_string(buf);
 }
 
+/* A contact's tags as its object lists them: at most 10 references (type, id, url), no
+ * names; *total gets how many it has. */
+static json_t *contact_tag_refs(struct world *w, long long id, size_t *total)
+{
+	sqlite3_stmt *st = wdb_query(w,
+				     "SELECT tag_id FROM contact_tags WHERE contact_id = ?"
+				     " ORDER BY applied_at, tag_id",
+				     "i", id);
+	json_t *list = json_array();
+	char url[64];
+
+	*total = 0;
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		if (++*total > 10)
+			continue;
+		snprintf(url, sizeof(url), "/tags/%lld", sqlite3_column_int64(st, 0));
+		json_array_append_new(list, json_pack("{s:s, s:o, s:s}", "type", "tag", "id",
+						      id_string(sqlite3_column_int64(st, 0)), "url",
+						      url));
+	}
+	return list;
+}
+
+/* Whether the contact exists (not deleted); *db_error says when the database failed. */
+static bool contact_exists(struct world *w, long long id, bool *db_error)
+{
+	json_t *contact = render_contact(w, id, db_error);
+
+	json_decref(contact);
+	return contact != NULL;
+}
+
+json_t *render_contact_tags(struct world *w, long long id, bool *db_error)
+{
+	json_t *list;
+	sqlite3_stmt *st;
+
+	if (!contact_exists(w, id, db_error))
+		return NULL;
+	st = wdb_query(w,
+		       "SELECT t.id, t.name, ct.applied_at, ct.applied_by FROM contact_tags ct"
+		       " JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ?"
+		       " ORDER BY ct.applied_at, t.id",
+		       "i", id);
+	list = json_array();
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, render_tag_row(st));
+	return json_pack("{s:s, s:o}", "type", "list", "data", list);
+}
+
 json_t *render_contact(struct world *w, long long id, bool *db_error)
 {
 	sqlite3_stmt *st = wdb_query(
@@ -511,7 +570,8 @@ json_t *render_contact(struct world *w, long long id, bool *db_error)
 	    " AND ct.id NOT IN (SELECT id FROM deleted_contacts)",
 	    "i", id);
 	const char *email;
-	json_t *companies;
+	json_t *companies, *tags;
+	size_t n_tags;
 	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 
 	if (db_error)
@@ -529,15 +589,17 @@ json_t *render_contact(struct world *w, long long id, bool *db_error)
 						id_string(sqlite3_column_int64(st, 2)), "type",
 						"company", "url", url));
 	}
+	tags = contact_tag_refs(w, id, &n_tags);
 	return json_pack(
-	    "{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:{}, s:{s:s, s:[], s:o, s:i, s:b},"
+	    "{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:{}, s:{s:s, s:o, s:o, s:I, s:b},"
 	    " s:{s:s, s:o, s:o, s:I, s:b}, s:{s:s, s:o, s:o, s:o}}",
-	    "type", "contact", "id", id_string(id), "role", "user", "name", text_col(st, 0), "email",
-	    email, "email_domain", strchr(email, '@') ? strchr(email, '@') + 1 : "", "created_at",
-	    (json_int_t)sqlite3_column_int64(st, 6), "updated_at",
+	    "type", "contact", "id", id_string(id), "role", "user", "name", text_col(st, 0),
+	    "email", email, "email_domain", strchr(email, '@') ? strchr(email, '@') + 1 : "",
+	    "created_at", (json_int_t)sqlite3_column_int64(st, 6), "updated_at",
 	    (json_int_t)sqlite3_column_int64(st, 7), "custom_attributes", "tags", "type", "list",
-	    "data", "url", contact_url(id, "tags"), "total_count", 0, "has_more", 0, "companies",
-	    "type", "list", "data", companies, "url", contact_url(id, "companies"), "total_count",
+	    "data", tags, "url", contact_url(id, "tags"), "total_count", (json_int_t)n_tags,
+	    "has_more", n_tags > json_array_size(tags), "companies", "type", "list", "data",
+	    companies, "url", contact_url(id, "companies"), "total_count",
 	    (json_int_t)json_array_size(companies), "has_more", 0, "location", "type", "location",
 	    "country", text_or_null(st, 5), "region", text_or_null(st, 4), "city",
 	    text_or_null(st, 3));
@@ -545,12 +607,11 @@ json_t *render_contact(struct world *w, long long id, bool *db_error)
 
 json_t *render_contact_companies(struct world *w, long long id, bool *db_error)
 {
-	json_t *contact = render_contact(w, id, db_error), *list;
+	json_t *list;
 	sqlite3_stmt *st;
 
-	if (!contact)
+	if (!contact_exists(w, id, db_error))
 		return NULL;
-	json_decref(contact);
 	st = wdb_query(w,
 		       "SELECT co.id, co.name, co.plan FROM contact_profiles p"
 		       " JOIN companies co ON co.id = p.company_id WHERE p.contact_id = ?",

@@ -27,6 +27,8 @@ json_t *render_tags(struct world *w);
 json_t *render_contact(struct world *w, long long id, bool *db_error);
 /* GET /contacts/{id}/companies: the companies attached to the contact, whole. */
 json_t *render_contact_companies(struct world *w, long long id, bool *db_error);
+/* GET /contacts/{id}/tags: the contact's tags, whole (name, applied_at, applied_by). */
+json_t *render_contact_tags(struct world *w, long long id, bool *db_error);
 
 /* An Intercom error.list body, with a new request_id as every Intercom error carries. */
 json_t *render_error(const char *code, const char *message);

@@ -386,7 +386,9 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			  jerr.line, jerr.column, jerr.text);
 	} else {
 		pthread_mutex_lock(&s->lock);
-		if (!info.control && roll(s, s->faults.error_rate)) {
+		if (!info.control &&
+		    !strncmp(url, s->faults.error_path, strlen(s->faults.error_path)) &&
+		    roll(s, s->faults.error_rate)) {
 			api_error(&rp, 500, "server_error", "Injected server error");
 		} else if (world_advance(&s->world, rq.now) < 0) {
 			api_error(&rp, 500, "server_error", "the sim's database failed");

@@ -52,6 +52,7 @@ struct sim_faults {
 	double malformed_rate;	 /* share of successful answers sent as broken JSON */
 	double wrong_types_rate; /* share of values in successful answers given another type */
 	long index_lag;		 /* seconds before a change is visible to the search (index.h) */
+	char error_path[128];	 /* error_rate applies only to paths starting so ("": all) */
 };
 
 struct sim {

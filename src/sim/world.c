@@ -33,6 +33,9 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS contact_profiles(contact_id INTEGER PRIMARY KEY,"
 	" company_id INTEGER, city TEXT, region TEXT, country TEXT, created_at INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS deleted_contacts(id INTEGER PRIMARY KEY);"
+	"CREATE TABLE IF NOT EXISTS contact_tags(contact_id INTEGER NOT NULL,"
+	" tag_id INTEGER NOT NULL, applied_at INTEGER NOT NULL, applied_by INTEGER NOT NULL,"
+	" PRIMARY KEY(contact_id, tag_id)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" created_at INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS conversations(id INTEGER PRIMARY KEY,"
@@ -207,6 +210,26 @@ static const struct {
 	{"Harbor Travel", "Starter", "Lisbon", "Lisboa", "Portugal"},
 };
 
+/* The tags a customer carries, chosen from the contact's id like the profile: every third
+ * customer with a company "vip", every fourth "churn-risk", every seventh "onboarding". */
+static int insert_contact_tags(struct world *w, long long contact, time_t at)
+{
+	static const struct {
+		int every, rest;
+		const char *name;
+	} rules[] = {{3, 1, "vip"}, {4, 2, "churn-risk"}, {7, 3, "onboarding"}};
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (contact % rules[i].every == rules[i].rest &&
+		    wdb_exec(w,
+			     "INSERT OR IGNORE INTO contact_tags(contact_id, tag_id, applied_at,"
+			     " applied_by) SELECT ?, id, ?, ? FROM tags WHERE name = ?",
+			     "iiit", contact, (long long)at, first_admin_id, rules[i].name) < 0)
+			return -1;
+	return 0;
+}
+
 static int insert_contact_profile(struct world *w, long long contact, time_t at)
 {
 	size_t n = sizeof(profiles) / sizeof(profiles[0]), i = (size_t)contact % n;
@@ -216,6 +239,8 @@ static int insert_contact_profile(struct world *w, long long contact, time_t at)
 	if (contact % 5 == 0)
 		return wdb_exec(w, "INSERT INTO contact_profiles(contact_id, created_at) VALUES(?, ?)",
 				"ii", contact, (long long)at);
+	if (insert_contact_tags(w, contact, at) < 0)
+		return -1;
 	st = wdb_query(w, "SELECT id FROM companies WHERE name = ?", "t", profiles[i].company);
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		company = sqlite3_column_int64(st, 0);

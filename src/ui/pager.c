@@ -45,6 +45,7 @@ static void pager_release(struct ui_pager *p)
 	free(p->convs);
 	customer_release(&p->customer);
 	free(p->customer_error);
+	free(p->customer_offline);
 	if (p->have_article)
 		article_release(&p->article);
 	free(p->closed);

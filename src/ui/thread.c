@@ -22,11 +22,84 @@ static void format_time(fl_time t, char *buf, size_t len)
 
 static void on_customer(void *arg, struct customer *cu, const struct result *r);
 
-/* Asks the backend for the view's customer; on_customer finds the view again. */
+/* The customer cache, opened on first use; NULL (said once) when it cannot be. */
+static struct customer_cache *customer_cache(struct ui *u)
+{
+	char err[512];
+
+	if (u->customers || u->customers_failed || !u->cfg->state_dir)
+		return u->customers;
+	u->customers =
+	    customer_cache_open(u->cfg->state_dir, u->cfg->url,
+				u->engine.dir ? u->engine.dir->me : 0, 0, err, sizeof(err));
+	if (!u->customers) {
+		u->customers_failed = true;
+		ui_message(u, true, "customers are not cached: %s", err);
+	}
+	return u->customers;
+}
+
+/* The view shows cu (taken over) as the cache has it. */
+static void customer_show_cached(struct ui_pager *p, struct customer *cu,
+				 const struct customer_cache_info *info)
+{
+	customer_release(&p->customer);
+	p->customer = *cu;
+	memset(cu, 0, sizeof(*cu));
+	p->have_customer = true;
+	p->customer_fetched_at = info->fetched_at;
+	free(p->customer_error);
+	p->customer_error = NULL;
+	p->built_width = -1;
+}
+
+/* Shows the view's customer: the cached one at once, and asks the backend (on_customer
+ * finds the view again) when there is none, the conversation changed since it was
+ * cached, or it is old. */
 static void customer_fetch(struct ui *u, struct ui_pager *p)
 {
+	struct customer_cache *cc = customer_cache(u);
+	struct customer_cache_info info;
+	struct customer cu;
+	fl_time now = engine_now(&u->engine);
+	char err[512];
+	int found =
+	    cc ? customer_cache_get(cc, p->thread.contact_id, &cu, &info, err, sizeof(err)) : 0;
+
+	if (found < 0)
+		ui_message(u, true, "%s", err);
+	if (found > 0) {
+		customer_show_cached(p, &cu, &info);
+		u->dirty |= UI_DIRTY_PAGER;
+		if (!customer_cache_stale(&info, p->thread.conv.updated_at, now))
+			return;
+	}
 	p->customer_loading = true;
 	engine_fetch_customer(&u->engine, p->thread.contact_id, on_customer, u);
+}
+
+/* The customer of a view whose conversation could not be loaded: the cached one, found
+ * by the conversation, said to be from the cache. */
+static void customer_offline_show(struct ui *u, struct ui_pager *p)
+{
+	struct customer_cache *cc = customer_cache(u);
+	struct customer_cache_info info;
+	struct customer cu;
+	char err[512];
+	int found =
+	    cc ? customer_cache_get_for(cc, p->conversation, &cu, &info, err, sizeof(err)) : 0;
+
+	free(p->customer_error);
+	p->customer_error = NULL;
+	if (found < 0)
+		p->customer_error = xstrdup(err);
+	else if (found == 0)
+		p->customer_error = xstrdup("not cached, and the conversation could not be loaded");
+	if (found <= 0)
+		return;
+	customer_show_cached(p, &cu, &info);
+	free(p->customer_offline);
+	p->customer_offline = xstrdup(p->error ? p->error : "no answer");
 }
 
 /* The open conversation view of id, if it is anywhere in the stack. */
@@ -64,6 +137,8 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 	p->error = NULL;
 	if (error || !t) {
 		p->error = xstrdup(error ? error : "no answer");
+		if (p->show_customer && !p->have_thread && !p->have_customer)
+			customer_offline_show(u, p);
 	} else {
 		if (!p->have_thread) {
 			p->opened_parts = t->n_parts + (size_t)(t->n_missing > 0 ? t->n_missing : 0);
@@ -147,6 +222,15 @@ static void on_customer(void *arg, struct customer *cu, const struct result *r)
 	if (!p)
 		return;
 	p->customer_loading = false;
+	free(p->customer_offline);
+	p->customer_offline = NULL;
+	p->built_width = -1;
+	u->dirty |= UI_DIRTY_PAGER;
+	if ((r->cls == RESULT_TRANSPORT || r->cls == RESULT_TRANSIENT) && p->have_customer) {
+		/* offline: the cached customer stays, with its age and why it is not fresh */
+		p->customer_offline = xstrdup(r->message ? r->message : "no answer");
+		return;
+	}
 	free(p->customer_error);
 	p->customer_error = NULL;
 	customer_release(&p->customer);
@@ -154,13 +238,18 @@ static void on_customer(void *arg, struct customer *cu, const struct result *r)
 	if (r->cls != RESULT_OK || !cu) {
 		p->customer_error = xstrdup(r->message ? r->message : "no answer");
 	} else {
+		struct customer_cache *cc = customer_cache(u);
+		char err[512];
+
 		p->customer = *cu;
 		memset(cu, 0, sizeof(*cu));
 		p->have_customer = true;
+		p->customer_fetched_at = engine_now(&u->engine);
+		if (cc && customer_cache_put(cc, &p->customer, p->thread.conv.updated_at,
+					     p->customer_fetched_at, err, sizeof(err)) < 0)
+			ui_message(u, true, "%s", err);
 	}
 	p->customer_selected = 0;
-	p->built_width = -1;
-	u->dirty |= UI_DIRTY_PAGER;
 }
 
 /* The customer's earlier conversations: all of the customer's but this one. */
@@ -193,6 +282,8 @@ unsigned ui_customer_toggle(struct ui *u)
 	p->show_customer = !p->show_customer;
 	if (p->show_customer && !p->have_customer && !p->customer_loading && p->have_thread)
 		customer_fetch(u, p);
+	else if (p->show_customer && !p->have_customer && !p->have_thread && p->error)
+		customer_offline_show(u, p);
 	p->built_width = -1;
 	return UI_DIRTY_PAGER;
 }
@@ -248,6 +339,44 @@ static void customer_add_field(struct ui_pager *p, const char *label, const char
 	free(safe);
 }
 
+/* "a, b, c": the n words joined by sep (a new string). */
+static char *join_words(char *const *words, size_t n, const char *sep)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < n; i++)
+		len += strlen(words[i] ? words[i] : "") + strlen(sep);
+	s = xcalloc(1, len);
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(s, sep);
+		strcat(s, words[i] ? words[i] : "");
+	}
+	return s;
+}
+
+/* How old the customer shown is, when it came from the cache a while ago or the backend
+ * could not be asked: "as of 3 min ago; refreshing…", "...; the backend is unreachable". */
+static void customer_add_age(struct ui_pager *p, fl_time now)
+{
+	char *age = customer_cache_age_text(p->customer_fetched_at, now), *line, *safe;
+
+	if (p->customer_offline) {
+		safe = text_sanitize(p->customer_offline, false);
+		line = xasprintf(" %s%sthe backend is unreachable, shown from the cache (%s)",
+				 age ? age : "", age ? "; " : "", safe);
+		ui_pager_add_wrapped(p, UI_STYLE_ERROR, line, 1);
+		free(safe);
+		free(line);
+	} else if (age) {
+		line = xasprintf(" %s%s", age, p->customer_loading ? "; refreshing…" : "");
+		ui_pager_add(p, UI_STYLE_EVENT, false, line);
+		free(line);
+	}
+	free(age);
+}
+
 static void thread_add_customer(const struct ui *u, struct ui_pager *p, fl_time now)
 {
 	const struct customer *cu = &p->customer;
@@ -261,10 +390,12 @@ static void thread_add_customer(const struct ui *u, struct ui_pager *p, fl_time 
 			 ui_key_for(u, "customer-open", open, sizeof(open)));
 	ui_pager_add(p, UI_STYLE_TITLE, true, head);
 	free(head);
-	if (p->customer_loading) {
+	if (p->customer_loading && !p->have_customer) {
 		ui_pager_add(p, UI_STYLE_EVENT, false, " loading…");
 		return;
 	}
+	if (p->have_customer)
+		customer_add_age(p, now);
 	if (p->customer_error) {
 		char *s = xasprintf(" could not load the customer: %s", p->customer_error);
 
@@ -281,6 +412,12 @@ static void thread_add_customer(const struct ui *u, struct ui_pager *p, fl_time 
 	customer_add_field(p, "Email", cu->email);
 	customer_add_field(p, "Company", cu->company);
 	customer_add_field(p, "Plan", cu->plan);
+	if (cu->n_tags) {
+		char *tags = join_words(cu->tags, cu->n_tags, ", ");
+
+		customer_add_field(p, "Tags", tags);
+		free(tags);
+	}
 	place = xasprintf("%s%s%s%s%s", cu->city ? cu->city : "",
 			  cu->city && (cu->region || cu->country) ? ", " : "",
 			  cu->region ? cu->region : "", cu->region && cu->country ? ", " : "",
@@ -392,6 +529,8 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 
 		ui_pager_add_wrapped(p, UI_STYLE_ERROR, s, 1);
 		free(s);
+		if (p->show_customer && !p->have_thread)
+			thread_add_customer(u, p, engine_now(&u->engine));
 		return;
 	}
 	if (!p->have_thread) {

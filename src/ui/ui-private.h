@@ -11,6 +11,7 @@
 
 #include "articles.h"
 #include "config.h"
+#include "customers.h"
 #include "engine.h"
 #include "query.h"
 
@@ -163,6 +164,10 @@ struct ui_pager {
 	struct customer customer;
 	char *customer_error;
 	size_t customer_selected; /* the previous conversation Enter opens */
+	/* when the customer shown was fetched (the cache's entry may be old); why the
+	 * backend could not be asked again */
+	fl_time customer_fetched_at;
+	char *customer_offline;
 };
 
 #define UI_SUGGESTED_MAX 3
@@ -236,6 +241,8 @@ struct ui {
 	struct engine engine;
 	bool engine_ok;
 	struct articles *index;
+	struct customer_cache *customers; /* customers.h; opened on first use */
+	bool customers_failed;		  /* ...and it could not be: said once */
 	bool articles_syncing;
 	int64_t articles_refine;      /* K from the queues: the thread asked for */
 	char *articles_refine_words;  /* and the keywords the prompt started with */

@@ -876,6 +876,7 @@ static void ui_release(struct ui *u)
 		engine_release(&u->engine);
 	if (u->index)
 		articles_close(u->index);
+	customer_cache_close(u->customers);
 	if (u->screen)
 		delscreen(u->screen);
 	ui_pager_release_all(u);
