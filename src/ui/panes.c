@@ -774,7 +774,7 @@ static void wake_text(const struct conversation *c, fl_time now, char *buf, size
 		snprintf(buf, len, "wakes %s \u00b7 ", stamp);
 }
 
-#define ROW_HEAD_W	 14
+#define ROW_HEAD_W	14
 #define ROW_SUBJECT_MIN 8
 
 /* The columns of a row width wide. The subject takes what the others leave; when that
