@@ -228,6 +228,10 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 	json_object_set_new(j, "assignee_name", assignee ? json_string(assignee) : json_null());
 	json_object_set_new(j, "waiting_on_customer",
 			    json_boolean(conversation_waiting_on_customer(cv)));
+	json_object_set_new(j, "snoozed_until",
+			    cv->state == CONV_SNOOZED && cv->snoozed_until
+				? json_integer(cv->snoozed_until)
+				: json_null());
 	return j;
 }
 

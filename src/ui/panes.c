@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "query.h"
@@ -15,11 +16,19 @@
 #include "store.h"
 #include "text.h"
 #include "ui-private.h"
+#include "urgency.h"
 #include "util.h"
 
 #define SIDE_BY_SIDE_MIN 100
 
-int ui_pane_rows(const struct ui_pane *p) { return p->height > 1 ? p->height - 1 : 0; }
+/* A pane is its title, its rows and, with room for it, a footer: what is hidden above
+ * and below, and the selection's position ("↑ 11 more  ↓ 120 more   12/143"). */
+static bool pane_has_footer(const struct ui_pane *p) { return p->height > 2; }
+
+int ui_pane_rows(const struct ui_pane *p)
+{
+	return p->height > 1 ? p->height - 1 - pane_has_footer(p) : 0;
+}
 
 static void pane_forget(struct ui_pane *p)
 {
@@ -30,9 +39,11 @@ static void pane_forget(struct ui_pane *p)
 	free(p->shown);
 	free(p->shown_attr);
 	free(p->title_shown);
+	free(p->footer_shown);
 	p->shown = NULL;
 	p->shown_attr = NULL;
 	p->title_shown = NULL;
+	p->footer_shown = NULL;
 }
 
 void ui_panes_release(struct ui *u)
@@ -192,8 +203,12 @@ static void pane_view_build(struct ui *u, struct ui_pane *p, fl_time now)
 		qsort(rows, kept, sizeof(*rows),
 		      p->order == UI_ORDER_NEWEST ? compare_newest : compare_waiting);
 	view_reserve(p, kept);
-	for (i = 0; i < kept; i++)
+	p->view_warning = p->view_breached = 0;
+	for (i = 0; i < kept; i++) {
 		p->view[i] = rows[i]->conv.id;
+		p->view_warning += rows[i]->clock.state == SLA_WARNING;
+		p->view_breached += rows[i]->clock.state == SLA_BREACHED;
+	}
 	p->n_view = kept;
 	free(rows);
 	p->view_valid = true;
@@ -356,55 +371,71 @@ unsigned ui_pane_focus(struct ui *u, int pane)
 	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
 }
 
-/* The most urgent row a pane shows: the first of its queue that passes its filter (and
- * is not except). */
-static const struct store_entry *pane_most_urgent(struct ui *u, struct ui_pane *p, int64_t except)
+/* How urgent e is: its clock against its queue's targets for its priority and SLA. */
+static void entry_urgency(const struct ui *u, const struct store_entry *e, fl_time now,
+			  struct sla_urgency *out)
 {
-	const struct directory *dir = u->engine.dir;
-	fl_time now = engine_now(&u->engine);
-	size_t i, n = store_queue_count(u->engine.store, p->queue);
+	struct sla_targets t;
 
-	for (i = 0; i < n; i++) {
-		const struct store_entry *e = store_queue_at(u->engine.store, p->queue, i);
-
-		if (!e || e->clock.state < SLA_OK)
-			return NULL;
-		if (e->conv.id == except)
-			continue;
-		if (p->filter.n_terms == 0 ||
-		    query_match(&p->filter, e, dir, dir ? dir->me : 0, now))
-			return e;
-	}
-	return NULL;
+	sla_targets_for(&u->cfg->queues[e->queue].policy, &e->conv, &t);
+	sla_urgency_of(&t, &e->clock, now, out);
 }
 
-/* Tab: the conversation whose answer is due soonest, whichever pane it is in. Each
- * queue's first rows are its most urgent; breached beats a running clock. */
+/* The most urgent row a pane shows (not except), by sla_urgency_compare: its position in
+ * *at and its urgency in *best; NULL when no row has a running clock. Every running clock
+ * is weighed, since targets differ by priority and named SLA within one queue too. */
+static const struct store_entry *pane_most_urgent(struct ui *u, struct ui_pane *p, int64_t except,
+						  size_t *at, struct sla_urgency *best)
+{
+	fl_time now = engine_now(&u->engine);
+	const struct store_entry *found = NULL;
+	size_t i, n = ui_pane_count(u, p);
+
+	for (i = 0; i < n; i++) {
+		const struct store_entry *e = ui_pane_at(u, p, i);
+		struct sla_urgency g;
+
+		if (!e || e->conv.id == except || e->clock.state < SLA_OK) {
+			/* in urgency order, the running clocks come first */
+			if (e && e->clock.state < SLA_OK && p->order == UI_ORDER_URGENCY)
+				break;
+			continue;
+		}
+		entry_urgency(u, e, now, &g);
+		if (!found || sla_urgency_compare(&g, best) < 0) {
+			found = e;
+			*best = g;
+			*at = i;
+		}
+	}
+	return found;
+}
+
+/* Tab: the most urgent conversation of both panes (urgency.h: lateness, or time left,
+ * as a share of the target each queue holds it to). */
 unsigned ui_panes_most_urgent(struct ui *u) { return ui_panes_most_urgent_except(u, 0); }
 
 /* The same, passing over one conversation: after a reply is sent, its row is no longer
  * the next one to answer, whatever the store says until the backend confirms. */
 unsigned ui_panes_most_urgent_except(struct ui *u, int64_t except)
 {
-	const struct store_entry *best = NULL;
+	struct sla_urgency best = {0}, g;
 	int i, best_pane = -1;
-	size_t at;
+	size_t best_at = 0, at = 0;
 
 	if (!u->engine.store)
 		return 0;
-	for (i = 0; i < u->n_panes; i++) {
-		const struct store_entry *e = pane_most_urgent(u, &u->panes[i], except);
-
-		if (e && (!best || e->clock.deadline < best->clock.deadline)) {
-			best = e;
+	for (i = 0; i < u->n_panes; i++)
+		if (pane_most_urgent(u, &u->panes[i], except, &at, &g) &&
+		    (best_pane < 0 || sla_urgency_compare(&g, &best) < 0)) {
+			best = g;
 			best_pane = i;
+			best_at = at;
 		}
-	}
-	if (!best)
+	if (best_pane < 0)
 		return 0;
 	u->focus = best_pane;
-	at = pane_position(u, &u->panes[best_pane], best->conv.id, 0);
-	pane_select(u, &u->panes[best_pane], at == (size_t)-1 ? 0 : at);
+	pane_select(u, &u->panes[best_pane], best_at);
 	return UI_DIRTY_PANES | UI_DIRTY_STATUS;
 }
 
@@ -724,11 +755,69 @@ static char backend_sla_mark(enum backend_sla s)
  * backend SLA's status ('>' active, '=' hit, '!' missed, '/' cancelled), unread, priority, mark
  * ('+', t/Space) and the outbox's mark (↑ on its way, ✓ sent, ✗ failed), then the
  * fields that fit the width. */
+/* When a snoozed conversation wakes, in the agent's local time: "wakes 14:30" today,
+ * "wakes Tue 09:00" within the week, "wakes 12 Jan 09:00" later; "" when it is not
+ * snoozed. */
+static void wake_text(const struct conversation *c, fl_time now, char *buf, size_t len)
+{
+	time_t at = (time_t)c->snoozed_until, t = (time_t)now;
+	struct tm when, today;
+	char stamp[32];
+	size_t n;
+
+	buf[0] = '\0';
+	if (c->state != CONV_SNOOZED || !c->snoozed_until || !localtime_r(&at, &when) ||
+	    !localtime_r(&t, &today))
+		return;
+	if (when.tm_year == today.tm_year && when.tm_yday == today.tm_yday)
+		n = strftime(stamp, sizeof(stamp), "%H:%M", &when);
+	else if (c->snoozed_until > now && c->snoozed_until - now < 6 * 86400)
+		n = strftime(stamp, sizeof(stamp), "%a %H:%M", &when);
+	else
+		n = strftime(stamp, sizeof(stamp), "%d %b %H:%M", &when);
+	if (n > 0)
+		snprintf(buf, len, "wakes %s \u00b7 ", stamp);
+}
+
+#define ROW_HEAD_W	14
+#define ROW_SUBJECT_MIN 8
+
+/* The columns of a row width wide. The subject takes what the others leave; when that
+ * is under ROW_SUBJECT_MIN, columns give way in this order: the tags go, the customer
+ * narrows from 18 to 14, the assignee goes; under 4, the subject goes and the customer
+ * takes the rest. So a pane 59 or 60 wide (two at 120 columns, or one at 60) keeps the
+ * customer, the subject and the assignee; 49 or 50 (two at 100) the same with the
+ * customer at 14; 80 (two at 160, one at 80) has all five. */
+static void row_columns(int width, int *name_w, int *subject_w, int *tags_w, int *who_w)
+{
+	int step;
+
+	*name_w = 18;
+	*tags_w = 16;
+	*who_w = 10;
+	for (step = 0;; step++) {
+		*subject_w = width - ROW_HEAD_W - (*name_w + 1) - (*tags_w ? *tags_w + 1 : 0) -
+			     (*who_w ? *who_w + 1 : 0);
+		if (*subject_w >= ROW_SUBJECT_MIN || step == 3)
+			break;
+		if (step == 0)
+			*tags_w = 0;
+		else if (step == 1)
+			*name_w = 14;
+		else
+			*who_w = 0;
+	}
+	if (*subject_w < 4) {
+		/* Too narrow for everything: the customer and the countdown matter most. */
+		*subject_w = 0;
+		*name_w = width - ROW_HEAD_W - 1;
+	}
+}
+
 static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int width)
 {
 	const struct conversation *c = &e->conv;
-	int name_w = width >= 70 ? 18 : 14, tags_w = width >= 90 ? 16 : width >= 60 ? 10 : 0;
-	int who_w = width >= 70 ? 10 : 0, head_w = 14, subject_w;
+	int name_w, tags_w, who_w, subject_w;
 	size_t cap = (size_t)width * 2 + 64;
 	wchar_t *row = xcalloc(cap, sizeof(*row));
 	char head[64], left[32] = "", *preview = NULL, *tags;
@@ -745,22 +834,20 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 		 backend_sla_mark(c->backend_sla), c->read ? ' ' : '*', priority_mark(c->priority),
 		 ui_marked(u, c->id) ? '+' : ' ', outbox_mark(u, c->id));
 	swprintf(row, cap, L"%s ", head);
-	subject_w =
-	    width - head_w - (name_w + 1) - (tags_w ? tags_w + 1 : 0) - (who_w ? who_w + 1 : 0);
-	if (subject_w < 4) {
-		/* Too narrow for everything: the customer and the countdown matter most. */
-		subject_w = 0;
-		name_w = width - head_w - 1;
-	}
+	row_columns(width, &name_w, &subject_w, &tags_w, &who_w);
 	row_field(row, cap, c->customer ? c->customer : "?", name_w);
 	if (subject_w > 0) {
+		char wake[64], *subject;
+
 		if (!c->title || !*c->title)
 			preview = conversation_preview(c);
-		row_field(row, cap,
-			  c->title && *c->title ? c->title
-			  : preview		? preview
-						: "",
-			  subject_w);
+		wake_text(c, engine_now(&u->engine), wake, sizeof(wake));
+		subject = xasprintf("%s%s", wake,
+				    c->title && *c->title ? c->title
+				    : preview		  ? preview
+							  : "");
+		row_field(row, cap, subject, subject_w);
+		free(subject);
 		free(preview);
 	}
 	if (tags_w) {
@@ -825,7 +912,8 @@ static void pane_queue_counts(struct ui *u, struct ui_pane *p, struct store_coun
 }
 
 /* " Real-time  4 open · 1 warning · 0 breached", and with a filter
- * " Real-time /tag:vip  2 of 4 open · ..."; the order when it is not urgency. */
+ * " Real-time /tag:vip  2 of 4 open · 0 warning · 1 breached", the warnings and breaches
+ * of the rows shown; the order when it is not urgency. */
 static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 {
 	const struct config_queue *q = &u->cfg->queues[p->queue];
@@ -837,8 +925,11 @@ static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 	/* with more queues than panes, which of them this is ([ and ] switch) */
 	if (u->cfg->n_queues > (size_t)u->n_panes)
 		snprintf(which, sizeof(which), " ‹%d/%zu›", p->queue + 1, u->cfg->n_queues);
-	if (p->filter.n_terms)
+	if (p->filter.n_terms) {
 		snprintf(shown, sizeof(shown), "%zu of ", ui_pane_count(u, p));
+		n.warning = p->view_warning;
+		n.breached = p->view_breached;
+	}
 	s = xasprintf(" %s%s%s%s%s  %s%zu open · %zu warning · %zu breached",
 		      q->title ? q->title : q->key, which, order_title(p->order),
 		      p->filter.n_terms ? " /" : "", p->filter.n_terms ? p->filter_text : "", shown,
@@ -913,6 +1004,50 @@ static wchar_t *empty_row(const struct ui *u, const struct ui_pane *p, bool firs
 	return w;
 }
 
+/* The footer: the rows hidden above and below, then the selection's position at the
+ * right ("12/143"), which a narrow pane keeps before the marks. */
+static wchar_t *pane_footer(struct ui *u, struct ui_pane *p)
+{
+	size_t n = ui_pane_count(u, p), rows = (size_t)ui_pane_rows(p);
+	size_t below = n > p->first + rows ? n - p->first - rows : 0;
+	char marks[96] = "", pos[48] = "", *line;
+	wchar_t *w, *left;
+	int left_w;
+
+	if (n)
+		snprintf(pos, sizeof(pos), "%zu/%zu ", p->selected + 1, n);
+	if (p->first && p->first <= n)
+		snprintf(marks, sizeof(marks), " \u2191 %zu more", p->first);
+	if (below)
+		snprintf(marks + strlen(marks), sizeof(marks) - strlen(marks), "%s\u2193 %zu more",
+			 marks[0] ? "  " : " ", below);
+	left_w = p->width - (int)strlen(pos);
+	if (left_w < 0)
+		return ui_fit(pos, p->width);
+	left = ui_fit(marks, left_w);
+	line = xasprintf("%ls%s", left, pos);
+	free(left);
+	w = ui_fit(line, p->width);
+	free(line);
+	return w;
+}
+
+static void pane_draw_footer(struct ui *u, struct ui_pane *p, bool force)
+{
+	wchar_t *f;
+
+	if (!pane_has_footer(p))
+		return;
+	f = pane_footer(u, p);
+	if (force || !p->footer_shown || wcscmp(f, p->footer_shown) != 0) {
+		put_wide(p->y + p->height - 1, p->x, f, A_NORMAL);
+		free(p->footer_shown);
+		p->footer_shown = f;
+	} else {
+		free(f);
+	}
+}
+
 static void pane_draw(struct ui *u, int index, bool force)
 {
 	struct ui_pane *p = &u->panes[index];
@@ -947,6 +1082,7 @@ static void pane_draw(struct ui *u, int index, bool force)
 		p->shown[r] = text;
 		p->shown_attr[r] = key;
 	}
+	pane_draw_footer(u, p, force);
 }
 
 void ui_panes_draw(struct ui *u, bool force)

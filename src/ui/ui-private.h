@@ -107,6 +107,8 @@ struct ui_pane {
 	bool view_valid;
 	uint64_t view_gen; /* u->store_gen it was built for */
 	fl_time view_now;  /* the second it was built at, for time filters */
+	wchar_t *footer_shown;		    /* what the footer shows now */
+	size_t view_warning, view_breached; /* of the rows of view[] */
 };
 
 /* A display line of a view: text already made safe and wrapped. */
