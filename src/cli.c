@@ -517,6 +517,14 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 	c->done = true;
 }
 
+int cli_fetch_thread(struct cli *c, int64_t id)
+{
+	c->done = false;
+	engine_fetch_thread(&c->engine, id, on_thread, c);
+	cli_wait(c);
+	return c->have_thread ? 0 : -1;
+}
+
 static void print_time(fl_time t)
 {
 	time_t tt = (time_t)t;
@@ -662,9 +670,7 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 		return cli_usage(c);
 	if (cli_start(c, token, false) < 0)
 		return cli_fail(c, CLI_FAILED);
-	engine_fetch_thread(&c->engine, id, on_thread, c);
-	cli_wait(c);
-	if (!c->have_thread)
+	if (cli_fetch_thread(c, id) < 0)
 		return cli_fail(c, c->error_status == 404 ? CLI_NOT_FOUND : CLI_FAILED);
 	c->done = false;
 	engine_fetch_customer(&c->engine, c->thread.contact_id, on_customer, c);
@@ -698,9 +704,18 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 		putchar('\n');
 		print_time(p->at);
 		fputs("  ", stdout);
-		cli_print_safe(stdout, p->author ? p->author : p->from_admin ? "agent" : "customer", false);
-		if (strcmp(p->kind, "comment") && strcmp(p->kind, "source"))
-			printf(" [%s]", p->kind);
+		if (!strcmp(p->kind, "comment") || !strcmp(p->kind, "source")) {
+			cli_print_safe(stdout, p->author ? p->author : p->from_admin ? "agent" : "customer",
+				       false);
+		} else if (!strcmp(p->kind, "note")) {
+			cli_print_safe(stdout, p->author ? p->author : "agent", false);
+			fputs(" [note]", stdout);
+		} else {
+			char *event = thread_event_text(&c->thread, i, c->engine.dir);
+
+			cli_print_safe(stdout, event, false);
+			free(event);
+		}
 		putchar('\n');
 		if (p->body) {
 			cli_print_safe(stdout, p->body, true);

@@ -23,25 +23,7 @@
 #define SAVE_MS	 2000
 #define TEXT_MAX (256u * 1024) /* characters */
 
-const char ui_draft_scissors[] = "# ------------------------ >8 ------------------------";
-
 /* ---- the draft file ---- */
-
-char *ui_draft_clean(const char *raw)
-{
-	const char *cut = raw;
-	size_t n = strlen(raw), len = strlen(ui_draft_scissors);
-
-	/* the scissors line and everything after it are not the agent's text */
-	while ((cut = strstr(cut, ui_draft_scissors)) != NULL) {
-		if (cut == raw || cut[-1] == '\n') {
-			n = (size_t)(cut - raw);
-			break;
-		}
-		cut += len;
-	}
-	return xstrndup(raw, n);
-}
 
 int ui_draft_write(const char *path, const char *text)
 {
@@ -415,7 +397,7 @@ bool ui_composer_insert_paragraph(struct ui *u, const char *utf8)
 void ui_composer_load(struct ui *u)
 {
 	char *raw = u->draft.path ? ui_file_read(u->draft.path) : NULL;
-	char *text = ui_draft_clean(raw ? raw : "");
+	char *text = text_draft_clean(raw ? raw : "");
 	size_t n = strlen(text);
 
 	/* the newline an editor leaves at the end is not the agent's */

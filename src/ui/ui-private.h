@@ -332,6 +332,13 @@ int ui_width(const char *s);
 void ui_wrap(const char *s, int width, void (*fn)(void *arg, const char *line), void *arg);
 
 /* panes.c */
+/* The countdown words of a row ("4:12", "-0:13", "snooze", "?", "waiting", or "") into
+ * left: the conversation view's header says the same. */
+void ui_countdown_text(const struct ui *u, const struct store_entry *e, char *left, size_t len);
+/* The tags of c by name, comma-separated (a new string); the assignee's name ("me", "-"
+ * unassigned, "?" unknown). */
+char *ui_tag_names(const struct ui *u, const struct conversation *c);
+const char *ui_assignee_name(const struct ui *u, const struct conversation *c);
 void ui_panes_layout(struct ui *u);
 /* Forgets what the rows show (before a new layout). */
 void ui_panes_release(struct ui *u);
@@ -394,6 +401,8 @@ int ui_pager_rows(const struct ui *u);
 /* thread.c */
 unsigned ui_thread_open(struct ui *u, int64_t id);
 void ui_thread_build(struct ui *u, struct ui_pager *p);
+/* Each tick: the open conversation view's header is made again (countdown, state). */
+void ui_ticked_threads(struct ui *u);
 /* The customer panel of the conversation view: toggle; open the selected earlier
  * conversation; select the next one. */
 unsigned ui_customer_toggle(struct ui *u);
@@ -432,11 +441,6 @@ unsigned ui_quit_interrupt(struct ui *u);
 bool ui_quit_asking(const struct ui *u);
 
 /* composer.c */
-/* The line that starts the quoted thread in a draft file: it and what follows are not
- * the agent's text. */
-extern const char ui_draft_scissors[];
-/* raw without the scissors line and what follows. Returns a new string. */
-char *ui_draft_clean(const char *raw);
 /* Replaces path with text (written, synced, renamed into place). 0, or -1 and errno. */
 int ui_draft_write(const char *path, const char *text);
 /* Adds text to the draft at path as a paragraph of its own. 0, or -1 and errno. */
@@ -500,8 +504,12 @@ size_t ui_marks_take(struct ui *u, int64_t fallback, int64_t **ids);
  * gets, Tab calling complete; 0 when there is nothing to act on. */
 unsigned ui_marks_prompt(struct ui *u, const char *what, const char *hint,
 			 void (*done)(struct ui *u, const char *text), void (*complete)(struct ui *u));
+/* Before an action submits its writes: they report as one when they come back, e.g.
+ * "close: 2 done, 1 failed (#72: reason)". */
+void ui_write_batch_begin(struct ui *u);
 /* After n writes of one action were submitted, stored of them: says "what: n queued"
- * when they were several and all were stored. */
+ * when they were several and all were stored; closes the batch ui_write_batch_begin
+ * opened (a single write reports alone, as "what #id: done"). */
 void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n);
 /* Sends w to every marked conversation at once (the marks are used up), else to
  * w->conversation or the current one; messages say "what #id detail". */
