@@ -205,6 +205,7 @@ struct ui_composer {
 	uint64_t save_timer;  /* the autosave */
 	wchar_t *killed;      /* what C-k, C-u or C-w took, for C-y */
 	int cursor_y, cursor_x; /* where the last draw left the cursor */
+	int width;		/* columns of the last draw: up and down go by screen rows */
 };
 
 /* The reply or note being written: its text lives in a file until the backend has it. */
