@@ -382,7 +382,7 @@ static void thread_add_header(struct ui *u, struct ui_pager *p)
 	const char *team = d && c->team_assignee_id
 			       ? directory_name(d->teams, d->n_teams, c->team_assignee_id)
 			       : NULL;
-	char left[32] = "", state[64], *tags = ui_tag_names(u, c), *summary, *line;
+	char left[32] = "", state[64], *tags = ui_tag_names(u, c), *summary, *line, *pending;
 	const char *queue = e && e->queue >= 0 && (size_t)e->queue < u->cfg->n_queues
 				? u->cfg->queues[e->queue].title
 				: NULL;
@@ -418,6 +418,14 @@ static void thread_add_header(struct ui *u, struct ui_pager *p)
 	free(line);
 	free(summary);
 	free(tags);
+	/* the agent's changes show at once, before the backend has them */
+	pending = ui_writes_pending(u, p->conversation);
+	if (pending) {
+		line = xasprintf("on its way: %s", pending);
+		ui_pager_add_joined(p, UI_STYLE_EVENT, line, 1);
+		free(line);
+		free(pending);
+	}
 }
 
 void ui_ticked_threads(struct ui *u)

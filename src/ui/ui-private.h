@@ -505,6 +505,9 @@ size_t ui_marks_take(struct ui *u, int64_t fallback, int64_t **ids);
  * gets, Tab calling complete; 0 when there is nothing to act on. */
 unsigned ui_marks_prompt(struct ui *u, const char *what, const char *hint,
 			 void (*done)(struct ui *u, const char *text), void (*complete)(struct ui *u));
+/* The writes to conversation id on their way (waiting to be undone, or sent and not
+ * answered yet), e.g. "close #12, add tag vip on #12"; NULL when none. A new string. */
+char *ui_writes_pending(const struct ui *u, int64_t id);
 /* Before an action submits its writes: they report as one when they come back, e.g.
  * "close: 2 done, 1 failed (#72: reason)". */
 void ui_write_batch_begin(struct ui *u);

@@ -257,6 +257,7 @@ static int submit(struct ui *u, const struct write_op *w, const char *tag_name, 
 	}
 	xgrow(&ws->items, &ws->cap, ws->n + 1, sizeof(*ws->items));
 	ws->items[ws->n++] = wi;
+	ui_ticked_threads(u); /* the header says what is on its way */
 	return 0;
 }
 
@@ -275,6 +276,22 @@ int ui_write_send_draft(struct ui *u, const struct write_op *w, const char *what
 			bool then_close)
 {
 	return submit(u, w, NULL, what, draft, then_close);
+}
+
+char *ui_writes_pending(const struct ui *u, int64_t id)
+{
+	char *out = NULL, *next;
+	size_t i;
+
+	for (i = 0; u->writes && i < u->writes->n; i++) {
+		if (u->writes->items[i]->conversation != id)
+			continue;
+		next = xasprintf("%s%s%s", out ? out : "", out ? ", " : "",
+				 u->writes->items[i]->what);
+		free(out);
+		out = next;
+	}
+	return out;
 }
 
 bool ui_write_sending_draft(const struct ui *u, const char *path)
