@@ -623,10 +623,15 @@ static json_t *show_json(const struct cli *c)
 	for (i = 0; i < c->thread.n_parts; i++) {
 		const struct thread_part *p = &c->thread.parts[i];
 
-		json_array_append_new(parts, json_pack("{s:s, s:o, s:b, s:I, s:o}", "kind", p->kind,
+		char *event = thread_part_is_message(p) ? NULL : thread_event_text(&c->thread, i,
+										    c->engine.dir);
+
+		json_array_append_new(parts, json_pack("{s:s, s:o, s:b, s:I, s:o, s:o}", "kind", p->kind,
 						       "author", string_or_null(p->author),
 						       "from_admin", p->from_admin, "at",
-						       (json_int_t)p->at, "body", string_or_null(p->body)));
+						       (json_int_t)p->at, "body", string_or_null(p->body),
+						       "event", string_or_null(event)));
+		free(event);
 	}
 	for (i = 0; i < cu->n_previous; i++)
 		if (cu->previous[i].id != cv->id)
