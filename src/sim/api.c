@@ -711,6 +711,7 @@ static const struct route routes[] = {
 	{"POST", "/_sim/conversations/{id}/admin_reply", control_admin_reply, true},
 	{"POST", "/_sim/conversations/{id}/assign", control_assign, true},
 	{"GET", "/macros", macros_list, false},
+	{"DELETE", "/_sim/conversations/{id}", control_delete_conversation, true},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way

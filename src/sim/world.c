@@ -874,6 +874,22 @@ int world_assign(struct world *w, long long id, long long admin_id, bool team, l
 	return tx_end(w, assign(w, id, admin_id, team, assignee, at));
 }
 
+int world_delete_conversation(struct world *w, long long id)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = wdb_exec(w, "DELETE FROM parts WHERE conversation_id = ?", "i", id) < 0 ||
+			     wdb_exec(w, "DELETE FROM conversation_tags WHERE conversation_id = ?", "i",
+				      id) < 0 ||
+			     wdb_exec(w, "DELETE FROM events WHERE conversation_id = ?", "i", id) < 0 ||
+			     wdb_exec(w, "DELETE FROM conversations WHERE id = ?", "i", id) < 0
+		 ? -1
+		 : 0;
+	return tx_end(w, rc);
+}
+
 int world_set_priority(struct world *w, long long id, const char *priority, time_t at)
 {
 	return wdb_exec(w,
