@@ -237,6 +237,16 @@ static void tags_event(GString *s, const struct thread *t, size_t i)
 	g_string_free(removed, TRUE);
 }
 
+/* t as the thread shows times: "2026-03-02 09:00" in local time, "?" when unknown. */
+static void format_when(fl_time t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, len, "?");
+}
+
 /* Whether no later part of t than i is a snooze. */
 static bool last_snooze(const struct thread *t, size_t i)
 {
@@ -274,12 +284,9 @@ char *thread_event_text(const struct thread *t, size_t i, const struct directory
 		tags_event(s, t, i);
 	} else if (!strcmp(kind, "snoozed") && t->conv.state == CONV_SNOOZED &&
 		   t->conv.snoozed_until && last_snooze(t, i)) {
-		time_t tt = (time_t)t->conv.snoozed_until;
-		struct tm tm;
 		char when[32];
 
-		if (!localtime_r(&tt, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm))
-			snprintf(when, sizeof(when), "?");
+		format_when(t->conv.snoozed_until, when, sizeof(when));
 		g_string_append_printf(s, "snoozed until %s", when);
 	} else if (!strcmp(kind, "close")) {
 		g_string_append(s, "closed");
@@ -302,13 +309,9 @@ char *thread_part_head(const struct thread *t, size_t i, const struct directory 
 {
 	const struct thread_part *part = &t->parts[i];
 	const char *who = part->author ? part->author : part->from_admin ? "agent" : "customer";
-	time_t tt = (time_t)part->at;
-	struct tm tm;
 	char when[32], *event, *head;
 
-	if (!part->at || !localtime_r(&tt, &tm) ||
-	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm))
-		snprintf(when, sizeof(when), "?");
+	format_when(part->at, when, sizeof(when));
 	if (part->kind && !strcmp(part->kind, "note"))
 		return xasprintf("## NOTE  %s  %s", who, when);
 	if (thread_part_is_message(part))

@@ -382,38 +382,33 @@ static void thread_add_header(struct ui *u, struct ui_pager *p)
 	const char *team = d && c->team_assignee_id
 			       ? directory_name(d->teams, d->n_teams, c->team_assignee_id)
 			       : NULL;
-	char left[32] = "", state[64], *tags = ui_tag_names(u, c), *summary, *line, *pending;
+	char left[32] = "", clock[64] = "", state[64], when[32];
+	char *tags = ui_tag_names(u, c), *summary, *line, *pending;
+	const char *sla;
 	const char *queue = e && e->queue >= 0 && (size_t)e->queue < u->cfg->n_queues
 				? u->cfg->queues[e->queue].title
 				: NULL;
 
 	if (e && c->state != CONV_CLOSED)
 		ui_countdown_text(u, e, left, sizeof(left));
-	if (c->state == CONV_SNOOZED && c->snoozed_until) {
-		time_t tt = (time_t)c->snoozed_until;
-		struct tm tm;
-		char when[32];
-
-		if (!localtime_r(&tt, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm))
-			snprintf(when, sizeof(when), "?");
-		snprintf(state, sizeof(state), "snoozed until %s", when);
-	} else {
-		snprintf(state, sizeof(state), "%s", state_word(c->state));
-	}
-	line = xasprintf("%s%s%s  queue %s  %s  assignee %s  team %s", left[0] ? "due " : "", left,
-			 left[0] && e->clock.state == SLA_BREACHED  ? " (breached)"
-			 : left[0] && e->clock.state == SLA_WARNING ? " (warning)"
-								    : "",
-			 queue ? queue : "-", state, ui_assignee_name(u, c),
-			 team ? team : c->team_assignee_id ? "?" : "-");
+	if (left[0])
+		snprintf(clock, sizeof(clock), "%s%s%s  ", e->clock.state >= SLA_OK ? "due " : "", left,
+			 e->clock.state == SLA_BREACHED  ? " (breached)"
+			 : e->clock.state == SLA_WARNING ? " (warning)"
+							 : "");
+	format_time(c->snoozed_until, when, sizeof(when));
+	snprintf(state, sizeof(state), "%s%s%s", state_word(c->state),
+		 c->state == CONV_SNOOZED && c->snoozed_until ? " until " : "",
+		 c->state == CONV_SNOOZED && c->snoozed_until ? when : "");
+	line = xasprintf("%squeue %s  %s  assignee %s  team %s", clock, queue ? queue : "-", state,
+			 ui_assignee_name(u, c), team ? team : c->team_assignee_id ? "?" : "-");
 	ui_pager_add_joined(p, UI_STYLE_TITLE, line, 1);
 	free(line);
+	/* the backend's SLA as `show` words it: "SLA Real-time 2m: missed" */
 	summary = conversation_sla_summary(c);
+	sla = summary && c->backend_sla != BACKEND_SLA_NONE ? strstr(summary, "SLA ") : NULL;
 	line = xasprintf("tags %s  priority %s%s%s", *tags ? tags : "-", priority_word(c->priority),
-			 summary && c->backend_sla != BACKEND_SLA_NONE ? "  " : "",
-			 summary && c->backend_sla != BACKEND_SLA_NONE && strstr(summary, "SLA ")
-			     ? strstr(summary, "SLA ")
-			     : "");
+			 sla ? "  " : "", sla ? sla : "");
 	ui_pager_add_joined(p, UI_STYLE_TITLE, line, 1);
 	free(line);
 	free(summary);
