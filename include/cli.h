@@ -16,6 +16,7 @@ enum cli_exit {
 	CLI_USAGE = 2,	   /* bad arguments or configuration */
 	CLI_NOT_FOUND = 3, /* no such conversation, queue or tag */
 	CLI_UNSURE = 4,	   /* a write may or may not have been carried out */
+	CLI_ABORTED = 5,   /* a reply written in the editor was left empty: nothing sent */
 };
 
 /* Whether the subcommand argv[0] with its arguments needs the configuration and the

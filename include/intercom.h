@@ -135,6 +135,11 @@ struct intercom_part {
 	int64_t author_id; /* 0 when absent */
 	fl_time created_at;
 	char *body; /* plain text; NULL when the part has no body (close, assignment...) */
+	char *assigned_type; /* assigned_to.type: "admin", "team", "nobody_admin"...; may be NULL */
+	int64_t assigned_id; /* assigned_to.id; 0 when null */
+	bool has_tags;	     /* the part sent a tags list */
+	char **tags;	     /* its names: n_tags of them */
+	size_t n_tags;
 };
 
 void intercom_part_release(struct intercom_part *p);

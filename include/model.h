@@ -129,6 +129,18 @@ struct thread_part {
 	bool from_admin;
 	fl_time at;
 	char *body; /* owned plain text; may be NULL */
+	/* Whom an assignment part assigned the conversation to (assigned_to on the wire). */
+	enum part_assigned {
+		PART_ASSIGNED_UNSAID, /* the part did not say (or changed no assignment) */
+		PART_ASSIGNED_ADMIN,
+		PART_ASSIGNED_TEAM,
+		PART_ASSIGNED_NOBODY, /* an unassignment */
+	} assigned;
+	int64_t assigned_id;
+	/* The conversation's tags after the part, when it said (a tags change does). */
+	bool has_tags;
+	char **tags; /* owned: n_tags names */
+	size_t n_tags;
 };
 
 /* A conversation with its parts, oldest first. */
@@ -151,6 +163,19 @@ size_t thread_gap_index(const struct thread *t);
 /* What to show there, e.g. "312 earlier parts not shown: Intercom sends only the most
  * recent 500"; NULL when nothing is missing. The caller frees it. */
 char *thread_gap_text(const struct thread *t);
+
+struct directory;
+/* What the event part t->parts[i] did, in words, with names from d (may be NULL):
+ * "assigned to Tom Becker by Maya Patel", "assigned to team Billing by ...", "unassigned
+ * by ...", "tag added: vip by ...", "snoozed until 2026-03-02 09:00 by ...", "closed by
+ * ...". The names are as sent: the caller sanitises. A new string. */
+char *thread_event_text(const struct thread *t, size_t i, const struct directory *d);
+/* The head of t->parts[i] as the conversation view shows it: "<< Alice (customer)  WHEN",
+ * ">> Tom Becker (agent)  WHEN", "## NOTE  Tom Becker  WHEN" or "-- EVENT  WHEN" (the
+ * event in thread_event_text's words). Not sanitised. A new string. */
+char *thread_part_head(const struct thread *t, size_t i, const struct directory *d);
+/* Whether t->parts[i] is a message (the opening one, a reply or a note), not an event. */
+bool thread_part_is_message(const struct thread_part *part);
 
 /* One earlier conversation of a customer, for the customer panel and `show`. */
 struct customer_conversation {

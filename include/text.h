@@ -29,4 +29,17 @@ size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
  * after a breach the same with a minus sign ("-0:13"). */
 void text_countdown(int64_t seconds, char *buf, size_t len);
 
+/* The line above the quoted thread in a reply's file for the editor: it and everything
+ * below it are not sent. */
+extern const char text_draft_scissors[];
+/* A draft file's text without the scissors line and what follows it. A new string. */
+char *text_draft_clean(const char *raw);
+
+struct thread;
+struct directory;
+/* The conversation quoted below the scissors line for the editor (the screen's and
+ * `reply`'s): the scissors, a note on them, then each part's head as the conversation
+ * view shows it and its text, every line a "# " comment, sanitised. A new string. */
+char *text_draft_quote(const struct thread *t, const struct directory *d);
+
 #endif

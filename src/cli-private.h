@@ -74,6 +74,9 @@ int cli_start(struct cli *c, const char *token, bool sync);
 /* After cli_start failed: its message, and CLI_USAGE for a team the workspace lacks,
  * else CLI_FAILED. */
 int cli_start_fail(struct cli *c);
+/* Fetches conversation id's thread into c->thread (after cli_start); 0, or -1 with the
+ * backend's message in c->error (c->error_status 404 when there is no such one). */
+int cli_fetch_thread(struct cli *c, int64_t id);
 /* Prints c->error and returns code. */
 int cli_fail(struct cli *c, int code);
 /* getopt_long over the running command's options, as its table entry gives them. */

@@ -23,6 +23,7 @@
 #include "model.h"
 #include "outbox.h"
 #include "sender.h"
+#include "text.h"
 #include "util.h"
 
 #define BODY_MAX (1u << 20)
@@ -293,12 +294,38 @@ static int run_editor(const char *path)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/* The reply's text: standard input when it is not a terminal, else the editor. */
-static char *reply_text(const struct config *cfg, int64_t id)
+/* The file for the editor, created with quote below an empty first line unless an
+ * earlier edit left text in it (kept: nothing typed is lost). 0, or -1. */
+static int editor_file(const char *path, const char *quote)
 {
-	char *dir, *path, *text = NULL;
+	struct stat st;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int rc = fd < 0 ? -1 : 0;
+
+	if (fd >= 0 && quote && fstat(fd, &st) == 0 && st.st_size == 0) {
+		char *text = xasprintf("\n%s", quote);
+		size_t len = strlen(text), done = 0;
+		ssize_t n;
+
+		while (done < len && ((n = write(fd, text + done, len - done)) > 0 || errno == EINTR))
+			done += n > 0 ? (size_t)n : 0;
+		rc = done == len ? 0 : -1;
+		free(text);
+	}
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* The reply's text: standard input when it is not a terminal, else the editor on a file
+ * with quote (the thread, below the scissors line; may be NULL), the quoted lines left
+ * out of the text; *edited says which. */
+static char *reply_text(const struct config *cfg, int64_t id, const char *quote, bool *edited)
+{
+	char *dir, *path, *text = NULL, *raw;
 	int fd;
 
+	*edited = false;
 	if (!isatty(STDIN_FILENO)) {
 		text = read_all(STDIN_FILENO, BODY_MAX);
 		if (!text)
@@ -306,6 +333,7 @@ static char *reply_text(const struct config *cfg, int64_t id)
 				util_progname(), read_failure());
 		return text;
 	}
+	*edited = true;
 	if (!cfg->state_dir) {
 		fprintf(stderr,
 			"%s: no state directory for the editor's file (set XDG_STATE_HOME or "
@@ -315,25 +343,46 @@ static char *reply_text(const struct config *cfg, int64_t id)
 	}
 	dir = xasprintf("%s/drafts", cfg->state_dir);
 	path = xasprintf("%s/editing-%lld.txt", dir, (long long)id);
-	if (util_mkdir_p(dir, 0700) == 0 &&
-	    (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) >= 0) {
-		close(fd);
+	if (util_mkdir_p(dir, 0700) == 0 && editor_file(path, quote) == 0) {
 		if (run_editor(path) == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-			text = read_all(fd, BODY_MAX);
+			raw = read_all(fd, BODY_MAX);
 			close(fd);
+			text = raw ? text_draft_clean(raw) : NULL;
+			free(raw);
 		}
 	}
-	if (text && *text)
+	/* with text, or only the quoted thread (the caller says nothing was sent) */
+	if (text)
 		unlink(path);
-	else if (!text && (errno == EFBIG || errno == EILSEQ))
+	else if (errno == EFBIG || errno == EILSEQ)
 		fprintf(stderr, "%s: cannot use the text in %s: %s\n", util_progname(), path,
 			read_failure());
-	else if (!text)
+	else
 		fprintf(stderr, "%s: the editor failed; anything written is in %s\n",
 			util_progname(), path);
 	free(dir);
 	free(path);
 	return text;
+}
+
+/* The thread quoted for the editor when the text comes from one (standard input a
+ * terminal): fetched from the backend. NULL, saying why on stderr, when it cannot be;
+ * *code is then the exit status unless the reply is only queued (it goes on without). */
+static char *reply_quote(struct cli *c, const char *token, int64_t id, bool queue, int *code)
+{
+	*code = CLI_OK;
+	if (!isatty(STDIN_FILENO))
+		return NULL;
+	if (cli_start(c, token, false) < 0) {
+		*code = queue ? CLI_OK : c->engine.team_unknown ? CLI_USAGE : CLI_FAILED;
+	} else if (cli_fetch_thread(c, id) < 0) {
+		*code = c->error_status == 404 ? CLI_NOT_FOUND : queue ? CLI_OK : CLI_FAILED;
+	} else {
+		return text_draft_quote(&c->thread, c->engine.dir);
+	}
+	fprintf(stderr, "%s: %s%s\n", util_progname(), c->error,
+		*code == CLI_OK ? " (the editor opens without the conversation)" : "");
+	return NULL;
 }
 
 /* Whether s is UTF-8 the backend takes (jansson refuses anything else). */
@@ -378,8 +427,8 @@ static void reply_keep(struct cli *c, const struct write_op *w, int code)
 int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 {
 	struct write_op w = {.kind = WRITE_REPLY};
-	bool queue = false;
-	char *text;
+	bool queue = false, edited;
+	char *text, *quote;
 	int ch, code;
 
 	while ((ch = cli_getopt(c, argc, argv)) != -1) {
@@ -392,13 +441,24 @@ int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 	}
 	if (optind != argc - 1 || cli_parse_id(argv[optind], &w.conversation) < 0)
 		return cli_usage(c);
-	text = reply_text(c->cfg, w.conversation);
+	quote = reply_quote(c, token, w.conversation, queue, &code);
+	if (code != CLI_OK)
+		return code; /* reply_quote said why */
+	text = reply_text(c->cfg, w.conversation, quote, &edited);
+	free(quote);
 	if (!text)
 		return CLI_USAGE; /* reply_text said why */
 	/* The newline an editor or echo leaves at the end is not part of the message (and a
 	 * text of white space only is left empty). */
 	for (size_t n = strlen(text); n > 0 && strchr(" \t\r\n", text[n - 1]); n--)
 		text[n - 1] = '\0';
+	if (!*text && edited) {
+		fprintf(stderr, "%s: nothing sent: the text is empty (the quoted conversation is "
+				"never sent)\n",
+			util_progname());
+		free(text);
+		return CLI_ABORTED;
+	}
 	if (!*text) {
 		fprintf(stderr, "%s: nothing to send: the text is empty\n", util_progname());
 		free(text);
@@ -415,7 +475,8 @@ int cli_cmd_reply(struct cli *c, int argc, char **argv, const char *token)
 	w.body = text;
 	/* Queued, it goes whenever a frontline can send it; otherwise the directory comes
 	 * first: who writes it, or that nobody may. */
-	if (cli_setup(c, token) < 0 || (!queue && cli_start(c, token, false) < 0) ||
+	if ((!c->loop && cli_setup(c, token) < 0) ||
+	    (!queue && !c->engine.ready && cli_start(c, token, false) < 0) ||
 	    cli_submit(c, &w, NULL) < 0)
 		code = CLI_FAILED;
 	else if (queue)

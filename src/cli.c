@@ -522,6 +522,14 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 	c->done = true;
 }
 
+int cli_fetch_thread(struct cli *c, int64_t id)
+{
+	c->done = false;
+	engine_fetch_thread(&c->engine, id, on_thread, c);
+	cli_wait(c);
+	return c->have_thread ? 0 : -1;
+}
+
 static void print_time(fl_time t)
 {
 	time_t tt = (time_t)t;
@@ -673,10 +681,15 @@ static json_t *show_json(const struct cli *c)
 	for (i = 0; i < c->thread.n_parts; i++) {
 		const struct thread_part *p = &c->thread.parts[i];
 
-		json_array_append_new(parts, json_pack("{s:s, s:o, s:b, s:I, s:o}", "kind", p->kind,
+		char *event = thread_part_is_message(p) ? NULL : thread_event_text(&c->thread, i,
+										    c->engine.dir);
+
+		json_array_append_new(parts, json_pack("{s:s, s:o, s:b, s:I, s:o, s:o}", "kind", p->kind,
 						       "author", string_or_null(p->author),
 						       "from_admin", p->from_admin, "at",
-						       (json_int_t)p->at, "body", string_or_null(p->body)));
+						       (json_int_t)p->at, "body", string_or_null(p->body),
+						       "event", string_or_null(event)));
+		free(event);
 	}
 	for (i = 0; i < cu->n_previous; i++)
 		if (cu->previous[i].id != cv->id)
@@ -727,9 +740,7 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 		return cli_usage(c);
 	if (cli_start(c, token, false) < 0)
 		return cli_fail(c, CLI_FAILED);
-	engine_fetch_thread(&c->engine, id, on_thread, c);
-	cli_wait(c);
-	if (!c->have_thread)
+	if (cli_fetch_thread(c, id) < 0)
 		return cli_fail(c, c->error_status == 404 ? CLI_NOT_FOUND : CLI_FAILED);
 	c->done = false;
 	engine_fetch_customer(&c->engine, c->thread.contact_id, on_customer, c);
@@ -764,9 +775,18 @@ int cli_cmd_show(struct cli *c, int argc, char **argv, const char *token)
 		putchar('\n');
 		print_time(p->at);
 		fputs("  ", stdout);
-		cli_print_safe(stdout, p->author ? p->author : p->from_admin ? "agent" : "customer", false);
-		if (strcmp(p->kind, "comment") && strcmp(p->kind, "source"))
-			printf(" [%s]", p->kind);
+		if (!strcmp(p->kind, "comment") || !strcmp(p->kind, "source")) {
+			cli_print_safe(stdout, p->author ? p->author : p->from_admin ? "agent" : "customer",
+				       false);
+		} else if (!strcmp(p->kind, "note")) {
+			cli_print_safe(stdout, p->author ? p->author : "agent", false);
+			fputs(" [note]", stdout);
+		} else {
+			char *event = thread_event_text(&c->thread, i, c->engine.dir);
+
+			cli_print_safe(stdout, event, false);
+			free(event);
+		}
 		putchar('\n');
 		if (p->body) {
 			cli_print_safe(stdout, p->body, true);

@@ -544,6 +544,10 @@ void intercom_part_release(struct intercom_part *p)
 	free(p->author_type);
 	free(p->author_name);
 	free(p->body);
+	free(p->assigned_type);
+	for (size_t i = 0; i < p->n_tags; i++)
+		free(p->tags[i]);
+	free(p->tags);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -577,8 +581,28 @@ static void part_fill(struct intercom_part *p, const json_t *o, bool body_is_htm
 		name = string_of(author, "email");
 	p->author_name = name && *name ? xstrdup(name) : NULL;
 	(void)time_get(o, "created_at", true, false, &p->created_at);
+	const json_t *assigned = json_object_get(o, "assigned_to");
+	const json_t *tags = json_object_get(o, "tags"), *tag;
+	size_t i;
+
 	if (body && *body)
 		p->body = body_is_html ? html_to_text(body) : xstrdup(body);
+	if (json_is_object(assigned)) {
+		p->assigned_type = string_copy(assigned, "type");
+		if (id_parse(json_object_get(assigned, "id"), &p->assigned_id) < 0)
+			p->assigned_id = 0;
+	}
+	/* Only a tags change sends its tags: other parts send none, or an empty list. */
+	if (json_is_array(tags) && p->part_type && !strcmp(p->part_type, "conversation_tags_updated")) {
+		p->has_tags = true;
+		p->tags = xcalloc(json_array_size(tags) + 1, sizeof(*p->tags));
+		json_array_foreach(tags, i, tag) {
+			const char *tag_name = string_of(tag, "name");
+
+			if (tag_name)
+				p->tags[p->n_tags++] = xstrdup(tag_name);
+		}
+	}
 }
 
 int intercom_parse_parts(json_t *j, bool body_is_html, struct intercom_part **parts, size_t *n,
@@ -613,8 +637,8 @@ int intercom_parse_parts(json_t *j, bool body_is_html, struct intercom_part **pa
 		if (!json_is_object(o))
 			continue;
 		p = &(*parts)[(*n)++];
-		part_fill(p, o, body_is_html);
 		p->part_type = string_copy(o, "part_type");
+		part_fill(p, o, body_is_html);
 		p->is_note = p->part_type && strncmp(p->part_type, "note", 4) == 0;
 	}
 	if (*n == 0) {

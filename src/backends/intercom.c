@@ -407,6 +407,26 @@ static void intercom_sync(struct backend *b, bool full, fl_time updated_after, c
 
 /* ---- one conversation with its thread ---- */
 
+/* Whom a part assigned the conversation to, and the tags it left, from the wire's part. */
+static void thread_part_assigned(struct thread_part *tp, struct intercom_part *p)
+{
+	const char *type = p->assigned_type;
+
+	if (type && !strcmp(type, "nobody_admin"))
+		tp->assigned = PART_ASSIGNED_NOBODY;
+	else if (type && !strcmp(type, "team") && p->assigned_id)
+		tp->assigned = PART_ASSIGNED_TEAM;
+	else if (type && (!strcmp(type, "admin") || !strcmp(type, "bot")))
+		tp->assigned = p->assigned_id ? PART_ASSIGNED_ADMIN : PART_ASSIGNED_NOBODY;
+	tp->assigned_id = p->assigned_id;
+	/* the names move over */
+	tp->has_tags = p->has_tags;
+	tp->tags = p->tags;
+	tp->n_tags = p->n_tags;
+	p->tags = NULL;
+	p->n_tags = 0;
+}
+
 static void on_thread(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
@@ -434,6 +454,7 @@ static void on_thread(void *arg, const struct http_response *r)
 						 !strcmp(parts[i].author_type, "bot"));
 			t.parts[i].at = parts[i].created_at;
 			t.parts[i].body = parts[i].body ? xstrdup(parts[i].body) : NULL;
+			thread_part_assigned(&t.parts[i], &parts[i]);
 		}
 		intercom_parts_free(parts, n);
 		t.n_missing = intercom_parts_missing(j);

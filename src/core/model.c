@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib.h>
 
+#include "directory.h"
 #include "html.h"
 #include "util.h"
 
@@ -183,15 +185,156 @@ char *thread_gap_text(const struct thread *t)
 			 t->n_missing + (long)shown);
 }
 
-void thread_release(struct thread *t)
+/* Whether name is among the n names of list. */
+static bool name_in(char *const *list, size_t n, const char *name)
 {
 	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+/* The names of a that b lacks, joined by ", " into out; how many. */
+static size_t names_missing(GString *out, const struct thread_part *a, char *const *b, size_t nb)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n_tags; i++)
+		if (!name_in(b, nb, a->tags[i]))
+			g_string_append_printf(out, "%s%s", n++ ? ", " : "", a->tags[i]);
+	return n;
+}
+
+/* A tags change: what it added and removed, against the tags the part before it left. */
+static void tags_event(GString *s, const struct thread *t, size_t i)
+{
+	const struct thread_part *part = &t->parts[i], *before = NULL;
+	GString *added = g_string_new(NULL), *removed = g_string_new(NULL);
+	size_t n_added, n_removed = 0, k;
+
+	for (k = i; k > 0 && !before; k--)
+		if (t->parts[k - 1].has_tags)
+			before = &t->parts[k - 1];
+	if (!before) {
+		/* the first change told: the tags before it are not known */
+		g_string_append(s, part->n_tags ? "tags set to " : "tags cleared");
+		for (k = 0; k < part->n_tags; k++)
+			g_string_append_printf(s, "%s%s", k ? ", " : "", part->tags[k]);
+	} else {
+		n_added = names_missing(added, part, before->tags, before->n_tags);
+		n_removed = names_missing(removed, before, part->tags, part->n_tags);
+		if (n_added)
+			g_string_append_printf(s, "tag%s added: %s", n_added > 1 ? "s" : "", added->str);
+		if (n_removed)
+			g_string_append_printf(s, "%stag%s removed: %s", n_added ? "; " : "",
+					       n_removed > 1 ? "s" : "", removed->str);
+		if (!n_added && !n_removed)
+			g_string_append(s, "tags unchanged");
+	}
+	g_string_free(added, TRUE);
+	g_string_free(removed, TRUE);
+}
+
+/* t as the thread shows times: "2026-03-02 09:00" in local time, "?" when unknown. */
+static void format_when(fl_time t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!t || !localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, len, "?");
+}
+
+/* Whether no later part of t than i is a snooze. */
+static bool last_snooze(const struct thread *t, size_t i)
+{
+	size_t k;
+
+	for (k = i + 1; k < t->n_parts; k++)
+		if (t->parts[k].kind && !strcmp(t->parts[k].kind, "snoozed"))
+			return false;
+	return true;
+}
+
+char *thread_event_text(const struct thread *t, size_t i, const struct directory *d)
+{
+	const struct thread_part *part = &t->parts[i];
+	const char *kind = part->kind ? part->kind : "?", *name;
+	const char *who = part->author ? part->author : part->from_admin ? "agent" : "customer";
+	GString *s = g_string_new(NULL);
+
+	if (!strcmp(kind, "assignment") && part->assigned == PART_ASSIGNED_NOBODY) {
+		g_string_append(s, "unassigned");
+	} else if (!strcmp(kind, "assignment") && part->assigned == PART_ASSIGNED_ADMIN) {
+		name = d ? directory_name(d->admins, d->n_admins, part->assigned_id) : NULL;
+		if (name)
+			g_string_append_printf(s, "assigned to %s", name);
+		else
+			g_string_append_printf(s, "assigned to teammate %lld",
+					       (long long)part->assigned_id);
+	} else if (!strcmp(kind, "assignment") && part->assigned == PART_ASSIGNED_TEAM) {
+		name = d ? directory_name(d->teams, d->n_teams, part->assigned_id) : NULL;
+		if (name)
+			g_string_append_printf(s, "assigned to team %s", name);
+		else
+			g_string_append_printf(s, "assigned to team %lld", (long long)part->assigned_id);
+	} else if (!strcmp(kind, "conversation_tags_updated") || part->has_tags) {
+		tags_event(s, t, i);
+	} else if (!strcmp(kind, "snoozed") && t->conv.state == CONV_SNOOZED &&
+		   t->conv.snoozed_until && last_snooze(t, i)) {
+		char when[32];
+
+		format_when(t->conv.snoozed_until, when, sizeof(when));
+		g_string_append_printf(s, "snoozed until %s", when);
+	} else if (!strcmp(kind, "close")) {
+		g_string_append(s, "closed");
+	} else if (!strcmp(kind, "open")) {
+		g_string_append(s, "reopened");
+	} else {
+		g_string_append(s, kind);
+	}
+	g_string_append_printf(s, " by %s", who);
+	return g_string_free(s, FALSE);
+}
+
+bool thread_part_is_message(const struct thread_part *part)
+{
+	return part->kind && (!strcmp(part->kind, "comment") || !strcmp(part->kind, "source") ||
+			      !strcmp(part->kind, "note"));
+}
+
+char *thread_part_head(const struct thread *t, size_t i, const struct directory *d)
+{
+	const struct thread_part *part = &t->parts[i];
+	const char *who = part->author ? part->author : part->from_admin ? "agent" : "customer";
+	char when[32], *event, *head;
+
+	format_when(part->at, when, sizeof(when));
+	if (part->kind && !strcmp(part->kind, "note"))
+		return xasprintf("## NOTE  %s  %s", who, when);
+	if (thread_part_is_message(part))
+		return xasprintf(part->from_admin ? ">> %s (agent)  %s" : "<< %s (customer)  %s", who,
+				 when);
+	event = thread_event_text(t, i, d);
+	head = xasprintf("-- %s  %s", event, when);
+	free(event);
+	return head;
+}
+
+void thread_release(struct thread *t)
+{
+	size_t i, k;
 
 	conversation_release(&t->conv);
 	for (i = 0; i < t->n_parts; i++) {
 		free(t->parts[i].kind);
 		free(t->parts[i].author);
 		free(t->parts[i].body);
+		for (k = 0; k < t->parts[i].n_tags; k++)
+			free(t->parts[i].tags[k]);
+		free(t->parts[i].tags);
 	}
 	free(t->parts);
 	free(t->contact_id);

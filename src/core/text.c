@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "util.h"
 
 size_t text_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
@@ -158,4 +159,74 @@ void text_countdown(int64_t seconds, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s%llud%02uh", sign, (unsigned long long)(s / 86400),
 			 (unsigned)(s % 86400 / 3600));
+}
+
+/* ---- the reply's file for the editor ---- */
+
+const char text_draft_scissors[] = "# ------------------------ >8 ------------------------";
+
+char *text_draft_clean(const char *raw)
+{
+	const char *cut = raw;
+	size_t n = strlen(raw), len = strlen(text_draft_scissors);
+
+	/* the scissors line and everything after it are not the agent's text */
+	while ((cut = strstr(cut, text_draft_scissors)) != NULL) {
+		if (cut == raw || cut[-1] == '\n') {
+			n = (size_t)(cut - raw);
+			break;
+		}
+		cut += len;
+	}
+	return xstrndup(raw, n);
+}
+
+/* Appends each line of s (sanitised) to f as a comment, indented by indent. */
+static void quote_lines(FILE *f, const char *s, const char *indent)
+{
+	char *safe = text_sanitize(s, true), *line = safe, *end;
+
+	for (;;) {
+		end = strchr(line, '\n');
+		fprintf(f, "# %s%.*s\n", indent, end ? (int)(end - line) : (int)strlen(line), line);
+		if (!end)
+			break;
+		line = end + 1;
+	}
+	free(safe);
+}
+
+char *text_draft_quote(const struct thread *t, const struct directory *d)
+{
+	char *out = NULL, *head, *gap;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return xstrdup("");
+	fprintf(f, "\n%s\n# Do not change or remove the line above: it and everything below it\n"
+		   "# are not sent. The conversation, for reference:\n#\n",
+		text_draft_scissors);
+	if (t->conv.title && *t->conv.title)
+		quote_lines(f, t->conv.title, "");
+	for (i = 0; i <= t->n_parts; i++) {
+		if (i == thread_gap_index(t) && (gap = thread_gap_text(t)) != NULL) {
+			fputs("#\n", f);
+			quote_lines(f, gap, "··· ");
+			free(gap);
+		}
+		if (i == t->n_parts)
+			break;
+		head = thread_part_head(t, i, d);
+		fputs("#\n", f);
+		quote_lines(f, head, "");
+		free(head);
+		if (t->parts[i].body && *t->parts[i].body)
+			quote_lines(f, t->parts[i].body, "   ");
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return xstrdup("");
+	}
+	return out;
 }

@@ -794,6 +794,7 @@ static const struct route routes[] = {
 	{"GET", "/contacts/{id}/tags", get_contact_tags, false},
 	{"POST", "/contacts/{id}/tags", post_contact_tag, true},
 	{"PUT", "/contacts/{id}", put_contact, true},
+	{"DELETE", "/_sim/conversations/{id}", control_delete_conversation, true},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way

@@ -229,6 +229,26 @@ void control_assign(struct sim *s, struct api_request *rq, struct api_reply *rp)
 		       world_assign(&s->world, rq->ids[0], admin, false, assignee, rq->now), rp);
 }
 
+/* DELETE /_sim/conversations/{id}: the conversation is deleted in the workspace (its
+ * parts and tags with it); afterwards every request about it is answered 404, as
+ * Intercom answers for a conversation that is gone. Answers {"id", "deleted": true}. */
+void control_delete_conversation(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	char id[24];
+
+	if (!control_conversation(s, rq->ids[0], rp))
+		return;
+	if (world_delete_conversation(&s->world, rq->ids[0]) < 0 ||
+	    index_forget(&s->world, rq->ids[0]) < 0) {
+		rp->status = 500;
+		rp->body = render_error("server_error", "the sim's database failed");
+		return;
+	}
+	snprintf(id, sizeof(id), "%lld", rq->ids[0]);
+	rp->status = 200;
+	rp->body = json_pack("{s:s, s:b}", "id", id, "deleted", 1);
+}
+
 /* POST /_sim/articles {title, body, description?}: a published article, searchable at
  * once; answers {"id"}. */
 void control_create_article(struct sim *s, struct api_request *rq, struct api_reply *rp)

@@ -150,6 +150,17 @@ static int catch_up(struct world *w, void *arg)
 
 int index_catch_up(struct world *w, time_t now) { return world_transaction(w, catch_up, &now); }
 
+int index_forget(struct world *w, long long id)
+{
+	return wdb_exec(w, "DELETE FROM index_dirty WHERE id = ?", "i", id) < 0 ||
+		       wdb_exec(w, "DELETE FROM index_pending WHERE id = ?", "i", id) < 0 ||
+		       wdb_exec(w, "DELETE FROM search_index_tags WHERE conversation_id = ?", "i",
+				id) < 0 ||
+		       wdb_exec(w, "DELETE FROM search_index WHERE id = ?", "i", id) < 0
+		   ? -1
+		   : 0;
+}
+
 static int clear(struct world *w, void *arg)
 {
 	(void)arg;

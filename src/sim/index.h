@@ -25,6 +25,8 @@ int index_capture(struct world *w, long lag, time_t now);
 int index_catch_up(struct world *w, time_t now);
 /* Switching the lag on builds the index from the world as it is; off empties it. */
 int index_set_lag(struct world *w, long old_lag, long new_lag);
+/* Forgets conversation id, deleted: the search no longer finds it. 0, or -1. */
+int index_forget(struct world *w, long long id);
 /* The search answer of a conversation as the index holds it (new reference), or NULL. */
 json_t *index_render(struct world *w, long long id);
 

@@ -163,7 +163,7 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext,
 		w,
 		"SELECT p.id, p.part_type, p.body, p.created_at, p.author_type, p.author_id,"
 		" p.assigned_type, p.assigned_id, COALESCE(a.name, ct.name), COALESCE(a.email, ct.email),"
-		" p.is_html, COALESCE(a.bot, 0)"
+		" p.is_html, COALESCE(a.bot, 0), p.tags"
 		" FROM (SELECT * FROM parts WHERE conversation_id = ?1 ORDER BY id DESC LIMIT ?2) p"
 		" LEFT JOIN admins a ON p.author_type = 'admin' AND a.id = p.author_id"
 		" LEFT JOIN contacts ct ON p.author_type = 'user' AND ct.id = p.author_id"
@@ -190,10 +190,22 @@ static json_t *conversation_parts(struct world *w, long long id, bool plaintext,
 				 "created_at", (json_int_t)at, "updated_at", (json_int_t)at,
 				 "notified_at", (json_int_t)at, "author", author, "attachments",
 				 "redacted", 0);
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+		/* An unassignment names nobody, as Intercom: type nobody_admin, id null. */
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL && sqlite3_column_int64(st, 7) == 0)
+			json_object_set_new(part, "assigned_to",
+					    json_pack("{s:s, s:n}", "type", "nobody_admin", "id"));
+		else if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(part, "assigned_to",
 					    json_pack("{s:s, s:o}", "type", text_col(st, 6), "id",
 						      id_string(sqlite3_column_int64(st, 7))));
+		if (sqlite3_column_type(st, 12) != SQLITE_NULL) {
+			json_t *tags = json_loads(text_col(st, 12), 0, NULL);
+
+			if (json_is_array(tags))
+				json_object_set_new(part, "tags", tags);
+			else
+				json_decref(tags);
+		}
 		json_array_append_new(parts, part);
 	}
 	return json_pack("{s:s, s:o, s:I}", "type", "conversation_part.list", "conversation_parts",

@@ -60,7 +60,7 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS parts(id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL,"
 	" part_type TEXT NOT NULL, body TEXT, created_at INTEGER NOT NULL,"
 	" author_type TEXT NOT NULL, author_id INTEGER NOT NULL, assigned_type TEXT,"
-	" assigned_id INTEGER, is_html INTEGER NOT NULL DEFAULT 0);"
+	" assigned_id INTEGER, is_html INTEGER NOT NULL DEFAULT 0, tags TEXT);"
 	"CREATE INDEX IF NOT EXISTS parts_conversation ON parts(conversation_id, id);"
 	"CREATE TABLE IF NOT EXISTS articles(id INTEGER PRIMARY KEY, title TEXT NOT NULL,"
 	" description TEXT NOT NULL, body TEXT NOT NULL, author_id INTEGER NOT NULL,"
@@ -541,6 +541,9 @@ int world_open(struct world *w, const char *path, const struct world_params *par
 			 NULL) != SQLITE_OK)
 		sqlite3_exec(w->db, "ALTER TABLE conversations ADD COLUMN last_assignment_at INTEGER",
 			     NULL, NULL, NULL);
+	/* ...and one written before parts had tags gains that. */
+	if (sqlite3_exec(w->db, "SELECT tags FROM parts LIMIT 0", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(w->db, "ALTER TABLE parts ADD COLUMN tags TEXT", NULL, NULL, NULL);
 	empty = world_is_empty(w);
 	if (empty == 1 && (tx_begin(w) < 0 || tx_end(w, generate(w, now)) < 0)) {
 		snprintf(err, errlen, "cannot generate the world: %s", sqlite3_errmsg(w->db));
@@ -896,6 +899,22 @@ int world_assign(struct world *w, long long id, long long admin_id, bool team, l
 	return tx_end(w, assign(w, id, admin_id, team, assignee, at));
 }
 
+int world_delete_conversation(struct world *w, long long id)
+{
+	int rc;
+
+	if (tx_begin(w) < 0)
+		return -1;
+	rc = wdb_exec(w, "DELETE FROM parts WHERE conversation_id = ?", "i", id) < 0 ||
+			     wdb_exec(w, "DELETE FROM conversation_tags WHERE conversation_id = ?", "i",
+				      id) < 0 ||
+			     wdb_exec(w, "DELETE FROM events WHERE conversation_id = ?", "i", id) < 0 ||
+			     wdb_exec(w, "DELETE FROM conversations WHERE id = ?", "i", id) < 0
+		 ? -1
+		 : 0;
+	return tx_end(w, rc);
+}
+
 int world_set_priority(struct world *w, long long id, const char *priority, time_t at)
 {
 	return wdb_exec(w,
@@ -926,6 +945,17 @@ int world_tag_conversation(struct world *w, long long id, long long tag_id, long
 	if (rc >= 0)
 		rc = wdb_exec(w, "UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?",
 			      "ii", (long long)at, id);
+	/* Intercom records the change as a part carrying the conversation's tags after it. */
+	if (rc >= 0)
+		rc = insert_part(w, id, "conversation_tags_updated", NULL, false, at, "admin",
+				 admin_id);
+	if (rc >= 0)
+		rc = wdb_exec(w,
+			      "UPDATE parts SET tags = (SELECT json_group_array(json_object('type',"
+			      " 'tag', 'id', CAST(t.id AS TEXT), 'name', t.name)) FROM"
+			      " conversation_tags ct JOIN tags t ON t.id = ct.tag_id WHERE"
+			      " ct.conversation_id = ?1) WHERE id = ?2",
+			      "ii", id, (long long)sqlite3_last_insert_rowid(w->db));
 	return tx_end(w, rc < 0 ? -1 : 0);
 }
 

@@ -100,6 +100,8 @@ int world_open_conversation(struct world *w, long long id, long long admin_id, t
 /* team == false: assign to an admin (0 unassigns); true: to a team. */
 int world_assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
 		 time_t at);
+/* Deletes conversation id with its parts and tags, as a deletion in the workspace does. */
+int world_delete_conversation(struct world *w, long long id);
 /* priority: none, low, medium, high or urgent (the caller checks). */
 int world_set_priority(struct world *w, long long id, const char *priority, time_t at);
 /* Tags: *found is set to false when the tag does not exist. */

@@ -80,7 +80,7 @@ static char *draft_text(const char *path)
 
 	if (!raw)
 		return NULL;
-	text = ui_draft_clean(raw);
+	text = text_draft_clean(raw);
 	free(raw);
 	for (n = strlen(text); n > 0 && strchr(" \t\r\n", text[n - 1]); n--)
 		text[n - 1] = '\0';
@@ -147,38 +147,45 @@ unsigned ui_compose_start(struct ui *u, enum write_kind kind)
 	return ui_composer_open(u) | UI_DIRTY_STATUS;
 }
 
-/* The conversation quoted for the editor: the thread as the conversation view shows it,
- * else what the queue holds; each line a comment below the scissors line. */
+/* The conversation quoted for the editor: the thread the conversation view fetched
+ * (quoted as `reply` quotes it), else what the queue holds; each line a comment below the
+ * scissors line. */
 static void quote_thread(struct ui *u, FILE *f)
 {
 	const struct store_entry *e = store_get(u->engine.store, u->draft.conversation);
+	struct thread t = {0};
 	int i;
-	size_t l;
-	char *preview, *safe;
+	char *quoted;
 
-	fprintf(f, "\n%s\n# Do not change or remove the line above: it and everything below it\n"
-		   "# are not sent. The conversation, for reference:\n#\n",
-		ui_draft_scissors);
 	for (i = u->n_pagers - 1; i >= 0; i--) {
 		const struct ui_pager *p = &u->pagers[i];
 
 		if (p->kind != UI_PAGER_THREAD || p->conversation != u->draft.conversation ||
 		    !p->have_thread)
 			continue;
-		for (l = 0; l < p->n_lines; l++)
-			fprintf(f, "# %s\n", p->lines[l].text);
+		quoted = text_draft_quote(&p->thread, u->engine.dir);
+		fputs(quoted, f);
+		free(quoted);
 		return;
 	}
-	if (!e)
+	/* no thread fetched: the queue's record, its opening message the one part */
+	if (e) {
+		struct thread_part part = {.kind = "source", .author = e->conv.customer,
+					   .at = e->conv.created_at};
+
+		t.conv = e->conv;
+		part.body = conversation_preview(&e->conv);
+		t.parts = &part;
+		t.n_parts = 1;
+		quoted = text_draft_quote(&t, u->engine.dir);
+		free(part.body);
+		fputs(quoted, f);
+		free(quoted);
 		return;
-	preview = conversation_preview(&e->conv);
-	safe = xasprintf("%s — %s\n%s", e->conv.customer ? e->conv.customer : "?",
-			 e->conv.title ? e->conv.title : "", preview ? preview : "");
-	free(preview);
-	preview = text_sanitize(safe, false);
-	fprintf(f, "# << %s\n", preview);
-	free(preview);
-	free(safe);
+	}
+	quoted = text_draft_quote(&t, u->engine.dir);
+	fputs(quoted, f);
+	free(quoted);
 }
 
 unsigned ui_compose_editor(struct ui *u)

@@ -23,25 +23,7 @@
 #define SAVE_MS	 2000
 #define TEXT_MAX (256u * 1024) /* characters */
 
-const char ui_draft_scissors[] = "# ------------------------ >8 ------------------------";
-
 /* ---- the draft file ---- */
-
-char *ui_draft_clean(const char *raw)
-{
-	const char *cut = raw;
-	size_t n = strlen(raw), len = strlen(ui_draft_scissors);
-
-	/* the scissors line and everything after it are not the agent's text */
-	while ((cut = strstr(cut, ui_draft_scissors)) != NULL) {
-		if (cut == raw || cut[-1] == '\n') {
-			n = (size_t)(cut - raw);
-			break;
-		}
-		cut += len;
-	}
-	return xstrndup(raw, n);
-}
 
 int ui_draft_write(const char *path, const char *text)
 {
@@ -212,25 +194,100 @@ static size_t composer_prev(const struct ui_composer *c, size_t at)
 	return at;
 }
 
-/* Up or down a line, at the same character column or the line's end. */
+struct composer_row {
+	size_t from, to; /* characters of the buffer on this screen row */
+};
+
+/* Columns the character ch takes, as the layout and the drawing count them. */
+static int composer_width(wchar_t ch)
+{
+	int w = wcwidth(ch);
+
+	return w < 0 ? 1 : w;
+}
+
+/* Splits the text into screen rows of width columns, at word boundaries (a space stays
+ * at the end of its row; a word longer than a row breaks where the row ends), by display
+ * width; returns how many, and where the cursor is. rows may be NULL to count only. The
+ * text itself is unchanged: the wrap is on screen only. */
+static size_t composer_layout(const struct ui_composer *c, int width, struct composer_row *rows,
+			      size_t max, size_t *cursor_row, int *cursor_col)
+{
+	size_t n = 0, i, j, from = 0;
+	int col = 0, w;
+
+	*cursor_row = 0;
+	*cursor_col = 0;
+	for (i = 0; i <= c->len; i++) {
+		if (i == c->cursor) {
+			*cursor_row = n;
+			*cursor_col = col;
+		}
+		if (i == c->len || c->buf[i] == L'\n') {
+			if (rows && n < max)
+				rows[n] = (struct composer_row){from, i};
+			n++;
+			from = i + 1;
+			col = 0;
+			continue;
+		}
+		w = composer_width(c->buf[i]);
+		/* a space past the edge hangs there: the next row starts after it */
+		if (col + w > width && c->buf[i] == L' ' && col <= width) {
+			col += w;
+			continue;
+		}
+		if (col + w > width) {
+			/* back to the last space of the row, unless the row is one word */
+			for (j = i; j > from && !iswspace((wint_t)c->buf[j - 1]); j--)
+				;
+			if (j == from)
+				j = i;
+			if (rows && n < max)
+				rows[n] = (struct composer_row){from, j};
+			n++;
+			from = j;
+			col = 0;
+			for (j = from; j < i; j++)
+				col += composer_width(c->buf[j]);
+			if (c->cursor >= from && c->cursor <= i) {
+				*cursor_row = n;
+				*cursor_col = 0;
+				for (j = from; j < c->cursor; j++)
+					*cursor_col += composer_width(c->buf[j]);
+			}
+		}
+		col += w;
+	}
+	return n;
+}
+
+/* Up or down a screen row (as the last draw wrapped the text), at the same column or
+ * the row's end. */
 static void composer_vertical(struct ui_composer *c, bool down)
 {
-	size_t start = line_start(c, c->cursor), col = c->cursor - start, other, end;
+	size_t n, row, target, i, end;
+	int col, at = 0;
+	struct composer_row *rows;
 
-	if (down) {
-		end = line_end(c, c->cursor);
-		if (end == c->len)
-			return;
-		other = end + 1;
-	} else {
-		if (start == 0)
-			return;
-		other = line_start(c, start - 1);
+	n = composer_layout(c, c->width > 0 ? c->width : 1 << 20, NULL, 0, &row, &col);
+	if (down ? row + 1 >= n : row == 0)
+		return;
+	rows = xcalloc(n + 1, sizeof(*rows));
+	n = composer_layout(c, c->width > 0 ? c->width : 1 << 20, rows, n + 1, &row, &col);
+	target = down ? row + 1 : row - 1;
+	end = rows[target].to;
+	/* a row that a space ends: the cursor stops before the space, as at a line's end */
+	if (target + 1 < n && end == rows[target + 1].from && end > rows[target].from &&
+	    c->buf[end - 1] == L' ')
+		end--;
+	for (i = rows[target].from; i < end; i = composer_next(c, i)) {
+		if (at + composer_width(c->buf[i]) > col)
+			break;
+		at += composer_width(c->buf[i]);
 	}
-	end = line_end(c, other);
-	c->cursor = other + col < end ? other + col : end;
-	while (c->cursor < end && composer_joins(c->buf[c->cursor]))
-		c->cursor++;
+	c->cursor = i < end ? i : end;
+	free(rows);
 }
 
 static void composer_kill_word(struct ui_composer *c)
@@ -415,7 +472,7 @@ bool ui_composer_insert_paragraph(struct ui *u, const char *utf8)
 void ui_composer_load(struct ui *u)
 {
 	char *raw = u->draft.path ? ui_file_read(u->draft.path) : NULL;
-	char *text = ui_draft_clean(raw ? raw : "");
+	char *text = text_draft_clean(raw ? raw : "");
 	size_t n = strlen(text);
 
 	/* the newline an editor leaves at the end is not the agent's */
@@ -535,52 +592,6 @@ unsigned ui_composer_key(struct ui *u, int key)
 
 /* ---- drawing ---- */
 
-struct composer_row {
-	size_t from, to; /* characters of the buffer on this screen row */
-};
-
-/* Splits the text into screen rows of width columns; returns how many, and where the
- * cursor is. rows may be NULL to count only. */
-static size_t composer_layout(const struct ui_composer *c, int width, struct composer_row *rows,
-			      size_t max, size_t *cursor_row, int *cursor_col)
-{
-	size_t n = 0, i, from = 0;
-	int col = 0, w;
-
-	*cursor_row = 0;
-	*cursor_col = 0;
-	for (i = 0; i <= c->len; i++) {
-		if (i == c->cursor) {
-			*cursor_row = n;
-			*cursor_col = col;
-		}
-		if (i == c->len || c->buf[i] == L'\n') {
-			if (rows && n < max)
-				rows[n] = (struct composer_row){from, i};
-			n++;
-			from = i + 1;
-			col = 0;
-			continue;
-		}
-		w = wcwidth(c->buf[i]);
-		if (w < 0)
-			w = 1;
-		if (col + w > width) {
-			if (rows && n < max)
-				rows[n] = (struct composer_row){from, i};
-			n++;
-			from = i;
-			col = 0;
-			if (i == c->cursor) {
-				*cursor_row = n;
-				*cursor_col = 0;
-			}
-		}
-		col += w;
-	}
-	return n;
-}
-
 void ui_composer_draw(struct ui *u)
 {
 	struct ui_composer *c = &u->composer;
@@ -603,6 +614,7 @@ void ui_composer_draw(struct ui *u)
 	attrset(A_NORMAL);
 	free(w);
 	free(title);
+	c->width = width;
 	n = composer_layout(c, width, NULL, 0, &cursor_row, &cursor_col);
 	rows = xcalloc(n + 1, sizeof(*rows));
 	n = composer_layout(c, width, rows, n + 1, &cursor_row, &cursor_col);

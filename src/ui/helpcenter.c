@@ -15,6 +15,7 @@
 
 #include "html.h"
 #include "replies.h"
+#include "text.h"
 #include "ui-private.h"
 #include "util.h"
 
@@ -429,7 +430,7 @@ unsigned ui_articles_open_suggested(struct ui *u, size_t n)
  * last line), creating the file (0600) and its directory if missing. */
 int ui_draft_add_paragraph(const char *path, const char *text)
 {
-	char *raw = ui_file_read(path), *draft = raw ? ui_draft_clean(raw) : NULL, *joined;
+	char *raw = ui_file_read(path), *draft = raw ? text_draft_clean(raw) : NULL, *joined;
 	int rc;
 
 	if (!raw && errno != ENOENT)

@@ -669,7 +669,7 @@ static enum ui_style state_style(enum sla_state s)
 }
 
 /* The tags of c by name, comma-separated; a new string. */
-static char *tag_names(const struct ui *u, const struct conversation *c)
+char *ui_tag_names(const struct ui *u, const struct conversation *c)
 {
 	const struct directory *d = u->engine.dir;
 	char *out = xstrdup(""), *next;
@@ -690,7 +690,7 @@ static char *tag_names(const struct ui *u, const struct conversation *c)
 	return out;
 }
 
-static const char *assignee_name(const struct ui *u, const struct conversation *c)
+const char *ui_assignee_name(const struct ui *u, const struct conversation *c)
 {
 	const struct directory *d = u->engine.dir;
 	const char *name;
@@ -746,6 +746,19 @@ static char priority_mark(enum conv_priority p)
 static char backend_sla_mark(enum backend_sla s)
 {
 	return (unsigned)s <= BACKEND_SLA_CANCELLED ? " >=!/"[s] : ' ';
+}
+
+void ui_countdown_text(const struct ui *u, const struct store_entry *e, char *left, size_t len)
+{
+	left[0] = '\0';
+	if (e->clock.state >= SLA_OK)
+		text_countdown(e->clock.deadline - engine_now(&u->engine), left, len);
+	else if (e->clock.state == SLA_PAUSED)
+		snprintf(left, len, "snooze");
+	else if (e->clock.state == SLA_UNKNOWN)
+		snprintf(left, len, "?");
+	else if (conversation_waiting_on_customer(&e->conv))
+		snprintf(left, len, "waiting");
 }
 
 /* The text of one row, exactly width columns wide:
@@ -822,14 +835,7 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 	wchar_t *row = xcalloc(cap, sizeof(*row));
 	char head[64], left[32] = "", *preview = NULL, *tags;
 
-	if (e->clock.state >= SLA_OK)
-		text_countdown(e->clock.deadline - engine_now(&u->engine), left, sizeof(left));
-	else if (e->clock.state == SLA_PAUSED)
-		snprintf(left, sizeof(left), "snooze");
-	else if (e->clock.state == SLA_UNKNOWN)
-		snprintf(left, sizeof(left), "?");
-	else if (conversation_waiting_on_customer(c))
-		snprintf(left, sizeof(left), "waiting");
+	ui_countdown_text(u, e, left, sizeof(left));
 	snprintf(head, sizeof(head), "%c%7s%c%c%c%c%s", state_marker(e->clock.state), left,
 		 backend_sla_mark(c->backend_sla), c->read ? ' ' : '*', priority_mark(c->priority),
 		 ui_marked(u, c->id) ? '+' : ' ', outbox_mark(u, c->id));
@@ -851,12 +857,12 @@ static wchar_t *row_text(const struct ui *u, const struct store_entry *e, int wi
 		free(preview);
 	}
 	if (tags_w) {
-		tags = tag_names(u, c);
+		tags = ui_tag_names(u, c);
 		row_field(row, cap, tags, tags_w);
 		free(tags);
 	}
 	if (who_w)
-		row_field(row, cap, assignee_name(u, c), who_w);
+		row_field(row, cap, ui_assignee_name(u, c), who_w);
 	/* Whatever the arithmetic left over is cut or padded to the exact width. */
 	{
 		size_t len = wcslen(row);

@@ -75,6 +75,7 @@ static void tags_start(struct ui *u, const char *text)
 										  : WRITE_TAG,
 		      what);
 	free(what);
+	ui_write_batch_begin(u);
 	for (i = 0; i < n; i++)
 		stored += tags_submit(u, ids[i], text, i == 0, &writes);
 	ui_undo_end(u);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "directory.h"
+#include "store.h"
 #include "text.h"
 #include "ui-private.h"
 #include "util.h"
@@ -455,35 +457,22 @@ static void thread_add_customer(const struct ui *u, struct ui_pager *p, fl_time 
 
 /* Who wrote a part, and how it is marked: the customer, an agent, an internal note, or
  * an event (close, assignment, ...). */
-static void thread_add_part(struct ui_pager *p, const struct thread_part *part)
+static void thread_add_part(struct ui_pager *p, size_t index, const struct directory *dir)
 {
+	const struct thread_part *part = &p->thread.parts[index];
 	bool note = part->kind && !strcmp(part->kind, "note");
-	bool message =
-	    part->kind && (!strcmp(part->kind, "comment") || !strcmp(part->kind, "source") || note);
-	enum ui_style style = note		 ? UI_STYLE_NOTE
-			      : !message	 ? UI_STYLE_EVENT
-			      : part->from_admin ? UI_STYLE_AGENT
-						 : UI_STYLE_CUSTOMER;
-	const char *who = part->author ? part->author : part->from_admin ? "agent" : "customer";
-	char when[32], *head, *safe_who = text_sanitize(who, false);
-	char *safe_kind = text_sanitize(part->kind ? part->kind : "?", false);
+	enum ui_style style = note				  ? UI_STYLE_NOTE
+			      : !thread_part_is_message(part) ? UI_STYLE_EVENT
+			      : part->from_admin		  ? UI_STYLE_AGENT
+								  : UI_STYLE_CUSTOMER;
+	char *head = thread_part_head(&p->thread, index, dir), *safe = text_sanitize(head, false);
 
-	format_time(part->at, when, sizeof(when));
-	if (note)
-		head = xasprintf("## NOTE  %s  %s", safe_who, when);
-	else if (!message)
-		head = xasprintf("-- %s by %s  %s", safe_kind, safe_who, when);
-	else if (part->from_admin)
-		head = xasprintf(">> %s (agent)  %s", safe_who, when);
-	else
-		head = xasprintf("<< %s (customer)  %s", safe_who, when);
 	ui_pager_add(p, UI_STYLE_NORMAL, false, "");
-	ui_pager_add(p, style, true, head);
+	ui_pager_add(p, style, true, safe);
 	if (part->body && *part->body)
 		ui_pager_add_wrapped(p, note ? UI_STYLE_NOTE : UI_STYLE_NORMAL, part->body, 3);
 	free(head);
-	free(safe_who);
-	free(safe_kind);
+	free(safe);
 }
 
 /* Where the backend left parts out, how many. */
@@ -518,12 +507,79 @@ static void thread_add_suggested(struct ui_pager *p)
 	}
 }
 
+static const char *state_word(enum conv_state s)
+{
+	return s == CONV_CLOSED ? "closed" : s == CONV_SNOOZED ? "snoozed" : "open";
+}
+
+/* The conversation's state as the queues know it now (the store follows every poll and
+ * tick), else as fetched: countdown, queue, state and wake time, assignee, team, tags,
+ * priority and the backend's SLA. */
+static void thread_add_header(struct ui *u, struct ui_pager *p)
+{
+	const struct store_entry *e = store_get(u->engine.store, p->conversation);
+	const struct conversation *c =
+	    e && e->conv.updated_at >= p->thread.conv.updated_at ? &e->conv : &p->thread.conv;
+	const struct directory *d = u->engine.dir;
+	const char *team = d && c->team_assignee_id
+			       ? directory_name(d->teams, d->n_teams, c->team_assignee_id)
+			       : NULL;
+	char left[32] = "", clock[64] = "", state[64], when[32];
+	char *tags = ui_tag_names(u, c), *summary, *line, *pending;
+	const char *sla;
+	const char *queue = e && e->queue >= 0 && (size_t)e->queue < u->cfg->n_queues
+				? u->cfg->queues[e->queue].title
+				: NULL;
+
+	if (e && c->state != CONV_CLOSED)
+		ui_countdown_text(u, e, left, sizeof(left));
+	if (left[0])
+		snprintf(clock, sizeof(clock), "%s%s%s  ", e->clock.state >= SLA_OK ? "due " : "", left,
+			 e->clock.state == SLA_BREACHED  ? " (breached)"
+			 : e->clock.state == SLA_WARNING ? " (warning)"
+							 : "");
+	format_time(c->snoozed_until, when, sizeof(when));
+	snprintf(state, sizeof(state), "%s%s%s", state_word(c->state),
+		 c->state == CONV_SNOOZED && c->snoozed_until ? " until " : "",
+		 c->state == CONV_SNOOZED && c->snoozed_until ? when : "");
+	line = xasprintf("%squeue %s  %s  assignee %s  team %s", clock, queue ? queue : "-", state,
+			 ui_assignee_name(u, c), team ? team : c->team_assignee_id ? "?" : "-");
+	ui_pager_add_joined(p, UI_STYLE_TITLE, line, 1);
+	free(line);
+	/* the backend's SLA as `show` words it: "SLA Real-time 2m: missed" */
+	summary = conversation_sla_summary(c);
+	sla = summary && c->backend_sla != BACKEND_SLA_NONE ? strstr(summary, "SLA ") : NULL;
+	line = xasprintf("tags %s  priority %s%s%s", *tags ? tags : "-", priority_word(c->priority),
+			 sla ? "  " : "", sla ? sla : "");
+	ui_pager_add_joined(p, UI_STYLE_TITLE, line, 1);
+	free(line);
+	free(summary);
+	free(tags);
+	/* the agent's changes show at once, before the backend has them */
+	pending = ui_writes_pending(u, p->conversation);
+	if (pending) {
+		line = xasprintf("on its way: %s", pending);
+		ui_pager_add_joined(p, UI_STYLE_EVENT, line, 1);
+		free(line);
+		free(pending);
+	}
+}
+
+void ui_ticked_threads(struct ui *u)
+{
+	struct ui_pager *p = ui_pager_top(u);
+
+	/* the header's countdown and state follow the clock and the store */
+	if (p && p->kind == UI_PAGER_THREAD && p->have_thread) {
+		p->built_width = -1;
+		u->dirty |= UI_DIRTY_PAGER;
+	}
+}
+
 void ui_thread_build(struct ui *u, struct ui_pager *p)
 {
-	char *summary;
 	size_t i;
 
-	(void)u;
 	if (p->error) {
 		char *s = xasprintf("could not load the conversation: %s", p->error);
 
@@ -537,12 +593,9 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 		ui_pager_add(p, UI_STYLE_NORMAL, false, " loading…");
 		return;
 	}
+	thread_add_header(u, p);
 	if (p->thread.conv.title && *p->thread.conv.title)
 		ui_pager_add_joined(p, UI_STYLE_NORMAL, p->thread.conv.title, 1);
-	summary = conversation_sla_summary(&p->thread.conv);
-	if (summary)
-		ui_pager_add_wrapped(p, UI_STYLE_EVENT, summary, 1);
-	free(summary);
 	if (p->show_customer)
 		thread_add_customer(u, p, engine_now(&u->engine));
 	thread_add_suggested(p);
@@ -550,7 +603,7 @@ void ui_thread_build(struct ui *u, struct ui_pager *p)
 		if (i == thread_gap_index(&p->thread))
 			thread_add_gap(p);
 		if (i < p->thread.n_parts)
-			thread_add_part(p, &p->thread.parts[i]);
+			thread_add_part(p, i, u->engine.dir);
 	}
 	if (p->loading)
 		ui_pager_add(p, UI_STYLE_EVENT, false, " (refreshing…)");

@@ -214,6 +214,7 @@ struct ui_composer {
 	uint64_t save_timer;  /* the autosave */
 	wchar_t *killed;      /* what C-k, C-u or C-w took, for C-y */
 	int cursor_y, cursor_x; /* where the last draw left the cursor */
+	int width;		/* columns of the last draw: up and down go by screen rows */
 };
 
 /* The reply or note being written: its text lives in a file until the backend has it. */
@@ -355,6 +356,13 @@ int ui_width(const char *s);
 void ui_wrap(const char *s, int width, void (*fn)(void *arg, const char *line), void *arg);
 
 /* panes.c */
+/* The countdown words of a row ("4:12", "-0:13", "snooze", "?", "waiting", or "") into
+ * left: the conversation view's header says the same. */
+void ui_countdown_text(const struct ui *u, const struct store_entry *e, char *left, size_t len);
+/* The tags of c by name, comma-separated (a new string); the assignee's name ("me", "-"
+ * unassigned, "?" unknown). */
+char *ui_tag_names(const struct ui *u, const struct conversation *c);
+const char *ui_assignee_name(const struct ui *u, const struct conversation *c);
 void ui_panes_layout(struct ui *u);
 /* Forgets what the rows show (before a new layout). */
 void ui_panes_release(struct ui *u);
@@ -417,6 +425,8 @@ int ui_pager_rows(const struct ui *u);
 /* thread.c */
 unsigned ui_thread_open(struct ui *u, int64_t id);
 void ui_thread_build(struct ui *u, struct ui_pager *p);
+/* Each tick: the open conversation view's header is made again (countdown, state). */
+void ui_ticked_threads(struct ui *u);
 /* The customer panel of the conversation view: toggle; open the selected earlier
  * conversation; select the next one. */
 unsigned ui_customer_toggle(struct ui *u);
@@ -458,11 +468,6 @@ unsigned ui_quit_interrupt(struct ui *u);
 bool ui_quit_asking(const struct ui *u);
 
 /* composer.c */
-/* The line that starts the quoted thread in a draft file: it and what follows are not
- * the agent's text. */
-extern const char ui_draft_scissors[];
-/* raw without the scissors line and what follows. Returns a new string. */
-char *ui_draft_clean(const char *raw);
 /* Replaces path with text (written, synced, renamed into place). 0, or -1 and errno. */
 int ui_draft_write(const char *path, const char *text);
 /* Adds text to the draft at path as a paragraph of its own. 0, or -1 and errno. */
@@ -526,8 +531,15 @@ size_t ui_marks_take(struct ui *u, int64_t fallback, int64_t **ids);
  * gets, Tab calling complete; 0 when there is nothing to act on. */
 unsigned ui_marks_prompt(struct ui *u, const char *what, const char *hint,
 			 void (*done)(struct ui *u, const char *text), void (*complete)(struct ui *u));
+/* The writes to conversation id on their way (waiting to be undone, or sent and not
+ * answered yet), e.g. "close #12, add tag vip on #12"; NULL when none. A new string. */
+char *ui_writes_pending(const struct ui *u, int64_t id);
+/* Before an action submits its writes: they report as one when they come back, e.g.
+ * "close: 2 done, 1 failed (#72: reason)". */
+void ui_write_batch_begin(struct ui *u);
 /* After n writes of one action were submitted, stored of them: says "what: n queued"
- * when they were several and all were stored. */
+ * when they were several and all were stored; closes the batch ui_write_batch_begin
+ * opened (a single write reports alone, as "what #id: done"). */
 void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n);
 /* Sends w to every marked conversation at once (the marks are used up), else to
  * w->conversation or the current one; messages say "what #id detail". */

@@ -732,6 +732,7 @@ static void on_changed(void *arg)
 		ui_thread_follow(u);
 	}
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
+	ui_ticked_threads(u);
 	ui_alerts_tick(u);
 }
 

@@ -20,8 +20,18 @@
 #include "ui-private.h"
 #include "util.h"
 
+/* The writes of one action on several rows: one report when all came back. */
+struct write_batch {
+	char *what;		      /* "assign to me"; set when the action closed it */
+	size_t pending;		      /* its writes not settled yet */
+	size_t done, failed, waiting; /* what became of the others */
+	char *failures;		      /* "#72: reason; #73: reason", or NULL */
+	bool closed;		      /* the action submitted all its writes */
+};
+
 /* One write on its way, watched through the sender (it is the watch's argument). */
 struct write_item {
+	struct write_batch *batch; /* the action's on several rows, or NULL */
 	struct ui *u;
 	int64_t conversation;
 	char *what;	 /* "reply to #12", for the messages */
@@ -43,10 +53,42 @@ struct ui_writes {
 	struct write_item **items; /* on their way, oldest first */
 	size_t n, cap;
 	struct ui_undo undo;
+	struct write_batch *batch; /* the action submitting writes now, or NULL */
 };
+
+/* Says what became of a batch's writes, e.g. "close: 2 done, 1 failed (#72: reason)". */
+static void batch_report(struct ui *u, const struct write_batch *b)
+{
+	char done[32] = "", waiting[48] = "";
+
+	if (b->done || (!b->failed && !b->waiting))
+		snprintf(done, sizeof(done), "%zu done", b->done);
+	if (b->waiting)
+		snprintf(waiting, sizeof(waiting), "%s%zu wait%s in the outbox", done[0] ? ", " : "",
+			 b->waiting, b->waiting == 1 ? "s" : "");
+	if (b->failed)
+		ui_message(u, true, "%s: %s%s%s%zu failed (%s)", b->what ? b->what : "?", done,
+			   waiting, done[0] || waiting[0] ? ", " : "", b->failed,
+			   b->failures ? b->failures : "?");
+	else
+		ui_message(u, false, "%s: %s%s", b->what ? b->what : "?", done, waiting);
+}
+
+/* A write of b is settled (or dropped); the last one reports the whole, when told. */
+static void batch_drop(struct ui *u, struct write_batch *b, bool report)
+{
+	if (!b || --b->pending > 0 || !b->closed)
+		return;
+	if (report && b->done + b->failed + b->waiting > 0)
+		batch_report(u, b);
+	free(b->what);
+	free(b->failures);
+	free(b);
+}
 
 static void item_free(struct write_item *wi)
 {
+	batch_drop(wi->u, wi->batch, false);
 	free(wi->what);
 	free(wi->draft);
 	free(wi);
@@ -60,6 +102,8 @@ static void item_forget(struct write_item *wi)
 
 	if (wi->u->engine.sender)
 		sender_forget(wi->u->engine.sender, wi);
+	batch_drop(wi->u, wi->batch, true);
+	wi->batch = NULL;
 	for (i = 0; i < ws->n; i++)
 		if (ws->items[i] == wi) {
 			memmove(ws->items + i, ws->items + i + 1,
@@ -124,9 +168,13 @@ static void on_outbox_item(void *arg, const struct outbox_item *it)
 	case OUTBOX_SENDING:
 		return;
 	case OUTBOX_SENT:
-		text = xasprintf("%s: done", wi->what);
-		say_went(u, text);
-		free(text);
+		if (wi->batch) {
+			wi->batch->done++;
+		} else {
+			text = xasprintf("%s: done", wi->what);
+			say_went(u, text);
+			free(text);
+		}
 		item_settle(wi, false);
 		return;
 	case OUTBOX_FAILED:
@@ -135,8 +183,20 @@ static void on_outbox_item(void *arg, const struct outbox_item *it)
 			(void)sender_discard(u->engine.sender, it->id);
 		/* fall through */
 	case OUTBOX_GONE:
-		say_failed(u, wi->what, wi->draft,
-			   it->error ? it->error : "discarded from the outbox");
+		if (wi->batch) {
+			char *all = xasprintf("%s%s#%lld: %s",
+					      wi->batch->failures ? wi->batch->failures : "",
+					      wi->batch->failures ? "; " : "",
+					      (long long)wi->conversation,
+					      it->error ? it->error : "discarded from the outbox");
+
+			wi->batch->failed++;
+			free(wi->batch->failures);
+			wi->batch->failures = all;
+		} else {
+			say_failed(u, wi->what, wi->draft,
+				   it->error ? it->error : "discarded from the outbox");
+		}
 		item_settle(wi, true);
 		return;
 	default:
@@ -144,7 +204,9 @@ static void on_outbox_item(void *arg, const struct outbox_item *it)
 		 * background (the status bar counts it) */
 		text = xasprintf("%s waits in the outbox (%s); it goes when the backend answers",
 				 wi->what, it->error ? it->error : "not sent yet");
-		if (it->state == OUTBOX_AMBIGUOUS)
+		if (wi->batch)
+			wi->batch->waiting++;
+		else if (it->state == OUTBOX_AMBIGUOUS)
 			ui_message(u, true, "%s", text);
 		else
 			say_went(u, text);
@@ -174,7 +236,8 @@ static int submit(struct ui *u, const struct write_op *w, const char *tag_name, 
 				  .what = xstrdup(what),
 				  .draft = draft ? xstrdup(draft) : NULL,
 				  .then_close = then_close};
-	ui_message(u, false, "%s…", what);
+	if (!ws->batch)
+		ui_message(u, false, "%s…", what);
 	/* Stored before it goes; nothing goes unless it was stored. */
 	if (!u->engine.sender ||
 	    (wi->id = sender_submit_at(u->engine.sender, w, tag_name,
@@ -188,8 +251,13 @@ static int submit(struct ui *u, const struct write_op *w, const char *tag_name, 
 		xgrow(&ws->undo.ids, &ws->undo.cap, ws->undo.n + 1, sizeof(*ws->undo.ids));
 		ws->undo.ids[ws->undo.n++] = wi->id;
 	}
+	if (ws->batch) {
+		wi->batch = ws->batch;
+		wi->batch->pending++;
+	}
 	xgrow(&ws->items, &ws->cap, ws->n + 1, sizeof(*ws->items));
 	ws->items[ws->n++] = wi;
+	ui_ticked_threads(u); /* the header says what is on its way */
 	return 0;
 }
 
@@ -208,6 +276,22 @@ int ui_write_send_draft(struct ui *u, const struct write_op *w, const char *what
 			bool then_close)
 {
 	return submit(u, w, NULL, what, draft, then_close);
+}
+
+char *ui_writes_pending(const struct ui *u, int64_t id)
+{
+	char *out = NULL, *next;
+	size_t i;
+
+	for (i = 0; u->writes && i < u->writes->n; i++) {
+		if (u->writes->items[i]->conversation != id)
+			continue;
+		next = xasprintf("%s%s%s", out ? out : "", out ? ", " : "",
+				 u->writes->items[i]->what);
+		free(out);
+		out = next;
+	}
+	return out;
 }
 
 bool ui_write_sending_draft(const struct ui *u, const char *path)
@@ -293,10 +377,39 @@ unsigned ui_marks_prompt(struct ui *u, const char *what, const char *hint,
 	return UI_DIRTY_STATUS;
 }
 
+void ui_write_batch_begin(struct ui *u)
+{
+	if (!u->writes)
+		u->writes = xcalloc(1, sizeof(*u->writes));
+	if (u->writes->batch)
+		return;
+	u->writes->batch = xcalloc(1, sizeof(*u->writes->batch));
+	/* held by the action until ui_write_queued closes it */
+	u->writes->batch->pending = 1;
+}
+
 void ui_write_queued(struct ui *u, const char *what, size_t stored, size_t n)
 {
+	struct write_batch *b = u->writes ? u->writes->batch : NULL;
+	size_t i;
+
 	if (n > 1 && stored == n)
 		ui_message(u, false, "%s: %zu queued", what, n);
+	if (!b)
+		return;
+	u->writes->batch = NULL;
+	/* one write tells its own news, as ever */
+	if (n <= 1)
+		for (i = 0; i < u->writes->n; i++)
+			if (u->writes->items[i]->batch == b) {
+				u->writes->items[i]->batch = NULL;
+				b->pending--;
+				if (stored == 1)
+					ui_message(u, false, "%s…", u->writes->items[i]->what);
+			}
+	b->what = xstrdup(what);
+	b->closed = true;
+	batch_drop(u, b, true);
 }
 
 /* ---- asking first: an action on several marked rows, taking from a colleague ---- */
@@ -399,6 +512,7 @@ unsigned ui_write_each(struct ui *u, const struct write_op *w, const char *what,
 	if (ask_first(u, w, what, detail))
 		return UI_DIRTY_STATUS;
 	n = ui_marks_take(u, w->conversation, &ids);
+	ui_write_batch_begin(u);
 	label = xasprintf("%s%s%s", what, detail ? " " : "", detail ? detail : "");
 	if (n == 1) {
 		text = xasprintf("%s #%lld", what, (long long)ids[0]);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "directory.h"
 #include "html.h"
 #include "intercom.h"
 #include "replies.h"
@@ -1355,6 +1356,75 @@ static void test_parts_missing(void **state)
 	json_decref(silent);
 }
 
+/* assigned_to and a tags change's tags, as parsed; the events in the view's words. */
+static void test_part_events(void **state)
+{
+	json_t *j = json_of(
+	    "{\"type\":\"conversation\",\"id\":\"9\",\"conversation_parts\":{"
+	    "\"type\":\"conversation_part.list\",\"conversation_parts\":["
+	    "{\"part_type\":\"assignment\",\"author\":{\"type\":\"admin\",\"id\":\"1\","
+	    "\"name\":\"Maya Patel\"},\"assigned_to\":{\"type\":\"admin\",\"id\":\"2\"}},"
+	    "{\"part_type\":\"assignment\",\"author\":{\"type\":\"admin\",\"id\":\"1\","
+	    "\"name\":\"Maya Patel\"},\"assigned_to\":{\"type\":\"team\",\"id\":\"5\"}},"
+	    "{\"part_type\":\"assignment\",\"author\":{\"type\":\"admin\",\"id\":\"1\","
+	    "\"name\":\"Maya Patel\"},\"assigned_to\":{\"type\":\"nobody_admin\",\"id\":null}},"
+	    "{\"part_type\":\"conversation_tags_updated\",\"author\":{\"type\":\"admin\","
+	    "\"id\":\"1\",\"name\":\"Maya Patel\"},\"tags\":[{\"type\":\"tag\",\"id\":\"7\","
+	    "\"name\":\"vip\"}]},"
+	    "{\"part_type\":\"conversation_tags_updated\",\"author\":{\"type\":\"admin\","
+	    "\"id\":\"1\",\"name\":\"Maya Patel\"},\"tags\":[{\"type\":\"tag\",\"id\":\"8\","
+	    "\"name\":\"billing\"}]},"
+	    "{\"part_type\":\"close\",\"author\":{\"type\":\"admin\",\"id\":\"1\","
+	    "\"name\":\"Maya Patel\"},\"tags\":[]}]}}");
+	struct directory_entry admins[] = {{.id = 2, .name = "Tom Becker"}};
+	struct directory_entry teams[] = {{.id = 5, .name = "Billing"}};
+	struct directory d = {.admins = admins, .n_admins = 1, .teams = teams, .n_teams = 1};
+	struct intercom_part *parts = NULL;
+	struct thread_part tp[6] = {{0}};
+	struct thread t = {.parts = tp};
+	static const char *const want[] = {
+	    "assigned to Tom Becker by Maya Patel", "assigned to team Billing by Maya Patel",
+	    "unassigned by Maya Patel",		    "tags set to vip by Maya Patel",
+	    "tag added: billing; tag removed: vip by Maya Patel", "closed by Maya Patel"};
+	char err[128], *text;
+	size_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(intercom_parse_parts(j, false, &parts, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 6);
+	assert_string_equal(parts[0].assigned_type, "admin");
+	assert_int_equal(parts[0].assigned_id, 2);
+	assert_string_equal(parts[2].assigned_type, "nobody_admin");
+	assert_int_equal(parts[2].assigned_id, 0);
+	assert_true(parts[3].has_tags);
+	assert_int_equal(parts[3].n_tags, 1);
+	assert_string_equal(parts[3].tags[0], "vip");
+	assert_false(parts[5].has_tags); /* a close's empty list says nothing of the tags */
+	tp[0] = (struct thread_part){.kind = "assignment", .author = "Maya Patel",
+				     .assigned = PART_ASSIGNED_ADMIN, .assigned_id = 2};
+	tp[1] = (struct thread_part){.kind = "assignment", .author = "Maya Patel",
+				     .assigned = PART_ASSIGNED_TEAM, .assigned_id = 5};
+	tp[2] = (struct thread_part){.kind = "assignment", .author = "Maya Patel",
+				     .assigned = PART_ASSIGNED_NOBODY};
+	tp[3] = (struct thread_part){.kind = "conversation_tags_updated", .author = "Maya Patel",
+				     .has_tags = true, .tags = parts[3].tags, .n_tags = 1};
+	tp[4] = (struct thread_part){.kind = "conversation_tags_updated", .author = "Maya Patel",
+				     .has_tags = true, .tags = parts[4].tags, .n_tags = 1};
+	tp[5] = (struct thread_part){.kind = "close", .author = "Maya Patel"};
+	t.n_parts = 6;
+	for (i = 0; i < 6; i++) {
+		text = thread_event_text(&t, i, &d);
+		assert_string_equal(text, want[i]);
+		free(text);
+	}
+	/* a teammate the directory does not know is named by id */
+	text = thread_event_text(&t, 0, NULL);
+	assert_string_equal(text, "assigned to teammate 2 by Maya Patel");
+	free(text);
+	intercom_parts_free(parts, n);
+	json_decref(j);
+}
+
 static void test_permission_for(void **state)
 {
 	(void)state;
@@ -1829,6 +1899,7 @@ int main(void)
 		cmocka_unit_test(test_describe_failure),
 		cmocka_unit_test(test_permission_for),
 		cmocka_unit_test(test_parts_missing),
+		cmocka_unit_test(test_part_events),
 		cmocka_unit_test(test_parse_me),
 		cmocka_unit_test(test_parse_teams_admins_tags),
 		cmocka_unit_test(test_parse_created_tag),
