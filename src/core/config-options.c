@@ -219,7 +219,7 @@ const struct config_option config_options[] = {
      "Events of the conversation (closed, assigned...) and hints."},
     {CONFIG_SECTION_COLORS, "error", config_parse_color, CONF(colors.error), "color", NULL, "red",
      "Error messages."},
-    {CONFIG_SECTION_UI, "undo_delay", config_parse_duration, CONF(undo_delay), "duration", "5s",
+    {CONFIG_SECTION_UI, "undo_delay", config_parse_delay, CONF(undo_delay), "duration", "5s",
      NULL,
      "How long a close, snooze, assignment or tag removal made on the screen waits in the "
      "outbox before it goes, with a countdown in the status bar, while u (undo) takes it "

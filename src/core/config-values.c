@@ -161,6 +161,17 @@ int config_parse_duration(struct config_parser *p, const struct config_option *o
 	return 0;
 }
 
+/* A duration that may be 0 ("0" or "0s": not at all). */
+int config_parse_delay(struct config_parser *p, const struct config_option *o, void *field,
+		       const char *value)
+{
+	if (strcmp(value, "0") == 0 || strcmp(value, "0s") == 0) {
+		*(int64_t *)field = 0;
+		return 0;
+	}
+	return config_parse_duration(p, o, field, value);
+}
+
 /* A number of bytes: digits, then K, M or G for KiB, MiB or GiB; at least 1 KiB. */
 int config_parse_size(struct config_parser *p, const struct config_option *o, void *field,
 		      const char *value)

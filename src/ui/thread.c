@@ -57,8 +57,9 @@ static void customer_show_cached(struct ui_pager *p, struct customer *cu,
 
 /* Shows the view's customer: the cached one at once, and asks the backend (on_customer
  * finds the view again) when there is none, the conversation changed since it was
- * cached, or it is old. */
-static void customer_fetch(struct ui *u, struct ui_pager *p)
+ * cached, or it is old; `changed`: the thread was fetched again, so ask whatever the
+ * cache says (a change in the same second as the cached fetch looks no newer). */
+static void customer_fetch(struct ui *u, struct ui_pager *p, bool changed)
 {
 	struct customer_cache *cc = customer_cache(u);
 	struct customer_cache_info info;
@@ -73,7 +74,7 @@ static void customer_fetch(struct ui *u, struct ui_pager *p)
 	if (found > 0) {
 		customer_show_cached(p, &cu, &info);
 		u->dirty |= UI_DIRTY_PAGER;
-		if (!customer_cache_stale(&info, p->thread.conv.updated_at, now))
+		if (!changed && !customer_cache_stale(&info, p->thread.conv.updated_at, now))
 			return;
 	}
 	p->customer_loading = true;
@@ -142,6 +143,8 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 		if (p->show_customer && !p->have_thread && !p->have_customer)
 			customer_offline_show(u, p);
 	} else {
+		bool refetched = p->have_thread;
+
 		if (!p->have_thread) {
 			p->opened_parts = t->n_parts + (size_t)(t->n_missing > 0 ? t->n_missing : 0);
 			p->opened_assignee = t->conv.admin_assignee_id;
@@ -152,11 +155,13 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 		p->thread = *t;
 		memset(t, 0, sizeof(*t));
 		p->have_thread = true;
+		p->recheck = !p->rechecking && p->thread.conv.updated_at >= p->fetch_sent_at;
+		p->rechecking = false;
 		/* the local index answers at once: suggestions come with the thread */
 		ui_articles_suggest(u, p);
 		/* the conversation changed: so may have its customer */
 		if (p->show_customer && !p->customer_loading)
-			customer_fetch(u, p);
+			customer_fetch(u, p, refetched);
 	}
 	p->built_width = -1;
 	u->dirty |= UI_DIRTY_PAGER;
@@ -169,6 +174,7 @@ void ui_thread_refresh(struct ui *u, int64_t id)
 	if (!p)
 		return;
 	p->loading = true;
+	p->fetch_sent_at = engine_now(&u->engine);
 	engine_fetch_thread(&u->engine, id, on_thread, u);
 }
 
@@ -183,8 +189,14 @@ void ui_thread_follow(struct ui *u)
 		if (p->kind != UI_PAGER_THREAD || p->loading || !p->have_thread)
 			continue;
 		e = store_get(u->engine.store, p->conversation);
-		if (e && e->conv.updated_at > p->thread.conv.updated_at)
+		if (e && e->conv.updated_at > p->thread.conv.updated_at) {
+			p->rechecking = false;
 			ui_thread_refresh(u, p->conversation);
+		} else if (p->recheck && engine_now(&u->engine) > p->fetch_sent_at) {
+			p->recheck = false;
+			p->rechecking = true;
+			ui_thread_refresh(u, p->conversation);
+		}
 	}
 }
 
@@ -203,6 +215,7 @@ unsigned ui_thread_open(struct ui *u, int64_t id)
 	free(title);
 	p->conversation = id;
 	p->loading = true;
+	p->fetch_sent_at = engine_now(&u->engine);
 	engine_fetch_thread(&u->engine, id, on_thread, u);
 	if (store_mark_read(u->engine.store, id))
 		ui_write_read(u, id);
@@ -283,7 +296,7 @@ unsigned ui_customer_toggle(struct ui *u)
 		return 0;
 	p->show_customer = !p->show_customer;
 	if (p->show_customer && !p->have_customer && !p->customer_loading && p->have_thread)
-		customer_fetch(u, p);
+		customer_fetch(u, p, false);
 	else if (p->show_customer && !p->have_customer && !p->have_thread && p->error)
 		customer_offline_show(u, p);
 	p->built_width = -1;

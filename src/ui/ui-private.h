@@ -147,6 +147,11 @@ struct ui_pager {
 	size_t opened_parts;
 	int64_t opened_assignee;
 	fl_time opened_at;
+	/* When the thread was last asked for; recheck: it answered with a change made in that
+	 * very second, so a later change of the same second could be missing (the backend
+	 * counts whole seconds): ask once more in a later second. */
+	fl_time fetch_sent_at;
+	bool recheck, rechecking;
 	struct article *results;
 	size_t n_results;
 	struct article article;

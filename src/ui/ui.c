@@ -729,8 +729,9 @@ static void on_changed(void *arg)
 	if (v != u->store_version) {
 		u->store_version = v;
 		u->store_gen++;
-		ui_thread_follow(u);
 	}
+	/* each tick too: a thread fetched in the second of its last change is asked again */
+	ui_thread_follow(u);
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
 	ui_ticked_threads(u);
 	ui_alerts_tick(u);

@@ -342,6 +342,14 @@ static void test_limits(void **state)
 	error_check("[backend]\nmax_response = 99999999999999G\n", 2, "expected a size", NULL);
 	error_check("[backend]\ntoken_timeout = 0s\n", 2, "token_timeout: expected a duration",
 		    NULL);
+	/* undo_delay may be 0: the screen's writes go at once */
+	assert_int_equal(text_load(&c, "[ui]\nundo_delay = 0\n", err, sizeof(err)), 0);
+	assert_int_equal(c.undo_delay, 0);
+	config_release(&c);
+	assert_int_equal(text_load(&c, "[ui]\nundo_delay = 2s\n", err, sizeof(err)), 0);
+	assert_int_equal(c.undo_delay, 2);
+	config_release(&c);
+	error_check("[ui]\nundo_delay = -1s\n", 2, "undo_delay: expected a duration", NULL);
 }
 
 static void test_region(void **state)
