@@ -240,19 +240,19 @@ const struct store_entry *ui_pane_at(struct ui *u, struct ui_pane *p, size_t pos
 	if (!pane_uses_view(u, p))
 		return store_queue_at(u->engine.store, p->queue, pos);
 	pane_view_update(u, p);
-	return pos < p->n_view ? store_get(u->engine.store, p->view[pos]) : NULL;
+	return pos < p->n_view ? store_get_in(u->engine.store, p->queue, p->view[pos]) : NULL;
 }
 
 /* The view position of a conversation, or (size_t)-1; hint is checked first. */
 static size_t pane_position(struct ui *u, struct ui_pane *p, int64_t id, size_t hint)
 {
-	const struct store_entry *e = store_get(u->engine.store, id);
+	const struct store_entry *e = store_get_in(u->engine.store, p->queue, id);
 	size_t i;
 
-	if (!e || e->queue != p->queue)
+	if (!e)
 		return (size_t)-1;
 	if (!pane_uses_view(u, p))
-		return store_queue_index(u->engine.store, id);
+		return store_queue_index_in(u->engine.store, p->queue, id);
 	pane_view_update(u, p);
 	if (hint < p->n_view && p->view[hint] == id)
 		return hint;
@@ -321,7 +321,7 @@ const struct store_entry *ui_pane_selected(const struct ui *u)
 	if (u->n_panes == 0)
 		return NULL;
 	p = &u->panes[u->focus];
-	return p->selected_id ? store_get(u->engine.store, p->selected_id) : NULL;
+	return p->selected_id ? store_get_in(u->engine.store, p->queue, p->selected_id) : NULL;
 }
 
 unsigned ui_pane_move(struct ui *u, long delta)
