@@ -38,8 +38,9 @@ struct store_member {
 	fl_time deadline_started;
 };
 
+/* A conversation held: in one queue at least. Its members' e.conv are copies of one
+ * struct whose strings and arrays the item owns (released once, with the item). */
 struct store_item {
-	struct conversation conv; /* owned; every member's e.conv is a copy of this struct */
 	struct store_member *in[STORE_MAX_QUEUES]; /* NULL where it is not in the queue */
 	uint64_t seen;				   /* sweep generation of the last upsert */
 	/* Read here while updated_at was this: an answer of that age that says unread
@@ -464,13 +465,30 @@ struct store *store_new(const struct sla_policy *policies, size_t n_queues)
 	return s;
 }
 
-static void item_free(struct store_item *it)
+static struct store_member *item_first(const struct store_item *it)
 {
 	size_t q;
 
 	for (q = 0; q < STORE_MAX_QUEUES; q++)
+		if (it->in[q])
+			return it->in[q];
+	return NULL;
+}
+
+/* The record every member shares. */
+static struct conversation *item_conv(const struct store_item *it)
+{
+	return &item_first(it)->e.conv;
+}
+
+static void item_free(struct store_item *it)
+{
+	struct conversation conv = *item_conv(it);
+	size_t q;
+
+	for (q = 0; q < STORE_MAX_QUEUES; q++)
 		free(it->in[q]);
-	conversation_release(&it->conv);
+	conversation_release(&conv);
 	free(it);
 }
 
@@ -531,20 +549,21 @@ static unsigned store_wanted(const struct store *s, const struct conversation *c
 	return mask;
 }
 
-static struct store_item *item_new(struct store *s, const struct conversation *c)
+static struct store_item *item_new(struct store *s, int64_t id)
 {
 	struct store_item *it = xcalloc(1, sizeof(*it));
 
-	conversation_copy(&it->conv, c);
-	idmap_put(s->ids, c->id, it);
+	idmap_put(s->ids, id, it);
 	return it;
 }
 
-static struct store_member *member_new(struct store_item *it, int queue)
+/* A member sharing the record rec (the item's). */
+static struct store_member *member_new(struct store_item *it, int queue,
+				       const struct conversation *rec)
 {
 	struct store_member *m = xcalloc(1, sizeof(*m));
 
-	m->e.conv = it->conv;
+	m->e.conv = *rec;
 	m->e.queue = queue;
 	m->item = it;
 	m->heap_at = NOT_IN_HEAP;
@@ -564,36 +583,28 @@ static void member_destroy(struct store *s, struct store_member *m)
 	free(m);
 }
 
-/* Every member sees the item's record as it is now. */
-static void item_share(struct store_item *it)
+/* Every member sees rec (the item's record from now on). */
+static void item_share(struct store_item *it, const struct conversation *rec)
 {
 	size_t q;
 
 	for (q = 0; q < STORE_MAX_QUEUES; q++)
 		if (it->in[q])
-			it->in[q]->e.conv = it->conv;
-}
-
-static struct store_member *item_first(const struct store_item *it)
-{
-	size_t q;
-
-	for (q = 0; q < STORE_MAX_QUEUES; q++)
-		if (it->in[q])
-			return it->in[q];
-	return NULL;
+			it->in[q]->e.conv = *rec;
 }
 
 static void item_destroy(struct store *s, struct store_item *it)
 {
+	struct conversation conv = *item_conv(it);
 	size_t q;
 
 	s->version++;
-	idmap_remove(s->ids, it->conv.id);
+	idmap_remove(s->ids, conv.id);
 	for (q = 0; q < STORE_MAX_QUEUES; q++)
 		if (it->in[q])
 			member_destroy(s, it->in[q]);
-	item_free(it);
+	conversation_release(&conv);
+	free(it);
 }
 
 /* The held items for which keep() is true, in a new array the caller frees. */
@@ -618,7 +629,8 @@ static struct store_item **store_collect(const struct store *s,
  * it under its queue's policy. An item in no queue leaves the store. */
 static void item_refit(struct store *s, struct store_item *it)
 {
-	unsigned want = store_wanted(s, &it->conv);
+	struct conversation rec = *item_conv(it);
+	unsigned want = store_wanted(s, &rec);
 	struct store_member *m;
 	struct sla_clock clock;
 	size_t q;
@@ -632,7 +644,7 @@ static void item_refit(struct store *s, struct store_item *it)
 		if (m && !(want & (1u << q))) {
 			member_destroy(s, m);
 		} else if (!m && (want & (1u << q))) {
-			m = member_new(it, (int)q);
+			m = member_new(it, (int)q, &rec);
 			memset(&clock, 0, sizeof(clock));
 			member_place(s, m, &clock);
 			heap_set(&s->heap, m, INT64_MIN);
@@ -644,7 +656,7 @@ static void item_refit(struct store *s, struct store_item *it)
 static bool item_of_team(const struct store *s, const struct store_item *it, const void *arg)
 {
 	(void)s;
-	return it->conv.team_assignee_id == *(const int64_t *)arg;
+	return item_conv(it)->team_assignee_id == *(const int64_t *)arg;
 }
 
 /* Refits the items keep() picks (all with NULL): O(n). */
@@ -758,6 +770,7 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 	struct store_item *it = idmap_get(s->ids, c->id);
 	enum store_change change = it ? STORE_UPDATED : STORE_ADDED;
 	struct store_member *m;
+	struct conversation rec;
 	struct sla_clock clock;
 	unsigned want;
 	size_t q;
@@ -768,8 +781,10 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 		 * share it, so a record of the same second that says something else is the
 		 * later one; polls read the last seconds again (poll_overlap), so a reordered
 		 * answer is put right by the next poll. */
-		if (c->updated_at < it->conv.updated_at ||
-		    (c->updated_at == it->conv.updated_at && conversation_same(c, &it->conv)))
+		const struct conversation *held = item_conv(it);
+
+		if (c->updated_at < held->updated_at ||
+		    (c->updated_at == held->updated_at && conversation_same(c, held)))
 			return STORE_UNCHANGED;
 	}
 	want = store_wanted(s, c);
@@ -781,19 +796,18 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 	}
 	/* a new record: what a filter matches may differ even where nothing moves */
 	s->version++;
+	/* Copy before releasing: c may point into the record held. */
+	conversation_copy(&rec, c);
 	if (it) {
-		struct conversation copy;
+		struct conversation *held = item_conv(it);
 
-		/* Copy before releasing: c may point into the record held. */
-		conversation_copy(&copy, c);
-		conversation_keep_known(&copy, &it->conv);
-		if (it->read_here && !copy.read && copy.updated_at <= it->read_through)
-			copy.read = true;
-		conversation_release(&it->conv);
-		it->conv = copy;
-		item_share(it);
+		conversation_keep_known(&rec, held);
+		if (it->read_here && !rec.read && rec.updated_at <= it->read_through)
+			rec.read = true;
+		conversation_release(held);
+		item_share(it, &rec);
 	} else {
-		it = item_new(s, c);
+		it = item_new(s, rec.id);
 	}
 	it->seen = s->generation;
 	for (q = 0; q < s->n_queues; q++) {
@@ -805,7 +819,7 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 			continue;
 		}
 		if (!m)
-			m = member_new(it, (int)q);
+			m = member_new(it, (int)q, &rec);
 		member_evaluate_update(s, m, now, &clock);
 		member_place(s, m, &clock);
 		/* Events come from store_tick only, so one reached by this update is told by
@@ -819,14 +833,16 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 bool store_mark_read(struct store *s, int64_t id)
 {
 	struct store_item *it = idmap_get(s->ids, id);
+	struct conversation rec;
 	size_t q;
 
-	if (!it || it->conv.read)
+	if (!it || item_conv(it)->read)
 		return false;
-	it->conv.read = true;
+	rec = *item_conv(it);
+	rec.read = true;
 	it->read_here = true;
-	it->read_through = it->conv.updated_at;
-	item_share(it);
+	it->read_through = rec.updated_at;
+	item_share(it, &rec);
 	for (q = 0; q < STORE_MAX_QUEUES; q++)
 		if (it->in[q])
 			it->in[q]->e.dirty = 1;
