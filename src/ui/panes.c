@@ -132,11 +132,34 @@ static void pane_queue_filter(const struct ui *u, const struct ui_pane *p, struc
 		memset(out, 0, sizeof(*out));
 }
 
+/* Whether the queue's filter = has terms of the clock (sla:, breached, ...): the store
+ * chooses a queue's conversations by the others, so only those need a view here. */
+static bool pane_queue_filter_clock(const struct ui *u, const struct ui_pane *p)
+{
+	/* Asked per row drawn: the answer for the last filter text (the configuration's,
+	 * which stays put) is kept. */
+	static const char *last;
+	static bool last_clock;
+	const char *text;
+	struct query own;
+
+	if (p->queue < 0 || (size_t)p->queue >= u->cfg->n_queues)
+		return false;
+	text = u->cfg->queues[p->queue].filter;
+	if (!text)
+		return false;
+	if (text != last) {
+		pane_queue_filter(u, p, &own);
+		last_clock = query_uses_clock(&own);
+		last = text;
+	}
+	return last_clock;
+}
+
 static bool pane_uses_view(const struct ui *u, const struct ui_pane *p)
 {
 	return p->filter.n_terms > 0 || p->order != UI_ORDER_URGENCY ||
-	       (p->queue >= 0 && (size_t)p->queue < u->cfg->n_queues &&
-		u->cfg->queues[p->queue].filter);
+	       pane_queue_filter_clock(u, p);
 }
 
 static void view_reserve(struct ui_pane *p, size_t n)
@@ -803,7 +826,7 @@ static void pane_queue_counts(struct ui *u, struct ui_pane *p, struct store_coun
 	struct query own;
 
 	store_queue_counts(s, p->queue, n);
-	if (!u->cfg->queues[p->queue].filter)
+	if (!pane_queue_filter_clock(u, p))
 		return;
 	pane_queue_filter(u, p, &own);
 	all = store_queue_count(s, p->queue);
