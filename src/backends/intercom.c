@@ -402,7 +402,9 @@ static void intercom_sync(struct backend *b, bool full, fl_time updated_after, c
 		memcpy(b->teams, teams, n_teams * sizeof(*teams));
 	b->n_teams = n_teams;
 	if (n_teams == 0 && !assignee) {
-		b->l.sync_done(b->l.arg, full, "no team of the configured queues exists in the workspace");
+		b->l.sync_done(b->l.arg, full,
+			       "no team of the configured queues exists in the workspace, and no "
+			       "queue without teams has filter = assignee:me");
 		return;
 	}
 	request_page(b, NULL);
