@@ -36,12 +36,15 @@ struct store_member {
 	 * may not say which deadline they pause. */
 	enum sla_kind deadline_kind;
 	fl_time deadline_started;
+	struct store_member *next; /* the item's member in a later queue, or NULL */
 };
 
 /* A conversation held: in one queue at least. Its members' e.conv are copies of one
  * struct whose strings and arrays the item owns (released once, with the item). */
 struct store_item {
-	struct store_member *in[STORE_MAX_QUEUES]; /* NULL where it is not in the queue */
+	/* Its places, by queue: one for most conversations, so a list costs less memory
+	 * than a slot per queue. */
+	struct store_member *members;
 	uint64_t seen;				   /* sweep generation of the last upsert */
 	/* Read here while updated_at was this: an answer of that age that says unread
 	 * predates the agent's look (the backend may not have heard of it yet). */
@@ -467,12 +470,17 @@ struct store *store_new(const struct sla_policy *policies, size_t n_queues)
 
 static struct store_member *item_first(const struct store_item *it)
 {
-	size_t q;
+	return it->members;
+}
 
-	for (q = 0; q < STORE_MAX_QUEUES; q++)
-		if (it->in[q])
-			return it->in[q];
-	return NULL;
+/* Its member in queue, or NULL. */
+static struct store_member *item_in(const struct store_item *it, int queue)
+{
+	struct store_member *m = it->members;
+
+	while (m && m->e.queue < queue)
+		m = m->next;
+	return m && m->e.queue == queue ? m : NULL;
 }
 
 /* The record every member shares. */
@@ -484,10 +492,12 @@ static struct conversation *item_conv(const struct store_item *it)
 static void item_free(struct store_item *it)
 {
 	struct conversation conv = *item_conv(it);
-	size_t q;
+	struct store_member *m, *next;
 
-	for (q = 0; q < STORE_MAX_QUEUES; q++)
-		free(it->in[q]);
+	for (m = it->members; m; m = next) {
+		next = m->next;
+		free(m);
+	}
 	conversation_release(&conv);
 	free(it);
 }
@@ -561,48 +571,52 @@ static struct store_item *item_new(struct store *s, int64_t id)
 static struct store_member *member_new(struct store_item *it, int queue,
 				       const struct conversation *rec)
 {
-	struct store_member *m = xcalloc(1, sizeof(*m));
+	struct store_member *m = xcalloc(1, sizeof(*m)), **at = &it->members;
 
 	m->e.conv = *rec;
 	m->e.queue = queue;
 	m->item = it;
 	m->heap_at = NOT_IN_HEAP;
-	it->in[queue] = m;
+	while (*at && (*at)->e.queue < queue)
+		at = &(*at)->next;
+	m->next = *at;
+	*at = m;
 	return m;
 }
 
 static void member_destroy(struct store *s, struct store_member *m)
 {
+	struct store_member **at = &m->item->members;
+
 	s->version++;
 	heap_remove(&s->heap, m);
 	if (m->placed) {
 		queue_count_state(&s->queues[m->e.queue], m->e.clock.state, -1);
 		queue_remove(&s->queues[m->e.queue], m);
 	}
-	m->item->in[m->e.queue] = NULL;
+	while (*at != m)
+		at = &(*at)->next;
+	*at = m->next;
 	free(m);
 }
 
 /* Every member sees rec (the item's record from now on). */
 static void item_share(struct store_item *it, const struct conversation *rec)
 {
-	size_t q;
+	struct store_member *m;
 
-	for (q = 0; q < STORE_MAX_QUEUES; q++)
-		if (it->in[q])
-			it->in[q]->e.conv = *rec;
+	for (m = it->members; m; m = m->next)
+		m->e.conv = *rec;
 }
 
 static void item_destroy(struct store *s, struct store_item *it)
 {
 	struct conversation conv = *item_conv(it);
-	size_t q;
 
 	s->version++;
 	idmap_remove(s->ids, conv.id);
-	for (q = 0; q < STORE_MAX_QUEUES; q++)
-		if (it->in[q])
-			member_destroy(s, it->in[q]);
+	while (it->members)
+		member_destroy(s, it->members);
 	conversation_release(&conv);
 	free(it);
 }
@@ -640,7 +654,7 @@ static void item_refit(struct store *s, struct store_item *it)
 		return;
 	}
 	for (q = 0; q < s->n_queues; q++) {
-		m = it->in[q];
+		m = item_in(it, (int)q);
 		if (m && !(want & (1u << q))) {
 			member_destroy(s, m);
 		} else if (!m && (want & (1u << q))) {
@@ -701,7 +715,7 @@ void store_set_policy(struct store *s, int queue, const struct sla_policy *polic
 	/* As for a move between queues: the next tick evaluates each clock under it. */
 	items = store_collect(s, NULL, NULL, &n);
 	for (i = 0; i < n; i++) {
-		struct store_member *m = items[i]->in[queue];
+		struct store_member *m = item_in(items[i], queue);
 
 		if (!m)
 			continue;
@@ -811,7 +825,7 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 	}
 	it->seen = s->generation;
 	for (q = 0; q < s->n_queues; q++) {
-		m = it->in[q];
+		m = item_in(it, (int)q);
 		if (!(want & (1u << q))) {
 			/* It stopped matching the queue (unassigned, retagged, ...). */
 			if (m)
@@ -833,8 +847,8 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 bool store_mark_read(struct store *s, int64_t id)
 {
 	struct store_item *it = idmap_get(s->ids, id);
+	struct store_member *m;
 	struct conversation rec;
-	size_t q;
 
 	if (!it || item_conv(it)->read)
 		return false;
@@ -843,9 +857,8 @@ bool store_mark_read(struct store *s, int64_t id)
 	it->read_here = true;
 	it->read_through = rec.updated_at;
 	item_share(it, &rec);
-	for (q = 0; q < STORE_MAX_QUEUES; q++)
-		if (it->in[q])
-			it->in[q]->e.dirty = 1;
+	for (m = it->members; m; m = m->next)
+		m->e.dirty = 1;
 	s->version++;
 	return true;
 }
@@ -872,20 +885,19 @@ const struct store_entry *store_get_in(const struct store *s, int queue, int64_t
 {
 	struct store_item *it = idmap_get(s->ids, id);
 
-	if (!it || !store_queue_valid(s, queue) || !it->in[queue])
-		return NULL;
-	return &it->in[queue]->e;
+	struct store_member *m = it && store_queue_valid(s, queue) ? item_in(it, queue) : NULL;
+
+	return m ? &m->e : NULL;
 }
 
 unsigned store_queues_of(const struct store *s, int64_t id)
 {
 	struct store_item *it = idmap_get(s->ids, id);
+	struct store_member *m;
 	unsigned mask = 0;
-	size_t q;
 
-	for (q = 0; it && q < STORE_MAX_QUEUES; q++)
-		if (it->in[q])
-			mask |= 1u << q;
+	for (m = it ? it->members : NULL; m; m = m->next)
+		mask |= 1u << m->e.queue;
 	return mask;
 }
 
@@ -917,9 +929,9 @@ size_t store_queue_index_in(const struct store *s, int queue, int64_t id)
 {
 	struct store_item *it = idmap_get(s->ids, id);
 
-	if (!it || !store_queue_valid(s, queue) || !it->in[queue])
-		return (size_t)-1;
-	return queue_position(&s->queues[queue], it->in[queue]);
+	struct store_member *m = it && store_queue_valid(s, queue) ? item_in(it, queue) : NULL;
+
+	return m ? queue_position(&s->queues[queue], m) : (size_t)-1;
 }
 
 /* Re-evaluates one member whose due time has come and tells what sla_track says. */
