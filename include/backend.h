@@ -90,9 +90,10 @@ struct backend_ops {
 	/* Full: every open conversation of the teams. Incremental: every conversation of the
 	 * teams updated after updated_after, whatever its state, and every one assigned since
 	 * to another team, so closures and moves to other teams arrive (the store drops what
-	 * it does not track). */
+	 * it does not track). With assignee (an admin id, 0 for none), the conversations
+	 * assigned to that admin too, whatever their team. */
 	void (*sync)(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
-		     size_t n_teams);
+		     size_t n_teams, int64_t assignee);
 	void (*fetch_thread)(struct backend *b, int64_t id, backend_thread_fn fn, void *arg);
 	void (*write)(struct backend *b, const struct write_op *w, backend_done_fn fn, void *arg);
 	void (*create_tag)(struct backend *b, const char *name, backend_tag_fn fn, void *arg);

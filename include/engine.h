@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "config.h"
+#include "query.h"
 #include "sender.h"
 #include "store.h"
 
@@ -28,6 +29,14 @@ struct engine_listener {
 	void (*new_conversation)(void *arg, const struct store_entry *e);
 	/* ...and a held one whose customer wrote again (last_contact_reply_at moved on). */
 	void (*new_message)(void *arg, const struct store_entry *e);
+};
+
+struct engine;
+
+/* What decides a queue's conversations beyond its teams: its filter = (record terms). */
+struct engine_view {
+	const struct engine *engine;
+	struct query filter;
 };
 
 struct engine {
@@ -66,6 +75,8 @@ struct engine {
 	bool hours_known;	    /* the queues' office hours from the backend are in the store */
 	bool hours_fetching;	    /* ...and a fetch of them is in flight */
 	bool team_unknown;	    /* a queue's team is not in the workspace (said on stderr) */
+	struct engine_view views[CONFIG_MAX_QUEUES];
+	int64_t assignee; /* polls fetch this admin's conversations of any team too (0: no) */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

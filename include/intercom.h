@@ -113,6 +113,18 @@ int intercom_parse_search_changes(json_t *j, intercom_held_fn held, void *held_a
  */
 json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
 				bool open_only, const char *starting_after, int per_page);
+/* The same, and with me (an admin id, 0 for none) also the agent's conversations of any
+ * team, in two levels that never mix filters and groups:
+ *   full:        (open = true AND team_assignee_id IN [teams]) OR
+ *                (open = true AND admin_assignee_id = me)
+ *   incremental: (updated_at > after AND team_assignee_id IN [teams]) OR
+ *                (updated_at > after AND admin_assignee_id = me) OR
+ *                (statistics.last_assignment_at > after AND team_assignee_id NIN [teams])
+ * (without teams, the last group's second filter is updated_at > after), so that one
+ * unassigned from the agent arrives too. */
+json_t *intercom_search_request_mine(fl_time updated_after, const int64_t *team_ids,
+				     size_t n_teams, int64_t me, bool open_only,
+				     const char *starting_after, int per_page);
 
 /*
  * Body for the agent's search of every conversation (convsearch.h), one page of per_page:

@@ -56,4 +56,11 @@ int query_parse(const char *text, struct query *q, char *err, size_t errlen);
 bool query_match(const struct query *q, const struct store_entry *e, const struct directory *dir,
 		 int64_t me, fl_time now);
 
+/* Whether c matches every term of q that the record alone can tell: the terms of the clock
+ * (sla:, breached, warning, unknown) are left out. What decides a queue's conversations. */
+bool query_match_record(const struct query *q, const struct conversation *c,
+			const struct directory *dir, int64_t me);
+/* Whether q has a term of the clock (sla:, breached, warning, unknown). */
+bool query_uses_clock(const struct query *q);
+
 #endif

@@ -188,25 +188,15 @@ static void sla_fields_set(json_t *j, const struct conversation *cv)
 					    "status", backend_sla_word(cv->backend_sla)));
 }
 
-static json_t *entry_json(const struct engine *e, const struct store_entry *en)
+/* What list --json tells of an entry's clock in its queue. */
+static json_t *entry_clock_json(const struct engine *e, const struct store_entry *en)
 {
 	const struct conversation *cv = &en->conv;
-	char *preview = conversation_preview(cv);
-	const char *assignee;
-	json_t *tags = json_array(), *j;
-	size_t i;
 
-	for (i = 0; i < cv->n_tags; i++) {
-		const char *name = directory_name(e->dir->tags, e->dir->n_tags, cv->tag_ids[i]);
-
-		json_array_append_new(tags, json_string(name ? name : ""));
-	}
-	j = json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b, s:I}",
-			 "id", (json_int_t)cv->id, "queue", e->cfg->queues[en->queue].key, "state",
-			 conv_state_word(cv->state), "sla",
+	return json_pack("{s:s, s:o, s:o, s:o, s:s}", "queue", e->cfg->queues[en->queue].key, "sla",
 			 en->clock.state == SLA_NONE && !conversation_waiting_on_customer(cv)
-				 ? json_null()
-				 : json_string(entry_state_word(en)),
+			     ? json_null()
+			     : json_string(entry_state_word(en)),
 			 "deadline",
 			 en->clock.state >= SLA_OK ? json_integer(en->clock.deadline) : json_null(),
 			 "left",
@@ -215,12 +205,32 @@ static json_t *entry_json(const struct engine *e, const struct store_entry *en)
 			 "kind",
 			 en->clock.kind == SLA_KIND_FIRST  ? "first_response"
 			 : en->clock.kind == SLA_KIND_NEXT ? "next_response"
-							   : "none",
-			 "customer", cv->customer ? json_string(cv->customer) : json_null(), "title",
-			 cv->title ? json_string(cv->title) : json_null(), "preview",
-			 preview ? json_string(preview) : json_null(), "tags", tags, "unread",
-			 !cv->read, "assignee", (json_int_t)cv->admin_assignee_id);
+							   : "none");
+}
+
+static json_t *entry_json(const struct engine *e, const struct store_entry *en)
+{
+	const struct conversation *cv = &en->conv;
+	char *preview = conversation_preview(cv);
+	const char *assignee;
+	json_t *tags = json_array(), *j, *clock;
+	size_t i;
+
+	for (i = 0; i < cv->n_tags; i++) {
+		const char *name = directory_name(e->dir->tags, e->dir->n_tags, cv->tag_ids[i]);
+
+		json_array_append_new(tags, json_string(name ? name : ""));
+	}
+	j = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:b, s:I}", "id", (json_int_t)cv->id, "state",
+		      conv_state_word(cv->state), "customer",
+		      cv->customer ? json_string(cv->customer) : json_null(), "title",
+		      cv->title ? json_string(cv->title) : json_null(), "preview",
+		      preview ? json_string(preview) : json_null(), "tags", tags, "unread",
+		      !cv->read, "assignee", (json_int_t)cv->admin_assignee_id);
 	free(preview);
+	clock = entry_clock_json(e, en);
+	json_object_update(j, clock);
+	json_decref(clock);
 	sla_fields_set(j, cv);
 	assignee = cv->admin_assignee_id ? directory_name(e->dir->admins, e->dir->n_admins,
 							  cv->admin_assignee_id)
@@ -257,6 +267,32 @@ static void print_entry(const struct engine *e, const struct store_entry *en)
 	putchar('\n');
 }
 
+/* Whether list shows id in queue q: it is in the queue and matches the queue's filter =
+ * (checked when the configuration was read; its clock terms need the queue's clock). */
+static bool listed_in(struct cli *c, int64_t id, int q)
+{
+	const struct store_entry *en = store_get_in(c->engine.store, q, id);
+	const struct directory *dir = c->engine.dir;
+	struct query own;
+	char err[200];
+
+	if (!en)
+		return false;
+	if (query_parse(c->cfg->queues[q].filter, &own, err, sizeof(err)) < 0)
+		return true;
+	return query_match(&own, en, dir, dir ? dir->me : 0, engine_now(&c->engine));
+}
+
+static bool entry_listed_before(struct cli *c, int64_t id, int from, int q)
+{
+	int k;
+
+	for (k = from; k < q; k++)
+		if (listed_in(c, id, k))
+			return true;
+	return false;
+}
+
 int cli_cmd_list(struct cli *c, int argc, char **argv, const char *token)
 {
 	const char *queue = NULL;
@@ -288,22 +324,31 @@ int cli_cmd_list(struct cli *c, int argc, char **argv, const char *token)
 		out = json_array();
 	for (q = from; q < to; q++) {
 		size_t i, n = store_queue_count(c->engine.store, q);
-		const struct directory *dir = c->engine.dir;
-		struct query own;
-		char err[200];
 
-		/* The queue's filter = (checked when the configuration was read). */
-		if (query_parse(c->cfg->queues[q].filter, &own, err, sizeof(err)) < 0)
-			memset(&own, 0, sizeof(own));
 		for (i = 0; i < n; i++) {
 			const struct store_entry *en = store_queue_at(c->engine.store, q, i);
+			json_t *j, *queues;
+			int k;
 
-			if (!query_match(&own, en, dir, dir ? dir->me : 0, engine_now(&c->engine)))
+			if (!listed_in(c, en->conv.id, q))
 				continue;
-			if (json)
-				json_array_append_new(out, entry_json(&c->engine, en));
-			else
+			if (!json) {
 				print_entry(&c->engine, en);
+				continue;
+			}
+			/* Once, under the first queue listed; "queues" gives each one's clock. */
+			if (entry_listed_before(c, en->conv.id, from, q))
+				continue;
+			j = entry_json(&c->engine, en);
+			queues = json_array();
+			for (k = q; k < to; k++)
+				if (listed_in(c, en->conv.id, k))
+					json_array_append_new(
+					    queues, entry_clock_json(&c->engine,
+								     store_get_in(c->engine.store,
+										  k, en->conv.id)));
+			json_object_set_new(j, "queues", queues);
+			json_array_append_new(out, j);
 		}
 	}
 	if (json) {

@@ -84,7 +84,7 @@ static void start_sync(struct engine *e)
 		e->last_full = time(NULL);
 		store_sweep_begin(e->store);
 	}
-	e->ops->sync(e->backend, full, e->next_after, e->teams, e->n_teams);
+	e->ops->sync(e->backend, full, e->next_after, e->teams, e->n_teams, e->assignee);
 }
 
 static void on_poll_timer(void *arg)
@@ -268,6 +268,50 @@ static void on_schedules(void *arg, const struct sla_schedule *items, size_t n,
 	notify_changed(e);
 }
 
+static bool view_match(void *arg, const struct conversation *c)
+{
+	const struct engine_view *v = arg;
+	const struct directory *dir = v->engine->dir;
+
+	return query_match_record(&v->filter, c, dir, dir ? dir->me : 0);
+}
+
+static bool query_has(const struct query *q, enum query_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < q->n_terms; i++)
+		if (q->terms[i].kind == kind)
+			return true;
+	return false;
+}
+
+/* Each queue's filter = decides what it holds; a queue without teams holds what matches
+ * of every conversation fetched, and assignee:me there has the polls fetch the agent's
+ * own conversations, whatever their team. */
+static void views_set(struct engine *e, const struct directory *dir)
+{
+	size_t q;
+	char err[200];
+
+	e->assignee = 0;
+	for (q = 0; q < e->cfg->n_queues; q++) {
+		const struct config_queue *cq = &e->cfg->queues[q];
+		struct engine_view *v = &e->views[q];
+		bool all_teams = cq->n_teams == 0;
+
+		v->engine = e;
+		/* The configuration checked the filter when it was read. */
+		if (query_parse(cq->filter, &v->filter, err, sizeof(err)) < 0)
+			memset(&v->filter, 0, sizeof(v->filter));
+		if (!cq->filter && !all_teams)
+			continue;
+		if (all_teams && query_has(&v->filter, QUERY_ASSIGNEE_ME))
+			e->assignee = dir->me;
+		store_set_queue_match(e->store, (int)q, all_teams, view_match, v);
+	}
+}
+
 static void on_ready(void *arg, const struct directory *dir)
 {
 	struct engine *e = arg;
@@ -294,6 +338,7 @@ static void on_ready(void *arg, const struct directory *dir)
 			store_set_team_queue(e->store, id, (int)q);
 			e->teams[e->n_teams++] = id;
 		}
+	views_set(e, dir);
 	start_sync(e);
 }
 

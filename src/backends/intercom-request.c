@@ -57,38 +57,70 @@ static json_t *group_new(const char *op, json_t *filters)
 	}
 }
 
-/* What an incremental poll of some teams asks for: their conversations updated after
- * updated_after, whatever their state (closures and snoozes arrive), or any other
- * conversation assigned since (a move out of the teams arrives: it no longer matches
- * their filter). */
-static json_t *changes_query_new(fl_time updated_after, const int64_t *team_ids, size_t n_teams)
+/* One AND group of two filters (steals both), or NULL. */
+static json_t *pair_new(json_t *a, json_t *b)
 {
-	json_t *ours = json_pack("{s:s, s:[o, o]}", "operator", "AND", "value",
-				 filter_new("updated_at", ">", json_integer(updated_after)),
-				 team_filter_new("IN", team_ids, n_teams));
-	json_t *moved = json_pack("{s:s, s:[o, o]}", "operator", "AND", "value",
-				  filter_new("statistics.last_assignment_at", ">",
-					     json_integer(updated_after)),
-				  team_filter_new("NIN", team_ids, n_teams));
-
-	if (!ours || !moved) {
-		json_decref(ours);
-		json_decref(moved);
+	if (!a || !b) {
+		json_decref(a);
+		json_decref(b);
 		return NULL;
 	}
-	return json_pack("{s:s, s:[o, o]}", "operator", "OR", "value", ours, moved);
+	return json_pack("{s:s, s:[o, o]}", "operator", "AND", "value", a, b);
+}
+
+/* The first filter of a group: what is open (full), or what changed (incremental). */
+static json_t *since_new(fl_time updated_after)
+{
+	return updated_after > 0 ? filter_new("updated_at", ">", json_integer(updated_after))
+				 : filter_new("open", "=", json_true());
+}
+
+/* What an incremental poll of some teams asks for: their conversations updated after
+ * updated_after, whatever their state (closures and snoozes arrive), or any other
+ * conversation assigned since (a move out of the teams, or away from the agent, arrives:
+ * it no longer matches their filter); with an agent (me), also the agent's own updated
+ * since, whatever their team. A full sync asks for the teams' open conversations and, with
+ * me, the agent's. Groups of filters inside an OR group: levels never mix. */
+static json_t *changes_query_new(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
+				 int64_t me)
+{
+	json_t *groups = json_array();
+
+	if (!groups)
+		return NULL;
+	if (n_teams && json_array_append_new(groups, pair_new(since_new(updated_after),
+							       team_filter_new("IN", team_ids,
+									       n_teams))) < 0)
+		goto fail;
+	if (me && json_array_append_new(
+		      groups, pair_new(since_new(updated_after),
+				       filter_new("admin_assignee_id", "=",
+						  json_integer((json_int_t)me)))) < 0)
+		goto fail;
+	if (updated_after > 0 &&
+	    json_array_append_new(
+		groups,
+		pair_new(filter_new("statistics.last_assignment_at", ">", json_integer(updated_after)),
+			 n_teams ? team_filter_new("NIN", team_ids, n_teams)
+				 : filter_new("updated_at", ">", json_integer(updated_after)))) < 0)
+		goto fail;
+	return group_new("OR", groups);
+fail:
+	json_decref(groups);
+	return NULL;
 }
 
 static json_t *search_query_new(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
-				bool open_only)
+				int64_t me, bool open_only)
 {
 	json_t *filters = json_array();
 
 	if (!filters)
 		return NULL;
-	if (updated_after > 0 && n_teams && !open_only) {
+	if ((updated_after > 0 && (n_teams || me) && !open_only) ||
+	    (open_only && updated_after == 0 && me)) {
 		json_decref(filters);
-		return changes_query_new(updated_after, team_ids, n_teams);
+		return changes_query_new(open_only ? 0 : updated_after, team_ids, n_teams, me);
 	}
 	if (open_only && json_array_append_new(filters, filter_new("open", "=", json_true())) < 0)
 		goto fail;
@@ -110,7 +142,15 @@ fail:
 json_t *intercom_search_request(fl_time updated_after, const int64_t *team_ids, size_t n_teams,
 				bool open_only, const char *starting_after, int per_page)
 {
-	json_t *query = search_query_new(updated_after, team_ids, n_teams, open_only);
+	return intercom_search_request_mine(updated_after, team_ids, n_teams, 0, open_only,
+					    starting_after, per_page);
+}
+
+json_t *intercom_search_request_mine(fl_time updated_after, const int64_t *team_ids,
+				     size_t n_teams, int64_t me, bool open_only,
+				     const char *starting_after, int per_page)
+{
+	json_t *query = search_query_new(updated_after, team_ids, n_teams, me, open_only);
 	json_t *pagination;
 
 	if (!query)

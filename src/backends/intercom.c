@@ -42,6 +42,7 @@ struct backend {
 	fl_time after;
 	int64_t *teams;
 	size_t n_teams;
+	int64_t assignee; /* the agent's conversations of any team too, 0: none */
 	/* Requests whose answer has not come: freed by destroy, whose http_free means their
 	 * callbacks never run. */
 	struct call *calls;
@@ -376,10 +377,11 @@ static void request_page(struct backend *b, const char *cursor)
 	/* The incremental search has no state filter, and beside the teams' changes asks
 	 * for every conversation assigned since: one closed, or moved to a team nobody here
 	 * tracks, must arrive so that it leaves the queue. */
-	json_t *body = b->full ? intercom_search_request(0, b->teams, b->n_teams, true, cursor,
-							 INTERCOM_PER_PAGE_MAX)
-			       : intercom_search_request(b->after, b->teams, b->n_teams, false,
-							 cursor, INTERCOM_PER_PAGE_MAX);
+	json_t *body = b->full ? intercom_search_request_mine(0, b->teams, b->n_teams, b->assignee,
+							      true, cursor, INTERCOM_PER_PAGE_MAX)
+			       : intercom_search_request_mine(b->after, b->teams, b->n_teams,
+							      b->assignee, false, cursor,
+							      INTERCOM_PER_PAGE_MAX);
 
 	if (!body) {
 		b->l.sync_done(b->l.arg, b->full, "nothing to search for: no team is tracked");
@@ -389,8 +391,9 @@ static void request_page(struct backend *b, const char *cursor)
 }
 
 static void intercom_sync(struct backend *b, bool full, fl_time updated_after, const int64_t *teams,
-			  size_t n_teams)
+			  size_t n_teams, int64_t assignee)
 {
+	b->assignee = assignee;
 	b->full = full;
 	b->after = updated_after;
 	free(b->teams);
@@ -398,8 +401,10 @@ static void intercom_sync(struct backend *b, bool full, fl_time updated_after, c
 	if (n_teams)
 		memcpy(b->teams, teams, n_teams * sizeof(*teams));
 	b->n_teams = n_teams;
-	if (n_teams == 0) {
-		b->l.sync_done(b->l.arg, full, "no team of the configured queues exists in the workspace");
+	if (n_teams == 0 && !assignee) {
+		b->l.sync_done(b->l.arg, full,
+			       "no team of the configured queues exists in the workspace, and no "
+			       "queue without teams has filter = assignee:me");
 		return;
 	}
 	request_page(b, NULL);

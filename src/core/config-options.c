@@ -80,8 +80,9 @@ const struct config_option config_options[] = {
      "the queue's NAME", "The title of the queue's pane."},
     /* The whole struct config_queue: the list and its length. */
     {CONFIG_SECTION_QUEUE, "teams", config_parse_teams, 0, "list", NULL, NULL,
-     "Required. The teams whose conversations the queue shows: names or ids separated by "
-     "commas, at most " STRING(CONFIG_MAX_TEAMS) "."},
+     "The teams whose conversations the queue shows: names or ids separated by commas, at "
+     "most " STRING(CONFIG_MAX_TEAMS) ". Required unless the queue has a filter; without "
+     "teams the queue takes the conversations of every team that match its filter."},
     {CONFIG_SECTION_QUEUE, "realtime", config_parse_bool, QUEUE(realtime), "boolean", NULL, "no",
      "Shows the queue in the real-time pane, and gives it the real-time defaults of "
      "first_response, next_response and warn."},
@@ -133,9 +134,13 @@ const struct config_option config_options[] = {
     {CONFIG_SECTION_QUEUE, "filter", config_parse_filter, QUEUE(filter), "filter", NULL, "none",
      "Narrows the queue to the conversations of its teams that match every term, in the "
      "language of the / filter: tag:NAME, assignee:NAME, assignee:me, unassigned, "
-     "priority:LEVEL, sla:<DURATION, breached, warning, unknown and free text; e.g. "
-     "filter = assignee:me for the agent's own. A term the filter does not know stops "
-     "start-up with the line."},
+     "priority:LEVEL, team:NAME, state:STATE, sla:<DURATION, breached, warning, unknown and "
+     "free text; e.g. filter = assignee:me for the agent's own. Without teams, the queue "
+     "takes the matching conversations of every team frontline holds (those of the other "
+     "queues' teams and, with assignee:me, the agent's own of any team, which the polls "
+     "then fetch too); sla:, breached, warning and unknown need teams there, as no clock "
+     "runs before a queue is chosen. A term the filter does not know, or one that cannot be "
+     "told, stops start-up with the line."},
     {CONFIG_SECTION_NOTIFY, "desktop", config_parse_bool, CONF(notify.desktop), "boolean", "yes",
      NULL,
      "Desktop notifications through libnotify (a notification server on the D-Bus session "

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config-private.h"
+#include "query.h"
 #include "util.h"
 
 /* The sections' names as written between brackets ([queue NAME] takes a name too). */
@@ -395,6 +396,25 @@ static int queue_team_check(struct reader *r, size_t i)
 	return 0;
 }
 
+/* A queue of every team (filter and no teams) is chosen by its filter before any clock
+ * runs: a term of the clock cannot choose it. Returns -1 after config_fail_at. */
+static int queue_filter_check(struct reader *r, size_t i)
+{
+	const struct config_queue *q = &r->p.c->queues[i];
+	struct query f;
+	char err[200];
+
+	if (q->n_teams || !q->filter || query_parse(q->filter, &f, err, sizeof(err)) < 0 ||
+	    !query_uses_clock(&f))
+		return 0;
+	config_fail_at(&r->p, queue_key_line(r, i, "filter"),
+		       "[queue %s] has no teams, so its filter chooses from every conversation "
+		       "before a clock runs: sla:, breached, warning and unknown cannot be told "
+		       "there; add teams = or drop those terms",
+		       q->key);
+	return -1;
+}
+
 /* Each queue's policy holds the [sla NAME] targets, so the clock needs no configuration. */
 static void queue_take_slas(const struct config *c, struct config_queue *q)
 {
@@ -429,13 +449,15 @@ static void parser_finish(struct reader *r)
 
 	for (i = 0; p->own_queues && i < p->c->n_queues; i++) {
 		q = &p->c->queues[i];
-		if (!q->n_teams) {
+		if (!q->n_teams && !q->filter) {
 			config_fail_at(p, r->queue_line[i],
-				       "[queue %s] has no teams; add e.g. "
-				       "teams = Support",
+				       "[queue %s] has no teams and no filter; add e.g. "
+				       "teams = Support, or filter = assignee:me",
 				       q->key);
 			return;
 		}
+		if (queue_filter_check(r, i) < 0)
+			return;
 		if (!q->title)
 			q->title = xstrdup(q->key);
 		sla_policy_default(&fallback, q->realtime);
@@ -460,12 +482,15 @@ static void parser_finish(struct reader *r)
 }
 
 static void queue_add_default(struct config *c, const char *key, const char *title,
-			      const char *team, bool realtime)
+			      const char *team, const char *filter, bool realtime)
 {
 	struct config_queue *q = queue_add(c, key);
 
 	q->title = xstrdup(title);
-	q->teams[q->n_teams++] = xstrdup(team);
+	if (team)
+		q->teams[q->n_teams++] = xstrdup(team);
+	if (filter)
+		q->filter = xstrdup(filter);
 	q->realtime = realtime;
 	sla_policy_default(&q->policy, realtime);
 	q->notify = queue_notify_default(realtime);
@@ -486,8 +511,9 @@ void config_defaults(struct config *c)
 			die("%s", err);
 	}
 	c->state_dir = config_xdg_path("XDG_STATE_HOME", ".local/state", "frontline");
-	queue_add_default(c, "realtime", "Real-time", "Live chat", true);
-	queue_add_default(c, "standard", "Standard", "Support", false);
+	queue_add_default(c, "realtime", "Real-time", "Live chat", NULL, true);
+	queue_add_default(c, "standard", "Standard", "Support", NULL, false);
+	queue_add_default(c, "mine", "Mine", NULL, "assignee:me", false);
 }
 
 /* $FRONTLINE_ADMIN wins over admin = in the file. */

@@ -253,11 +253,27 @@ static bool text_matches(const struct conversation *c, const char *want)
 
 static bool clock_running(const struct store_entry *e) { return e->clock.state >= SLA_OK; }
 
-static bool term_matches(const struct query_term *t, const struct store_entry *e,
-			 const struct directory *dir, int64_t me, fl_time now)
+/* The terms that read the clock, which a queue gives: a record alone cannot tell them. */
+static bool term_of_clock(enum query_kind k)
 {
-	const struct conversation *c = &e->conv;
+	return k == QUERY_SLA_UNDER || k == QUERY_SLA_OVER || k == QUERY_BREACHED ||
+	       k == QUERY_WARNING || k == QUERY_UNKNOWN;
+}
 
+bool query_uses_clock(const struct query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->n_terms; i++)
+		if (term_of_clock(q->terms[i].kind))
+			return true;
+	return false;
+}
+
+/* A term of the record (not of the clock). */
+static bool record_term_matches(const struct query_term *t, const struct conversation *c,
+				const struct directory *dir, int64_t me)
+{
 	switch (t->kind) {
 	case QUERY_TAG:
 		return has_tag(c, dir, t->text);
@@ -267,6 +283,23 @@ static bool term_matches(const struct query_term *t, const struct store_entry *e
 		return me != 0 && c->admin_assignee_id == me;
 	case QUERY_UNASSIGNED:
 		return c->admin_assignee_id == 0;
+	case QUERY_PRIORITY:
+		return c->priority == t->seconds;
+	case QUERY_TEXT:
+		return text_matches(c, t->text);
+	case QUERY_TEAM:
+		return in_team(c, dir, t->text);
+	case QUERY_STATE:
+		return !(c->unknown & CONV_UNKNOWN_STATE) && c->state == (enum conv_state)t->seconds;
+	default:
+		return true;
+	}
+}
+
+static bool term_matches(const struct query_term *t, const struct store_entry *e,
+			 const struct directory *dir, int64_t me, fl_time now)
+{
+	switch (t->kind) {
 	case QUERY_SLA_UNDER:
 		return clock_running(e) &&
 		       (e->clock.state == SLA_BREACHED || e->clock.deadline - now < t->seconds);
@@ -279,16 +312,20 @@ static bool term_matches(const struct query_term *t, const struct store_entry *e
 		return e->clock.state == SLA_WARNING;
 	case QUERY_UNKNOWN:
 		return e->clock.state == SLA_UNKNOWN;
-	case QUERY_PRIORITY:
-		return c->priority == t->seconds;
-	case QUERY_TEXT:
-		return text_matches(c, t->text);
-	case QUERY_TEAM:
-		return in_team(c, dir, t->text);
-	case QUERY_STATE:
-		return !(c->unknown & CONV_UNKNOWN_STATE) && c->state == (enum conv_state)t->seconds;
+	default:
+		return record_term_matches(t, &e->conv, dir, me);
 	}
-	return false;
+}
+
+bool query_match_record(const struct query *q, const struct conversation *c,
+			const struct directory *dir, int64_t me)
+{
+	size_t i;
+
+	for (i = 0; i < q->n_terms; i++)
+		if (!term_of_clock(q->terms[i].kind) && !record_term_matches(&q->terms[i], c, dir, me))
+			return false;
+	return true;
 }
 
 bool query_match(const struct query *q, const struct store_entry *e, const struct directory *dir,

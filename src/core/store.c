@@ -19,19 +19,33 @@
  * a few hundred blocks. */
 #define QUEUE_BLOCK 512
 
-struct store_item {
-	struct store_entry e; /* first, so the public view is the item's address */
-	/* The sort key the item was inserted into its queue with: it must stay as it was
-	 * until the item is taken out again, or the binary search cannot find it. */
+/* A conversation's place in one queue: the public entry (its conv a shallow copy of the
+ * item's record, which owns the memory), the clock under the queue's policy, and where it
+ * sits in the queue's order and in the heap. */
+struct store_member {
+	struct store_entry e; /* first, so the public view is the member's address */
+	struct store_item *item;
+	/* The sort key the member was inserted into its queue with: it must stay as it was
+	 * until the member is taken out again, or the binary search cannot find it. */
 	fl_time key_deadline; /* the deadline while a clock runs, else NO_CLOCK_KEY */
 	fl_time key_updated;  /* updated_at when no clock runs, else 0 */
+	bool placed;	      /* in its queue's order */
 	fl_time due;	      /* when its clock can next change state (heap key) */
 	size_t heap_at;	      /* index in the heap, or NOT_IN_HEAP */
-	uint64_t seen;	      /* sweep generation of the last upsert */
 	/* The last running deadline, to notice a new one even across paused clocks that
 	 * may not say which deadline they pause. */
 	enum sla_kind deadline_kind;
 	fl_time deadline_started;
+	struct store_member *next; /* the item's member in a later queue, or NULL */
+};
+
+/* A conversation held: in one queue at least. Its members' e.conv are copies of one
+ * struct whose strings and arrays the item owns (released once, with the item). */
+struct store_item {
+	/* Its places, by queue: one for most conversations, so a list costs less memory
+	 * than a slot per queue. */
+	struct store_member *members;
+	uint64_t seen;				   /* sweep generation of the last upsert */
 	/* Read here while updated_at was this: an answer of that age that says unread
 	 * predates the agent's look (the backend may not have heard of it yet). */
 	fl_time read_through;
@@ -39,13 +53,13 @@ struct store_item {
 };
 
 struct due_heap {
-	struct store_item **items;
+	struct store_member **items;
 	size_t n, cap;
 };
 
 struct queue_block {
 	size_t n;
-	struct store_item *items[QUEUE_BLOCK];
+	struct store_member *items[QUEUE_BLOCK];
 };
 
 /* One sorted sequence, most urgent first, in blocks that are never empty. A flat array
@@ -57,6 +71,11 @@ struct store_queue {
 	size_t n_blocks, cap_blocks, cap_before;
 	size_t n;
 	size_t n_warning, n_breached;
+	/* What belongs: the conversations of its teams, or of every team with all_teams,
+	 * that match (all of them without match). */
+	bool all_teams;
+	store_match_fn match;
+	void *match_arg;
 };
 
 struct team_queue {
@@ -67,7 +86,7 @@ struct team_queue {
 struct store {
 	struct store_queue queues[STORE_MAX_QUEUES];
 	size_t n_queues;
-	struct idmap *ids; /* id -> struct store_item */
+	struct idmap *ids; /* id -> struct store_member */
 	struct due_heap heap;
 	struct team_queue *teams; /* few: a linear scan beats a map */
 	size_t n_teams, cap_teams;
@@ -77,7 +96,7 @@ struct store {
 
 /* --- due heap ---------------------------------------------------------------------- */
 
-static void heap_set_at(struct due_heap *h, size_t i, struct store_item *it)
+static void heap_set_at(struct due_heap *h, size_t i, struct store_member *it)
 {
 	h->items[i] = it;
 	it->heap_at = i;
@@ -85,7 +104,7 @@ static void heap_set_at(struct due_heap *h, size_t i, struct store_item *it)
 
 static void heap_sift_up(struct due_heap *h, size_t i)
 {
-	struct store_item *it = h->items[i];
+	struct store_member *it = h->items[i];
 
 	while (i > 0 && h->items[(i - 1) / 2]->due > it->due) {
 		heap_set_at(h, i, h->items[(i - 1) / 2]);
@@ -96,7 +115,7 @@ static void heap_sift_up(struct due_heap *h, size_t i)
 
 static void heap_sift_down(struct due_heap *h, size_t i)
 {
-	struct store_item *it = h->items[i];
+	struct store_member *it = h->items[i];
 	size_t child;
 
 	for (;;) {
@@ -113,10 +132,10 @@ static void heap_sift_down(struct due_heap *h, size_t i)
 	heap_set_at(h, i, it);
 }
 
-static void heap_remove(struct due_heap *h, struct store_item *it)
+static void heap_remove(struct due_heap *h, struct store_member *it)
 {
 	size_t i = it->heap_at;
-	struct store_item *moved;
+	struct store_member *moved;
 
 	if (i == NOT_IN_HEAP)
 		return;
@@ -131,7 +150,7 @@ static void heap_remove(struct due_heap *h, struct store_item *it)
 }
 
 /* Puts it in the heap with the given due time, or moves it there. */
-static void heap_set(struct due_heap *h, struct store_item *it, fl_time due)
+static void heap_set(struct due_heap *h, struct store_member *it, fl_time due)
 {
 	if (it->heap_at == NOT_IN_HEAP) {
 		xgrow(&h->items, &h->cap, h->n + 1, sizeof(*h->items));
@@ -155,7 +174,7 @@ static bool clock_runs(enum sla_state state)
 /* Urgency order. A breached deadline is in the past, so "breached first, then soonest
  * deadline" is one comparison of deadlines; clocks that do not run sort after every
  * deadline, most recently updated first. */
-static int item_compare(const struct store_item *a, const struct store_item *b)
+static int item_compare(const struct store_member *a, const struct store_member *b)
 {
 	if (a->key_deadline != b->key_deadline)
 		return a->key_deadline < b->key_deadline ? -1 : 1;
@@ -167,7 +186,7 @@ static int item_compare(const struct store_item *a, const struct store_item *b)
 }
 
 /* The first position in b whose item does not sort before it. */
-static size_t block_lower_bound(const struct queue_block *b, const struct store_item *it)
+static size_t block_lower_bound(const struct queue_block *b, const struct store_member *it)
 {
 	size_t lo = 0, hi = b->n, mid;
 
@@ -183,7 +202,7 @@ static size_t block_lower_bound(const struct queue_block *b, const struct store_
 
 /* The block it belongs in: the first whose last item does not sort before it, else the
  * last block. The queue must have a block. */
-static size_t queue_find_block(const struct store_queue *q, const struct store_item *it)
+static size_t queue_find_block(const struct store_queue *q, const struct store_member *it)
 {
 	size_t lo = 0, hi = q->n_blocks, mid;
 	const struct queue_block *b;
@@ -235,7 +254,7 @@ static void queue_merge_blocks(struct store_queue *q, size_t k)
 }
 
 /* Where it is: its block and its place in the block. */
-static void queue_locate(const struct store_queue *q, const struct store_item *it, size_t *k,
+static void queue_locate(const struct store_queue *q, const struct store_member *it, size_t *k,
 			 size_t *i)
 {
 	if (q->n_blocks > 0) {
@@ -247,7 +266,7 @@ static void queue_locate(const struct store_queue *q, const struct store_item *i
 	die("store: conversation %lld is not where its queue key says", (long long)it->e.conv.id);
 }
 
-static size_t queue_position(const struct store_queue *q, const struct store_item *it)
+static size_t queue_position(const struct store_queue *q, const struct store_member *it)
 {
 	size_t k, i;
 
@@ -255,7 +274,7 @@ static size_t queue_position(const struct store_queue *q, const struct store_ite
 	return q->before[k] + i;
 }
 
-static struct store_item *queue_item_at(const struct store_queue *q, size_t index)
+static struct store_member *queue_item_at(const struct store_queue *q, size_t index)
 {
 	size_t lo = 0, hi = q->n_blocks, mid;
 
@@ -270,7 +289,7 @@ static struct store_item *queue_item_at(const struct store_queue *q, size_t inde
 	return q->blocks[lo]->items[index - q->before[lo]];
 }
 
-static void queue_insert(struct store_queue *q, struct store_item *it)
+static void queue_insert(struct store_queue *q, struct store_member *it)
 {
 	struct queue_block *b, *upper;
 	size_t k, first, i;
@@ -296,7 +315,7 @@ static void queue_insert(struct store_queue *q, struct store_item *it)
 	queue_reindex(q, first);
 }
 
-static void queue_remove(struct store_queue *q, struct store_item *it)
+static void queue_remove(struct store_queue *q, struct store_member *it)
 {
 	struct queue_block *b;
 	size_t k, i;
@@ -337,31 +356,30 @@ static void queue_count_state(struct store_queue *q, enum sla_state state, int d
 		*n = delta > 0 ? *n + 1 : *n - 1;
 }
 
-/* Gives it a new clock in a queue: its place and the queues' counts follow. An item
- * whose key stays the same is not moved. */
-static void item_place(struct store *s, struct store_item *it, int queue,
-		       const struct sla_clock *clock)
+/* Gives a member a new clock: its place and its queue's counts follow. A member whose key
+ * stays the same is not moved. */
+static void member_place(struct store *s, struct store_member *m, const struct sla_clock *clock)
 {
+	struct store_queue *q = &s->queues[m->e.queue];
 	bool runs = clock_runs(clock->state);
 	fl_time deadline = runs ? clock->deadline : NO_CLOCK_KEY;
-	fl_time updated = runs ? 0 : it->e.conv.updated_at;
-	bool moves = queue != it->e.queue || deadline != it->key_deadline ||
-		     updated != it->key_updated;
+	fl_time updated = runs ? 0 : m->e.conv.updated_at;
+	bool moves = !m->placed || deadline != m->key_deadline || updated != m->key_updated;
 
-	if (moves || clock->state != it->e.clock.state)
+	if (moves || clock->state != m->e.clock.state)
 		s->version++;
-	if (it->e.queue != NO_QUEUE) {
-		queue_count_state(&s->queues[it->e.queue], it->e.clock.state, -1);
+	if (m->placed) {
+		queue_count_state(q, m->e.clock.state, -1);
 		if (moves)
-			queue_remove(&s->queues[it->e.queue], it);
+			queue_remove(q, m);
 	}
-	it->e.clock = *clock;
-	queue_count_state(&s->queues[queue], clock->state, +1);
+	m->e.clock = *clock;
+	queue_count_state(q, clock->state, +1);
 	if (moves) {
-		it->e.queue = queue;
-		it->key_deadline = deadline;
-		it->key_updated = updated;
-		queue_insert(&s->queues[queue], it);
+		m->key_deadline = deadline;
+		m->key_updated = updated;
+		queue_insert(q, m);
+		m->placed = true;
 	}
 }
 
@@ -406,17 +424,17 @@ static bool clock_next_due(const struct sla_policy *p, const struct conversation
 
 /* The clock of a conversation that has just changed, with the snooze bookkeeping: time
  * seen snoozed extends the current deadline; a new deadline starts with none. */
-static void item_evaluate_update(struct store *s, struct store_item *it, int queue, fl_time now,
-				 struct sla_clock *out)
+static void member_evaluate_update(struct store *s, struct store_member *m, fl_time now,
+				   struct sla_clock *out)
 {
-	const struct sla_policy *p = &s->queues[queue].policy;
-	struct store_entry *e = &it->e;
+	const struct sla_policy *p = &s->queues[m->e.queue].policy;
+	struct store_entry *e = &m->e;
 
 	sla_evaluate(p, &e->conv, e->paused, now, out);
 	if (out->kind != SLA_KIND_NONE &&
-	    (out->kind != it->deadline_kind || out->started != it->deadline_started)) {
-		it->deadline_kind = out->kind;
-		it->deadline_started = out->started;
+	    (out->kind != m->deadline_kind || out->started != m->deadline_started)) {
+		m->deadline_kind = out->kind;
+		m->deadline_started = out->started;
 		e->paused = 0;
 		/* Still snoozed: only the part of the snooze after the new start counts. */
 		if (e->snoozed_seen != 0 && e->snoozed_seen < out->started)
@@ -450,6 +468,40 @@ struct store *store_new(const struct sla_policy *policies, size_t n_queues)
 	return s;
 }
 
+static struct store_member *item_first(const struct store_item *it)
+{
+	return it->members;
+}
+
+/* Its member in queue, or NULL. */
+static struct store_member *item_in(const struct store_item *it, int queue)
+{
+	struct store_member *m = it->members;
+
+	while (m && m->e.queue < queue)
+		m = m->next;
+	return m && m->e.queue == queue ? m : NULL;
+}
+
+/* The record every member shares. */
+static struct conversation *item_conv(const struct store_item *it)
+{
+	return &item_first(it)->e.conv;
+}
+
+static void item_free(struct store_item *it)
+{
+	struct conversation conv = *item_conv(it);
+	struct store_member *m, *next;
+
+	for (m = it->members; m; m = next) {
+		next = m->next;
+		free(m);
+	}
+	conversation_release(&conv);
+	free(it);
+}
+
 void store_free(struct store *s)
 {
 	struct store_item *it;
@@ -457,10 +509,8 @@ void store_free(struct store *s)
 
 	if (!s)
 		return;
-	while ((it = idmap_next(s->ids, &cursor))) {
-		conversation_release(&it->e.conv);
-		free(it);
-	}
+	while ((it = idmap_next(s->ids, &cursor)))
+		item_free(it);
 	for (i = 0; i < s->n_queues; i++)
 		queue_release(&s->queues[i]);
 	idmap_free(s->ids);
@@ -484,27 +534,90 @@ static int store_team_queue(const struct store *s, int64_t team_id)
 	return NO_QUEUE;
 }
 
-static struct store_item *item_new(struct store *s, const struct conversation *c)
+/* Whether a record belongs in a queue: its team's queue, or a queue of every team, and the
+ * queue's own test. */
+static bool queue_wants(const struct store *s, int queue, const struct conversation *c)
+{
+	const struct store_queue *q = &s->queues[queue];
+
+	if (c->state == CONV_CLOSED)
+		return false;
+	if (!q->all_teams && store_team_queue(s, c->team_assignee_id) != queue)
+		return false;
+	return !q->match || q->match(q->match_arg, c);
+}
+
+/* The queues a record belongs in, one bit each. */
+static unsigned store_wanted(const struct store *s, const struct conversation *c)
+{
+	unsigned mask = 0;
+	size_t q;
+
+	for (q = 0; q < s->n_queues; q++)
+		if (queue_wants(s, (int)q, c))
+			mask |= 1u << q;
+	return mask;
+}
+
+static struct store_item *item_new(struct store *s, int64_t id)
 {
 	struct store_item *it = xcalloc(1, sizeof(*it));
 
-	conversation_copy(&it->e.conv, c);
-	it->e.queue = NO_QUEUE;
-	it->heap_at = NOT_IN_HEAP;
-	idmap_put(s->ids, c->id, it);
+	idmap_put(s->ids, id, it);
 	return it;
+}
+
+/* A member sharing the record rec (the item's). */
+static struct store_member *member_new(struct store_item *it, int queue,
+				       const struct conversation *rec)
+{
+	struct store_member *m = xcalloc(1, sizeof(*m)), **at = &it->members;
+
+	m->e.conv = *rec;
+	m->e.queue = queue;
+	m->item = it;
+	m->heap_at = NOT_IN_HEAP;
+	while (*at && (*at)->e.queue < queue)
+		at = &(*at)->next;
+	m->next = *at;
+	*at = m;
+	return m;
+}
+
+static void member_destroy(struct store *s, struct store_member *m)
+{
+	struct store_member **at = &m->item->members;
+
+	s->version++;
+	heap_remove(&s->heap, m);
+	if (m->placed) {
+		queue_count_state(&s->queues[m->e.queue], m->e.clock.state, -1);
+		queue_remove(&s->queues[m->e.queue], m);
+	}
+	while (*at != m)
+		at = &(*at)->next;
+	*at = m->next;
+	free(m);
+}
+
+/* Every member sees rec (the item's record from now on). */
+static void item_share(struct store_item *it, const struct conversation *rec)
+{
+	struct store_member *m;
+
+	for (m = it->members; m; m = m->next)
+		m->e.conv = *rec;
 }
 
 static void item_destroy(struct store *s, struct store_item *it)
 {
+	struct conversation conv = *item_conv(it);
+
 	s->version++;
-	idmap_remove(s->ids, it->e.conv.id);
-	heap_remove(&s->heap, it);
-	if (it->e.queue != NO_QUEUE) {
-		queue_count_state(&s->queues[it->e.queue], it->e.clock.state, -1);
-		queue_remove(&s->queues[it->e.queue], it);
-	}
-	conversation_release(&it->e.conv);
+	idmap_remove(s->ids, conv.id);
+	while (it->members)
+		member_destroy(s, it->members);
+	conversation_release(&conv);
 	free(it);
 }
 
@@ -519,43 +632,76 @@ static struct store_item **store_collect(const struct store *s,
 	size_t cursor = 0, n = 0;
 
 	while ((it = idmap_next(s->ids, &cursor)))
-		if (keep(s, it, arg))
+		if (!keep || keep(s, it, arg))
 			out[n++] = it;
 	*n_out = n;
 	return out;
 }
 
+/* Puts an item in the queues it now belongs in and out of the others, without a "now":
+ * a member that stays keeps its clock, a new one waits for the next tick, which evaluates
+ * it under its queue's policy. An item in no queue leaves the store. */
+static void item_refit(struct store *s, struct store_item *it)
+{
+	struct conversation rec = *item_conv(it);
+	unsigned want = store_wanted(s, &rec);
+	struct store_member *m;
+	struct sla_clock clock;
+	size_t q;
+
+	if (!want) {
+		item_destroy(s, it);
+		return;
+	}
+	for (q = 0; q < s->n_queues; q++) {
+		m = item_in(it, (int)q);
+		if (m && !(want & (1u << q))) {
+			member_destroy(s, m);
+		} else if (!m && (want & (1u << q))) {
+			m = member_new(it, (int)q, &rec);
+			memset(&clock, 0, sizeof(clock));
+			member_place(s, m, &clock);
+			heap_set(&s->heap, m, INT64_MIN);
+			m->e.dirty = 1;
+		}
+	}
+}
+
 static bool item_of_team(const struct store *s, const struct store_item *it, const void *arg)
 {
 	(void)s;
-	return it->e.conv.team_assignee_id == *(const int64_t *)arg;
+	return item_conv(it)->team_assignee_id == *(const int64_t *)arg;
 }
 
-static void store_rehome_team(struct store *s, int64_t team_id, int queue)
+/* Refits the items keep() picks (all with NULL): O(n). */
+static void store_refit_some(struct store *s,
+			     bool (*keep)(const struct store *, const struct store_item *,
+					  const void *),
+			     const void *arg)
 {
 	size_t n, i;
-	struct store_item **items = store_collect(s, item_of_team, &team_id, &n);
-	struct sla_clock clock;
+	/* Collected first: deleting from the map moves slots under a running scan. */
+	struct store_item **items = store_collect(s, keep, arg, &n);
 
-	for (i = 0; i < n; i++) {
-		if (queue == NO_QUEUE) {
-			item_destroy(s, items[i]);
-			continue;
-		}
-		/* No "now" here: keep the clock for the moment and let the next tick
-		 * evaluate it under the new queue's policy. */
-		clock = items[i]->e.clock;
-		item_place(s, items[i], queue, &clock);
-		heap_set(&s->heap, items[i], INT64_MIN);
-		items[i]->e.dirty = 1;
-	}
+	for (i = 0; i < n; i++)
+		item_refit(s, items[i]);
 	free(items);
 }
 
-static bool item_of_queue(const struct store *s, const struct store_item *it, const void *arg)
+void store_set_queue_match(struct store *s, int queue, bool all_teams, store_match_fn match,
+			   void *arg)
 {
-	(void)s;
-	return it->e.queue == *(const int *)arg;
+	if (!store_queue_valid(s, queue))
+		die("store: match of queue %d of %zu", queue, s->n_queues);
+	s->queues[queue].all_teams = all_teams;
+	s->queues[queue].match = match;
+	s->queues[queue].match_arg = arg;
+	store_refit_some(s, NULL, NULL);
+}
+
+void store_refit(struct store *s)
+{
+	store_refit_some(s, NULL, NULL);
 }
 
 void store_set_policy(struct store *s, int queue, const struct sla_policy *policy)
@@ -567,10 +713,14 @@ void store_set_policy(struct store *s, int queue, const struct sla_policy *polic
 		die("store: policy of queue %d of %zu", queue, s->n_queues);
 	s->queues[queue].policy = *policy;
 	/* As for a move between queues: the next tick evaluates each clock under it. */
-	items = store_collect(s, item_of_queue, &queue, &n);
+	items = store_collect(s, NULL, NULL, &n);
 	for (i = 0; i < n; i++) {
-		heap_set(&s->heap, items[i], INT64_MIN);
-		items[i]->e.dirty = 1;
+		struct store_member *m = item_in(items[i], queue);
+
+		if (!m)
+			continue;
+		heap_set(&s->heap, m, INT64_MIN);
+		m->e.dirty = 1;
 	}
 	free(items);
 }
@@ -595,7 +745,7 @@ void store_set_team_queue(struct store *s, int64_t team_id, int queue)
 		}
 		s->teams[i].queue = queue;
 	}
-	store_rehome_team(s, team_id, queue);
+	store_refit_some(s, item_of_team, &team_id);
 }
 
 static bool same_text(const char *a, const char *b)
@@ -633,8 +783,11 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 {
 	struct store_item *it = idmap_get(s->ids, c->id);
 	enum store_change change = it ? STORE_UPDATED : STORE_ADDED;
-	int queue;
+	struct store_member *m;
+	struct conversation rec;
 	struct sla_clock clock;
+	unsigned want;
+	size_t q;
 
 	if (it) {
 		it->seen = s->generation; /* the backend still has it, even if not newer */
@@ -642,12 +795,14 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 		 * share it, so a record of the same second that says something else is the
 		 * later one; polls read the last seconds again (poll_overlap), so a reordered
 		 * answer is put right by the next poll. */
-		if (c->updated_at < it->e.conv.updated_at ||
-		    (c->updated_at == it->e.conv.updated_at && conversation_same(c, &it->e.conv)))
+		const struct conversation *held = item_conv(it);
+
+		if (c->updated_at < held->updated_at ||
+		    (c->updated_at == held->updated_at && conversation_same(c, held)))
 			return STORE_UNCHANGED;
 	}
-	queue = store_team_queue(s, c->team_assignee_id);
-	if (c->state == CONV_CLOSED || queue == NO_QUEUE) {
+	want = store_wanted(s, c);
+	if (!want) {
 		if (!it)
 			return STORE_UNCHANGED;
 		item_destroy(s, it);
@@ -655,39 +810,55 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 	}
 	/* a new record: what a filter matches may differ even where nothing moves */
 	s->version++;
+	/* Copy before releasing: c may point into the record held. */
+	conversation_copy(&rec, c);
 	if (it) {
-		struct conversation copy;
+		struct conversation *held = item_conv(it);
 
-		/* Copy before releasing: c may point into the record held. */
-		conversation_copy(&copy, c);
-		conversation_keep_known(&copy, &it->e.conv);
-		if (it->read_here && !copy.read && copy.updated_at <= it->read_through)
-			copy.read = true;
-		conversation_release(&it->e.conv);
-		it->e.conv = copy;
+		conversation_keep_known(&rec, held);
+		if (it->read_here && !rec.read && rec.updated_at <= it->read_through)
+			rec.read = true;
+		conversation_release(held);
+		item_share(it, &rec);
 	} else {
-		it = item_new(s, c);
+		it = item_new(s, rec.id);
 	}
 	it->seen = s->generation;
-	item_evaluate_update(s, it, queue, now, &clock);
-	item_place(s, it, queue, &clock);
-	/* Events come from store_tick only, so one reached by this update is told by the
-	 * next tick, once: look at it then. */
-	heap_set(&s->heap, it, now);
-	it->e.dirty = 1;
+	for (q = 0; q < s->n_queues; q++) {
+		m = item_in(it, (int)q);
+		if (!(want & (1u << q))) {
+			/* It stopped matching the queue (unassigned, retagged, ...). */
+			if (m)
+				member_destroy(s, m);
+			continue;
+		}
+		if (!m)
+			m = member_new(it, (int)q, &rec);
+		member_evaluate_update(s, m, now, &clock);
+		member_place(s, m, &clock);
+		/* Events come from store_tick only, so one reached by this update is told by
+		 * the next tick, once: look at it then. */
+		heap_set(&s->heap, m, now);
+		m->e.dirty = 1;
+	}
 	return change;
 }
 
 bool store_mark_read(struct store *s, int64_t id)
 {
 	struct store_item *it = idmap_get(s->ids, id);
+	struct store_member *m;
+	struct conversation rec;
 
-	if (!it || it->e.conv.read)
+	if (!it || item_conv(it)->read)
 		return false;
-	it->e.conv.read = true;
+	rec = *item_conv(it);
+	rec.read = true;
 	it->read_here = true;
-	it->read_through = it->e.conv.updated_at;
-	it->e.dirty = 1;
+	it->read_through = rec.updated_at;
+	item_share(it, &rec);
+	for (m = it->members; m; m = m->next)
+		m->e.dirty = 1;
 	s->version++;
 	return true;
 }
@@ -705,8 +876,29 @@ enum store_change store_remove(struct store *s, int64_t id)
 const struct store_entry *store_get(const struct store *s, int64_t id)
 {
 	struct store_item *it = idmap_get(s->ids, id);
+	struct store_member *m = it ? item_first(it) : NULL;
 
-	return it ? &it->e : NULL;
+	return m ? &m->e : NULL;
+}
+
+const struct store_entry *store_get_in(const struct store *s, int queue, int64_t id)
+{
+	struct store_item *it = idmap_get(s->ids, id);
+
+	struct store_member *m = it && store_queue_valid(s, queue) ? item_in(it, queue) : NULL;
+
+	return m ? &m->e : NULL;
+}
+
+unsigned store_queues_of(const struct store *s, int64_t id)
+{
+	struct store_item *it = idmap_get(s->ids, id);
+	struct store_member *m;
+	unsigned mask = 0;
+
+	for (m = it ? it->members : NULL; m; m = m->next)
+		mask |= 1u << m->e.queue;
+	return mask;
 }
 
 size_t store_count(const struct store *s)
@@ -728,43 +920,50 @@ const struct store_entry *store_queue_at(const struct store *s, int queue, size_
 
 size_t store_queue_index(const struct store *s, int64_t id)
 {
-	struct store_item *it = idmap_get(s->ids, id);
+	const struct store_entry *e = store_get(s, id);
 
-	if (!it)
-		return (size_t)-1;
-	return queue_position(&s->queues[it->e.queue], it);
+	return e ? store_queue_index_in(s, e->queue, id) : (size_t)-1;
 }
 
-/* Re-evaluates one item whose due time has come and tells what sla_track says. */
-static void item_tick(struct store *s, struct store_item *it, fl_time now, store_event_fn fn,
-		      void *arg)
+size_t store_queue_index_in(const struct store *s, int queue, int64_t id)
 {
-	const struct sla_policy *p = &s->queues[it->e.queue].policy;
-	enum sla_state was = it->e.clock.state;
+	struct store_item *it = idmap_get(s->ids, id);
+
+	struct store_member *m = it && store_queue_valid(s, queue) ? item_in(it, queue) : NULL;
+
+	return m ? queue_position(&s->queues[queue], m) : (size_t)-1;
+}
+
+/* Re-evaluates one member whose due time has come and tells what sla_track says. */
+static void member_tick(struct store *s, struct store_member *m, fl_time now, store_event_fn fn,
+			void *arg)
+{
+	const struct sla_policy *p = &s->queues[m->e.queue].policy;
+	enum sla_state was = m->e.clock.state;
 	struct sla_clock clock;
 	enum sla_event ev;
 	fl_time due;
 
-	sla_evaluate(p, &it->e.conv, it->e.paused, now, &clock);
-	item_place(s, it, it->e.queue, &clock);
+	sla_evaluate(p, &m->e.conv, m->e.paused, now, &clock);
+	member_place(s, m, &clock);
 	/* One call: sla_track tells at most one event per clock (a jump over several
 	 * thresholds is told as the last one). */
-	ev = sla_track(&it->e.memory, &it->e.clock);
-	if (clock_next_due(p, &it->e.conv, &clock, now, &due))
-		heap_set(&s->heap, it, due);
+	ev = sla_track(&m->e.memory, &m->e.clock);
+	if (clock_next_due(p, &m->e.conv, &clock, now, &due))
+		heap_set(&s->heap, m, due);
 	else
-		heap_remove(&s->heap, it);
+		heap_remove(&s->heap, m);
 	if (ev != SLA_EVENT_NONE || clock.state != was)
-		it->e.dirty = 1;
-	/* Last: the item is consistent in every structure before anyone sees it. */
+		m->e.dirty = 1;
+	/* Last: the member is consistent in every structure before anyone sees it. */
 	if (ev != SLA_EVENT_NONE && fn)
-		fn(arg, &it->e, ev);
+		fn(arg, &m->e, ev);
 }
 
 void store_tick(struct store *s, fl_time now, store_event_fn fn, void *arg)
 {
 	while (s->heap.n > 0 && s->heap.items[0]->due <= now)
-		item_tick(s, s->heap.items[0], now, fn, arg);
+		member_tick(s, s->heap.items[0], now, fn, arg);
 }
 
 void store_sweep_begin(struct store *s)

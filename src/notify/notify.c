@@ -303,15 +303,9 @@ void notifier_set_store(struct notifier *n, const struct store *store)
 /* Whether an event of a conversation still holds: the conversation is still there with
  * the same deadline (an answer starts another clock, or none), and a warning or breach is
  * still its state (a breach supersedes the warning). */
-static bool event_still_true(void *arg, int64_t id, enum notify_kind kind, fl_time deadline)
+static bool entry_event_true(const struct store_entry *e, enum notify_kind kind,
+			     fl_time deadline)
 {
-	const struct notifier *n = arg;
-	const struct store_entry *e = store_get(n->store, id);
-
-	if (!e)
-		return false;
-	if (!deadline)
-		return true;
 	if (e->clock.kind == SLA_KIND_NONE || e->clock.deadline != deadline)
 		return false;
 	if (kind == NOTIFY_WARNING)
@@ -319,6 +313,24 @@ static bool event_still_true(void *arg, int64_t id, enum notify_kind kind, fl_ti
 	if (kind == NOTIFY_BREACH)
 		return e->clock.state == SLA_BREACHED;
 	return true;
+}
+
+/* In a conversation in several queues, each queue's clock has its own deadline: the
+ * event holds if one of them still says it. */
+static bool event_still_true(void *arg, int64_t id, enum notify_kind kind, fl_time deadline)
+{
+	const struct notifier *n = arg;
+	unsigned queues = store_queues_of(n->store, id);
+	int q;
+
+	if (!queues)
+		return false;
+	if (!deadline)
+		return true;
+	for (q = 0; q < STORE_MAX_QUEUES; q++)
+		if ((queues & (1u << q)) && entry_event_true(store_get_in(n->store, q, id), kind, deadline))
+			return true;
+	return false;
 }
 
 void notifier_set_terminal(struct notifier *n, int fd)

@@ -143,11 +143,34 @@ static void pane_queue_filter(const struct ui *u, const struct ui_pane *p, struc
 		memset(out, 0, sizeof(*out));
 }
 
+/* Whether the queue's filter = has terms of the clock (sla:, breached, ...): the store
+ * chooses a queue's conversations by the others, so only those need a view here. */
+static bool pane_queue_filter_clock(const struct ui *u, const struct ui_pane *p)
+{
+	/* Asked per row drawn: the answer for the last filter text (the configuration's,
+	 * which stays put) is kept. */
+	static const char *last;
+	static bool last_clock;
+	const char *text;
+	struct query own;
+
+	if (p->queue < 0 || (size_t)p->queue >= u->cfg->n_queues)
+		return false;
+	text = u->cfg->queues[p->queue].filter;
+	if (!text)
+		return false;
+	if (text != last) {
+		pane_queue_filter(u, p, &own);
+		last_clock = query_uses_clock(&own);
+		last = text;
+	}
+	return last_clock;
+}
+
 static bool pane_uses_view(const struct ui *u, const struct ui_pane *p)
 {
 	return p->filter.n_terms > 0 || p->order != UI_ORDER_URGENCY ||
-	       (p->queue >= 0 && (size_t)p->queue < u->cfg->n_queues &&
-		u->cfg->queues[p->queue].filter);
+	       pane_queue_filter_clock(u, p);
 }
 
 static void view_reserve(struct ui_pane *p, size_t n)
@@ -255,19 +278,19 @@ const struct store_entry *ui_pane_at(struct ui *u, struct ui_pane *p, size_t pos
 	if (!pane_uses_view(u, p))
 		return store_queue_at(u->engine.store, p->queue, pos);
 	pane_view_update(u, p);
-	return pos < p->n_view ? store_get(u->engine.store, p->view[pos]) : NULL;
+	return pos < p->n_view ? store_get_in(u->engine.store, p->queue, p->view[pos]) : NULL;
 }
 
 /* The view position of a conversation, or (size_t)-1; hint is checked first. */
 static size_t pane_position(struct ui *u, struct ui_pane *p, int64_t id, size_t hint)
 {
-	const struct store_entry *e = store_get(u->engine.store, id);
+	const struct store_entry *e = store_get_in(u->engine.store, p->queue, id);
 	size_t i;
 
-	if (!e || e->queue != p->queue)
+	if (!e)
 		return (size_t)-1;
 	if (!pane_uses_view(u, p))
-		return store_queue_index(u->engine.store, id);
+		return store_queue_index_in(u->engine.store, p->queue, id);
 	pane_view_update(u, p);
 	if (hint < p->n_view && p->view[hint] == id)
 		return hint;
@@ -336,7 +359,7 @@ const struct store_entry *ui_pane_selected(const struct ui *u)
 	if (u->n_panes == 0)
 		return NULL;
 	p = &u->panes[u->focus];
-	return p->selected_id ? store_get(u->engine.store, p->selected_id) : NULL;
+	return p->selected_id ? store_get_in(u->engine.store, p->queue, p->selected_id) : NULL;
 }
 
 unsigned ui_pane_move(struct ui *u, long delta)
@@ -901,7 +924,7 @@ static void pane_queue_counts(struct ui *u, struct ui_pane *p, struct store_coun
 	struct query own;
 
 	store_queue_counts(s, p->queue, n);
-	if (!u->cfg->queues[p->queue].filter)
+	if (!pane_queue_filter_clock(u, p))
 		return;
 	pane_queue_filter(u, p, &own);
 	all = store_queue_count(s, p->queue);

@@ -142,7 +142,7 @@ static void test_defaults_without_file(void **state)
 	assert_int_equal(c.article_refresh, 3600);
 	snprintf(expect, sizeof(expect), "%s/xdg-state/frontline", dir);
 	assert_string_equal(c.state_dir, expect);
-	assert_int_equal(c.n_queues, 2);
+	assert_int_equal(c.n_queues, 3);
 	assert_string_equal(c.queues[0].key, "realtime");
 	assert_true(c.queues[0].realtime);
 	assert_int_equal(c.queues[0].n_teams, 1);
@@ -156,6 +156,14 @@ static void test_defaults_without_file(void **state)
 	assert_string_equal(c.queues[1].teams[0], "Support");
 	assert_int_equal(c.queues[1].policy.next_response, 3600);
 	assert_int_equal(c.queues[1].policy.warn[0], 600);
+	assert_null(c.queues[1].filter);
+	/* Mine: the agent's own of every team, under the standard targets. */
+	assert_string_equal(c.queues[2].key, "mine");
+	assert_string_equal(c.queues[2].title, "Mine");
+	assert_int_equal(c.queues[2].n_teams, 0);
+	assert_string_equal(c.queues[2].filter, "assignee:me");
+	assert_false(c.queues[2].realtime);
+	assert_int_equal(c.queues[2].policy.first_response, 3600);
 	config_release(&c);
 }
 
@@ -173,7 +181,7 @@ static void test_default_path_is_read(void **state)
 	assert_int_equal(config_load(&c, NULL, err, sizeof(err)), 0);
 	assert_string_equal(c.path, expect);
 	assert_int_equal(c.poll_interval, 7);
-	assert_int_equal(c.n_queues, 2);
+	assert_int_equal(c.n_queues, 3);
 	config_release(&c);
 	/* Its errors carry its name as the user knows it. */
 	file_write("xdg-config/frontline/config", 0600, "[backend]\npoll_interval = fast\n");
@@ -429,7 +437,10 @@ static void test_errors_name_file_line_and_key(void **state)
 		    NULL);
 	error_check("[queue]\nteams = 1\n", 1, "a queue needs a name", NULL);
 	error_check("[queue a]\ntitle = A\n\n[queue b]\nteams = 2\n", 1, "[queue a] has no teams",
-		    NULL);
+		    "filter = assignee:me", NULL);
+	/* A queue of every team is chosen by its filter before any clock runs. */
+	error_check("[queue a]\nteams = 1\n[queue mine]\ntitle = M\nfilter = assignee:me breached\n",
+		    5, "[queue mine] has no teams", "breached", NULL);
 	error_check("[queue a]\nteams = 1\nwarn = 1m, 2m, 3m, 4m, 5m\n", 3,
 		    "warn: expected at "
 		    "most 4",
@@ -862,6 +873,10 @@ static void test_example_file_is_defaults(void **state)
 		for (t = 0; t < b->n_teams; t++)
 			assert_string_equal(a->teams[t], b->teams[t]);
 		assert_int_equal(a->realtime, b->realtime);
+		if (b->filter)
+			assert_string_equal(a->filter, b->filter);
+		else
+			assert_null(a->filter);
 		assert_int_equal(a->notify, b->notify);
 		assert_int_equal(pa->first_response, pb->first_response);
 		assert_int_equal(pa->next_response, pb->next_response);

@@ -1068,6 +1068,64 @@ static void test_search_request_incremental(void **state)
 	json_decref(body);
 }
 
+/* With the agent's id: the agent's conversations of any team too, in groups beside the
+ * teams' (a level never mixes filters and groups); one unassigned arrives by its
+ * assignment. */
+static void test_search_request_mine(void **state)
+{
+	const int64_t teams[] = {5001};
+	json_t *body = intercom_search_request_mine(0, teams, 1, 77, true, NULL, 150);
+
+	(void)state;
+	assert_json_equal(body, "{\"query\":{\"operator\":\"OR\",\"value\":["
+				"{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"open\",\"operator\":\"=\",\"value\":true},"
+				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
+				"\"value\":[5001]}]},"
+				"{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"open\",\"operator\":\"=\",\"value\":true},"
+				"{\"field\":\"admin_assignee_id\",\"operator\":\"=\","
+				"\"value\":77}]}]},"
+				"\"pagination\":{\"per_page\":150}}");
+	assert_query_levels_pure(json_object_get(body, "query"));
+	json_decref(body);
+
+	body = intercom_search_request_mine(1795431800, teams, 1, 77, false, NULL, 150);
+	assert_json_equal(body, "{\"query\":{\"operator\":\"OR\",\"value\":["
+				"{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"updated_at\",\"operator\":\">\","
+				"\"value\":1795431800},"
+				"{\"field\":\"team_assignee_id\",\"operator\":\"IN\","
+				"\"value\":[5001]}]},"
+				"{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"updated_at\",\"operator\":\">\","
+				"\"value\":1795431800},"
+				"{\"field\":\"admin_assignee_id\",\"operator\":\"=\","
+				"\"value\":77}]},"
+				"{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"statistics.last_assignment_at\",\"operator\":\">\","
+				"\"value\":1795431800},"
+				"{\"field\":\"team_assignee_id\",\"operator\":\"NIN\","
+				"\"value\":[5001]}]}]},"
+				"\"pagination\":{\"per_page\":150}}");
+	assert_query_levels_pure(json_object_get(body, "query"));
+	json_decref(body);
+
+	/* No team at all: the agent's alone. */
+	body = intercom_search_request_mine(0, NULL, 0, 77, true, NULL, 150);
+	assert_json_equal(body, "{\"query\":{\"operator\":\"AND\",\"value\":["
+				"{\"field\":\"open\",\"operator\":\"=\",\"value\":true},"
+				"{\"field\":\"admin_assignee_id\",\"operator\":\"=\","
+				"\"value\":77}]},"
+				"\"pagination\":{\"per_page\":150}}");
+	json_decref(body);
+	body = intercom_search_request_mine(1795431800, NULL, 0, 77, false, NULL, 150);
+	assert_query_levels_pure(json_object_get(body, "query"));
+	assert_int_equal(json_array_size(json_object_get(json_object_get(body, "query"), "value")),
+			 2);
+	json_decref(body);
+}
+
 static void test_search_request_limits(void **state)
 {
 	const int64_t teams[] = {5001};
@@ -1891,6 +1949,7 @@ int main(void)
 		cmocka_unit_test(test_search_request_full),
 		cmocka_unit_test(test_search_request_incremental),
 		cmocka_unit_test(test_search_request_limits),
+		cmocka_unit_test(test_search_request_mine),
 		cmocka_unit_test(test_text_to_html),
 		cmocka_unit_test(test_text_to_html_round_trip),
 		cmocka_unit_test(test_reply_request),

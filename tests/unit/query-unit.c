@@ -205,6 +205,34 @@ static void test_team_and_state(void **state)
 	assert_int_equal(query_parse("team:", &q, err, sizeof(err)), -1);
 }
 
+/* What chooses a queue's conversations: the record's terms; those of the clock are left
+ * to the queue, and query_uses_clock tells them. */
+static void test_match_record(void **state)
+{
+	struct store_entry mine = entry("Ann", "Down", NULL, ME, -10, SLA_BREACHED);
+	struct store_entry anna = entry("Bob", "Hello", NULL, ANNA, 100, SLA_OK);
+	struct query q;
+	char err[200];
+
+	(void)state;
+	mine.conv.tag_ids = vip_tags;
+	mine.conv.n_tags = 1;
+	assert_int_equal(query_parse("assignee:me tag:vip", &q, err, sizeof(err)), 0);
+	assert_false(query_uses_clock(&q));
+	assert_true(query_match_record(&q, &mine.conv, &dir, ME));
+	assert_false(query_match_record(&q, &anna.conv, &dir, ME));
+	/* no agent known: assignee:me matches nobody */
+	assert_false(query_match_record(&q, &mine.conv, &dir, 0));
+	assert_int_equal(query_parse("assignee:anna sla:<1m", &q, err, sizeof(err)), 0);
+	assert_true(query_uses_clock(&q));
+	assert_true(query_match_record(&q, &anna.conv, &dir, ME));
+	assert_false(query_match(&q, &anna, &dir, ME, NOW));
+	assert_int_equal(query_parse("unassigned", &q, err, sizeof(err)), 0);
+	assert_false(query_match_record(&q, &mine.conv, &dir, ME));
+	anna.conv.admin_assignee_id = 0;
+	assert_true(query_match_record(&q, &anna.conv, &dir, ME));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +241,7 @@ int main(void)
 	    cmocka_unit_test(test_match),
 	    cmocka_unit_test(test_priority_and_unknown),
 	    cmocka_unit_test(test_team_and_state),
+	    cmocka_unit_test(test_match_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

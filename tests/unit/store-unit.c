@@ -835,6 +835,181 @@ static void test_hundred_thousand(void **state)
 	store_free(s);
 }
 
+/* --- a conversation in several queues ----------------------------------------------- */
+
+#define Q_MINE 2
+#define ME     7
+
+static bool assigned_to_me(void *arg, const struct conversation *c)
+{
+	(void)arg;
+	return c->admin_assignee_id == ME;
+}
+
+struct queue_events {
+	size_t n;
+	int64_t id[MAX_EVENTS];
+	int queue[MAX_EVENTS];
+	enum sla_event ev[MAX_EVENTS];
+};
+
+static void queue_events_record(void *arg, const struct store_entry *e, enum sla_event ev)
+{
+	struct queue_events *log = arg;
+
+	assert_true(log->n < MAX_EVENTS);
+	log->id[log->n] = e->conv.id;
+	log->queue[log->n] = e->queue;
+	log->ev[log->n] = ev;
+	log->n++;
+}
+
+/* Real-time and Standard by team; Mine of every team, by assignee, with 30m targets. */
+static struct store *store_mine_fixture(void)
+{
+	struct sla_policy p[3];
+	struct store *s;
+
+	policies_init(p);
+	p[2] = p[1];
+	p[2].first_response = 1800;
+	p[2].next_response = 1800;
+	s = store_new(p, 3);
+	assert_non_null(s);
+	store_set_team_queue(s, TEAM_RT, Q_RT);
+	store_set_team_queue(s, TEAM_STD, Q_STD);
+	store_set_queue_match(s, Q_MINE, true, assigned_to_me, NULL);
+	return s;
+}
+
+static void test_several_queues(void **state)
+{
+	struct store *s = store_mine_fixture();
+	struct conversation a = conv_waiting(1, TEAM_RT, T0, T0);
+	struct conversation b = conv_waiting(2, TEAM_OTHER, T0 + 10, T0 + 10);
+	struct conversation c = conv_waiting(3, TEAM_OTHER, T0, T0);
+	struct queue_events log = {0};
+	struct store_counts counts;
+	fl_time t;
+
+	(void)state;
+	a.admin_assignee_id = ME;
+	b.admin_assignee_id = ME;
+	assert_int_equal(store_upsert(s, &a, T0), STORE_ADDED);
+	assert_int_equal(store_upsert(s, &b, T0 + 10), STORE_ADDED);
+	/* Of an untracked team and nobody's: in no queue, not held. */
+	assert_int_equal(store_upsert(s, &c, T0 + 10), STORE_UNCHANGED);
+	assert_int_equal(store_count(s), 2);
+	assert_int_equal(store_queues_of(s, 1), (1u << Q_RT) | (1u << Q_MINE));
+	assert_int_equal(store_queues_of(s, 2), 1u << Q_MINE);
+	assert_int_equal(store_queues_of(s, 3), 0);
+	assert_int_equal(store_queue_count(s, Q_RT), 1);
+	assert_int_equal(store_queue_count(s, Q_STD), 0);
+	assert_int_equal(store_queue_count(s, Q_MINE), 2);
+	/* A clock per queue, under that queue's targets. */
+	assert_int_equal(store_get_in(s, Q_RT, 1)->queue, Q_RT);
+	assert_int_equal(store_get_in(s, Q_RT, 1)->clock.deadline, T0 + 120);
+	assert_int_equal(store_get_in(s, Q_MINE, 1)->queue, Q_MINE);
+	assert_int_equal(store_get_in(s, Q_MINE, 1)->clock.deadline, T0 + 1800);
+	assert_null(store_get_in(s, Q_STD, 1));
+	assert_int_equal(store_get(s, 1)->queue, Q_RT);
+	assert_int_equal(store_get(s, 2)->queue, Q_MINE);
+	assert_int_equal(queue_id_at(s, Q_MINE, 0), 1);
+	assert_int_equal(queue_id_at(s, Q_MINE, 1), 2);
+	assert_int_equal(store_queue_index_in(s, Q_MINE, 2), 1);
+	assert_int_equal(store_queue_index_in(s, Q_RT, 2), NOT_FOUND);
+
+	/* Real-time's deadline passes; Mine's has not: one breach, told in Real-time. */
+	for (t = T0; t <= T0 + 200; t++)
+		store_tick(s, t, queue_events_record, &log);
+	assert_int_equal(log.n, 3); /* two warnings and the breach */
+	assert_int_equal(log.queue[2], Q_RT);
+	assert_int_equal(log.ev[2], SLA_EVENT_BREACHED);
+	store_queue_counts(s, Q_RT, &counts);
+	assert_int_equal(counts.breached, 1);
+	store_queue_counts(s, Q_MINE, &counts);
+	assert_int_equal(counts.breached, 0);
+	assert_int_equal(counts.open, 2);
+	assert_int_equal(store_get_in(s, Q_MINE, 1)->clock.state, SLA_OK);
+
+	/* The read mark reaches every queue's entry. */
+	assert_true(store_mark_read(s, 1));
+	assert_true(store_get_in(s, Q_RT, 1)->conv.read);
+	assert_true(store_get_in(s, Q_MINE, 1)->conv.read);
+
+	/* Unassigned: it leaves Mine and stays in its team's queue ... */
+	a.admin_assignee_id = 0;
+	a.updated_at = T0 + 300;
+	assert_int_equal(store_upsert(s, &a, T0 + 300), STORE_UPDATED);
+	assert_int_equal(store_queues_of(s, 1), 1u << Q_RT);
+	assert_int_equal(store_queue_count(s, Q_MINE), 1);
+	assert_int_equal(queue_id_at(s, Q_MINE, 0), 2);
+	store_queue_counts(s, Q_RT, &counts);
+	assert_int_equal(counts.breached, 1);
+	/* ... and one of an untracked team leaves the store. */
+	b.admin_assignee_id = 0;
+	b.updated_at = T0 + 300;
+	assert_int_equal(store_upsert(s, &b, T0 + 300), STORE_REMOVED);
+	assert_null(store_get(s, 2));
+	assert_int_equal(store_queue_count(s, Q_MINE), 0);
+
+	/* Assigned again: back in Mine, with Mine's clock. */
+	a.admin_assignee_id = ME;
+	a.updated_at = T0 + 400;
+	assert_int_equal(store_upsert(s, &a, T0 + 400), STORE_UPDATED);
+	assert_int_equal(store_queues_of(s, 1), (1u << Q_RT) | (1u << Q_MINE));
+	assert_int_equal(store_get_in(s, Q_MINE, 1)->clock.deadline, T0 + 1800);
+
+	/* Its team moves to Standard: it follows in the team's queue, stays in Mine. */
+	store_set_team_queue(s, TEAM_RT, Q_STD);
+	assert_int_equal(store_queues_of(s, 1), (1u << Q_STD) | (1u << Q_MINE));
+	store_tick(s, T0 + 401, NULL, NULL);
+	assert_int_equal(store_get_in(s, Q_STD, 1)->clock.deadline, T0 + 3600);
+	store_queue_counts(s, Q_RT, &counts);
+	assert_int_equal(counts.open + counts.breached, 0);
+
+	/* Closed: out of every queue. */
+	a.state = CONV_CLOSED;
+	a.updated_at = T0 + 500;
+	assert_int_equal(store_upsert(s, &a, T0 + 500), STORE_REMOVED);
+	assert_int_equal(store_count(s), 0);
+	assert_int_equal(store_queue_count(s, Q_MINE), 0);
+	assert_int_equal(store_queue_count(s, Q_STD), 0);
+	store_free(s);
+}
+
+/* A queue's match set while the store holds conversations puts them where they belong
+ * now; a sweep removes a conversation from every queue it is in. */
+static void test_several_queues_refit_and_sweep(void **state)
+{
+	struct sla_policy p[3];
+	struct store *s;
+	struct conversation a = conv_waiting(1, TEAM_STD, T0, T0);
+	struct conversation b = conv_waiting(2, TEAM_STD, T0, T0);
+
+	(void)state;
+	policies_init(p);
+	p[2] = p[1];
+	s = store_new(p, 3);
+	store_set_team_queue(s, TEAM_STD, Q_STD);
+	a.admin_assignee_id = ME;
+	assert_int_equal(store_upsert(s, &a, T0), STORE_ADDED);
+	assert_int_equal(store_upsert(s, &b, T0), STORE_ADDED);
+	assert_int_equal(store_queue_count(s, Q_MINE), 0);
+	store_set_queue_match(s, Q_MINE, true, assigned_to_me, NULL);
+	assert_int_equal(store_queue_count(s, Q_MINE), 1);
+	assert_int_equal(queue_id_at(s, Q_MINE, 0), 1);
+	store_tick(s, T0 + 1, NULL, NULL);
+	assert_int_equal(store_get_in(s, Q_MINE, 1)->clock.state, SLA_OK);
+
+	store_sweep_begin(s);
+	assert_int_equal(store_upsert(s, &b, T0 + 2), STORE_UNCHANGED);
+	assert_int_equal(store_sweep_end(s), 1);
+	assert_int_equal(store_queue_count(s, Q_MINE), 0);
+	assert_int_equal(store_queue_count(s, Q_STD), 1);
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -851,6 +1026,8 @@ int main(void)
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_hundred_thousand),
 		cmocka_unit_test(test_mark_read),
+		cmocka_unit_test(test_several_queues),
+		cmocka_unit_test(test_several_queues_refit_and_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
