@@ -46,9 +46,11 @@ struct store_item {
 	 * than a slot per queue. */
 	struct store_member *members;
 	uint64_t seen;				   /* sweep generation of the last upsert */
-	/* Read here while updated_at was this: an answer of that age that says unread
-	 * predates the agent's look (the backend may not have heard of it yet). */
-	fl_time read_through;
+	/* Read here while the customer's last message was of this time: an answer that says
+	 * unread without a later message from the customer predates the agent's look, or the
+	 * backend has not heard of it yet. (Not updated_at: the backend counts whole seconds,
+	 * and a message in the second of the look would pass for old.) */
+	fl_time read_contact_at;
 	bool read_here;
 };
 
@@ -816,7 +818,7 @@ enum store_change store_upsert(struct store *s, const struct conversation *c, fl
 		struct conversation *held = item_conv(it);
 
 		conversation_keep_known(&rec, held);
-		if (it->read_here && !rec.read && rec.updated_at <= it->read_through)
+		if (it->read_here && !rec.read && rec.last_contact_reply_at <= it->read_contact_at)
 			rec.read = true;
 		conversation_release(held);
 		item_share(it, &rec);
@@ -855,7 +857,7 @@ bool store_mark_read(struct store *s, int64_t id)
 	rec = *item_conv(it);
 	rec.read = true;
 	it->read_here = true;
-	it->read_through = rec.updated_at;
+	it->read_contact_at = rec.last_contact_reply_at;
 	item_share(it, &rec);
 	for (m = it->members; m; m = m->next)
 		m->e.dirty = 1;

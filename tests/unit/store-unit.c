@@ -211,8 +211,9 @@ static void test_insert_update_ignore(void **state)
 	store_free(s);
 }
 
-/* Read here: the mark clears at once, an answer as old as what was read (the backend
- * not told yet) does not bring it back, a newer one that says unread does. */
+/* Read here: the mark clears at once, an answer without a later message from the customer
+ * (the backend not told yet, or a teammate's change) does not bring it back, one with a
+ * later message does, even in the second of the read (the backend counts whole seconds). */
 static void test_mark_read(void **state)
 {
 	struct store *s = store_fixture();
@@ -232,9 +233,13 @@ static void test_mark_read(void **state)
 	store_upsert(s, &c, T0 + 11);
 	assert_true(store_get(s, 8)->conv.read);
 	assert_string_equal(store_get(s, 8)->conv.title, "polled again");
-	/* the customer wrote again */
-	c.updated_at = T0 + 20;
-	assert_int_equal(store_upsert(s, &c, T0 + 20), STORE_UPDATED);
+	/* a teammate's note: newer, but nothing new from the customer */
+	c.updated_at = T0 + 15;
+	store_upsert(s, &c, T0 + 15);
+	assert_true(store_get(s, 8)->conv.read);
+	/* the customer wrote again in the same second */
+	c.last_contact_reply_at = T0 + 15;
+	assert_int_equal(store_upsert(s, &c, T0 + 15), STORE_UPDATED);
 	assert_false(store_get(s, 8)->conv.read);
 	store_free(s);
 }
