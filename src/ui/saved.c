@@ -96,7 +96,8 @@ static void add_personal(struct ui *u, struct saved_reply **list, size_t *n, siz
 	if (dp)
 		closedir(dp);
 	free(dir);
-	qsort(*list + first, *n - first, sizeof(**list), by_name);
+	if (*n > first) /* *list is NULL when nothing was ever listed */
+		qsort(*list + first, *n - first, sizeof(**list), by_name);
 }
 
 static void copy_reply(struct saved_reply *to, const struct saved_reply *from)
