@@ -794,6 +794,7 @@ static const struct route routes[] = {
 	{"GET", "/contacts/{id}/tags", get_contact_tags, false},
 	{"POST", "/contacts/{id}/tags", post_contact_tag, true},
 	{"PUT", "/contacts/{id}", put_contact, true},
+	{"GET", "/_sim/reply_times", control_reply_times, false},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way

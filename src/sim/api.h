@@ -65,5 +65,6 @@ void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply 
 void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_admin_reply(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_assign(struct sim *s, struct api_request *rq, struct api_reply *rp);
+void control_reply_times(struct sim *s, struct api_request *rq, struct api_reply *rp);
 
 #endif

@@ -3,7 +3,9 @@
  * frontline-sim runs with --control. */
 #include "build-config.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -367,4 +369,61 @@ void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp)
 			     (json_int_t)sqlite3_column_int64(st, 0), "open",
 			     (json_int_t)sqlite3_column_int64(st, 1), "articles",
 			     (json_int_t)sqlite3_column_int64(st, 2));
+}
+
+/* A unix time query argument; def when absent; false when not a number. */
+static bool query_time(struct api_request *rq, const char *name, long long def, long long *out)
+{
+	const char *v = rq->query(rq->query_ctx, name);
+	char *end;
+
+	*out = def;
+	if (!v)
+		return true;
+	*out = strtoll(v, &end, 10);
+	return *v && !*end && *out >= 0;
+}
+
+/* GET /_sim/reply_times?since=&until=: the ground truth of the reply times the sim played,
+ * for tests: every customer's wait an admin's reply ended, of the conversations created in
+ * [since, until), oldest reply first: the conversation, first (the first admin reply) or
+ * next, when the wait began and the reply ended it, the wall-clock seconds between, and
+ * the replier, team and assignee the conversation had then. Business hours are the
+ * caller's to apply, from these raw times. */
+void control_reply_times(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	long long since, until;
+	sqlite3_stmt *st;
+	json_t *list;
+
+	if (!query_time(rq, "since", 0, &since) || !query_time(rq, "until", LLONG_MAX, &until)) {
+		api_error(rp, 400, "parameter_invalid", "since and until are unix times");
+		return;
+	}
+	st = wdb_query(&s->world,
+		       "SELECT r.conversation_id, r.first, r.waited_from, r.replied_at, r.admin_id,"
+		       " r.team_id, r.assignee_id FROM reply_times r JOIN conversations c"
+		       " ON c.id = r.conversation_id WHERE c.created_at >= ? AND c.created_at < ?"
+		       " ORDER BY r.replied_at, r.rowid",
+		       "ii", since, until);
+	list = json_array();
+	while (st && list && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+		    list, json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "conversation_id",
+				    (json_int_t)sqlite3_column_int64(st, 0), "kind",
+				    sqlite3_column_int(st, 1) ? "first" : "next", "waited_from",
+				    (json_int_t)sqlite3_column_int64(st, 2), "replied_at",
+				    (json_int_t)sqlite3_column_int64(st, 3), "seconds",
+				    (json_int_t)(sqlite3_column_int64(st, 3) -
+						 sqlite3_column_int64(st, 2)),
+				    "admin_id", (json_int_t)sqlite3_column_int64(st, 4), "team_id",
+				    (json_int_t)sqlite3_column_int64(st, 5), "assignee_id",
+				    (json_int_t)sqlite3_column_int64(st, 6)));
+	if (!st || !list) {
+		json_decref(list);
+		api_error(rp, 500, "server_error", "the sim's database failed");
+		return;
+	}
+	rp->status = 200;
+	rp->body = json_pack("{s:s, s:o}", "type", "reply_time.list", "data", list);
 }
