@@ -575,6 +575,18 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 	e->ops->search_conversations(e->backend, q, max, fn, arg);
 }
 
+void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
+			backend_report_fn fn, void *arg)
+{
+	struct result res = {.cls = RESULT_PERMANENT, .message = "this backend has no reports"};
+
+	if (!e->ops->report_page) {
+		fn(arg, NULL, 0, NULL, 0, &res);
+		return;
+	}
+	e->ops->report_page(e->backend, since, until, cursor, fn, arg);
+}
+
 size_t engine_pending(const struct engine *e)
 {
 	return e->backend ? e->ops->pending(e->backend) : 0;
