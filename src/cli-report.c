@@ -59,6 +59,11 @@ static void on_page(void *arg, struct conversation *items, size_t n, const char 
 		run->convs[run->n++] = items[i];
 		memset(&items[i], 0, sizeof(items[i]));
 	}
+	/* A cursor that comes back would page for ever. */
+	if (!run->c->error[0] && next && run->cursor && !strcmp(next, run->cursor))
+		snprintf(run->c->error, sizeof(run->c->error),
+			 "the backend's search gave the same page's cursor again; its pages "
+			 "never end");
 	free(run->cursor);
 	run->cursor = next ? xstrdup(next) : NULL;
 	run->last = !next;
