@@ -3,7 +3,6 @@
  * too) and their statistics, on each queue's clock (its business hours and targets). */
 #include "build-config.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include <jansson.h>
 
 #include "cli-private.h"
-#include "loop.h"
 #include "report.h"
 #include "sla.h"
 #include "text.h"
