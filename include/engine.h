@@ -66,6 +66,8 @@ struct engine {
 	bool hours_known;	    /* the queues' office hours from the backend are in the store */
 	bool hours_fetching;	    /* ...and a fetch of them is in flight */
 	bool team_unknown;	    /* a queue's team is not in the workspace (said on stderr) */
+	bool hours_only;	    /* stop once the queues' teams and business hours are known:
+				     * listener.synced says so, and no conversation is synced */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

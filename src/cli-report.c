@@ -287,6 +287,10 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	}
 	unicode = unicode_ok(ascii);
 	run.tty = isatty(STDERR_FILENO);
+	/* The queues' teams and hours, without their open conversations. */
+	if (cli_setup(c, token) < 0)
+		return cli_fail(c, CLI_FAILED);
+	c->engine.hours_only = true;
 	if (cli_start(c, token, true) < 0)
 		return cli_start_fail(c);
 	if (queue_s && (queue = engine_queue_find(&c->engine, queue_s)) < 0) {

@@ -76,6 +76,11 @@ static void start_sync(struct engine *e)
 			hours_fetch(e);
 		return;
 	}
+	if (e->hours_only) {
+		if (e->listener.synced)
+			e->listener.synced(e->listener.arg, NULL);
+		return;
+	}
 	e->syncing = true;
 	e->sync_full = full;
 	e->poll_started = engine_now(e);
