@@ -77,6 +77,12 @@ struct saved_reply;
 typedef void (*backend_replies_fn)(void *arg, struct saved_reply *items, size_t n,
 				   const struct result *r);
 
+/* One page of a report (n conversations; NULL unless r->cls is RESULT_OK), the cursor of
+ * the next page (NULL after the last) and total, how many matched in all; fn may take
+ * what items hold (and zero them). */
+typedef void (*backend_report_fn)(void *arg, struct conversation *items, size_t n,
+				  const char *next, size_t total, const struct result *r);
+
 /* cu (NULL unless r->cls is RESULT_OK) may be taken by fn (and zeroed). */
 typedef void (*backend_customer_fn)(void *arg, struct customer *cu, const struct result *r);
 
@@ -121,6 +127,11 @@ struct backend_ops {
 	 * backend's first page of at most max matches of q, told newest update first. */
 	void (*search_conversations)(struct backend *b, const struct convsearch *q, size_t max,
 				     backend_conversations_fn fn, void *arg);
+	/* One page of the conversations created in [since, until), whatever their team or
+	 * state, with their statistics: cursor NULL for the first, else the next one told.
+	 * NULL for a backend that cannot tell. */
+	void (*report_page)(struct backend *b, fl_time since, fl_time until, const char *cursor,
+			    backend_report_fn fn, void *arg);
 };
 
 /* The driver named name ("intercom"), or NULL. */

@@ -77,6 +77,8 @@ struct engine {
 	bool team_unknown;	    /* a queue's team is not in the workspace (said on stderr) */
 	struct engine_view views[CONFIG_MAX_QUEUES];
 	int64_t assignee; /* polls fetch this admin's conversations of any team too (0: no) */
+	bool hours_only;	    /* stop once the queues' teams and business hours are known:
+				     * listener.synced says so, and no conversation is synced */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);
@@ -125,6 +127,10 @@ void engine_fetch_macros(struct engine *e, backend_replies_fn fn, void *arg);
  * its first page of at most max matches, told newest update first. */
 void engine_search_conversations(struct engine *e, const struct convsearch *q, size_t max,
 				 backend_conversations_fn fn, void *arg);
+/* One page of the conversations created in [since, until), for a report (backend.h's
+ * report_page); a backend without reports answers RESULT_PERMANENT. */
+void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
+			backend_report_fn fn, void *arg);
 /* Requests waiting or in flight. */
 size_t engine_pending(const struct engine *e);
 /* Why writes are refused (the directory arrived and names no admin to act as, see

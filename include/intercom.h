@@ -394,4 +394,13 @@ int intercom_parse_schedules(json_t *j, struct sla_schedule **out, size_t *n, ch
  */
 int intercom_parse_exceptions(json_t *j, struct sla_schedule *s, char *err, size_t errlen);
 
+/*
+ * Body for one page of a report: the conversations created in [since, until], whatever
+ * their team or state (closed ones too), with pagination as intercom_search_request's.
+ * Intercom's date bounds include equality: the caller drops what was created at until.
+ * Returns a new reference, or NULL (out of memory, starting_after not UTF-8).
+ */
+json_t *intercom_report_request(fl_time since, fl_time until, const char *starting_after,
+				int per_page);
+
 #endif

@@ -131,4 +131,8 @@ struct store_counts {
 };
 void store_queue_counts(const struct store *s, int queue, struct store_counts *out);
 
+/* A queue's policy as the store applies it (with the business hours the backend told).
+ * A queue out of range dies. */
+const struct sla_policy *store_policy(const struct store *s, int queue);
+
 #endif

@@ -104,5 +104,9 @@ cli_command_fn cli_cmd_list, cli_cmd_status, cli_cmd_show, cli_cmd_articles, cli
     cli_cmd_assign;
 /* cli-write.c */
 cli_command_fn cli_cmd_reopen;
+/* cli-report.c */
+cli_command_fn cli_cmd_report;
+/* Runs the loop until a callback sets c->done (and clears it). */
+void cli_wait(struct cli *c);
 
 #endif

@@ -43,8 +43,7 @@ static void on_synced(void *arg, const char *error)
 	c->done = true;
 }
 
-/* Runs the loop until a callback sets c->done. */
-static void cli_wait(struct cli *c)
+void cli_wait(struct cli *c)
 {
 	while (!c->done)
 		if (loop_run_once(c->loop, -1) < 0) {

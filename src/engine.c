@@ -76,6 +76,11 @@ static void start_sync(struct engine *e)
 			hours_fetch(e);
 		return;
 	}
+	if (e->hours_only) {
+		if (e->listener.synced)
+			e->listener.synced(e->listener.arg, NULL);
+		return;
+	}
 	e->syncing = true;
 	e->sync_full = full;
 	e->poll_started = engine_now(e);
@@ -618,6 +623,18 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 				 backend_conversations_fn fn, void *arg)
 {
 	e->ops->search_conversations(e->backend, q, max, fn, arg);
+}
+
+void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
+			backend_report_fn fn, void *arg)
+{
+	struct result res = {.cls = RESULT_PERMANENT, .message = "this backend has no reports"};
+
+	if (!e->ops->report_page) {
+		fn(arg, NULL, 0, NULL, 0, &res);
+		return;
+	}
+	e->ops->report_page(e->backend, since, until, cursor, fn, arg);
 }
 
 size_t engine_pending(const struct engine *e)

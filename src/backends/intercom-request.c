@@ -369,3 +369,33 @@ json_t *intercom_conversation_search_request(const struct convsearch *q, int per
 	 * one): the driver orders what arrives. */
 	return json_pack("{s:o, s:{s:i}}", "query", query, "pagination", "per_page", per_page);
 }
+
+/* ---- a report's pages: conversations created in a range ---- */
+
+/* created_at > since AND created_at < until: Intercom's ">" and "<" on dates include
+ * the bound itself, so the caller drops what was created at until. */
+static json_t *intercom_created_range_query(fl_time since, fl_time until)
+{
+	return json_pack("{s:s, s:[o, o]}", "operator", "AND", "value",
+			 filter_new("created_at", ">", json_integer(since)),
+			 filter_new("created_at", "<", json_integer(until)));
+}
+
+json_t *intercom_report_request(fl_time since, fl_time until, const char *starting_after,
+				int per_page)
+{
+	json_t *body = intercom_created_range_query(since, until);
+	json_t *pagination;
+
+	if (per_page <= 0 || per_page > INTERCOM_PER_PAGE_MAX)
+		per_page = INTERCOM_PER_PAGE_MAX;
+	pagination = json_pack("{s:i}", "per_page", per_page);
+	if (!body || !pagination ||
+	    (starting_after &&
+	     json_object_set_new(pagination, "starting_after", json_string(starting_after)) < 0)) {
+		json_decref(body);
+		json_decref(pagination);
+		return NULL;
+	}
+	return json_pack("{s:o, s:o}", "query", body, "pagination", pagination);
+}

@@ -942,30 +942,51 @@ static int newest_first(const void *a, const void *b)
 	return x->id > y->id ? -1 : x->id < y->id;
 }
 
+/* A search's answer: its records (n), the next page's cursor and the total; err "" when
+ * it parsed, else why not (nothing held then). */
+static void search_answer(struct call *c, const struct http_response *r,
+			  struct conversation **items, size_t *n, char **next, long *total,
+			  char *err, size_t errlen)
+{
+	size_t skipped = 0;
+	json_t *j = answer_json(c->b, r, err, errlen);
+
+	*items = NULL;
+	*n = 0;
+	*next = NULL;
+	*total = 0;
+	if (j && intercom_parse_search_changes(j, NULL, NULL, NULL, items, n, next, total,
+					       &skipped, err, errlen) == 0)
+		err[0] = '\0';
+	json_decref(j);
+}
+
+static void conversations_free(struct conversation *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		conversation_release(&items[i]);
+	free(items);
+}
+
 static void on_conversation_search(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
 	backend_conversations_fn fn = (backend_conversations_fn)c->fn;
-	struct conversation *items = NULL;
+	struct conversation *items;
 	struct result res;
-	size_t n = 0, skipped = 0, i;
-	long total = 0;
-	char err[ERR_MAX], *next = NULL;
-	json_t *j = answer_json(c->b, r, err, sizeof(err));
+	size_t n;
+	long total;
+	char err[ERR_MAX], *next;
 
-	if (j && intercom_parse_search_changes(j, NULL, NULL, NULL, &items, &n, &next, &total,
-					       &skipped, err, sizeof(err)) == 0) {
-		err[0] = '\0';
-		if (n > 1)
-			qsort(items, n, sizeof(*items), newest_first);
-	}
-	json_decref(j);
+	search_answer(c, r, &items, &n, &next, &total, err, sizeof(err));
+	if (!err[0] && n > 1)
+		qsort(items, n, sizeof(*items), newest_first);
 	free(next);
 	res = outcome(r, err);
 	fn(c->arg, err[0] ? NULL : items, err[0] ? 0 : n, total > 0 ? (size_t)total : n, &res);
-	for (i = 0; i < n; i++)
-		conversation_release(&items[i]);
-	free(items);
+	conversations_free(items, n);
 	call_free(c);
 }
 
@@ -982,6 +1003,51 @@ static void intercom_search_conversations(struct backend *b, const struct convse
 	}
 	send_json(b, "POST", "/conversations/search", body, true, on_conversation_search,
 		  call_new(b, (void *)fn, arg));
+}
+
+/* ---- a report's pages ---- */
+
+static void on_report_page(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_report_fn fn = (backend_report_fn)c->fn;
+	struct conversation *items;
+	struct result res;
+	size_t n, kept = 0, i;
+	long total;
+	char err[ERR_MAX], *next;
+
+	search_answer(c, r, &items, &n, &next, &total, err, sizeof(err));
+	/* The range ends before until: Intercom's "<" let its own second in. */
+	for (i = 0; !err[0] && i < n; i++) {
+		if (items[i].created_at >= c->id)
+			conversation_release(&items[i]);
+		else
+			items[kept++] = items[i];
+	}
+	res = outcome(r, err);
+	fn(c->arg, err[0] ? NULL : items, err[0] ? 0 : kept, err[0] ? NULL : next,
+	   total > 0 ? (size_t)total : n, &res);
+	free(next);
+	conversations_free(items, kept);
+	call_free(c);
+}
+
+static void intercom_report_page(struct backend *b, fl_time since, fl_time until,
+				 const char *cursor, backend_report_fn fn, void *arg)
+{
+	json_t *body = intercom_report_request(since, until, cursor, INTERCOM_PER_PAGE_MAX);
+	struct call *c;
+
+	if (!body) {
+		struct result res = local_failure(RESULT_PERMANENT, "out of memory");
+
+		fn(arg, NULL, 0, NULL, 0, &res);
+		return;
+	}
+	c = call_new(b, (void *)fn, arg);
+	c->id = until;
+	send_json(b, "POST", "/conversations/search", body, true, on_report_page, c);
 }
 
 /* ---- office hours: the schedules, then each one's exceptions ---- */
@@ -1153,4 +1219,5 @@ const struct backend_ops intercom_backend = {
 	.pending = intercom_pending,
 	.bytes_received = intercom_bytes,
 	.search_conversations = intercom_search_conversations,
+	.report_page = intercom_report_page,
 };

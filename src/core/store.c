@@ -1005,3 +1005,10 @@ void store_queue_counts(const struct store *s, int queue, struct store_counts *o
 	out->warning = s->queues[queue].n_warning;
 	out->breached = s->queues[queue].n_breached;
 }
+
+const struct sla_policy *store_policy(const struct store *s, int queue)
+{
+	if (!store_queue_valid(s, queue))
+		die("store: policy of queue %d of %zu", queue, s->n_queues);
+	return &s->queues[queue].policy;
+}

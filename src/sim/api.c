@@ -795,6 +795,7 @@ static const struct route routes[] = {
 	{"POST", "/contacts/{id}/tags", post_contact_tag, true},
 	{"PUT", "/contacts/{id}", put_contact, true},
 	{"DELETE", "/_sim/conversations/{id}", control_delete_conversation, true},
+	{"GET", "/_sim/reply_times", control_reply_times, false},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way

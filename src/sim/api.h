@@ -66,5 +66,6 @@ void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_admin_reply(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_assign(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void control_delete_conversation(struct sim *s, struct api_request *rq, struct api_reply *rp);
+void control_reply_times(struct sim *s, struct api_request *rq, struct api_reply *rp);
 
 #endif

@@ -3,13 +3,17 @@
  * frontline-sim runs with --control. */
 #include "build-config.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "index.h"
+#include "office-hours.h"
 #include "render.h"
 #include "sim.h"
+#include "sla.h"
 #include "wdb.h"
 
 /* Most messages one customer_reply call writes. */
@@ -387,4 +391,95 @@ void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp)
 			     (json_int_t)sqlite3_column_int64(st, 0), "open",
 			     (json_int_t)sqlite3_column_int64(st, 1), "articles",
 			     (json_int_t)sqlite3_column_int64(st, 2));
+}
+
+/* A unix time query argument; def when absent; false when not a number. */
+static bool query_time(struct api_request *rq, const char *name, long long def, long long *out)
+{
+	const char *v = rq->query(rq->query_ctx, name);
+	char *end;
+
+	*out = def;
+	if (!v)
+		return true;
+	*out = strtoll(v, &end, 10);
+	return *v && !*end && *out >= 0;
+}
+
+/* GET /_sim/reply_times?since=&until=: the ground truth of the reply times the sim played,
+ * for tests: every customer's wait an admin's reply ended, of the conversations created in
+ * [since, until), oldest reply first: the conversation, first (the first admin reply) or
+ * next, when the wait began and the reply ended it, the wall-clock seconds between, the
+ * business seconds under the office hours of the team the conversation had then (its
+ * schedule with exceptions; the wall-clock seconds when it has none), and the replier,
+ * team and assignee. */
+/* The hours of a team, looked up once a call. */
+struct team_hours {
+	long long team;
+	int found; /* office_hours_of_team's answer */
+	struct sla_hours hours;
+};
+
+static const struct team_hours *hours_of(struct sim *s, struct team_hours *cache, size_t *n,
+					 size_t max, long long team)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (cache[i].team == team)
+			return &cache[i];
+	if (*n == max)
+		return NULL;
+	cache[*n].team = team;
+	cache[*n].found = office_hours_of_team(&s->world, team, &cache[*n].hours);
+	return &cache[(*n)++];
+}
+
+void control_reply_times(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	struct team_hours cache[16];
+	size_t n_cache = 0;
+	long long since, until;
+	sqlite3_stmt *st;
+	json_t *list;
+	bool failed = false;
+
+	if (!query_time(rq, "since", 0, &since) || !query_time(rq, "until", LLONG_MAX, &until)) {
+		api_error(rp, 400, "parameter_invalid", "since and until are unix times");
+		return;
+	}
+	st = wdb_query(&s->world,
+		       "SELECT r.conversation_id, r.first, r.waited_from, r.replied_at, r.admin_id,"
+		       " r.team_id, r.assignee_id FROM reply_times r JOIN conversations c"
+		       " ON c.id = r.conversation_id WHERE c.created_at >= ? AND c.created_at < ?"
+		       " ORDER BY r.replied_at, r.rowid",
+		       "ii", since, until);
+	list = json_array();
+	while (st && list && !failed && sqlite3_step(st) == SQLITE_ROW) {
+		long long from = sqlite3_column_int64(st, 2), to = sqlite3_column_int64(st, 3);
+		const struct team_hours *h =
+		    hours_of(s, cache, &n_cache, sizeof(cache) / sizeof(cache[0]),
+			     sqlite3_column_int64(st, 5));
+
+		failed = !h || h->found < 0;
+		json_array_append_new(
+		    list,
+		    json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "conversation_id",
+			      (json_int_t)sqlite3_column_int64(st, 0), "kind",
+			      sqlite3_column_int(st, 1) ? "first" : "next", "waited_from",
+			      (json_int_t)from, "replied_at", (json_int_t)to, "seconds",
+			      (json_int_t)(to - from), "business_seconds",
+			      (json_int_t)(h && h->found > 0 ? sla_hours_between(&h->hours, from, to)
+							     : to - from),
+			      "admin_id", (json_int_t)sqlite3_column_int64(st, 4), "team_id",
+			      (json_int_t)sqlite3_column_int64(st, 5), "assignee_id",
+			      (json_int_t)sqlite3_column_int64(st, 6)));
+	}
+	if (!st || !list || failed) {
+		json_decref(list);
+		api_error(rp, 500, "server_error", "the sim's database failed");
+		return;
+	}
+	rp->status = 200;
+	rp->body = json_pack("{s:s, s:o}", "type", "reply_time.list", "data", list);
 }

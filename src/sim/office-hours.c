@@ -7,6 +7,7 @@
 
 #include "office-hours.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,4 +415,65 @@ void office_hours_add_exception(struct sim *s, struct api_request *rq, struct ap
 		       "SELECT " EXCEPTION_COLUMNS " FROM office_hours_exceptions WHERE id = ?",
 		       "i", id);
 	reply(rp, 201, st && sqlite3_step(st) == SQLITE_ROW ? exception_render(st) : NULL);
+}
+
+/* ---- the hours as the response clock reads them ---- */
+
+/* Stored "[[start, end], ...]" into iv (at most max); of a week, the whole week (0-10079,
+ * which the API also takes for twenty-four-seven) is 0-10080. Returns the count, or -1. */
+static int intervals_load(const unsigned char *text, struct sla_interval *iv, size_t max,
+			  bool week)
+{
+	json_t *stored = text ? json_loads((const char *)text, 0, NULL) : NULL, *pair;
+	size_t i;
+
+	if (!stored || json_array_size(stored) > max) {
+		json_decref(stored);
+		return -1;
+	}
+	json_array_foreach(stored, i, pair)
+	{
+		iv[i].start = (int)json_integer_value(json_array_get(pair, 0));
+		iv[i].end = (int)json_integer_value(json_array_get(pair, 1));
+	}
+	if (week && i == 1 && iv[0].start == 0 && iv[0].end == SLA_WEEK_MINUTES - 1)
+		iv[0].end = SLA_WEEK_MINUTES;
+	json_decref(stored);
+	return (int)i;
+}
+
+int office_hours_of_team(struct world *w, long long team_id, struct sla_hours *out)
+{
+	struct sla_interval iv[SLA_MAX_WEEK];
+	char err[160], zone[sizeof(out->tz)];
+	long long schedule;
+	sqlite3_stmt *st;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	st = wdb_query(w, "SELECT id, time_zone_name, intervals FROM office_hours_schedules"
+			  " WHERE team_id = ? ORDER BY id LIMIT 1",
+		       "i", team_id);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return 0;
+	schedule = sqlite3_column_int64(st, 0);
+	snprintf(zone, sizeof(zone), "%s", (const char *)sqlite3_column_text(st, 1));
+	n = intervals_load(sqlite3_column_text(st, 2), iv, SLA_MAX_WEEK, true);
+	if (n < 0 || sla_hours_from_week(out, zone, iv, (size_t)n, err, sizeof(err)) < 0)
+		return -1;
+	st = wdb_query(w, "SELECT exception_date, recurring_annually, intervals"
+			  " FROM office_hours_exceptions WHERE schedule_id = ? ORDER BY id",
+		       "i", schedule);
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *text = sqlite3_column_text(st, 2);
+
+		n = text ? intervals_load(text, iv, SLA_MAX_RANGES, false) : 0;
+		if (n < 0 || sla_hours_add_exception(out, (const char *)sqlite3_column_text(st, 0),
+						     sqlite3_column_int(st, 1) != 0, iv, (size_t)n,
+						     err, sizeof(err)) < 0)
+			return -1;
+	}
+	return st ? 1 : -1;
 }

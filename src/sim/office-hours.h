@@ -21,4 +21,10 @@ void office_hours_update(struct sim *s, struct api_request *rq, struct api_reply
 void office_hours_exceptions(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void office_hours_add_exception(struct sim *s, struct api_request *rq, struct api_reply *rp);
 
+/* The business hours of team_id's schedule (the one whose team it is), with its
+ * exceptions, as the response clock reads them: 1 and out filled, 0 when the team has no
+ * schedule (out zeroed: no hours), -1 on a database error or hours the clock refuses. */
+struct sla_hours;
+int office_hours_of_team(struct world *w, long long team_id, struct sla_hours *out);
+
 #endif

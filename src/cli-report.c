@@ -1,0 +1,436 @@
+/* cli-report.c: frontline report: how fast the conversations created in a range got their
+ * first reply, per queue and per agent, from the backend's conversations (closed ones
+ * too) and their statistics, on each queue's clock (its business hours and targets). */
+#include "build-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli-private.h"
+#include "report.h"
+#include "sla.h"
+#include "text.h"
+#include "util.h"
+
+/* Without a terminal on stderr, a progress line every this many pages. */
+#define PROGRESS_PAGES 10
+#define BAR_WIDTH      30
+
+/* Why there is no next-response figure: the statistics tell when the first reply came,
+ * and of the later ones only a median over the whole conversation. */
+static const char next_response_note[] =
+    "next responses are not reported: the backend's statistics give the time of the first "
+    "reply only, and of later replies just a median per conversation";
+
+struct report_run {
+	struct cli *c;
+	fl_time since, until;
+	struct conversation *convs;
+	size_t n, cap;
+	char *cursor;
+	size_t pages, total;
+	bool last, tty;
+};
+
+struct agent_group {
+	int64_t id;
+	struct report_group g;
+};
+
+static void on_page(void *arg, struct conversation *items, size_t n, const char *next,
+		    size_t total, const struct result *r)
+{
+	struct report_run *run = arg;
+	size_t i;
+
+	snprintf(run->c->error, sizeof(run->c->error), "%s",
+		 r->cls == RESULT_OK ? "" : r->message ? r->message : "the search failed");
+	run->c->error_status = r->status;
+	xgrow(&run->convs, &run->cap, run->n + n, sizeof(*run->convs));
+	for (i = 0; i < n; i++) {
+		run->convs[run->n++] = items[i];
+		memset(&items[i], 0, sizeof(items[i]));
+	}
+	/* A cursor that comes back would page for ever. */
+	if (!run->c->error[0] && next && run->cursor && !strcmp(next, run->cursor))
+		snprintf(run->c->error, sizeof(run->c->error),
+			 "the backend's search gave the same page's cursor again; its pages "
+			 "never end");
+	free(run->cursor);
+	run->cursor = next ? xstrdup(next) : NULL;
+	run->last = !next;
+	run->total = total;
+	run->pages++;
+	run->c->done = true;
+}
+
+static void progress(const struct report_run *run)
+{
+	if (run->tty)
+		fprintf(stderr, "\r%s: page %zu, %zu of %zu conversations\033[K", util_progname(),
+			run->pages, run->n, run->total);
+	else if (run->pages % PROGRESS_PAGES == 0)
+		fprintf(stderr, "%s: page %zu, %zu of %zu conversations\n", util_progname(),
+			run->pages, run->n, run->total);
+}
+
+/* Every page of the range; 0, or -1 with c->error set. */
+static int fetch_all(struct report_run *run)
+{
+	do {
+		engine_report_page(&run->c->engine, run->since, run->until, run->cursor, on_page, run);
+		cli_wait(run->c);
+		if (run->c->error[0])
+			break;
+		if (!run->last)
+			progress(run);
+	} while (!run->last);
+	if (run->tty && run->pages > 1)
+		fprintf(stderr, "\r\033[K");
+	return run->c->error[0] ? -1 : 0;
+}
+
+/* Whether text can be drawn with Unicode blocks: no --ascii, no NO_COLOR, a UTF-8 locale
+ * (LC_ALL, else LC_CTYPE, else LANG). */
+static bool unicode_ok(bool ascii)
+{
+	const char *names[] = {"LC_ALL", "LC_CTYPE", "LANG"}, *v = NULL, *no_color;
+	size_t i;
+
+	no_color = getenv("NO_COLOR");
+	if (ascii || (no_color && *no_color))
+		return false;
+	for (i = 0; i < 3 && !(v && *v); i++)
+		v = getenv(names[i]);
+	return v && (strcasestr(v, "UTF-8") || strcasestr(v, "utf8"));
+}
+
+/* The queue (index of cfg->queues) of a team, or -1. */
+static int queue_of_team(const struct engine *e, int64_t team)
+{
+	size_t q, t;
+
+	for (q = 0; team && q < e->cfg->n_queues; q++)
+		for (t = 0; t < e->cfg->queues[q].n_teams; t++)
+			if (directory_find(e->dir->teams, e->dir->n_teams,
+					   e->cfg->queues[q].teams[t]) == team)
+				return (int)q;
+	return -1;
+}
+
+static struct report_group *agent_group(struct agent_group **agents, size_t *n, size_t *cap,
+					int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*agents)[i].id == id)
+			return &(*agents)[i].g;
+	xgrow(agents, cap, *n + 1, sizeof(**agents));
+	memset(&(*agents)[*n], 0, sizeof(**agents));
+	(*agents)[*n].id = id;
+	return &(*agents)[(*n)++].g;
+}
+
+static json_t *group_json(const struct report_group *g, int64_t target)
+{
+	json_t *longest = json_array(), *hours = json_array(), *bins = json_array(), *j;
+	size_t counts[REPORT_BINS], i;
+	int64_t width = target > 0 ? report_histogram(g->samples, g->n, target, counts) : 0;
+
+	for (i = 0; i < g->n_longest; i++)
+		json_array_append_new(longest, json_integer(g->longest[i]));
+	for (i = 0; i < REPORT_HOURS; i++)
+		if (g->hour_total[i])
+			json_array_append_new(hours, json_pack("{s:i, s:I, s:I}", "hour", (int)i,
+							       "replied", (json_int_t)g->hour_total[i],
+							       "within_target",
+							       (json_int_t)g->hour_within[i]));
+	for (i = 0; target > 0 && i < REPORT_BINS; i++)
+		json_array_append_new(bins, json_integer((json_int_t)counts[i]));
+	j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:I, s:o, s:o}", "conversations",
+		      (json_int_t)(g->n + g->unanswered), "replied", (json_int_t)g->n, "unanswered",
+		      (json_int_t)g->unanswered, "median",
+		      g->n ? json_integer(g->median) : json_null(), "p90",
+		      g->n ? json_integer(g->p90) : json_null(), "within_target",
+		      (json_int_t)g->within, "share_within_target",
+		      g->n ? json_real((double)g->within / (double)g->n) : json_null(), "breaches",
+		      (json_int_t)g->breaches, "longest", longest, "by_hour", hours);
+	if (target > 0)
+		json_object_set_new(j, "histogram",
+				    json_pack("{s:I, s:o}", "bin_seconds", (json_int_t)width,
+					      "counts", bins));
+	else
+		json_decref(bins);
+	return j;
+}
+
+static void print_row(const char *name, const struct report_group *g)
+{
+	char med[16], p90[16];
+	size_t i;
+
+	printf("  %-18.18s %6zu %7zu %7s %7s %6zu ", name, g->n + g->unanswered, g->n,
+	       g->n ? report_duration(g->median, med, sizeof(med)) : "-",
+	       g->n ? report_duration(g->p90, p90, sizeof(p90)) : "-", g->within);
+	if (g->n)
+		printf("%5.1f %%", 100.0 * (double)g->within / (double)g->n);
+	else
+		printf("%7s", "-");
+	printf(" %8zu  ", g->breaches);
+	for (i = 0; i < g->n_longest; i++)
+		printf("%s#%lld", i ? " " : "", (long long)g->longest[i]);
+	putchar('\n');
+}
+
+static void print_header(const char *what)
+{
+	printf("  %-18s %6s %7s %7s %7s %6s %7s %8s  %s\n", what, "convs", "replied", "median",
+	       "p90", "within", "share", "breaches", "longest waits");
+}
+
+/* The characters of UTF-8 text s: the cells a bar takes. */
+static size_t cells(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The histogram of first replies with the target marked, and the share within target by
+ * hour of the day as a sparkline. */
+static void print_drawings(const char *title, const struct report_group *g, int64_t target,
+			   bool unicode)
+{
+	size_t counts[REPORT_BINS], max = 0, i;
+	int64_t width;
+	double shares[REPORT_HOURS];
+	char a[16], b[16], t[16], *s;
+
+	if (!g->n || target <= 0)
+		return;
+	width = report_histogram(g->samples, g->n, target, counts);
+	for (i = 0; i < REPORT_BINS; i++)
+		max = counts[i] > max ? counts[i] : max;
+	printf("\n%s: first replies (target %s)\n", title, report_duration(target, t, sizeof(t)));
+	for (i = 0; i < REPORT_BINS; i++) {
+		if (i == 4)
+			printf("  %s target %s\n", unicode ? "────────────" : "------------", t);
+		if (i < REPORT_BINS - 1)
+			printf("  %6s-%-6s ", report_duration((int64_t)i * width, a, sizeof(a)),
+			       report_duration((int64_t)(i + 1) * width, b, sizeof(b)));
+		else
+			printf("  %6s+%-6s ", report_duration((int64_t)i * width, a, sizeof(a)), "");
+		s = report_bar(counts[i], max, BAR_WIDTH, !unicode);
+		printf("%s%*s %zu\n", s, BAR_WIDTH - (int)cells(s), "", counts[i]);
+		free(s);
+	}
+	for (i = 0; i < REPORT_HOURS; i++)
+		shares[i] = g->hour_total[i] ? (double)g->hour_within[i] / (double)g->hour_total[i]
+					     : -1;
+	s = report_sparkline(shares, REPORT_HOURS, !unicode);
+	printf("  within target by hour  00 %s 23\n", s);
+	free(s);
+}
+
+static void time_text(fl_time t, char *buf, size_t size)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!localtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, size, "%lld", (long long)t);
+}
+
+int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
+{
+	const char *since_s = "today", *until_s = "now", *queue_s = NULL, *agent_s = NULL;
+	struct report_run run = {.c = c};
+	struct report_group queues[CONFIG_MAX_QUEUES] = {{0}};
+	struct agent_group *agents = NULL;
+	size_t n_agents = 0, cap_agents = 0, i, outside = 0, unknown = 0, counted = 0;
+	bool json = false, ascii = false, unicode;
+	int ch, queue = -1, code = CLI_OK;
+	int64_t agent = 0;
+	fl_time now = time(NULL);
+
+	while ((ch = cli_getopt(c, argc, argv)) != -1) {
+		switch (ch) {
+		case 's': since_s = optarg; break;
+		case 'u': until_s = optarg; break;
+		case 'q': queue_s = optarg; break;
+		case 'a': agent_s = optarg; break;
+		case 'j': json = true; break;
+		case 'A': ascii = true; break;
+		default: return cli_usage(c);
+		}
+	}
+	if (optind < argc)
+		return cli_usage(c);
+	if (report_parse_when(since_s, now, "", &run.since, c->error, sizeof(c->error)) < 0 ||
+	    report_parse_when(until_s, now, "", &run.until, c->error, sizeof(c->error)) < 0) {
+		fprintf(stderr, "%s: %s\n", util_progname(), c->error);
+		return cli_usage(c);
+	}
+	if (run.since >= run.until) {
+		fprintf(stderr, "%s: --since (%s) must come before --until (%s)\n", util_progname(),
+			since_s, until_s);
+		return cli_usage(c);
+	}
+	unicode = unicode_ok(ascii);
+	run.tty = isatty(STDERR_FILENO);
+	/* The queues' teams and hours, without their open conversations. */
+	if (cli_setup(c, token) < 0)
+		return cli_fail(c, CLI_FAILED);
+	c->engine.hours_only = true;
+	if (cli_start(c, token, true) < 0)
+		return cli_start_fail(c);
+	if (queue_s && (queue = engine_queue_find(&c->engine, queue_s)) < 0) {
+		fprintf(stderr, "%s: no queue named \"%s\"; the configuration's [queue NAME] "
+				"sections name them\n",
+			util_progname(), queue_s);
+		return CLI_NOT_FOUND;
+	}
+	if (agent_s &&
+	    !(agent = directory_find(c->engine.dir->admins, c->engine.dir->n_admins, agent_s))) {
+		fprintf(stderr, "%s: no teammate named \"%s\"; give a name, an email or an id\n",
+			util_progname(), agent_s);
+		return CLI_NOT_FOUND;
+	}
+	if (fetch_all(&run) < 0) {
+		code = cli_fail(c, c->error_status == 400 ? CLI_USAGE : CLI_FAILED);
+		goto out;
+	}
+	for (i = 0; i < run.n; i++) {
+		const struct conversation *cv = &run.convs[i];
+		int q = queue_of_team(&c->engine, cv->team_assignee_id);
+		const struct sla_policy *p;
+		struct sla_targets targets;
+		struct report_sample s = {.conversation = cv->id};
+		struct report_group *ag;
+		time_t began = (time_t)cv->first_contact_reply_at;
+		struct tm tm;
+
+		if (q < 0) {
+			outside++;
+			continue;
+		}
+		if ((queue >= 0 && q != queue) || (agent && cv->admin_assignee_id != agent))
+			continue;
+		if (cv->unknown & (CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY) ||
+		    !cv->first_contact_reply_at) {
+			unknown++;
+			continue;
+		}
+		counted++;
+		ag = agent_group(&agents, &n_agents, &cap_agents, cv->admin_assignee_id);
+		if (!cv->first_admin_reply_at) {
+			queues[q].unanswered++;
+			ag->unanswered++;
+			continue;
+		}
+		p = store_policy(c->engine.store, q);
+		sla_targets_for(p, cv, &targets);
+		s.target = targets.first_response;
+		s.seconds = sla_hours_between(&p->hours, cv->first_contact_reply_at,
+					      cv->first_admin_reply_at);
+		s.hour = localtime_r(&began, &tm) ? tm.tm_hour : -1;
+		report_group_add(&queues[q], &s);
+		report_group_add(ag, &s);
+	}
+	for (i = 0; i < c->cfg->n_queues; i++)
+		report_group_finish(&queues[i]);
+	for (i = 0; i < n_agents; i++)
+		report_group_finish(&agents[i].g);
+
+	if (json) {
+		json_t *out, *qs = json_array(), *as = json_array();
+
+		for (i = 0; i < c->cfg->n_queues; i++) {
+			const struct sla_policy *p = store_policy(c->engine.store, (int)i);
+			json_t *o;
+
+			if (queue >= 0 && (int)i != queue)
+				continue;
+			o = json_pack("{s:s, s:s, s:I, s:b, s:o}", "queue", c->cfg->queues[i].key,
+				      "title", c->cfg->queues[i].title ? c->cfg->queues[i].title
+								       : c->cfg->queues[i].key,
+				      "target", (json_int_t)p->first_response, "business_hours",
+				      p->hours.enabled, "first_response",
+				      group_json(&queues[i], p->first_response));
+			json_array_append_new(qs, o);
+		}
+		for (i = 0; i < n_agents; i++) {
+			const char *name = directory_name(c->engine.dir->admins,
+							  c->engine.dir->n_admins, agents[i].id);
+
+			json_array_append_new(
+			    as, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)agents[i].id, "name",
+					  name ? json_string(name) : json_null(), "first_response",
+					  group_json(&agents[i].g, 0)));
+		}
+		out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:o, s:o}", "since",
+				(json_int_t)run.since, "until", (json_int_t)run.until, "conversations",
+				(json_int_t)counted, "outside_queues", (json_int_t)outside,
+				"statistics_unknown", (json_int_t)unknown, "next_response", json_null(),
+				"next_response_note", next_response_note, "queues", qs, "agents", as);
+		cli_print_json(out);
+		json_decref(out);
+		goto out;
+	}
+	{
+		char a[32], b[32];
+
+		time_text(run.since, a, sizeof(a));
+		time_text(run.until, b, sizeof(b));
+		printf("First replies to the conversations created %s to %s\n", a, b);
+	}
+	if (!counted) {
+		printf("No conversation of the queues was created in this range.\n");
+		goto out;
+	}
+	putchar('\n');
+	print_header("queue");
+	for (i = 0; i < c->cfg->n_queues; i++)
+		if (queue < 0 || (int)i == queue)
+			print_row(c->cfg->queues[i].key, &queues[i]);
+	putchar('\n');
+	print_header("agent");
+	for (i = 0; i < n_agents; i++) {
+		const char *name = agents[i].id ? directory_name(c->engine.dir->admins,
+								 c->engine.dir->n_admins,
+								 agents[i].id)
+						: "unassigned";
+		char *safe = text_sanitize(name ? name : "?", false);
+
+		print_row(safe, &agents[i].g);
+		free(safe);
+	}
+	for (i = 0; i < c->cfg->n_queues; i++)
+		if (queue < 0 || (int)i == queue)
+			print_drawings(c->cfg->queues[i].key, &queues[i],
+				       store_policy(c->engine.store, (int)i)->first_response, unicode);
+	printf("\nShare within target: replied before the target's second, on the queue's "
+	       "business hours.\nLongest waits: frontline show ID opens them. Unanswered "
+	       "conversations are in no figure but convs.\n");
+	fprintf(stderr, "%s: %s\n", util_progname(), next_response_note);
+out:
+	for (i = 0; i < c->cfg->n_queues; i++)
+		report_group_release(&queues[i]);
+	for (i = 0; i < n_agents; i++)
+		report_group_release(&agents[i].g);
+	free(agents);
+	for (i = 0; i < run.n; i++)
+		conversation_release(&run.convs[i]);
+	free(run.convs);
+	free(run.cursor);
+	return code;
+}

@@ -1,0 +1,172 @@
+/* report-unit.c: the report's figures: nearest-rank median and 90th percentile, the share
+ * within target by the clock's rule, longest waits, the histogram's bins around the target,
+ * the sparkline and bars in Unicode blocks and in ASCII, durations, and WHEN. */
+#include "build-config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+static void add(struct report_group *g, int64_t id, int64_t seconds, int64_t target, int hour)
+{
+	struct report_sample s = {.conversation = id, .seconds = seconds, .target = target,
+				  .hour = hour};
+
+	report_group_add(g, &s);
+}
+
+static void test_percentiles_nearest_rank(void **state)
+{
+	int64_t v[] = {10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
+
+	(void)state;
+	assert_int_equal(report_percentile(v, 10, 50), 50);
+	assert_int_equal(report_percentile(v, 10, 90), 90);
+	assert_int_equal(report_percentile(v, 9, 50), 50); /* rank ceil(4.5) = 5 */
+	assert_int_equal(report_percentile(v, 9, 90), 90); /* rank ceil(8.1) = 9 */
+	assert_int_equal(report_percentile(v, 1, 90), 10);
+	assert_int_equal(report_percentile(v, 2, 50), 10);
+	assert_int_equal(report_percentile(v, 11 - 1, 100), 100);
+}
+
+static void test_group_figures(void **state)
+{
+	struct report_group g = {0};
+
+	(void)state;
+	/* target 120: 119 is within, 120 (the deadline's own second) is a breach */
+	add(&g, 1, 119, 120, 9);
+	add(&g, 2, 120, 120, 9);
+	add(&g, 3, 30, 120, 10);
+	add(&g, 4, 600, 120, 10);
+	add(&g, 5, 45, 120, 10);
+	add(&g, 6, 300, 120, 23);
+	add(&g, 7, 5, 120, 0);
+	report_group_finish(&g);
+	assert_int_equal(g.n, 7);
+	assert_int_equal(g.median, 119); /* sorted 5 30 45 119 120 300 600, rank 4 */
+	assert_int_equal(g.p90, 600);	 /* rank ceil(6.3) = 7 */
+	assert_int_equal(g.within, 4);
+	assert_int_equal(g.breaches, 3);
+	assert_int_equal(g.n_longest, 5);
+	assert_int_equal(g.longest[0], 4);
+	assert_int_equal(g.longest[1], 6);
+	assert_int_equal(g.longest[2], 2);
+	assert_int_equal(g.longest[3], 1);
+	assert_int_equal(g.longest[4], 5);
+	assert_int_equal(g.hour_total[9], 2);
+	assert_int_equal(g.hour_within[9], 1);
+	assert_int_equal(g.hour_total[10], 3);
+	assert_int_equal(g.hour_within[10], 2);
+	assert_int_equal(g.hour_total[12], 0);
+	report_group_release(&g);
+	report_group_finish(&g); /* empty: zeros */
+	assert_int_equal(g.median, 0);
+	assert_int_equal(g.n_longest, 0);
+	report_group_release(&g);
+}
+
+static void test_histogram_bins(void **state)
+{
+	struct report_sample s[] = {{.seconds = 0},   {.seconds = 29},	{.seconds = 30},
+				    {.seconds = 119}, {.seconds = 120}, {.seconds = 239},
+				    {.seconds = 240}, {.seconds = 9999}};
+	size_t bins[REPORT_BINS];
+
+	(void)state;
+	assert_int_equal(report_histogram(s, 8, 120, bins), 30);
+	assert_int_equal(bins[0], 2);
+	assert_int_equal(bins[1], 1);
+	assert_int_equal(bins[3], 1); /* 119: the last bin within the target */
+	assert_int_equal(bins[4], 1); /* 120: the first beyond */
+	assert_int_equal(bins[7], 1);
+	assert_int_equal(bins[8], 2); /* twice the target and more */
+	assert_int_equal(report_histogram(s, 1, 2, bins), 1); /* never a zero width */
+}
+
+static void test_sparkline_and_ascii(void **state)
+{
+	double shares[] = {0, 0.5, 1, -1};
+	char *u = report_sparkline(shares, 4, false), *a = report_sparkline(shares, 4, true);
+
+	(void)state;
+	assert_string_equal(u, "▁▅█·");
+	assert_string_equal(a, "_=# ");
+	free(u);
+	free(a);
+	u = report_bar(8, 8, 3, false);
+	assert_string_equal(u, "███");
+	free(u);
+	u = report_bar(8, 16, 1, false); /* half a cell */
+	assert_string_equal(u, "▌");
+	free(u);
+	u = report_bar(1, 1000, 10, true); /* a count is never drawn as nothing */
+	assert_string_equal(u, "#");
+	free(u);
+	u = report_bar(0, 10, 10, true);
+	assert_string_equal(u, "");
+	free(u);
+}
+
+static void test_durations(void **state)
+{
+	char buf[16];
+
+	(void)state;
+	assert_string_equal(report_duration(45, buf, sizeof(buf)), "45s");
+	assert_string_equal(report_duration(120, buf, sizeof(buf)), "2m");
+	assert_string_equal(report_duration(125, buf, sizeof(buf)), "2m05s");
+	assert_string_equal(report_duration(3720, buf, sizeof(buf)), "1h02m");
+	assert_string_equal(report_duration(86400 * 3 + 3600 * 4, buf, sizeof(buf)), "3d04h");
+}
+
+static void test_when(void **state)
+{
+	const fl_time now = 1765011600; /* 2025-12-06 09:00:00 UTC */
+	char err[256];
+	fl_time t;
+
+	(void)state;
+	assert_int_equal(report_parse_when("now", now, "UTC", &t, err, sizeof(err)), 0);
+	assert_int_equal(t, now);
+	assert_int_equal(report_parse_when("24h", now, "UTC", &t, err, sizeof(err)), 0);
+	assert_int_equal(t, now - 86400);
+	assert_int_equal(report_parse_when("7d", now, "UTC", &t, err, sizeof(err)), 0);
+	assert_int_equal(t, now - 7 * 86400);
+	assert_int_equal(report_parse_when("today", now, "UTC", &t, err, sizeof(err)), 0);
+	assert_int_equal(t, now - 9 * 3600);
+	assert_int_equal(report_parse_when("yesterday", now, "Europe/Warsaw", &t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t, now - 9 * 3600 - 86400 - 3600); /* midnight in Warsaw is 23:00 UTC */
+	assert_int_equal(report_parse_when("2025-12-01", now, "UTC", &t, err, sizeof(err)), 0);
+	assert_int_equal(t, 1764547200);
+	assert_int_equal(report_parse_when("2025-12-01T10:30:00Z", now, "Europe/Warsaw", &t, err,
+					   sizeof(err)),
+			 0);
+	assert_int_equal(t, 1764547200 + 10 * 3600 + 1800);
+	assert_int_equal(report_parse_when("2025-12-01T10:30", now, "Europe/Warsaw", &t, err,
+					   sizeof(err)),
+			 0);
+	assert_int_equal(t, 1764547200 + 9 * 3600 + 1800);
+	assert_int_equal(report_parse_when("last tuesday", now, "UTC", &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"last tuesday\" is not a time"));
+	assert_int_equal(report_parse_when("45", now, "UTC", &t, err, sizeof(err)), -1);
+	assert_int_equal(report_parse_when("2025-13-01", now, "UTC", &t, err, sizeof(err)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_percentiles_nearest_rank), cmocka_unit_test(test_group_figures),
+	    cmocka_unit_test(test_histogram_bins), cmocka_unit_test(test_sparkline_and_ascii),
+	    cmocka_unit_test(test_durations), cmocka_unit_test(test_when)};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
