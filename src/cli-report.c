@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cli-private.h"
+#include "query.h"
 #include "report.h"
 #include "sla.h"
 #include "text.h"
@@ -111,17 +112,26 @@ static bool unicode_ok(bool ascii)
 	return v && (strcasestr(v, "UTF-8") || strcasestr(v, "utf8"));
 }
 
-/* The queue (index of cfg->queues) of a team, or -1. */
-static int queue_of_team(const struct engine *e, int64_t team)
+/* The queues (bit q: cfg->queues[q]) a conversation is in, as the screen's: one of the
+ * queue's teams, if it names any, and its filter's record terms. */
+static unsigned queues_of(const struct engine *e, const struct query *filters,
+			  const struct conversation *cv)
 {
+	unsigned in = 0;
 	size_t q, t;
+	bool team;
 
-	for (q = 0; team && q < e->cfg->n_queues; q++)
-		for (t = 0; t < e->cfg->queues[q].n_teams; t++)
-			if (directory_find(e->dir->teams, e->dir->n_teams,
-					   e->cfg->queues[q].teams[t]) == team)
-				return (int)q;
-	return -1;
+	for (q = 0; q < e->cfg->n_queues; q++) {
+		const struct config_queue *cq = &e->cfg->queues[q];
+
+		team = cq->n_teams == 0;
+		for (t = 0; !team && cv->team_assignee_id && t < cq->n_teams; t++)
+			team = directory_find(e->dir->teams, e->dir->n_teams, cq->teams[t]) ==
+			       cv->team_assignee_id;
+		if (team && query_match_record(&filters[q], cv, e->dir, e->dir->me))
+			in |= 1u << q;
+	}
+	return in;
 }
 
 static struct report_group *agent_group(struct agent_group **agents, size_t *n, size_t *cap,
@@ -255,8 +265,10 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	const char *since_s = "today", *until_s = "now", *queue_s = NULL, *agent_s = NULL;
 	struct report_run run = {.c = c};
 	struct report_group queues[CONFIG_MAX_QUEUES] = {{0}};
+	struct query filters[CONFIG_MAX_QUEUES];
+	char ferr[200];
 	struct agent_group *agents = NULL;
-	size_t n_agents = 0, cap_agents = 0, i, outside = 0, unknown = 0, counted = 0;
+	size_t n_agents = 0, cap_agents = 0, i, j, outside = 0, unknown = 0, counted = 0;
 	bool json = false, ascii = false, unicode;
 	int ch, queue = -1, code = CLI_OK;
 	int64_t agent = 0;
@@ -309,9 +321,14 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		code = cli_fail(c, c->error_status == 400 ? CLI_USAGE : CLI_FAILED);
 		goto out;
 	}
+	for (i = 0; i < c->cfg->n_queues; i++)
+		if (!c->cfg->queues[i].filter ||
+		    query_parse(c->cfg->queues[i].filter, &filters[i], ferr, sizeof(ferr)) < 0)
+			memset(&filters[i], 0, sizeof(filters[i])); /* checked with the config */
 	for (i = 0; i < run.n; i++) {
 		const struct conversation *cv = &run.convs[i];
-		int q = queue_of_team(&c->engine, cv->team_assignee_id);
+		unsigned in = queues_of(&c->engine, filters, cv);
+		int q = in ? __builtin_ctz(in) : -1; /* the first: the agent's clock, as list's */
 		const struct sla_policy *p;
 		struct sla_targets targets;
 		struct report_sample s = {.conversation = cv->id};
@@ -323,7 +340,12 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 			outside++;
 			continue;
 		}
-		if ((queue >= 0 && q != queue) || (agent && cv->admin_assignee_id != agent))
+		if (queue >= 0) {
+			if (!(in & (1u << queue)))
+				continue;
+			q = queue;
+		}
+		if (agent && cv->admin_assignee_id != agent)
 			continue;
 		if (cv->unknown & (CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY) ||
 		    !cv->first_contact_reply_at) {
@@ -332,19 +354,26 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		}
 		counted++;
 		ag = agent_group(&agents, &n_agents, &cap_agents, cv->admin_assignee_id);
-		if (!cv->first_admin_reply_at) {
-			queues[q].unanswered++;
-			ag->unanswered++;
-			continue;
-		}
-		p = store_policy(c->engine.store, q);
-		sla_targets_for(p, cv, &targets);
-		s.target = targets.first_response;
-		s.seconds = sla_hours_between(&p->hours, cv->first_contact_reply_at,
-					      cv->first_admin_reply_at);
 		s.hour = localtime_r(&began, &tm) ? tm.tm_hour : -1;
-		report_group_add(&queues[q], &s);
-		report_group_add(ag, &s);
+		/* each queue it is in, on that queue's clock; the agent's on the first's */
+		for (j = 0; j < c->cfg->n_queues; j++) {
+			if (!(in & (1u << j)) || (queue >= 0 && (int)j != queue))
+				continue;
+			if (!cv->first_admin_reply_at) {
+				queues[j].unanswered++;
+				continue;
+			}
+			p = store_policy(c->engine.store, (int)j);
+			sla_targets_for(p, cv, &targets);
+			s.target = targets.first_response;
+			s.seconds = sla_hours_between(&p->hours, cv->first_contact_reply_at,
+						      cv->first_admin_reply_at);
+			report_group_add(&queues[j], &s);
+			if ((int)j == q)
+				report_group_add(ag, &s);
+		}
+		if (!cv->first_admin_reply_at)
+			ag->unanswered++;
 	}
 	for (i = 0; i < c->cfg->n_queues; i++)
 		report_group_finish(&queues[i]);
