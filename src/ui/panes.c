@@ -947,7 +947,7 @@ static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 {
 	const struct config_queue *q = &u->cfg->queues[p->queue];
 	struct store_counts n;
-	char *s, *safe, shown[48] = "", which[64] = "";
+	char *s, *safe, shown[48] = "", which[64] = "", today[64];
 	wchar_t *w;
 
 	pane_queue_counts(u, p, &n);
@@ -964,6 +964,13 @@ static wchar_t *pane_title(struct ui *u, struct ui_pane *p)
 		      p->filter.n_terms ? " /" : "", p->filter.n_terms ? p->filter_text : "", shown,
 		      n.open, n.warning, n.breached);
 	safe = text_sanitize(s, false);
+	/* today's share last, and only whole: the first part a narrow pane leaves out */
+	ui_today_text(u, p->queue, today, sizeof(today));
+	if (today[0] && ui_width(safe) + ui_width(today) <= p->width) {
+		free(s);
+		s = safe;
+		safe = xasprintf("%s%s", s, today);
+	}
 	w = ui_fit(safe, p->width);
 	free(s);
 	free(safe);

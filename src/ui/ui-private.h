@@ -284,6 +284,7 @@ struct ui {
 	struct ui_writes *writes; /* writes.c: the writes on their way, NULL before the first */
 	char *tags_asked;	  /* tags.c: "+a -b" waiting for "create the new tag?" */
 	struct ui_saved *saved;	  /* saved.c: the saved replies, NULL before the first */
+	struct ui_today *today;	  /* today.c: today's share within target, NULL before */
 
 	struct ui_binding *bindings;
 	size_t n_bindings, cap_bindings;
@@ -486,6 +487,19 @@ bool ui_composer_insert_paragraph(struct ui *u, const char *utf8);
  * the reply. */
 unsigned ui_saved_reply_pick(struct ui *u);
 void ui_saved_release(struct ui *u);
+
+/* today.c */
+/* Counts today's first replies per queue in the background, now and every few minutes;
+ * once the queues are synced (a second call does nothing). */
+void ui_today_start(struct ui *u);
+/* "  94 % ≤ 2m today" for a queue's title, in buf; "" before the first count, after an
+ * error (said once on the status bar) or with no reply today. */
+const char *ui_today_text(const struct ui *u, int queue, char *buf, size_t size);
+void ui_today_release(struct ui *u);
+/* The queues (bit q: cfg->queues[q]) a conversation is in, as the screen's: one of the
+ * queue's teams, if it names any, and its filter's record terms (filters[q]). */
+unsigned ui_today_queues_of(const struct engine *e, const struct query *filters,
+			    const struct conversation *cv);
 unsigned ui_composer_open(struct ui *u);
 /* Saves and closes the composer. */
 void ui_composer_close(struct ui *u);

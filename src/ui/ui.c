@@ -755,8 +755,10 @@ static void on_synced(void *arg, const char *error)
 			   ui_key_for(u, "poll", key, sizeof(key)));
 	else if (error)
 		ui_message(u, true, "cannot reach the backend: %s (retrying)", error);
-	else
+	else {
 		ui_articles_refresh(u);
+		ui_today_start(u);
+	}
 	u->store_gen++;
 	u->dirty |= UI_DIRTY_ROWS | UI_DIRTY_STATUS;
 }
@@ -886,6 +888,7 @@ static void ui_release(struct ui *u)
 	ui_writes_release(u);
 	ui_tags_release(u);
 	ui_compose_release(u);
+	ui_today_release(u);
 	if (u->loop)
 		loop_free(u->loop);
 	free(u->bindings);
