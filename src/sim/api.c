@@ -755,6 +755,51 @@ static void get_article(struct sim *s, struct api_request *rq, struct api_reply 
 		api_error(rp, 404, "not_found", "Article %lld not found", rq->ids[0]);
 }
 
+/* GET /teams/{id}/metrics: per admin of the team, the open, idle (open and waiting for an
+ * admin's reply longer than idle_threshold seconds, clamped to 1-86400) and snoozed
+ * conversations assigned to them. */
+static void get_team_metrics(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	const char *v = rq->query(rq->query_ctx, "idle_threshold");
+	long long idle = 1800, team = rq->ids[0];
+	int index = world_team_index(&s->world, team);
+	sqlite3_stmt *st;
+	json_t *list;
+
+	if (v && util_parse_ll(v, INT64_MIN, INT64_MAX, &idle) < 0) {
+		api_error(rp, 400, "parameter_invalid", "idle_threshold must be an integer");
+		return;
+	}
+	idle = idle < 1 ? 1 : idle > 86400 ? 86400 : idle;
+	if (index < 0) {
+		api_error(rp, 404, "team_not_found", "Team not found");
+		return;
+	}
+	st = wdb_query(&s->world,
+		       "SELECT a.id,"
+		       " (SELECT count(*) FROM conversations c WHERE c.admin_assignee_id = a.id"
+		       "  AND c.state = 'open'),"
+		       " (SELECT count(*) FROM conversations c WHERE c.admin_assignee_id = a.id"
+		       "  AND c.state = 'open' AND c.waiting_since > 0 AND ? - c.waiting_since > ?),"
+		       " (SELECT count(*) FROM conversations c WHERE c.admin_assignee_id = a.id"
+		       "  AND c.state = 'snoozed')"
+		       " FROM admins a WHERE a.team_mask & ? ORDER BY a.id",
+		       "iii", (long long)rq->now, idle, 1LL << index);
+	if (!st) {
+		db_failed(rp);
+		return;
+	}
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+		    list, json_pack("{s:s, s:o, s:I, s:I, s:I}", "type", "team_metric", "admin_id",
+				    json_sprintf("%lld", (long long)sqlite3_column_int64(st, 0)), "open",
+				    (json_int_t)sqlite3_column_int64(st, 1), "idle",
+				    (json_int_t)sqlite3_column_int64(st, 2), "snoozed",
+				    (json_int_t)sqlite3_column_int64(st, 3)));
+	reply_json(rp, json_pack("{s:s, s:o}", "type", "team_metric.list", "data", list));
+}
+
 /* ---- the table ---- */
 
 static const struct route routes[] = {
@@ -796,6 +841,7 @@ static const struct route routes[] = {
 	{"PUT", "/contacts/{id}", put_contact, true},
 	{"DELETE", "/_sim/conversations/{id}", control_delete_conversation, true},
 	{"GET", "/_sim/reply_times", control_reply_times, false},
+	{"GET", "/teams/{id}/metrics", get_team_metrics, false},
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way
