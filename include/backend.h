@@ -86,6 +86,16 @@ typedef void (*backend_report_fn)(void *arg, struct conversation *items, size_t 
 /* cu (NULL unless r->cls is RESULT_OK) may be taken by fn (and zeroed). */
 typedef void (*backend_customer_fn)(void *arg, struct customer *cu, const struct result *r);
 
+/* One admin's load in a team: conversations assigned to them, open (idle: open and waiting
+ * for a reply longer than the threshold asked) and snoozed. */
+struct team_metric {
+	int64_t admin;
+	long open, idle, snoozed;
+};
+/* A team's metrics (n of them; NULL unless r->cls is RESULT_OK). */
+typedef void (*backend_metrics_fn)(void *arg, const struct team_metric *items, size_t n,
+				   const struct result *r);
+
 struct backend_ops {
 	const char *name;
 	struct backend *(*create)(struct loop *loop, const struct backend_options *opt,
@@ -132,6 +142,11 @@ struct backend_ops {
 	 * NULL for a backend that cannot tell. */
 	void (*report_page)(struct backend *b, fl_time since, fl_time until, const char *cursor,
 			    backend_report_fn fn, void *arg);
+	/* The load of each admin of team_id, idle past idle_threshold seconds; a workspace
+	 * without real-time monitoring answers RESULT_PERMANENT (403). NULL for a backend that
+	 * cannot tell. */
+	void (*team_metrics)(struct backend *b, int64_t team_id, long idle_threshold,
+			     backend_metrics_fn fn, void *arg);
 };
 
 /* The driver named name ("intercom"), or NULL. */

@@ -129,6 +129,10 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 				 backend_conversations_fn fn, void *arg);
 /* One page of the conversations created in [since, until), for a report (backend.h's
  * report_page); a backend without reports answers RESULT_PERMANENT. */
+/* The load of each admin of team_id (backend_ops.team_metrics); a backend that cannot tell
+ * answers RESULT_PERMANENT. */
+void engine_team_metrics(struct engine *e, int64_t team_id, long idle_threshold,
+			 backend_metrics_fn fn, void *arg);
 void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
 			backend_report_fn fn, void *arg);
 /* Requests waiting or in flight. */

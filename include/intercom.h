@@ -387,6 +387,16 @@ int intercom_parse_schedules(json_t *j, struct sla_schedule **out, size_t *n, ch
 			     size_t errlen);
 
 /*
+ * A team_metric.list (GET /teams/{id}/metrics): each admin's open, idle and snoozed counts;
+ * an entry without a usable admin_id is left out, a missing count is 0. Returns 0 with a
+ * newly allocated array (NULL when *n is 0; the caller frees it), or -1 with a message
+ * when j is not such a list.
+ */
+struct team_metric;
+int intercom_parse_team_metrics(json_t *j, struct team_metric **out, size_t *n, char *err,
+				size_t errlen);
+
+/*
  * Adds the exceptions of GET /office_hours_schedules/{id}/office_hours_exceptions (an
  * office_hours_exception.list) to s->hours: closed dates, and custom_hours with their
  * time_intervals (minutes from that midnight). An exception that cannot be used sets

@@ -625,6 +625,18 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 	e->ops->search_conversations(e->backend, q, max, fn, arg);
 }
 
+void engine_team_metrics(struct engine *e, int64_t team_id, long idle_threshold,
+			 backend_metrics_fn fn, void *arg)
+{
+	struct result res = {.cls = RESULT_PERMANENT, .message = "this backend has no team metrics"};
+
+	if (!e->ops->team_metrics) {
+		fn(arg, NULL, 0, &res);
+		return;
+	}
+	e->ops->team_metrics(e->backend, team_id, idle_threshold, fn, arg);
+}
+
 void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
 			backend_report_fn fn, void *arg)
 {

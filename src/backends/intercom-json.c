@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "html.h"
 #include "replies.h"
 #include "util.h"
@@ -1128,6 +1129,32 @@ int intercom_parse_schedules(json_t *j, struct sla_schedule **out, size_t *n, ch
 	const json_t *list = list_get(j, "data", "an office_hours_schedule.list", err, errlen);
 
 	*out = records_parse(list, sizeof(**out), schedule_fill, n, NULL);
+	return list ? 0 : -1;
+}
+
+static int team_metric_fill(json_t *o, void *record)
+{
+	struct team_metric *m = record;
+	json_t *v;
+
+	if (id_parse(json_object_get(o, "admin_id"), &m->admin) < 0)
+		return -1;
+	v = json_object_get(o, "open");
+	m->open = json_is_integer(v) && json_integer_value(v) > 0 ? (long)json_integer_value(v) : 0;
+	v = json_object_get(o, "idle");
+	m->idle = json_is_integer(v) && json_integer_value(v) > 0 ? (long)json_integer_value(v) : 0;
+	v = json_object_get(o, "snoozed");
+	m->snoozed =
+	    json_is_integer(v) && json_integer_value(v) > 0 ? (long)json_integer_value(v) : 0;
+	return 0;
+}
+
+int intercom_parse_team_metrics(json_t *j, struct team_metric **out, size_t *n, char *err,
+				size_t errlen)
+{
+	const json_t *list = list_get(j, "data", "a team_metric.list", err, errlen);
+
+	*out = records_parse(list, sizeof(**out), team_metric_fill, n, NULL);
 	return list ? 0 : -1;
 }
 

@@ -1149,6 +1149,38 @@ static void intercom_fetch_schedules(struct backend *b, backend_schedules_fn fn,
 
 /* ---- lifecycle ---- */
 
+/* ---- a team's load ---- */
+
+static void on_team_metrics(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_metrics_fn fn = (backend_metrics_fn)c->fn;
+	struct team_metric *items = NULL;
+	struct result res;
+	size_t n = 0;
+	char err[ERR_MAX];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+
+	if (j && intercom_parse_team_metrics(j, &items, &n, err, sizeof(err)) == 0)
+		err[0] = '\0';
+	json_decref(j);
+	res = outcome(r, err);
+	fn(c->arg, err[0] ? NULL : items, err[0] ? 0 : n, &res);
+	free(items);
+	call_free(c);
+}
+
+static void intercom_team_metrics(struct backend *b, int64_t team_id, long idle_threshold,
+				  backend_metrics_fn fn, void *arg)
+{
+	char *path = xasprintf("/teams/%" PRId64 "/metrics?idle_threshold=%ld", team_id,
+			       idle_threshold);
+
+	http_request(b->http, "GET", path, NULL, true, on_team_metrics,
+		     call_new(b, (void *)fn, arg));
+	free(path);
+}
+
 static struct backend *intercom_create(struct loop *loop, const struct backend_options *opt,
 				       const struct backend_listener *listener, char *err,
 				       size_t errlen)
@@ -1220,4 +1252,5 @@ const struct backend_ops intercom_backend = {
 	.bytes_received = intercom_bytes,
 	.search_conversations = intercom_search_conversations,
 	.report_page = intercom_report_page,
+	.team_metrics = intercom_team_metrics,
 };

@@ -187,6 +187,7 @@ static unsigned act_reopen(struct ui *u)
 }
 
 static unsigned act_closed(struct ui *u) { return ui_closed_open(u); }
+static unsigned act_team(struct ui *u) { return ui_team_open(u); }
 
 static unsigned act_undo(struct ui *u) { return ui_undo(u); }
 
@@ -380,6 +381,12 @@ const struct ui_action ui_actions[] = {
      UI_CTX_THREAD,
      "select the customer's next earlier conversation (customer panel shown)",
      act_customer_next, NULL},
+    {"team",
+     {'W'},
+     UI_CTX_LIST,
+     "who has room: your teams' teammates, away or not, their open and snoozed "
+     "conversations and the oldest waiting one",
+     act_team, NULL},
 };
 
 const size_t ui_n_actions = sizeof(ui_actions) / sizeof(ui_actions[0]);

@@ -175,6 +175,9 @@ void ui_pager_build(struct ui *u, struct ui_pager *p)
 	case UI_PAGER_CLOSED:
 		ui_closed_build(u, p);
 		break;
+	case UI_PAGER_TEAM:
+		ui_team_build(u, p);
+		break;
 	}
 	if (p->top >= p->n_lines)
 		p->top = p->n_lines ? p->n_lines - 1 : 0;

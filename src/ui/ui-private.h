@@ -126,6 +126,7 @@ enum ui_pager_kind {
 	UI_PAGER_ARTICLE,
 	UI_PAGER_SEARCH, /* the conversations a search found */
 	UI_PAGER_CLOSED, /* closed.c: closed by me lately */
+	UI_PAGER_TEAM,	 /* team.c: the team's load */
 };
 
 struct ui_pager {
@@ -285,6 +286,7 @@ struct ui {
 	char *tags_asked;	  /* tags.c: "+a -b" waiting for "create the new tag?" */
 	struct ui_saved *saved;	  /* saved.c: the saved replies, NULL before the first */
 	struct ui_today *today;	  /* today.c: today's share within target, NULL before */
+	struct ui_team *team;	  /* team.c: the team view's metrics, NULL before */
 
 	struct ui_binding *bindings;
 	size_t n_bindings, cap_bindings;
@@ -487,6 +489,20 @@ bool ui_composer_insert_paragraph(struct ui *u, const char *utf8);
  * the reply. */
 unsigned ui_saved_reply_pick(struct ui *u);
 void ui_saved_release(struct ui *u);
+
+/* team.c: the team-load view */
+unsigned ui_team_open(struct ui *u);
+void ui_team_build(struct ui *u, struct ui_pager *p);
+void ui_team_release(struct ui *u);
+/* An admin's conversations held in the store (each once): open, snoozed, and the open one
+ * waiting longest for a reply (its id, 0 for none, and since when). */
+struct ui_team_load {
+	size_t open, snoozed;
+	int64_t oldest;
+	fl_time oldest_since;
+};
+void ui_team_load_count(const struct store *s, size_t n_queues, int64_t admin,
+			struct ui_team_load *load);
 
 /* today.c */
 /* Counts today's first replies per queue in the background, now and every few minutes;

@@ -433,6 +433,7 @@ static char *view_hints(struct ui *u)
 	case UI_PAGER_RESULTS:
 	case UI_PAGER_ARTICLE: return HINTS(articles);
 	case UI_PAGER_CLOSED: return HINTS(closed);
+	case UI_PAGER_TEAM: return HINTS(help);
 	case UI_PAGER_HELP: return HINTS(help);
 	}
 	return HINTS(help);
@@ -889,6 +890,7 @@ static void ui_release(struct ui *u)
 	ui_tags_release(u);
 	ui_compose_release(u);
 	ui_today_release(u);
+	ui_team_release(u);
 	if (u->loop)
 		loop_free(u->loop);
 	free(u->bindings);
