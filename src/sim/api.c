@@ -771,6 +771,11 @@ static void get_team_metrics(struct sim *s, struct api_request *rq, struct api_r
 		return;
 	}
 	idle = idle < 1 ? 1 : idle > 86400 ? 86400 : idle;
+	if (s->opt.no_monitoring) {
+		api_error(rp, 403, "api_plan_restricted",
+			  "Real-time monitoring is not enabled for your workspace.");
+		return;
+	}
 	if (index < 0) {
 		api_error(rp, 404, "team_not_found", "Team not found");
 		return;

@@ -58,6 +58,8 @@ static void usage(FILE *f)
 		"                           (default 0)\n"
 		"      --teammates N        teammates reply, write notes and take open\n"
 		"                           conversations N times an hour (default 0)\n"
+		"      --no-realtime-monitoring  the workspace lacks the feature: team\n"
+		"                           metrics are refused (403)\n"
 		"  -q, --quiet              no request log on stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n"
@@ -87,6 +89,7 @@ enum {
 	OPT_PARTIAL_EVERY,
 	OPT_INDEX_LAG,
 	OPT_TEAMMATES,
+	OPT_NO_MONITORING,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -123,6 +126,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"partial-every", required_argument, NULL, OPT_PARTIAL_EVERY},
 		{"index-lag", required_argument, NULL, OPT_INDEX_LAG},
 		{"teammates", required_argument, NULL, OPT_TEAMMATES},
+		{"no-realtime-monitoring", no_argument, NULL, OPT_NO_MONITORING},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -196,6 +200,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		case OPT_TEAMMATES:
 			o->teammates = (long)number_arg("--teammates", optarg, 0, 360000);
 			break;
+		case OPT_NO_MONITORING: o->no_monitoring = true; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);

@@ -38,6 +38,7 @@ struct sim_options {
 	long idle_exit;	       /* seconds without a request before it stops, 0: never */
 	const char *idle_lock; /* with idle_exit: only while nobody holds this file locked */
 	long teammates;	       /* teammates' actions an hour (world_params) */
+	bool no_monitoring;    /* the workspace lacks real-time monitoring: no team metrics */
 };
 
 /* The longest index lag (--index-lag, /_sim/faults' index_lag), in seconds. */
