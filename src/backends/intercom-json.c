@@ -1035,6 +1035,11 @@ void intercom_describe_failure(const struct intercom_failure *f, char *err, size
 				       "set region = eu or au in [backend]"
 				     : "",
 			tail);
+	} else if (f->status == 403 && !strcmp(code, "api_plan_restricted")) {
+		err_set(err, errlen,
+			"the workspace's Intercom plan does not include this (403 "
+			"api_plan_restricted)%s%s%s",
+			msg[0] ? ": " : "", msg, tail);
 	} else if (f->status == 403) {
 		permission = intercom_permission_for(f->method, f->path);
 		if (permission)

@@ -20,7 +20,7 @@
 struct ui_team {
 	size_t waiting;	  /* teams not answered yet */
 	bool from_store;  /* a team's metrics could not be had: counts held here */
-	char why[160];	  /* ...and why */
+	char why[320];	  /* ...and why */
 	struct team_metric *metrics;
 	size_t n_metrics, cap_metrics;
 };
@@ -130,6 +130,7 @@ void ui_team_build(struct ui *u, struct ui_pager *p)
 		struct ui_team_load load;
 		char age[16], oldest[48] = "-";
 		long open, snoozed;
+		int width;
 
 		if (a->bot || !in_my_teams(me, a))
 			continue;
@@ -141,10 +142,12 @@ void ui_team_build(struct ui *u, struct ui_pager *p)
 			snprintf(oldest, sizeof(oldest), "#%lld %s", (long long)load.oldest,
 				 report_duration(now > load.oldest_since ? now - load.oldest_since : 0,
 						 age, sizeof(age)));
-		line = xasprintf("  %-24.24s %-5s %5ld %8ld  %s", a->name ? a->name : "?",
+		/* the name padded to 24 columns, not bytes */
+		safe = text_sanitize(a->name ? a->name : "?", false);
+		width = ui_width(safe);
+		line = xasprintf("  %s%*s %-5s %5ld %8ld  %s", safe, width < 24 ? 24 - width : 0, "",
 				 a->away ? "away" : "", open, snoozed, oldest);
-		safe = text_sanitize(line, false);
-		ui_pager_add(p, a->away ? UI_STYLE_WARNING : UI_STYLE_NORMAL, a->id == d->me, safe);
+		ui_pager_add(p, a->away ? UI_STYLE_WARNING : UI_STYLE_NORMAL, a->id == d->me, line);
 		free(safe);
 		free(line);
 		shown++;

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "backend.h"
 #include "directory.h"
 #include "html.h"
 #include "intercom.h"
@@ -1918,6 +1919,54 @@ static void test_macros(void **state)
 	json_decref(j);
 }
 
+/* GET /teams/{id}/metrics: each admin's counts; an entry without a usable admin_id is left
+ * out, a missing or negative count is 0; something else than a list is an error. */
+static void test_team_metrics(void **state)
+{
+	json_t *j = json_loads("{\"type\": \"team_metric.list\", \"data\": ["
+			       "{\"type\": \"team_metric\", \"admin_id\": \"123\", \"open\": 5,"
+			       " \"idle\": 2, \"snoozed\": 1},"
+			       "{\"type\": \"team_metric\", \"admin_id\": null, \"open\": 9},"
+			       "{\"type\": \"team_metric\", \"admin_id\": \"456\", \"open\": -3}]}",
+			       0, NULL),
+	       *bad = json_loads("{\"type\": \"team.list\", \"teams\": []}", 0, NULL);
+	struct team_metric *m = NULL;
+	size_t n = 0;
+	char err[200];
+
+	(void)state;
+	assert_int_equal(intercom_parse_team_metrics(j, &m, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(m[0].admin, 123);
+	assert_int_equal(m[0].open, 5);
+	assert_int_equal(m[0].idle, 2);
+	assert_int_equal(m[0].snoozed, 1);
+	assert_int_equal(m[1].admin, 456);
+	assert_int_equal(m[1].open, 0);
+	assert_int_equal(m[1].snoozed, 0);
+	free(m);
+	assert_int_equal(intercom_parse_team_metrics(bad, &m, &n, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "team_metric.list"));
+	json_decref(j);
+	json_decref(bad);
+}
+
+/* A workspace without the feature (403 api_plan_restricted) is not a missing permission. */
+static void test_describe_plan_restricted(void **state)
+{
+	const char *e;
+
+	(void)state;
+	e = describe(403,
+		     "{\"type\": \"error.list\", \"request_id\": \"req-456\", \"errors\": [{\"code\": "
+		     "\"api_plan_restricted\", \"message\": \"Real-time monitoring is not enabled "
+		     "for your workspace.\"}]}",
+		     "GET", "/teams/5001/metrics", "https://api.intercom.io");
+	assert_string_equal(e, "the workspace's Intercom plan does not include this (403 "
+			       "api_plan_restricted): Real-time monitoring is not enabled for "
+			       "your workspace. (Intercom request_id req-456)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1974,6 +2023,8 @@ int main(void)
 		cmocka_unit_test(test_html_controls),
 		cmocka_unit_test(test_html_megabyte),
 		cmocka_unit_test(test_macros),
+		cmocka_unit_test(test_team_metrics),
+		cmocka_unit_test(test_describe_plan_restricted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
