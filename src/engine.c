@@ -625,8 +625,8 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 	e->ops->search_conversations(e->backend, q, max, fn, arg);
 }
 
-void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
-			backend_report_fn fn, void *arg)
+void engine_report_page(struct engine *e, fl_time since, fl_time until, fl_time updated_after,
+			const char *cursor, backend_report_fn fn, void *arg)
 {
 	struct result res = {.cls = RESULT_PERMANENT, .message = "this backend has no reports"};
 
@@ -634,7 +634,7 @@ void engine_report_page(struct engine *e, fl_time since, fl_time until, const ch
 		fn(arg, NULL, 0, NULL, 0, &res);
 		return;
 	}
-	e->ops->report_page(e->backend, since, until, cursor, fn, arg);
+	e->ops->report_page(e->backend, since, until, updated_after, cursor, fn, arg);
 }
 
 size_t engine_pending(const struct engine *e)
