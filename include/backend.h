@@ -138,10 +138,10 @@ struct backend_ops {
 	void (*search_conversations)(struct backend *b, const struct convsearch *q, size_t max,
 				     backend_conversations_fn fn, void *arg);
 	/* One page of the conversations created in [since, until), whatever their team or
-	 * state, with their statistics: cursor NULL for the first, else the next one told.
-	 * NULL for a backend that cannot tell. */
-	void (*report_page)(struct backend *b, fl_time since, fl_time until, const char *cursor,
-			    backend_report_fn fn, void *arg);
+	 * state, with their statistics: cursor NULL for the first, else the next one told;
+	 * updated_after > 0: only those updated after it. NULL for a backend that cannot tell. */
+	void (*report_page)(struct backend *b, fl_time since, fl_time until, fl_time updated_after,
+			    const char *cursor, backend_report_fn fn, void *arg);
 	/* The load of each admin of team_id, idle past idle_threshold seconds; a workspace
 	 * without real-time monitoring answers RESULT_PERMANENT (403). NULL for a backend that
 	 * cannot tell. */

@@ -128,13 +128,14 @@ void engine_fetch_macros(struct engine *e, backend_replies_fn fn, void *arg);
 void engine_search_conversations(struct engine *e, const struct convsearch *q, size_t max,
 				 backend_conversations_fn fn, void *arg);
 /* One page of the conversations created in [since, until), for a report (backend.h's
- * report_page); a backend without reports answers RESULT_PERMANENT. */
+ * report_page), updated after updated_after when it is > 0; a backend without reports
+ * answers RESULT_PERMANENT. */
+void engine_report_page(struct engine *e, fl_time since, fl_time until, fl_time updated_after,
+			const char *cursor, backend_report_fn fn, void *arg);
 /* The load of each admin of team_id (backend_ops.team_metrics); a backend that cannot tell
  * answers RESULT_PERMANENT. */
 void engine_team_metrics(struct engine *e, int64_t team_id, long idle_threshold,
 			 backend_metrics_fn fn, void *arg);
-void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
-			backend_report_fn fn, void *arg);
 /* Requests waiting or in flight. */
 size_t engine_pending(const struct engine *e);
 /* Why writes are refused (the directory arrived and names no admin to act as, see

@@ -408,9 +408,10 @@ int intercom_parse_exceptions(json_t *j, struct sla_schedule *s, char *err, size
  * Body for one page of a report: the conversations created in [since, until], whatever
  * their team or state (closed ones too), with pagination as intercom_search_request's.
  * Intercom's date bounds include equality: the caller drops what was created at until.
- * Returns a new reference, or NULL (out of memory, starting_after not UTF-8).
+ * updated_after > 0 keeps only those updated after it (updated_at >): a cached report's
+ * changes. Returns a new reference, or NULL (out of memory, starting_after not UTF-8).
  */
-json_t *intercom_report_request(fl_time since, fl_time until, const char *starting_after,
-				int per_page);
+json_t *intercom_report_request(fl_time since, fl_time until, fl_time updated_after,
+				const char *starting_after, int per_page);
 
 #endif

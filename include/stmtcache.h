@@ -25,4 +25,13 @@ char *stmt_column_dup(sqlite3_stmt *st, int col);
 void stmt_error_text(sqlite3 *db, int rc, const char *what, const char *path, char *err,
 		     size_t errlen);
 
+/* Opens a cache's tables in state_dir/outbox.db, beside the outbox's items: the directory
+ * (0700) and the file (0600) made when missing, WAL, a busy timeout, extended result
+ * codes, then schema run. *path is set to the file's path (the caller frees it), *db to
+ * the connection (the caller closes it, even on failure). SQLITE_OK, or else with a
+ * message in err: "cannot create the state directory ...", "cannot open NAME ...", or
+ * stmt_error_text's for WHAT. */
+int stmt_open_cache_db(const char *state_dir, const char *schema, const char *name,
+		       const char *what, char **path, sqlite3 **db, char *err, size_t errlen);
+
 #endif

@@ -10,11 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glib.h>
 #include <jansson.h>
 
 #include "cli-private.h"
 #include "query.h"
 #include "report.h"
+#include "reportcache.h"
 #include "sla.h"
 #include "text.h"
 #include "util.h"
@@ -32,6 +34,8 @@ static const char next_response_note[] =
 struct report_run {
 	struct cli *c;
 	fl_time since, until;
+	fl_time after;	/* > 0: only the conversations updated after it (the cache has the rest) */
+	fl_time newest; /* the latest updated_at fetched */
 	struct conversation *convs;
 	size_t n, cap;
 	char *cursor;
@@ -55,6 +59,11 @@ static void on_page(void *arg, struct conversation *items, size_t n, const char 
 	run->c->error_status = r->status;
 	xgrow(&run->convs, &run->cap, run->n + n, sizeof(*run->convs));
 	for (i = 0; i < n; i++) {
+		/* no figure reads the opening message: 100,000 of them would be 100 MB */
+		free(items[i].body);
+		items[i].body = NULL;
+		if (items[i].updated_at > run->newest)
+			run->newest = items[i].updated_at;
 		run->convs[run->n++] = items[i];
 		memset(&items[i], 0, sizeof(items[i]));
 	}
@@ -85,7 +94,8 @@ static void progress(const struct report_run *run)
 static int fetch_all(struct report_run *run)
 {
 	do {
-		engine_report_page(&run->c->engine, run->since, run->until, run->cursor, on_page, run);
+		engine_report_page(&run->c->engine, run->since, run->until, run->after, run->cursor,
+				   on_page, run);
 		cli_wait(run->c);
 		if (run->c->error[0])
 			break;
@@ -95,6 +105,68 @@ static int fetch_all(struct report_run *run)
 	if (run->tty && run->pages > 1)
 		fprintf(stderr, "\r\033[K");
 	return run->c->error[0] ? -1 : 0;
+}
+
+/* The cached conversations of the range, and from when the backend must be asked again
+ * (run->after, less the overlap the search index may lag by), into *cached; the cache, or
+ * NULL when there is none to use (said on stderr). fresh: ask for everything. */
+static struct report_cache *cache_read(struct report_run *run, bool fresh,
+				       struct conversation **cached, size_t *n, size_t *cap)
+{
+	struct cli *c = run->c;
+	char err[512];
+	fl_time mark = 0;
+	int found = 0;
+	struct report_cache *rc;
+
+	if (!c->cfg->state_dir)
+		return NULL;
+	rc = report_cache_open(c->cfg->state_dir, c->cfg->url, c->engine.dir->me, err,
+			       sizeof(err));
+	if (rc && !fresh &&
+	    ((found = report_cache_watermark(rc, run->since, run->until, &mark, err,
+					     sizeof(err))) < 0 ||
+	     (found > 0 &&
+	      report_cache_get(rc, run->since, run->until, cached, n, cap, err, sizeof(err)) < 0))) {
+		report_cache_close(rc);
+		rc = NULL;
+	}
+	if (!rc) {
+		fprintf(stderr, "%s: the report is not cached, every conversation is fetched: %s\n",
+			util_progname(), err);
+		return NULL;
+	}
+	if (found > 0 && mark - c->cfg->poll_overlap > 0)
+		run->after = mark - c->cfg->poll_overlap;
+	else
+		while (*n)
+			conversation_release(&(*cached)[--*n]);
+	run->newest = mark;
+	return rc;
+}
+
+/* The fetched changes stored; the cached conversations no change replaced, added to the
+ * run's. */
+static void cache_merge(struct report_run *run, struct report_cache *rc,
+			struct conversation *cached, size_t n)
+{
+	char err[512];
+	GHashTable *fetched = g_hash_table_new(g_int64_hash, g_int64_equal);
+	size_t i;
+
+	if (report_cache_put(rc, run->since, run->until, run->convs, run->n, run->newest, err,
+			     sizeof(err)) < 0)
+		fprintf(stderr, "%s: the report is not cached: %s\n", util_progname(), err);
+	xgrow(&run->convs, &run->cap, run->n + n, sizeof(*run->convs)); /* before the keys */
+	for (i = 0; i < run->n; i++)
+		g_hash_table_add(fetched, &run->convs[i].id);
+	for (i = 0; i < n; i++) {
+		if (g_hash_table_contains(fetched, &cached[i].id))
+			conversation_release(&cached[i]);
+		else
+			run->convs[run->n++] = cached[i];
+	}
+	g_hash_table_destroy(fetched);
 }
 
 /* Whether text can be drawn with Unicode blocks: no --ascii, no NO_COLOR, a UTF-8 locale
@@ -264,12 +336,15 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 {
 	const char *since_s = "today", *until_s = "now", *queue_s = NULL, *agent_s = NULL;
 	struct report_run run = {.c = c};
+	struct report_cache *cache = NULL;
+	struct conversation *cached = NULL;
+	size_t n_cached = 0, cap_cached = 0;
 	struct report_group queues[CONFIG_MAX_QUEUES] = {{0}};
 	struct query filters[CONFIG_MAX_QUEUES];
 	char ferr[200];
 	struct agent_group *agents = NULL;
 	size_t n_agents = 0, cap_agents = 0, i, j, outside = 0, unknown = 0, counted = 0;
-	bool json = false, ascii = false, unicode;
+	bool json = false, ascii = false, fresh = false, unicode;
 	int ch, queue = -1, code = CLI_OK;
 	int64_t agent = 0;
 	fl_time now = time(NULL);
@@ -282,6 +357,7 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		case 'a': agent_s = optarg; break;
 		case 'j': json = true; break;
 		case 'A': ascii = true; break;
+		case 'N': fresh = true; break;
 		default: return cli_usage(c);
 		}
 	}
@@ -317,9 +393,14 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 			util_progname(), agent_s);
 		return CLI_NOT_FOUND;
 	}
+	cache = cache_read(&run, fresh, &cached, &n_cached, &cap_cached);
 	if (fetch_all(&run) < 0) {
 		code = cli_fail(c, c->error_status == 400 ? CLI_USAGE : CLI_FAILED);
 		goto out;
+	}
+	if (cache) {
+		cache_merge(&run, cache, cached, n_cached);
+		n_cached = 0;
 	}
 	for (i = 0; i < c->cfg->n_queues; i++)
 		if (!c->cfg->queues[i].filter ||
@@ -457,6 +538,10 @@ out:
 	for (i = 0; i < n_agents; i++)
 		report_group_release(&agents[i].g);
 	free(agents);
+	report_cache_close(cache);
+	for (i = 0; i < n_cached; i++)
+		conversation_release(&cached[i]);
+	free(cached);
 	for (i = 0; i < run.n; i++)
 		conversation_release(&run.convs[i]);
 	free(run.convs);

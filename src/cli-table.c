@@ -39,7 +39,8 @@ static const struct option report_options[] = {
     {"since", required_argument, NULL, 's'}, {"until", required_argument, NULL, 'u'},
     {"queue", required_argument, NULL, 'q'}, {"agent", required_argument, NULL, 'a'},
     {"json", no_argument, NULL, 'j'},	     {"ascii", no_argument, NULL, 'A'},
-    {"help", no_argument, NULL, 'h'},	     {0}};
+    {"help", no_argument, NULL, 'h'},	     {"no-cache", no_argument, NULL, 'N'},
+    {0}};
 /* show, tag and outbox read their operands themselves: tag's -name is not an option. */
 static const struct option only_help[] = {{"help", no_argument, NULL, 'h'}, {0}};
 
@@ -73,8 +74,8 @@ static const struct cli_command commands[] = {
     {"reopen", cli_cmd_reopen, "ID", "reopen a closed or snoozed conversation", true, "+h",
      only_help},
     {"report", cli_cmd_report,
-     "[--since WHEN] [--until WHEN] [--queue Q] [--agent A] [--json] [--ascii]",
-     "how fast first replies came, per queue and per agent", true, "+s:u:q:a:jAh",
+     "[--since WHEN] [--until WHEN] [--queue Q] [--agent A] [--json] [--ascii] [--no-cache]",
+     "how fast first replies came, per queue and per agent", true, "+s:u:q:a:jAhN",
      report_options},
 };
 

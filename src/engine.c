@@ -637,8 +637,8 @@ void engine_team_metrics(struct engine *e, int64_t team_id, long idle_threshold,
 	e->ops->team_metrics(e->backend, team_id, idle_threshold, fn, arg);
 }
 
-void engine_report_page(struct engine *e, fl_time since, fl_time until, const char *cursor,
-			backend_report_fn fn, void *arg)
+void engine_report_page(struct engine *e, fl_time since, fl_time until, fl_time updated_after,
+			const char *cursor, backend_report_fn fn, void *arg)
 {
 	struct result res = {.cls = RESULT_PERMANENT, .message = "this backend has no reports"};
 
@@ -646,7 +646,7 @@ void engine_report_page(struct engine *e, fl_time since, fl_time until, const ch
 		fn(arg, NULL, 0, NULL, 0, &res);
 		return;
 	}
-	e->ops->report_page(e->backend, since, until, cursor, fn, arg);
+	e->ops->report_page(e->backend, since, until, updated_after, cursor, fn, arg);
 }
 
 size_t engine_pending(const struct engine *e)

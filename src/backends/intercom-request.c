@@ -381,11 +381,18 @@ static json_t *intercom_created_range_query(fl_time since, fl_time until)
 			 filter_new("created_at", "<", json_integer(until)));
 }
 
-json_t *intercom_report_request(fl_time since, fl_time until, const char *starting_after,
-				int per_page)
+json_t *intercom_report_request(fl_time since, fl_time until, fl_time updated_after,
+				const char *starting_after, int per_page)
 {
 	json_t *body = intercom_created_range_query(since, until);
 	json_t *pagination;
+
+	if (body && updated_after > 0 &&
+	    json_array_append_new(json_object_get(body, "value"),
+				  filter_new("updated_at", ">", json_integer(updated_after))) < 0) {
+		json_decref(body);
+		return NULL;
+	}
 
 	if (per_page <= 0 || per_page > INTERCOM_PER_PAGE_MAX)
 		per_page = INTERCOM_PER_PAGE_MAX;

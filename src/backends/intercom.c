@@ -1034,9 +1034,11 @@ static void on_report_page(void *arg, const struct http_response *r)
 }
 
 static void intercom_report_page(struct backend *b, fl_time since, fl_time until,
-				 const char *cursor, backend_report_fn fn, void *arg)
+				 fl_time updated_after, const char *cursor, backend_report_fn fn,
+				 void *arg)
 {
-	json_t *body = intercom_report_request(since, until, cursor, INTERCOM_PER_PAGE_MAX);
+	json_t *body =
+	    intercom_report_request(since, until, updated_after, cursor, INTERCOM_PER_PAGE_MAX);
 	struct call *c;
 
 	if (!body) {

@@ -5,20 +5,14 @@
 
 #include "customers.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "stmtcache.h"
 #include "util.h"
-
-#define BUSY_TIMEOUT_MS 2000
 
 struct customer_cache {
 	sqlite3 *db;
@@ -65,45 +59,17 @@ struct customer_cache *customer_cache_open(const char *state_dir, const char *ac
 					   size_t errlen)
 {
 	struct customer_cache *cc = xcalloc(1, sizeof(*cc));
-	int fd, rc;
 
-	cc->path = xasprintf("%s/outbox.db", state_dir);
 	cc->account = xstrdup(account ? account : "");
 	cc->agent = agent;
 	cc->max_entries = max_entries ? max_entries : CUSTOMER_CACHE_MAX;
-	if (util_mkdir_p(state_dir, 0700) != 0) {
-		snprintf(err, errlen, "cannot create the state directory %s: %s", state_dir,
-			 strerror(errno));
+	if (stmt_open_cache_db(state_dir, schema, "the customer cache",
+			       "open the customer cache in", &cc->path, &cc->db, err,
+			       errlen) != SQLITE_OK) {
 		customer_cache_close(cc);
 		return NULL;
 	}
-	/* Private before SQLite opens it, as the outbox makes it; only when it is new: closing
-	 * a descriptor of a file this process has open in SQLite (the outbox's) would drop the
-	 * process's locks on it, and other processes would then take it for unused. */
-	fd = open(cc->path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot open the customer cache %s: %s", cc->path,
-			 strerror(errno));
-		customer_cache_close(cc);
-		return NULL;
-	}
-	if (fd >= 0)
-		close(fd);
-	rc = sqlite3_open_v2(cc->path, &cc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc == SQLITE_OK) {
-		cc->stmts = stmt_cache_new(cc->db);
-		sqlite3_busy_timeout(cc->db, BUSY_TIMEOUT_MS);
-		sqlite3_extended_result_codes(cc->db, 1);
-		rc = sqlite3_exec(cc->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-				  NULL, NULL, NULL);
-	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(cc->db, schema, NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		db_error(cc, rc, "open the customer cache in", err, errlen);
-		customer_cache_close(cc);
-		return NULL;
-	}
+	cc->stmts = stmt_cache_new(cc->db);
 	return cc;
 }
 

@@ -6,12 +6,15 @@
 #include "stmtcache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util.h"
+
+#define BUSY_TIMEOUT_MS 2000
 
 struct stmt_entry {
 	char *sql; /* owned copy: callers may build their SQL */
@@ -99,4 +102,40 @@ char *stmt_column_dup(sqlite3_stmt *st, int col)
 	const unsigned char *s = sqlite3_column_text(st, col);
 
 	return s ? xstrdup((const char *)s) : NULL;
+}
+
+int stmt_open_cache_db(const char *state_dir, const char *schema, const char *name,
+		       const char *what, char **path, sqlite3 **db, char *err, size_t errlen)
+{
+	int fd, rc;
+
+	*db = NULL;
+	*path = xasprintf("%s/outbox.db", state_dir);
+	if (util_mkdir_p(state_dir, 0700) != 0) {
+		snprintf(err, errlen, "cannot create the state directory %s: %s", state_dir,
+			 strerror(errno));
+		return SQLITE_CANTOPEN;
+	}
+	/* Private before SQLite opens it, as the outbox makes it; only when it is new: closing
+	 * a descriptor of a file this process has open in SQLite (the outbox's) would drop the
+	 * process's locks on it, and other processes would then take it for unused. */
+	fd = open(*path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot open %s %s: %s", name, *path, strerror(errno));
+		return SQLITE_CANTOPEN;
+	}
+	if (fd >= 0)
+		close(fd);
+	rc = sqlite3_open_v2(*path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+		sqlite3_extended_result_codes(*db, 1);
+		rc = sqlite3_exec(*db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+				  NULL, NULL);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(*db, schema, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		stmt_error_text(*db, rc, what, *path, err, errlen);
+	return rc;
 }

@@ -120,7 +120,7 @@ static void on_page(void *arg, struct conversation *items, size_t n, const char 
 	t->cursor = next ? xstrdup(next) : NULL;
 	if (next) {
 		t->running = true;
-		engine_report_page(&u->engine, t->since, t->until, t->cursor, on_page, u);
+		engine_report_page(&u->engine, t->since, t->until, 0, t->cursor, on_page, u);
 		return;
 	}
 	for (q = 0; q < u->cfg->n_queues; q++) {
@@ -160,7 +160,7 @@ static void start(struct ui *u)
 	free(t->cursor);
 	t->cursor = NULL;
 	t->running = true;
-	engine_report_page(&u->engine, t->since, t->until, NULL, on_page, u);
+	engine_report_page(&u->engine, t->since, t->until, 0, NULL, on_page, u);
 }
 
 static void on_timer(void *arg)

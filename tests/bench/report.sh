@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Measures frontline report over a 30-day range of N conversations (default 100,000) from
+# the sim at its default rate limit (1,000 requests in 10 s): the cold run (every page of
+# the search, the cache filled), the warm run (the cache: only what changed since), their
+# wall time and peak resident memory. Prints a table; exits non-zero only if it could not
+# run. Usage: report.sh [N]
+set -u
+: "${abs_top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$abs_top_srcdir/tests/lib.sh"
+n=${1:-100000}
+
+sim_start --conversations "$n" --arrivals 0 --followup-rate 0 --control
+export XDG_STATE_HOME="$TEST_TMP/state" XDG_CONFIG_HOME="$TEST_TMP/config"
+FRONTLINE_TOKEN=$(cat "$SIM_TOKEN_FILE")
+export FRONTLINE_TOKEN
+printf '[backend]\nurl = %s\n[queue realtime]\nteams = Live chat\nfirst_response = 2m\n[queue standard]\nteams = Support\nfirst_response = 15m\n' \
+	"$SIM_URL" >"$TEST_TMP/cfg"
+
+stat_of() { curl -sS -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/stats" | jq -r ".$1"; }
+
+# report LABEL [OPTION]: a 30-day report; sets WALL (s), PEAK (MB), CONVS, and PAGES and
+# FETCHED (the searches it made, the conversations they returned).
+report() {
+	local s0 r0
+	s0=$(stat_of searches) r0=$(stat_of search_results)
+	/usr/bin/time -f '%e %M' -o "$TEST_TMP/time" "$FRONTLINE" --config "$TEST_TMP/cfg" \
+		report --since 30d --json "${@:2}" >"$TEST_TMP/$1.json" 2>"$TEST_TMP/$1.err" ||
+		fail "frontline report ($1) failed: $(tail -c 400 "$TEST_TMP/$1.err")"
+	read -r WALL PEAK <"$TEST_TMP/time"
+	PEAK=$(awk -v k="$PEAK" 'BEGIN { printf "%.0f", k / 1024 }')
+	CONVS=$(jq .conversations "$TEST_TMP/$1.json")
+	PAGES=$(($(stat_of searches) - s0)) FETCHED=$(($(stat_of search_results) - r0))
+}
+
+report cold
+COLD=$WALL COLD_PEAK=$PEAK COLD_CONVS=$CONVS COLD_PAGES=$PAGES COLD_FETCHED=$FETCHED
+report warm
+WARM=$WALL WARM_PEAK=$PEAK WARM_CONVS=$CONVS WARM_PAGES=$PAGES WARM_FETCHED=$FETCHED
+[ "$COLD_CONVS" = "$WARM_CONVS" ] || fail "the warm report counted $WARM_CONVS, the cold $COLD_CONVS"
+
+printf '\nfrontline report, 30 days, %s conversations, %s cores %s\n' "$COLD_CONVS" "$(nproc)" "$(uname -m)"
+printf '%-58s %12s %10s\n' figure measured budget
+printf '%-58s %12s %10s\n' "cold report (every page, default rate limit), wall s" "$COLD" "< 10"
+printf '%-58s %12s %10s\n' "warm report (from the cache), wall s" "$WARM" "< 1"
+printf '%-58s %12s %10s\n' "peak resident memory, cold, MB" "$COLD_PEAK" "< 200"
+printf '%-58s %12s %10s\n' "peak resident memory, warm, MB" "$WARM_PEAK" "< 200"
+printf '%-58s %12s %10s\n' "cold: search pages / conversations fetched" "$COLD_PAGES/$COLD_FETCHED" ""
+printf '%-58s %12s %10s\n' "warm: search pages / conversations fetched" "$WARM_PAGES/$WARM_FETCHED" ""
