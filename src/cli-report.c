@@ -184,28 +184,6 @@ static bool unicode_ok(bool ascii)
 	return v && (strcasestr(v, "UTF-8") || strcasestr(v, "utf8"));
 }
 
-/* The queues (bit q: cfg->queues[q]) a conversation is in, as the screen's: one of the
- * queue's teams, if it names any, and its filter's record terms. */
-static unsigned queues_of(const struct engine *e, const struct query *filters,
-			  const struct conversation *cv)
-{
-	unsigned in = 0;
-	size_t q, t;
-	bool team;
-
-	for (q = 0; q < e->cfg->n_queues; q++) {
-		const struct config_queue *cq = &e->cfg->queues[q];
-
-		team = cq->n_teams == 0;
-		for (t = 0; !team && cv->team_assignee_id && t < cq->n_teams; t++)
-			team = directory_find(e->dir->teams, e->dir->n_teams, cq->teams[t]) ==
-			       cv->team_assignee_id;
-		if (team && query_match_record(&filters[q], cv, e->dir, e->dir->me))
-			in |= 1u << q;
-	}
-	return in;
-}
-
 static struct report_group *agent_group(struct agent_group **agents, size_t *n, size_t *cap,
 					int64_t id)
 {
@@ -408,7 +386,7 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 			memset(&filters[i], 0, sizeof(filters[i])); /* checked with the config */
 	for (i = 0; i < run.n; i++) {
 		const struct conversation *cv = &run.convs[i];
-		unsigned in = queues_of(&c->engine, filters, cv);
+		unsigned in = engine_queues_of(&c->engine, filters, cv);
 		int q = in ? __builtin_ctz(in) : -1; /* the first: the agent's clock, as list's */
 		const struct sla_policy *p;
 		struct sla_targets targets;

@@ -625,6 +625,26 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 	e->ops->search_conversations(e->backend, q, max, fn, arg);
 }
 
+unsigned engine_queues_of(const struct engine *e, const struct query *filters,
+			  const struct conversation *cv)
+{
+	unsigned in = 0;
+	size_t q, t;
+	bool team;
+
+	for (q = 0; q < e->cfg->n_queues; q++) {
+		const struct config_queue *cq = &e->cfg->queues[q];
+
+		team = cq->n_teams == 0;
+		for (t = 0; !team && cv->team_assignee_id && t < cq->n_teams; t++)
+			team = directory_find(e->dir->teams, e->dir->n_teams, cq->teams[t]) ==
+			       cv->team_assignee_id;
+		if (team && query_match_record(&filters[q], cv, e->dir, e->dir->me))
+			in |= 1u << q;
+	}
+	return in;
+}
+
 void engine_team_metrics(struct engine *e, int64_t team_id, long idle_threshold,
 			 backend_metrics_fn fn, void *arg)
 {

@@ -31,26 +31,6 @@ struct ui_today {
 	size_t within[CONFIG_MAX_QUEUES], replied[CONFIG_MAX_QUEUES];
 };
 
-unsigned ui_today_queues_of(const struct engine *e, const struct query *filters,
-			    const struct conversation *cv)
-{
-	unsigned in = 0;
-	size_t q, t;
-	bool team;
-
-	for (q = 0; q < e->cfg->n_queues; q++) {
-		const struct config_queue *cq = &e->cfg->queues[q];
-
-		team = cq->n_teams == 0;
-		for (t = 0; !team && cv->team_assignee_id && t < cq->n_teams; t++)
-			team = directory_find(e->dir->teams, e->dir->n_teams, cq->teams[t]) ==
-			       cv->team_assignee_id;
-		if (team && query_match_record(&filters[q], cv, e->dir, e->dir->me))
-			in |= 1u << q;
-	}
-	return in;
-}
-
 static void groups_release(struct ui_today *t)
 {
 	size_t q;
@@ -65,7 +45,7 @@ static void groups_release(struct ui_today *t)
 static void count(struct ui *u, const struct conversation *cv)
 {
 	struct ui_today *t = u->today;
-	unsigned in = ui_today_queues_of(&u->engine, t->filters, cv);
+	unsigned in = engine_queues_of(&u->engine, t->filters, cv);
 	size_t q;
 
 	if (cv->unknown & (CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY) ||

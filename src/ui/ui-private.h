@@ -512,10 +512,6 @@ void ui_today_start(struct ui *u);
  * error (said once on the status bar) or with no reply today. */
 const char *ui_today_text(const struct ui *u, int queue, char *buf, size_t size);
 void ui_today_release(struct ui *u);
-/* The queues (bit q: cfg->queues[q]) a conversation is in, as the screen's: one of the
- * queue's teams, if it names any, and its filter's record terms (filters[q]). */
-unsigned ui_today_queues_of(const struct engine *e, const struct query *filters,
-			    const struct conversation *cv);
 unsigned ui_composer_open(struct ui *u);
 /* Saves and closes the composer. */
 void ui_composer_close(struct ui *u);
