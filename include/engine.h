@@ -133,10 +133,9 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 void engine_report_page(struct engine *e, fl_time since, fl_time until, fl_time updated_after,
 			const char *cursor, backend_report_fn fn, void *arg);
 /* The queues (bit q: cfg->queues[q]) a conversation is in, as the screen's: one of the
- * queue's teams, if it names any, and the record terms of its filter (filters[q]). For
+ * queue's teams, if it names any, and the record terms of its filter. For
  * records that are not in the store (reports). */
-unsigned engine_queues_of(const struct engine *e, const struct query *filters,
-			  const struct conversation *cv);
+unsigned engine_queues_of(const struct engine *e, const struct conversation *cv);
 /* The load of each admin of team_id (backend_ops.team_metrics); a backend that cannot tell
  * answers RESULT_PERMANENT. */
 void engine_team_metrics(struct engine *e, int64_t team_id, long idle_threshold,

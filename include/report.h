@@ -50,6 +50,11 @@ struct report_group {
 };
 
 void report_group_add(struct report_group *g, const struct report_sample *s);
+struct sla_policy;
+/* cv's first reply on a queue's clock p (its business hours and targets): fills s's target
+ * and seconds and returns true; false when no teammate has replied yet. */
+bool report_first_sample(const struct sla_policy *p, const struct conversation *cv,
+			 struct report_sample *s);
 /* Sorts the samples (by seconds) and fills the figures; an empty group has zeros. */
 void report_group_finish(struct report_group *g);
 void report_group_release(struct report_group *g);

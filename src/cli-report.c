@@ -14,7 +14,6 @@
 #include <jansson.h>
 
 #include "cli-private.h"
-#include "query.h"
 #include "report.h"
 #include "reportcache.h"
 #include "sla.h"
@@ -318,8 +317,6 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	struct conversation *cached = NULL;
 	size_t n_cached = 0, cap_cached = 0;
 	struct report_group queues[CONFIG_MAX_QUEUES] = {{0}};
-	struct query filters[CONFIG_MAX_QUEUES];
-	char ferr[200];
 	struct agent_group *agents = NULL;
 	size_t n_agents = 0, cap_agents = 0, i, j, outside = 0, unknown = 0, counted = 0;
 	bool json = false, ascii = false, fresh = false, unicode;
@@ -380,16 +377,10 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		cache_merge(&run, cache, cached, n_cached);
 		n_cached = 0;
 	}
-	for (i = 0; i < c->cfg->n_queues; i++)
-		if (!c->cfg->queues[i].filter ||
-		    query_parse(c->cfg->queues[i].filter, &filters[i], ferr, sizeof(ferr)) < 0)
-			memset(&filters[i], 0, sizeof(filters[i])); /* checked with the config */
 	for (i = 0; i < run.n; i++) {
 		const struct conversation *cv = &run.convs[i];
-		unsigned in = engine_queues_of(&c->engine, filters, cv);
+		unsigned in = engine_queues_of(&c->engine, cv);
 		int q = in ? __builtin_ctz(in) : -1; /* the first: the agent's clock, as list's */
-		const struct sla_policy *p;
-		struct sla_targets targets;
 		struct report_sample s = {.conversation = cv->id};
 		struct report_group *ag;
 		time_t began = (time_t)cv->first_contact_reply_at;
@@ -418,15 +409,10 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		for (j = 0; j < c->cfg->n_queues; j++) {
 			if (!(in & (1u << j)) || (queue >= 0 && (int)j != queue))
 				continue;
-			if (!cv->first_admin_reply_at) {
+			if (!report_first_sample(store_policy(c->engine.store, (int)j), cv, &s)) {
 				queues[j].unanswered++;
 				continue;
 			}
-			p = store_policy(c->engine.store, (int)j);
-			sla_targets_for(p, cv, &targets);
-			s.target = targets.first_response;
-			s.seconds = sla_hours_between(&p->hours, cv->first_contact_reply_at,
-						      cv->first_admin_reply_at);
 			report_group_add(&queues[j], &s);
 			if ((int)j == q)
 				report_group_add(ag, &s);

@@ -625,8 +625,7 @@ void engine_search_conversations(struct engine *e, const struct convsearch *q, s
 	e->ops->search_conversations(e->backend, q, max, fn, arg);
 }
 
-unsigned engine_queues_of(const struct engine *e, const struct query *filters,
-			  const struct conversation *cv)
+unsigned engine_queues_of(const struct engine *e, const struct conversation *cv)
 {
 	unsigned in = 0;
 	size_t q, t;
@@ -639,7 +638,7 @@ unsigned engine_queues_of(const struct engine *e, const struct query *filters,
 		for (t = 0; !team && cv->team_assignee_id && t < cq->n_teams; t++)
 			team = directory_find(e->dir->teams, e->dir->n_teams, cq->teams[t]) ==
 			       cv->team_assignee_id;
-		if (team && query_match_record(&filters[q], cv, e->dir, e->dir->me))
+		if (team && query_match_record(&e->views[q].filter, cv, e->dir, e->dir->me))
 			in |= 1u << q;
 	}
 	return in;

@@ -123,6 +123,20 @@ int64_t report_percentile(const int64_t *sorted, size_t n, int pct)
 	return sorted[rank ? rank - 1 : 0];
 }
 
+bool report_first_sample(const struct sla_policy *p, const struct conversation *cv,
+			 struct report_sample *s)
+{
+	struct sla_targets targets;
+
+	if (!cv->first_admin_reply_at)
+		return false;
+	sla_targets_for(p, cv, &targets);
+	s->target = targets.first_response;
+	s->seconds = sla_hours_between(&p->hours, cv->first_contact_reply_at,
+				       cv->first_admin_reply_at);
+	return true;
+}
+
 void report_group_finish(struct report_group *g)
 {
 	int64_t *seconds;

@@ -195,6 +195,12 @@ unsigned ui_team_open(struct ui *u)
 	size_t i, teams = me ? me->n_team_ids : 0;
 	bool ask = !u->team || !u->team->waiting; /* else the answers on their way do */
 
+	if (!u->engine.ready) {
+		/* without the directory, "no admin is set" would be a false alarm */
+		ui_message(u, true, "the team view needs the workspace's teammates: try again once "
+				    "connected");
+		return UI_DIRTY_STATUS;
+	}
 	if (!u->team)
 		u->team = xcalloc(1, sizeof(*u->team));
 	if (ask) {

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "loop.h"
-#include "query.h"
 #include "report.h"
 #include "sla.h"
 #include "ui-private.h"
@@ -24,7 +23,6 @@ struct ui_today {
 	uint64_t timer;	 /* the next count */
 	fl_time since, until;
 	char *cursor;	 /* owned: the next page's */
-	struct query filters[CONFIG_MAX_QUEUES];
 	struct report_group groups[CONFIG_MAX_QUEUES];
 	/* the last count: valid[q] when it has replies to count */
 	bool valid[CONFIG_MAX_QUEUES];
@@ -45,29 +43,21 @@ static void groups_release(struct ui_today *t)
 static void count(struct ui *u, const struct conversation *cv)
 {
 	struct ui_today *t = u->today;
-	unsigned in = engine_queues_of(&u->engine, t->filters, cv);
+	unsigned in = engine_queues_of(&u->engine, cv);
 	size_t q;
 
 	if (cv->unknown & (CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY) ||
 	    !cv->first_contact_reply_at)
 		return;
 	for (q = 0; q < u->cfg->n_queues; q++) {
-		const struct sla_policy *p;
-		struct sla_targets targets;
 		struct report_sample s = {.conversation = cv->id};
 
 		if (!(in & (1u << q)))
 			continue;
-		if (!cv->first_admin_reply_at) {
+		if (report_first_sample(store_policy(u->engine.store, (int)q), cv, &s))
+			report_group_add(&t->groups[q], &s);
+		else
 			t->groups[q].unanswered++;
-			continue;
-		}
-		p = store_policy(u->engine.store, (int)q);
-		sla_targets_for(p, cv, &targets);
-		s.target = targets.first_response;
-		s.seconds = sla_hours_between(&p->hours, cv->first_contact_reply_at,
-					      cv->first_admin_reply_at);
-		report_group_add(&t->groups[q], &s);
 	}
 }
 
@@ -159,18 +149,9 @@ static void schedule(struct ui *u)
 
 void ui_today_start(struct ui *u)
 {
-	char err[200];
-	size_t q;
-
 	if (u->today)
 		return;
 	u->today = xcalloc(1, sizeof(*u->today));
-	/* The configuration checked the filters when it was read. */
-	for (q = 0; q < u->cfg->n_queues; q++)
-		if (!u->cfg->queues[q].filter ||
-		    query_parse(u->cfg->queues[q].filter, &u->today->filters[q], err,
-				sizeof(err)) < 0)
-			memset(&u->today->filters[q], 0, sizeof(u->today->filters[q]));
 	start(u);
 }
 
