@@ -61,9 +61,6 @@ typedef bool (*store_match_fn)(void *arg, const struct conversation *c);
  * that belongs in no queue leaves the store. Refits everything held (O(n)). */
 void store_set_queue_match(struct store *s, int queue, bool all_teams, store_match_fn match,
 			   void *arg);
-/* Puts every conversation held in the queues it belongs in now, e.g. once match's answers
- * may have changed (the directory was refreshed). O(n). */
-void store_refit(struct store *s);
 /* Replaces a queue's policy (copied), e.g. with business hours the backend told; the next
  * store_tick evaluates the queue's clocks under it. A queue out of range dies. */
 void store_set_policy(struct store *s, int queue, const struct sla_policy *policy);

@@ -701,11 +701,6 @@ void store_set_queue_match(struct store *s, int queue, bool all_teams, store_mat
 	store_refit_some(s, NULL, NULL);
 }
 
-void store_refit(struct store *s)
-{
-	store_refit_some(s, NULL, NULL);
-}
-
 void store_set_policy(struct store *s, int queue, const struct sla_policy *policy)
 {
 	size_t n, i;
