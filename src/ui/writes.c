@@ -660,8 +660,8 @@ unsigned ui_undo(struct ui *u)
 	size_t i, j, taken = 0;
 
 	if (!undo_left(u)) {
-		ui_message(u, true, "nothing to undo: the last close, snooze, assignment or tag "
-				    "removal has gone to the backend");
+		/* short: it has to fit an 80-column status bar beside the connection */
+		ui_message(u, true, "nothing to undo");
 		return UI_DIRTY_STATUS;
 	}
 	for (i = 0; i < un->n; i++) {
