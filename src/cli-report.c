@@ -30,6 +30,23 @@ static const char next_response_note[] =
     "next responses are not reported: the backend's statistics give the time of the first "
     "reply only, and of later replies just a median per conversation";
 
+/* Searches running at once over slices of the range, each with its own cursor: the
+ * backend answers one while the last is parsed. */
+#define REPORT_SLICES 4
+/* Fewer conversations expected than this, one search. */
+#define SLICE_MIN 300
+
+struct report_run;
+
+/* One part of the range [since, until) paged by its own search. */
+struct report_slice {
+	struct report_run *run;
+	fl_time since, until;
+	char *cursor;
+	size_t total;
+	bool started, last;
+};
+
 struct report_run {
 	struct cli *c;
 	fl_time since, until;
@@ -37,9 +54,9 @@ struct report_run {
 	fl_time newest; /* the latest updated_at fetched */
 	struct conversation *convs;
 	size_t n, cap;
-	char *cursor;
-	size_t pages, total;
-	bool last, tty;
+	struct report_slice slices[REPORT_SLICES];
+	size_t n_slices, running, pages;
+	bool tty;
 };
 
 struct agent_group {
@@ -47,15 +64,52 @@ struct agent_group {
 	struct report_group g;
 };
 
-static void on_page(void *arg, struct conversation *items, size_t n, const char *next,
-		    size_t total, const struct result *r)
+static void on_page(void *arg, struct conversation *items, size_t n, const char *next, size_t total,
+		    const struct result *r);
+
+static void slice_request(struct report_slice *sl)
 {
-	struct report_run *run = arg;
+	struct report_run *run = sl->run;
+
+	run->running++;
+	engine_report_page(&run->c->engine, sl->since, sl->until, run->after, sl->cursor, on_page,
+			   sl);
+}
+
+static void progress(const struct report_run *run)
+{
+	size_t i, total = 0;
+
+	for (i = 0; i < run->n_slices; i++) {
+		if (!run->slices[i].started)
+			return; /* the whole is not known yet */
+		total += run->slices[i].total;
+	}
+	/* A conversation in the second where two slices meet is in both searches' totals
+	 * (the backend's "<" lets its own second in), so with slices the total is an upper
+	 * bound. */
+	if (run->tty)
+		fprintf(stderr, "\r%s: page %zu, %zu of %s%zu conversations\033[K", util_progname(),
+			run->pages, run->n, run->n_slices > 1 ? "about " : "", total);
+	else if (run->pages % PROGRESS_PAGES == 0)
+		fprintf(stderr, "%s: page %zu, %zu of %s%zu conversations\n", util_progname(),
+			run->pages, run->n, run->n_slices > 1 ? "about " : "", total);
+}
+
+static void on_page(void *arg, struct conversation *items, size_t n, const char *next, size_t total,
+		    const struct result *r)
+{
+	struct report_slice *sl = arg;
+	struct report_run *run = sl->run;
+	struct cli *c = run->c;
 	size_t i;
 
-	snprintf(run->c->error, sizeof(run->c->error), "%s",
-		 r->cls == RESULT_OK ? "" : r->message ? r->message : "the search failed");
-	run->c->error_status = r->status;
+	run->running--;
+	if (r->cls != RESULT_OK && !c->error[0]) {
+		snprintf(c->error, sizeof(c->error), "%s",
+			 r->message ? r->message : "the search failed");
+		c->error_status = r->status;
+	}
 	xgrow(&run->convs, &run->cap, run->n + n, sizeof(*run->convs));
 	for (i = 0; i < n; i++) {
 		/* no figure reads the opening message: 100,000 of them would be 100 MB */
@@ -67,42 +121,80 @@ static void on_page(void *arg, struct conversation *items, size_t n, const char 
 		memset(&items[i], 0, sizeof(items[i]));
 	}
 	/* A cursor that comes back would page for ever. */
-	if (!run->c->error[0] && next && run->cursor && !strcmp(next, run->cursor))
-		snprintf(run->c->error, sizeof(run->c->error),
+	if (!c->error[0] && next && sl->cursor && !strcmp(next, sl->cursor))
+		snprintf(c->error, sizeof(c->error),
 			 "the backend's search gave the same page's cursor again; its pages "
 			 "never end");
-	free(run->cursor);
-	run->cursor = next ? xstrdup(next) : NULL;
-	run->last = !next;
-	run->total = total;
+	free(sl->cursor);
+	sl->cursor = next ? xstrdup(next) : NULL;
+	sl->last = !next;
+	if (!sl->started)
+		sl->total = total;
+	sl->started = true;
 	run->pages++;
-	run->c->done = true;
+	if (!c->error[0] && !sl->last) {
+		progress(run);
+		slice_request(sl);
+	}
+	if (!run->running)
+		c->done = true;
 }
 
-static void progress(const struct report_run *run)
+static int by_time(const void *a, const void *b)
 {
-	if (run->tty)
-		fprintf(stderr, "\r%s: page %zu, %zu of %zu conversations\033[K", util_progname(),
-			run->pages, run->n, run->total);
-	else if (run->pages % PROGRESS_PAGES == 0)
-		fprintf(stderr, "%s: page %zu, %zu of %zu conversations\n", util_progname(),
-			run->pages, run->n, run->total);
+	fl_time x = *(const fl_time *)a, y = *(const fl_time *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The slices of the range: where the cache tells which conversations will come back
+ * (those it holds updated after run->after), equal numbers of them in each; else equal
+ * spans of time. */
+static void slices_plan(struct report_run *run, const struct conversation *cached, size_t n)
+{
+	fl_time *created = xcalloc(n + 1, sizeof(*created)), span;
+	size_t m = 0, i, k = REPORT_SLICES;
+
+	for (i = 0; run->after > 0 && i < n; i++)
+		if (cached[i].updated_at > run->after)
+			created[m++] = cached[i].created_at;
+	if (run->after > 0 && m < SLICE_MIN)
+		k = 1;
+	run->n_slices = k;
+	qsort(created, m, sizeof(*created), by_time);
+	span = (run->until - run->since) / (fl_time)k;
+	for (i = 0; i < k; i++) {
+		struct report_slice *sl = &run->slices[i];
+
+		memset(sl, 0, sizeof(*sl));
+		sl->run = run;
+		sl->since = i == 0 ? run->since
+			    : m	   ? created[m * i / k]
+				   : run->since + span * (fl_time)i;
+		sl->until = run->until;
+		if (i > 0)
+			run->slices[i - 1].until = sl->since;
+	}
+	free(created);
 }
 
 /* Every page of the range; 0, or -1 with c->error set. */
-static int fetch_all(struct report_run *run)
+static int fetch_all(struct report_run *run, const struct conversation *cached, size_t n)
 {
-	do {
-		engine_report_page(&run->c->engine, run->since, run->until, run->after, run->cursor,
-				   on_page, run);
+	size_t i;
+
+	slices_plan(run, cached, n);
+	for (i = 0; i < run->n_slices; i++)
+		if (run->slices[i].since < run->slices[i].until)
+			slice_request(&run->slices[i]);
+		else
+			run->slices[i].started = run->slices[i].last = true;
+	if (run->running)
 		cli_wait(run->c);
-		if (run->c->error[0])
-			break;
-		if (!run->last)
-			progress(run);
-	} while (!run->last);
 	if (run->tty && run->pages > 1)
 		fprintf(stderr, "\r\033[K");
+	for (i = 0; i < run->n_slices; i++)
+		free(run->slices[i].cursor);
 	return run->c->error[0] ? -1 : 0;
 }
 
@@ -120,13 +212,12 @@ static struct report_cache *cache_read(struct report_run *run, bool fresh,
 
 	if (!c->cfg->state_dir)
 		return NULL;
-	rc = report_cache_open(c->cfg->state_dir, c->cfg->url, c->engine.dir->me, err,
-			       sizeof(err));
+	rc = report_cache_open(c->cfg->state_dir, c->cfg->url, c->engine.dir->me, err, sizeof(err));
 	if (rc && !fresh &&
-	    ((found = report_cache_watermark(rc, run->since, run->until, &mark, err,
-					     sizeof(err))) < 0 ||
-	     (found > 0 &&
-	      report_cache_get(rc, run->since, run->until, cached, n, cap, err, sizeof(err)) < 0))) {
+	    ((found = report_cache_watermark(rc, run->since, run->until, &mark, err, sizeof(err))) <
+		 0 ||
+	     (found > 0 && report_cache_get(rc, run->since, run->until, cached, n, cap, err,
+					    sizeof(err)) < 0))) {
 		report_cache_close(rc);
 		rc = NULL;
 	}
@@ -145,27 +236,42 @@ static struct report_cache *cache_read(struct report_run *run, bool fresh,
 }
 
 /* The fetched changes stored; the cached conversations no change replaced, added to the
- * run's. */
+ * run's. A fetched record the cache holds with the same updated_at (the search's overlap
+ * asks again for what may have been missed) is not written again. */
 static void cache_merge(struct report_run *run, struct report_cache *rc,
 			struct conversation *cached, size_t n)
 {
 	char err[512];
-	GHashTable *fetched = g_hash_table_new(g_int64_hash, g_int64_equal);
-	size_t i;
+	GHashTable *known = g_hash_table_new(g_int64_hash, g_int64_equal);
+	size_t i, changed = 0;
 
-	if (report_cache_put(rc, run->since, run->until, run->convs, run->n, run->newest, err,
+	for (i = 0; i < n; i++)
+		g_hash_table_insert(known, &cached[i].id, &cached[i]);
+	/* the changed records first, so one call stores them */
+	for (i = 0; i < run->n; i++) {
+		const struct conversation *was = g_hash_table_lookup(known, &run->convs[i].id);
+
+		if (!was || was->updated_at != run->convs[i].updated_at) {
+			struct conversation t = run->convs[changed];
+
+			run->convs[changed++] = run->convs[i];
+			run->convs[i] = t;
+		}
+	}
+	if (report_cache_put(rc, run->since, run->until, run->convs, changed, run->newest, err,
 			     sizeof(err)) < 0)
 		fprintf(stderr, "%s: the report is not cached: %s\n", util_progname(), err);
+	g_hash_table_remove_all(known);
 	xgrow(&run->convs, &run->cap, run->n + n, sizeof(*run->convs)); /* before the keys */
 	for (i = 0; i < run->n; i++)
-		g_hash_table_add(fetched, &run->convs[i].id);
+		g_hash_table_add(known, &run->convs[i].id);
 	for (i = 0; i < n; i++) {
-		if (g_hash_table_contains(fetched, &cached[i].id))
+		if (g_hash_table_contains(known, &cached[i].id))
 			conversation_release(&cached[i]);
 		else
 			run->convs[run->n++] = cached[i];
 	}
-	g_hash_table_destroy(fetched);
+	g_hash_table_destroy(known);
 }
 
 /* Whether text can be drawn with Unicode blocks: no --ascii, no NO_COLOR, a UTF-8 locale
@@ -207,10 +313,10 @@ static json_t *group_json(const struct report_group *g, int64_t target)
 		json_array_append_new(longest, json_integer(g->longest[i]));
 	for (i = 0; i < REPORT_HOURS; i++)
 		if (g->hour_total[i])
-			json_array_append_new(hours, json_pack("{s:i, s:I, s:I}", "hour", (int)i,
-							       "replied", (json_int_t)g->hour_total[i],
-							       "within_target",
-							       (json_int_t)g->hour_within[i]));
+			json_array_append_new(
+			    hours, json_pack("{s:i, s:I, s:I}", "hour", (int)i, "replied",
+					     (json_int_t)g->hour_total[i], "within_target",
+					     (json_int_t)g->hour_within[i]));
 	for (i = 0; target > 0 && i < REPORT_BINS; i++)
 		json_array_append_new(bins, json_integer((json_int_t)counts[i]));
 	j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:I, s:o, s:o}", "conversations",
@@ -222,9 +328,9 @@ static json_t *group_json(const struct report_group *g, int64_t target)
 		      g->n ? json_real((double)g->within / (double)g->n) : json_null(), "breaches",
 		      (json_int_t)g->breaches, "longest", longest, "by_hour", hours);
 	if (target > 0)
-		json_object_set_new(j, "histogram",
-				    json_pack("{s:I, s:o}", "bin_seconds", (json_int_t)width,
-					      "counts", bins));
+		json_object_set_new(
+		    j, "histogram",
+		    json_pack("{s:I, s:o}", "bin_seconds", (json_int_t)width, "counts", bins));
 	else
 		json_decref(bins);
 	return j;
@@ -287,14 +393,15 @@ static void print_drawings(const char *title, const struct report_group *g, int6
 			printf("  %6s-%-6s ", report_duration((int64_t)i * width, a, sizeof(a)),
 			       report_duration((int64_t)(i + 1) * width, b, sizeof(b)));
 		else
-			printf("  %6s+%-6s ", report_duration((int64_t)i * width, a, sizeof(a)), "");
+			printf("  %6s+%-6s ", report_duration((int64_t)i * width, a, sizeof(a)),
+			       "");
 		s = report_bar(counts[i], max, BAR_WIDTH, !unicode);
 		printf("%s%*s %zu\n", s, BAR_WIDTH - (int)cells(s), "", counts[i]);
 		free(s);
 	}
 	for (i = 0; i < REPORT_HOURS; i++)
-		shares[i] = g->hour_total[i] ? (double)g->hour_within[i] / (double)g->hour_total[i]
-					     : -1;
+		shares[i] =
+		    g->hour_total[i] ? (double)g->hour_within[i] / (double)g->hour_total[i] : -1;
 	s = report_sparkline(shares, REPORT_HOURS, !unicode);
 	printf("  within target by hour  00 %s 23\n", s);
 	free(s);
@@ -326,14 +433,29 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 
 	while ((ch = cli_getopt(c, argc, argv)) != -1) {
 		switch (ch) {
-		case 's': since_s = optarg; break;
-		case 'u': until_s = optarg; break;
-		case 'q': queue_s = optarg; break;
-		case 'a': agent_s = optarg; break;
-		case 'j': json = true; break;
-		case 'A': ascii = true; break;
-		case 'N': fresh = true; break;
-		default: return cli_usage(c);
+		case 's':
+			since_s = optarg;
+			break;
+		case 'u':
+			until_s = optarg;
+			break;
+		case 'q':
+			queue_s = optarg;
+			break;
+		case 'a':
+			agent_s = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'A':
+			ascii = true;
+			break;
+		case 'N':
+			fresh = true;
+			break;
+		default:
+			return cli_usage(c);
 		}
 	}
 	if (optind < argc)
@@ -357,8 +479,9 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	if (cli_start(c, token, true) < 0)
 		return cli_start_fail(c);
 	if (queue_s && (queue = engine_queue_find(&c->engine, queue_s)) < 0) {
-		fprintf(stderr, "%s: no queue named \"%s\"; the configuration's [queue NAME] "
-				"sections name them\n",
+		fprintf(stderr,
+			"%s: no queue named \"%s\"; the configuration's [queue NAME] "
+			"sections name them\n",
 			util_progname(), queue_s);
 		return CLI_NOT_FOUND;
 	}
@@ -369,7 +492,7 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		return CLI_NOT_FOUND;
 	}
 	cache = cache_read(&run, fresh, &cached, &n_cached, &cap_cached);
-	if (fetch_all(&run) < 0) {
+	if (fetch_all(&run, cached, n_cached) < 0) {
 		code = cli_fail(c, c->error_status == 400 ? CLI_USAGE : CLI_FAILED);
 		goto out;
 	}
@@ -397,7 +520,8 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		}
 		if (agent && cv->admin_assignee_id != agent)
 			continue;
-		if (cv->unknown & (CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY) ||
+		if (cv->unknown &
+			(CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY) ||
 		    !cv->first_contact_reply_at) {
 			unknown++;
 			continue;
@@ -435,8 +559,9 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 			if (queue >= 0 && (int)i != queue)
 				continue;
 			o = json_pack("{s:s, s:s, s:I, s:b, s:o}", "queue", c->cfg->queues[i].key,
-				      "title", c->cfg->queues[i].title ? c->cfg->queues[i].title
-								       : c->cfg->queues[i].key,
+				      "title",
+				      c->cfg->queues[i].title ? c->cfg->queues[i].title
+							      : c->cfg->queues[i].key,
 				      "target", (json_int_t)p->first_response, "business_hours",
 				      p->hours.enabled, "first_response",
 				      group_json(&queues[i], p->first_response));
@@ -452,10 +577,11 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 					  group_json(&agents[i].g, 0)));
 		}
 		out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:o, s:o}", "since",
-				(json_int_t)run.since, "until", (json_int_t)run.until, "conversations",
-				(json_int_t)counted, "outside_queues", (json_int_t)outside,
-				"statistics_unknown", (json_int_t)unknown, "next_response", json_null(),
-				"next_response_note", next_response_note, "queues", qs, "agents", as);
+				(json_int_t)run.since, "until", (json_int_t)run.until,
+				"conversations", (json_int_t)counted, "outside_queues",
+				(json_int_t)outside, "statistics_unknown", (json_int_t)unknown,
+				"next_response", json_null(), "next_response_note",
+				next_response_note, "queues", qs, "agents", as);
 		cli_print_json(out);
 		json_decref(out);
 		goto out;
@@ -479,10 +605,10 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	putchar('\n');
 	print_header("agent");
 	for (i = 0; i < n_agents; i++) {
-		const char *name = agents[i].id ? directory_name(c->engine.dir->admins,
-								 c->engine.dir->n_admins,
-								 agents[i].id)
-						: "unassigned";
+		const char *name = agents[i].id
+				       ? directory_name(c->engine.dir->admins,
+							c->engine.dir->n_admins, agents[i].id)
+				       : "unassigned";
 		char *safe = text_sanitize(name ? name : "?", false);
 
 		print_row(safe, &agents[i].g);
@@ -491,7 +617,8 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	for (i = 0; i < c->cfg->n_queues; i++)
 		if (queue < 0 || (int)i == queue)
 			print_drawings(c->cfg->queues[i].key, &queues[i],
-				       store_policy(c->engine.store, (int)i)->first_response, unicode);
+				       store_policy(c->engine.store, (int)i)->first_response,
+				       unicode);
 	printf("\nShare within target: replied before the target's second, on the queue's "
 	       "business hours.\nLongest waits: frontline show ID opens them. Unanswered "
 	       "conversations are in no figure but convs.\n");
@@ -509,6 +636,5 @@ out:
 	for (i = 0; i < run.n; i++)
 		conversation_release(&run.convs[i]);
 	free(run.convs);
-	free(run.cursor);
 	return code;
 }

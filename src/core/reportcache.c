@@ -39,14 +39,13 @@ static const char schema[] =
     " until INTEGER NOT NULL, watermark INTEGER NOT NULL,"
     " PRIMARY KEY(account, agent, since)) WITHOUT ROWID;";
 
-static void db_error(struct report_cache *rc, int code, const char *what, char *err,
-		     size_t errlen)
+static void db_error(struct report_cache *rc, int code, const char *what, char *err, size_t errlen)
 {
 	stmt_error_text(rc->db, code, what, rc->path, err, errlen);
 }
 
-struct report_cache *report_cache_open(const char *state_dir, const char *account,
-				       int64_t agent, char *err, size_t errlen)
+struct report_cache *report_cache_open(const char *state_dir, const char *account, int64_t agent,
+				       char *err, size_t errlen)
 {
 	struct report_cache *rc = xcalloc(1, sizeof(*rc));
 
@@ -97,8 +96,8 @@ static int step_done(sqlite3_stmt *st)
 	return code == SQLITE_DONE ? SQLITE_OK : code;
 }
 
-int report_cache_watermark(struct report_cache *rc, fl_time since, fl_time until,
-			   fl_time *after, char *err, size_t errlen)
+int report_cache_watermark(struct report_cache *rc, fl_time since, fl_time until, fl_time *after,
+			   char *err, size_t errlen)
 {
 	int code = SQLITE_OK, step, found = 0;
 	sqlite3_stmt *st = prepare(rc,
@@ -161,18 +160,19 @@ static void tags_parse(const char *s, struct conversation *cv)
 }
 
 int report_cache_get(struct report_cache *rc, fl_time since, fl_time until,
-		     struct conversation **convs, size_t *n, size_t *cap, char *err,
-		     size_t errlen)
+		     struct conversation **convs, size_t *n, size_t *cap, char *err, size_t errlen)
 {
 	int code = SQLITE_OK, step;
 	size_t n0 = *n;
-	sqlite3_stmt *st = prepare(
-	    rc,
-	    "SELECT id, created_at, updated_at, state, priority, team, assignee,"
-	    " first_contact_reply_at, first_admin_reply_at, sla_name, unknown, tags, title,"
-	    " customer FROM report_conversations"
-	    " WHERE account = ?1 AND agent = ?2 AND created_at >= ?3 AND created_at < ?4",
-	    &code);
+	sqlite3_stmt *st =
+	    prepare(rc,
+		    "SELECT id, created_at, updated_at, state, priority, team, assignee,"
+		    " first_contact_reply_at, first_admin_reply_at, sla_name, unknown, tags, title,"
+		    " customer FROM report_conversations"
+		    /* the rows in key order, not through the index of creation: a range is most of
+		     * the cache, and a lookup a row through the index costs six times a scan */
+		    " WHERE account = ?1 AND agent = ?2 AND +created_at >= ?3 AND +created_at < ?4",
+		    &code);
 
 	if (!st) {
 		db_error(rc, code, "read the report cache in", err, errlen);
