@@ -409,10 +409,11 @@ static bool query_time(struct api_request *rq, const char *name, long long def, 
 /* GET /_sim/reply_times?since=&until=: the ground truth of the reply times the sim played,
  * for tests: every customer's wait an admin's reply ended, of the conversations created in
  * [since, until), oldest reply first: the conversation, first (the first admin reply) or
- * next, when the wait began and the reply ended it, the wall-clock seconds between, the
- * business seconds under the office hours of the team the conversation had then (its
- * schedule with exceptions; the wall-clock seconds when it has none), and the replier,
- * team and assignee. */
+ * next, when the wait began and the reply ended it, the seconds of it the conversation
+ * spent snoozed, the seconds between with the snoozed ones taken out, the business seconds
+ * under the office hours of the team the conversation had then (its schedule with
+ * exceptions; the wall-clock seconds when it has none) less the snoozed seconds, as the
+ * SLA clock adds them to a deadline, never below 0, and the replier, team and assignee. */
 /* The hours of a team, looked up once a call. */
 struct team_hours {
 	long long team;
@@ -450,27 +451,29 @@ void control_reply_times(struct sim *s, struct api_request *rq, struct api_reply
 	}
 	st = wdb_query(&s->world,
 		       "SELECT r.conversation_id, r.first, r.waited_from, r.replied_at, r.admin_id,"
-		       " r.team_id, r.assignee_id FROM reply_times r JOIN conversations c"
+		       " r.team_id, r.assignee_id, r.snoozed FROM reply_times r JOIN conversations c"
 		       " ON c.id = r.conversation_id WHERE c.created_at >= ? AND c.created_at < ?"
 		       " ORDER BY r.replied_at, r.rowid",
 		       "ii", since, until);
 	list = json_array();
 	while (st && list && !failed && sqlite3_step(st) == SQLITE_ROW) {
 		long long from = sqlite3_column_int64(st, 2), to = sqlite3_column_int64(st, 3);
+		long long snoozed = sqlite3_column_int64(st, 7), business;
 		const struct team_hours *h =
 		    hours_of(s, cache, &n_cache, sizeof(cache) / sizeof(cache[0]),
 			     sqlite3_column_int64(st, 5));
 
 		failed = !h || h->found < 0;
+		business = (h && h->found > 0 ? sla_hours_between(&h->hours, from, to) : to - from) -
+			   snoozed;
 		json_array_append_new(
 		    list,
-		    json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "conversation_id",
+		    json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "conversation_id",
 			      (json_int_t)sqlite3_column_int64(st, 0), "kind",
 			      sqlite3_column_int(st, 1) ? "first" : "next", "waited_from",
-			      (json_int_t)from, "replied_at", (json_int_t)to, "seconds",
-			      (json_int_t)(to - from), "business_seconds",
-			      (json_int_t)(h && h->found > 0 ? sla_hours_between(&h->hours, from, to)
-							     : to - from),
+			      (json_int_t)from, "replied_at", (json_int_t)to, "snoozed_seconds",
+			      (json_int_t)snoozed, "seconds", (json_int_t)(to - from - snoozed),
+			      "business_seconds", (json_int_t)(business > 0 ? business : 0),
 			      "admin_id", (json_int_t)sqlite3_column_int64(st, 4), "team_id",
 			      (json_int_t)sqlite3_column_int64(st, 5), "assignee_id",
 			      (json_int_t)sqlite3_column_int64(st, 6)));

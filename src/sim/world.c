@@ -70,10 +70,18 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS events(at INTEGER NOT NULL, conversation_id INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS events_at ON events(at);"
 	/* The ground truth of every reply time played: a customer's wait (from waiting_since)
-	 * ended by an admin's reply, first or next, with the team and assignee it had. */
+	 * ended by an admin's reply, first or next, with the team and assignee it had, and
+	 * the seconds of it the conversation spent snoozed. */
 	"CREATE TABLE IF NOT EXISTS reply_times(conversation_id INTEGER NOT NULL,"
 	" first INTEGER NOT NULL, waited_from INTEGER NOT NULL, replied_at INTEGER NOT NULL,"
-	" admin_id INTEGER NOT NULL, team_id INTEGER NOT NULL, assignee_id INTEGER NOT NULL);";
+	" admin_id INTEGER NOT NULL, team_id INTEGER NOT NULL, assignee_id INTEGER NOT NULL,"
+	" snoozed INTEGER NOT NULL DEFAULT 0);"
+	/* Every snooze played through the API, from its part to its end (a customer's
+	 * message, an admin's open or close, the timer); ended is NULL while it lasts. The
+	 * snoozes of a generated world have no history and are not here. */
+	"CREATE TABLE IF NOT EXISTS snoozes(conversation_id INTEGER NOT NULL,"
+	" started INTEGER NOT NULL, ended INTEGER);"
+	"CREATE INDEX IF NOT EXISTS snoozes_conversation ON snoozes(conversation_id);";
 
 static const char *const team_names[WORLD_TEAMS] = {"Live chat", "Support"};
 static const long long first_team_id = 5001;
@@ -122,6 +130,15 @@ static int insert_part(struct world *w, long long id, const char *type, const ch
 		       : 0;
 }
 
+/* The snooze of conversation id that lasts, if any, ended at at. */
+static int snooze_end(struct world *w, long long id, time_t at)
+{
+	return wdb_exec(w, "UPDATE snoozes SET ended = ?1 WHERE conversation_id = ?2 AND ended IS NULL",
+			"ii", (long long)at, id) < 0
+		       ? -1
+		       : 0;
+}
+
 static long long conversation_contact(struct world *w, long long id)
 {
 	sqlite3_stmt *st = wdb_query(w, "SELECT contact_id FROM conversations WHERE id = ?", "i", id);
@@ -139,7 +156,8 @@ static int add_customer_message(struct world *w, long long id, const char *body,
 
 	if (contact <= 0)
 		return -1;
-	if (insert_part(w, id, "comment", body, is_html, at, "user", contact) < 0)
+	if (insert_part(w, id, "comment", body, is_html, at, "user", contact) < 0 ||
+	    snooze_end(w, id, at) < 0)
 		return -1;
 	return wdb_exec(w,
 			"UPDATE conversations SET waiting_since = COALESCE(waiting_since, ?1),"
@@ -162,10 +180,14 @@ static int add_admin_reply(struct world *w, long long id, long long admin, bool 
 				"ii", (long long)at, id) < 0
 			       ? -1
 			       : 0;
-	/* The reply time it ends, if the customer was waiting, before the row forgets. */
+	/* The reply time it ends, if the customer was waiting, before the row forgets: with
+	 * the seconds of the wait spent snoozed (a snooze that lasts counts up to the reply). */
 	if (wdb_exec(w,
 		     "INSERT INTO reply_times SELECT id, first_admin_reply_at IS NULL, waiting_since,"
-		     " ?1, ?3, team_assignee_id, admin_assignee_id FROM conversations"
+		     " ?1, ?3, team_assignee_id, admin_assignee_id,"
+		     " (SELECT COALESCE(SUM(MAX(0, MIN(COALESCE(s.ended, ?1), ?1)"
+		     " - MAX(s.started, c.waiting_since))), 0) FROM snoozes s"
+		     " WHERE s.conversation_id = c.id) FROM conversations c"
 		     " WHERE id = ?2 AND waiting_since IS NOT NULL",
 		     "iii", (long long)at, id, admin) < 0)
 		return -1;
@@ -553,6 +575,12 @@ int world_open(struct world *w, const char *path, const struct world_params *par
 			 NULL) != SQLITE_OK)
 		sqlite3_exec(w->db, "ALTER TABLE conversations ADD COLUMN last_assignment_at INTEGER",
 			     NULL, NULL, NULL);
+	/* ...one written before reply times had snoozed seconds gains them... */
+	if (sqlite3_exec(w->db, "SELECT snoozed FROM reply_times LIMIT 0", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		sqlite3_exec(w->db,
+			     "ALTER TABLE reply_times ADD COLUMN snoozed INTEGER NOT NULL DEFAULT 0",
+			     NULL, NULL, NULL);
 	/* ...and one written before parts had tags gains that. */
 	if (sqlite3_exec(w->db, "SELECT tags FROM parts LIMIT 0", NULL, NULL, NULL) != SQLITE_OK)
 		sqlite3_exec(w->db, "ALTER TABLE parts ADD COLUMN tags TEXT", NULL, NULL, NULL);
@@ -712,6 +740,38 @@ static int play_teammates(struct world *w, time_t now)
 	return 0;
 }
 
+/* The snoozes whose time came: each conversation opens with a timer_unsnooze part at
+ * the time it woke, by the workspace's bot, as Intercom writes it. */
+static int play_wakes(struct world *w, time_t now)
+{
+	sqlite3_stmt *st;
+	long long bot = 0;
+
+	st = wdb_query(w, "SELECT max(id) FROM admins WHERE bot = 1", "");
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	bot = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (wdb_exec(w,
+		     "INSERT INTO parts(conversation_id, part_type, created_at, author_type,"
+		     " author_id) SELECT id, 'timer_unsnooze', snoozed_until, 'admin', ?2"
+		     " FROM conversations WHERE state = 'snoozed' AND snoozed_until <= ?1",
+		     "ii", (long long)now, bot) < 0 ||
+	    wdb_exec(w,
+		     "UPDATE snoozes SET ended = (SELECT snoozed_until FROM conversations c"
+		     " WHERE c.id = snoozes.conversation_id) WHERE ended IS NULL AND"
+		     " conversation_id IN (SELECT id FROM conversations"
+		     " WHERE state = 'snoozed' AND snoozed_until <= ?1)",
+		     "i", (long long)now) < 0)
+		return -1;
+	return wdb_exec(w,
+			"UPDATE conversations SET state = 'open', updated_at = ?1,"
+			" snoozed_until = NULL WHERE state = 'snoozed' AND snoozed_until <= ?1",
+			"i", (long long)now) < 0
+		       ? -1
+		       : 0;
+}
+
 int world_advance(struct world *w, time_t now)
 {
 	int rc;
@@ -724,11 +784,8 @@ int world_advance(struct world *w, time_t now)
 		rc = play_followups(w, now);
 	if (rc == 0)
 		rc = play_teammates(w, now);
-	if (rc == 0 && wdb_exec(w,
-				"UPDATE conversations SET state = 'open', updated_at = ?1,"
-				" snoozed_until = NULL WHERE state = 'snoozed' AND snoozed_until <= ?1",
-				"i", (long long)now) < 0)
-		rc = -1;
+	if (rc == 0)
+		rc = play_wakes(w, now);
 	return tx_end(w, rc);
 }
 
@@ -841,14 +898,18 @@ int world_close_conversation(struct world *w, long long id, long long admin_id, 
 			     : 0;
 	if (rc == 0)
 		rc = wdb_exec(w, "DELETE FROM events WHERE conversation_id = ?", "i", id) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = snooze_end(w, id, at);
 	return tx_end(w, rc);
 }
 
-/* An admin's bodiless part (snoozed, open) and the state change it makes, in one
- * transaction. `update` binds ?1 = the time the part was written (at), ?2 = id, and with
- * types "iii" ?3 = arg. */
+/* An admin's bodiless part (snoozed, open) and the state change it makes, with the
+ * snooze's bookkeeping (snooze_sql, binding ?1 = at and ?2 = id), in one transaction.
+ * `update` binds ?1 = the time the part was written (at), ?2 = id, and with types "iii"
+ * ?3 = arg. */
 static int admin_state_change(struct world *w, long long id, long long admin_id, const char *part,
-			      const char *update, const char *types, time_t at, long long arg)
+			      const char *update, const char *types, time_t at, long long arg,
+			      const char *snooze_sql)
 {
 	int rc;
 
@@ -857,15 +918,21 @@ static int admin_state_change(struct world *w, long long id, long long admin_id,
 	rc = insert_part(w, id, part, NULL, false, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w, update, types, (long long)at, id, arg) < 0 ? -1 : 0;
+	if (rc == 0)
+		rc = wdb_exec(w, snooze_sql, "ii", (long long)at, id) < 0 ? -1 : 0;
 	return tx_end(w, rc);
 }
 
 int world_snooze(struct world *w, long long id, long long admin_id, time_t until, time_t at)
 {
+	/* a snooze begins unless one lasts (snoozed again: a new time to wake) */
 	return admin_state_change(w, id, admin_id, "snoozed",
 				  "UPDATE conversations SET state = 'snoozed', snoozed_until = ?3,"
 				  " updated_at = MAX(updated_at, ?1) WHERE id = ?2",
-				  "iii", at, (long long)until);
+				  "iii", at, (long long)until,
+				  "INSERT INTO snoozes(conversation_id, started) SELECT ?2, ?1"
+				  " WHERE NOT EXISTS (SELECT 1 FROM snoozes"
+				  " WHERE conversation_id = ?2 AND ended IS NULL)");
 }
 
 int world_open_conversation(struct world *w, long long id, long long admin_id, time_t at)
@@ -874,7 +941,9 @@ int world_open_conversation(struct world *w, long long id, long long admin_id, t
 				  "UPDATE conversations SET count_reopens = count_reopens +"
 				  " (state = 'closed'), state = 'open', snoozed_until = NULL,"
 				  " updated_at = MAX(updated_at, ?1) WHERE id = ?2",
-				  "ii", at, 0);
+				  "ii", at, 0,
+				  "UPDATE snoozes SET ended = ?1"
+				  " WHERE conversation_id = ?2 AND ended IS NULL");
 }
 
 static int assign(struct world *w, long long id, long long admin_id, bool team, long long assignee,
