@@ -75,6 +75,7 @@ struct conversation {
 	fl_time first_admin_reply_at;
 	fl_time last_admin_reply_at;
 	fl_time last_contact_reply_at;
+	int64_t count_parts;	   /* statistics.count_conversation_parts; -1 unknown */
 	int64_t admin_assignee_id; /* 0: unassigned (the wire says null or 0) */
 	int64_t team_assignee_id;  /* 0: unassigned */
 	char *title;		   /* owned; may be NULL */

@@ -24,11 +24,14 @@
 #define PROGRESS_PAGES 10
 #define BAR_WIDTH      30
 
-/* Why there is no next-response figure: the statistics tell when the first reply came,
- * and of the later ones only a median over the whole conversation. */
-static const char next_response_note[] =
-    "next responses are not reported: the backend's statistics give the time of the first "
-    "reply only, and of later replies just a median per conversation";
+/* How a first reply is credited to a teammate (frontline(1) says the same). */
+static const char credit_note[] =
+    "a first reply is credited to the teammate who sent it where the conversation's parts "
+    "were read, else (the statistics alone, which do not say who replied) to the "
+    "conversation's current assignee";
+
+/* Conversations whose parts are fetched at once (each one request of the rate limit). */
+#define THREADS_AT_ONCE 8
 
 /* Searches running at once over slices of the range, each with its own cursor: the
  * backend answers one while the last is parsed. */
@@ -61,7 +64,7 @@ struct report_run {
 
 struct agent_group {
 	int64_t id;
-	struct report_group g;
+	struct report_group first, next;
 };
 
 static void on_page(void *arg, struct conversation *items, size_t n, const char *next, size_t total,
@@ -289,18 +292,10 @@ static bool unicode_ok(bool ascii)
 	return v && (strcasestr(v, "UTF-8") || strcasestr(v, "utf8"));
 }
 
-static struct report_group *agent_group(struct agent_group **agents, size_t *n, size_t *cap,
-					int64_t id)
+/* The conversations of a group: those it counted, else one a sample or unanswered. */
+static size_t group_conversations(const struct report_group *g)
 {
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if ((*agents)[i].id == id)
-			return &(*agents)[i].g;
-	xgrow(agents, cap, *n + 1, sizeof(**agents));
-	memset(&(*agents)[*n], 0, sizeof(**agents));
-	(*agents)[*n].id = id;
-	return &(*agents)[(*n)++].g;
+	return g->conversations ? g->conversations : g->n + g->unanswered;
 }
 
 static json_t *group_json(const struct report_group *g, int64_t target)
@@ -320,7 +315,7 @@ static json_t *group_json(const struct report_group *g, int64_t target)
 	for (i = 0; target > 0 && i < REPORT_BINS; i++)
 		json_array_append_new(bins, json_integer((json_int_t)counts[i]));
 	j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:I, s:o, s:o}", "conversations",
-		      (json_int_t)(g->n + g->unanswered), "replied", (json_int_t)g->n, "unanswered",
+		      (json_int_t)group_conversations(g), "replied", (json_int_t)g->n, "unanswered",
 		      (json_int_t)g->unanswered, "median",
 		      g->n ? json_integer(g->median) : json_null(), "p90",
 		      g->n ? json_integer(g->p90) : json_null(), "within_target",
@@ -341,7 +336,7 @@ static void print_row(const char *name, const struct report_group *g)
 	char med[16], p90[16];
 	size_t i;
 
-	printf("  %-18.18s %6zu %7zu %7s %7s %6zu ", name, g->n + g->unanswered, g->n,
+	printf("  %-18.18s %6zu %7zu %7s %7s %6zu ", name, group_conversations(g), g->n,
 	       g->n ? report_duration(g->median, med, sizeof(med)) : "-",
 	       g->n ? report_duration(g->p90, p90, sizeof(p90)) : "-", g->within);
 	if (g->n)
@@ -372,8 +367,8 @@ static size_t cells(const char *s)
 
 /* The histogram of first replies with the target marked, and the share within target by
  * hour of the day as a sparkline. */
-static void print_drawings(const char *title, const struct report_group *g, int64_t target,
-			   bool unicode)
+static void print_drawings(const char *title, const char *what, const struct report_group *g,
+			   int64_t target, bool unicode)
 {
 	size_t counts[REPORT_BINS], max = 0, i;
 	int64_t width;
@@ -385,7 +380,7 @@ static void print_drawings(const char *title, const struct report_group *g, int6
 	width = report_histogram(g->samples, g->n, target, counts);
 	for (i = 0; i < REPORT_BINS; i++)
 		max = counts[i] > max ? counts[i] : max;
-	printf("\n%s: first replies (target %s)\n", title, report_duration(target, t, sizeof(t)));
+	printf("\n%s: %s (target %s)\n", title, what, report_duration(target, t, sizeof(t)));
 	for (i = 0; i < REPORT_BINS; i++) {
 		if (i == 4)
 			printf("  %s target %s\n", unicode ? "────────────" : "------------", t);
@@ -416,6 +411,353 @@ static void time_text(fl_time t, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)t);
 }
 
+/* ---- the figures ---- */
+
+struct report_figures {
+	struct report_group first[CONFIG_MAX_QUEUES], next[CONFIG_MAX_QUEUES];
+	struct agent_group *agents;
+	size_t n_agents, cap_agents;
+	size_t outside, unknown, counted;
+	size_t by_replier, by_assignee; /* how the first replies were credited */
+	int queue;			/* --queue's index, or -1 */
+	int64_t agent;			/* --agent's id, or 0 */
+};
+
+static struct agent_group *agent_group(struct report_figures *f, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < f->n_agents; i++)
+		if (f->agents[i].id == id)
+			return &f->agents[i];
+	xgrow(&f->agents, &f->cap_agents, f->n_agents + 1, sizeof(*f->agents));
+	memset(&f->agents[f->n_agents], 0, sizeof(*f->agents));
+	f->agents[f->n_agents].id = id;
+	return &f->agents[f->n_agents++];
+}
+
+static int local_hour(fl_time t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	return localtime_r(&tt, &tm) ? tm.tm_hour : -1;
+}
+
+/* Whether the statistics leave something only cv's parts tell: a teammate replied and
+ * the conversation has more parts than the first reply and the customer's messages after
+ * it (a later reply, a snooze, a note, an assignment...), or the count is unknown. */
+static bool needs_parts(const struct conversation *cv)
+{
+	int64_t explained = 1 + (cv->last_contact_reply_at >= cv->first_admin_reply_at);
+
+	return cv->first_admin_reply_at && (cv->count_parts < 0 || cv->count_parts > explained);
+}
+
+/* cv's first reply and next replies into the groups of queue j (on its clock p) and of
+ * the agents credited, once for the agents (first_queue). th: what its parts told, or
+ * NULL for the statistics alone. */
+static void figures_add(struct report_figures *f, const struct sla_policy *p, size_t j,
+			bool first_queue, const struct conversation *cv,
+			const struct report_thread *th)
+{
+	struct report_sample s = {.conversation = cv->id};
+	const struct report_wait *first = NULL;
+	bool any_next = false, waiting;
+	size_t i;
+
+	for (i = 0; th && i < th->n_waits && !first; i++)
+		if (th->waits[i].kind == REPORT_WAIT_FIRST)
+			first = &th->waits[i];
+	/* the first reply */
+	s.hour = local_hour(cv->first_contact_reply_at);
+	if (th ? first != NULL : report_first_sample(p, cv, &s)) {
+		int64_t credited = first ? first->admin : cv->admin_assignee_id;
+
+		if (first)
+			report_wait_sample(p, cv, first, &s);
+		if (!f->agent || credited == f->agent) {
+			report_group_add(&f->first[j], &s);
+			f->first[j].conversations++;
+			if (first_queue) {
+				report_group_add(&agent_group(f, credited)->first, &s);
+				agent_group(f, credited)->first.conversations++;
+				f->by_replier += first != NULL;
+				f->by_assignee += first == NULL;
+			}
+		}
+	} else if (!cv->first_admin_reply_at && (!f->agent || cv->admin_assignee_id == f->agent)) {
+		f->first[j].unanswered++;
+		f->first[j].conversations++;
+		if (first_queue) {
+			agent_group(f, cv->admin_assignee_id)->first.unanswered++;
+			agent_group(f, cv->admin_assignee_id)->first.conversations++;
+		}
+	}
+	/* the next replies, each credited to its sender */
+	for (i = 0; th && i < th->n_waits; i++) {
+		const struct report_wait *w = &th->waits[i];
+
+		if (w->kind != REPORT_WAIT_NEXT || (f->agent && w->admin != f->agent))
+			continue;
+		s.hour = local_hour(w->from);
+		report_wait_sample(p, cv, w, &s);
+		report_group_add(&f->next[j], &s);
+		if (first_queue)
+			report_group_add(&agent_group(f, w->admin)->next, &s);
+		any_next = true;
+	}
+	/* a customer who waits for a next reply now: the statistics tell it too */
+	waiting = th ? th->waiting
+		     : cv->first_admin_reply_at && cv->waiting_since && cv->state != CONV_CLOSED;
+	if (waiting && (!f->agent || cv->admin_assignee_id == f->agent)) {
+		f->next[j].unanswered++;
+		if (first_queue)
+			agent_group(f, cv->admin_assignee_id)->next.unanswered++;
+		any_next = true;
+	}
+	if (any_next)
+		f->next[j].conversations++;
+}
+
+static void figures_release(struct report_figures *f)
+{
+	size_t i;
+
+	for (i = 0; i < CONFIG_MAX_QUEUES; i++) {
+		report_group_release(&f->first[i]);
+		report_group_release(&f->next[i]);
+	}
+	for (i = 0; i < f->n_agents; i++) {
+		report_group_release(&f->agents[i].first);
+		report_group_release(&f->agents[i].next);
+	}
+	free(f->agents);
+}
+
+/* ---- the conversations' parts ---- */
+
+struct parts_run {
+	struct cli *c;
+	const struct conversation **todo; /* those to fetch */
+	size_t n_todo, next, running, done;
+	struct report_thread *got; /* what their parts told */
+	size_t n_got, cap_got;
+	size_t failed, incomplete;
+	bool tty;
+};
+
+static void parts_request(struct parts_run *pr);
+
+static void on_thread(void *arg, struct thread *t, const struct result *r)
+{
+	struct parts_run *pr = arg;
+
+	pr->running--;
+	pr->done++;
+	if (!t || r->cls != RESULT_OK)
+		pr->failed++;
+	else if (t->n_missing > 0)
+		pr->incomplete++; /* the oldest parts left out: the statistics tell the first */
+	else {
+		xgrow(&pr->got, &pr->cap_got, pr->n_got + 1, sizeof(*pr->got));
+		report_thread_replay(t, t->conv.first_contact_reply_at, &pr->got[pr->n_got++]);
+	}
+	if (pr->tty)
+		fprintf(stderr, "\r%s: parts of %zu of %zu conversations\033[K", util_progname(),
+			pr->done, pr->n_todo);
+	else if (pr->done % (PROGRESS_PAGES * 150) == 0)
+		fprintf(stderr, "%s: parts of %zu of %zu conversations\n", util_progname(),
+			pr->done, pr->n_todo);
+	parts_request(pr);
+	if (!pr->running)
+		pr->c->done = true;
+}
+
+static void parts_request(struct parts_run *pr)
+{
+	while (pr->running < THREADS_AT_ONCE && pr->next < pr->n_todo) {
+		pr->running++;
+		engine_fetch_thread(&pr->c->engine, pr->todo[pr->next++]->id, on_thread, pr);
+	}
+}
+
+/* The parts of the conversations in queues that need them (needs_parts), from the cache
+ * where it holds them as of the conversation's updated_at, else fetched (and cached):
+ * into *threads (report_threads_free), and a table from id to each. Counts what it did. */
+static GHashTable *parts_read(struct cli *c, struct report_cache *rc,
+			      const struct conversation *convs, size_t n,
+			      struct report_thread **threads, size_t *n_threads, size_t *needed,
+			      size_t *fetched, size_t *failed)
+{
+	GHashTable *by_id = g_hash_table_new(g_int64_hash, g_int64_equal), *cached_ids;
+	struct parts_run pr = {.c = c, .tty = isatty(STDERR_FILENO)};
+	struct report_thread *cached = NULL;
+	size_t n_cached = 0, i, kept = 0;
+	char err[512];
+
+	*needed = *fetched = *failed = 0;
+	if (rc && report_cache_get_threads(rc, &cached, &n_cached, err, sizeof(err)) < 0)
+		fprintf(stderr, "%s: the report's parts are not cached: %s\n", util_progname(),
+			err);
+	cached_ids = g_hash_table_new(g_int64_hash, g_int64_equal);
+	for (i = 0; i < n_cached; i++)
+		g_hash_table_insert(cached_ids, &cached[i].id, &cached[i]);
+	pr.todo = xcalloc(n + 1, sizeof(*pr.todo));
+	for (i = 0; i < n; i++) {
+		const struct report_thread *th;
+
+		if (!engine_queues_of(&c->engine, &convs[i]) || !needs_parts(&convs[i]))
+			continue;
+		(*needed)++;
+		th = g_hash_table_lookup(cached_ids, &convs[i].id);
+		if (!th || th->updated_at != convs[i].updated_at)
+			pr.todo[pr.n_todo++] = &convs[i];
+	}
+	g_hash_table_destroy(cached_ids);
+	parts_request(&pr);
+	if (pr.running)
+		cli_wait(c);
+	if (pr.tty && pr.n_todo)
+		fprintf(stderr, "\r\033[K");
+	if (pr.failed || pr.incomplete)
+		fprintf(stderr,
+			"%s: the parts of %zu conversations could not be read (%zu incomplete): "
+			"their first replies are from the statistics, credited to the assignee\n",
+			util_progname(), pr.failed + pr.incomplete, pr.incomplete);
+	if (rc && pr.n_got && report_cache_put_threads(rc, pr.got, pr.n_got, err, sizeof(err)) < 0)
+		fprintf(stderr, "%s: the report's parts are not cached: %s\n", util_progname(),
+			err);
+	/* the fetched first, then the cached no fetch replaced */
+	*fetched = pr.n_todo;
+	*failed = pr.failed + pr.incomplete;
+	xgrow(&pr.got, &pr.cap_got, pr.n_got + n_cached, sizeof(*pr.got));
+	for (i = 0; i < pr.n_got; i++)
+		g_hash_table_insert(by_id, &pr.got[i].id, &pr.got[i]);
+	for (i = 0; i < n_cached; i++) {
+		if (g_hash_table_contains(by_id, &cached[i].id)) {
+			report_thread_release(&cached[i]);
+			continue;
+		}
+		pr.got[pr.n_got + kept] = cached[i];
+		g_hash_table_insert(by_id, &pr.got[pr.n_got + kept].id, &pr.got[pr.n_got + kept]);
+		kept++;
+	}
+	free(cached);
+	free(pr.todo);
+	*threads = pr.got;
+	*n_threads = pr.n_got + kept;
+	return by_id;
+}
+
+/* ---- the output ---- */
+
+static json_t *report_json(struct cli *c, const struct report_run *run,
+			   const struct report_figures *f, size_t needed, size_t fetched,
+			   size_t failed)
+{
+	json_t *qs = json_array(), *as = json_array();
+	size_t i;
+
+	for (i = 0; i < c->cfg->n_queues; i++) {
+		const struct sla_policy *p = store_policy(c->engine.store, (int)i);
+
+		if (f->queue >= 0 && (int)i != f->queue)
+			continue;
+		json_array_append_new(
+		    qs, json_pack("{s:s, s:s, s:I, s:I, s:b, s:o, s:o}", "queue",
+				  c->cfg->queues[i].key, "title",
+				  c->cfg->queues[i].title ? c->cfg->queues[i].title
+							  : c->cfg->queues[i].key,
+				  "target", (json_int_t)p->first_response, "next_target",
+				  (json_int_t)p->next_response, "business_hours", p->hours.enabled,
+				  "first_response", group_json(&f->first[i], p->first_response),
+				  "next_response", group_json(&f->next[i], p->next_response)));
+	}
+	for (i = 0; i < f->n_agents; i++) {
+		const char *name =
+		    directory_name(c->engine.dir->admins, c->engine.dir->n_admins, f->agents[i].id);
+
+		json_array_append_new(
+		    as, json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)f->agents[i].id, "name",
+				  name ? json_string(name) : json_null(), "first_response",
+				  group_json(&f->agents[i].first, 0), "next_response",
+				  group_json(&f->agents[i].next, 0)));
+	}
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:s}, s:{s:I, s:I, s:I},"
+			 " s:o, s:o}",
+			 "since", (json_int_t)run->since, "until", (json_int_t)run->until,
+			 "conversations", (json_int_t)f->counted, "outside_queues",
+			 (json_int_t)f->outside, "statistics_unknown", (json_int_t)f->unknown,
+			 "first_reply_credit", "to_replier", (json_int_t)f->by_replier,
+			 "to_assignee", (json_int_t)f->by_assignee, "rule", credit_note, "parts",
+			 "needed", (json_int_t)needed, "fetched", (json_int_t)fetched, "unreadable",
+			 (json_int_t)failed, "queues", qs, "agents", as);
+}
+
+static void print_agents(struct cli *c, const struct report_figures *f, bool next)
+{
+	size_t i;
+
+	print_header("agent");
+	for (i = 0; i < f->n_agents; i++) {
+		const struct report_group *g = next ? &f->agents[i].next : &f->agents[i].first;
+		const char *name = f->agents[i].id
+				       ? directory_name(c->engine.dir->admins,
+							c->engine.dir->n_admins, f->agents[i].id)
+				       : "unassigned";
+		char *safe;
+
+		if (!group_conversations(g))
+			continue;
+		safe = text_sanitize(name ? name : "?", false);
+		print_row(safe, g);
+		free(safe);
+	}
+}
+
+static void report_text(struct cli *c, const struct report_run *run, const struct report_figures *f,
+			bool unicode)
+{
+	char a[32], b[32];
+	size_t i;
+	int next;
+
+	time_text(run->since, a, sizeof(a));
+	time_text(run->until, b, sizeof(b));
+	printf("Replies to the conversations created %s to %s\n", a, b);
+	if (!f->counted) {
+		printf("No conversation of the queues was created in this range.\n");
+		return;
+	}
+	for (next = 0; next < 2; next++) {
+		printf("\n%s\n", next ? "Next replies (each later reply to a customer's message)"
+				      : "First replies");
+		print_header("queue");
+		for (i = 0; i < c->cfg->n_queues; i++)
+			if (f->queue < 0 || (int)i == f->queue)
+				print_row(c->cfg->queues[i].key, next ? &f->next[i] : &f->first[i]);
+		putchar('\n');
+		print_agents(c, f, next);
+	}
+	for (next = 0; next < 2; next++)
+		for (i = 0; i < c->cfg->n_queues; i++) {
+			const struct sla_policy *p = store_policy(c->engine.store, (int)i);
+
+			if (f->queue < 0 || (int)i == f->queue)
+				print_drawings(
+				    c->cfg->queues[i].key, next ? "next replies" : "first replies",
+				    next ? &f->next[i] : &f->first[i],
+				    next ? p->next_response : p->first_response, unicode);
+		}
+	printf("\nShare within target: replied before the target's second, on the queue's "
+	       "business hours, snoozed time taken out.\nLongest waits: frontline show ID "
+	       "opens them. Unanswered conversations are in no figure but convs.\n"
+	       "First replies credited: %zu to the teammate who sent them, %zu to the "
+	       "assignee (statistics only).\n",
+	       f->by_replier, f->by_assignee);
+}
+
 int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 {
 	const char *since_s = "today", *until_s = "now", *queue_s = NULL, *agent_s = NULL;
@@ -423,12 +765,12 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	struct report_cache *cache = NULL;
 	struct conversation *cached = NULL;
 	size_t n_cached = 0, cap_cached = 0;
-	struct report_group queues[CONFIG_MAX_QUEUES] = {{0}};
-	struct agent_group *agents = NULL;
-	size_t n_agents = 0, cap_agents = 0, i, j, outside = 0, unknown = 0, counted = 0;
+	struct report_figures f = {.queue = -1};
+	struct report_thread *threads = NULL;
+	GHashTable *by_id = NULL;
+	size_t n_threads = 0, needed = 0, fetched = 0, failed = 0, i, j;
 	bool json = false, ascii = false, fresh = false, unicode;
-	int ch, queue = -1, code = CLI_OK;
-	int64_t agent = 0;
+	int ch, code = CLI_OK;
 	fl_time now = time(NULL);
 
 	while ((ch = cli_getopt(c, argc, argv)) != -1) {
@@ -478,7 +820,7 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 	c->engine.hours_only = true;
 	if (cli_start(c, token, true) < 0)
 		return cli_start_fail(c);
-	if (queue_s && (queue = engine_queue_find(&c->engine, queue_s)) < 0) {
+	if (queue_s && (f.queue = engine_queue_find(&c->engine, queue_s)) < 0) {
 		fprintf(stderr,
 			"%s: no queue named \"%s\"; the configuration's [queue NAME] "
 			"sections name them\n",
@@ -486,7 +828,7 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		return CLI_NOT_FOUND;
 	}
 	if (agent_s &&
-	    !(agent = directory_find(c->engine.dir->admins, c->engine.dir->n_admins, agent_s))) {
+	    !(f.agent = directory_find(c->engine.dir->admins, c->engine.dir->n_admins, agent_s))) {
 		fprintf(stderr, "%s: no teammate named \"%s\"; give a name, an email or an id\n",
 			util_progname(), agent_s);
 		return CLI_NOT_FOUND;
@@ -500,135 +842,60 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 		cache_merge(&run, cache, cached, n_cached);
 		n_cached = 0;
 	}
+	by_id = parts_read(c, cache, run.convs, run.n, &threads, &n_threads, &needed, &fetched,
+			   &failed);
 	for (i = 0; i < run.n; i++) {
 		const struct conversation *cv = &run.convs[i];
 		unsigned in = engine_queues_of(&c->engine, cv);
 		int q = in ? __builtin_ctz(in) : -1; /* the first: the agent's clock, as list's */
-		struct report_sample s = {.conversation = cv->id};
-		struct report_group *ag;
-		time_t began = (time_t)cv->first_contact_reply_at;
-		struct tm tm;
+		const struct report_thread *th = NULL;
 
 		if (q < 0) {
-			outside++;
+			f.outside++;
 			continue;
 		}
-		if (queue >= 0) {
-			if (!(in & (1u << queue)))
+		if (f.queue >= 0) {
+			if (!(in & (1u << f.queue)))
 				continue;
-			q = queue;
+			q = f.queue;
 		}
-		if (agent && cv->admin_assignee_id != agent)
-			continue;
 		if (cv->unknown &
 			(CONV_UNKNOWN_FIRST_ADMIN_REPLY | CONV_UNKNOWN_FIRST_CONTACT_REPLY) ||
 		    !cv->first_contact_reply_at) {
-			unknown++;
+			f.unknown++;
 			continue;
 		}
-		counted++;
-		ag = agent_group(&agents, &n_agents, &cap_agents, cv->admin_assignee_id);
-		s.hour = localtime_r(&began, &tm) ? tm.tm_hour : -1;
+		f.counted++;
+		if (needs_parts(cv) && (th = g_hash_table_lookup(by_id, &cv->id)) &&
+		    th->updated_at != cv->updated_at)
+			th = NULL;
 		/* each queue it is in, on that queue's clock; the agent's on the first's */
-		for (j = 0; j < c->cfg->n_queues; j++) {
-			if (!(in & (1u << j)) || (queue >= 0 && (int)j != queue))
-				continue;
-			if (!report_first_sample(store_policy(c->engine.store, (int)j), cv, &s)) {
-				queues[j].unanswered++;
-				continue;
-			}
-			report_group_add(&queues[j], &s);
-			if ((int)j == q)
-				report_group_add(ag, &s);
-		}
-		if (!cv->first_admin_reply_at)
-			ag->unanswered++;
+		for (j = 0; j < c->cfg->n_queues; j++)
+			if ((in & (1u << j)) && (f.queue < 0 || (int)j == f.queue))
+				figures_add(&f, store_policy(c->engine.store, (int)j), j,
+					    (int)j == q, cv, th);
 	}
-	for (i = 0; i < c->cfg->n_queues; i++)
-		report_group_finish(&queues[i]);
-	for (i = 0; i < n_agents; i++)
-		report_group_finish(&agents[i].g);
-
+	for (i = 0; i < c->cfg->n_queues; i++) {
+		report_group_finish(&f.first[i]);
+		report_group_finish(&f.next[i]);
+	}
+	for (i = 0; i < f.n_agents; i++) {
+		report_group_finish(&f.agents[i].first);
+		report_group_finish(&f.agents[i].next);
+	}
 	if (json) {
-		json_t *out, *qs = json_array(), *as = json_array();
+		json_t *out = report_json(c, &run, &f, needed, fetched, failed);
 
-		for (i = 0; i < c->cfg->n_queues; i++) {
-			const struct sla_policy *p = store_policy(c->engine.store, (int)i);
-			json_t *o;
-
-			if (queue >= 0 && (int)i != queue)
-				continue;
-			o = json_pack("{s:s, s:s, s:I, s:b, s:o}", "queue", c->cfg->queues[i].key,
-				      "title",
-				      c->cfg->queues[i].title ? c->cfg->queues[i].title
-							      : c->cfg->queues[i].key,
-				      "target", (json_int_t)p->first_response, "business_hours",
-				      p->hours.enabled, "first_response",
-				      group_json(&queues[i], p->first_response));
-			json_array_append_new(qs, o);
-		}
-		for (i = 0; i < n_agents; i++) {
-			const char *name = directory_name(c->engine.dir->admins,
-							  c->engine.dir->n_admins, agents[i].id);
-
-			json_array_append_new(
-			    as, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)agents[i].id, "name",
-					  name ? json_string(name) : json_null(), "first_response",
-					  group_json(&agents[i].g, 0)));
-		}
-		out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:o, s:o}", "since",
-				(json_int_t)run.since, "until", (json_int_t)run.until,
-				"conversations", (json_int_t)counted, "outside_queues",
-				(json_int_t)outside, "statistics_unknown", (json_int_t)unknown,
-				"next_response", json_null(), "next_response_note",
-				next_response_note, "queues", qs, "agents", as);
 		cli_print_json(out);
 		json_decref(out);
-		goto out;
+	} else {
+		report_text(c, &run, &f, unicode);
 	}
-	{
-		char a[32], b[32];
-
-		time_text(run.since, a, sizeof(a));
-		time_text(run.until, b, sizeof(b));
-		printf("First replies to the conversations created %s to %s\n", a, b);
-	}
-	if (!counted) {
-		printf("No conversation of the queues was created in this range.\n");
-		goto out;
-	}
-	putchar('\n');
-	print_header("queue");
-	for (i = 0; i < c->cfg->n_queues; i++)
-		if (queue < 0 || (int)i == queue)
-			print_row(c->cfg->queues[i].key, &queues[i]);
-	putchar('\n');
-	print_header("agent");
-	for (i = 0; i < n_agents; i++) {
-		const char *name = agents[i].id
-				       ? directory_name(c->engine.dir->admins,
-							c->engine.dir->n_admins, agents[i].id)
-				       : "unassigned";
-		char *safe = text_sanitize(name ? name : "?", false);
-
-		print_row(safe, &agents[i].g);
-		free(safe);
-	}
-	for (i = 0; i < c->cfg->n_queues; i++)
-		if (queue < 0 || (int)i == queue)
-			print_drawings(c->cfg->queues[i].key, &queues[i],
-				       store_policy(c->engine.store, (int)i)->first_response,
-				       unicode);
-	printf("\nShare within target: replied before the target's second, on the queue's "
-	       "business hours.\nLongest waits: frontline show ID opens them. Unanswered "
-	       "conversations are in no figure but convs.\n");
-	fprintf(stderr, "%s: %s\n", util_progname(), next_response_note);
 out:
-	for (i = 0; i < c->cfg->n_queues; i++)
-		report_group_release(&queues[i]);
-	for (i = 0; i < n_agents; i++)
-		report_group_release(&agents[i].g);
-	free(agents);
+	figures_release(&f);
+	if (by_id)
+		g_hash_table_destroy(by_id);
+	report_threads_free(threads, n_threads);
 	report_cache_close(cache);
 	for (i = 0; i < n_cached; i++)
 		conversation_release(&cached[i]);

@@ -276,6 +276,7 @@ static void statistics_parse(const json_t *j, struct conversation *c)
 	const json_t *stats = json_object_get(j, "statistics");
 	bool ok = true;
 
+	c->count_parts = -1;
 	if (!json_is_object(stats)) {
 		c->unknown |= CONV_UNKNOWN_STATISTICS | CONV_UNKNOWN_FIRST_ADMIN_REPLY |
 			      CONV_UNKNOWN_FIRST_CONTACT_REPLY;
@@ -291,6 +292,13 @@ static void statistics_parse(const json_t *j, struct conversation *c)
 	}
 	ok &= statistics_time(stats, "last_admin_reply_at", &c->last_admin_reply_at);
 	ok &= statistics_time(stats, "last_contact_reply_at", &c->last_contact_reply_at);
+	{
+		const json_t *parts = json_object_get(stats, "count_conversation_parts");
+
+		c->count_parts = json_is_integer(parts) && json_integer_value(parts) >= 0
+					 ? (int64_t)json_integer_value(parts)
+					 : -1;
+	}
 	if (!ok)
 		c->unknown |= CONV_UNKNOWN_STATISTICS;
 }

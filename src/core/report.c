@@ -27,10 +27,10 @@ static fl_time local_midnight(GTimeZone *tz, fl_time now, int days_before)
 	fl_time out = now;
 
 	local = t ? g_date_time_to_timezone(t, tz) : NULL;
-	midnight = local ? g_date_time_new(tz, g_date_time_get_year(local),
-					   g_date_time_get_month(local),
-					   g_date_time_get_day_of_month(local), 0, 0, 0)
-			 : NULL;
+	midnight =
+	    local ? g_date_time_new(tz, g_date_time_get_year(local), g_date_time_get_month(local),
+				    g_date_time_get_day_of_month(local), 0, 0, 0)
+		  : NULL;
 	if (midnight) {
 		GDateTime *day = g_date_time_add_days(midnight, -days_before);
 
@@ -132,9 +132,134 @@ bool report_first_sample(const struct sla_policy *p, const struct conversation *
 		return false;
 	sla_targets_for(p, cv, &targets);
 	s->target = targets.first_response;
-	s->seconds = sla_hours_between(&p->hours, cv->first_contact_reply_at,
-				       cv->first_admin_reply_at);
+	s->seconds =
+	    sla_hours_between(&p->hours, cv->first_contact_reply_at, cv->first_admin_reply_at);
 	return true;
+}
+
+/* ---- a conversation's parts ---- */
+
+static void add_wait(struct report_thread *out, size_t *cap, enum report_wait_kind kind,
+		     fl_time from, fl_time to, int64_t admin, int64_t snoozed)
+{
+	xgrow(&out->waits, cap, out->n_waits + 1, sizeof(*out->waits));
+	out->waits[out->n_waits++] = (struct report_wait){kind, from, to, admin, snoozed};
+}
+
+/* The seconds of [from, to) the snoozes cover: those that ended (starts[i], ends[i]), and
+ * one that lasts from open_from (0: none). */
+static int64_t snoozed_within(const fl_time *starts, const fl_time *ends, size_t n,
+			      fl_time open_from, fl_time from, fl_time to)
+{
+	int64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i <= n; i++) {
+		fl_time a = i < n ? starts[i] : open_from, b = i < n ? ends[i] : to;
+
+		if (i == n && !open_from)
+			break;
+		a = a > from ? a : from;
+		b = b < to ? b : to;
+		sum += b > a ? b - a : 0;
+	}
+	return sum;
+}
+
+void report_thread_replay(const struct thread *t, fl_time first_contact, struct report_thread *out)
+{
+	fl_time waiting = first_contact, snoozed_from = 0, *starts = NULL, *ends = NULL;
+	size_t cap = 0, n_snoozes = 0, cap_s = 0, cap_e = 0, i;
+	bool replied = false;
+
+	memset(out, 0, sizeof(*out));
+	out->id = t->conv.id;
+	out->updated_at = t->conv.updated_at;
+	for (i = 0; i < t->n_parts; i++) {
+		const struct thread_part *p = &t->parts[i];
+		const char *k = p->kind ? p->kind : "";
+		bool comment = !strcmp(k, "comment"), wakes;
+
+		if (!strcmp(k, "source"))
+			continue;
+		wakes = (comment && !p->from_admin) || !strcmp(k, "open") || !strcmp(k, "close") ||
+			!strcmp(k, "timer_unsnooze");
+		if (wakes && snoozed_from) {
+			xgrow(&starts, &cap_s, n_snoozes + 1, sizeof(*starts));
+			xgrow(&ends, &cap_e, n_snoozes + 1, sizeof(*ends));
+			starts[n_snoozes] = snoozed_from;
+			ends[n_snoozes++] = p->at;
+			snoozed_from = 0;
+		}
+		if (!strcmp(k, "snoozed") && !snoozed_from)
+			snoozed_from = p->at;
+		else if (comment && !p->from_admin && !waiting)
+			waiting = p->at;
+		else if (!strcmp(k, "close"))
+			waiting = 0;
+		else if (comment && p->from_admin) {
+			if (waiting)
+				add_wait(out, &cap, replied ? REPORT_WAIT_NEXT : REPORT_WAIT_FIRST,
+					 waiting, p->at, p->author_id,
+					 snoozed_within(starts, ends, n_snoozes, snoozed_from,
+							waiting, p->at));
+			replied = true;
+			waiting = 0;
+		}
+	}
+	out->waiting = replied && waiting;
+	free(starts);
+	free(ends);
+}
+
+void report_thread_release(struct report_thread *t)
+{
+	free(t->waits);
+	memset(t, 0, sizeof(*t));
+}
+
+char *report_waits_text(const struct report_thread *t)
+{
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; i < t->n_waits; i++) {
+		const struct report_wait *w = &t->waits[i];
+
+		g_string_append_printf(s, "%d %lld %lld %lld %lld;", (int)w->kind,
+				       (long long)w->from, (long long)w->to, (long long)w->admin,
+				       (long long)w->snoozed);
+	}
+	return g_string_free(s, FALSE);
+}
+
+int report_waits_parse(const char *text, struct report_thread *out)
+{
+	size_t cap = 0;
+
+	while (text && *text) {
+		long long from, to, admin, snoozed;
+		int kind, used = 0;
+
+		if (sscanf(text, "%d %lld %lld %lld %lld;%n", &kind, &from, &to, &admin, &snoozed,
+			   &used) != 5 ||
+		    !used || (kind != REPORT_WAIT_FIRST && kind != REPORT_WAIT_NEXT))
+			return -1;
+		add_wait(out, &cap, (enum report_wait_kind)kind, from, to, admin, snoozed);
+		text += used;
+	}
+	return 0;
+}
+
+void report_wait_sample(const struct sla_policy *p, const struct conversation *cv,
+			const struct report_wait *w, struct report_sample *s)
+{
+	struct sla_targets targets;
+	int64_t seconds = sla_hours_between(&p->hours, w->from, w->to) - w->snoozed;
+
+	sla_targets_for(p, cv, &targets);
+	s->target = w->kind == REPORT_WAIT_FIRST ? targets.first_response : targets.next_response;
+	s->seconds = seconds > 0 ? seconds : 0;
 }
 
 void report_group_finish(struct report_group *g)
@@ -165,8 +290,15 @@ void report_group_finish(struct report_group *g)
 	g->median = report_percentile(seconds, g->n, 50);
 	g->p90 = report_percentile(seconds, g->n, 90);
 	free(seconds);
-	for (i = g->n; i > 0 && g->n_longest < REPORT_LONGEST; i--)
-		g->longest[g->n_longest++] = g->samples[i - 1].conversation;
+	for (i = g->n; i > 0 && g->n_longest < REPORT_LONGEST; i--) {
+		int64_t id = g->samples[i - 1].conversation;
+		size_t k;
+
+		for (k = 0; k < g->n_longest && g->longest[k] != id; k++)
+			;
+		if (k == g->n_longest)
+			g->longest[g->n_longest++] = id;
+	}
 }
 
 void report_group_release(struct report_group *g)
@@ -249,6 +381,7 @@ const char *report_duration(int64_t s, char *buf, size_t size)
 	else if (s < 86400)
 		two_units(buf, size, (long long)(s / 3600), 'h', (long long)(s % 3600 / 60), 'm');
 	else
-		two_units(buf, size, (long long)(s / 86400), 'd', (long long)(s % 86400 / 3600), 'h');
+		two_units(buf, size, (long long)(s / 86400), 'd', (long long)(s % 86400 / 3600),
+			  'h');
 	return buf;
 }
