@@ -75,7 +75,7 @@ static const struct cli_command commands[] = {
      only_help},
     {"report", cli_cmd_report,
      "[--since WHEN] [--until WHEN] [--queue Q] [--agent A] [--json] [--ascii] [--no-cache]",
-     "how fast first replies came, per queue and per agent", true, "+s:u:q:a:jAhN",
+     "how fast first and next replies came, per queue and per agent", true, "+s:u:q:a:jAhN",
      report_options},
 };
 
