@@ -1,6 +1,7 @@
 /* report-unit.c: the report's figures: nearest-rank median and 90th percentile, the share
  * within target by the clock's rule, longest waits, the histogram's bins around the target,
- * the sparkline and bars in Unicode blocks and in ASCII, durations, and WHEN. */
+ * the sparkline and bars in Unicode blocks and in ASCII, durations, WHEN, and the waits a
+ * conversation's parts tell (first and next replies, their senders, snoozed seconds). */
 #include "build-config.h"
 
 #include <setjmp.h>
@@ -16,8 +17,8 @@
 
 static void add(struct report_group *g, int64_t id, int64_t seconds, int64_t target, int hour)
 {
-	struct report_sample s = {.conversation = id, .seconds = seconds, .target = target,
-				  .hour = hour};
+	struct report_sample s = {
+	    .conversation = id, .seconds = seconds, .target = target, .hour = hour};
 
 	report_group_add(g, &s);
 }
@@ -87,7 +88,7 @@ static void test_histogram_bins(void **state)
 	assert_int_equal(bins[3], 1); /* 119: the last bin within the target */
 	assert_int_equal(bins[4], 1); /* 120: the first beyond */
 	assert_int_equal(bins[7], 1);
-	assert_int_equal(bins[8], 2); /* twice the target and more */
+	assert_int_equal(bins[8], 2);			      /* twice the target and more */
 	assert_int_equal(report_histogram(s, 1, 2, bins), 1); /* never a zero width */
 }
 
@@ -147,13 +148,12 @@ static void test_when(void **state)
 	assert_int_equal(t, now - 9 * 3600 - 86400 - 3600); /* midnight in Warsaw is 23:00 UTC */
 	assert_int_equal(report_parse_when("2025-12-01", now, "UTC", &t, err, sizeof(err)), 0);
 	assert_int_equal(t, 1764547200);
-	assert_int_equal(report_parse_when("2025-12-01T10:30:00Z", now, "Europe/Warsaw", &t, err,
-					   sizeof(err)),
-			 0);
+	assert_int_equal(
+	    report_parse_when("2025-12-01T10:30:00Z", now, "Europe/Warsaw", &t, err, sizeof(err)),
+	    0);
 	assert_int_equal(t, 1764547200 + 10 * 3600 + 1800);
-	assert_int_equal(report_parse_when("2025-12-01T10:30", now, "Europe/Warsaw", &t, err,
-					   sizeof(err)),
-			 0);
+	assert_int_equal(
+	    report_parse_when("2025-12-01T10:30", now, "Europe/Warsaw", &t, err, sizeof(err)), 0);
 	assert_int_equal(t, 1764547200 + 9 * 3600 + 1800);
 	assert_int_equal(report_parse_when("last tuesday", now, "UTC", &t, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "\"last tuesday\" is not a time"));
@@ -161,12 +161,99 @@ static void test_when(void **state)
 	assert_int_equal(report_parse_when("2025-13-01", now, "UTC", &t, err, sizeof(err)), -1);
 }
 
+/* A part of a made-up thread. */
+static struct thread_part part(const char *kind, bool from_admin, int64_t author, fl_time at)
+{
+	struct thread_part p = {
+	    .kind = (char *)kind, .from_admin = from_admin, .author_id = author, .at = at};
+
+	return p;
+}
+
+static void test_thread_replay(void **state)
+{
+	struct thread_part parts[] = {
+	    part("source", false, 7, 1000),
+	    part("snoozed", true, 1, 1010), /* snoozed 20 s of the first wait */
+	    part("timer_unsnooze", true, 99, 1030),
+	    part("note", true, 1, 1040),     /* a note answers nothing */
+	    part("comment", true, 2, 1100),  /* the first reply, by 2: 100 s, 20 snoozed */
+	    part("comment", false, 7, 1200), /* waits from here */
+	    part("comment", false, 7, 1210),
+	    part("snoozed", true, 1, 1220),
+	    part("comment", false, 7, 1250), /* the customer's message wakes it: 30 s */
+	    part("comment", true, 1, 1300),  /* a next reply by 1: 100 s, 30 snoozed */
+	    part("comment", true, 1, 1310),  /* nobody waited: no reply time */
+	    part("comment", false, 7, 1400),
+	    part("close", true, 1, 1410), /* ends the wait unanswered */
+	    part("comment", false, 7, 1500),
+	    part("snoozed", true, 1, 1510),
+	    part("open", true, 1, 1520),
+	    part("snoozed", true, 1, 1530),  /* lasts past the reply */
+	    part("comment", true, 2, 1600),  /* next by 2: 100 s, 10 + 70 snoozed */
+	    part("comment", false, 7, 1700), /* waiting now */
+	};
+	struct thread t = {.conv = {.id = 42, .updated_at = 1700},
+			   .parts = parts,
+			   .n_parts = sizeof(parts) / sizeof(parts[0])};
+	struct report_thread th, back = {0};
+	char *text;
+
+	(void)state;
+	report_thread_replay(&t, 1000, &th);
+	assert_int_equal(th.id, 42);
+	assert_int_equal(th.updated_at, 1700);
+	assert_int_equal(th.n_waits, 3);
+	assert_int_equal(th.waits[0].kind, REPORT_WAIT_FIRST);
+	assert_int_equal(th.waits[0].from, 1000);
+	assert_int_equal(th.waits[0].to, 1100);
+	assert_int_equal(th.waits[0].admin, 2);
+	assert_int_equal(th.waits[0].snoozed, 20);
+	assert_int_equal(th.waits[1].kind, REPORT_WAIT_NEXT);
+	assert_int_equal(th.waits[1].from, 1200);
+	assert_int_equal(th.waits[1].admin, 1);
+	assert_int_equal(th.waits[1].snoozed, 30);
+	assert_int_equal(th.waits[2].from, 1500);
+	assert_int_equal(th.waits[2].to, 1600);
+	assert_int_equal(th.waits[2].snoozed, 80);
+	assert_true(th.waiting);
+	/* as the cache keeps it, and back */
+	text = report_waits_text(&th);
+	assert_int_equal(report_waits_parse(text, &back), 0);
+	assert_int_equal(back.n_waits, 3);
+	assert_memory_equal(back.waits, th.waits, 3 * sizeof(*th.waits));
+	assert_int_equal(report_waits_parse("0 1 2 3", &back), -1);
+	free(text);
+	report_thread_release(&back);
+	report_thread_release(&th);
+}
+
+static void test_longest_once(void **state)
+{
+	struct report_group g = {0};
+
+	(void)state;
+	/* two next replies of conversation 1 are its one entry among the longest */
+	add(&g, 1, 500, 120, 9);
+	add(&g, 1, 400, 120, 9);
+	add(&g, 2, 300, 120, 9);
+	report_group_finish(&g);
+	assert_int_equal(g.n_longest, 2);
+	assert_int_equal(g.longest[0], 1);
+	assert_int_equal(g.longest[1], 2);
+	report_group_release(&g);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_percentiles_nearest_rank), cmocka_unit_test(test_group_figures),
-	    cmocka_unit_test(test_histogram_bins), cmocka_unit_test(test_sparkline_and_ascii),
-	    cmocka_unit_test(test_durations), cmocka_unit_test(test_when)};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_percentiles_nearest_rank),
+					   cmocka_unit_test(test_group_figures),
+					   cmocka_unit_test(test_histogram_bins),
+					   cmocka_unit_test(test_sparkline_and_ascii),
+					   cmocka_unit_test(test_durations),
+					   cmocka_unit_test(test_when),
+					   cmocka_unit_test(test_thread_replay),
+					   cmocka_unit_test(test_longest_once)};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
