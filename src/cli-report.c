@@ -605,14 +605,17 @@ static GHashTable *parts_read(struct cli *c, struct report_cache *rc,
 		g_hash_table_insert(cached_ids, &cached[i].id, &cached[i]);
 	pr.todo = xcalloc(n + 1, sizeof(*pr.todo));
 	for (i = 0; i < n; i++) {
-		const struct report_thread *th;
+		struct report_thread *th;
 
 		if (!engine_queues_of(&c->engine, &convs[i]) || !needs_parts(&convs[i]))
 			continue;
 		(*needed)++;
 		th = g_hash_table_lookup(cached_ids, &convs[i].id);
-		if (!th || th->updated_at != convs[i].updated_at)
-			pr.todo[pr.n_todo++] = &convs[i];
+		if (th && th->updated_at == convs[i].updated_at)
+			continue;
+		if (th)
+			th->updated_at = -1; /* stale: not used even if the fetch fails */
+		pr.todo[pr.n_todo++] = &convs[i];
 	}
 	g_hash_table_destroy(cached_ids);
 	parts_request(&pr);
@@ -635,7 +638,7 @@ static GHashTable *parts_read(struct cli *c, struct report_cache *rc,
 	for (i = 0; i < pr.n_got; i++)
 		g_hash_table_insert(by_id, &pr.got[i].id, &pr.got[i]);
 	for (i = 0; i < n_cached; i++) {
-		if (g_hash_table_contains(by_id, &cached[i].id)) {
+		if (cached[i].updated_at < 0 || g_hash_table_contains(by_id, &cached[i].id)) {
 			report_thread_release(&cached[i]);
 			continue;
 		}
@@ -866,9 +869,10 @@ int cli_cmd_report(struct cli *c, int argc, char **argv, const char *token)
 			continue;
 		}
 		f.counted++;
-		if (needs_parts(cv) && (th = g_hash_table_lookup(by_id, &cv->id)) &&
-		    th->updated_at != cv->updated_at)
-			th = NULL;
+		/* what the parts told: cached as of this updated_at, or read in this run (then
+		 * perhaps newer than the search's record) */
+		if (needs_parts(cv))
+			th = g_hash_table_lookup(by_id, &cv->id);
 		/* each queue it is in, on that queue's clock; the agent's on the first's */
 		for (j = 0; j < c->cfg->n_queues; j++)
 			if ((in & (1u << j)) && (f.queue < 0 || (int)j == f.queue))
