@@ -94,6 +94,8 @@ struct engine {
 	bool cache_rewrite;	/* the next write writes every record */
 	bool cache_dir_saved;	/* the cache holds the directory of this run */
 	bool cache_failing;	/* the last write failed (said once on stderr) */
+	uint64_t cache_timer;	/* a polling engine writes after the screen has drawn */
+	bool cache_full;	/* ...and a full sync came since the last write */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

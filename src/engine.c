@@ -349,7 +349,7 @@ static void teams_map(struct engine *e, const struct directory *dir, bool tell)
 
 static void cache_check(struct engine *e, const struct directory *dir);
 static void cache_note(struct engine *e, int64_t id);
-static void cache_save(struct engine *e, bool full);
+static void cache_save_soon(struct engine *e, bool full);
 static void cache_forget(struct engine *e);
 
 static void on_ready(void *arg, const struct directory *dir)
@@ -496,7 +496,7 @@ static void on_sync_done(void *arg, bool full, const char *error)
 		if (e->catching_up)
 			e->last_full = e->cached.last_full;
 		e->catching_up = false;
-		cache_save(e, full);
+		cache_save_soon(e, full);
 		store_tick(e->store, engine_now(e), on_sla_event, e);
 		notify_changed(e);
 		if (first && e->synced && e->listener.synced)
@@ -734,6 +734,26 @@ static void cache_save(struct engine *e, bool full)
 		e->cache_dir_saved = true;
 }
 
+static void on_cache_timer(void *arg)
+{
+	struct engine *e = arg;
+
+	e->cache_timer = 0;
+	cache_save(e, e->cache_full);
+	e->cache_full = false;
+}
+
+/* A sync ended: a one-shot engine writes now (it stops at once); a polling one on the
+ * loop's next pass, so the screen draws what the sync brought before the write. */
+static void cache_save_soon(struct engine *e, bool full)
+{
+	e->cache_full |= full;
+	if (!e->polling)
+		on_cache_timer(e);
+	else if (!e->cache_timer)
+		e->cache_timer = loop_timer_add(e->loop, 0, on_cache_timer, e);
+}
+
 int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 		const char *token, const struct engine_listener *listener, char *err,
 		size_t errlen)
@@ -794,6 +814,8 @@ void engine_release(struct engine *e)
 		loop_timer_cancel(e->loop, e->restart_timer);
 	if (e->hours_timer)
 		loop_timer_cancel(e->loop, e->hours_timer);
+	if (e->cache_timer)
+		loop_timer_cancel(e->loop, e->cache_timer);
 	/* Before the driver: its requests hold the sender's flights. */
 	sender_free(e->sender);
 	if (e->backend)
