@@ -96,6 +96,7 @@ struct engine {
 	bool cache_failing;	/* the last write failed (said once on stderr) */
 	uint64_t cache_timer;	/* a polling engine writes after the screen has drawn */
 	bool cache_full;	/* ...and a full sync came since the last write */
+	fl_time cache_saved_at; /* local time of this run's last write, 0: none yet */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

@@ -695,6 +695,11 @@ static void cache_save(struct engine *e, bool full)
 	size_t i, q;
 	int rc = -1;
 
+	/* A quiet poll moves only the watermark: it is written once a minute, so a later
+	 * start reads at most that minute again, and an idle engine writes nothing more. */
+	if (e->cache && !full && !rewrite && !e->n_cache_changed && e->cache_dir_saved &&
+	    time(NULL) - e->cache_saved_at < 60)
+		return;
 	if (e->cache && e->ready && store_cache_begin(e->cache, &rewrite, err, sizeof(err)) == 0) {
 		for (q = 0; rewrite && q < e->cfg->n_queues; q++)
 			for (i = 0; (held = store_queue_at(e->store, (int)q, i)); i++)
@@ -730,8 +735,10 @@ static void cache_save(struct engine *e, bool full)
 			util_progname(), err);
 	e->cache_failing = rc < 0;
 	e->cache_rewrite = rc < 0;
-	if (rc == 0 && e->cache && e->ready)
+	if (rc == 0 && e->cache && e->ready) {
 		e->cache_dir_saved = true;
+		e->cache_saved_at = time(NULL);
+	}
 }
 
 static void on_cache_timer(void *arg)

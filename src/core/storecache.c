@@ -19,6 +19,7 @@ struct store_cache {
 	struct stmt_cache *stmts;
 	char *path;
 	char *scope;
+	int64_t number;	    /* the scope's, in store_cache_scopes */
 	int64_t generation; /* of the state this connection loaded or wrote last, 0: none */
 	int code;	    /* the first failure of the write in progress */
 };
@@ -26,20 +27,24 @@ struct store_cache {
 static const char schema_version[] =
     "CREATE TABLE IF NOT EXISTS store_cache_schema(version INTEGER NOT NULL);";
 
+/* A scope's rows carry its number (store_cache_scopes), not its text: the key of 100,000
+ * rows stays short. */
 static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS store_cache_scopes("
+    " number INTEGER PRIMARY KEY, scope TEXT UNIQUE NOT NULL);"
     "CREATE TABLE IF NOT EXISTS store_cache_state("
-    " scope TEXT PRIMARY KEY NOT NULL, signature TEXT NOT NULL, generation INTEGER NOT NULL,"
+    " scope INTEGER PRIMARY KEY NOT NULL, signature TEXT NOT NULL, generation INTEGER NOT NULL,"
     " saved_at INTEGER NOT NULL, newest INTEGER NOT NULL, next_after INTEGER NOT NULL,"
     " last_full INTEGER NOT NULL, clock_offset INTEGER NOT NULL, teams TEXT,"
     " assignee INTEGER NOT NULL, me INTEGER NOT NULL, me_name TEXT, me_email TEXT,"
     " me_away INTEGER NOT NULL, me_bot INTEGER NOT NULL, me_source INTEGER NOT NULL,"
     " me_refusal TEXT) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS store_cache_directory("
-    " scope TEXT NOT NULL, kind INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT,"
+    " scope INTEGER NOT NULL, kind INTEGER NOT NULL, id INTEGER NOT NULL, name TEXT,"
     " email TEXT, away INTEGER NOT NULL, bot INTEGER NOT NULL, teams TEXT,"
     " PRIMARY KEY(scope, kind, id)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS store_cache_conversations("
-    " scope TEXT NOT NULL, id INTEGER NOT NULL, state INTEGER NOT NULL,"
+    " scope INTEGER NOT NULL, id INTEGER NOT NULL, state INTEGER NOT NULL,"
     " read INTEGER NOT NULL, priority INTEGER NOT NULL, created_at INTEGER NOT NULL,"
     " updated_at INTEGER NOT NULL, waiting_since INTEGER NOT NULL,"
     " snoozed_until INTEGER NOT NULL, first_contact_reply_at INTEGER NOT NULL,"
@@ -57,6 +62,7 @@ static int schema_rebuild(sqlite3 *db)
 			      "DROP TABLE IF EXISTS store_cache_state;"
 			      "DROP TABLE IF EXISTS store_cache_directory;"
 			      "DROP TABLE IF EXISTS store_cache_conversations;"
+			      "DROP TABLE IF EXISTS store_cache_scopes;"
 			      "DELETE FROM store_cache_schema;"
 			      "INSERT INTO store_cache_schema(version) VALUES(%d);%sCOMMIT;",
 			      STORE_CACHE_SCHEMA, schema);
@@ -87,6 +93,40 @@ static int schema_check(sqlite3 *db)
 	return schema_rebuild(db);
 }
 
+/* sc->number for sc->scope, made when new. */
+static int scope_number(struct store_cache *sc)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_exec(sc->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(
+		    sc->db, "INSERT OR IGNORE INTO store_cache_scopes(scope) VALUES(?1)", -1, &st,
+		    NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, sc->scope, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(sc->db,
+					"SELECT number FROM store_cache_scopes WHERE scope = ?1",
+					-1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, sc->scope, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			sc->number = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		rc = rc == SQLITE_ROW ? SQLITE_OK : rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(sc->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(sc->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 void store_cache_close(struct store_cache *sc)
 {
 	if (!sc)
@@ -108,7 +148,11 @@ struct store_cache *store_cache_open(const char *state_dir, const char *scope, c
 	sc->scope = xstrdup(scope);
 	rc = stmt_open_cache_db(state_dir, schema_version, "the queues' cache",
 				"open the queues' cache in", &sc->path, &sc->db, err, errlen);
-	if (rc == SQLITE_OK && (rc = schema_check(sc->db)) != SQLITE_OK)
+	if (rc == SQLITE_OK)
+		rc = schema_check(sc->db);
+	if (rc == SQLITE_OK)
+		rc = scope_number(sc);
+	if (rc != SQLITE_OK && sc->db)
 		stmt_error_text(sc->db, rc, "open the queues' cache in", sc->path, err, errlen);
 	if (rc != SQLITE_OK) {
 		store_cache_close(sc);
@@ -134,7 +178,7 @@ static sqlite3_stmt *prepare(struct store_cache *sc, const char *sql)
 			sc->code = sqlite3_errcode(sc->db);
 		return NULL;
 	}
-	sqlite3_bind_text(st, 1, sc->scope, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, sc->number);
 	return st;
 }
 
@@ -309,7 +353,8 @@ int store_cache_load(struct store_cache *sc, const char *signature, struct store
 		stmt_error_text(sc->db, sc->code, "read the queues' cache in", sc->path, err,
 				errlen);
 		/* Unreadable records are of no use: the next write starts them again. */
-		schema_rebuild(sc->db);
+		if (schema_rebuild(sc->db) == SQLITE_OK)
+			scope_number(sc);
 		stmt_cache_free(sc->stmts);
 		sc->stmts = stmt_cache_new(sc->db);
 	}
