@@ -328,6 +328,7 @@ static void teams_map(struct engine *e, const struct directory *dir, bool tell)
 	size_t q, t;
 
 	e->n_teams = 0;
+	e->team_unknown = false;
 	for (q = 0; q < e->cfg->n_queues; q++)
 		for (t = 0; t < e->cfg->queues[q].n_teams; t++) {
 			int64_t id = directory_find(dir->teams, dir->n_teams, e->cfg->queues[q].teams[t]);
