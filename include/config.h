@@ -108,6 +108,7 @@ struct config {
 	bool admin_from_env; /* ...given by $FRONTLINE_ADMIN, which wins over the file */
 	int64_t poll_interval;	  /* seconds, default 5 */
 	int64_t resync_interval;  /* default 300 */
+	int64_t cache_max_age;	  /* default 14400: older, the queues' cache is not used; 0: none */
 	int64_t poll_overlap;	  /* default 60: how late the search index may be */
 	int64_t article_refresh;  /* default 3600 */
 	int64_t hours_refresh;	  /* office hours from the backend, default 3600 */

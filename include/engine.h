@@ -13,6 +13,7 @@
 #include "query.h"
 #include "sender.h"
 #include "store.h"
+#include "storecache.h"
 
 struct loop;
 
@@ -79,6 +80,23 @@ struct engine {
 	int64_t assignee; /* polls fetch this admin's conversations of any team too (0: no) */
 	bool hours_only;	    /* stop once the queues' teams and business hours are known:
 				     * listener.synced says so, and no conversation is synced */
+	/* The queues' cache (storecache.h), NULL without one: loaded by engine_start, written
+	 * after each sync with the records that changed. */
+	struct store_cache *cache;
+	struct directory cached_dir; /* the directory the cached records came with */
+	struct store_cache_state cached; /* ...and where the cache left off */
+	/* The store holds the cache's records, as of cached.saved_at: the first (incremental)
+	 * sync catches up from the cache's watermark; until it ends nothing is told of the
+	 * clocks (no store_tick) and synced stays false. */
+	bool catching_up;
+	int64_t *cache_changed; /* ids upserted since the last write */
+	size_t n_cache_changed, cap_cache_changed;
+	bool cache_rewrite;	/* the next write writes every record */
+	bool cache_dir_saved;	/* the cache holds the directory of this run */
+	bool cache_failing;	/* the last write failed (said once on stderr) */
+	uint64_t cache_timer;	/* a polling engine writes after the screen has drawn */
+	bool cache_full;	/* ...and a full sync came since the last write */
+	fl_time cache_saved_at; /* local time of this run's last write, 0: none yet */
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

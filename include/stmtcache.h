@@ -5,6 +5,7 @@
 #define FRONTLINE_STMTCACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -18,6 +19,11 @@ sqlite3_stmt *stmt_cache_get(struct stmt_cache *c, const char *sql);
 
 /* A copy of a row's text column (the caller frees it), or NULL when it is NULL. */
 char *stmt_column_dup(sqlite3_stmt *st, int col);
+
+/* "12,7,40" of n ids (the caller frees it), or NULL when n is 0: a list in one column. */
+char *stmt_ids_text(const int64_t *ids, size_t n);
+/* Appends the ids of such a text (NULL: none) to *ids (*n of them; the caller frees). */
+void stmt_ids_parse(const char *s, int64_t **ids, size_t *n);
 
 /* What went wrong with the database at path (rc from db, which may be NULL), in words
  * the agent can act on: "cannot WHAT PATH: the disk is full (...)", a broken file to

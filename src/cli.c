@@ -391,8 +391,13 @@ static char *status_line(const struct engine *e)
 		text_countdown(clock_left(e, &next->clock), left, sizeof(left));
 		fprintf(f, " · next %s #%lld", left, (long long)next->conv.id);
 	}
-	/* Stale once a poll failed, or once answers are overdue while requests retry. */
-	if (e->error[0] && engine_data_age(e) < 0)
+	/* Stale once a poll failed, or once answers are overdue while requests retry; the
+	 * cache's, until the first poll has caught up. */
+	if (e->catching_up)
+		fprintf(f, " · cached: data %llds old (%s%s)",
+			(long long)(time(NULL) - e->cached.saved_at),
+			e->error[0] ? "offline: " : "catching up", e->error);
+	else if (e->error[0] && engine_data_age(e) < 0)
 		fprintf(f, " · offline: no data yet (%s)", e->error);
 	else if (e->error[0] || engine_data_age(e) > 3 * e->cfg->poll_interval + 5)
 		fprintf(f, " · stale: data %llds old%s%s%s", (long long)engine_data_age(e),

@@ -6,6 +6,7 @@
 #include "engine.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -59,13 +60,15 @@ static void on_tick(void *arg)
 	struct engine *e = arg;
 
 	e->tick_timer = loop_timer_add(e->loop, loop_ms_to_next_second(), on_tick, e);
-	store_tick(e->store, engine_now(e), on_sla_event, e);
+	if (!e->catching_up)
+		store_tick(e->store, engine_now(e), on_sla_event, e);
 	notify_changed(e);
 }
 
 static void start_sync(struct engine *e)
 {
-	bool full = !e->synced || time(NULL) - e->last_full >= e->cfg->resync_interval;
+	bool full = (!e->synced && !e->catching_up) ||
+		    (e->synced && time(NULL) - e->last_full >= e->cfg->resync_interval);
 
 	if (e->syncing || !e->ready)
 		return;
@@ -269,7 +272,8 @@ static void on_schedules(void *arg, const struct sla_schedule *items, size_t n,
 		start_sync(e);
 		return;
 	}
-	store_tick(e->store, engine_now(e), on_sla_event, e);
+	if (!e->catching_up)
+		store_tick(e->store, engine_now(e), on_sla_event, e);
 	notify_changed(e);
 }
 
@@ -317,10 +321,41 @@ static void views_set(struct engine *e, const struct directory *dir)
 	}
 }
 
+/* The queues' teams by their ids in dir: tracked by the store and searched by the polls.
+ * Names dir does not know are said on stderr when tell. */
+static void teams_map(struct engine *e, const struct directory *dir, bool tell)
+{
+	size_t q, t;
+
+	e->n_teams = 0;
+	e->team_unknown = false;
+	for (q = 0; q < e->cfg->n_queues; q++)
+		for (t = 0; t < e->cfg->queues[q].n_teams; t++) {
+			int64_t id = directory_find(dir->teams, dir->n_teams, e->cfg->queues[q].teams[t]);
+
+			if (id == 0) {
+				if (tell)
+					fprintf(stderr,
+						"%s: queue %s: no team named \"%s\" in the workspace\n",
+						util_progname(), e->cfg->queues[q].key,
+						e->cfg->queues[q].teams[t]);
+				e->team_unknown = true;
+				continue;
+			}
+			store_set_team_queue(e->store, id, (int)q);
+			e->teams[e->n_teams++] = id;
+		}
+	views_set(e, dir);
+}
+
+static void cache_check(struct engine *e, const struct directory *dir);
+static void cache_note(struct engine *e, int64_t id);
+static void cache_save_soon(struct engine *e, bool full);
+static void cache_forget(struct engine *e);
+
 static void on_ready(void *arg, const struct directory *dir)
 {
 	struct engine *e = arg;
-	size_t q, t;
 
 	e->dir = dir;
 	e->ready = true;
@@ -329,21 +364,8 @@ static void on_ready(void *arg, const struct directory *dir)
 			e->listener.synced(e->listener.arg, NULL);
 		return;
 	}
-	e->n_teams = 0;
-	for (q = 0; q < e->cfg->n_queues; q++)
-		for (t = 0; t < e->cfg->queues[q].n_teams; t++) {
-			int64_t id = directory_find(dir->teams, dir->n_teams, e->cfg->queues[q].teams[t]);
-
-			if (id == 0) {
-				fprintf(stderr, "%s: queue %s: no team named \"%s\" in the workspace\n",
-					util_progname(), e->cfg->queues[q].key, e->cfg->queues[q].teams[t]);
-				e->team_unknown = true;
-				continue;
-			}
-			store_set_team_queue(e->store, id, (int)q);
-			e->teams[e->n_teams++] = id;
-		}
-	views_set(e, dir);
+	teams_map(e, dir, true);
+	cache_check(e, dir);
 	start_sync(e);
 }
 
@@ -420,6 +442,8 @@ static void on_conversation(void *arg, const struct conversation *c)
 	if (c->updated_at > e->newest)
 		e->newest = c->updated_at;
 	change = store_upsert(e->store, c, engine_now(e));
+	if (change != STORE_UNCHANGED)
+		cache_note(e, c->id);
 	tell_news(e, c->id, change, customer_before);
 }
 
@@ -467,8 +491,13 @@ static void on_sync_done(void *arg, bool full, const char *error)
 		e->last_ok = time(NULL);
 		e->next_after = next_after(e);
 		e->polls++;
-		if (full)
+		if (full || e->catching_up)
 			e->synced = true;
+		/* Caught up: the full resyncs keep the cadence of the run that wrote the cache. */
+		if (e->catching_up)
+			e->last_full = e->cached.last_full;
+		e->catching_up = false;
+		cache_save_soon(e, full);
 		store_tick(e->store, engine_now(e), on_sla_event, e);
 		notify_changed(e);
 		if (first && e->synced && e->listener.synced)
@@ -489,6 +518,248 @@ static void on_server_time(void *arg, fl_time server, fl_time local)
 		e->clock_offset = server - local;
 		e->clock_known = true;
 	}
+}
+
+/* ---- the queues' cache (storecache.h) ---- */
+
+/* What the cached records depend on beyond the scope: the queues, their teams and
+ * filters. Another configuration finds no cache. A new string. */
+static char *cache_signature(const struct engine *e)
+{
+	char *s = xstrdup(""), *teams, *next;
+	size_t q, t;
+
+	for (q = 0; q < e->cfg->n_queues; q++) {
+		const struct config_queue *cq = &e->cfg->queues[q];
+
+		teams = xstrdup("");
+		for (t = 0; t < cq->n_teams; t++) {
+			next = xasprintf("%s%s%s", teams, t ? "," : "", cq->teams[t]);
+			free(teams);
+			teams = next;
+		}
+		next = xasprintf("%s%s[%s]%s;", s, cq->key, teams, cq->filter ? cq->filter : "");
+		free(teams);
+		free(s);
+		s = next;
+	}
+	return s;
+}
+
+/* Whose records they are: the backend, where it is, and the agent asked for. */
+static char *cache_scope(const struct engine *e)
+{
+	const char *type = e->cfg->backend ? e->cfg->backend : "intercom";
+
+	return xasprintf("%s %s %s", type, e->cfg->url ? e->cfg->url : "",
+			 e->cfg->admin ? e->cfg->admin : "");
+}
+
+/* A cache that cannot be read is not used: the first sync is a full one. */
+static void cache_warn(const char *err, const char *then)
+{
+	fprintf(stderr, "%s: %s; the queues' cache is not used%s\n", util_progname(), err, then);
+}
+
+static void cache_row(void *arg, const struct conversation *c)
+{
+	struct engine *e = arg;
+
+	store_upsert(e->store, c, engine_now(e));
+}
+
+/* Whether the cache is fresh enough to show; if so, the store tracks the queues' teams as
+ * the cached directory names them, so its records land where they did. */
+static bool cache_use(void *arg, const struct store_cache_state *state,
+		      const struct directory *dir)
+{
+	struct engine *e = arg;
+	fl_time now = time(NULL);
+
+	if (now - state->saved_at > e->cfg->cache_max_age || state->saved_at > now)
+		return false;
+	e->dir = dir;
+	teams_map(e, dir, false);
+	return true;
+}
+
+/* Puts the cache's records in the store and has the first sync catch up from its
+ * watermark, when it is there, fresh enough and of these queues. */
+static void cache_load(struct engine *e)
+{
+	struct store_cache_reader reader = {.arg = e, .use = cache_use, .conversation = cache_row};
+	char err[512], *scope, *signature;
+	int found;
+
+	if (!e->cfg->cache_max_age || !e->cfg->state_dir || e->directory_only || e->hours_only)
+		return;
+	scope = cache_scope(e);
+	e->cache = store_cache_open(e->cfg->state_dir, scope, err, sizeof(err));
+	free(scope);
+	if (!e->cache) {
+		cache_warn(err, "");
+		return;
+	}
+	signature = cache_signature(e);
+	found = store_cache_load(e->cache, signature, &e->cached, &e->cached_dir, &reader, err,
+				 sizeof(err));
+	free(signature);
+	if (found == 1) {
+		/* The directory the records were placed with, until the backend's arrives. */
+		e->dir = &e->cached_dir;
+		e->catching_up = true;
+		e->newest = e->cached.newest;
+		e->next_after = e->cached.next_after;
+		e->clock_offset = e->cached.clock_offset;
+		return;
+	}
+	if (found < 0)
+		cache_warn(err, ", and is written anew");
+	/* What cache_use set up for the records, if it ran. */
+	while (e->n_teams)
+		store_set_team_queue(e->store, e->teams[--e->n_teams], -1);
+	e->dir = NULL;
+	e->assignee = 0;
+	cache_forget(e);
+}
+
+/* The store lets go of the cache's records (what teams_map tracked for them is untracked
+ * by the caller): the full sync starts from nothing, and the next write rewrites the
+ * cache. */
+static void cache_forget(struct engine *e)
+{
+	store_sweep_begin(e->store);
+	store_sweep_end(e->store);
+	store_cache_state_release(&e->cached);
+	directory_release(&e->cached_dir);
+	e->catching_up = false;
+	e->cache_rewrite = true;
+	e->newest = e->next_after = 0;
+}
+
+static bool team_tracked(const struct engine *e, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_teams; i++)
+		if (e->teams[i] == id)
+			return true;
+	return false;
+}
+
+/* The backend's directory arrived (teams_map ran with it): the cache's records stay only
+ * if the queues still track the same teams for the same agent. */
+static void cache_check(struct engine *e, const struct directory *dir)
+{
+	size_t i;
+	bool same;
+
+	e->cache_dir_saved = false;
+	if (!e->catching_up)
+		return;
+	same = e->n_teams == e->cached.n_teams && e->assignee == e->cached.assignee &&
+	       dir->me == e->cached_dir.me;
+	for (i = 0; same && i < e->cached.n_teams; i++)
+		same = team_tracked(e, e->cached.teams[i]);
+	if (same)
+		return;
+	for (i = 0; i < e->cached.n_teams; i++)
+		if (!team_tracked(e, e->cached.teams[i]))
+			store_set_team_queue(e->store, e->cached.teams[i], -1);
+	cache_forget(e);
+}
+
+static void cache_note(struct engine *e, int64_t id)
+{
+	if (!e->cache)
+		return;
+	xgrow(&e->cache_changed, &e->cap_cache_changed, e->n_cache_changed + 1,
+	      sizeof(*e->cache_changed));
+	e->cache_changed[e->n_cache_changed++] = id;
+}
+
+static bool cache_held(void *arg, int64_t id)
+{
+	return store_get(((struct engine *)arg)->store, id) != NULL;
+}
+
+/* The records that changed since the last write (all of them after a failed write, or
+ * when the cache holds another process's), with where the next sync starts. A failure
+ * is said once on stderr; the cache keeps its last good state, and a later sync writes
+ * it whole again. */
+static void cache_save(struct engine *e, bool full)
+{
+	struct store_cache_state st = {0};
+	bool rewrite = e->cache_rewrite;
+	char err[512], *signature;
+	const struct store_entry *held;
+	size_t i, q;
+	int rc = -1;
+
+	/* A quiet poll moves only the watermark: it is written once a minute, so a later
+	 * start reads at most that minute again, and an idle engine writes nothing more. */
+	if (e->cache && !full && !rewrite && !e->n_cache_changed && e->cache_dir_saved &&
+	    time(NULL) - e->cache_saved_at < 60)
+		return;
+	if (e->cache && e->ready && store_cache_begin(e->cache, &rewrite, err, sizeof(err)) == 0) {
+		for (q = 0; rewrite && q < e->cfg->n_queues; q++)
+			for (i = 0; (held = store_queue_at(e->store, (int)q, i)); i++)
+				store_cache_put(e->cache, &held->conv);
+		for (i = 0; !rewrite && i < e->n_cache_changed; i++) {
+			held = store_get(e->store, e->cache_changed[i]);
+			if (held)
+				store_cache_put(e->cache, &held->conv);
+			else
+				store_cache_remove(e->cache, e->cache_changed[i]);
+		}
+		if (!rewrite && full)
+			store_cache_prune(e->cache, cache_held, e);
+		st.saved_at = time(NULL);
+		st.newest = e->newest;
+		st.next_after = e->next_after;
+		st.last_full = e->last_full;
+		st.clock_offset = e->clock_offset;
+		st.teams = e->teams;
+		st.n_teams = e->n_teams;
+		st.assignee = e->assignee;
+		signature = cache_signature(e);
+		rc = store_cache_commit(e->cache, signature, &st,
+					rewrite || !e->cache_dir_saved ? e->dir : NULL, err,
+					sizeof(err));
+		free(signature);
+	} else if (!e->cache || !e->ready) {
+		rc = 0;
+	}
+	e->n_cache_changed = 0;
+	if (rc < 0 && !e->cache_failing)
+		fprintf(stderr, "%s: %s; the queues are not cached until it works again\n",
+			util_progname(), err);
+	e->cache_failing = rc < 0;
+	e->cache_rewrite = rc < 0;
+	if (rc == 0 && e->cache && e->ready) {
+		e->cache_dir_saved = true;
+		e->cache_saved_at = time(NULL);
+	}
+}
+
+static void on_cache_timer(void *arg)
+{
+	struct engine *e = arg;
+
+	e->cache_timer = 0;
+	cache_save(e, e->cache_full);
+	e->cache_full = false;
+}
+
+/* A sync ended: a one-shot engine writes now (it stops at once); a polling one on the
+ * loop's next pass, so the screen draws what the sync brought before the write. */
+static void cache_save_soon(struct engine *e, bool full)
+{
+	e->cache_full |= full;
+	if (!e->polling)
+		on_cache_timer(e);
+	else if (!e->cache_timer)
+		e->cache_timer = loop_timer_add(e->loop, 0, on_cache_timer, e);
 }
 
 int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
@@ -551,17 +822,25 @@ void engine_release(struct engine *e)
 		loop_timer_cancel(e->loop, e->restart_timer);
 	if (e->hours_timer)
 		loop_timer_cancel(e->loop, e->hours_timer);
+	if (e->cache_timer)
+		loop_timer_cancel(e->loop, e->cache_timer);
 	/* Before the driver: its requests hold the sender's flights. */
 	sender_free(e->sender);
 	if (e->backend)
 		e->ops->destroy(e->backend);
 	store_free(e->store);
+	store_cache_close(e->cache);
+	store_cache_state_release(&e->cached);
+	directory_release(&e->cached_dir);
+	free(e->cache_changed);
 	memset(e, 0, sizeof(*e));
 }
 
 void engine_start(struct engine *e, bool polling)
 {
 	e->polling = polling;
+	if (!e->cache)
+		cache_load(e);
 	if (polling)
 		e->tick_timer = loop_timer_add(e->loop, loop_ms_to_next_second(), on_tick, e);
 	if (polling && !e->sender)

@@ -69,6 +69,13 @@ const struct config_option config_options[] = {
      "searchable up to this much late is seen by the first poll after it becomes searchable; "
      "the records a poll reads again are recognised by id and updated_at and cost little. The "
      "server's own timestamps are compared, so clocks need not agree."},
+    {CONFIG_SECTION_BACKEND, "cache_max_age", config_parse_delay, CONF(cache_max_age),
+     "duration", "4h", NULL,
+     "How old the queues' cache (the conversations of the last sync, kept in the state "
+     "directory) may be to be used at start: the screen shows it at once, its rows marked "
+     "with their age, while one incremental poll catches up on what changed since. An older "
+     "cache, none, or one written with other queues' teams or filters means a full sync "
+     "first. 0 keeps no cache."},
     {CONFIG_SECTION_BACKEND, "article_refresh", config_parse_duration, CONF(article_refresh),
      "duration", "1h", NULL,
      "How long help-center articles are kept before they are fetched again."},

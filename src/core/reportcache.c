@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib.h>
 #include <sqlite3.h>
 
 #include "stmtcache.h"
@@ -149,36 +148,6 @@ int report_cache_watermark(struct report_cache *rc, fl_time since, fl_time until
 	return found;
 }
 
-/* "12,7,40" of the tag ids, or NULL. */
-static char *tags_text(const struct conversation *cv)
-{
-	GString *s;
-	size_t i;
-
-	if (!cv->n_tags)
-		return NULL;
-	s = g_string_new(NULL);
-	for (i = 0; i < cv->n_tags; i++)
-		g_string_append_printf(s, "%s%lld", i ? "," : "", (long long)cv->tag_ids[i]);
-	return g_string_free(s, FALSE);
-}
-
-static void tags_parse(const char *s, struct conversation *cv)
-{
-	size_t cap = 0;
-	char *end;
-
-	while (s && *s) {
-		long long id = strtoll(s, &end, 10);
-
-		if (end == s)
-			break;
-		xgrow(&cv->tag_ids, &cap, cv->n_tags + 1, sizeof(*cv->tag_ids));
-		cv->tag_ids[cv->n_tags++] = id;
-		s = *end == ',' ? end + 1 : end;
-	}
-}
-
 int report_cache_get(struct report_cache *rc, fl_time since, fl_time until,
 		     struct conversation **convs, size_t *n, size_t *cap, char *err, size_t errlen)
 {
@@ -220,7 +189,7 @@ int report_cache_get(struct report_cache *rc, fl_time since, fl_time until,
 		cv->first_admin_reply_at = sqlite3_column_int64(st, 8);
 		cv->sla_name = stmt_column_dup(st, 9);
 		cv->unknown = (unsigned)sqlite3_column_int64(st, 10);
-		tags_parse((const char *)sqlite3_column_text(st, 11), cv);
+		stmt_ids_parse((const char *)sqlite3_column_text(st, 11), &cv->tag_ids, &cv->n_tags);
 		cv->title = stmt_column_dup(st, 12);
 		cv->customer = stmt_column_dup(st, 13);
 		cv->waiting_since = sqlite3_column_int64(st, 14);
@@ -240,7 +209,7 @@ int report_cache_get(struct report_cache *rc, fl_time since, fl_time until,
 
 static int put_conversation(sqlite3_stmt *st, const struct conversation *cv)
 {
-	char *tags = tags_text(cv);
+	char *tags = stmt_ids_text(cv->tag_ids, cv->n_tags);
 	int code;
 
 	sqlite3_bind_int64(st, 3, cv->id);
@@ -262,7 +231,7 @@ static int put_conversation(sqlite3_stmt *st, const struct conversation *cv)
 	sqlite3_bind_int64(st, 19, cv->last_admin_reply_at);
 	sqlite3_bind_int64(st, 20, cv->count_parts);
 	code = step_done(st);
-	g_free(tags);
+	free(tags);
 	return code;
 }
 

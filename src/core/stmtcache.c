@@ -104,6 +104,35 @@ char *stmt_column_dup(sqlite3_stmt *st, int col)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
+char *stmt_ids_text(const int64_t *ids, size_t n)
+{
+	char *s, *at;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	s = at = xmalloc(n * 21 + 1);
+	for (i = 0; i < n; i++)
+		at += sprintf(at, "%s%lld", i ? "," : "", (long long)ids[i]);
+	return s;
+}
+
+void stmt_ids_parse(const char *s, int64_t **ids, size_t *n)
+{
+	size_t cap = *n;
+	char *end;
+
+	while (s && *s) {
+		long long id = strtoll(s, &end, 10);
+
+		if (end == s)
+			break;
+		xgrow(ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = id;
+		s = *end == ',' ? end + 1 : end;
+	}
+}
+
 int stmt_open_cache_db(const char *state_dir, const char *schema, const char *name,
 		       const char *what, char **path, sqlite3 **db, char *err, size_t errlen)
 {

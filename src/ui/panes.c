@@ -771,11 +771,29 @@ static char backend_sla_mark(enum backend_sla s)
 	return (unsigned)s <= BACKEND_SLA_CANCELLED ? " >=!/"[s] : ' ';
 }
 
+/* While the store holds the cache's records (catching up), a countdown is as of the
+ * cache, not now: "~" before it says so, and one too wide for the column with it loses
+ * its smaller unit ("~-23h"). */
+static void countdown_cached(char *left, size_t len)
+{
+	char was[32];
+	size_t n;
+
+	snprintf(was, sizeof(was), "%s", left);
+	n = strlen(was);
+	if (n >= 7)
+		was[n - 3] = '\0';
+	snprintf(left, len, "~%s", was);
+}
+
 void ui_countdown_text(const struct ui *u, const struct store_entry *e, char *left, size_t len)
 {
 	left[0] = '\0';
-	if (e->clock.state >= SLA_OK)
+	if (e->clock.state >= SLA_OK) {
 		text_countdown(e->clock.deadline - engine_now(&u->engine), left, len);
+		if (u->engine.catching_up)
+			countdown_cached(left, len);
+	}
 	else if (e->clock.state == SLA_PAUSED)
 		snprintf(left, len, "snooze");
 	else if (e->clock.state == SLA_UNKNOWN)
@@ -1015,6 +1033,9 @@ static void pane_draw_row(struct ui *u, struct ui_pane *p, int r, const wchar_t 
 		state_attr |= A_BOLD;
 	if (!u->color && state == SLA_BREACHED)
 		state_attr |= A_BOLD | A_UNDERLINE;
+	/* The cache's clocks are not current: dimmed until the catch-up ends. */
+	if (u->engine.catching_up)
+		state_attr |= A_DIM;
 	wcsncpy(head, text, 8);
 	head[8] = 0;
 	put_wide(p->y + 1 + r, p->x, head, state_attr);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <wctype.h>
 
+#include "customers.h"
 #include "loop.h"
 #include "sender.h"
 #include "store.h"
@@ -356,6 +357,18 @@ static void status_agent(const struct engine *e, char *buf, size_t len)
 			 d->me_bot ? " (bot)" : d->me_away ? " (away)" : "");
 }
 
+/* The queues shown are the cache's, until the first poll catches up: "cached as of 4 min
+ * ago · catching up", or why it cannot yet. */
+static void status_cached(const struct engine *e, const char *retry, char *buf, size_t len)
+{
+	char *age = customer_cache_age_text(e->cached.saved_at, time(NULL));
+
+	snprintf(buf, len, "cached %s · %s%s%s%s", age ? age : "just now",
+		 e->error[0] ? "offline" : "catching up", retry, e->error[0] ? ": " : "",
+		 e->error);
+	free(age);
+}
+
 /* "agent @ host · live · 2 pending" and, when polls fail, the data's age and when the
  * next attempt comes. */
 static char *status_left(struct ui *u)
@@ -377,7 +390,9 @@ static char *status_left(struct ui *u)
 			 ui_key_for(u, "poll", key, sizeof(key)));
 	else if (e->error[0] && e->next_attempt)
 		snprintf(retry, sizeof(retry), "%s", " (retrying)");
-	if (!e->ready && !e->error[0])
+	if (e->catching_up)
+		status_cached(e, retry, state, sizeof(state));
+	else if (!e->ready && !e->error[0])
 		snprintf(state, sizeof(state), "connecting");
 	else if (e->error[0] && age < 0)
 		snprintf(state, sizeof(state), "offline%s: %s", retry, e->error);

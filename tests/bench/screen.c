@@ -2,7 +2,8 @@
  * terminal sees it. The program runs frontline on a pty of the given size, feeds every
  * byte it writes to libvterm (a terminal emulator library) and reads the emulated screen:
  *
- *   1. time from start to a complete first screen: both panes' titles count N open;
+ *   1. time from start to a complete first screen: both panes' titles count N open (and,
+ *      with SCREEN_READY_TEXT set, the screen shows that text);
  *   2. idle: bytes written to the terminal per second, and CPU (% of a core), over S s;
  *   3. key latency: K keys (j k G g Tab, in turn) each written between two ticks of the
  *      1 Hz clock; the time from the write to the last byte of the update it causes.
@@ -75,24 +76,39 @@ static long pump(struct term *t, int timeout_ms)
 }
 
 /* The sum of "N open" over the screen's first row (and, stacked, any row). */
-static long screen_open_count(struct term *t)
+/* The emulated screen's text, rows joined (a static buffer). */
+static const char *screen_text(struct term *t)
 {
 	static char text[1 << 16];
 	VTermRect rect = {.start_row = 0, .end_row = t->rows, .start_col = 0, .end_col = t->cols};
 	size_t len = vterm_screen_get_text(t->screen, text, sizeof(text) - 1, rect);
-	long sum = 0;
-	char *s;
 
 	text[len < sizeof(text) ? len : sizeof(text) - 1] = '\0';
-	for (s = text; (s = strstr(s, " open")); s++) {
-		char *d = s;
+	return text;
+}
 
+static long screen_open_count(struct term *t)
+{
+	const char *text = screen_text(t), *s, *d;
+	long sum = 0;
+
+	for (s = text; (s = strstr(s, " open")); s++) {
+		d = s;
 		while (d > text && d[-1] >= '0' && d[-1] <= '9')
 			d--;
 		if (d < s)
 			sum += strtol(d, NULL, 10);
 	}
 	return sum;
+}
+
+/* A complete first screen: N open counted, and the text $SCREEN_READY_TEXT names (e.g.
+ * the status bar's "live") when it is set. */
+static bool screen_ready(struct term *t, long need)
+{
+	const char *want = getenv("SCREEN_READY_TEXT");
+
+	return screen_open_count(t) >= need && (!want || strstr(screen_text(t), want));
 }
 
 /* CPU time of a process so far, all threads, in ms: the scheduler's nanosecond
@@ -200,7 +216,7 @@ int main(int argc, char **argv)
 	/* 1. A complete first screen. */
 	while (!t.dead && now_ms() - start < 600000) {
 		pump(&t, 100);
-		if (screen_open_count(&t) >= need) {
+		if (screen_ready(&t, need)) {
 			ready = now_ms() - start;
 			break;
 		}

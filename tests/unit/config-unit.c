@@ -387,7 +387,7 @@ static void test_errors_name_file_line_and_key(void **state)
 	error_check("[backend]\nurl = https://x.example\ncolour = red\n", 3,
 		    "unknown key \"colour\" in [backend]; known keys: type, url, region, token_command, "
 		    "token_timeout, token, max_response, admin, poll_interval, resync_interval, "
-		    "poll_overlap, article_refresh, hours_refresh",
+		    "poll_overlap, cache_max_age, article_refresh, hours_refresh",
 		    NULL);
 	error_check("[queue a]\nteams = 1\nsla = 2m\n", 3, "unknown key \"sla\" in [queue a]",
 		    "first_response", NULL);
@@ -851,6 +851,7 @@ static void test_example_file_is_defaults(void **state)
 	assert_int_equal(ex.poll_interval, def.poll_interval);
 	assert_int_equal(ex.resync_interval, def.resync_interval);
 	assert_int_equal(ex.poll_overlap, def.poll_overlap);
+	assert_int_equal(ex.cache_max_age, def.cache_max_age);
 	assert_int_equal(ex.article_refresh, def.article_refresh);
 	assert_int_equal(ex.hours_refresh, def.hours_refresh);
 	assert_int_equal(ex.notify.desktop, def.notify.desktop);
