@@ -107,6 +107,7 @@ struct config {
 	char *admin;	     /* who frontline acts as: an admin's email or id, NULL: unset */
 	bool admin_from_env; /* ...given by $FRONTLINE_ADMIN, which wins over the file */
 	int64_t poll_interval;	  /* seconds, default 5 */
+	int64_t poll_interval_max; /* a quiet backend's polls, at most this far apart: 9 */
 	int64_t resync_interval;  /* default 300 */
 	int64_t cache_max_age;	  /* default 14400: older, the queues' cache is not used; 0: none */
 	int64_t poll_overlap;	  /* default 60: how late the search index may be */

@@ -69,6 +69,9 @@ struct engine {
 	char error[512];	    /* the last failure, "" after a success */
 	uint64_t poll_timer, tick_timer, restart_timer;
 	uint64_t polls;		    /* syncs completed, for benchmarks */
+	int64_t poll_ms;	    /* the wait before the next poll: poll_interval, longer
+				     * while polls bring nothing (engine_poll_interval) */
+	unsigned poll_changes;	    /* what the sync in flight changed in the store */
 	fl_time next_attempt;	    /* local time the next poll or start-up is due, 0 if none */
 	bool refused;		    /* the token was refused (401): no attempt until poll_now */
 	struct sender *sender;	    /* the outbox's (sender.h); started by a polling engine */
@@ -117,6 +120,9 @@ void engine_poll_now(struct engine *e);
 fl_time engine_now(const struct engine *e);
 /* Seconds since data last arrived, or -1 if it never did. */
 int64_t engine_data_age(const struct engine *e);
+/* Seconds between polls now: poll_interval, or up to poll_interval_max while the
+ * backend is quiet. */
+int64_t engine_poll_interval(const struct engine *e);
 /* The queue index (into cfg->queues) of a name ("realtime", or its title), or -1. */
 int engine_queue_find(const struct engine *e, const char *name);
 

@@ -127,6 +127,20 @@ json_t *intercom_search_request_mine(fl_time updated_after, const int64_t *team_
 				     const char *starting_after, int per_page);
 
 /*
+ * One part of a full sync: the open conversations of team_ids (and, with me, the agent's
+ * of any team) created from `from` (0: since ever) to before `until` (0: up to now and
+ * after), oldest first (sorted by created_at, ascending), so that a part's first page
+ * tells where the rest of it starts. Intercom's ">" and "<" on dates may or may not take
+ * the bound itself: the query asks for created_at > from - 1 and < until, and the caller
+ * keeps only from <= created_at < until. Parts of disjoint ranges never share a
+ * conversation, and created_at never changes, so a conversation updated during the sync
+ * stays in its part. Returns a new reference, or NULL (no team and no me).
+ */
+json_t *intercom_full_part_request(const int64_t *team_ids, size_t n_teams, int64_t me,
+				   fl_time from, fl_time until, const char *starting_after,
+				   int per_page);
+
+/*
  * Body for the agent's search of every conversation (convsearch.h), one page of per_page:
  * an AND group of id = "ID", source.author.email = ADDRESS, state = STATE and, for free
  * text, an OR group of `~` (contains) on source.subject, source.body, source.author.name

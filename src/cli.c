@@ -399,7 +399,7 @@ static char *status_line(const struct engine *e)
 			e->error[0] ? "offline: " : "catching up", e->error);
 	else if (e->error[0] && engine_data_age(e) < 0)
 		fprintf(f, " · offline: no data yet (%s)", e->error);
-	else if (e->error[0] || engine_data_age(e) > 3 * e->cfg->poll_interval + 5)
+	else if (e->error[0] || engine_data_age(e) > 3 * engine_poll_interval(e) + 5)
 		fprintf(f, " · stale: data %llds old%s%s%s", (long long)engine_data_age(e),
 			e->error[0] ? " (" : "", e->error, e->error[0] ? ")" : "");
 	if (fclose(f) != 0)

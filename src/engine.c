@@ -29,6 +29,11 @@ int64_t engine_data_age(const struct engine *e)
 	return e->last_ok ? (int64_t)(time(NULL) - e->last_ok) : -1;
 }
 
+int64_t engine_poll_interval(const struct engine *e)
+{
+	return e->poll_ms > 0 ? (e->poll_ms + 999) / 1000 : e->cfg->poll_interval;
+}
+
 int engine_queue_find(const struct engine *e, const char *name)
 {
 	size_t i;
@@ -88,6 +93,7 @@ static void start_sync(struct engine *e)
 	e->sync_full = full;
 	e->poll_started = engine_now(e);
 	e->started_known = e->clock_known;
+	e->poll_changes = 0;
 	if (full) {
 		e->last_full = time(NULL);
 		store_sweep_begin(e->store);
@@ -111,8 +117,39 @@ static void schedule_poll(struct engine *e, int64_t delay_ms)
 	e->next_attempt = time(NULL) + (delay_ms + 999) / 1000;
 }
 
+/* The longest wait between polls of a quiet backend, in ms: poll_interval_max, at most a
+ * third of the smallest warn lead time of any queue, never below poll_interval. */
+static int64_t poll_ceiling_ms(const struct engine *e)
+{
+	int64_t ceiling = e->cfg->poll_interval_max;
+	size_t q;
+
+	for (q = 0; q < e->cfg->n_queues; q++) {
+		const struct sla_policy *p = &e->cfg->queues[q].policy;
+
+		if (p->n_warn > 0 && p->warn[p->n_warn - 1] > 0 &&
+		    p->warn[p->n_warn - 1] / 3 < ceiling)
+			ceiling = p->warn[p->n_warn - 1] / 3;
+	}
+	return (ceiling > e->cfg->poll_interval ? ceiling : e->cfg->poll_interval) * 1000;
+}
+
+/* The agent acts, or something changed: polls go back to poll_interval, the next one
+ * no later than that from now. */
+static void poll_wake(struct engine *e)
+{
+	int64_t base = e->cfg->poll_interval * 1000;
+
+	if (e->poll_ms <= base)
+		return;
+	e->poll_ms = base;
+	if (e->poll_timer && !e->syncing && e->next_attempt > time(NULL) + e->cfg->poll_interval)
+		schedule_poll(e, base);
+}
+
 void engine_poll_now(struct engine *e)
 {
+	poll_wake(e);
 	if (e->refused) {
 		/* The agent asks to try the token again: from the start if start-up failed. */
 		e->refused = false;
@@ -442,8 +479,10 @@ static void on_conversation(void *arg, const struct conversation *c)
 	if (c->updated_at > e->newest)
 		e->newest = c->updated_at;
 	change = store_upsert(e->store, c, engine_now(e));
-	if (change != STORE_UNCHANGED)
+	if (change != STORE_UNCHANGED) {
 		cache_note(e, c->id);
+		e->poll_changes++;
+	}
 	tell_news(e, c->id, change, customer_before);
 }
 
@@ -503,8 +542,14 @@ static void on_sync_done(void *arg, bool full, const char *error)
 		if (first && e->synced && e->listener.synced)
 			e->listener.synced(e->listener.arg, NULL);
 	}
+	/* A quiet backend is polled less often: each poll that changed nothing doubles the
+	 * wait, up to the ceiling; a failure, a full sync or a change goes back to the base. */
+	if (error || full || e->poll_changes || e->poll_ms <= 0)
+		e->poll_ms = e->cfg->poll_interval * 1000;
+	else if ((e->poll_ms *= 2) > poll_ceiling_ms(e))
+		e->poll_ms = poll_ceiling_ms(e);
 	if (e->polling && !e->refused)
-		schedule_poll(e, e->poll_again ? 0 : e->cfg->poll_interval * 1000);
+		schedule_poll(e, e->poll_again ? 0 : e->poll_ms);
 	else
 		e->next_attempt = 0;
 	e->poll_again = false;
@@ -850,6 +895,7 @@ void engine_start(struct engine *e, bool polling)
 
 void engine_fetch_thread(struct engine *e, int64_t id, backend_thread_fn fn, void *arg)
 {
+	poll_wake(e);
 	e->ops->fetch_thread(e->backend, id, fn, arg);
 }
 
@@ -867,6 +913,7 @@ void engine_fetch_customer(struct engine *e, const char *contact_id, backend_cus
 
 void engine_write(struct engine *e, const struct write_op *w, backend_done_fn fn, void *arg)
 {
+	poll_wake(e);
 	e->ops->write(e->backend, w, fn, arg);
 }
 

@@ -171,6 +171,63 @@ json_t *intercom_search_request_mine(fl_time updated_after, const int64_t *team_
 	return json_pack("{s:o, s:o}", "query", query, "pagination", pagination);
 }
 
+/* The open conversations of one group (steals who) created in [from, until): see
+ * intercom_full_part_request. */
+static json_t *part_group_new(json_t *who, fl_time from, fl_time until)
+{
+	/* "o" steals both, even when the pack fails */
+	json_t *filters = json_pack("[o, o]", filter_new("open", "=", json_true()), who);
+
+	if (!filters)
+		return NULL;
+	if (from > 0 && json_array_append_new(filters, filter_new("created_at", ">",
+								  json_integer(from - 1))) < 0)
+		goto fail;
+	if (until > 0 && json_array_append_new(filters, filter_new("created_at", "<",
+								   json_integer(until))) < 0)
+		goto fail;
+	return group_new("AND", filters);
+fail:
+	json_decref(filters);
+	return NULL;
+}
+
+json_t *intercom_full_part_request(const int64_t *team_ids, size_t n_teams, int64_t me,
+				   fl_time from, fl_time until, const char *starting_after,
+				   int per_page)
+{
+	json_t *groups = json_array(), *query, *pagination;
+
+	if (!groups)
+		return NULL;
+	if (n_teams && json_array_append_new(groups, part_group_new(team_filter_new("IN", team_ids,
+										      n_teams),
+								    from, until)) < 0)
+		goto fail;
+	if (me && json_array_append_new(
+		      groups, part_group_new(filter_new("admin_assignee_id", "=",
+							json_integer((json_int_t)me)),
+					     from, until)) < 0)
+		goto fail;
+	query = group_new("OR", groups);
+	if (!query)
+		return NULL;
+	if (per_page <= 0 || per_page > INTERCOM_PER_PAGE_MAX)
+		per_page = INTERCOM_PER_PAGE_MAX;
+	pagination = json_pack("{s:i}", "per_page", per_page);
+	if (!pagination || (starting_after && json_object_set_new(pagination, "starting_after",
+								  json_string(starting_after)) < 0)) {
+		json_decref(query);
+		json_decref(pagination);
+		return NULL;
+	}
+	return json_pack("{s:o, s:{s:s, s:s}, s:o}", "query", query, "sort", "field", "created_at",
+			 "order", "ascending", "pagination", pagination);
+fail:
+	json_decref(groups);
+	return NULL;
+}
+
 json_t *intercom_contact_search_request(const char *contact_id, int per_page)
 {
 	return json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:{s:i}}", "query", "field",

@@ -43,6 +43,7 @@ struct backend {
 	int64_t *teams;
 	size_t n_teams;
 	int64_t assignee; /* the agent's conversations of any team too, 0: none */
+	struct full_sync *fs; /* the full sync in flight, or NULL */
 	/* Requests whose answer has not come: freed by destroy, whose http_free means their
 	 * callbacks never run. */
 	struct call *calls;
@@ -335,6 +336,185 @@ static void intercom_start(struct backend *b)
 
 /* ---- sync ---- */
 
+/* A full sync pages disjoint ranges of created_at at once, at most FULL_IN_FLIGHT
+ * requests at a time; a range larger than its share is split on its first page, which
+ * tells how many it holds and (oldest first) where the rest of it starts. created_at
+ * never changes, so a conversation updated during the sync stays in its range; one
+ * created during it is seen by the first poll after it, as with one search. */
+#define FULL_IN_FLIGHT 4
+/* Ranges a full sync aims at; one of fewer than FULL_SPLIT_MIN is not split. */
+#define FULL_PARTS 8
+#define FULL_SPLIT_MIN (INTERCOM_PER_PAGE_MAX * 3)
+
+enum part_state { PART_WAITING, PART_RUNNING, PART_DONE };
+
+struct part {
+	fl_time from, until; /* created in [from, until); until 0: no end */
+	char *cursor;	     /* the next page's, NULL before the first */
+	enum part_state state;
+};
+
+struct full_sync {
+	struct part *parts;
+	size_t n, cap;
+	size_t in_flight;
+	long total; /* conversations the whole sync holds, from its first page */
+	char error[ERR_MAX];
+};
+
+static void full_sync_free(struct full_sync *fs)
+{
+	size_t i;
+
+	if (!fs)
+		return;
+	for (i = 0; i < fs->n; i++)
+		free(fs->parts[i].cursor);
+	free(fs->parts);
+	free(fs);
+}
+
+static void full_part_add(struct full_sync *fs, fl_time from, fl_time until)
+{
+	xgrow(&fs->parts, &fs->cap, fs->n + 1, sizeof(*fs->parts));
+	fs->parts[fs->n++] = (struct part){.from = from, .until = until, .state = PART_WAITING};
+}
+
+static void on_part_page(void *arg, const struct http_response *r);
+
+static void request_part(struct backend *b, size_t i)
+{
+	struct part *p = &b->fs->parts[i];
+	json_t *body = intercom_full_part_request(b->teams, b->n_teams, b->assignee, p->from,
+						  p->until, p->cursor, INTERCOM_PER_PAGE_MAX);
+	struct call *c;
+
+	if (!body) {
+		snprintf(b->fs->error, sizeof(b->fs->error), "cannot build the search request");
+		p->state = PART_DONE;
+		return;
+	}
+	p->state = PART_RUNNING;
+	b->fs->in_flight++;
+	c = call_new(b, NULL, NULL);
+	c->page = (long)i;
+	send_json(b, "POST", "/conversations/search", body, true, on_part_page, c);
+}
+
+/* Starts what waits, ranges not yet begun first (their first page may split them), while
+ * fewer than FULL_IN_FLIGHT are out; ends the sync when nothing is left or, after a
+ * failure, once the last answer is in. */
+static void full_sync_pump(struct backend *b)
+{
+	struct full_sync *fs = b->fs;
+	bool left = false;
+	int pass;
+	size_t i;
+
+	for (pass = 0; pass < 2 && !fs->error[0]; pass++)
+		for (i = 0; i < fs->n && fs->in_flight < FULL_IN_FLIGHT && !fs->error[0]; i++)
+			if (fs->parts[i].state == PART_WAITING && (pass || !fs->parts[i].cursor))
+				request_part(b, i);
+	for (i = 0; i < fs->n; i++)
+		left |= fs->parts[i].state != PART_DONE;
+	if (fs->in_flight || (left && !fs->error[0]))
+		return;
+	b->fs = NULL;
+	b->l.sync_done(b->l.arg, true, fs->error[0] ? fs->error : NULL);
+	full_sync_free(fs);
+}
+
+/* On a range's first page (oldest first, n items, total in the range): splits the rest
+ * of it, from the last item's second on, into ranges of about the share each, when it
+ * holds more than its share; returns where the items kept from this page end (those of
+ * the last item's second come again with the range that starts there). */
+static fl_time part_split(struct backend *b, size_t i, const struct conversation *items,
+			  size_t n, long total, fl_time now)
+{
+	struct full_sync *fs = b->fs;
+	struct part *p = &fs->parts[i];
+	long share = fs->total / FULL_PARTS, k, j;
+	fl_time last = n ? items[n - 1].created_at : 0, end = p->until ? p->until : now + 1;
+	fl_time until = p->until, from;
+
+	if (share < FULL_SPLIT_MIN)
+		share = FULL_SPLIT_MIN;
+	if (n == 0 || total <= share + (long)n || items[0].created_at >= last || end - last < 2)
+		return 0;
+	k = (total - (long)n + share - 1) / share;
+	if (k > end - last)
+		k = end - last;
+	/* The rest, [last, until): this range ends at last, new ones take the rest. */
+	free(p->cursor);
+	p->cursor = NULL;
+	p->until = last;
+	p->state = PART_DONE;
+	for (j = 0; j < k; j++) {
+		from = last + (end - last) * j / k;
+		full_part_add(fs, from, j == k - 1 ? until : last + (end - last) * (j + 1) / k);
+	}
+	return last;
+}
+
+static void on_part_page(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	struct backend *b = c->b;
+	struct full_sync *fs = b->fs;
+	size_t i = (size_t)c->page, n = 0, skipped = 0, k;
+	struct conversation *items = NULL;
+	char err[ERR_MAX], *next = NULL;
+	long total = 0;
+	bool first = !fs->parts[i].cursor;
+	json_t *j = answer_json(b, r, err, sizeof(err));
+	fl_time cut = 0;
+
+	call_free(c);
+	fs->in_flight--;
+	fs->parts[i].state = PART_DONE;
+	bool ok = j && intercom_parse_search_changes(j, NULL, NULL, NULL, &items, &n, &next,
+						     &total, &skipped, err, sizeof(err)) == 0;
+
+	json_decref(j);
+	if (!ok) {
+		if (!fs->error[0])
+			snprintf(fs->error, sizeof(fs->error), "%s", err);
+		full_sync_pump(b);
+		return;
+	}
+	if (skipped)
+		fprintf(stderr, "%s: %s\n", util_progname(), err);
+	if (first && i == 0 && fs->parts[0].from == 0 && !fs->parts[0].until)
+		fs->total = total;
+	if (first && next)
+		cut = part_split(b, i, items, n, total, r->server_date ? r->server_date : time(NULL));
+	for (k = 0; k < n; k++) {
+		const struct part *p = &fs->parts[i];
+
+		if (items[k].created_at >= p->from && (!p->until || items[k].created_at < p->until) &&
+		    (!cut || items[k].created_at < cut))
+			b->l.conversation(b->l.arg, &items[k]);
+		conversation_release(&items[k]);
+	}
+	free(items);
+	if (next && !cut) {
+		free(fs->parts[i].cursor);
+		fs->parts[i].cursor = next;
+		fs->parts[i].state = PART_WAITING;
+	} else {
+		free(next);
+	}
+	full_sync_pump(b);
+}
+
+static void full_sync_start(struct backend *b)
+{
+	full_sync_free(b->fs);
+	b->fs = xcalloc(1, sizeof(*b->fs));
+	full_part_add(b->fs, 0, 0);
+	full_sync_pump(b);
+}
+
 static void request_page(struct backend *b, const char *cursor);
 
 static void on_page(void *arg, const struct http_response *r)
@@ -407,7 +587,10 @@ static void intercom_sync(struct backend *b, bool full, fl_time updated_after, c
 			       "queue without teams has filter = assignee:me");
 		return;
 	}
-	request_page(b, NULL);
+	if (full)
+		full_sync_start(b);
+	else
+		request_page(b, NULL);
 }
 
 /* ---- one conversation with its thread ---- */
@@ -1218,6 +1401,7 @@ static void intercom_destroy(struct backend *b)
 	while (b->calls)
 		call_free(b->calls);
 	schedules_fetch_free(b);
+	full_sync_free(b->fs);
 	directory_release(&b->dir);
 	directory_entry_release(&b->owner);
 	free(b->admin);

@@ -55,6 +55,14 @@ const struct config_option config_options[] = {
     {CONFIG_SECTION_BACKEND, "poll_interval", config_parse_duration, CONF(poll_interval),
      "duration", "5s", NULL,
      "How often to ask the backend for conversations changed since the last poll."},
+    {CONFIG_SECTION_BACKEND, "poll_interval_max", config_parse_delay, CONF(poll_interval_max),
+     "duration", "9s", NULL,
+     "How far apart polls may grow while the backend is quiet: each poll that brings no "
+     "change doubles the wait before the next, up to this, and any change, a write, a "
+     "conversation opened or a manual poll goes back to poll_interval. It never exceeds a "
+     "third of the smallest warn lead time of any queue, so a deadline is never learnt "
+     "late, and a new conversation shows within about this long. At most poll_interval "
+     "(e.g. 0) polls at a fixed poll_interval."},
     {CONFIG_SECTION_BACKEND, "resync_interval", config_parse_duration, CONF(resync_interval),
      "duration", "15m", NULL,
      "How often to fetch all open conversations of the queues' teams again, to heal what "

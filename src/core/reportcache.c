@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
 #include <sqlite3.h>
 
 #include "stmtcache.h"

@@ -382,7 +382,9 @@ void control_stats(struct sim *s, struct api_request *rq, struct api_reply *rp)
 		return;
 	}
 	rp->status = 200;
-	rp->body = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "requests",
+	rp->body = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			     "rate_limited", (json_int_t)s->rate_limited, "searches_in_flight_max",
+			     (json_int_t)s->searches_in_flight_max, "requests",
 			     (json_int_t)s->requests, "unauthorized", (json_int_t)s->unauthorized,
 			     "searches", (json_int_t)s->searches, "search_queries",
 			     (json_int_t)s->search_queries, "search_results",

@@ -327,7 +327,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	struct rate_state rate = {0};
 	struct api_route_info info;
 	const void *route;
-	bool drop = false, truncate = false, malformed = false;
+	bool drop = false, truncate = false, malformed = false, search;
 	long latency;
 	enum MHD_Result ret;
 	json_error_t jerr;
@@ -365,6 +365,11 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	s->last_request = rq.now;
 	rate_account(s, !info.control, rq.now, &rate);
 	latency = info.control ? 0 : s->faults.latency_ms;
+	search = !info.control && !strcmp(url, "/conversations/search");
+	if (search && ++s->searches_in_flight > s->searches_in_flight_max)
+		s->searches_in_flight_max = s->searches_in_flight;
+	if (!info.control && !rate.counted)
+		s->rate_limited++;
 	pthread_mutex_unlock(&s->lock);
 
 	if (latency > 0)
@@ -420,6 +425,11 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		pthread_mutex_unlock(&s->lock);
 	}
 	json_decref(rq.body);
+	if (search) {
+		pthread_mutex_lock(&s->lock);
+		s->searches_in_flight--;
+		pthread_mutex_unlock(&s->lock);
+	}
 	log_request(s, method, url, drop ? 0 : rp.status);
 	if (drop) {
 		json_decref(rp.body);

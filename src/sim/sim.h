@@ -76,6 +76,9 @@ struct sim {
 	unsigned long long search_results; /* ...and the conversations they returned */
 	unsigned long unauthorized; /* requests refused for their token (not in requests) */
 	unsigned long long bytes_sent; /* API response bodies, for benchmarks */
+	unsigned long rate_limited;    /* requests answered 429 */
+	unsigned searches_in_flight;   /* searches between arrival and answer... */
+	unsigned searches_in_flight_max; /* ...and the most at once, for tests */
 };
 
 #endif

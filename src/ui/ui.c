@@ -396,11 +396,14 @@ static char *status_left(struct ui *u)
 		snprintf(state, sizeof(state), "connecting");
 	else if (e->error[0] && age < 0)
 		snprintf(state, sizeof(state), "offline%s: %s", retry, e->error);
-	else if (e->error[0] || age > 3 * e->cfg->poll_interval + 5)
+	else if (e->error[0] || age > 3 * engine_poll_interval(e) + 5)
 		snprintf(state, sizeof(state), "data %lld s old%s%s%s", (long long)age, retry,
 			 e->error[0] ? ": " : "", e->error);
 	else if (!e->synced)
 		snprintf(state, sizeof(state), "syncing");
+	else if (engine_poll_interval(e) > e->cfg->poll_interval)
+		snprintf(state, sizeof(state), "live (quiet: polls every %llds)",
+			 (long long)engine_poll_interval(e));
 	else
 		snprintf(state, sizeof(state), "live");
 	if (pending)

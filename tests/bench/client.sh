@@ -121,6 +121,123 @@ lag_polls() {
 	curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/faults" -d '{"index_lag":0}'
 }
 
+# The figures of a cold start and of a quiet backend, for a client binary ($1) against the
+# running sim: cold full sync of everything to a complete first screen (frontline status:
+# start to the whole store, wall ms, median of $runs), and, with a watching client at the
+# defaults, requests per minute while nothing changes (counted by the sim over
+# QUIET_SECS, after QUIET_SETTLE s, past the poll window over the world's generated
+# timestamps) and how long a new conversation takes to
+# show (median and max of DETECT_RUNS, each after a quiet stretch). Sets COLD_WALL,
+# QUIET_RPM, DETECT_MED, DETECT_MAX.
+: "${QUIET_SETTLE:=75}" "${QUIET_SECS:=60}" "${DETECT_RUNS:=5}"
+stat_of_sim() { curl -sS -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/stats" | jq -r ".$1"; }
+open_of() {
+	tail -n 1 "$1" | tr '·' '\n' | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^open/) s += $(i - 1) } END { print s + 0 }'
+}
+cold_sync() {
+	local bin=$1 i t
+	setup_client 5s
+	: >"$TEST_TMP/cold-wall"
+	for i in $(seq "$runs"); do
+		TIMEFORMAT='%3R'
+		{ time "$bin" --config "$TEST_TMP/cfg" status >/dev/null; } 2>"$TEST_TMP/t" ||
+			fail "frontline status failed: $(cat "$TEST_TMP/t")"
+		tail -n 1 "$TEST_TMP/t" | awk '{ print $1 * 1000 }' >>"$TEST_TMP/cold-wall"
+	done
+	COLD_WALL=$(median <"$TEST_TMP/cold-wall")
+}
+quiet_state() {
+	local bin=$1 n=$2 pid r0 r1 k before t0 t1
+	setup_client 5s
+	"$bin" --config "$TEST_TMP/cfg" status --watch >"$TEST_TMP/quiet.out" 2>&1 &
+	pid=$!
+	wait_for "the first full sync of $n" 120 synced "$TEST_TMP/quiet.out" "$n"
+	sleep "$QUIET_SETTLE"
+	# (searches: the sim's requests count these control calls too; a quiet client sends
+	# nothing else)
+	r0=$(stat_of_sim searches)
+	sleep "$QUIET_SECS"
+	r1=$(stat_of_sim searches)
+	QUIET_RPM=$(awk -v r=$((r1 - r0)) -v s="$QUIET_SECS" 'BEGIN { printf "%.1f", r * 60 / s }')
+	: >"$TEST_TMP/detect"
+	for k in $(seq "$DETECT_RUNS"); do
+		before=$(open_of "$TEST_TMP/quiet.out")
+		t0=$(date +%s.%N)
+		curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/conversations" \
+			-d '{"team": "standard", "body": "a new one"}' || fail "cannot create a conversation"
+		while [ "$(open_of "$TEST_TMP/quiet.out")" -le "$before" ]; do
+			sleep 0.05
+			awk -v t="$t0" -v now="$(date +%s.%N)" 'BEGIN { exit !(now - t > 60) }' &&
+				fail "a new conversation did not show within 60 s"
+		done
+		t1=$(date +%s.%N)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }' >>"$TEST_TMP/detect"
+		# quiet again, at a random phase of the polls
+		sleep $((20 + RANDOM % 7))
+	done
+	DETECT_MED=$(median <"$TEST_TMP/detect")
+	DETECT_MAX=$(sort -n "$TEST_TMP/detect" | tail -n 1)
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+}
+
+# sync_figures: the cold sync at 100,000 and the quiet figures at 10,000, for this build
+# and, with $BASE_FRONTLINE (the binary of the base, built the same way), for it too, in
+# the same run on the same sims. Sets NEW_* and BASE_* (- when no base).
+sync_figures() {
+	local b
+	BASE_COLD=- BASE_RPM=- BASE_DMED=- BASE_DMAX=- BASE_RESYNC=-
+	sim_start --conversations 100000 --arrivals 0 --rate-limit 100000000 --control
+	cold_sync "$FRONTLINE"
+	NEW_COLD=$COLD_WALL
+	if [ -n "${BASE_FRONTLINE:-}" ]; then
+		cold_sync "$BASE_FRONTLINE"
+		BASE_COLD=$COLD_WALL
+	fi
+	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+	sim_start --conversations 10000 --arrivals 0 --rate-limit 100000000 --control
+	# The same at 10,000 with each request 150 ms late, as over the Internet.
+	curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/faults" -d '{"latency_ms":150}'
+	cold_sync "$FRONTLINE"
+	NEW_COLD_LATE=$COLD_WALL BASE_COLD_LATE=-
+	if [ -n "${BASE_FRONTLINE:-}" ]; then
+		cold_sync "$BASE_FRONTLINE"
+		BASE_COLD_LATE=$COLD_WALL
+	fi
+	curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/faults" -d '{"latency_ms":0}'
+	for b in NEW BASE; do
+		local bin=$FRONTLINE s0 s1
+		[ $b = BASE ] && { [ -n "${BASE_FRONTLINE:-}" ] || continue; bin=$BASE_FRONTLINE; }
+		# a full resync's requests, spread over the default resync_interval (15 min)
+		setup_client 5s
+		s0=$(stat_of_sim searches)
+		"$bin" --config "$TEST_TMP/cfg" status >/dev/null || fail "frontline status failed"
+		s1=$(stat_of_sim searches)
+		quiet_state "$bin" 10000
+		eval "${b}_RPM=\$QUIET_RPM ${b}_DMED=\$DETECT_MED ${b}_DMAX=\$DETECT_MAX"
+		eval "${b}_RESYNC=$(awk -v p=$((s1 - s0)) -v r="$QUIET_RPM" 'BEGIN { printf "%.1f", r + p / 15 }')"
+	done
+	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+}
+
+print_sync_figures() {
+	printf '\ncold start and quiet polling, this build beside the base (%s)\n' "${BASE_FRONTLINE:-no base given}"
+	printf '%-58s %10s %10s %10s\n' figure measured base budget
+	printf '%-58s %10s %10s %10s\n' "cold full sync of 100,000 to a complete first screen, ms" "$NEW_COLD" "$BASE_COLD" "< 3000"
+	printf '%-58s %10s %10s %10s\n' "cold full sync of 10,000, 150 ms a request, ms" "$NEW_COLD_LATE" "$BASE_COLD_LATE" ""
+	printf '%-58s %10s %10s %10s\n' "requests per minute, quiet, 10,000, defaults: polls" "$NEW_RPM" "$BASE_RPM" "< 6"
+	printf '%-58s %10s %10s %10s\n' "...with the full resync's pages every 15 minutes" "$NEW_RESYNC" "$BASE_RESYNC" ""
+	printf '%-58s %10s %10s %10s\n' "new conversation on screen after a quiet stretch: median s" "$NEW_DMED" "$BASE_DMED" ""
+	printf '%-58s %10s %10s %10s\n' "...max s" "$NEW_DMAX" "$BASE_DMAX" "< 10"
+}
+
+# BENCH_CASE=sync runs only the cold-start and quiet-polling figures (about ten minutes).
+if [ "${BENCH_CASE:-}" = sync ]; then
+	sync_figures
+	print_sync_figures
+	exit 0
+fi
+
 # BENCH_CASE=lag runs only that comparison (a few minutes), for quick before/after figures.
 if [ "${BENCH_CASE:-}" = lag ]; then
 	sim_start --conversations 10000 --arrivals 0 --rate-limit 100000000 --control
@@ -168,6 +285,8 @@ kill "$pid"; wait "$pid" 2>/dev/null
 
 kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
 
+sync_figures
+
 # The help center: 10,000 articles in the local index, searched as an agent types.
 sim_start --conversations 0 --arrivals 0 --articles 10000
 setup_client 5s
@@ -201,6 +320,7 @@ printf '%-58s %12s %10s\n' "idle CPU with 10,000 and the 1 Hz tick, % of a core"
 printf '%-58s %12s %10s\n' "help-center search, 10,000 articles, local: median ms" "$SEARCH_MS" "< 20"
 printf '%-58s %12s %10s\n' "help-center search: 99th percentile ms" "$SEARCH_P99" ""
 printf '%-58s %12s %10s\n' "requests per minute in steady state at 10,000 (defaults)" "$RPM" "< 20"
+print_sync_figures
 
 mkdir -p "$(dirname "$BENCH_JSON")"
 jq -n --arg machine "$(nproc) cores $(uname -m)" --argjson runs "$runs" \
