@@ -14,7 +14,12 @@
 #include "search.h"
 #include "world.h"
 
+/* The API a sim speaks: Intercom's (the default) or Chatwoot's application API. */
+enum sim_dialect { SIM_DIALECT_INTERCOM, SIM_DIALECT_CHATWOOT };
+
 struct sim_options {
+	enum sim_dialect dialect;
+	long sla_job_interval; /* chatwoot: seconds between the SLA job's runs */
 	const char *listen_addr;
 	long port;
 	const char *port_file;
@@ -76,6 +81,7 @@ struct sim {
 	unsigned long long search_results; /* ...and the conversations they returned */
 	unsigned long unauthorized; /* requests refused for their token (not in requests) */
 	unsigned long long bytes_sent; /* API response bodies, for benchmarks */
+	time_t sla_job_at;	       /* chatwoot: the SLA job's last run (chatwoot.h) */
 };
 
 #endif
