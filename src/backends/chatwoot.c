@@ -288,8 +288,6 @@ static void on_members(void *arg, const struct http_response *r)
 	json_decref(j);
 	call_free(c);
 	/* a team whose members cannot be read still works: the team view lacks them */
-	if (err[0])
-		fprintf(stderr, "%s: team %" PRId64 "'s members: %s\n", util_progname(), m.team, err);
 	start_step_done(b, NULL);
 }
 
