@@ -64,7 +64,10 @@ typedef int64_t (*chatwoot_label_fn)(void *arg, const char *title);
  *   (plain text); title: additional_attributes.mail_subject.
  * - labels (strings) become tag_ids through label (may be NULL: none kept).
  * - applied_sla: sla_status (active, hit, missed, active_with_misses read as missed) and
- *   sla_name; present without a status: cancelled.
+ *   sla_name; present without a status: cancelled. Its thresholds
+ *   (sla_first_response_time_threshold, sla_next_response_time_threshold: seconds, up to
+ *   a year; null or anything else is none) are sla_first_target and sla_next_target. The
+ *   status lags (Chatwoot's SLA job sets it now and then); the thresholds do not.
  * - read: unread_count is 0.
  */
 int chatwoot_parse_conversation(json_t *j, chatwoot_label_fn label, void *arg,

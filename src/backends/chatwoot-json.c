@@ -123,6 +123,21 @@ static enum backend_sla sla_status(const char *s)
 	return BACKEND_SLA_CANCELLED;
 }
 
+/* An SLA threshold in seconds (a number up to a year); 0 for anything else. */
+static int64_t threshold(json_t *j)
+{
+	double d;
+
+	if (json_is_integer(j))
+		return json_integer_value(j) > 0 && json_integer_value(j) <= 366 * 86400
+			   ? json_integer_value(j)
+			   : 0;
+	if (!json_is_real(j))
+		return 0;
+	d = json_real_value(j);
+	return d >= 1 && d <= 366 * 86400 ? (int64_t)d : 0;
+}
+
 /* The id of meta.NAME.id: 0 when meta has no such object or it is null. */
 static void meta_assignee(json_t *conv, json_t *meta, const char *name, const char *flat,
 			  int64_t *out, unsigned *unknown, unsigned bit)
@@ -236,6 +251,8 @@ int chatwoot_parse_conversation(json_t *j, chatwoot_label_fn label, void *arg,
 		s = str_of(sla, "sla_name");
 		if (s)
 			out->sla_name = xstrdup(s);
+		out->sla_first_target = threshold(json_object_get(sla, "sla_first_response_time_threshold"));
+		out->sla_next_target = threshold(json_object_get(sla, "sla_next_response_time_threshold"));
 	}
 	unread = json_object_get(j, "unread_count");
 	out->read = json_is_integer(unread) && json_integer_value(unread) == 0;

@@ -50,7 +50,9 @@ static const char *const CONV =
     " \"unread_count\": 2, \"priority\": \"high\", \"labels\": [\"billing\", \"unknown\", 7, \"vip\"],"
     " \"additional_attributes\": {\"mail_subject\": \"Refund\"},"
     " \"last_non_activity_message\": {\"content\": \"Where is my refund?\", \"message_type\": 0},"
-    " \"applied_sla\": {\"sla_status\": \"active_with_misses\", \"sla_name\": \"Gold\"},"
+    " \"applied_sla\": {\"sla_status\": \"active_with_misses\", \"sla_name\": \"Gold\","
+    "                 \"sla_first_response_time_threshold\": 300,"
+    "                 \"sla_next_response_time_threshold\": null},"
     " \"meta\": {\"sender\": {\"id\": 9, \"name\": \"Alice\", \"email\": \"a@example.com\"},"
     "          \"assignee\": {\"id\": 5, \"name\": \"Tom\"}, \"team\": {\"id\": 2, \"name\": \"Billing\"}}}";
 
@@ -81,6 +83,8 @@ static void test_conversation(void **state)
 	assert_int_equal(c.tag_ids[1], 12);
 	assert_int_equal(c.backend_sla, BACKEND_SLA_MISSED);
 	assert_string_equal(c.sla_name, "Gold");
+	assert_int_equal(c.sla_first_target, 300);
+	assert_int_equal(c.sla_next_target, 0);
 	assert_false(c.read);
 	assert_int_equal(c.unknown, 0);
 	conversation_release(&c);
@@ -132,7 +136,8 @@ static void test_conversation_hostile(void **state)
 	j = json_of("{\"id\": \"17\", \"status\": \"open\", \"created_at\": \"soon\","
 		    " \"updated_at\": 99999999999999999, \"waiting_since\": -5,"
 		    " \"first_reply_created_at\": {}, \"labels\": \"billing\", \"priority\": 4,"
-		    " \"applied_sla\": {}, \"unread_count\": \"0\","
+		    " \"applied_sla\": {\"sla_first_response_time_threshold\": -5,"
+		    "   \"sla_next_response_time_threshold\": 99999999999}, \"unread_count\": \"0\","
 		    " \"meta\": {\"assignee\": {\"id\": \"x\"}, \"team\": null, \"sender\": []}}");
 	assert_int_equal(chatwoot_parse_conversation(j, labels_known, NULL, &c), 0);
 	assert_int_equal(c.id, 17);
@@ -149,6 +154,8 @@ static void test_conversation_hostile(void **state)
 	assert_int_equal(c.n_tags, 0);
 	assert_int_equal(c.priority, PRIORITY_NONE);
 	assert_int_equal(c.backend_sla, BACKEND_SLA_CANCELLED);
+	assert_int_equal(c.sla_first_target, 0);
+	assert_int_equal(c.sla_next_target, 0);
 	assert_false(c.read);
 	conversation_release(&c);
 	json_decref(j);
@@ -180,6 +187,30 @@ static void test_conversation_hostile(void **state)
 		assert_int_equal(c.id, 0);
 		json_decref(j);
 	}
+}
+
+/* The clock takes applied_sla's thresholds over the queue's targets; a configured [sla
+ * NAME] of that SLA wins over them. */
+static void test_applied_sla_targets(void **state)
+{
+	json_t *j = json_of(CONV);
+	struct conversation c;
+	struct sla_policy p = {.first_response = 120, .next_response = 600};
+	struct sla_targets t;
+
+	(void)state;
+	assert_int_equal(chatwoot_parse_conversation(j, NULL, NULL, &c), 0);
+	sla_targets_for(&p, &c, &t);
+	assert_int_equal(t.first_response, 300);
+	assert_int_equal(t.next_response, 600);
+	snprintf(p.named[0].name, sizeof(p.named[0].name), "Gold");
+	p.named[0].targets.first_response = 60;
+	p.named[0].targets.n_warn = -1;
+	p.n_named = 1;
+	sla_targets_for(&p, &c, &t);
+	assert_int_equal(t.first_response, 60);
+	conversation_release(&c);
+	json_decref(j);
 }
 
 static void test_conversation_list(void **state)
@@ -527,6 +558,7 @@ int main(void)
 	    cmocka_unit_test(test_conversation_states),
 	    cmocka_unit_test(test_conversation_hostile),
 	    cmocka_unit_test(test_conversation_list),
+	    cmocka_unit_test(test_applied_sla_targets),
 	    cmocka_unit_test(test_messages),
 	    cmocka_unit_test(test_directory_lists),
 	    cmocka_unit_test(test_label_sets),
