@@ -33,7 +33,7 @@ static const char schema_sql[] =
 json_t *chatwoot_error_body(const char *message) { return json_pack("{s:s}", "error", message); }
 
 /* An error reply in Chatwoot's shape: the server's error.list, reshaped. */
-#define cw_error(rp, status, ...)                                                              \
+#define cw_error(rp, status, ...)                                                                  \
 	(api_error((rp), (status), "error", __VA_ARGS__), chatwoot_error_shape(rp))
 
 void chatwoot_error_shape(struct api_reply *rp)
