@@ -494,7 +494,7 @@ static const char *status_of(const char *state)
 	return !strcmp(state, "closed") ? "resolved" : state;
 }
 
-json_t *cw_render_conversation(struct world *w, long long id, bool *db_error)
+json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, bool *db_error)
 {
 	sqlite3_stmt *st = wdb_query(
 	    w,
@@ -521,7 +521,7 @@ json_t *cw_render_conversation(struct world *w, long long id, bool *db_error)
 		return NULL;
 	team_id = sqlite3_column_int64(st, C_TEAM);
 	unread = sqlite3_column_int64(st, C_UNREAD);
-	sla = sqlite3_column_type(st, C_SLA_NAME) != SQLITE_NULL &&
+	sla = with_sla && sqlite3_column_type(st, C_SLA_NAME) != SQLITE_NULL &&
 	      !sqlite3_column_int(st, C_SLA_CANCELLED);
 	conv = json_pack(
 	    "{s:I, s:I, s:s, s:{}, s:I, s:I, s:b, s:I, s:{}, s:I, s:b, s:s, s:I, s:f, s:I,"

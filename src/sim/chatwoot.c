@@ -142,7 +142,7 @@ int chatwoot_sla_job(struct sim *s, time_t now)
 {
 	long long tick = (long long)(now - now % s->opt.sla_job_interval);
 
-	if (s->sla_job_at >= tick)
+	if (s->sla_job_at >= tick || s->opt.no_sla)
 		return 0;
 	s->sla_job_at = tick;
 	return world_transaction(&s->world, sla_job_run, &tick);
@@ -208,9 +208,12 @@ static void get_inboxes(struct sim *s, struct api_request *rq, struct api_reply 
 		reply(rp, 200, cw_render_inboxes(&s->world));
 }
 
+/* A Community Edition server (--no-sla) has no such route. */
 static void get_sla_policies(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	if (account_ok(rq, rp))
+	if (s->opt.no_sla)
+		cw_error(rp, 404, "Resource Not Found");
+	else if (account_ok(rq, rp))
 		reply(rp, 200, cw_render_sla_policies(&s->world));
 }
 
@@ -324,7 +327,7 @@ static int cw_select(struct sim *s, const struct cw_filter *f, long long page, j
 	}
 	*payload = json_array();
 	for (i = 0; i < n; i++) {
-		json_t *c = cw_render_conversation(w, ids[i], NULL);
+		json_t *c = cw_render_conversation(w, ids[i], !s->opt.no_sla, NULL);
 
 		if (c)
 			json_array_append_new(*payload, c);
@@ -527,7 +530,7 @@ static void post_filter(struct sim *s, struct api_request *rq, struct api_reply 
 static void reply_conversation(struct sim *s, long long id, struct api_reply *rp)
 {
 	bool db_error;
-	json_t *c = cw_render_conversation(&s->world, id, &db_error);
+	json_t *c = cw_render_conversation(&s->world, id, !s->opt.no_sla, &db_error);
 
 	if (c)
 		reply(rp, 200, c);
