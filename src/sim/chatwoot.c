@@ -681,7 +681,8 @@ static void post_toggle_status(struct sim *s, struct api_request *rq, struct api
 		reply(rp, 200, toggle_answer(s, id));
 }
 
-/* POST .../toggle_priority {priority: low, medium, high, urgent or null}: 200, no body. */
+/* POST .../toggle_priority {priority: low, medium, high, urgent, none or null}: 200, no
+ * body. */
 static void post_toggle_priority(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	static const char *const levels[] = {"low", "medium", "high", "urgent"};
@@ -691,7 +692,10 @@ static void post_toggle_priority(struct sim *s, struct api_request *rq, struct a
 
 	if (!conversation_ok(s, rq, rp))
 		return;
-	if (v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v))) {
+	/* null, "" and "none" all clear it (priority.presence; the description lists none). */
+	if (v && !json_is_null(v) &&
+	    !(json_is_string(v) &&
+	      (!*json_string_value(v) || !strcmp(json_string_value(v), "none")))) {
 		priority = NULL;
 		for (i = 0; json_is_string(v) && i < sizeof(levels) / sizeof(levels[0]); i++)
 			if (!strcmp(json_string_value(v), levels[i]))

@@ -210,7 +210,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 				  struct sim *s)
 {
 	char *text = rp->text ? xstrdup(rp->text)
-		     : rp->body ? json_dumps(rp->body, JSON_COMPACT)
+		     : rp->body ? json_dumps(rp->body, JSON_COMPACT | JSON_ENCODE_ANY)
 				: xstrdup("");
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
