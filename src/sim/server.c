@@ -57,6 +57,30 @@ static const char *query_arg(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_values {
+	const char *name;
+	json_t *list;
+};
+
+static enum MHD_Result add_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	struct query_values *q = cls;
+
+	(void)kind;
+	if (value && !strcmp(key, q->name))
+		json_array_append_new(q->list, json_string(value));
+	return MHD_YES;
+}
+
+static json_t *query_values(void *ctx, const char *name)
+{
+	struct query_values q = {name, json_array()};
+
+	MHD_get_connection_values(ctx, MHD_GET_ARGUMENT_KIND, add_query_value, &q);
+	return q.list;
+}
+
 /* Compares the Authorization header with the token in time independent of where they
  * differ, so the token cannot be guessed byte by byte from response times. */
 static bool token_matches(const struct sim *s, const char *header)
@@ -344,7 +368,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			      const char *method, struct request_body *p)
 {
 	struct api_request rq = {.method = method, .path = url, .query = query_arg,
-				 .query_ctx = conn};
+				 .query_values = query_values, .query_ctx = conn};
 	struct api_reply rp = {0};
 	struct rate_state rate = {0};
 	struct api_route_info info;
