@@ -17,6 +17,9 @@ struct api_request {
 	const char *path;
 	/* Looks up a query-string argument; NULL when absent. */
 	const char *(*query)(void *ctx, const char *name);
+	/* Every value of a query-string argument given more than once ("labels[]=a&labels[]=b"),
+	 * as a new JSON array of strings (empty when absent). */
+	json_t *(*query_values)(void *ctx, const char *name);
 	void *query_ctx;
 	json_t *body; /* the parsed JSON body, or NULL when there was none */
 	time_t now;

@@ -494,7 +494,7 @@ static const char *status_of(const char *state)
 	return !strcmp(state, "closed") ? "resolved" : state;
 }
 
-json_t *cw_render_conversation(struct world *w, long long id, bool *db_error)
+json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, bool *db_error)
 {
 	sqlite3_stmt *st = wdb_query(
 	    w,
@@ -521,7 +521,7 @@ json_t *cw_render_conversation(struct world *w, long long id, bool *db_error)
 		return NULL;
 	team_id = sqlite3_column_int64(st, C_TEAM);
 	unread = sqlite3_column_int64(st, C_UNREAD);
-	sla = sqlite3_column_type(st, C_SLA_NAME) != SQLITE_NULL &&
+	sla = with_sla && sqlite3_column_type(st, C_SLA_NAME) != SQLITE_NULL &&
 	      !sqlite3_column_int(st, C_SLA_CANCELLED);
 	conv = json_pack(
 	    "{s:I, s:I, s:s, s:{}, s:I, s:I, s:b, s:I, s:{}, s:I, s:b, s:s, s:I, s:f, s:I,"
@@ -592,9 +592,14 @@ json_t *cw_render_messages(struct world *w, long long id, long long before, bool
 		return NULL;
 	contact = sqlite3_column_int64(st, 0);
 	admin = sqlite3_column_int64(st, 1);
-	meta = json_pack("{s:o, s:{}, s:o, s:n, s:n}", "labels", label_names(w, id),
-			 "additional_attributes", "contact", contact_json(w, contact),
-			 "agent_last_seen_at", "assignee_last_seen_at");
+	meta = json_pack(
+	    "{s:o, s:{}, s:o, s:o, s:o}", "labels", label_names(w, id), "additional_attributes",
+	    "contact", contact_json(w, contact), "agent_last_seen_at",
+	    sqlite3_column_type(st, 2) == SQLITE_NULL ? json_null()
+						      : iso_time(sqlite3_column_int64(st, 2)),
+	    "assignee_last_seen_at",
+	    sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
+						      : iso_time(sqlite3_column_int64(st, 3)));
 	assignee = cw_render_agent(w, admin);
 	if (assignee)
 		json_object_set_new(meta, "assignee", assignee);

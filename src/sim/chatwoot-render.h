@@ -17,7 +17,8 @@ struct world;
 
 /* Each returns a new reference, or NULL when the record does not exist or the database
  * failed (*db_error tells which, where given). */
-json_t *cw_render_conversation(struct world *w, long long id, bool *db_error);
+/* with_sla: the server has the (enterprise) SLA feature, so applied_sla is given. */
+json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, bool *db_error);
 /* GET .../conversations/{id}/messages: meta and the 20 messages before message id
  * `before` (0: the latest), oldest first. */
 json_t *cw_render_messages(struct world *w, long long id, long long before, bool *db_error);

@@ -33,7 +33,7 @@ static const char schema_sql[] =
 json_t *chatwoot_error_body(const char *message) { return json_pack("{s:s}", "error", message); }
 
 /* An error reply in Chatwoot's shape: the server's error.list, reshaped. */
-#define cw_error(rp, status, ...)                                                              \
+#define cw_error(rp, status, ...)                                                                  \
 	(api_error((rp), (status), "error", __VA_ARGS__), chatwoot_error_shape(rp))
 
 void chatwoot_error_shape(struct api_reply *rp)
@@ -142,7 +142,7 @@ int chatwoot_sla_job(struct sim *s, time_t now)
 {
 	long long tick = (long long)(now - now % s->opt.sla_job_interval);
 
-	if (s->sla_job_at >= tick)
+	if (s->sla_job_at >= tick || s->opt.no_sla)
 		return 0;
 	s->sla_job_at = tick;
 	return world_transaction(&s->world, sla_job_run, &tick);
@@ -208,9 +208,12 @@ static void get_inboxes(struct sim *s, struct api_request *rq, struct api_reply 
 		reply(rp, 200, cw_render_inboxes(&s->world));
 }
 
+/* A Community Edition server (--no-sla) has no such route. */
 static void get_sla_policies(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	if (account_ok(rq, rp))
+	if (s->opt.no_sla)
+		cw_error(rp, 404, "Resource Not Found");
+	else if (account_ok(rq, rp))
 		reply(rp, 200, cw_render_sla_policies(&s->world));
 }
 
@@ -263,12 +266,14 @@ struct cw_filter {
 	const char *inboxes;
 	const char *assignees; /* admin ids, 0 for unassigned */
 	const char *labels;
+	const char *words; /* ?q=: a LIKE pattern of the messages' text, or NULL */
 	bool assigned_only;
 	long long updated_after; /* 0: any */
 };
 
 /* The WHERE clause of a filter, binding ?1 states, ?2 teams, ?3 inboxes, ?4 labels,
- * ?5 updated_after, ?6 the inbox of conversations without a team. Assignees are added by
+ * ?5 updated_after, ?6 the inbox of conversations without a team, ?7 a pattern the text
+ * of a message (the opening one, a reply or a note) must match. Assignees are added by
  * each query. */
 #define CW_WHERE                                                                                   \
 	" WHERE (?1 IS NULL OR c.state IN (SELECT value FROM json_each(?1)))"                      \
@@ -278,7 +283,10 @@ struct cw_filter {
 	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t"               \
 	"  ON t.id = ct.tag_id WHERE ct.conversation_id = c.id"                                    \
 	"  AND t.name IN (SELECT value FROM json_each(?4))))"                                      \
-	" AND (?5 = 0 OR c.updated_at > ?5)"
+	" AND (?5 = 0 OR c.updated_at > ?5)"                                                       \
+	" AND (?7 IS NULL OR c.body LIKE ?7 OR EXISTS (SELECT 1 FROM parts p"                      \
+	"  WHERE p.conversation_id = c.id AND p.part_type IN ('comment', 'note')"                  \
+	"  AND p.body LIKE ?7))"
 
 /* Renders one page (page > 0) or, with page 0, every conversation of the filter, newest
  * activity first, and the counts of ConversationFinder's meta. */
@@ -287,13 +295,14 @@ static int cw_select(struct sim *s, const struct cw_filter *f, long long page, j
 {
 	struct world *w = &s->world;
 	long long inbox0 = cw_inbox_of_team(w, 0);
-	sqlite3_stmt *st = wdb_query(
-	    w,
-	    "SELECT count(*), COALESCE(sum(c.admin_assignee_id = ?7), 0),"
-	    " COALESCE(sum(c.admin_assignee_id = 0), 0) FROM conversations c" CW_WHERE,
-	    "tttti"
-	    "ii",
-	    f->states, f->teams, f->inboxes, f->labels, f->updated_after, inbox0, w->me_admin_id);
+	sqlite3_stmt *st =
+	    wdb_query(w,
+		      "SELECT count(*), COALESCE(sum(c.admin_assignee_id = ?8), 0),"
+		      " COALESCE(sum(c.admin_assignee_id = 0), 0) FROM conversations c" CW_WHERE,
+		      "tttti"
+		      "iti",
+		      f->states, f->teams, f->inboxes, f->labels, f->updated_after, inbox0,
+		      f->words, w->me_admin_id);
 	long long all, mine, unassigned;
 	long long *ids = NULL;
 	size_t n = 0, cap = 0, i;
@@ -306,15 +315,16 @@ static int cw_select(struct sim *s, const struct cw_filter *f, long long page, j
 	st = wdb_query(
 	    w,
 	    "SELECT c.id FROM conversations c" CW_WHERE
-	    " AND (?7 IS NULL OR c.admin_assignee_id IN (SELECT value FROM json_each(?7)))"
-	    " AND (?8 = 0 OR c.admin_assignee_id <> 0)"
+	    " AND (?8 IS NULL OR c.admin_assignee_id IN (SELECT value FROM json_each(?8)))"
+	    " AND (?9 = 0 OR c.admin_assignee_id <> 0)"
 	    " ORDER BY COALESCE((SELECT max(p.created_at) FROM parts p"
 	    "  WHERE p.conversation_id = c.id), c.created_at) DESC, c.id DESC"
-	    " LIMIT ?9 OFFSET ?10",
+	    " LIMIT ?10 OFFSET ?11",
 	    "tttti"
-	    "itiii",
-	    f->states, f->teams, f->inboxes, f->labels, f->updated_after, inbox0, f->assignees,
-	    (long long)f->assigned_only, page > 0 ? (long long)CONVERSATIONS_PER_PAGE : -1LL,
+	    "ittiii",
+	    f->states, f->teams, f->inboxes, f->labels, f->updated_after, inbox0, f->words,
+	    f->assignees, (long long)f->assigned_only,
+	    page > 0 ? (long long)CONVERSATIONS_PER_PAGE : -1LL,
 	    page > 0 ? (page - 1) * CONVERSATIONS_PER_PAGE : 0LL);
 	if (!st)
 		return -1;
@@ -324,7 +334,7 @@ static int cw_select(struct sim *s, const struct cw_filter *f, long long page, j
 	}
 	*payload = json_array();
 	for (i = 0; i < n; i++) {
-		json_t *c = cw_render_conversation(w, ids[i], NULL);
+		json_t *c = cw_render_conversation(w, ids[i], !s->opt.no_sla, NULL);
 
 		if (c)
 			json_array_append_new(*payload, c);
@@ -363,33 +373,46 @@ static const char *one_text(char *buf, size_t len, const char *v)
 	return buf;
 }
 
-/* GET .../conversations: ConversationFinder. status (default open; all for every one),
- * assignee_type, team_id, inbox_id, labels; pages of 25 by page, except that with
- * updated_within (seconds) every match is given and page is ignored. */
+/* GET .../conversations: ConversationFinder. status (default open; all for every one;
+ * not applied with q), assignee_type, team_id, inbox_id, labels[], q; pages of 25 by
+ * page, except that with updated_within (seconds) every match is given and page is
+ * ignored. */
 static void get_conversations(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	const char *status = rq->query(rq->query_ctx, "status");
 	const char *assignee = rq->query(rq->query_ctx, "assignee_type");
 	const char *team = rq->query(rq->query_ctx, "team_id");
 	const char *inbox = rq->query(rq->query_ctx, "inbox_id");
-	const char *label = rq->query(rq->query_ctx, "labels[]");
+	const char *words = rq->query(rq->query_ctx, "q");
 	const char *within = rq->query(rq->query_ctx, "updated_within");
 	const char *page_arg = rq->query(rq->query_ctx, "page");
-	char states[64], teams[48], inboxes[48], assignees[48], labels[600];
+	char states[64], teams[48], inboxes[48], assignees[48], *labels = NULL, *pattern = NULL;
+	json_t *label_list;
 	struct cw_filter f = {0};
 	long long page = 1, n;
 	json_t *payload, *meta;
+	int rc;
 
 	if (!account_ok(rq, rp))
 		return;
-	if (!label)
-		label = rq->query(rq->query_ctx, "labels");
-	if (!status || strcmp(status, "all"))
+	/* Rails reads labels[]=a&labels[]=b as a list, labels=a as one. */
+	label_list = rq->query_values(rq->query_ctx, "labels[]");
+	if (json_array_size(label_list) == 0 && rq->query(rq->query_ctx, "labels"))
+		json_array_append_new(label_list, json_string(rq->query(rq->query_ctx, "labels")));
+	if (json_array_size(label_list) > 0)
+		f.labels = labels = json_dumps(label_list, JSON_COMPACT);
+	json_decref(label_list);
+	/* With q the status is not filtered; q matches the text of a message, as ILIKE. */
+	if (words && *words)
+		f.words = pattern = xasprintf("%%%s%%", words);
+	if (!f.words && (!status || strcmp(status, "all")))
 		f.states = one_text(states, sizeof(states),
 				    world_state(status ? status : "open") ?: "none");
 	if (team) {
 		if (util_parse_ll(team, 1, INT64_MAX, &n) < 0 ||
 		    world_team_exists(&s->world, n) != 1) {
+			free(labels);
+			free(pattern);
 			cw_error(rp, 404, "Resource could not be found");
 			return;
 		}
@@ -410,8 +433,6 @@ static void get_conversations(struct sim *s, struct api_request *rq, struct api_
 	} else if (assignee && !strcmp(assignee, "assigned")) {
 		f.assigned_only = true;
 	}
-	if (label)
-		f.labels = one_text(labels, sizeof(labels), label);
 	if (within && *within) {
 		/* Rails' to_i: leading digits, else 0 (everything updated up to now). */
 		f.updated_after = (long long)rq->now - strtoll(within, NULL, 10);
@@ -419,7 +440,10 @@ static void get_conversations(struct sim *s, struct api_request *rq, struct api_
 	} else if (page_arg && (util_parse_ll(page_arg, 1, 1000000, &page) < 0)) {
 		page = 1;
 	}
-	if (cw_select(s, &f, page, &payload, &meta) < 0) {
+	rc = cw_select(s, &f, page, &payload, &meta);
+	free(labels);
+	free(pattern);
+	if (rc < 0) {
 		db_failed(rp);
 		return;
 	}
@@ -527,7 +551,7 @@ static void post_filter(struct sim *s, struct api_request *rq, struct api_reply 
 static void reply_conversation(struct sim *s, long long id, struct api_reply *rp)
 {
 	bool db_error;
-	json_t *c = cw_render_conversation(&s->world, id, &db_error);
+	json_t *c = cw_render_conversation(&s->world, id, !s->opt.no_sla, &db_error);
 
 	if (c)
 		reply(rp, 200, c);
@@ -678,7 +702,8 @@ static void post_toggle_status(struct sim *s, struct api_request *rq, struct api
 		reply(rp, 200, toggle_answer(s, id));
 }
 
-/* POST .../toggle_priority {priority: low, medium, high, urgent or null}: 200, no body. */
+/* POST .../toggle_priority {priority: low, medium, high, urgent, none or null}: 200, no
+ * body. */
 static void post_toggle_priority(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	static const char *const levels[] = {"low", "medium", "high", "urgent"};
@@ -688,7 +713,10 @@ static void post_toggle_priority(struct sim *s, struct api_request *rq, struct a
 
 	if (!conversation_ok(s, rq, rp))
 		return;
-	if (v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v))) {
+	/* null, "" and "none" all clear it (priority.presence; the description lists none). */
+	if (v && !json_is_null(v) &&
+	    !(json_is_string(v) &&
+	      (!*json_string_value(v) || !strcmp(json_string_value(v), "none")))) {
 		priority = NULL;
 		for (i = 0; json_is_string(v) && i < sizeof(levels) / sizeof(levels[0]); i++)
 			if (!strcmp(json_string_value(v), levels[i]))

@@ -35,6 +35,8 @@ static void usage(FILE *f)
 		"      --dialect NAME       the API spoken: intercom (default) or chatwoot\n"
 		"      --sla-job-interval SECONDS  chatwoot: how often the SLA job updates\n"
 		"                           applied_sla statuses (default 300)\n"
+		"      --no-sla             chatwoot: a Community Edition server, without SLA\n"
+		"                           policies or applied SLAs\n"
 		"  -l, --listen ADDR        address to listen on (default 127.0.0.1)\n"
 		"  -p, --port N             TCP port (default %d); 0 picks a free one\n"
 		"      --port-file FILE     write the port to FILE once listening\n"
@@ -97,6 +99,7 @@ enum {
 	OPT_NO_MONITORING,
 	OPT_DIALECT,
 	OPT_SLA_JOB_INTERVAL,
+	OPT_NO_SLA,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -136,6 +139,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"no-realtime-monitoring", no_argument, NULL, OPT_NO_MONITORING},
 		{"dialect", required_argument, NULL, OPT_DIALECT},
 		{"sla-job-interval", required_argument, NULL, OPT_SLA_JOB_INTERVAL},
+		{"no-sla", no_argument, NULL, OPT_NO_SLA},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -219,6 +223,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			else
 				die("--dialect needs intercom or chatwoot, not '%s'", optarg);
 			break;
+		case OPT_NO_SLA: o->no_sla = true; break;
 		case OPT_SLA_JOB_INTERVAL:
 			o->sla_job_interval =
 			    (long)number_arg("--sla-job-interval", optarg, 1, 86400);

@@ -57,6 +57,30 @@ static const char *query_arg(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_values {
+	const char *name;
+	json_t *list;
+};
+
+static enum MHD_Result add_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	struct query_values *q = cls;
+
+	(void)kind;
+	if (value && !strcmp(key, q->name))
+		json_array_append_new(q->list, json_string(value));
+	return MHD_YES;
+}
+
+static json_t *query_values(void *ctx, const char *name)
+{
+	struct query_values q = {name, json_array()};
+
+	MHD_get_connection_values(ctx, MHD_GET_ARGUMENT_KIND, add_query_value, &q);
+	return q.list;
+}
+
 /* Compares the Authorization header with the token in time independent of where they
  * differ, so the token cannot be guessed byte by byte from response times. */
 static bool token_matches(const struct sim *s, const char *header)
@@ -210,7 +234,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 				  struct sim *s)
 {
 	char *text = rp->text ? xstrdup(rp->text)
-		     : rp->body ? json_dumps(rp->body, JSON_COMPACT)
+		     : rp->body ? json_dumps(rp->body, JSON_COMPACT | JSON_ENCODE_ANY)
 				: xstrdup("");
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -252,8 +276,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 	}
 	if (!resp)
 		die("cannot create a response");
-	MHD_add_response_header(resp, "Content-Type", rp->text ? "text/plain"
-						      : "application/json; charset=utf-8");
+	/* An answer without a body (Rails' head :ok) says no content type. */
+	if (rp->text || rp->body)
+		MHD_add_response_header(resp, "Content-Type", rp->text ? "text/plain"
+							      : "application/json; charset=utf-8");
 	if (gzipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (rate) {
@@ -342,7 +368,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			      const char *method, struct request_body *p)
 {
 	struct api_request rq = {.method = method, .path = url, .query = query_arg,
-				 .query_ctx = conn};
+				 .query_values = query_values, .query_ctx = conn};
 	struct api_reply rp = {0};
 	struct rate_state rate = {0};
 	struct api_route_info info;
@@ -421,7 +447,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			api_error(&rp, 500, "server_error", "Injected server error");
 		} else if (world_advance(&s->world, rq.now) < 0) {
 			api_error(&rp, 500, "server_error", "the sim's database failed");
-		} else if (chatwoot && !info.control && chatwoot_sla_job(s, rq.now) < 0) {
+		} else if (chatwoot && chatwoot_sla_job(s, rq.now) < 0) {
 			api_error(&rp, 500, "server_error", "the sim's database failed");
 		} else {
 			api_run(s, route, &rq, &rp);

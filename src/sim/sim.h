@@ -20,6 +20,7 @@ enum sim_dialect { SIM_DIALECT_INTERCOM, SIM_DIALECT_CHATWOOT };
 struct sim_options {
 	enum sim_dialect dialect;
 	long sla_job_interval; /* chatwoot: seconds between the SLA job's runs */
+	bool no_sla;	       /* chatwoot: a Community Edition server, without SLAs */
 	const char *listen_addr;
 	long port;
 	const char *port_file;
