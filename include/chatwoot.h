@@ -170,8 +170,8 @@ json_t *chatwoot_status_request(const char *status, fl_time snoozed_until);
 json_t *chatwoot_assign_request(bool team, int64_t id);
 /* POST /labels: {"labels": [names]}, the whole set. */
 json_t *chatwoot_labels_request(char *const *names, size_t n);
-/* POST /toggle_priority: {"priority": level}, null for none; NULL for a word that is no
- * level. */
+/* POST /toggle_priority: {"priority": level} (none, low, medium, high, urgent, as the
+ * description lists them); NULL for a word that is no level. */
 json_t *chatwoot_priority_request(const char *level);
 /* POST /labels (the account's): {"title": name}; NULL for an empty or non-UTF-8 name. */
 json_t *chatwoot_label_create_request(const char *name);

@@ -853,11 +853,7 @@ json_t *chatwoot_priority_request(const char *level)
 {
 	int p = level ? priority_from_word(level) : -1;
 
-	if (p < 0)
-		return NULL;
-	if (p == PRIORITY_NONE)
-		return json_pack("{s:n}", "priority");
-	return json_pack("{s:s}", "priority", level);
+	return p < 0 ? NULL : json_pack("{s:s}", "priority", priority_word((enum conv_priority)p));
 }
 
 json_t *chatwoot_label_create_request(const char *name)

@@ -405,7 +405,7 @@ static void test_requests(void **state)
 
 	b = chatwoot_priority_request("none");
 	t = json_dumps(b, JSON_COMPACT);
-	assert_string_equal(t, "{\"priority\":null}");
+	assert_string_equal(t, "{\"priority\":\"none\"}");
 	free(t);
 	json_decref(b);
 	assert_null(chatwoot_priority_request("critical"));
