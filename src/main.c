@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct demo demo = {.users_fd = -1};
 	char err[512], *token = NULL, *sim;
-	const char *demo_backend = NULL;
+	const char *demo_api = NULL;
 	int c, code, use_demo = 0;
 	bool exit_now = false, demo_stop_now;
 
@@ -78,14 +78,14 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': config_path = optarg; break;
 		case 'd': use_demo = 1; break;
-		case 'b': demo_backend = optarg; break;
+		case 'b': demo_api = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("frontline %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return CLI_USAGE;
 		}
 	}
-	if (demo_backend && (!use_demo || (strcmp(demo_backend, "intercom") &&
-					   strcmp(demo_backend, "chatwoot")))) {
+	if (demo_api && (!use_demo || (strcmp(demo_api, "intercom") &&
+					   strcmp(demo_api, "chatwoot")))) {
 		fprintf(stderr,
 			"%s: --backend goes with --demo and takes intercom or chatwoot; a real "
 			"backend is chosen by [backend] type in the configuration\n",
@@ -112,13 +112,13 @@ int main(int argc, char **argv)
 	}
 	config_state_check(&cfg, stderr);
 	if (demo_stop_now) {
-		code = stop_demo(&cfg, demo_backend);
+		code = stop_demo(&cfg, demo_api);
 		config_release(&cfg);
 		return code;
 	}
 	if (use_demo) {
 		sim = demo_find_sim();
-		if (demo_start(&demo, cfg.state_dir, sim, demo_backend, err, sizeof(err)) < 0) {
+		if (demo_start(&demo, cfg.state_dir, sim, demo_api, err, sizeof(err)) < 0) {
 			free(sim);
 			config_release(&cfg);
 			die("%s", err);
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 		free(cfg.url);
 		cfg.url = xstrdup(demo.url);
 		free(cfg.backend);
-		cfg.backend = xstrdup(demo_backend ? demo_backend : "intercom");
+		cfg.backend = xstrdup(demo_api ? demo_api : "intercom");
 		cfg.account_id = DEMO_CHATWOOT_ACCOUNT;
 		/* the admin named for a real workspace is nobody in the demo's */
 		free(cfg.admin);

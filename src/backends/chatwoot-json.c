@@ -324,6 +324,30 @@ void chatwoot_parts_free(struct thread_part *parts, size_t n)
 	free(parts);
 }
 
+/* An activity message ("Conversation was marked resolved by Maya Patel") as an event:
+ * what happened is its kind, and the name after the last " by " its author (Chatwoot's
+ * own when none is named), so the thread says "-- WHAT by WHO". */
+static void activity(struct thread_part *p, const char *text)
+{
+	const char *by = NULL, *at;
+
+	if (!text || !text[0]) {
+		p->kind = xstrdup("activity");
+		p->author = xstrdup("Chatwoot");
+		return;
+	}
+	for (at = strstr(text, " by "); at; at = strstr(at + 1, " by "))
+		by = at;
+	if (by && by > text && by[4]) {
+		p->kind = xstrndup(text, (size_t)(by - text));
+		p->author = xstrdup(by + 4);
+	} else {
+		p->kind = xstrdup(text);
+		p->author = xstrdup("Chatwoot");
+	}
+	p->from_admin = true;
+}
+
 int chatwoot_parse_messages(json_t *j, struct thread_part **parts, size_t *n, int64_t *oldest,
 			    char *err, size_t errlen)
 {
@@ -358,13 +382,14 @@ int chatwoot_parse_messages(json_t *j, struct thread_part **parts, size_t *n, in
 			p->kind = xstrdup(private_note ? "note" : "comment");
 			p->from_admin = true;
 			break;
-		default: p->kind = xstrdup("activity"); break;
+		default: activity(p, str_of(v, "content")); break;
 		}
 		sender = json_object_get(v, "sender");
 		s = str_of(sender, "name");
 		if (!s || !s[0])
 			s = str_of(sender, "available_name");
-		p->author = dup_or_null(s);
+		if (!p->author)
+			p->author = dup_or_null(s);
 		(void)chatwoot_id(json_object_get(sender, "id"), &p->author_id);
 		if (!p->author_id)
 			(void)chatwoot_id(json_object_get(v, "sender_id"), &p->author_id);
@@ -374,7 +399,8 @@ int chatwoot_parse_messages(json_t *j, struct thread_part **parts, size_t *n, in
 		if (chatwoot_time(json_object_get(v, "created_at"), &p->at) < 0)
 			p->at = 0;
 		s = str_of(v, "content");
-		p->body = dup_or_null(s);
+		if (json_integer_value(type) != CHATWOOT_ACTIVITY)
+			p->body = dup_or_null(s);
 		(*n)++;
 	}
 	/* Chatwoot sends the page oldest first; a server sending newest first is put right. */

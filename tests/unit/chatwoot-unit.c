@@ -283,7 +283,9 @@ static void test_messages(void **state)
 	assert_string_equal(parts[2].kind, "comment");
 	assert_true(parts[2].from_admin);
 	assert_int_equal(parts[2].author_id, 5);
-	assert_string_equal(parts[3].kind, "activity");
+	assert_string_equal(parts[3].kind, "Conversation was resolved");
+	assert_string_equal(parts[3].author, "Tom");
+	assert_null(parts[3].body);
 	assert_int_equal(parts[3].at, 1760000300);
 	chatwoot_parts_free(parts, n);
 	json_decref(j);
