@@ -50,6 +50,7 @@ struct backend_options {
 	const char *admin;   /* who to act as: an admin's email or id, NULL: the token's owner
 			      * if no other human admin (directory_choose_agent) */
 	bool admin_from_env; /* ...given by $FRONTLINE_ADMIN */
+	int64_t account_id;  /* chatwoot: the account every path is under */
 };
 
 /* Each operation calls its fn once, from the loop, with what became of it (result.h): r

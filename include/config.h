@@ -100,6 +100,7 @@ struct config {
 	char *path;	     /* the file read, or NULL when none exists */
 	char *backend;	     /* "intercom" */
 	char *url;	     /* API base URL, default https://api.intercom.io */
+	int64_t account_id;  /* chatwoot: the account; 0 unset */
 	char *token_command; /* run without a shell; stdout's first line is the token */
 	char *token;	     /* token = ... in the file (only if the file is private) */
 	int64_t token_timeout;	  /* seconds token_command may take, default 5 */

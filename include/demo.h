@@ -12,6 +12,9 @@
  * token owner, one of its several agents. */
 #define DEMO_ADMIN "maya.patel@example.com"
 
+/* The account of the demo's Chatwoot dialect (frontline --demo --backend chatwoot). */
+#define DEMO_CHATWOOT_ACCOUNT 3
+
 /* Seconds the demo backend waits, with no frontline using it, before it stops. */
 #define DEMO_IDLE_EXIT_S 600
 
@@ -25,23 +28,25 @@ struct demo {
 	int users_fd;	    /* a shared lock on dir/users.lock while this process uses it */
 };
 
-/* The demo's state directory under the real one (state_dir/demo), created 0700 if
- * missing. Returns a new string or NULL with a message in err. */
-char *demo_dir(const char *state_dir, char *err, size_t errlen);
+/* The demo's state directory under the real one, created 0700 if missing: state_dir/demo
+ * for the Intercom demo (backend NULL or "intercom"), state_dir/demo-BACKEND for another
+ * dialect of the sim. Returns a new string or NULL with a message in err. */
+char *demo_dir(const char *state_dir, const char *backend, char *err, size_t errlen);
 
-/* Finds the user's demo backend in state_dir/demo, alive and started by this user, or
- * starts frontline-sim (sim_path) there and waits until it listens; d holds it until
- * demo_release. The sim runs detached, with nothing on this process's standard output.
- * Returns 0, or -1 with a message saying what to do in err. */
-int demo_start(struct demo *d, const char *state_dir, const char *sim_path, char *err,
-	       size_t errlen);
+/* Finds the user's demo backend in its directory (demo_dir), alive and started by this
+ * user, or starts frontline-sim (sim_path) there, speaking backend's dialect (NULL:
+ * intercom), and waits until it listens; d holds it until demo_release. The sim runs
+ * detached, with nothing on this process's standard output. Returns 0, or -1 with a
+ * message saying what to do in err. */
+int demo_start(struct demo *d, const char *state_dir, const char *sim_path, const char *backend,
+	       char *err, size_t errlen);
 /* Lets go of the demo backend (it keeps running for the next frontline --demo) and frees
  * what d holds. */
 void demo_release(struct demo *d);
 
 /* frontline --demo stop: stops the demo backend of state_dir/demo now. Returns 1 when it
  * stopped one (its pid in *pid), 0 when none was running, -1 with a message in err. */
-int demo_stop(const char *state_dir, pid_t *pid, char *err, size_t errlen);
+int demo_stop(const char *state_dir, const char *backend, pid_t *pid, char *err, size_t errlen);
 
 /* The frontline-sim to run: beside this executable if there is one, else the installed
  * one. Returns a new string; the caller frees it. */

@@ -33,6 +33,7 @@ typedef void (*http_done_fn)(void *arg, const struct http_response *r);
 struct http_options {
 	const char *base_url;	  /* e.g. https://api.intercom.io */
 	const char *token;	  /* copied; sent as Authorization: Bearer, never logged */
+	const char *token_header; /* or, when set, as this header's value (api_access_token) */
 	const char *api_version;  /* Intercom-Version header, or NULL */
 	long connect_timeout_ms;  /* default 10000 */
 	long total_timeout_ms;	  /* default 30000 */

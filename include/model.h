@@ -87,6 +87,10 @@ struct conversation {
 	size_t n_tags;
 	enum backend_sla backend_sla;
 	char *sla_name; /* owned; the backend SLA's name (sla_applied.sla_name), or NULL */
+	/* What the backend's own SLA allows, in seconds (Chatwoot's applied_sla thresholds);
+	 * 0 where it does not say. The clock takes them over the queue's targets; a
+	 * configured [sla NAME] wins over them. */
+	int64_t sla_first_target, sla_next_target;
 	unsigned unknown; /* enum conv_unknown bits */
 };
 

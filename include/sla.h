@@ -115,8 +115,9 @@ struct sla_policy {
 	int n_named;
 };
 
-/* The targets p holds c to: the queue's, then its target for c's priority, then those of
- * the named SLA c carries (sla_name), each where set. */
+/* The targets p holds c to: the queue's, then its target for c's priority, then the
+ * backend's own SLA's thresholds c carries (sla_first_target, sla_next_target), then
+ * those of the configured [sla NAME] of the SLA c carries (sla_name), each where set. */
 void sla_targets_for(const struct sla_policy *p, const struct conversation *c,
 		     struct sla_targets *out);
 

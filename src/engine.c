@@ -818,7 +818,8 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 				       .token = token,
 				       .max_response = cfg->max_response,
 				       .admin = cfg->admin,
-				       .admin_from_env = cfg->admin_from_env};
+				       .admin_from_env = cfg->admin_from_env,
+				       .account_id = cfg->account_id};
 	struct backend_listener bl = {
 		.ready = on_ready,
 		.conversation = on_conversation,

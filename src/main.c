@@ -27,6 +27,8 @@ static void usage(FILE *f)
 		   "  -c, --config FILE  read FILE instead of $XDG_CONFIG_HOME/frontline/config\n"
 		   "      --demo         use the built-in demo backend (frontline-sim), shared\n"
 		   "                     by every frontline --demo; --demo stop stops it\n"
+		   "      --backend TYPE with --demo: the demo speaks TYPE's API, intercom\n"
+		   "                     (the default) or chatwoot\n"
 		   "  -h, --help         show this help\n"
 		   "  -V, --version      show the version\n"
 		   "\n"
@@ -36,11 +38,11 @@ static void usage(FILE *f)
 }
 
 /* frontline --demo stop: the demo backend stops now, whoever uses it. */
-static int stop_demo(const struct config *cfg)
+static int stop_demo(const struct config *cfg, const char *backend)
 {
 	char err[512];
 	pid_t pid;
-	int rc = demo_stop(cfg->state_dir, &pid, err, sizeof(err));
+	int rc = demo_stop(cfg->state_dir, backend, &pid, err, sizeof(err));
 
 	if (rc < 0) {
 		fprintf(stderr, "%s: %s\n", util_progname(), err);
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"demo", no_argument, NULL, 'd'},
+		{"backend", required_argument, NULL, 'b'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -66,6 +69,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct demo demo = {.users_fd = -1};
 	char err[512], *token = NULL, *sim;
+	const char *demo_api = NULL;
 	int c, code, use_demo = 0;
 	bool exit_now = false, demo_stop_now;
 
@@ -74,10 +78,19 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': config_path = optarg; break;
 		case 'd': use_demo = 1; break;
+		case 'b': demo_api = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("frontline %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return CLI_USAGE;
 		}
+	}
+	if (demo_api && (!use_demo || (strcmp(demo_api, "intercom") &&
+					   strcmp(demo_api, "chatwoot")))) {
+		fprintf(stderr,
+			"%s: --backend goes with --demo and takes intercom or chatwoot; a real "
+			"backend is chosen by [backend] type in the configuration\n",
+			util_progname());
+		return CLI_USAGE;
 	}
 	/* What follows the options: the command and its arguments, if any. */
 	argc -= optind;
@@ -99,13 +112,13 @@ int main(int argc, char **argv)
 	}
 	config_state_check(&cfg, stderr);
 	if (demo_stop_now) {
-		code = stop_demo(&cfg);
+		code = stop_demo(&cfg, demo_api);
 		config_release(&cfg);
 		return code;
 	}
 	if (use_demo) {
 		sim = demo_find_sim();
-		if (demo_start(&demo, cfg.state_dir, sim, err, sizeof(err)) < 0) {
+		if (demo_start(&demo, cfg.state_dir, sim, demo_api, err, sizeof(err)) < 0) {
 			free(sim);
 			config_release(&cfg);
 			die("%s", err);
@@ -114,6 +127,9 @@ int main(int argc, char **argv)
 		/* The demo world's own URL, and its own drafts, outbox and indexes. */
 		free(cfg.url);
 		cfg.url = xstrdup(demo.url);
+		free(cfg.backend);
+		cfg.backend = xstrdup(demo_api ? demo_api : "intercom");
+		cfg.account_id = DEMO_CHATWOOT_ACCOUNT;
 		/* the admin named for a real workspace is nobody in the demo's */
 		free(cfg.admin);
 		cfg.admin = xstrdup(DEMO_ADMIN);

@@ -23,6 +23,7 @@ fl_setup() {
 	FL_CONFIG="$XDG_CONFIG_HOME/frontline/config"
 	{
 		printf '[backend]\nurl = %s\npoll_interval = 1s\n' "$SIM_URL"
+		[ "$DIALECT" != chatwoot ] || printf 'type = chatwoot\naccount_id = %s\n' "$CW_ACCOUNT"
 		[ -z "${FL_ADMIN-$SIM_OWNER}" ] || printf 'admin = %s\n' "${FL_ADMIN-$SIM_OWNER}"
 		[ $# -eq 0 ] || printf '%s\n' "$@"
 	} >"$FL_CONFIG"
@@ -212,6 +213,12 @@ sim_copies() {
 	api GET "/conversations/$1?display_as=plaintext"
 	expect_status 200 "GET /conversations/$1"
 	jqr --arg t "$2" '[.conversation_parts.conversation_parts[] | select((.body // "") | contains($t))] | length'
+}
+
+# The account of the sim's Chatwoot dialect, and its API's base (for API_BASE).
+CW_ACCOUNT=3
+cw_base() {
+	printf '%s/api/v1/accounts/%s' "$SIM_URL" "$CW_ACCOUNT"
 }
 
 # The sim's token owner (GET /me), one of its several human admins.

@@ -96,16 +96,24 @@ wait_for() {
 	done
 }
 
-# sim_start [OPTIONS...]: start frontline-sim on a free port with a fresh token.
+# sim_start [OPTIONS...]: start frontline-sim on a free port with a fresh token. With
+# DIALECT=chatwoot, the sim speaks its Chatwoot dialect (and api sends the token as
+# Chatwoot takes it; its paths then start with /api/v1/...).
+: "${DIALECT:=intercom}"
 sim_start() {
 	[ -x "$SIM" ] || { echo "no frontline-sim at $SIM" >&2; exit 99; }
 	head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SIM_TOKEN_FILE"
 	chmod 600 "$SIM_TOKEN_FILE"
-	printf 'Authorization: Bearer %s\nIntercom-Version: 2.16\nAccept: application/json\n' \
-		"$(cat "$SIM_TOKEN_FILE")" >"$TEST_TMP/auth-headers"
+	if [ "$DIALECT" = chatwoot ]; then
+		printf 'api_access_token: %s\nAccept: application/json\n' \
+			"$(cat "$SIM_TOKEN_FILE")" >"$TEST_TMP/auth-headers"
+	else
+		printf 'Authorization: Bearer %s\nIntercom-Version: 2.16\nAccept: application/json\n' \
+			"$(cat "$SIM_TOKEN_FILE")" >"$TEST_TMP/auth-headers"
+	fi
 	rm -f "$TEST_TMP/port"
 	"$SIM" --port 0 --port-file "$TEST_TMP/port" --token-file "$SIM_TOKEN_FILE" \
-		--quiet "$@" >"$TEST_TMP/sim.out" 2>"$TEST_TMP/sim.err" &
+		--dialect "$DIALECT" --quiet "$@" >"$TEST_TMP/sim.out" 2>"$TEST_TMP/sim.err" &
 	SIM_PID=$!
 	wait_for "frontline-sim to listen" 30 sim_listening
 	SIM_URL="http://127.0.0.1:$(cat "$TEST_TMP/port")"

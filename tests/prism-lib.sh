@@ -221,3 +221,131 @@ prism_log_requests() {
 		problems: (.[5] | if . == "" then [] else split("\u001e") end),
 		response_violations: (.[6] | tonumber)}'
 }
+
+# prism_junk_upstream: a server answering 200 "12345" to everything (no schema of a JSON
+# object accepts a number), its port in $TEST_TMP/junk.port, stopped at exit.
+prism_junk_upstream() {
+	cat >"$TEST_TMP/junk.js" <<-'EOF'
+	const s = require('http').createServer((q, r) => {
+	  q.resume();
+	  q.on('end', () => { r.writeHead(200, {'Content-Type': 'application/json'}); r.end('12345'); });
+	});
+	s.listen(0, '127.0.0.1', () => require('fs').writeFileSync(process.argv[2], s.address().port + '\n'));
+	EOF
+	node "$TEST_TMP/junk.js" "$TEST_TMP/junk.port" 2>"$TEST_TMP/junk.err" &
+	JUNK_PID=$!
+	prism_track "$JUNK_PID"
+	wait_for "the junk upstream" 10 test -s "$TEST_TMP/junk.port"
+}
+
+## Reading the verdicts: call, call_violating, problem and report collect what Prism
+## says of each request; prism_verdict fails the test on any of it.
+PROBLEMS="$TEST_TMP/problems"
+: >"$PROBLEMS"
+NCALLS=0
+problem() { printf '%s\n' "$*" >>"$PROBLEMS"; }
+
+# violations: the last answer's sl-violations entries as a JSON array. Complete entries
+# are cut out one by one, so a header truncated by Prism still yields what it holds.
+violations() {
+	local raw
+	raw=$(tr -d '\r' <"$API_HEADERS" | grep -i '^sl-violations:' | sed 's/^[^:]*: *//')
+	if [ -z "$raw" ]; then
+		echo '[]'
+		return
+	fi
+	case $raw in "Too many violations!"*) : >"$TEST_TMP/truncated" ;; esac # (in a subshell)
+	local got
+	got=$(printf '%s' "$raw" | grep -oE '\{"location":\[[^]]*\],"severity":"[A-Za-z]+"(,"code":("[^"]*"|-?[0-9]+))?,"message":"([^"\\]|\\.)*"\}' | jq -cs .)
+	if [ "$(jq length <<<"${got:-[]}")" = 0 ]; then # never let an unparsed report pass
+		jq -cn --arg r "$raw" '[{location:["?"],severity:"Error",message:("unparsed sl-violations: "+$r)}]'
+	else
+		echo "$got"
+	fi
+}
+
+# report LABEL JSON-ARRAY: keep the violations, with array indices folded ("[]") so the
+# same fault in every list item or every answer is listed once.
+VIOLATIONS="$TEST_TMP/violations.jsonl"
+: >"$VIOLATIONS"
+report() {
+	jq -c --arg l "$1" '.[] | {l: $l, s: .severity,
+		p: (.location | join(".") | gsub("\\.[0-9]+(?=\\.|$)"; "[]")),
+		m: (.message | gsub("\\.[0-9]+(?=[. ]|$)"; "[]"))}' <<<"$2" >>"$VIOLATIONS"
+}
+
+US=$'\x1f' # field separator (not whitespace: empty fields survive `read`)
+REPLAY=()  # "METHOD US PATH US BODY US LABEL" of the valid calls, for the junk check
+
+# call LABEL STATUS METHOD PATH [BODY]: a valid request through Prism; its answer must
+# have STATUS and neither side may violate the description.
+call() {
+	local label=$1 status=$2
+	shift 2
+	NCALLS=$((NCALLS + 1))
+	api "$@"
+	[ "$API_STATUS" = "$status" ] ||
+		problem "$label: HTTP $API_STATUS, expected $status: $(head -c 300 "$API_BODY")"
+	local v
+	v=$(violations)
+	[ "$v" = '[]' ] || report "$label" "$v"
+	[ "$status" != 200 ] || REPLAY+=("$1$US$2$US${3:-}$US$label")
+}
+
+# call_violating LABEL EXPECTED IGNORED METHOD PATH [BODY]: a request that breaks the
+# description on purpose. Prism must report at least one entry matching the jq
+# condition EXPECTED; entries matching EXPECTED or IGNORED are fine, any other is not.
+call_violating() {
+	local label=$1 expected=$2 ignored=$3
+	shift 3
+	NCALLS=$((NCALLS + 1))
+	api "$@"
+	local v
+	v=$(violations)
+	if [ "$(jq "map(select($expected)) | length" <<<"$v")" = 0 ]; then
+		problem "$label: Prism did NOT flag this deliberate violation (checker is blind): got $v"
+	else
+		printf '  flagged as expected: %s\n' "$label"
+	fi
+	v=$(jq -c "map(select((($expected) or ($ignored)) | not))" <<<"$v")
+	[ "$v" = '[]' ] || report "$label" "$v"
+}
+
+is_request='(.location[0] == "request")'
+status_unmatched='(.location == ["response"] and (.message | startswith("Unable to match the returned status code")))'
+
+
+# prism_prove_responses PROXY: replay the valid calls (REPLAY) through PROXY, a Prism in
+# front of the junk upstream: each must get a response-body error, else Prism does not
+# check that endpoint's answers (a schema that does not compile).
+prism_prove_responses() {
+	API_BASE=$1
+	for entry in "${REPLAY[@]}"; do
+		IFS=$US read -r method path body label <<<"$entry"
+		if [ -n "$body" ]; then api "$method" "$path" "$body"; else api "$method" "$path"; fi
+		V=$(violations)
+		[ "$(jq 'map(select(.location[0:2] == ["response","body"] and .severity == "Error")) | length' <<<"$V")" != 0 ] ||
+			problem "$label: Prism does not check this endpoint's response body (junk answer accepted; schema not compiled?): HTTP $API_STATUS $V"
+	done
+	echo "response checking proven on ${#REPLAY[@]} calls (junk upstream)"
+}
+
+# prism_verdict: fail with every problem and violation collected, else say so.
+prism_verdict() {
+	echo "$NCALLS requests through prism"
+	if [ -s "$VIOLATIONS" ]; then
+		jq -rs 'group_by(.p, .m)[] | "\(.[0].s) at \(.[0].p): \(.[0].m)\n      \(length)x, in: \([.[].l] | unique | join("; "))"' \
+			"$VIOLATIONS" >>"$PROBLEMS"
+	fi
+	if [ -s "$PROBLEMS" ]; then
+		echo "Contract problems (violations: location, then what the description wants):" >&2
+		sed 's/^/  /' "$PROBLEMS" >&2
+		if [ -e "$TEST_TMP/truncated" ]; then
+			echo "Prism cut a report short (8 KB header); all violations in its log, deliberate ones included:" >&2
+			grep -h 'Violation:' "$TEST_TMP/prism.log" | sed -e 's/^.*Violation: //' \
+				-e 's/\.[0-9][0-9]*\([. ]\)/[]\1/g' | sort | uniq -c | sed 's/^/  /' >&2
+		fi
+		fail "$(grep -vc '^      [0-9]*x, in: ' "$PROBLEMS") contract problem(s), see above"
+	fi
+	echo "no violations"
+}

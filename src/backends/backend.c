@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chatwoot.h"
 #include "intercom.h"
 
 static const struct backend_ops *const drivers[] = {
 	&intercom_backend,
+	&chatwoot_backend,
 };
 
 #define N_DRIVERS (sizeof(drivers) / sizeof(drivers[0]))

@@ -52,7 +52,13 @@ char *demo_find_sim(void)
 	return xstrdup("frontline-sim");
 }
 
-char *demo_dir(const char *state_dir, char *err, size_t errlen)
+/* Whether backend names the Intercom demo, the one in state_dir/demo. */
+static bool intercom_demo(const char *backend)
+{
+	return !backend || !strcmp(backend, "intercom");
+}
+
+char *demo_dir(const char *state_dir, const char *backend, char *err, size_t errlen)
 {
 	char *dir;
 
@@ -61,7 +67,8 @@ char *demo_dir(const char *state_dir, char *err, size_t errlen)
 			 "no state directory for the demo: set XDG_STATE_HOME or HOME");
 		return NULL;
 	}
-	dir = xasprintf("%s/demo", state_dir);
+	dir = intercom_demo(backend) ? xasprintf("%s/demo", state_dir)
+				     : xasprintf("%s/demo-%s", state_dir, backend);
 	if (util_mkdir_p(dir, 0700) != 0) {
 		snprintf(err, errlen, "cannot create the demo's state directory %s: %s", dir,
 			 strerror(errno));
@@ -252,7 +259,8 @@ static pid_t spawn_detached(char *const argv[], const char *log_path)
 
 /* Starts the sim on port (0: a free one) and waits until it listens. 0, or -1 with a
  * message in err (1 when it exited at start, perhaps for a port in use). */
-static int launch(struct demo *d, const char *sim_path, unsigned port, char *err, size_t errlen)
+static int launch(struct demo *d, const char *sim_path, const char *backend, unsigned port,
+		  char *err, size_t errlen)
 {
 	char port_arg[16], idle_arg[24], *port_file = xasprintf("%s/port", d->dir);
 	char *db = xasprintf("%s/world.db", d->dir), *lock = xasprintf("%s/users.lock", d->dir);
@@ -261,7 +269,8 @@ static int launch(struct demo *d, const char *sim_path, unsigned port, char *err
 	long long idle_s = DEMO_IDLE_EXIT_S;
 	char *argv[] = {(char *)sim_path, "--port", port_arg, "--port-file", port_file,
 			"--token-file", d->token_path, "--db", db, "--idle-exit", idle_arg,
-			"--idle-lock", lock, "--quiet", NULL};
+			"--idle-lock", lock, "--quiet", "--dialect",
+			(char *)(intercom_demo(backend) ? "intercom" : backend), NULL};
 	char pid_line[48];
 	long waited;
 	int rc = -1;
@@ -317,7 +326,7 @@ out:
 /* The token for a sim about to start, in d->token_path and d->headers_path: the one
  * already there (a frontline still running from a sim stopped since goes on with the
  * next), or a fresh one. */
-static int write_token(struct demo *d, char *err, size_t errlen)
+static int write_token(struct demo *d, const char *backend, char *err, size_t errlen)
 {
 	char token[64], *headers, *old = util_read_first_line(d->token_path);
 	bool keep = old && *old && access(d->headers_path, R_OK) == 0;
@@ -333,8 +342,10 @@ static int write_token(struct demo *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot make a random token: %s", strerror(errno));
 		return -1;
 	}
-	headers = xasprintf("Authorization: Bearer %s\nIntercom-Version: 2.16\n"
-			    "Content-Type: application/json\n", token);
+	headers = intercom_demo(backend)
+		      ? xasprintf("Authorization: Bearer %s\nIntercom-Version: 2.16\n"
+				  "Content-Type: application/json\n", token)
+		      : xasprintf("api_access_token: %s\nContent-Type: application/json\n", token);
 	rc = write_private(d->token_path, token) | write_private(d->headers_path, headers);
 	explicit_bzero(token, sizeof(token));
 	explicit_bzero(headers, strlen(headers));
@@ -345,7 +356,8 @@ static int write_token(struct demo *d, char *err, size_t errlen)
 }
 
 /* With start.lock held: the running sim, or a new one (on its last port if it is free). */
-static int find_or_launch(struct demo *d, const char *sim_path, char *err, size_t errlen)
+static int find_or_launch(struct demo *d, const char *sim_path, const char *backend, char *err,
+			  size_t errlen)
 {
 	char *port_file = xasprintf("%s/port", d->dir), *line;
 	unsigned last_port;
@@ -363,23 +375,23 @@ static int find_or_launch(struct demo *d, const char *sim_path, char *err, size_
 		}
 	}
 	free(port_file);
-	if (write_token(d, err, errlen) < 0)
+	if (write_token(d, backend, err, errlen) < 0)
 		return -1;
 	/* The last port first: the outbox's items name the backend by its URL. */
-	rc = last_port ? launch(d, sim_path, last_port, err, errlen) : 1;
+	rc = last_port ? launch(d, sim_path, backend, last_port, err, errlen) : 1;
 	if (rc > 0)
-		rc = launch(d, sim_path, 0, err, errlen);
+		rc = launch(d, sim_path, backend, 0, err, errlen);
 	return rc == 0 ? 0 : -1;
 }
 
-int demo_start(struct demo *d, const char *state_dir, const char *sim_path, char *err,
-	       size_t errlen)
+int demo_start(struct demo *d, const char *state_dir, const char *sim_path, const char *backend,
+	       char *err, size_t errlen)
 {
 	int start_fd, rc;
 
 	memset(d, 0, sizeof(*d));
 	d->users_fd = -1;
-	d->dir = demo_dir(state_dir, err, errlen);
+	d->dir = demo_dir(state_dir, backend, err, errlen);
 	if (!d->dir)
 		return -1;
 	d->token_path = xasprintf("%s/token", d->dir);
@@ -391,7 +403,7 @@ int demo_start(struct demo *d, const char *state_dir, const char *sim_path, char
 		demo_release(d);
 		return -1;
 	}
-	rc = find_or_launch(d, sim_path, err, errlen);
+	rc = find_or_launch(d, sim_path, backend, err, errlen);
 	close(start_fd);
 	if (rc < 0) {
 		demo_release(d);
@@ -413,9 +425,9 @@ void demo_release(struct demo *d)
 	d->users_fd = -1;
 }
 
-int demo_stop(const char *state_dir, pid_t *pid, char *err, size_t errlen)
+int demo_stop(const char *state_dir, const char *backend, pid_t *pid, char *err, size_t errlen)
 {
-	char *dir = demo_dir(state_dir, err, errlen), *port_file;
+	char *dir = demo_dir(state_dir, backend, err, errlen), *port_file;
 	unsigned port;
 	long waited;
 	int start_fd, rc = 0;

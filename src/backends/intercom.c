@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "backend.h"
+#include "driver.h"
 #include "http.h"
 #include "intercom.h"
 #include "replies.h"
@@ -111,18 +112,8 @@ static void describe_failure(const struct backend *b, const struct http_response
 	};
 
 	err[0] = '\0';
-	if (r->curl_code == CURLE_FILESIZE_EXCEEDED) {
-		snprintf(err, errlen, "the backend's answer was refused: %s", r->error);
+	if (driver_no_answer(r, err, errlen))
 		return;
-	}
-	if (r->curl_code) {
-		bool lost = r->curl_code == CURLE_GOT_NOTHING || r->curl_code == CURLE_RECV_ERROR ||
-			    r->curl_code == CURLE_PARTIAL_FILE || r->curl_code == CURLE_OPERATION_TIMEDOUT;
-
-		snprintf(err, errlen, "%s: %s",
-			 lost ? "the backend's answer was lost" : "cannot reach the backend", r->error);
-		return;
-	}
 	if (r->status >= 200 && r->status < 300)
 		return;
 	intercom_describe_failure(&f, err, errlen);
@@ -147,51 +138,6 @@ static json_t *answer_json(struct backend *b, const struct http_response *r, cha
 		snprintf(err, errlen, "the backend sent malformed JSON (line %d: %s)", jerr.line,
 			 jerr.text);
 	return j;
-}
-
-/* After the request went out, a lost answer leaves the outcome unknown. */
-static bool ambiguous_failure(const struct http_response *r)
-{
-	switch (r->curl_code) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return false;
-	case CURLE_OK:
-		return r->status >= 500;
-	default:
-		return true;
-	}
-}
-
-/* What became of a request, as data, with err's words (err "" when it succeeded). */
-static struct result outcome(const struct http_response *r, const char *err)
-{
-	struct result res = {.status = r->curl_code ? 0 : r->status, .message = err};
-
-	if (!err[0]) {
-		res.cls = RESULT_OK;
-		res.message = NULL;
-	} else if (r->curl_code) {
-		res.cls = RESULT_TRANSPORT;
-		res.ambiguous = ambiguous_failure(r);
-	} else if (r->status < 300 || r->status == 408 || r->status == 429 || r->status >= 500) {
-		/* an answer that could not be read, "try later", or the server's own failure */
-		res.cls = RESULT_TRANSIENT;
-		res.ambiguous = r->status >= 500;
-	} else {
-		res.cls = RESULT_PERMANENT;
-	}
-	return res;
-}
-
-/* The result of a failure here, before or after the request. */
-static struct result local_failure(enum result_class cls, const char *message)
-{
-	struct result res = {.cls = cls, .message = message};
-
-	return res;
 }
 
 /* Sends body (consumed) to path. */
@@ -650,7 +596,7 @@ static void on_thread(void *arg, const struct http_response *r)
 		err[0] = '\0';
 	}
 	json_decref(j);
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	fn(c->arg, err[0] ? NULL : &t, &res);
 	thread_release(&t);
 	call_free(c);
@@ -673,7 +619,7 @@ static void intercom_fetch_thread(struct backend *b, int64_t id, backend_thread_
 static void customer_done(struct call *c, const struct http_response *r, const char *err)
 {
 	backend_customer_fn fn = (backend_customer_fn)c->fn;
-	struct result res = outcome(r, err);
+	struct result res = driver_outcome(r, err);
 
 	fn(c->arg, err[0] ? NULL : c->customer, &res);
 	call_free(c);
@@ -819,9 +765,9 @@ static void on_write(void *arg, const struct http_response *r)
 	 * answer does not carry was not made. */
 	if (r->curl_code == CURLE_OK && r->status >= 200 && r->status < 300)
 		err[0] = '\0';
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	if (res.cls == RESULT_OK && c->kind > 0 && !priority_applied(j, c->kind - 1))
-		res = local_failure(RESULT_PERMANENT,
+		res = driver_local_failure(RESULT_PERMANENT,
 				    "the backend answered but did not change the priority "
 				    "(this workspace may not take priority through the API)");
 	json_decref(j);
@@ -879,7 +825,7 @@ static void intercom_write(struct backend *b, const struct write_op *w, backend_
 		break;
 	}
 	if (!body) {
-		struct result res = local_failure(
+		struct result res = driver_local_failure(
 		    RESULT_PERMANENT, "nothing to send: the text is empty or not valid UTF-8");
 
 		fn(arg, &res);
@@ -912,7 +858,7 @@ static void on_tag_created(void *arg, const struct http_response *r)
 		err[0] = '\0';
 	}
 	json_decref(j);
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	fn(c->arg, err[0] ? 0 : tag.id, &res);
 	intercom_tag_release(&tag);
 	call_free(c);
@@ -923,7 +869,7 @@ static void intercom_create_tag(struct backend *b, const char *name, backend_tag
 	json_t *body = intercom_tag_create_request(name);
 
 	if (!body) {
-		struct result res = local_failure(RESULT_PERMANENT, "a tag needs a name in UTF-8");
+		struct result res = driver_local_failure(RESULT_PERMANENT, "a tag needs a name in UTF-8");
 
 		fn(arg, 0, &res);
 		return;
@@ -984,7 +930,7 @@ static void on_articles_page(void *arg, const struct http_response *r)
 	}
 	json_decref(j);
 	if (err[0]) {
-		res = local ? local_failure(RESULT_LOCAL, err) : outcome(r, err);
+		res = local ? driver_local_failure(RESULT_LOCAL, err) : driver_outcome(r, err);
 		articles_sync_abort(c->index);
 		fn(c->arg, &res);
 		call_free(c);
@@ -996,7 +942,7 @@ static void on_articles_page(void *arg, const struct http_response *r)
 		return;
 	}
 	if (articles_sync_end(c->index, time(NULL)) < 0)
-		res = local_failure(RESULT_LOCAL, "cannot write the article index");
+		res = driver_local_failure(RESULT_LOCAL, "cannot write the article index");
 	fn(c->arg, &res);
 	call_free(c);
 }
@@ -1007,7 +953,7 @@ static void intercom_sync_articles(struct backend *b, struct articles *index, ba
 	struct call *c;
 
 	if (articles_sync_begin(index) < 0) {
-		struct result res = local_failure(RESULT_LOCAL, "cannot write the article index");
+		struct result res = driver_local_failure(RESULT_LOCAL, "cannot write the article index");
 
 		fn(arg, &res);
 		return;
@@ -1039,7 +985,7 @@ static void on_article_search(void *arg, const struct http_response *r)
 		intercom_articles_free(list, n);
 	}
 	json_decref(j);
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	fn(c->arg, out, err[0] ? 0 : n, &res);
 	for (i = 0; out && i < n; i++)
 		article_release(&out[i]);
@@ -1091,7 +1037,7 @@ static void on_macros(void *arg, const struct http_response *r)
 		return;
 	}
 	free(next);
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	fn(c->arg, c->replies, err[0] ? 0 : c->n_replies, &res);
 	call_free(c);
 }
@@ -1167,7 +1113,7 @@ static void on_conversation_search(void *arg, const struct http_response *r)
 	if (!err[0] && n > 1)
 		qsort(items, n, sizeof(*items), newest_first);
 	free(next);
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	fn(c->arg, err[0] ? NULL : items, err[0] ? 0 : n, total > 0 ? (size_t)total : n, &res);
 	conversations_free(items, n);
 	call_free(c);
@@ -1179,7 +1125,7 @@ static void intercom_search_conversations(struct backend *b, const struct convse
 	json_t *body = intercom_conversation_search_request(q, (int)(max < 1 ? 1 : max));
 
 	if (!body) {
-		struct result res = local_failure(RESULT_PERMANENT, "out of memory");
+		struct result res = driver_local_failure(RESULT_PERMANENT, "out of memory");
 
 		fn(arg, NULL, 0, 0, &res);
 		return;
@@ -1208,7 +1154,7 @@ static void on_report_page(void *arg, const struct http_response *r)
 		else
 			items[kept++] = items[i];
 	}
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	fn(c->arg, err[0] ? NULL : items, err[0] ? 0 : kept, err[0] ? NULL : next,
 	   total > 0 ? (size_t)total : n, &res);
 	free(next);
@@ -1225,7 +1171,7 @@ static void intercom_report_page(struct backend *b, fl_time since, fl_time until
 	struct call *c;
 
 	if (!body) {
-		struct result res = local_failure(RESULT_PERMANENT, "out of memory");
+		struct result res = driver_local_failure(RESULT_PERMANENT, "out of memory");
 
 		fn(arg, NULL, 0, NULL, 0, &res);
 		return;
@@ -1259,7 +1205,7 @@ static void schedules_fetch_free(struct backend *b)
 static void schedules_done(struct backend *b)
 {
 	struct schedules_fetch *f = b->schedules;
-	struct result res = outcome(&f->failed, f->error);
+	struct result res = driver_outcome(&f->failed, f->error);
 
 	f->fn(f->arg, f->error[0] ? NULL : f->items, f->error[0] ? 0 : f->n, &res);
 	schedules_fetch_free(b);
@@ -1320,7 +1266,7 @@ static void intercom_fetch_schedules(struct backend *b, backend_schedules_fn fn,
 {
 	if (b->schedules) {
 		struct result res =
-		    local_failure(RESULT_TRANSIENT, "office hours: already fetching");
+		    driver_local_failure(RESULT_TRANSIENT, "office hours: already fetching");
 
 		fn(arg, NULL, 0, &res);
 		return;
@@ -1349,7 +1295,7 @@ static void on_team_metrics(void *arg, const struct http_response *r)
 	if (j && intercom_parse_team_metrics(j, &items, &n, err, sizeof(err)) == 0)
 		err[0] = '\0';
 	json_decref(j);
-	res = outcome(r, err);
+	res = driver_outcome(r, err);
 	fn(c->arg, err[0] ? NULL : items, err[0] ? 0 : n, &res);
 	free(items);
 	call_free(c);

@@ -13,13 +13,20 @@
 #define SLA(field)   offsetof(struct config_sla, field)
 
 const struct config_option config_options[] = {
-    {CONFIG_SECTION_BACKEND, "type", config_parse_backend, CONF(backend), "intercom", "intercom",
-     NULL, "The conversation backend. Only intercom for now; chatwoot is planned."},
+    {CONFIG_SECTION_BACKEND, "type", config_parse_backend, CONF(backend), "intercom|chatwoot",
+     "intercom", NULL,
+     "The conversation backend: intercom, or chatwoot (a Chatwoot account: set url to the "
+     "installation, e.g. https://app.chatwoot.com, and account_id; the token is the "
+     "agent's access token from the profile settings)."},
     {CONFIG_SECTION_BACKEND, "url", config_parse_url, CONF(url), "URL", "https://api.intercom.io",
      NULL,
      "Base URL of the API. It must start with https://; plain http:// is allowed only to "
      "this machine (localhost, 127.0.0.1, [::1]), e.g. for frontline-sim. Certificates "
      "are always verified."},
+    {CONFIG_SECTION_BACKEND, "account_id", config_parse_id, CONF(account_id), "number", NULL,
+     "none",
+     "With type = chatwoot: the account the queues are in, the number after /accounts/ in "
+     "the Chatwoot address. Required for chatwoot; intercom ignores it."},
     {CONFIG_SECTION_BACKEND, "region", config_parse_region, CONF(url), "us|eu|au", NULL, "none",
      "Instead of url: where Intercom hosts the workspace, us (https://api.intercom.io), "
      "eu (https://api.eu.intercom.io) or au (https://api.au.intercom.io). A token of a "

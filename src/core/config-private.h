@@ -88,7 +88,7 @@ config_parse_fn config_parse_backend, config_parse_url, config_parse_region, con
     config_parse_duration, config_parse_bool, config_parse_teams, config_parse_warn,
     config_parse_hours, config_parse_timezone, config_parse_notify_level, config_parse_osc,
     config_parse_preview, config_parse_size, config_parse_sla_warn,
-    config_parse_priority_target, config_parse_delay;
+    config_parse_priority_target, config_parse_delay, config_parse_id;
 void config_queue_release_teams(struct config_queue *q);
 config_parse_fn config_parse_filter;
 

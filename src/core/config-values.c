@@ -30,13 +30,24 @@ int config_parse_backend(struct config_parser *p, const struct config_option *o,
 {
 	char shown[80];
 
-	if (!strcmp(value, "chatwoot"))
-		return config_option_fail(
-		    p, o, "the chatwoot backend is not supported yet; use intercom");
-	if (strcmp(value, "intercom"))
-		return config_option_fail(p, o, "expected intercom, got \"%s\"",
+	if (strcmp(value, "intercom") && strcmp(value, "chatwoot"))
+		return config_option_fail(p, o, "expected intercom or chatwoot, got \"%s\"",
 					  config_value_shown(shown, sizeof(shown), value));
 	config_string_replace(field, value);
+	return 0;
+}
+
+/* A positive integer, as an account's id. */
+int config_parse_id(struct config_parser *p, const struct config_option *o, void *field,
+		    const char *value)
+{
+	long long v;
+	char shown[80];
+
+	if (util_parse_ll(value, 1, INT64_MAX, &v) < 0)
+		return config_option_fail(p, o, "expected a positive number, got \"%s\"",
+					  config_value_shown(shown, sizeof(shown), value));
+	*(int64_t *)field = v;
 	return 0;
 }
 

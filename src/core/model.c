@@ -101,7 +101,8 @@ bool conversation_same_clock(const struct conversation *a, const struct conversa
 	       a->last_contact_reply_at == b->last_contact_reply_at &&
 	       a->admin_assignee_id == b->admin_assignee_id &&
 	       a->team_assignee_id == b->team_assignee_id && a->backend_sla == b->backend_sla &&
-	       a->unknown == b->unknown;
+	       a->sla_first_target == b->sla_first_target &&
+	       a->sla_next_target == b->sla_next_target && a->unknown == b->unknown;
 }
 
 bool conversation_waiting_on_customer(const struct conversation *c)

@@ -616,6 +616,10 @@ void sla_targets_for(const struct sla_policy *p, const struct conversation *c,
 		if (p->next_by_priority[c->priority] > 0)
 			out->next_response = p->next_by_priority[c->priority];
 	}
+	if (c->sla_first_target > 0)
+		out->first_response = c->sla_first_target;
+	if (c->sla_next_target > 0)
+		out->next_response = c->sla_next_target;
 	for (i = 0; c->sla_name && i < n; i++) {
 		if (!strncmp(p->named[i].name, c->sla_name, sizeof(p->named[i].name))) {
 			targets_apply(out, &p->named[i].targets);

@@ -432,6 +432,7 @@ struct http *http_new(struct loop *loop, const struct http_options *opt, char *e
 	h->opt = *opt;
 	h->opt.base_url = NULL;
 	h->opt.token = NULL;
+	h->opt.token_header = NULL;
 	if (h->opt.connect_timeout_ms <= 0)
 		h->opt.connect_timeout_ms = 10000;
 	if (h->opt.total_timeout_ms <= 0)
@@ -462,7 +463,9 @@ struct http *http_new(struct loop *loop, const struct http_options *opt, char *e
 	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
 	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 
-	auth = xasprintf("Authorization: Bearer %s", opt->token ? opt->token : "");
+	auth = opt->token_header
+		   ? xasprintf("%s: %s", opt->token_header, opt->token ? opt->token : "")
+		   : xasprintf("Authorization: Bearer %s", opt->token ? opt->token : "");
 	h->headers = curl_slist_append(NULL, auth);
 	explicit_bzero(auth, strlen(auth));
 	free(auth);

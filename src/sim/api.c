@@ -26,15 +26,6 @@
 #define ARTICLE_SEARCH_MAX_TERMS 12
 #define TAG_NAME_MAX 255
 
-typedef void (*api_handler)(struct sim *s, struct api_request *rq, struct api_reply *rp);
-
-struct route {
-	const char *method;
-	const char *pattern; /* "{id}" matches one segment of digits */
-	api_handler fn;
-	bool write;
-};
-
 void api_error(struct api_reply *rp, unsigned status, const char *code, const char *fmt, ...)
 {
 	char msg[512];
@@ -703,40 +694,62 @@ static void get_articles(struct sim *s, struct api_request *rq, struct api_reply
 				 (json_int_t)total, "pages", pages_object(page, per_page, total)));
 }
 
+int api_article_search(struct world *w, const char *phrase, long long limit, long long offset,
+		       long long **ids, size_t *n, long long *total)
+{
+	char *match = phrase ? fts_query(phrase, ARTICLE_SEARCH_MAX_TERMS, false) : NULL;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (!match)
+		return 1;
+	st = wdb_query(w, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", "t", match);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		free(match);
+		return -1;
+	}
+	*total = sqlite3_column_int64(st, 0);
+	st = wdb_query(w,
+		       "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+		       " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT ? OFFSET ?",
+		       "tii", match, limit, offset);
+	free(match);
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		xgrow(ids, &cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	return 0;
+}
+
 static void get_article_search(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	const char *phrase = rq->query(rq->query_ctx, "phrase");
-	long long page, per_page, total;
-	sqlite3_stmt *st;
+	long long page, per_page, total = 0, *ids;
 	json_t *articles;
-	char *match;
+	size_t i, n;
+	int rc;
 
 	if (!paging_args(rq, rp, ARTICLE_SEARCH_PER_PAGE, ARTICLES_MAX_PER_PAGE, &page, &per_page))
 		return;
-	if (!phrase || !(match = fts_query(phrase, ARTICLE_SEARCH_MAX_TERMS, false))) {
+	rc = api_article_search(&s->world, rq->query(rq->query_ctx, "phrase"), per_page,
+				(page - 1) * per_page, &ids, &n, &total);
+	if (rc > 0) {
 		api_error(rp, 400, "parameter_invalid", "phrase is required: words to search for");
 		return;
 	}
-	st = wdb_query(&s->world, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", "t",
-		       match);
-	if (!st || sqlite3_step(st) != SQLITE_ROW) {
-		free(match);
+	if (rc < 0) {
 		db_failed(rp);
 		return;
 	}
-	total = sqlite3_column_int64(st, 0);
-	st = wdb_query(&s->world,
-		       "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-		       " ORDER BY bm25(articles_fts, 10.0, 4.0, 1.0) LIMIT ? OFFSET ?",
-		       "tii", match, per_page, (page - 1) * per_page);
-	free(match);
 	articles = json_array();
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		json_t *a = render_article(&s->world, sqlite3_column_int64(st, 0), NULL);
+	for (i = 0; i < n; i++) {
+		json_t *a = render_article(&s->world, ids[i], NULL);
 
 		if (a)
 			json_array_append_new(articles, a);
 	}
+	free(ids);
 	reply_json(rp, json_pack("{s:s, s:I, s:{s:o, s:[]}, s:o}", "type", "list", "total_count",
 				 (json_int_t)total, "data", "articles", articles, "highlights",
 				 "pages", pages_object(page, per_page, total)));
@@ -807,7 +820,7 @@ static void get_team_metrics(struct sim *s, struct api_request *rq, struct api_r
 
 /* ---- the table ---- */
 
-static const struct route routes[] = {
+static const struct api_route routes[] = {
 	{"GET", "/me", get_me, false},
 	{"GET", "/teams", get_teams, false},
 	{"GET", "/admins", get_admins, false},
@@ -850,12 +863,22 @@ static const struct route routes[] = {
 };
 
 /* Matches path against pattern segment by segment; "{id}" takes an id written the one way
- * Intercom writes it: decimal digits, no sign, no leading zero. */
+ * Intercom writes it: decimal digits, no sign, no leading zero; "{slug}" takes any
+ * non-empty segment (the handler reads it from the path). */
 static bool pattern_match(const char *pattern, const char *path, long long ids[2])
 {
 	int n = 0;
 
 	while (*pattern && *path) {
+		if (!strncmp(pattern, "{slug}", 6)) {
+			size_t len = strcspn(path, "/");
+
+			if (len == 0)
+				return false;
+			pattern += 6;
+			path += len;
+			continue;
+		}
 		if (!strncmp(pattern, "{id}", 4)) {
 			const char *end = path;
 			char buf[24];
@@ -882,28 +905,34 @@ static bool pattern_match(const char *pattern, const char *path, long long ids[2
 	return *pattern == '\0' && (*path == '\0' || (path[0] == '/' && path[1] == '\0'));
 }
 
-struct api_route_info api_route(const char *method, const char *path, struct api_request *rq,
-				const void **route)
+struct api_route_info api_route_in(const struct api_route *table, size_t n, const char *method,
+				   const char *path, struct api_request *rq, const void **route)
 {
 	struct api_route_info info = {0};
 	size_t i;
 
 	*route = NULL;
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-		if (strcmp(routes[i].method, method) || !pattern_match(routes[i].pattern, path, rq->ids))
+	for (i = 0; i < n; i++) {
+		if (strcmp(table[i].method, method) || !pattern_match(table[i].pattern, path, rq->ids))
 			continue;
 		info.found = true;
-		info.write = routes[i].write;
-		info.control = !strncmp(routes[i].pattern, "/_sim/", 6);
-		*route = &routes[i];
+		info.write = table[i].write;
+		info.control = !strncmp(table[i].pattern, "/_sim/", 6);
+		*route = &table[i];
 		break;
 	}
 	return info;
 }
 
+struct api_route_info api_route(const char *method, const char *path, struct api_request *rq,
+				const void **route)
+{
+	return api_route_in(routes, sizeof(routes) / sizeof(routes[0]), method, path, rq, route);
+}
+
 void api_run(struct sim *s, const void *route, struct api_request *rq, struct api_reply *rp)
 {
-	const struct route *r = route;
+	const struct api_route *r = route;
 
 	r->fn(s, rq, rp);
 }

@@ -4,17 +4,22 @@
 #define SIM_API_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 #include <jansson.h>
 
 struct sim;
+struct world;
 
 struct api_request {
 	const char *method;
 	const char *path;
 	/* Looks up a query-string argument; NULL when absent. */
 	const char *(*query)(void *ctx, const char *name);
+	/* Every value of a query-string argument given more than once ("labels[]=a&labels[]=b"),
+	 * as a new JSON array of strings (empty when absent). */
+	json_t *(*query_values)(void *ctx, const char *name);
 	void *query_ctx;
 	json_t *body; /* the parsed JSON body, or NULL when there was none */
 	time_t now;
@@ -23,7 +28,8 @@ struct api_request {
 
 struct api_reply {
 	unsigned status;
-	json_t *body; /* owned by the reply */
+	json_t *body;	  /* owned by the reply; NULL with no text: an empty body */
+	const char *text; /* a plain-text body instead of JSON (static), or NULL */
 };
 
 /* What a path matched, looked up before the request runs. */
@@ -33,7 +39,20 @@ struct api_route_info {
 	bool control; /* a /_sim/ endpoint */
 };
 
-/* Finds the route for method and path, filling rq->ids. */
+typedef void (*api_handler)(struct sim *s, struct api_request *rq, struct api_reply *rp);
+
+/* A row of a dialect's table of routes. */
+struct api_route {
+	const char *method;
+	const char *pattern; /* "{id}" matches one segment of digits, "{slug}" any segment */
+	api_handler fn;
+	bool write;
+};
+
+/* Finds the route of table[0, n) for method and path, filling rq->ids. */
+struct api_route_info api_route_in(const struct api_route *table, size_t n, const char *method,
+				   const char *path, struct api_request *rq, const void **route);
+/* Finds the Intercom route (or /_sim/ control route) for method and path, filling rq->ids. */
 struct api_route_info api_route(const char *method, const char *path, struct api_request *rq,
 				const void **route);
 /* Runs a route found by api_route. */
@@ -52,6 +71,13 @@ const char *api_version_name(int index);
 
 /* The OAuth scope an API request needs, e.g. "write_conversations"; NULL for none. */
 const char *api_scope(const char *method, const char *path);
+
+/* The help-center articles matching phrase (words, as a search box takes them), best
+ * first: up to limit ids from offset into *ids (the caller frees them), *n of them, and
+ * *total matching in all. Returns 0, 1 when the phrase has no words to search for, -1 on
+ * a database error. */
+int api_article_search(struct world *w, const char *phrase, long long limit, long long offset,
+		       long long **ids, size_t *n, long long *total);
 
 /* Reads an id given as a JSON string of digits or an integer. */
 bool api_json_id(json_t *v, long long *out);

@@ -227,3 +227,19 @@ void macros_list(struct sim *s, struct api_request *rq, struct api_reply *rp)
 	rp->body = json_pack("{s:s, s:o, s:{s:s, s:I, s:o}}", "type", "list", "data", data, "pages",
 			     "type", "pages", "per_page", (json_int_t)per_page, "next", next);
 }
+
+size_t macros_count(void)
+{
+	return sizeof(seeds) / sizeof(seeds[0]);
+}
+
+bool macros_entry(size_t i, struct macro_entry *out)
+{
+	if (i >= macros_count())
+		return false;
+	out->id = seeds[i].id;
+	out->name = seeds[i].name;
+	out->body_text = seeds[i].body_text;
+	out->updated = updated_of(&seeds[i]);
+	return true;
+}

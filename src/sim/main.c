@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "chatwoot.h"
 #include "index.h"
 #include "server.h"
 #include "sim.h"
@@ -27,9 +28,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: frontline-sim [OPTION]...\n"
-		"A stateful backend speaking the Intercom REST API 2.16 subset frontline uses,\n"
-		"with simulated customers, for demos, tests and benchmarks.\n"
+		"A stateful backend speaking the Intercom REST API 2.16 subset frontline uses\n"
+		"(or Chatwoot's application API), with simulated customers, for demos, tests\n"
+		"and benchmarks.\n"
 		"\n"
+		"      --dialect NAME       the API spoken: intercom (default) or chatwoot\n"
+		"      --sla-job-interval SECONDS  chatwoot: how often the SLA job updates\n"
+		"                           applied_sla statuses (default 300)\n"
+		"      --no-sla             chatwoot: a Community Edition server, without SLA\n"
+		"                           policies or applied SLAs\n"
 		"  -l, --listen ADDR        address to listen on (default 127.0.0.1)\n"
 		"  -p, --port N             TCP port (default %d); 0 picks a free one\n"
 		"      --port-file FILE     write the port to FILE once listening\n"
@@ -90,6 +97,9 @@ enum {
 	OPT_INDEX_LAG,
 	OPT_TEAMMATES,
 	OPT_NO_MONITORING,
+	OPT_DIALECT,
+	OPT_SLA_JOB_INTERVAL,
+	OPT_NO_SLA,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -127,6 +137,9 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"index-lag", required_argument, NULL, OPT_INDEX_LAG},
 		{"teammates", required_argument, NULL, OPT_TEAMMATES},
 		{"no-realtime-monitoring", no_argument, NULL, OPT_NO_MONITORING},
+		{"dialect", required_argument, NULL, OPT_DIALECT},
+		{"sla-job-interval", required_argument, NULL, OPT_SLA_JOB_INTERVAL},
+		{"no-sla", no_argument, NULL, OPT_NO_SLA},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -148,6 +161,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		.latest_version = API_VERSION_LATEST,
 		.header_timeout = 5,
 		.max_client_connections = 64,
+		.sla_job_interval = 300,
 	};
 	while ((c = getopt_long(argc, argv, "l:p:qhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -201,6 +215,19 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			o->teammates = (long)number_arg("--teammates", optarg, 0, 360000);
 			break;
 		case OPT_NO_MONITORING: o->no_monitoring = true; break;
+		case OPT_DIALECT:
+			if (!strcmp(optarg, "intercom"))
+				o->dialect = SIM_DIALECT_INTERCOM;
+			else if (!strcmp(optarg, "chatwoot"))
+				o->dialect = SIM_DIALECT_CHATWOOT;
+			else
+				die("--dialect needs intercom or chatwoot, not '%s'", optarg);
+			break;
+		case OPT_NO_SLA: o->no_sla = true; break;
+		case OPT_SLA_JOB_INTERVAL:
+			o->sla_job_interval =
+			    (long)number_arg("--sla-job-interval", optarg, 1, 86400);
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);
@@ -313,6 +340,8 @@ int main(int argc, char **argv)
 	};
 	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0 ||
 	    index_open(&s.world, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (s.opt.dialect == SIM_DIALECT_CHATWOOT && chatwoot_open(&s, time(NULL), err, sizeof(err)) < 0)
 		die("%s", err);
 	if (index_set_lag(&s.world, 0, s.opt.index_lag) < 0)
 		die("cannot build the search index: %s", sqlite3_errmsg(s.world.db));

@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "api.h"
+#include "chatwoot.h"
 #include "deadline.h"
 #include "index.h"
 #include "render.h"
@@ -25,6 +26,8 @@
 #include "util.h"
 
 #define RATE_WINDOW 10
+/* Chatwoot throttles with Rack::Attack's fixed windows of a minute. */
+#define CHATWOOT_RATE_WINDOW 60
 
 /* The request line and headers of a request may take this many bytes; larger ones are
  * answered 431 in the API's error shape. The HTTP library holds a connection's request in
@@ -54,21 +57,58 @@ static const char *query_arg(void *ctx, const char *name)
 	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_values {
+	const char *name;
+	json_t *list;
+};
+
+static enum MHD_Result add_query_value(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	struct query_values *q = cls;
+
+	(void)kind;
+	if (value && !strcmp(key, q->name))
+		json_array_append_new(q->list, json_string(value));
+	return MHD_YES;
+}
+
+static json_t *query_values(void *ctx, const char *name)
+{
+	struct query_values q = {name, json_array()};
+
+	MHD_get_connection_values(ctx, MHD_GET_ARGUMENT_KIND, add_query_value, &q);
+	return q.list;
+}
+
 /* Compares the Authorization header with the token in time independent of where they
  * differ, so the token cannot be guessed byte by byte from response times. */
-static bool authorized(const struct sim *s, const char *header)
+static bool token_matches(const struct sim *s, const char *header)
 {
-	static const char prefix[] = "Bearer ";
 	size_t tlen = strlen(s->token), hlen, i;
 	unsigned char diff = 0;
 
-	if (!header || strncmp(header, prefix, sizeof(prefix) - 1) != 0)
-		return false;
-	header += sizeof(prefix) - 1;
 	hlen = strlen(header);
 	for (i = 0; i < tlen; i++)
 		diff |= (unsigned char)s->token[i] ^ (unsigned char)(i < hlen ? header[i] : 0);
 	return diff == 0 && hlen == tlen;
+}
+
+/* The token as the dialect carries it: Intercom's "Authorization: Bearer TOKEN", Chatwoot's
+ * "api_access_token: TOKEN". */
+static bool authorized(const struct sim *s, struct MHD_Connection *conn)
+{
+	static const char prefix[] = "Bearer ";
+	const char *header;
+
+	if (s->opt.dialect == SIM_DIALECT_CHATWOOT) {
+		header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "api_access_token");
+		return header && token_matches(s, header);
+	}
+	header = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+	if (!header || strncmp(header, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	return token_matches(s, header + sizeof(prefix) - 1);
 }
 
 static bool roll(struct sim *s, double rate)
@@ -193,7 +233,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 				  const struct rate_state *rate, bool truncate, bool malformed,
 				  struct sim *s)
 {
-	char *text = json_dumps(rp->body, JSON_COMPACT);
+	char *text = rp->text ? xstrdup(rp->text)
+		     : rp->body ? json_dumps(rp->body, JSON_COMPACT | JSON_ENCODE_ANY)
+				: xstrdup("");
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 	bool gzipped = false;
@@ -234,7 +276,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 	}
 	if (!resp)
 		die("cannot create a response");
-	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	/* An answer without a body (Rails' head :ok) says no content type. */
+	if (rp->text || rp->body)
+		MHD_add_response_header(resp, "Content-Type", rp->text ? "text/plain"
+							      : "application/json; charset=utf-8");
 	if (gzipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (rate) {
@@ -253,14 +298,15 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, const struct api_
 /* Counts the request against the 10-second window (unless it is a control call). */
 static void rate_account(struct sim *s, bool count, time_t now, struct rate_state *r)
 {
-	time_t window = now - now % RATE_WINDOW;
+	int length = s->opt.dialect == SIM_DIALECT_CHATWOOT ? CHATWOOT_RATE_WINDOW : RATE_WINDOW;
+	time_t window = now - now % length;
 
 	if (window != s->window_start) {
 		s->window_start = window;
 		s->window_used = 0;
 	}
 	r->limit = s->opt.rate_limit;
-	r->reset = window + RATE_WINDOW;
+	r->reset = window + length;
 	r->counted = count && s->window_used < s->opt.rate_limit;
 	if (r->counted)
 		s->window_used++;
@@ -322,12 +368,13 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			      const char *method, struct request_body *p)
 {
 	struct api_request rq = {.method = method, .path = url, .query = query_arg,
-				 .query_ctx = conn};
+				 .query_values = query_values, .query_ctx = conn};
 	struct api_reply rp = {0};
 	struct rate_state rate = {0};
 	struct api_route_info info;
 	const void *route;
 	bool drop = false, truncate = false, malformed = false, search;
+	bool chatwoot = s->opt.dialect == SIM_DIALECT_CHATWOOT;
 	long latency;
 	enum MHD_Result ret;
 	json_error_t jerr;
@@ -337,21 +384,25 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		api_error(&rp, 431, "bad_request",
 			  "the request line and headers are larger than %d bytes",
 			  MAX_HEADER_BYTES);
+		if (chatwoot)
+			chatwoot_error_shape(&rp);
 		log_request(s, method, url, rp.status);
 		ret = send_reply(conn, &rp, NULL, false, false, NULL);
 		json_decref(rp.body);
 		return ret;
 	}
-	info = api_route(method, url, &rq, &route);
+	info = chatwoot ? chatwoot_route(method, url, &rq, &route)
+			: api_route(method, url, &rq, &route);
 	/* A NUL decoded from the path ends the string MHD hands over; no resource has one. */
 	if (p->raw_path && strstr(p->raw_path, "%00"))
 		info.found = false;
-	if (!authorized(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"))) {
+	if (!authorized(s, conn)) {
 		pthread_mutex_lock(&s->lock);
 		s->unauthorized++;
 		pthread_mutex_unlock(&s->lock);
 		rp.status = 401;
-		rp.body = render_error("unauthorized", "Access Token Invalid");
+		rp.body = chatwoot ? chatwoot_error_body("Invalid Access Token")
+				   : render_error("unauthorized", "Access Token Invalid");
 		log_request(s, method, url, rp.status);
 		ret = send_reply(conn, &rp, NULL, false, false, NULL);
 		json_decref(rp.body);
@@ -374,15 +425,19 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 
 	if (latency > 0)
 		usleep((useconds_t)latency * 1000);
-	if (!info.control && !rate.counted) {
+	if (!info.control && !rate.counted && chatwoot) {
+		/* Rack::Attack's throttled answer: plain text, no rate headers. */
+		rp.status = 429;
+		rp.text = "Retry later\n";
+	} else if (!info.control && !rate.counted) {
 		api_error(&rp, 429, "rate_limit_exceeded",
 			  "Exceeded rate limit of %ld requests per %d seconds", rate.limit, RATE_WINDOW);
 	} else if (p->too_large) {
 		api_error(&rp, 413, "request_too_large", "the request body is larger than %ld bytes",
 			  s->opt.max_body);
-	} else if (!info.control && version_refused(s, conn, &rp)) {
+	} else if (!info.control && !chatwoot && version_refused(s, conn, &rp)) {
 		/* answered */
-	} else if (!info.control && info.found && scope_refused(s, method, url, &rp)) {
+	} else if (!info.control && !chatwoot && info.found && scope_refused(s, method, url, &rp)) {
 		/* answered */
 	} else if (!info.found) {
 		api_error(&rp, 404, "not_found", "Resource Not Found");
@@ -396,6 +451,8 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		    roll(s, s->faults.error_rate)) {
 			api_error(&rp, 500, "server_error", "Injected server error");
 		} else if (world_advance(&s->world, rq.now) < 0) {
+			api_error(&rp, 500, "server_error", "the sim's database failed");
+		} else if (chatwoot && chatwoot_sla_job(s, rq.now) < 0) {
 			api_error(&rp, 500, "server_error", "the sim's database failed");
 		} else {
 			api_run(s, route, &rq, &rp);
@@ -430,12 +487,15 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 		s->searches_in_flight--;
 		pthread_mutex_unlock(&s->lock);
 	}
+	if (chatwoot && !info.control)
+		chatwoot_error_shape(&rp);
 	log_request(s, method, url, drop ? 0 : rp.status);
 	if (drop) {
 		json_decref(rp.body);
 		return MHD_NO;
 	}
-	ret = send_reply(conn, &rp, &rate, truncate, malformed, info.control ? NULL : s);
+	ret = send_reply(conn, &rp, chatwoot ? NULL : &rate, truncate, malformed,
+			 info.control ? NULL : s);
 	json_decref(rp.body);
 	return ret;
 }

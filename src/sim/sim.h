@@ -14,7 +14,13 @@
 #include "search.h"
 #include "world.h"
 
+/* The API a sim speaks: Intercom's (the default) or Chatwoot's application API. */
+enum sim_dialect { SIM_DIALECT_INTERCOM, SIM_DIALECT_CHATWOOT };
+
 struct sim_options {
+	enum sim_dialect dialect;
+	long sla_job_interval; /* chatwoot: seconds between the SLA job's runs */
+	bool no_sla;	       /* chatwoot: a Community Edition server, without SLAs */
 	const char *listen_addr;
 	long port;
 	const char *port_file;
@@ -79,6 +85,7 @@ struct sim {
 	unsigned long rate_limited;    /* requests answered 429 */
 	unsigned searches_in_flight;   /* searches between arrival and answer... */
 	unsigned searches_in_flight_max; /* ...and the most at once, for tests */
+	time_t sla_job_at;	       /* chatwoot: the SLA job's last run (chatwoot.h) */
 };
 
 #endif

@@ -385,7 +385,8 @@ static void test_errors_name_file_line_and_key(void **state)
 {
 	(void)state;
 	error_check("[backend]\nurl = https://x.example\ncolour = red\n", 3,
-		    "unknown key \"colour\" in [backend]; known keys: type, url, region, token_command, "
+		    "unknown key \"colour\" in [backend]; known keys: type, url, account_id, region, "
+		    "token_command, "
 		    "token_timeout, token, max_response, admin, poll_interval, resync_interval, "
 		    "poll_overlap, cache_max_age, article_refresh, hours_refresh",
 		    NULL);
@@ -424,11 +425,9 @@ static void test_errors_name_file_line_and_key(void **state)
 	error_check("[backend]\nurl = http://localhost.evil.example\n", 2, "url: plain", NULL);
 	error_check("[backend]\nurl = ftp://x\n", 2, "url: expected a URL starting with https://",
 		    NULL);
-	error_check("[backend]\ntype = chatwoot\n", 2,
-		    "type: the chatwoot backend is not "
-		    "supported yet",
+	error_check("[backend]\ntype = zendesk\n", 2, "type: expected intercom or chatwoot", NULL);
+	error_check("[backend]\naccount_id = -3\n", 2, "account_id: expected a positive number",
 		    NULL);
-	error_check("[backend]\ntype = zendesk\n", 2, "type: expected intercom", NULL);
 	error_check("[backend]\npoll_interval = 5s\n[state]\n[backend]\npoll_interval = 6s\n", 5,
 		    "poll_interval: given twice in [backend] (first on line 2)", NULL);
 	error_check("[queue a]\nteams = 1\n[queue a]\n", 3,
