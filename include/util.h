@@ -43,6 +43,14 @@ char *util_read_first_line(const char *path);
 /* Creates path and its missing parents with mode; 0, or -1 with errno set. */
 int util_mkdir_p(const char *path, unsigned mode);
 
+/* Makes the file at path private (0600) before SQLite opens it: created empty if missing,
+ * else its mode set by name. Never opens an existing file: closing a descriptor of a file
+ * this process has open in SQLite (the outbox and the caches share one) would drop the
+ * process's POSIX locks on it, and another process would then take the database for
+ * unused, checkpoint it and delete the write-ahead log this one still writes to. 0, or -1
+ * with errno set (ELOOP for a symbolic link). */
+int util_private_file(const char *path);
+
 /* s as man(7) text: a backslash or a minus would be read as markup, a leading dot as a
  * request. */
 void util_man_put(FILE *out, const char *s);

@@ -112,7 +112,7 @@ static int step_done(sqlite3_stmt *st)
 struct outbox *outbox_open(const char *state_dir, const char *account, char *err, size_t errlen)
 {
 	struct outbox *o = xcalloc(1, sizeof(*o));
-	int fd, rc;
+	int rc;
 
 	o->lock_fd = -1;
 	o->path = xasprintf("%s/outbox.db", state_dir);
@@ -124,20 +124,12 @@ struct outbox *outbox_open(const char *state_dir, const char *account, char *err
 		return NULL;
 	}
 	/* Private before SQLite opens it; the -wal and -shm files take its mode. */
-	fd = open(o->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open the outbox %s: %s", o->path, strerror(errno));
-		outbox_close(o);
-		return NULL;
-	}
-	if (fchmod(fd, 0600) != 0) {
+	if (util_private_file(o->path) != 0) {
 		snprintf(err, errlen, "cannot make the outbox %s private: %s", o->path,
 			 strerror(errno));
-		close(fd);
 		outbox_close(o);
 		return NULL;
 	}
-	close(fd);
 	rc = sqlite3_open_v2(o->path, &o->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc == SQLITE_OK) {
 		o->stmts = stmt_cache_new(o->db);

@@ -136,7 +136,7 @@ void stmt_ids_parse(const char *s, int64_t **ids, size_t *n)
 int stmt_open_cache_db(const char *state_dir, const char *schema, const char *name,
 		       const char *what, char **path, sqlite3 **db, char *err, size_t errlen)
 {
-	int fd, rc;
+	int rc;
 
 	*db = NULL;
 	*path = xasprintf("%s/outbox.db", state_dir);
@@ -145,16 +145,11 @@ int stmt_open_cache_db(const char *state_dir, const char *schema, const char *na
 			 strerror(errno));
 		return SQLITE_CANTOPEN;
 	}
-	/* Private before SQLite opens it, as the outbox makes it; only when it is new: closing
-	 * a descriptor of a file this process has open in SQLite (the outbox's) would drop the
-	 * process's locks on it, and other processes would then take it for unused. */
-	fd = open(*path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && errno != EEXIST) {
+	/* Private before SQLite opens it, as the outbox makes it. */
+	if (util_private_file(*path) != 0) {
 		snprintf(err, errlen, "cannot open %s %s: %s", name, *path, strerror(errno));
 		return SQLITE_CANTOPEN;
 	}
-	if (fd >= 0)
-		close(fd);
 	rc = sqlite3_open_v2(*path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);

@@ -4,12 +4,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *progname = "frontline";
 
@@ -172,6 +174,22 @@ int util_mkdir_p(const char *path, unsigned mode)
 		rc = -1;
 	free(copy);
 	return rc;
+}
+
+int util_private_file(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd >= 0)
+		return close(fd); /* new: nothing in this process has it open */
+	if (errno != EEXIST || lstat(path, &st) != 0)
+		return -1;
+	if (S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	return (st.st_mode & 0777) == 0600 ? 0 : chmod(path, 0600);
 }
 
 void util_man_put(FILE *out, const char *s)

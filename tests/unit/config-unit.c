@@ -387,7 +387,7 @@ static void test_errors_name_file_line_and_key(void **state)
 	error_check("[backend]\nurl = https://x.example\ncolour = red\n", 3,
 		    "unknown key \"colour\" in [backend]; known keys: type, url, account_id, region, "
 		    "token_command, "
-		    "token_timeout, token, max_response, admin, poll_interval, resync_interval, "
+		    "token_timeout, token, max_response, admin, poll_interval, poll_interval_max, resync_interval, "
 		    "poll_overlap, cache_max_age, article_refresh, hours_refresh",
 		    NULL);
 	error_check("[queue a]\nteams = 1\nsla = 2m\n", 3, "unknown key \"sla\" in [queue a]",
