@@ -135,10 +135,11 @@ static void on_page(void *arg, struct conversation *items, size_t n, const char 
 		sl->total = total;
 	sl->started = true;
 	run->pages++;
-	if (!c->error[0] && !sl->last) {
-		progress(run);
+	if (!c->error[0] && !sl->last)
 		slice_request(sl);
-	}
+	/* Whichever slice's page it was, the last one or not: more to come is what counts. */
+	if (!c->error[0] && run->running)
+		progress(run);
 	if (!run->running)
 		c->done = true;
 }
