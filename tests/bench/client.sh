@@ -8,6 +8,8 @@
 set -u
 : "${abs_top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$abs_top_srcdir/tests/lib.sh"
+# (for CW_ACCOUNT, the account of the sim's Chatwoot dialect)
+. "$abs_top_srcdir/tests/client-lib.sh"
 : "${FLOOR:=${abs_top_builddir:-.}/tests/bench/floor}"
 : "${SEARCH:=${abs_top_builddir:-.}/tests/bench/search}"
 : "${BENCH_JSON:=${abs_top_builddir:-.}/bench/results.json}"
@@ -33,55 +35,106 @@ setup_client() {
 	FRONTLINE_TOKEN=$(cat "$SIM_TOKEN_FILE")
 	export FRONTLINE_TOKEN
 	printf '[backend]\nurl = %s\npoll_interval = %s\n' "$SIM_URL" "$1" >"$TEST_TMP/cfg"
+	[ "$DIALECT" != chatwoot ] || printf 'type = chatwoot\naccount_id = %s\n' "$CW_ACCOUNT" >>"$TEST_TMP/cfg"
 }
 
-# full_sync N: medians of client and floor CPU, and client wall time, for N conversations.
+# full_sync N: medians of client and floor CPU, client wall time and the client's requests
+# (start-up's included, counted by the sim), for N conversations on the sim's $DIALECT;
+# SYNCED, the open conversations the client then shows. The floor speaks Intercom only:
+# on another dialect FLOOR_CPU and PAGES are n/a.
 full_sync() {
-	local n=$1 i t
+	local n=$1 i t r0 r1
 	sim_start --conversations "$n" --arrivals 0 --rate-limit 100000000 --control
 	setup_client 5s
 	# A full sync each run, as the floor's: no queues' cache (start.sh measures it).
 	echo 'cache_max_age = 0' >>"$TEST_TMP/cfg"
 	: >"$TEST_TMP/client-cpu"; : >"$TEST_TMP/client-wall"; : >"$TEST_TMP/floor-cpu"
+	: >"$TEST_TMP/client-reqs"
 	for i in $(seq "$runs"); do
 		# Both whole processes, timed the same way: start-up and exit count for both.
 		TIMEFORMAT='%3R %3U %3S'
-		{ time "$FLOOR" "$SIM_URL" 5001 5002 >"$TEST_TMP/floor.out"; } 2>"$TEST_TMP/tf" ||
-			fail "floor failed: $(cat "$TEST_TMP/tf")"
-		tail -n 1 "$TEST_TMP/tf" | awk '{ print ($2 + $3) * 1000 }' >>"$TEST_TMP/floor-cpu"
-		{ time "$FRONTLINE" --config "$TEST_TMP/cfg" status >/dev/null; } 2>"$TEST_TMP/t" ||
+		if [ "$DIALECT" = intercom ]; then
+			{ time "$FLOOR" "$SIM_URL" 5001 5002 >"$TEST_TMP/floor.out"; } 2>"$TEST_TMP/tf" ||
+				fail "floor failed: $(cat "$TEST_TMP/tf")"
+			tail -n 1 "$TEST_TMP/tf" | awk '{ print ($2 + $3) * 1000 }' >>"$TEST_TMP/floor-cpu"
+		fi
+		# (a read of the stats counts itself)
+		r0=$(stat_of requests)
+		{ time "$FRONTLINE" --config "$TEST_TMP/cfg" status >"$TEST_TMP/status.out"; } 2>"$TEST_TMP/t" ||
 			fail "frontline status failed: $(cat "$TEST_TMP/t")"
+		r1=$(stat_of requests)
+		echo $((r1 - r0 - 1)) >>"$TEST_TMP/client-reqs"
 		t=$(tail -n 1 "$TEST_TMP/t")
 		echo "$t" | awk '{ print ($2 + $3) * 1000 }' >>"$TEST_TMP/client-cpu"
 		echo "$t" | awk '{ print $1 * 1000 }' >>"$TEST_TMP/client-wall"
 	done
 	CLIENT_CPU=$(median <"$TEST_TMP/client-cpu")
-	FLOOR_CPU=$(median <"$TEST_TMP/floor-cpu")
 	CLIENT_WALL=$(median <"$TEST_TMP/client-wall")
-	PAGES=$(awk '{ print $2 }' "$TEST_TMP/floor.out")
+	FULL_REQS=$(median <"$TEST_TMP/client-reqs")
+	SYNCED=$(open_of "$TEST_TMP/status.out")
+	FLOOR_CPU=n/a PAGES=n/a
+	if [ "$DIALECT" = intercom ]; then
+		FLOOR_CPU=$(median <"$TEST_TMP/floor-cpu")
+		PAGES=$(awk '{ print $2 }' "$TEST_TMP/floor.out")
+	fi
 }
 
-# changes_for SECS N: about 10 customer messages a second on random conversations of the N.
+# snap NAME PID: the CPU of PID so far, the time, and the sim's stats (one request), in
+# $TEST_TMP/NAME, a line each.
+snap() {
+	{ cpu_of "$2"; date +%s.%N; curl -sS -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/stats"; } \
+		>"$TEST_TMP/$1" || fail "cannot read the sim's stats"
+}
+# snap_of NAME FIELD: a field of a snap's stats, or its cpu or time.
+snap_of() {
+	case $2 in
+	cpu) sed -n 1p "$TEST_TMP/$1" ;;
+	time) sed -n 2p "$TEST_TMP/$1" ;;
+	*) sed -n 3p "$TEST_TMP/$1" | jq -r ".$2" ;;
+	esac
+}
+# snap_delta FIELD: how much a field of the stats grew from snap0 to snap1.
+snap_delta() {
+	echo $(($(snap_of snap1 "$1") - $(snap_of snap0 "$1")))
+}
+
+# changes_for SECS N [LAST PID]: about 10 customer messages a second on random
+# conversations of the N. With LAST, snaps the client PID as the last LAST seconds begin
+# (snap0) and at the end (snap1), and writes to $TEST_TMP/calls the requests it sent the
+# sim in between (the second snap's own included): the sim's other requests in between
+# are the client's.
 changes_for() {
-	local end=$(($(date +%s) + $1)) n=$2 k id
+	local end=$(($(date +%s) + $1)) n=$2 last=${3:-} pid=${4:-} k id calls=0 snapped=
 	while [ "$(date +%s)" -lt "$end" ]; do
+		if [ -n "$last" ] && [ -z "$snapped" ] && [ "$(date +%s)" -ge $((end - last)) ]; then
+			snap snap0 "$pid"
+			snapped=1 calls=0
+		fi
 		for k in $(seq 10); do
 			id=$(( (RANDOM * 32768 + RANDOM) % n + 1 ))
 			curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" \
 				"$SIM_URL/_sim/conversations/$id/customer_reply" -d '{"body":"any news?"}'
+			calls=$((calls + 1))
 		done
 		sleep 1
 	done
+	if [ -n "$last" ]; then
+		snap snap1 "$pid"
+		echo $((calls + 1)) >"$TEST_TMP/calls"
+	fi
 }
 
-# steady N [LAG]: a watching client polling every second while about 10 conversations
-# change a second, the sim's search index LAG seconds behind (default 0). The changes run
+# steady N [LAG [OPEN]]: a watching client polling every second while about 10
+# conversations of the N change a second, the sim's search index LAG seconds behind
+# (default 0), from when it shows OPEN open conversations (default N). The changes run
 # LAG + 65 s before the measure, so that the poll's window (60 s by default) holds them,
 # and no longer the world's generated timestamps. Then a quiet stretch for idle CPU. Sets POLL_CPU, POLL_BYTES, POLL_CONVS,
-# POLL_PAGES (search requests a poll), RSS, IDLE_PCT. A poll is a query: its first page
-# and those that follow. $BENCH_POLL_OVERLAP, if set, is the client's poll_overlap.
+# POLL_PAGES (search requests a poll), POLL_RPM (the client's requests a minute), RSS,
+# IDLE_PCT. On Intercom a poll is a query: its first page and those that follow; on
+# Chatwoot a request (updated_within answers all at once), and POLL_CONVS is n/a (the
+# sim counts search results only). $BENCH_POLL_OVERLAP, if set, is the client's poll_overlap.
 steady() {
-	local n=$1 lag=${2:-0} pid maker cpu0 cpu1 polls0 polls1 bytes0 bytes1 res0 res1 pages0 pages1
+	local n=$1 lag=${2:-0} open=${3:-$1} pid maker cpu0 cpu1 polls reqs
 	local secs=20 warm=$((lag + 65))
 	setup_client 1s
 	[ -z "${BENCH_POLL_OVERLAP:-}" ] || echo "poll_overlap = $BENCH_POLL_OVERLAP" >>"$TEST_TMP/cfg"
@@ -89,20 +142,26 @@ steady() {
 		fail "cannot set the index lag"
 	"$FRONTLINE" --config "$TEST_TMP/cfg" status --watch >"$TEST_TMP/watch.out" 2>&1 &
 	pid=$!
-	wait_for "the first full sync of $n" 120 synced "$TEST_TMP/watch.out" "$n"
+	wait_for "the first full sync of $n" 120 synced "$TEST_TMP/watch.out" "$open"
 	RSS=$(rss_of "$pid")
-	changes_for $((warm + secs)) "$n" &
+	changes_for $((warm + secs)) "$n" "$secs" "$pid" &
 	maker=$!
-	sleep "$warm"
-	cpu0=$(cpu_of "$pid"); polls0=$(stat_of search_queries); bytes0=$(stat_of bytes_sent)
-	res0=$(stat_of search_results); pages0=$(stat_of searches)
-	wait "$maker"
-	cpu1=$(cpu_of "$pid"); polls1=$(stat_of search_queries); bytes1=$(stat_of bytes_sent)
-	res1=$(stat_of search_results); pages1=$(stat_of searches)
-	POLL_CPU=$(awk -v a="$cpu0" -v b="$cpu1" -v p=$((polls1 - polls0)) 'BEGIN { printf "%.2f", (b - a) / p }')
-	POLL_BYTES=$(( (bytes1 - bytes0) / (polls1 - polls0) ))
-	POLL_CONVS=$(awk -v r=$((res1 - res0)) -v p=$((polls1 - polls0)) 'BEGIN { printf "%.1f", r / p }')
-	POLL_PAGES=$(awk -v s=$((pages1 - pages0)) -v p=$((polls1 - polls0)) 'BEGIN { printf "%.1f", s / p }')
+	wait "$maker" || fail "the changes did not run"
+	reqs=$(($(snap_delta requests) - $(cat "$TEST_TMP/calls")))
+	polls=$reqs
+	[ "$DIALECT" != intercom ] || polls=$(snap_delta search_queries)
+	[ "$polls" -gt 0 ] || fail "no poll in the $secs s measured"
+	POLL_CPU=$(awk -v a="$(snap_of snap0 cpu)" -v b="$(snap_of snap1 cpu)" -v p="$polls" \
+		'BEGIN { printf "%.2f", (b - a) / p }')
+	POLL_BYTES=$(($(snap_delta bytes_sent) / polls))
+	POLL_RPM=$(awk -v r="$reqs" -v a="$(snap_of snap0 time)" -v b="$(snap_of snap1 time)" \
+		'BEGIN { printf "%.1f", r * 60 / (b - a) }')
+	POLL_REQS=$(awk -v r="$reqs" -v p="$polls" 'BEGIN { printf "%.1f", r / p }')
+	POLL_CONVS=n/a POLL_PAGES=$POLL_REQS
+	if [ "$DIALECT" = intercom ]; then
+		POLL_CONVS=$(awk -v r="$(snap_delta search_results)" -v p="$polls" 'BEGIN { printf "%.1f", r / p }')
+		POLL_PAGES=$(awk -v s="$(snap_delta searches)" -v p="$polls" 'BEGIN { printf "%.1f", s / p }')
+	fi
 	cpu0=$(cpu_of "$pid")
 	sleep "$secs"
 	cpu1=$(cpu_of "$pid")
