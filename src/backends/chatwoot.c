@@ -24,8 +24,10 @@
 
 /* Room for a message: Chatwoot's words and a hint. */
 #define ERR_MAX 512
-/* Pages of one list at the most: a server that ignores page would never end. */
-#define PAGES_MAX 400
+/* Pages of one team's list at the most (a million conversations): one whose pages never
+ * end fails the sync with a message rather than page for ever. (A server that ignores
+ * page is told by the page that starts where the last one did.) */
+#define PAGES_MAX 40000
 /* Older pages of messages fetched for one thread at the most. */
 #define MESSAGE_PAGES_MAX 50
 /* Rounds of a label change whose re-read shows it undone by a concurrent write. */
@@ -395,10 +397,21 @@ static void on_sync_page(void *arg, const struct http_response *r)
 	if (skipped)
 		fprintf(stderr, "%s: %s\n", util_progname(), err);
 	/* a page that starts where the last one did is the server ignoring page */
-	last = !b->full || wire < CHATWOOT_PAGE_SIZE || b->page >= PAGES_MAX ||
+	last = !b->full || wire < CHATWOOT_PAGE_SIZE ||
 	       (n && b->page > 1 && items[0].id == b->first_of_page);
 	if (n && b->full && b->page > 1 && items[0].id == b->first_of_page)
 		n = 0;
+	if (!last && b->page >= PAGES_MAX) {
+		for (i = 0; i < wire && items; i++)
+			conversation_release(&items[i]);
+		free(items);
+		snprintf(err, sizeof(err),
+			 "Chatwoot's list of a team's open conversations went on past %d pages "
+			 "of %d; frontline stopped there rather than show part of the queue",
+			 PAGES_MAX, CHATWOOT_PAGE_SIZE);
+		b->l.sync_done(b->l.arg, b->full, err);
+		return;
+	}
 	if (n)
 		b->first_of_page = items[0].id;
 	for (i = 0; i < n; i++)
