@@ -176,7 +176,8 @@ sim_faults() {
 # sim_open_ids FILE [TEAM-IDS-JSON]: the ids of the sim's open conversations of the given
 # teams (default: both), one per line and sorted, paged through /conversations/search
 # with 150 per page. The conversations themselves, one JSON object a line, go to
-# FILE.jsonl.
+# FILE.jsonl. Under DIALECT=chatwoot, the snoozed ones are left out: a Chatwoot queue is
+# its status=open, and snoozed is a status of its own there.
 sim_open_ids() {
 	local out=$1 teams=${2:-} after= q page=0
 	[ -n "$teams" ] || { api GET /teams; expect_status 200 "GET /teams"; teams=$(jqr -c '[.teams[].id | tonumber]'); }
@@ -189,8 +190,8 @@ sim_open_ids() {
 			pagination: ({per_page: 150} + (if $after == "" then {} else {starting_after: $after} end))}')
 		api POST /conversations/search "$q"
 		expect_status 200 "search page $page"
-		jqr '.conversations[].id' >>"$out.unsorted"
-		jq -c '.conversations[]' <"$API_BODY" >>"$out.jsonl"
+		jq -c --arg d "$DIALECT" '.conversations[] | select($d != "chatwoot" or .state == "open")' \
+			<"$API_BODY" | tee -a "$out.jsonl" | jq -r .id >>"$out.unsorted"
 		after=$(jqr '.pages.next.starting_after // empty')
 		page=$((page + 1))
 		[ -n "$after" ] || break

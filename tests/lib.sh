@@ -98,10 +98,17 @@ wait_for() {
 
 # sim_start [OPTIONS...]: start frontline-sim on a free port with a fresh token. With
 # DIALECT=chatwoot, the sim speaks its Chatwoot dialect (and api sends the token as
-# Chatwoot takes it; its paths then start with /api/v1/...).
-: "${DIALECT:=intercom}"
+# Chatwoot takes it; its paths then start with /api/v1/...); with --control, api reads
+# and sets the stage through the Intercom view of the same world (/_sim/intercom/...), so
+# that a test written against Intercom's answers checks the client whichever dialect it
+# speaks. SIM_ARGS: options every sim of the test gets (the Chatwoot runs of the shared
+# tests, tests/chatwoot/*.cw, give --control and --no-sla: the queues' targets, as on
+# Intercom, rather than the sim's SLA policies).
+: "${DIALECT:=intercom}" "${SIM_ARGS:=}"
 sim_start() {
 	[ -x "$SIM" ] || { echo "no frontline-sim at $SIM" >&2; exit 99; }
+	# shellcheck disable=SC2086 # words, on purpose
+	set -- "$@" $SIM_ARGS
 	head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SIM_TOKEN_FILE"
 	chmod 600 "$SIM_TOKEN_FILE"
 	if [ "$DIALECT" = chatwoot ]; then
@@ -124,10 +131,15 @@ sim_listening() {
 	[ -s "$TEST_TMP/port" ]
 }
 
-# api METHOD PATH [JSON-BODY]: call the sim; sets API_STATUS, body in $API_BODY.
+# api METHOD PATH [JSON-BODY]: call the sim; sets API_STATUS, body in $API_BODY. An
+# Intercom PATH goes to the sim's Intercom view when it speaks Chatwoot (not with API_BASE
+# set: the Chatwoot tests' own paths).
 api() {
 	local method=$1 path=$2
 	shift 2
+	if [ "$DIALECT" = chatwoot ] && [ -z "${API_BASE:-}" ] && [[ $path != /_sim/* ]]; then
+		path=/_sim/intercom$path
+	fi
 	local data=()
 	if [ $# -gt 0 ]; then
 		data=(-H 'Content-Type: application/json' --data-binary "$1")

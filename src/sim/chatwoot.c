@@ -987,6 +987,15 @@ static const struct api_route routes[] = {
 struct api_route_info chatwoot_route(const char *method, const char *path, struct api_request *rq,
 				     const void **route)
 {
+	struct api_route_info info;
+
+	/* The same world as Intercom shows it, for tests to read and set the stage in one
+	 * form whatever the dialect; a control endpoint (with --control only). */
+	if (!strncmp(path, SIM_INTERCOM_VIEW "/", sizeof(SIM_INTERCOM_VIEW))) {
+		info = api_route(method, path + sizeof(SIM_INTERCOM_VIEW) - 1, rq, route);
+		info.control = true;
+		return info;
+	}
 	if (!strncmp(path, "/_sim/", 6))
 		return api_route(method, path, rq, route);
 	return api_route_in(routes, sizeof(routes) / sizeof(routes[0]), method, path, rq, route);

@@ -20,8 +20,13 @@ struct sim;
  * the SLA job once. Returns 0, or -1 with a message in err. */
 int chatwoot_open(struct sim *s, time_t now, char *err, size_t errlen);
 
-/* Finds the Chatwoot route (or /_sim/ control route) for method and path, filling
- * rq->ids; api_run runs it. */
+/* Where the Chatwoot dialect also answers Intercom's paths, as a control endpoint: GET
+ * /_sim/intercom/conversations/7 is what the Intercom dialect answers to GET
+ * /conversations/7, on the same world. */
+#define SIM_INTERCOM_VIEW "/_sim/intercom"
+
+/* Finds the Chatwoot route (or /_sim/ control route, or Intercom's under
+ * SIM_INTERCOM_VIEW) for method and path, filling rq->ids; api_run runs it. */
 struct api_route_info chatwoot_route(const char *method, const char *path, struct api_request *rq,
 				     const void **route);
 
