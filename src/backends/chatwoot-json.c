@@ -234,6 +234,19 @@ int chatwoot_parse_conversation(json_t *j, chatwoot_label_fn label, void *arg,
 	s = str_of(last, "content");
 	if (s)
 		out->body = model_cut_utf8(s, MODEL_BODY_MAX);
+	/* The customer's last message: the last message's time when it is theirs (type 0,
+	 * incoming); else the opening, a bound below it that a new message always passes, so
+	 * that a customer writing again is news as on Intercom. */
+	out->last_contact_reply_at = out->created_at;
+	if (json_is_object(last) &&
+	    json_integer_value(json_object_get(last, "message_type")) == 0 &&
+	    json_is_integer(json_object_get(last, "message_type"))) {
+		fl_time at;
+
+		if (chatwoot_time(json_object_get(last, "created_at"), &at) == 0 &&
+		    at > out->last_contact_reply_at)
+			out->last_contact_reply_at = at;
+	}
 	attrs = json_object_get(j, "additional_attributes");
 	s = str_of(attrs, "mail_subject");
 	if (s && s[0])

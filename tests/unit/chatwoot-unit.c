@@ -49,7 +49,8 @@ static const char *const CONV =
     " \"waiting_since\": 1760000100, \"snoozed_until\": null, \"first_reply_created_at\": 0,"
     " \"unread_count\": 2, \"priority\": \"high\", \"labels\": [\"billing\", \"unknown\", 7, \"vip\"],"
     " \"additional_attributes\": {\"mail_subject\": \"Refund\"},"
-    " \"last_non_activity_message\": {\"content\": \"Where is my refund?\", \"message_type\": 0},"
+    " \"last_non_activity_message\": {\"content\": \"Where is my refund?\", \"message_type\": 0,"
+    "                               \"created_at\": 1760000400},"
     " \"applied_sla\": {\"sla_status\": \"active_with_misses\", \"sla_name\": \"Gold\","
     "                 \"sla_first_response_time_threshold\": 300,"
     "                 \"sla_next_response_time_threshold\": null},"
@@ -71,6 +72,7 @@ static void test_conversation(void **state)
 	assert_int_equal(c.snoozed_until, 0);
 	assert_int_equal(c.first_admin_reply_at, 0); /* 0 is "none" */
 	assert_int_equal(c.first_contact_reply_at, 1760000000);
+	assert_int_equal(c.last_contact_reply_at, 1760000400); /* the last message is theirs */
 	assert_int_equal(c.admin_assignee_id, 5);
 	assert_int_equal(c.team_assignee_id, 2);
 	assert_string_equal(c.customer, "Alice");
@@ -120,6 +122,36 @@ static void test_conversation_states(void **state)
 			assert_int_equal(c.snoozed_until, 1760009999);
 		if (i == 3)
 			assert_int_equal(c.snoozed_until, 1760004000);
+		conversation_release(&c);
+		json_decref(j);
+	}
+}
+
+/* The customer's last message: the last message's time when it is incoming, else the
+ * opening (a bound below it): a customer writing after an agent's reply is always later. */
+static void test_customer_last_message(void **state)
+{
+	static const struct {
+		const char *json;
+		fl_time want;
+	} cases[] = {
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100,"
+	     " \"last_non_activity_message\": {\"message_type\": 0, \"created_at\": 250}}", 250},
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100,"
+	     " \"last_non_activity_message\": {\"message_type\": 1, \"created_at\": 300}}", 100},
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100,"
+	     " \"last_non_activity_message\": {\"message_type\": \"0\", \"created_at\": 300}}", 100},
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100}", 100},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = json_of(cases[i].json);
+		struct conversation c;
+
+		assert_int_equal(chatwoot_parse_conversation(j, NULL, NULL, &c), 0);
+		assert_int_equal(c.last_contact_reply_at, cases[i].want);
 		conversation_release(&c);
 		json_decref(j);
 	}
@@ -558,6 +590,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_conversation),
 	    cmocka_unit_test(test_conversation_states),
+	    cmocka_unit_test(test_customer_last_message),
 	    cmocka_unit_test(test_conversation_hostile),
 	    cmocka_unit_test(test_conversation_list),
 	    cmocka_unit_test(test_applied_sla_targets),
