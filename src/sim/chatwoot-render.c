@@ -470,7 +470,8 @@ enum conv_col {
 	C_SLA_STATUS,
 	C_SLA_ID,
 	C_SLA_CREATED,
-	C_SLA_UPDATED
+	C_SLA_UPDATED,
+	C_TITLE
 };
 
 /* The applied SLA (push_event_data of AppliedSla) with the status the SLA job last gave. */
@@ -508,8 +509,8 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	    "  (SELECT 1 FROM parts p WHERE p.conversation_id = c.id AND p.author_type = 'user'"
 	    "  AND p.created_at > COALESCE(s.agent_last_seen_at, 0) LIMIT ?2)),"
 	    " COALESCE(a.status, 'active'), COALESCE(pol.id, 0),"
-	    " COALESCE(a.created_at, c.created_at), COALESCE(a.updated_at, c.created_at)"
-	    " FROM conversations c LEFT JOIN cw_last_seen s ON s.conversation_id = c.id"
+	    " COALESCE(a.created_at, c.created_at), COALESCE(a.updated_at, c.created_at),"
+	    " c.title FROM conversations c LEFT JOIN cw_last_seen s ON s.conversation_id = c.id"
 	    " LEFT JOIN cw_applied_slas a ON a.conversation_id = c.id"
 	    " LEFT JOIN cw_sla_policies pol ON pol.name = c.sla_name WHERE c.id = ?1",
 	    "ii", id, (long long)UNREAD_MAX);
@@ -544,6 +545,10 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 		die("cannot build the conversation JSON");
 	json_object_set_new(
 	    conv, "uuid", json_sprintf("00000000-0000-4000-8000-%012llx", (unsigned long long)id));
+	/* An email's subject (the Support team's inbox is an email channel); a chat has none. */
+	if (world_team_index(w, team_id) == WORLD_TEAM_STANDARD && text_col(st, C_TITLE)[0])
+		json_object_set_new(json_object_get(conv, "additional_attributes"), "mail_subject",
+				    json_string(text_col(st, C_TITLE)));
 	json_object_set_new(conv, "labels", label_names(w, id));
 	json_object_set_new(conv, "snoozed_until",
 			    sqlite3_column_type(st, C_SNOOZED) == SQLITE_NULL
