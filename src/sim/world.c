@@ -879,14 +879,12 @@ int world_admin_reply(struct world *w, long long id, long long admin_id, bool no
 	return tx_end(w, rc);
 }
 
-int world_close_conversation(struct world *w, long long id, long long admin_id, const char *body,
-			     time_t at)
+/* Closes conversation id at at, by admin_id (with a message when body is not NULL). */
+static int close_conversation(struct world *w, long long id, long long admin_id, const char *body,
+			      time_t at)
 {
-	int rc;
+	int rc = insert_part(w, id, "close", body, body != NULL, at, "admin", admin_id);
 
-	if (tx_begin(w) < 0)
-		return -1;
-	rc = insert_part(w, id, "close", body, body != NULL, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w,
 			      "UPDATE conversations SET state = 'closed', waiting_since = NULL,"
@@ -900,7 +898,15 @@ int world_close_conversation(struct world *w, long long id, long long admin_id, 
 		rc = wdb_exec(w, "DELETE FROM events WHERE conversation_id = ?", "i", id) < 0 ? -1 : 0;
 	if (rc == 0)
 		rc = snooze_end(w, id, at);
-	return tx_end(w, rc);
+	return rc;
+}
+
+int world_close_conversation(struct world *w, long long id, long long admin_id, const char *body,
+			     time_t at)
+{
+	if (tx_begin(w) < 0)
+		return -1;
+	return tx_end(w, close_conversation(w, id, admin_id, body, at));
 }
 
 /* An admin's bodiless part (snoozed, open) and the state change it makes, with the
