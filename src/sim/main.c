@@ -19,6 +19,7 @@
 #include "index.h"
 #include "server.h"
 #include "sim.h"
+#include "sla.h"
 #include "util.h"
 
 #define DEFAULT_PORT 8461
@@ -43,6 +44,9 @@ static void usage(FILE *f)
 		"      --db FILE            SQLite database (default: in memory); reused if it exists\n"
 		"      --seed N             seed of the generated world (default 1)\n"
 		"      --conversations N    open conversations at start (default 200)\n"
+		"      --history DURATION   create the conversations over DURATION before now\n"
+		"                           (e.g. 30d), those older than 3 hours answered and\n"
+		"                           closed (default: all in the last 90 minutes, open)\n"
 		"      --articles N         help-center articles (default 300)\n"
 		"      --arrivals N         new conversations per team per hour (default 20)\n"
 		"      --followup-rate P    chance 0..1 a customer writes again (default 0.5)\n"
@@ -100,6 +104,7 @@ enum {
 	OPT_DIALECT,
 	OPT_SLA_JOB_INTERVAL,
 	OPT_NO_SLA,
+	OPT_HISTORY,
 };
 
 static long long number_arg(const char *opt, const char *arg, long long min, long long max)
@@ -109,6 +114,18 @@ static long long number_arg(const char *opt, const char *arg, long long min, lon
 	if (util_parse_ll(arg, min, max, &v) < 0)
 		die("%s needs a whole number from %lld to %lld, not '%s'", opt, min, max, arg);
 	return v;
+}
+
+/* The longest --history: a year. */
+#define MAX_HISTORY_SECONDS (366L * 86400)
+
+static long history_arg(const char *arg)
+{
+	int64_t v;
+
+	if (sla_parse_duration(arg, &v) < 0 || v < 60 || v > MAX_HISTORY_SECONDS)
+		die("--history needs a duration from 60s to 366d (e.g. 30d, 12h), not '%s'", arg);
+	return (long)v;
 }
 
 static void parse_options(int argc, char **argv, struct sim_options *o)
@@ -140,6 +157,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 		{"dialect", required_argument, NULL, OPT_DIALECT},
 		{"sla-job-interval", required_argument, NULL, OPT_SLA_JOB_INTERVAL},
 		{"no-sla", no_argument, NULL, OPT_NO_SLA},
+		{"history", required_argument, NULL, OPT_HISTORY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -228,6 +246,7 @@ static void parse_options(int argc, char **argv, struct sim_options *o)
 			o->sla_job_interval =
 			    (long)number_arg("--sla-job-interval", optarg, 1, 86400);
 			break;
+		case OPT_HISTORY: o->history = history_arg(optarg); break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("frontline-sim %s\n", PACKAGE_VERSION); exit(0);
@@ -337,6 +356,7 @@ int main(int argc, char **argv)
 		.arrivals_per_hour = s.opt.arrivals_per_hour,
 		.followup_rate = s.opt.followup_rate,
 		.teammate_actions_per_hour = s.opt.teammates,
+		.history_seconds = s.opt.history,
 	};
 	if (world_open(&s.world, s.opt.db_path, &params, time(NULL), err, sizeof(err)) < 0 ||
 	    index_open(&s.world, err, sizeof(err)) < 0)

@@ -27,6 +27,7 @@ struct sim_options {
 	const char *db_path;
 	uint64_t seed;
 	long conversations;
+	long history; /* seconds the conversations' creation spreads over; 0: today's world */
 	long articles;
 	long arrivals_per_hour;
 	double followup_rate;

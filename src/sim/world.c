@@ -430,7 +430,6 @@ static int generate_articles(struct world *w, struct prng *r, time_t now)
 	return wdb_exec(w, "INSERT INTO articles_fts(articles_fts) VALUES('rebuild')", "") < 0 ? -1 : 0;
 }
 
-/* One conversation of the initial queue, with a plausible history up to now. */
 /* Customers come back: every fourth conversation of a generated world is from the
  * customer of an earlier one (decided by count, so the draws and the rest of the world
  * stay as they were). 0: a new customer. */
@@ -449,12 +448,106 @@ static long long returning_contact(struct world *w)
 	return last > 1 ? last - 1 : 0;
 }
 
-static int generate_conversation(struct world *w, struct prng *r, time_t now, long n_admins,
-				 long n_tags)
+/* The first reply of a conversation of the last minutes, in about half of them, and a
+ * customer's message after it in half of those; the customer of the others waits. */
+static int play_recent(struct world *w, struct prng *r, long long id, long long admin,
+		       time_t created, time_t age, time_t now, long n_admins)
+{
+	long long replier;
+	time_t reply_at;
+	char *text;
+	int rc;
+
+	if (prng_unit(r) >= 0.45)
+		return 0;
+	replier = admin ? admin : first_admin_id + (long long)prng_below(r, (uint64_t)n_admins);
+	reply_at = created + 1 + (time_t)((double)age * 0.6 * prng_unit(r));
+	text = corpus_admin_reply(&w->customer_rng);
+	rc = add_admin_reply(w, id, replier, false, text, false, reply_at);
+	free(text);
+	if (rc == 0 && prng_unit(r) < 0.5) {
+		time_t again = reply_at + 1 + (time_t)((double)(now - reply_at) * prng_unit(r));
+
+		text = corpus_followup(&w->customer_rng);
+		rc = add_customer_message(w, id, text, false, again);
+		free(text);
+	}
+	return rc;
+}
+
+/* A delay from lo to hi seconds, log-uniform: as likely from 10 s to 100 s as from 100 s
+ * to 1000 s, as people's answers are. */
+static time_t draw_delay(struct prng *r, double lo, double hi)
+{
+	return (time_t)(lo * pow(hi / lo, prng_unit(r)));
+}
+
+/* How long a teammate of the team takes to answer: the real-time team seconds to 20
+ * minutes, the standard one half a minute to 8 hours. */
+static time_t draw_reply_delay(struct prng *r, int team)
+{
+	return team == WORLD_TEAM_REALTIME ? draw_delay(r, 5, 1200) : draw_delay(r, 30, 8 * 3600);
+}
+
+static int close_conversation(struct world *w, long long id, long long admin_id, const char *body,
+			      time_t at);
+
+/* A conversation of a history (--history) created before its last hours: answered after
+ * the team's delay, asked again and answered again in three of ten (and again in three
+ * of ten of those), then closed by the teammate who answered; three in a hundred closed
+ * unanswered (spam, duplicates). Nothing is played at or after now: a conversation whose
+ * next step would come later stays open where it got to. */
+static int play_past(struct world *w, struct prng *r, long long id, int team, long long admin,
+		     time_t created, time_t now, long n_admins)
+{
+	long long replier =
+	    admin ? admin : first_admin_id + (long long)prng_below(r, (uint64_t)n_admins);
+	time_t at = created;
+	int exchange, rc;
+	char *text;
+
+	if (prng_unit(r) < 0.03) {
+		at += draw_delay(r, 60, 86400);
+		return at < now ? close_conversation(w, id, replier, NULL, at) : 0;
+	}
+	for (exchange = 0; exchange < 3; exchange++) {
+		if (exchange > 0) {
+			if (prng_unit(r) >= 0.3)
+				break;
+			at += draw_delay(r, 20, 3 * 3600);
+			if (at >= now)
+				return 0;
+			text = corpus_followup(&w->customer_rng);
+			rc = add_customer_message(w, id, text, false, at);
+			free(text);
+			if (rc < 0)
+				return -1;
+		}
+		at += draw_reply_delay(r, team);
+		if (at >= now)
+			return 0;
+		text = corpus_admin_reply(&w->customer_rng);
+		rc = add_admin_reply(w, id, replier, false, text, false, at);
+		free(text);
+		if (rc < 0)
+			return -1;
+	}
+	at += draw_delay(r, 60, 2 * 3600);
+	return at < now ? close_conversation(w, id, replier, NULL, at) : 0;
+}
+
+/* One conversation of the generated world, with a plausible history up to now: created
+ * at created (0: in the last 90 minutes, as the draws say), open unless a history made
+ * it old enough to be closed. */
+static int generate_conversation(struct world *w, struct prng *r, time_t now, time_t created,
+				 long n_admins, long n_tags)
 {
 	struct world_new_conversation c = {0};
 	bool realtime = prng_unit(r) < 0.3;
-	time_t age = realtime ? 10 + (time_t)prng_below(r, 240) : 60 + (time_t)prng_below(r, 5400);
+	time_t age = created	? now - created
+		     : realtime ? 10 + (time_t)prng_below(r, 240)
+				: 60 + (time_t)prng_below(r, 5400);
+	bool past = created && age > WORLD_HISTORY_OPEN_SECONDS;
 	char *title, *body;
 	long long id, admin = 0;
 	int rc, k, ntag;
@@ -474,32 +567,18 @@ static int generate_conversation(struct world *w, struct prng *r, time_t now, lo
 	free(body);
 	if (rc < 0)
 		return -1;
-
-	if (prng_unit(r) < 0.45) {
-		long long replier = admin ? admin : first_admin_id + (long long)prng_below(r, (uint64_t)n_admins);
-		time_t reply_at = c.created_at + 1 + (time_t)((double)age * 0.6 * prng_unit(r));
-		char *text = corpus_admin_reply(&w->customer_rng);
-
-		rc = add_admin_reply(w, id, replier, false, text, false, reply_at);
-		free(text);
-		if (rc == 0 && prng_unit(r) < 0.5) {
-			time_t again = reply_at + 1 + (time_t)((double)(now - reply_at) * prng_unit(r));
-
-			text = corpus_followup(&w->customer_rng);
-			rc = add_customer_message(w, id, text, false, again);
-			free(text);
-		}
-		if (rc < 0)
-			return -1;
-	}
+	rc = past ? play_past(w, r, id, c.team, admin, c.created_at, now, n_admins)
+		  : play_recent(w, r, id, admin, c.created_at, age, now, n_admins);
+	if (rc < 0)
+		return -1;
 	ntag = (int)prng_below(r, 3);
 	for (k = 0; k < ntag; k++)
 		if (wdb_exec(w, "INSERT OR IGNORE INTO conversation_tags(conversation_id, tag_id,"
 				" applied_at, applied_by) VALUES(?, ?, ?, ?)",
 			     "iiii", id, first_tag_id + (long long)prng_below(r, (uint64_t)n_tags),
-			     (long long)now - 1, first_admin_id) < 0)
+			     (long long)(created ? c.created_at : now - 1), first_admin_id) < 0)
 			return -1;
-	if (prng_unit(r) < 0.05) {
+	if (!past && prng_unit(r) < 0.05) {
 		time_t until = now + 60 + (time_t)prng_below(r, 7200);
 
 		if (wdb_exec(w, "UPDATE conversations SET state = 'snoozed', snoozed_until = ?"
@@ -509,20 +588,61 @@ static int generate_conversation(struct world *w, struct prng *r, time_t now, lo
 	return 0;
 }
 
+/* Whether t falls in working hours: weekdays, 08:00 to 18:00 UTC. */
+static bool working_hour(time_t t)
+{
+	struct tm tm;
+
+	return gmtime_r(&t, &tm) && tm.tm_wday >= 1 && tm.tm_wday <= 5 && tm.tm_hour >= 8 &&
+	       tm.tm_hour < 18;
+}
+
+static int compare_times(const void *a, const void *b)
+{
+	time_t x = *(const time_t *)a, y = *(const time_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* When the n conversations of a history of span seconds before now were created: three
+ * times as many an hour in working hours as outside them, oldest first, so ids grow with
+ * creation as a workspace's do. Returns an array of n the caller frees. */
+static time_t *history_times(struct prng *r, time_t now, long span, long n)
+{
+	time_t *times = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*times));
+	long i;
+
+	for (i = 0; i < n; i++) {
+		do
+			times[i] = now - span + (time_t)prng_below(r, (uint64_t)span);
+		while (!working_hour(times[i]) && prng_unit(r) >= 1.0 / 3);
+	}
+	qsort(times, (size_t)n, sizeof(*times), compare_times);
+	return times;
+}
+
 static int generate(struct world *w, time_t now)
 {
 	struct prng r;
 	size_t n_admins, n_tags;
+	time_t *created = NULL;
 	long i;
+	int rc = 0;
 
 	prng_init(&r, w->params.seed * 0x2545f4914f6cdd1dULL + 7);
 	corpus_admins(&n_admins);
 	corpus_tag_names(&n_tags);
 	if (generate_directory(w, now) < 0 || generate_articles(w, &r, now) < 0)
 		return -1;
-	for (i = 0; i < w->params.conversations; i++)
-		if (generate_conversation(w, &r, now, (long)n_admins, (long)n_tags) < 0)
-			return -1;
+	if (w->params.history_seconds > 0)
+		created =
+		    history_times(&r, now, w->params.history_seconds, w->params.conversations);
+	for (i = 0; i < w->params.conversations && rc == 0; i++)
+		rc = generate_conversation(w, &r, now, created ? created[i] : 0, (long)n_admins,
+					   (long)n_tags);
+	free(created);
+	if (rc < 0)
+		return -1;
 	return wdb_exec(w, "INSERT INTO meta(key, value) VALUES('seed', ?)", "i",
 			(long long)w->params.seed) < 0
 		       ? -1
@@ -879,14 +999,12 @@ int world_admin_reply(struct world *w, long long id, long long admin_id, bool no
 	return tx_end(w, rc);
 }
 
-int world_close_conversation(struct world *w, long long id, long long admin_id, const char *body,
-			     time_t at)
+/* Closes conversation id at at, by admin_id (with a message when body is not NULL). */
+static int close_conversation(struct world *w, long long id, long long admin_id, const char *body,
+			      time_t at)
 {
-	int rc;
+	int rc = insert_part(w, id, "close", body, body != NULL, at, "admin", admin_id);
 
-	if (tx_begin(w) < 0)
-		return -1;
-	rc = insert_part(w, id, "close", body, body != NULL, at, "admin", admin_id);
 	if (rc == 0)
 		rc = wdb_exec(w,
 			      "UPDATE conversations SET state = 'closed', waiting_since = NULL,"
@@ -900,7 +1018,15 @@ int world_close_conversation(struct world *w, long long id, long long admin_id, 
 		rc = wdb_exec(w, "DELETE FROM events WHERE conversation_id = ?", "i", id) < 0 ? -1 : 0;
 	if (rc == 0)
 		rc = snooze_end(w, id, at);
-	return tx_end(w, rc);
+	return rc;
+}
+
+int world_close_conversation(struct world *w, long long id, long long admin_id, const char *body,
+			     time_t at)
+{
+	if (tx_begin(w) < 0)
+		return -1;
+	return tx_end(w, close_conversation(w, id, admin_id, body, at));
 }
 
 /* An admin's bodiless part (snoozed, open) and the state change it makes, with the

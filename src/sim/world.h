@@ -29,7 +29,15 @@ struct world_params {
 	long arrivals_per_hour;
 	double followup_rate;
 	long teammate_actions_per_hour; /* teammates replying, noting, taking; 0: never */
+	/* > 0: the conversations were created over this many seconds before now, and those
+	 * older than WORLD_HISTORY_OPEN_SECONDS answered and closed; 0: all of the last 90
+	 * minutes and open. */
+	long history_seconds;
 };
+
+/* In a generated history, the conversations of these last seconds are open as in a
+ * world without one: answered or not, some with a customer's message after the reply. */
+#define WORLD_HISTORY_OPEN_SECONDS (3 * 3600)
 
 struct world {
 	sqlite3 *db;
