@@ -446,11 +446,14 @@ static int local_hour(fl_time t)
 }
 
 /* Whether the statistics leave something only cv's parts tell: a teammate replied and
- * the conversation has more parts than the first reply and the customer's messages after
- * it (a later reply, a snooze, a note, an assignment...), or the count is unknown. */
+ * the conversation has more parts than the first reply, the customer's message after it
+ * and, closed, its close (so a later reply, a snooze, a note, an assignment, a second
+ * close...), or the count is unknown. A closed conversation has at least one close part,
+ * so counting one never hides another part. */
 static bool needs_parts(const struct conversation *cv)
 {
-	int64_t explained = 1 + (cv->last_contact_reply_at >= cv->first_admin_reply_at);
+	int64_t explained = 1 + (cv->last_contact_reply_at >= cv->first_admin_reply_at) +
+			    (cv->state == CONV_CLOSED);
 
 	return cv->first_admin_reply_at && (cv->count_parts < 0 || cv->count_parts > explained);
 }
