@@ -470,7 +470,8 @@ enum conv_col {
 	C_SLA_STATUS,
 	C_SLA_ID,
 	C_SLA_CREATED,
-	C_SLA_UPDATED
+	C_SLA_UPDATED,
+	C_CUSTOM
 };
 
 /* The applied SLA (push_event_data of AppliedSla) with the status the SLA job last gave. */
@@ -508,7 +509,8 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	    "  (SELECT 1 FROM parts p WHERE p.conversation_id = c.id AND p.author_type = 'user'"
 	    "  AND p.created_at > COALESCE(s.agent_last_seen_at, 0) LIMIT ?2)),"
 	    " COALESCE(a.status, 'active'), COALESCE(pol.id, 0),"
-	    " COALESCE(a.created_at, c.created_at), COALESCE(a.updated_at, c.created_at)"
+	    " COALESCE(a.created_at, c.created_at), COALESCE(a.updated_at, c.created_at),"
+	    " (SELECT attributes FROM cw_custom_attributes WHERE conversation_id = c.id)"
 	    " FROM conversations c LEFT JOIN cw_last_seen s ON s.conversation_id = c.id"
 	    " LEFT JOIN cw_applied_slas a ON a.conversation_id = c.id"
 	    " LEFT JOIN cw_sla_policies pol ON pol.name = c.sla_name WHERE c.id = ?1",
@@ -545,6 +547,14 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	json_object_set_new(
 	    conv, "uuid", json_sprintf("00000000-0000-4000-8000-%012llx", (unsigned long long)id));
 	json_object_set_new(conv, "labels", label_names(w, id));
+	if (sqlite3_column_type(st, C_CUSTOM) != SQLITE_NULL) {
+		json_t *custom = json_loads(text_col(st, C_CUSTOM), 0, NULL);
+
+		if (json_is_object(custom))
+			json_object_set_new(conv, "custom_attributes", custom);
+		else
+			json_decref(custom);
+	}
 	json_object_set_new(conv, "snoozed_until",
 			    sqlite3_column_type(st, C_SNOOZED) == SQLITE_NULL
 				? json_null()

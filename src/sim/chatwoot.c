@@ -27,6 +27,8 @@ static const char schema_sql[] =
     " agent_last_seen_at INTEGER, assignee_last_seen_at INTEGER);"
     "CREATE TABLE IF NOT EXISTS cw_sla_policies(id INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL UNIQUE, threshold INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS cw_custom_attributes(conversation_id INTEGER PRIMARY KEY,"
+    " attributes TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cw_applied_slas(conversation_id INTEGER PRIMARY KEY,"
     " status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);";
 
@@ -840,6 +842,41 @@ static void post_conversation_labels(struct sim *s, struct api_request *rq, stru
 		reply(rp, 200, cw_render_conversation_labels(&s->world, id));
 }
 
+/* POST .../custom_attributes {custom_attributes: {...}}: the conversation's custom
+ * attributes become these (the action assigns the whole hash). */
+static void post_custom_attributes(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *attrs = json_object_get(body_object(rq), "custom_attributes");
+	char *text;
+	int rc;
+
+	if (!conversation_ok(s, rq, rp))
+		return;
+	if (!json_is_object(attrs)) {
+		cw_error(rp, 422, "custom_attributes must be an object");
+		return;
+	}
+	text = json_dumps(attrs, JSON_COMPACT);
+	rc =
+	    text
+		? wdb_exec(
+		      &s->world,
+		      "INSERT INTO cw_custom_attributes(conversation_id, attributes) VALUES(?1, ?2)"
+		      " ON CONFLICT(conversation_id) DO UPDATE SET attributes = "
+		      "excluded.attributes",
+		      "it", rq->ids[1], text)
+		: -1;
+	free(text);
+	if (rc < 0 ||
+	    wdb_exec(&s->world,
+		     "UPDATE conversations SET updated_at = MAX(updated_at, ?1) WHERE id = ?2",
+		     "ii", (long long)rq->now, rq->ids[1]) < 0) {
+		db_failed(rp);
+		return;
+	}
+	reply(rp, 200, json_pack("{s:O}", "custom_attributes", attrs));
+}
+
 /* POST .../update_last_seen: the agent has read the conversation; 204, no body. */
 static void post_update_last_seen(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
@@ -979,6 +1016,7 @@ static const struct api_route routes[] = {
     {"GET", CONVERSATION "/labels", get_conversation_labels, false},
     {"POST", CONVERSATION "/labels", post_conversation_labels, true},
     {"POST", CONVERSATION "/update_last_seen", post_update_last_seen, true},
+    {"POST", CONVERSATION "/custom_attributes", post_custom_attributes, true},
     {"GET", ACCOUNT "/portals", get_portals, false},
     {"GET", ACCOUNT "/portals/{slug}/articles", get_articles, false},
     {"GET", ACCOUNT "/portals/{slug}/articles/{id}", get_article, false},
