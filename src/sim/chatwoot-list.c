@@ -36,8 +36,8 @@ struct cw_filter {
 #define CW_WHERE                                                                                   \
 	" WHERE (?1 IS NULL OR c.state IN (SELECT value FROM json_each(?1)))"                      \
 	" AND (?2 IS NULL OR c.team_assignee_id IN (SELECT value FROM json_each(?2)))"             \
-	" AND (?3 IS NULL OR COALESCE((SELECT o.id FROM office_hours_schedules o"                  \
-	"  WHERE o.team_id = c.team_assignee_id), ?6) IN (SELECT value FROM json_each(?3)))"       \
+	" AND (?3 IS NULL OR COALESCE((SELECT i.inbox_id FROM cw_inboxes i"                        \
+	"  WHERE i.conversation_id = c.id), ?6) IN (SELECT value FROM json_each(?3)))"             \
 	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t"               \
 	"  ON t.id = ct.tag_id WHERE ct.conversation_id = c.id"                                    \
 	"  AND t.name IN (SELECT value FROM json_each(?4))))"                                      \

@@ -65,6 +65,30 @@ long long cw_inbox_of_team(struct world *w, long long team_id)
 	return st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 }
 
+long long cw_inbox_of(struct world *w, long long conversation_id)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT inbox_id FROM cw_inboxes WHERE conversation_id = ?",
+				     "i", conversation_id);
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		return sqlite3_column_int64(st, 0);
+	st = wdb_query(w, "SELECT team_assignee_id FROM conversations WHERE id = ?", "i",
+		       conversation_id);
+	return cw_inbox_of_team(
+	    w, st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0);
+}
+
+/* The channel of an inbox: the real-time team's is the web widget, the other email. */
+static const char *channel_of_inbox(struct world *w, long long inbox)
+{
+	sqlite3_stmt *st =
+	    wdb_query(w, "SELECT team_id FROM office_hours_schedules WHERE id = ?", "i", inbox);
+	long long team = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+
+	return world_team_index(w, team) == WORLD_TEAM_STANDARD ? "Channel::Email"
+								: "Channel::WebWidget";
+}
+
 /* ---- people ---- */
 
 #define AGENT_COLUMNS "id, name, email, away"
@@ -398,7 +422,7 @@ static json_t *message_from_row(struct world *w, sqlite3_stmt *st)
 		      " s:{}, s:s, s:{}, s:{s:o, s:I, s:{s:n}}}",
 		      "id", (json_int_t)sqlite3_column_int64(st, M_ID), "content", content,
 		      "account_id", (json_int_t)CHATWOOT_ACCOUNT_ID, "inbox_id",
-		      (json_int_t)cw_inbox_of_team(w, sqlite3_column_int64(st, M_TEAM)),
+		      (json_int_t)cw_inbox_of(w, sqlite3_column_int64(st, M_CONV)),
 		      "conversation_id", (json_int_t)sqlite3_column_int64(st, M_CONV),
 		      "message_type", message_type, "created_at", (json_int_t)created, "updated_at",
 		      iso_time(created), "private", note, "status", "sent", "source_id",
@@ -516,12 +540,13 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	    " LEFT JOIN cw_sla_policies pol ON pol.name = c.sla_name WHERE c.id = ?1",
 	    "ii", id, (long long)UNREAD_MAX);
 	json_t *meta, *conv, *assignee, *team, *last;
-	long long team_id, last_any, last_message_id, unread;
+	long long team_id, last_any, last_message_id, unread, inbox;
 	bool sla;
 
 	if (!step_row(st, db_error))
 		return NULL;
 	team_id = sqlite3_column_int64(st, C_TEAM);
+	inbox = cw_inbox_of(w, id);
 	unread = sqlite3_column_int64(st, C_UNREAD);
 	sla = with_sla && sqlite3_column_type(st, C_SLA_NAME) != SQLITE_NULL &&
 	      !sqlite3_column_int(st, C_SLA_CANCELLED);
@@ -533,8 +558,7 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	    (json_int_t)sqlite3_column_int64(st, C_SEEN), "assignee_last_seen_at",
 	    (json_int_t)sqlite3_column_int64(st, C_ASSIGNEE_SEEN), "can_reply", 1,
 	    "contact_last_seen_at", (json_int_t)0, "custom_attributes", "inbox_id",
-	    (json_int_t)cw_inbox_of_team(w, team_id), "muted", 0, "status",
-	    status_of(text_col(st, C_STATE)), "created_at",
+	    (json_int_t)inbox, "muted", 0, "status", status_of(text_col(st, C_STATE)), "created_at",
 	    (json_int_t)sqlite3_column_int64(st, C_CREATED), "updated_at",
 	    (double)sqlite3_column_int64(st, C_UPDATED), "timestamp",
 	    (json_int_t)sqlite3_column_int64(st, C_LAST_ACTIVITY), "first_reply_created_at",
@@ -571,9 +595,7 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 
 	meta = json_pack("{s:o, s:s, s:b}", "sender",
 			 contact_json(w, sqlite3_column_int64(st, C_CONTACT)), "channel",
-			 world_team_index(w, team_id) == WORLD_TEAM_STANDARD ? "Channel::Email"
-									     : "Channel::WebWidget",
-			 "hmac_verified", 0);
+			 channel_of_inbox(w, inbox), "hmac_verified", 0);
 	assignee = cw_render_agent(w, sqlite3_column_int64(st, C_ADMIN));
 	if (assignee)
 		json_object_set_new(meta, "assignee", assignee);

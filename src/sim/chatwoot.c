@@ -29,6 +29,8 @@ static const char schema_sql[] =
     " name TEXT NOT NULL UNIQUE, threshold INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cw_custom_attributes(conversation_id INTEGER PRIMARY KEY,"
     " attributes TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS cw_inboxes(conversation_id INTEGER PRIMARY KEY,"
+    " inbox_id INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cw_applied_slas(conversation_id INTEGER PRIMARY KEY,"
     " status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);";
 
@@ -136,6 +138,26 @@ static int sla_job_run(struct world *w, void *arg)
 	return 0;
 }
 
+/* Each conversation the world made since the last request gets the inbox of its team,
+ * and keeps it. */
+static int inboxes_assign(struct world *w)
+{
+	return wdb_exec(
+		   w,
+		   "INSERT OR IGNORE INTO cw_inboxes(conversation_id, inbox_id) SELECT c.id,"
+		   " COALESCE((SELECT o.id FROM office_hours_schedules o WHERE o.team_id ="
+		   " c.team_assignee_id), ?1) FROM conversations c WHERE c.id > COALESCE((SELECT"
+		   " max(conversation_id) FROM cw_inboxes), 0)",
+		   "i", cw_inbox_of_team(w, 0)) < 0
+		   ? -1
+		   : 0;
+}
+
+int chatwoot_advance(struct sim *s, time_t now)
+{
+	return inboxes_assign(&s->world) < 0 ? -1 : chatwoot_sla_job(s, now);
+}
+
 int chatwoot_sla_job(struct sim *s, time_t now)
 {
 	long long tick = (long long)(now - now % s->opt.sla_job_interval);
@@ -153,7 +175,7 @@ int chatwoot_open(struct sim *s, time_t now, char *err, size_t errlen)
 		     "INSERT OR IGNORE INTO cw_sla_policies(name, threshold) VALUES(?, ?), (?, ?)",
 		     "titi", "Real-time 2m", (long long)WORLD_SLA_REALTIME_SECONDS, "Priority 30m",
 		     (long long)WORLD_SLA_PRIORITY_SECONDS) < 0 ||
-	    chatwoot_sla_job(s, now) < 0) {
+	    chatwoot_advance(s, now) < 0) {
 		snprintf(err, errlen, "cannot set up the Chatwoot dialect: %s",
 			 sqlite3_errmsg(s->world.db));
 		return -1;
