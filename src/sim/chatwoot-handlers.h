@@ -24,8 +24,10 @@ bool cw_account_ok(struct api_request *rq, struct api_reply *rp);
  * lacks. */
 const char *cw_world_state(const char *status);
 
-/* GET .../conversations and POST .../conversations/filter (chatwoot-list.c). */
+/* GET .../conversations, .../conversations/meta and POST .../conversations/filter
+ * (chatwoot-list.c). */
 void cw_get_conversations(struct sim *s, struct api_request *rq, struct api_reply *rp);
+void cw_get_conversations_meta(struct sim *s, struct api_request *rq, struct api_reply *rp);
 void cw_post_filter(struct sim *s, struct api_request *rq, struct api_reply *rp);
 
 #endif

@@ -47,7 +47,7 @@ struct cw_filter {
 	"  AND p.body LIKE ?7))"
 
 /* Renders one page (page > 0) or, with page 0, every conversation of the filter, newest
- * activity first, and the counts of ConversationFinder's meta. */
+ * activity first (none with payload NULL), and the counts of ConversationFinder's meta. */
 static int cw_select(struct sim *s, const struct cw_filter *f, long long page, json_t **payload,
 		     json_t **meta)
 {
@@ -70,6 +70,11 @@ static int cw_select(struct sim *s, const struct cw_filter *f, long long page, j
 	all = sqlite3_column_int64(st, 0);
 	mine = sqlite3_column_int64(st, 1);
 	unassigned = sqlite3_column_int64(st, 2);
+	*meta = json_pack("{s:I, s:I, s:I, s:I}", "mine_count", (json_int_t)mine,
+			  "unassigned_count", (json_int_t)unassigned, "assigned_count",
+			  (json_int_t)(all - unassigned), "all_count", (json_int_t)all);
+	if (!payload)
+		return 0;
 	st = wdb_query(
 	    w,
 	    "SELECT c.id FROM conversations c" CW_WHERE
@@ -84,8 +89,10 @@ static int cw_select(struct sim *s, const struct cw_filter *f, long long page, j
 	    f->assignees, (long long)f->assigned_only,
 	    page > 0 ? (long long)CONVERSATIONS_PER_PAGE : -1LL,
 	    page > 0 ? (page - 1) * CONVERSATIONS_PER_PAGE : 0LL);
-	if (!st)
+	if (!st) {
+		json_decref(*meta);
 		return -1;
+	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		xgrow(&ids, &cap, n + 1, sizeof(*ids));
 		ids[n++] = sqlite3_column_int64(st, 0);
@@ -98,9 +105,6 @@ static int cw_select(struct sim *s, const struct cw_filter *f, long long page, j
 			json_array_append_new(*payload, c);
 	}
 	free(ids);
-	*meta = json_pack("{s:I, s:I, s:I, s:I}", "mine_count", (json_int_t)mine,
-			  "unassigned_count", (json_int_t)unassigned, "assigned_count",
-			  (json_int_t)(all - unassigned), "all_count", (json_int_t)all);
 	return 0;
 }
 
@@ -131,11 +135,26 @@ static const char *one_text(char *buf, size_t len, const char *v)
 	return buf;
 }
 
-/* GET .../conversations: ConversationFinder. status (default open; all for every one;
- * not applied with q), assignee_type, team_id, inbox_id, labels[], q; pages of 25 by
- * page, except that with updated_within (seconds) every match is given and page is
- * ignored. */
-void cw_get_conversations(struct sim *s, struct api_request *rq, struct api_reply *rp)
+/* The query of GET .../conversations (and .../conversations/meta) as a filter. */
+struct list_query {
+	struct cw_filter f;
+	long long page; /* 0: every match (updated_within) */
+	char states[64], teams[48], inboxes[48], assignees[48];
+	char *labels, *pattern; /* owned */
+};
+
+static void list_query_release(struct list_query *q)
+{
+	free(q->labels);
+	free(q->pattern);
+}
+
+/* Reads ConversationFinder's parameters: status (default open; all for every one; not
+ * applied with q), assignee_type, team_id, inbox_id, labels[], q; pages of 25 by page,
+ * except that with updated_within (seconds) every match is given and page is ignored.
+ * False with the reply set when the team does not exist (the finder's find raises). */
+static bool list_query_parse(struct sim *s, struct api_request *rq, struct api_reply *rp,
+			     struct list_query *q)
 {
 	const char *status = rq->query(rq->query_ctx, "status");
 	const char *assignee = rq->query(rq->query_ctx, "assignee_type");
@@ -144,68 +163,94 @@ void cw_get_conversations(struct sim *s, struct api_request *rq, struct api_repl
 	const char *words = rq->query(rq->query_ctx, "q");
 	const char *within = rq->query(rq->query_ctx, "updated_within");
 	const char *page_arg = rq->query(rq->query_ctx, "page");
-	char states[64], teams[48], inboxes[48], assignees[48], *labels = NULL, *pattern = NULL;
+	struct cw_filter *f = &q->f;
 	json_t *label_list;
-	struct cw_filter f = {0};
-	long long page = 1, n;
-	json_t *payload, *meta;
-	int rc;
+	long long n;
 
-	if (!cw_account_ok(rq, rp))
-		return;
+	memset(q, 0, sizeof(*q));
+	q->page = 1;
 	/* Rails reads labels[]=a&labels[]=b as a list, labels=a as one. */
 	label_list = rq->query_values(rq->query_ctx, "labels[]");
 	if (json_array_size(label_list) == 0 && rq->query(rq->query_ctx, "labels"))
 		json_array_append_new(label_list, json_string(rq->query(rq->query_ctx, "labels")));
 	if (json_array_size(label_list) > 0)
-		f.labels = labels = json_dumps(label_list, JSON_COMPACT);
+		f->labels = q->labels = json_dumps(label_list, JSON_COMPACT);
 	json_decref(label_list);
 	/* With q the status is not filtered; q matches the text of a message, as ILIKE. */
 	if (words && *words)
-		f.words = pattern = xasprintf("%%%s%%", words);
-	if (!f.words && (!status || strcmp(status, "all")))
-		f.states = one_text(states, sizeof(states),
-				    cw_world_state(status ? status : "open") ?: "none");
+		f->words = q->pattern = xasprintf("%%%s%%", words);
+	if (!f->words && (!status || strcmp(status, "all")))
+		f->states = one_text(q->states, sizeof(q->states),
+				     cw_world_state(status ? status : "open") ?: "none");
 	if (team) {
 		if (util_parse_ll(team, 1, INT64_MAX, &n) < 0 ||
 		    world_team_exists(&s->world, n) != 1) {
-			free(labels);
-			free(pattern);
 			cw_error(rp, 404, "Resource could not be found");
-			return;
+			return false;
 		}
-		snprintf(teams, sizeof(teams), "[%lld]", n);
-		f.teams = teams;
+		snprintf(q->teams, sizeof(q->teams), "[%lld]", n);
+		f->teams = q->teams;
 	}
 	if (inbox) {
 		if (util_parse_ll(inbox, 0, INT64_MAX, &n) < 0)
 			n = 0;
-		snprintf(inboxes, sizeof(inboxes), "[%lld]", n);
-		f.inboxes = inboxes;
+		snprintf(q->inboxes, sizeof(q->inboxes), "[%lld]", n);
+		f->inboxes = q->inboxes;
 	}
 	if (assignee && !strcmp(assignee, "me")) {
-		snprintf(assignees, sizeof(assignees), "[%lld]", s->world.me_admin_id);
-		f.assignees = assignees;
+		snprintf(q->assignees, sizeof(q->assignees), "[%lld]", s->world.me_admin_id);
+		f->assignees = q->assignees;
 	} else if (assignee && !strcmp(assignee, "unassigned")) {
-		f.assignees = "[0]";
+		f->assignees = "[0]";
 	} else if (assignee && !strcmp(assignee, "assigned")) {
-		f.assigned_only = true;
+		f->assigned_only = true;
 	}
 	if (within && *within) {
 		/* Rails' to_i: leading digits, else 0 (everything updated up to now). */
-		f.updated_after = (long long)rq->now - strtoll(within, NULL, 10);
-		page = 0;
-	} else if (page_arg && (util_parse_ll(page_arg, 1, 1000000, &page) < 0)) {
-		page = 1;
+		f->updated_after = (long long)rq->now - strtoll(within, NULL, 10);
+		q->page = 0;
+	} else if (page_arg && (util_parse_ll(page_arg, 1, 1000000, &q->page) < 0)) {
+		q->page = 1;
 	}
-	rc = cw_select(s, &f, page, &payload, &meta);
-	free(labels);
-	free(pattern);
-	if (rc < 0) {
-		cw_db_failed(rp);
+	return true;
+}
+
+/* GET .../conversations: {data: {meta, payload}}. */
+void cw_get_conversations(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	struct list_query q;
+	json_t *payload, *meta;
+	int rc;
+
+	if (!cw_account_ok(rq, rp))
 		return;
+	if (list_query_parse(s, rq, rp, &q)) {
+		rc = cw_select(s, &q.f, q.page, &payload, &meta);
+		if (rc < 0)
+			cw_db_failed(rp);
+		else
+			cw_reply(
+			    rp, 200,
+			    json_pack("{s:{s:o, s:o}}", "data", "meta", meta, "payload", payload));
 	}
-	cw_reply(rp, 200, json_pack("{s:{s:o, s:o}}", "data", "meta", meta, "payload", payload));
+	list_query_release(&q);
+}
+
+/* GET .../conversations/meta: the counts alone, {meta}. */
+void cw_get_conversations_meta(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	struct list_query q;
+	json_t *meta;
+
+	if (!cw_account_ok(rq, rp))
+		return;
+	if (list_query_parse(s, rq, rp, &q)) {
+		if (cw_select(s, &q.f, q.page, NULL, &meta) < 0)
+			cw_db_failed(rp);
+		else
+			cw_reply(rp, 200, json_pack("{s:o}", "meta", meta));
+	}
+	list_query_release(&q);
 }
 
 /* One condition of POST .../conversations/filter into f: its values as a JSON array. */

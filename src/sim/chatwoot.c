@@ -736,6 +736,7 @@ static const struct api_route routes[] = {
     {"GET", ACCOUNT "/canned_responses", get_canned_responses, false},
     {"GET", ACCOUNT "/sla_policies", get_sla_policies, false},
     {"GET", ACCOUNT "/conversations", cw_get_conversations, false},
+    {"GET", ACCOUNT "/conversations/meta", cw_get_conversations_meta, false},
     {"POST", ACCOUNT "/conversations/filter", cw_post_filter, false},
     {"GET", CONVERSATION, get_conversation, false},
     {"GET", CONVERSATION "/messages", get_messages, false},
