@@ -65,6 +65,30 @@ long long cw_inbox_of_team(struct world *w, long long team_id)
 	return st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 }
 
+long long cw_inbox_of(struct world *w, long long conversation_id)
+{
+	sqlite3_stmt *st = wdb_query(w, "SELECT inbox_id FROM cw_inboxes WHERE conversation_id = ?",
+				     "i", conversation_id);
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		return sqlite3_column_int64(st, 0);
+	st = wdb_query(w, "SELECT team_assignee_id FROM conversations WHERE id = ?", "i",
+		       conversation_id);
+	return cw_inbox_of_team(
+	    w, st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0);
+}
+
+/* The channel of an inbox: the real-time team's is the web widget, the other email. */
+static const char *channel_of_inbox(struct world *w, long long inbox)
+{
+	sqlite3_stmt *st =
+	    wdb_query(w, "SELECT team_id FROM office_hours_schedules WHERE id = ?", "i", inbox);
+	long long team = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+
+	return world_team_index(w, team) == WORLD_TEAM_STANDARD ? "Channel::Email"
+								: "Channel::WebWidget";
+}
+
 /* ---- people ---- */
 
 #define AGENT_COLUMNS "id, name, email, away"
@@ -398,7 +422,7 @@ static json_t *message_from_row(struct world *w, sqlite3_stmt *st)
 		      " s:{}, s:s, s:{}, s:{s:o, s:I, s:{s:n}}}",
 		      "id", (json_int_t)sqlite3_column_int64(st, M_ID), "content", content,
 		      "account_id", (json_int_t)CHATWOOT_ACCOUNT_ID, "inbox_id",
-		      (json_int_t)cw_inbox_of_team(w, sqlite3_column_int64(st, M_TEAM)),
+		      (json_int_t)cw_inbox_of(w, sqlite3_column_int64(st, M_CONV)),
 		      "conversation_id", (json_int_t)sqlite3_column_int64(st, M_CONV),
 		      "message_type", message_type, "created_at", (json_int_t)created, "updated_at",
 		      iso_time(created), "private", note, "status", "sent", "source_id",
@@ -471,7 +495,8 @@ enum conv_col {
 	C_SLA_ID,
 	C_SLA_CREATED,
 	C_SLA_UPDATED,
-	C_TITLE
+	C_TITLE,
+	C_CUSTOM
 };
 
 /* The applied SLA (push_event_data of AppliedSla) with the status the SLA job last gave. */
@@ -510,17 +535,19 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	    "  AND p.created_at > COALESCE(s.agent_last_seen_at, 0) LIMIT ?2)),"
 	    " COALESCE(a.status, 'active'), COALESCE(pol.id, 0),"
 	    " COALESCE(a.created_at, c.created_at), COALESCE(a.updated_at, c.created_at),"
-	    " c.title FROM conversations c LEFT JOIN cw_last_seen s ON s.conversation_id = c.id"
+	    " c.title, (SELECT attributes FROM cw_custom_attributes WHERE conversation_id = c.id)"
+	    " FROM conversations c LEFT JOIN cw_last_seen s ON s.conversation_id = c.id"
 	    " LEFT JOIN cw_applied_slas a ON a.conversation_id = c.id"
 	    " LEFT JOIN cw_sla_policies pol ON pol.name = c.sla_name WHERE c.id = ?1",
 	    "ii", id, (long long)UNREAD_MAX);
 	json_t *meta, *conv, *assignee, *team, *last;
-	long long team_id, last_any, last_message_id, unread;
+	long long team_id, last_any, last_message_id, unread, inbox;
 	bool sla;
 
 	if (!step_row(st, db_error))
 		return NULL;
 	team_id = sqlite3_column_int64(st, C_TEAM);
+	inbox = cw_inbox_of(w, id);
 	unread = sqlite3_column_int64(st, C_UNREAD);
 	sla = with_sla && sqlite3_column_type(st, C_SLA_NAME) != SQLITE_NULL &&
 	      !sqlite3_column_int(st, C_SLA_CANCELLED);
@@ -532,8 +559,7 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	    (json_int_t)sqlite3_column_int64(st, C_SEEN), "assignee_last_seen_at",
 	    (json_int_t)sqlite3_column_int64(st, C_ASSIGNEE_SEEN), "can_reply", 1,
 	    "contact_last_seen_at", (json_int_t)0, "custom_attributes", "inbox_id",
-	    (json_int_t)cw_inbox_of_team(w, team_id), "muted", 0, "status",
-	    status_of(text_col(st, C_STATE)), "created_at",
+	    (json_int_t)inbox, "muted", 0, "status", status_of(text_col(st, C_STATE)), "created_at",
 	    (json_int_t)sqlite3_column_int64(st, C_CREATED), "updated_at",
 	    (double)sqlite3_column_int64(st, C_UPDATED), "timestamp",
 	    (json_int_t)sqlite3_column_int64(st, C_LAST_ACTIVITY), "first_reply_created_at",
@@ -545,11 +571,19 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 		die("cannot build the conversation JSON");
 	json_object_set_new(
 	    conv, "uuid", json_sprintf("00000000-0000-4000-8000-%012llx", (unsigned long long)id));
-	/* An email's subject (the Support team's inbox is an email channel); a chat has none. */
-	if (world_team_index(w, team_id) == WORLD_TEAM_STANDARD && text_col(st, C_TITLE)[0])
+	/* An email's subject (the inbox it arrived in is an email channel); a chat has none. */
+	if (!strcmp(channel_of_inbox(w, inbox), "Channel::Email") && text_col(st, C_TITLE)[0])
 		json_object_set_new(json_object_get(conv, "additional_attributes"), "mail_subject",
 				    json_string(text_col(st, C_TITLE)));
 	json_object_set_new(conv, "labels", label_names(w, id));
+	if (sqlite3_column_type(st, C_CUSTOM) != SQLITE_NULL) {
+		json_t *custom = json_loads(text_col(st, C_CUSTOM), 0, NULL);
+
+		if (json_is_object(custom))
+			json_object_set_new(conv, "custom_attributes", custom);
+		else
+			json_decref(custom);
+	}
 	json_object_set_new(conv, "snoozed_until",
 			    sqlite3_column_type(st, C_SNOOZED) == SQLITE_NULL
 				? json_null()
@@ -566,9 +600,7 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 
 	meta = json_pack("{s:o, s:s, s:b}", "sender",
 			 contact_json(w, sqlite3_column_int64(st, C_CONTACT)), "channel",
-			 world_team_index(w, team_id) == WORLD_TEAM_STANDARD ? "Channel::Email"
-									     : "Channel::WebWidget",
-			 "hmac_verified", 0);
+			 channel_of_inbox(w, inbox), "hmac_verified", 0);
 	assignee = cw_render_agent(w, sqlite3_column_int64(st, C_ADMIN));
 	if (assignee)
 		json_object_set_new(meta, "assignee", assignee);

@@ -40,7 +40,10 @@ json_t *cw_render_sla_policies(struct world *w);
 json_t *cw_render_article(struct world *w, long long id, bool *db_error);
 json_t *cw_render_portal(struct world *w);
 
-/* The inbox a conversation of team_id is in (each inbox serves one team). */
+/* The inbox a conversation of team_id arrives in (each inbox serves one team). */
 long long cw_inbox_of_team(struct world *w, long long team_id);
+/* The inbox of a conversation: the one it arrived in (cw_inboxes, kept by
+ * chatwoot_advance), which a later change of team does not move. */
+long long cw_inbox_of(struct world *w, long long conversation_id);
 
 #endif

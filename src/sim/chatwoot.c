@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chatwoot-handlers.h"
 #include "chatwoot-render.h"
 #include "macros.h"
 #include "render.h"
@@ -18,23 +19,22 @@
 #include "wdb.h"
 
 /* ConversationFinder's pages (CONVERSATION_RESULTS_PER_PAGE) and the help center's. */
-#define CONVERSATIONS_PER_PAGE 25
-#define ARTICLES_PER_PAGE      25
-#define PORTAL_SLUG	       "help"
+#define ARTICLES_PER_PAGE 25
+#define PORTAL_SLUG	  "help"
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS cw_last_seen(conversation_id INTEGER PRIMARY KEY,"
     " agent_last_seen_at INTEGER, assignee_last_seen_at INTEGER);"
     "CREATE TABLE IF NOT EXISTS cw_sla_policies(id INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL UNIQUE, threshold INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS cw_custom_attributes(conversation_id INTEGER PRIMARY KEY,"
+    " attributes TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS cw_inboxes(conversation_id INTEGER PRIMARY KEY,"
+    " inbox_id INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cw_applied_slas(conversation_id INTEGER PRIMARY KEY,"
     " status TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);";
 
 json_t *chatwoot_error_body(const char *message) { return json_pack("{s:s}", "error", message); }
-
-/* An error reply in Chatwoot's shape: the server's error.list, reshaped. */
-#define cw_error(rp, status, ...)                                                                  \
-	(api_error((rp), (status), "error", __VA_ARGS__), chatwoot_error_shape(rp))
 
 void chatwoot_error_shape(struct api_reply *rp)
 {
@@ -51,7 +51,7 @@ void chatwoot_error_shape(struct api_reply *rp)
 	rp->body = body;
 }
 
-static void reply(struct api_reply *rp, unsigned status, json_t *body)
+void cw_reply(struct api_reply *rp, unsigned status, json_t *body)
 {
 	if (!body) {
 		cw_error(rp, 500, "the sim could not read its database");
@@ -62,10 +62,10 @@ static void reply(struct api_reply *rp, unsigned status, json_t *body)
 	rp->body = body;
 }
 
-static void db_failed(struct api_reply *rp) { cw_error(rp, 500, "the sim's database failed"); }
+void cw_db_failed(struct api_reply *rp) { cw_error(rp, 500, "the sim's database failed"); }
 
 /* The account of the path (ids[0]) must be the token's, as Chatwoot's account check. */
-static bool account_ok(struct api_request *rq, struct api_reply *rp)
+bool cw_account_ok(struct api_request *rq, struct api_reply *rp)
 {
 	if (rq->ids[0] == CHATWOOT_ACCOUNT_ID)
 		return true;
@@ -78,11 +78,11 @@ static bool conversation_ok(struct sim *s, struct api_request *rq, struct api_re
 {
 	int rc;
 
-	if (!account_ok(rq, rp))
+	if (!cw_account_ok(rq, rp))
 		return false;
 	rc = world_conversation_exists(&s->world, rq->ids[1]);
 	if (rc < 0)
-		db_failed(rp);
+		cw_db_failed(rp);
 	else if (rc == 0)
 		cw_error(rp, 404, "Resource could not be found");
 	return rc == 1;
@@ -138,6 +138,26 @@ static int sla_job_run(struct world *w, void *arg)
 	return 0;
 }
 
+/* Each conversation the world made since the last request gets the inbox of its team,
+ * and keeps it. */
+static int inboxes_assign(struct world *w)
+{
+	return wdb_exec(
+		   w,
+		   "INSERT OR IGNORE INTO cw_inboxes(conversation_id, inbox_id) SELECT c.id,"
+		   " COALESCE((SELECT o.id FROM office_hours_schedules o WHERE o.team_id ="
+		   " c.team_assignee_id), ?1) FROM conversations c WHERE c.id > COALESCE((SELECT"
+		   " max(conversation_id) FROM cw_inboxes), 0)",
+		   "i", cw_inbox_of_team(w, 0)) < 0
+		   ? -1
+		   : 0;
+}
+
+int chatwoot_advance(struct sim *s, time_t now)
+{
+	return inboxes_assign(&s->world) < 0 ? -1 : chatwoot_sla_job(s, now);
+}
+
 int chatwoot_sla_job(struct sim *s, time_t now)
 {
 	long long tick = (long long)(now - now % s->opt.sla_job_interval);
@@ -155,7 +175,7 @@ int chatwoot_open(struct sim *s, time_t now, char *err, size_t errlen)
 		     "INSERT OR IGNORE INTO cw_sla_policies(name, threshold) VALUES(?, ?), (?, ?)",
 		     "titi", "Real-time 2m", (long long)WORLD_SLA_REALTIME_SECONDS, "Priority 30m",
 		     (long long)WORLD_SLA_PRIORITY_SECONDS) < 0 ||
-	    chatwoot_sla_job(s, now) < 0) {
+	    chatwoot_advance(s, now) < 0) {
 		snprintf(err, errlen, "cannot set up the Chatwoot dialect: %s",
 			 sqlite3_errmsg(s->world.db));
 		return -1;
@@ -168,44 +188,44 @@ int chatwoot_open(struct sim *s, time_t now, char *err, size_t errlen)
 static void get_profile(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	(void)rq;
-	reply(rp, 200, cw_render_profile(&s->world, s->token));
+	cw_reply(rp, 200, cw_render_profile(&s->world, s->token));
 }
 
 static void get_agents(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	if (account_ok(rq, rp))
-		reply(rp, 200, cw_render_agents(&s->world));
+	if (cw_account_ok(rq, rp))
+		cw_reply(rp, 200, cw_render_agents(&s->world));
 }
 
 static void get_teams(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	if (account_ok(rq, rp))
-		reply(rp, 200, cw_render_teams(&s->world));
+	if (cw_account_ok(rq, rp))
+		cw_reply(rp, 200, cw_render_teams(&s->world));
 }
 
 static void get_team(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	json_t *team;
 
-	if (!account_ok(rq, rp))
+	if (!cw_account_ok(rq, rp))
 		return;
 	team = cw_render_team(&s->world, rq->ids[1]);
 	if (team)
-		reply(rp, 200, team);
+		cw_reply(rp, 200, team);
 	else
 		cw_error(rp, 404, "Resource could not be found");
 }
 
 static void get_labels(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	if (account_ok(rq, rp))
-		reply(rp, 200, cw_render_labels(&s->world));
+	if (cw_account_ok(rq, rp))
+		cw_reply(rp, 200, cw_render_labels(&s->world));
 }
 
 static void get_inboxes(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	if (account_ok(rq, rp))
-		reply(rp, 200, cw_render_inboxes(&s->world));
+	if (cw_account_ok(rq, rp))
+		cw_reply(rp, 200, cw_render_inboxes(&s->world));
 }
 
 /* A Community Edition server (--no-sla) has no such route. */
@@ -213,8 +233,8 @@ static void get_sla_policies(struct sim *s, struct api_request *rq, struct api_r
 {
 	if (s->opt.no_sla)
 		cw_error(rp, 404, "Resource Not Found");
-	else if (account_ok(rq, rp))
-		reply(rp, 200, cw_render_sla_policies(&s->world));
+	else if (cw_account_ok(rq, rp))
+		cw_reply(rp, 200, cw_render_sla_policies(&s->world));
 }
 
 /* Chatwoot's time attributes as Rails writes them: ISO 8601 strings. */
@@ -236,7 +256,7 @@ static void get_canned_responses(struct sim *s, struct api_request *rq, struct a
 	size_t i, k;
 
 	(void)s;
-	if (!account_ok(rq, rp)) {
+	if (!cw_account_ok(rq, rp)) {
 		json_decref(list);
 		return;
 	}
@@ -254,296 +274,7 @@ static void get_canned_responses(struct sim *s, struct api_request *rq, struct a
 				    code, "content", m.body_text, "created_at",
 				    iso(m.updated - 86400 * 30), "updated_at", iso(m.updated)));
 	}
-	reply(rp, 200, list);
-}
-
-/* ---- conversation lists ---- */
-
-/* What a list or filter selects; each list is a JSON array of values, or NULL for any. */
-struct cw_filter {
-	const char *states; /* world states: open, closed, snoozed, pending */
-	const char *teams;
-	const char *inboxes;
-	const char *assignees; /* admin ids, 0 for unassigned */
-	const char *labels;
-	const char *words; /* ?q=: a LIKE pattern of the messages' text, or NULL */
-	bool assigned_only;
-	long long updated_after; /* 0: any */
-};
-
-/* The WHERE clause of a filter, binding ?1 states, ?2 teams, ?3 inboxes, ?4 labels,
- * ?5 updated_after, ?6 the inbox of conversations without a team, ?7 a pattern the text
- * of a message (the opening one, a reply or a note) must match. Assignees are added by
- * each query. */
-#define CW_WHERE                                                                                   \
-	" WHERE (?1 IS NULL OR c.state IN (SELECT value FROM json_each(?1)))"                      \
-	" AND (?2 IS NULL OR c.team_assignee_id IN (SELECT value FROM json_each(?2)))"             \
-	" AND (?3 IS NULL OR COALESCE((SELECT o.id FROM office_hours_schedules o"                  \
-	"  WHERE o.team_id = c.team_assignee_id), ?6) IN (SELECT value FROM json_each(?3)))"       \
-	" AND (?4 IS NULL OR EXISTS (SELECT 1 FROM conversation_tags ct JOIN tags t"               \
-	"  ON t.id = ct.tag_id WHERE ct.conversation_id = c.id"                                    \
-	"  AND t.name IN (SELECT value FROM json_each(?4))))"                                      \
-	" AND (?5 = 0 OR c.updated_at > ?5)"                                                       \
-	" AND (?7 IS NULL OR c.body LIKE ?7 OR EXISTS (SELECT 1 FROM parts p"                      \
-	"  WHERE p.conversation_id = c.id AND p.part_type IN ('comment', 'note')"                  \
-	"  AND p.body LIKE ?7))"
-
-/* Renders one page (page > 0) or, with page 0, every conversation of the filter, newest
- * activity first, and the counts of ConversationFinder's meta. */
-static int cw_select(struct sim *s, const struct cw_filter *f, long long page, json_t **payload,
-		     json_t **meta)
-{
-	struct world *w = &s->world;
-	long long inbox0 = cw_inbox_of_team(w, 0);
-	sqlite3_stmt *st =
-	    wdb_query(w,
-		      "SELECT count(*), COALESCE(sum(c.admin_assignee_id = ?8), 0),"
-		      " COALESCE(sum(c.admin_assignee_id = 0), 0) FROM conversations c" CW_WHERE,
-		      "tttti"
-		      "iti",
-		      f->states, f->teams, f->inboxes, f->labels, f->updated_after, inbox0,
-		      f->words, w->me_admin_id);
-	long long all, mine, unassigned;
-	long long *ids = NULL;
-	size_t n = 0, cap = 0, i;
-
-	if (!st || sqlite3_step(st) != SQLITE_ROW)
-		return -1;
-	all = sqlite3_column_int64(st, 0);
-	mine = sqlite3_column_int64(st, 1);
-	unassigned = sqlite3_column_int64(st, 2);
-	st = wdb_query(
-	    w,
-	    "SELECT c.id FROM conversations c" CW_WHERE
-	    " AND (?8 IS NULL OR c.admin_assignee_id IN (SELECT value FROM json_each(?8)))"
-	    " AND (?9 = 0 OR c.admin_assignee_id <> 0)"
-	    " ORDER BY COALESCE((SELECT max(p.created_at) FROM parts p"
-	    "  WHERE p.conversation_id = c.id), c.created_at) DESC, c.id DESC"
-	    " LIMIT ?10 OFFSET ?11",
-	    "tttti"
-	    "ittiii",
-	    f->states, f->teams, f->inboxes, f->labels, f->updated_after, inbox0, f->words,
-	    f->assignees, (long long)f->assigned_only,
-	    page > 0 ? (long long)CONVERSATIONS_PER_PAGE : -1LL,
-	    page > 0 ? (page - 1) * CONVERSATIONS_PER_PAGE : 0LL);
-	if (!st)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		xgrow(&ids, &cap, n + 1, sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	*payload = json_array();
-	for (i = 0; i < n; i++) {
-		json_t *c = cw_render_conversation(w, ids[i], !s->opt.no_sla, NULL);
-
-		if (c)
-			json_array_append_new(*payload, c);
-	}
-	free(ids);
-	*meta = json_pack("{s:I, s:I, s:I, s:I}", "mine_count", (json_int_t)mine,
-			  "unassigned_count", (json_int_t)unassigned, "assigned_count",
-			  (json_int_t)(all - unassigned), "all_count", (json_int_t)all);
-	return 0;
-}
-
-/* A status as the world keeps it (resolved is closed); NULL for one Chatwoot lacks. */
-static const char *world_state(const char *status)
-{
-	static const char *const map[][2] = {{"open", "open"},
-					     {"resolved", "closed"},
-					     {"snoozed", "snoozed"},
-					     {"pending", "pending"}};
-	size_t i;
-
-	for (i = 0; status && i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(status, map[i][0]))
-			return map[i][1];
-	return NULL;
-}
-
-/* A one-value JSON array of a text, in buf. */
-static const char *one_text(char *buf, size_t len, const char *v)
-{
-	json_t *a = json_pack("[s]", v);
-	char *t = json_dumps(a, JSON_COMPACT);
-
-	snprintf(buf, len, "%s", t ? t : "[]");
-	free(t);
-	json_decref(a);
-	return buf;
-}
-
-/* GET .../conversations: ConversationFinder. status (default open; all for every one;
- * not applied with q), assignee_type, team_id, inbox_id, labels[], q; pages of 25 by
- * page, except that with updated_within (seconds) every match is given and page is
- * ignored. */
-static void get_conversations(struct sim *s, struct api_request *rq, struct api_reply *rp)
-{
-	const char *status = rq->query(rq->query_ctx, "status");
-	const char *assignee = rq->query(rq->query_ctx, "assignee_type");
-	const char *team = rq->query(rq->query_ctx, "team_id");
-	const char *inbox = rq->query(rq->query_ctx, "inbox_id");
-	const char *words = rq->query(rq->query_ctx, "q");
-	const char *within = rq->query(rq->query_ctx, "updated_within");
-	const char *page_arg = rq->query(rq->query_ctx, "page");
-	char states[64], teams[48], inboxes[48], assignees[48], *labels = NULL, *pattern = NULL;
-	json_t *label_list;
-	struct cw_filter f = {0};
-	long long page = 1, n;
-	json_t *payload, *meta;
-	int rc;
-
-	if (!account_ok(rq, rp))
-		return;
-	/* Rails reads labels[]=a&labels[]=b as a list, labels=a as one. */
-	label_list = rq->query_values(rq->query_ctx, "labels[]");
-	if (json_array_size(label_list) == 0 && rq->query(rq->query_ctx, "labels"))
-		json_array_append_new(label_list, json_string(rq->query(rq->query_ctx, "labels")));
-	if (json_array_size(label_list) > 0)
-		f.labels = labels = json_dumps(label_list, JSON_COMPACT);
-	json_decref(label_list);
-	/* With q the status is not filtered; q matches the text of a message, as ILIKE. */
-	if (words && *words)
-		f.words = pattern = xasprintf("%%%s%%", words);
-	if (!f.words && (!status || strcmp(status, "all")))
-		f.states = one_text(states, sizeof(states),
-				    world_state(status ? status : "open") ?: "none");
-	if (team) {
-		if (util_parse_ll(team, 1, INT64_MAX, &n) < 0 ||
-		    world_team_exists(&s->world, n) != 1) {
-			free(labels);
-			free(pattern);
-			cw_error(rp, 404, "Resource could not be found");
-			return;
-		}
-		snprintf(teams, sizeof(teams), "[%lld]", n);
-		f.teams = teams;
-	}
-	if (inbox) {
-		if (util_parse_ll(inbox, 0, INT64_MAX, &n) < 0)
-			n = 0;
-		snprintf(inboxes, sizeof(inboxes), "[%lld]", n);
-		f.inboxes = inboxes;
-	}
-	if (assignee && !strcmp(assignee, "me")) {
-		snprintf(assignees, sizeof(assignees), "[%lld]", s->world.me_admin_id);
-		f.assignees = assignees;
-	} else if (assignee && !strcmp(assignee, "unassigned")) {
-		f.assignees = "[0]";
-	} else if (assignee && !strcmp(assignee, "assigned")) {
-		f.assigned_only = true;
-	}
-	if (within && *within) {
-		/* Rails' to_i: leading digits, else 0 (everything updated up to now). */
-		f.updated_after = (long long)rq->now - strtoll(within, NULL, 10);
-		page = 0;
-	} else if (page_arg && (util_parse_ll(page_arg, 1, 1000000, &page) < 0)) {
-		page = 1;
-	}
-	rc = cw_select(s, &f, page, &payload, &meta);
-	free(labels);
-	free(pattern);
-	if (rc < 0) {
-		db_failed(rp);
-		return;
-	}
-	reply(rp, 200, json_pack("{s:{s:o, s:o}}", "data", "meta", meta, "payload", payload));
-}
-
-/* One condition of POST .../conversations/filter into f: its values as a JSON array. */
-static bool filter_condition(struct sim *s, json_t *cond, struct cw_filter *f, char **owned,
-			     struct api_reply *rp)
-{
-	const char *key = json_string_value(json_object_get(cond, "attribute_key"));
-	const char *op = json_string_value(json_object_get(cond, "filter_operator"));
-	json_t *values = json_object_get(cond, "values"), *v, *list;
-	const char **slot;
-	size_t i;
-
-	if (!key || !json_is_array(values)) {
-		cw_error(rp, 422, "Invalid attribute key");
-		return false;
-	}
-	if (!op || strcmp(op, "equal_to")) {
-		cw_error(rp, 422, "Invalid operator. The allowed operators for %s are [equal_to].",
-			 key);
-		return false;
-	}
-	slot = !strcmp(key, "status")	     ? &f->states
-	       : !strcmp(key, "team_id")     ? &f->teams
-	       : !strcmp(key, "inbox_id")    ? &f->inboxes
-	       : !strcmp(key, "assignee_id") ? &f->assignees
-	       : !strcmp(key, "labels")	     ? &f->labels
-					     : NULL;
-	if (!slot) {
-		cw_error(rp, 422, "Invalid attribute key - [%s]", key);
-		return false;
-	}
-	list = json_array();
-	json_array_foreach(values, i, v)
-	{
-		long long id;
-
-		if (slot == &f->states)
-			json_array_append_new(
-			    list, json_string(world_state(json_string_value(v)) ?: "none"));
-		else if (slot == &f->labels && json_is_string(v))
-			json_array_append(list, v);
-		else if (slot != &f->labels && json_number(v, &id))
-			json_array_append_new(list, json_integer(id));
-	}
-	(void)s;
-	*owned = json_dumps(list, JSON_COMPACT);
-	json_decref(list);
-	*slot = *owned;
-	return true;
-}
-
-#define FILTER_CONDITIONS_MAX 5
-
-/* POST .../conversations/filter: {"payload": [{attribute_key, filter_operator, values,
- * query_operator}]}, conditions joined by AND (status, team_id, inbox_id, assignee_id,
- * labels with equal_to); pages of 25. */
-static void post_filter(struct sim *s, struct api_request *rq, struct api_reply *rp)
-{
-	json_t *body = body_object(rq), *conds, *cond, *payload, *meta;
-	const char *page_arg = rq->query(rq->query_ctx, "page");
-	char *owned[FILTER_CONDITIONS_MAX] = {0};
-	struct cw_filter f = {0};
-	long long page = 1;
-	size_t i;
-	bool ok = true;
-
-	if (!account_ok(rq, rp))
-		return;
-	conds = json_object_get(body, "payload");
-	if (!json_is_array(conds) || json_array_size(conds) > FILTER_CONDITIONS_MAX) {
-		cw_error(rp, 422, "payload must be a list of at most %d conditions",
-			 FILTER_CONDITIONS_MAX);
-		return;
-	}
-	json_array_foreach(conds, i, cond)
-	{
-		const char *qop = json_string_value(json_object_get(cond, "query_operator"));
-
-		if (i + 1 < json_array_size(conds) && qop && strcmp(qop, "and") &&
-		    strcmp(qop, "AND")) {
-			cw_error(rp, 422, "the sim joins filter conditions with and only");
-			ok = false;
-		}
-		if (ok)
-			ok = filter_condition(s, cond, &f, &owned[i], rp);
-		if (!ok)
-			break;
-	}
-	if (page_arg && util_parse_ll(page_arg, 1, 1000000, &page) < 0)
-		page = 1;
-	if (ok && cw_select(s, &f, page, &payload, &meta) < 0)
-		db_failed(rp);
-	else if (ok)
-		reply(rp, 200, json_pack("{s:o, s:o}", "meta", meta, "payload", payload));
-	for (i = 0; i < FILTER_CONDITIONS_MAX; i++)
-		free(owned[i]);
+	cw_reply(rp, 200, list);
 }
 
 /* ---- one conversation ---- */
@@ -554,9 +285,9 @@ static void reply_conversation(struct sim *s, long long id, struct api_reply *rp
 	json_t *c = cw_render_conversation(&s->world, id, !s->opt.no_sla, &db_error);
 
 	if (c)
-		reply(rp, 200, c);
+		cw_reply(rp, 200, c);
 	else if (db_error)
-		db_failed(rp);
+		cw_db_failed(rp);
 	else
 		cw_error(rp, 404, "Resource could not be found");
 }
@@ -581,9 +312,9 @@ static void get_messages(struct sim *s, struct api_request *rq, struct api_reply
 		b = 0;
 	m = cw_render_messages(&s->world, rq->ids[1], b, &db_error);
 	if (m)
-		reply(rp, 200, m);
+		cw_reply(rp, 200, m);
 	else
-		db_failed(rp);
+		cw_db_failed(rp);
 }
 
 /* The message id of the conversation's newest part. */
@@ -624,9 +355,9 @@ static void post_message(struct sim *s, struct api_request *rq, struct api_reply
 				       json_flag(json_object_get(body, "private")), content, false,
 				       rq->now);
 	if (rc < 0)
-		db_failed(rp);
+		cw_db_failed(rp);
 	else
-		reply(rp, 200, cw_render_message(&s->world, id, last_part(s, id)));
+		cw_reply(rp, 200, cw_render_message(&s->world, id, last_part(s, id)));
 }
 
 static json_t *toggle_answer(struct sim *s, long long id)
@@ -662,13 +393,13 @@ static void post_toggle_status(struct sim *s, struct api_request *rq, struct api
 		return;
 	st = wdb_query(&s->world, "SELECT state FROM conversations WHERE id = ?", "i", id);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
-		db_failed(rp);
+		cw_db_failed(rp);
 		return;
 	}
 	if (!status)
 		target =
 		    strcmp((const char *)sqlite3_column_text(st, 0), "open") ? "open" : "closed";
-	else if (!(target = world_state(status))) {
+	else if (!(target = cw_world_state(status))) {
 		cw_error(rp, 422, "'%.40s' is not a valid status", status);
 		return;
 	}
@@ -697,9 +428,9 @@ static void post_toggle_status(struct sim *s, struct api_request *rq, struct api
 			 ? -1
 			 : 0;
 	if (rc < 0)
-		db_failed(rp);
+		cw_db_failed(rp);
 	else
-		reply(rp, 200, toggle_answer(s, id));
+		cw_reply(rp, 200, toggle_answer(s, id));
 }
 
 /* POST .../toggle_priority {priority: low, medium, high, urgent, none or null}: 200, no
@@ -727,7 +458,7 @@ static void post_toggle_priority(struct sim *s, struct api_request *rq, struct a
 		}
 	}
 	if (world_set_priority(&s->world, rq->ids[1], priority, rq->now) < 0) {
-		db_failed(rp);
+		cw_db_failed(rp);
 		return;
 	}
 	json_decref(rp->body);
@@ -749,7 +480,7 @@ static void post_assignment(struct sim *s, struct api_request *rq, struct api_re
 		return;
 	team = !json_object_get(body, "assignee_id") && json_object_get(body, "team_id");
 	if (!json_object_get(body, "assignee_id") && !team) {
-		reply(rp, 200, json_null());
+		cw_reply(rp, 200, json_null());
 		return;
 	}
 	if (!json_number(json_object_get(body, team ? "team_id" : "assignee_id"), &who))
@@ -774,19 +505,19 @@ static void post_assignment(struct sim *s, struct api_request *rq, struct api_re
 	}
 	if (rc < 0) {
 		json_decref(agent);
-		db_failed(rp);
+		cw_db_failed(rp);
 		return;
 	}
 	if (team)
-		reply(rp, 200, who ? cw_render_team(&s->world, who) : json_null());
+		cw_reply(rp, 200, who ? cw_render_team(&s->world, who) : json_null());
 	else
-		reply(rp, 200, agent ? agent : json_null());
+		cw_reply(rp, 200, agent ? agent : json_null());
 }
 
 static void get_conversation_labels(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	if (conversation_ok(s, rq, rp))
-		reply(rp, 200, cw_render_conversation_labels(&s->world, rq->ids[1]));
+		cw_reply(rp, 200, cw_render_conversation_labels(&s->world, rq->ids[1]));
 }
 
 /* Whether name is among the strings of list. */
@@ -835,9 +566,44 @@ static void post_conversation_labels(struct sim *s, struct api_request *rq, stru
 	}
 	json_decref(now_set);
 	if (rc < 0)
-		db_failed(rp);
+		cw_db_failed(rp);
 	else
-		reply(rp, 200, cw_render_conversation_labels(&s->world, id));
+		cw_reply(rp, 200, cw_render_conversation_labels(&s->world, id));
+}
+
+/* POST .../custom_attributes {custom_attributes: {...}}: the conversation's custom
+ * attributes become these (the action assigns the whole hash). */
+static void post_custom_attributes(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *attrs = json_object_get(body_object(rq), "custom_attributes");
+	char *text;
+	int rc;
+
+	if (!conversation_ok(s, rq, rp))
+		return;
+	if (!json_is_object(attrs)) {
+		cw_error(rp, 422, "custom_attributes must be an object");
+		return;
+	}
+	text = json_dumps(attrs, JSON_COMPACT);
+	rc =
+	    text
+		? wdb_exec(
+		      &s->world,
+		      "INSERT INTO cw_custom_attributes(conversation_id, attributes) VALUES(?1, ?2)"
+		      " ON CONFLICT(conversation_id) DO UPDATE SET attributes = "
+		      "excluded.attributes",
+		      "it", rq->ids[1], text)
+		: -1;
+	free(text);
+	if (rc < 0 ||
+	    wdb_exec(&s->world,
+		     "UPDATE conversations SET updated_at = MAX(updated_at, ?1) WHERE id = ?2",
+		     "ii", (long long)rq->now, rq->ids[1]) < 0) {
+		cw_db_failed(rp);
+		return;
+	}
+	cw_reply(rp, 200, json_pack("{s:O}", "custom_attributes", attrs));
 }
 
 /* POST .../update_last_seen: the agent has read the conversation; 204, no body. */
@@ -856,7 +622,7 @@ static void post_update_last_seen(struct sim *s, struct api_request *rq, struct 
 		" COALESCE(excluded.assignee_last_seen_at, assignee_last_seen_at)",
 		"iii", id, (long long)rq->now, s->world.me_admin_id) < 0 ||
 	    wdb_exec(&s->world, "UPDATE conversations SET read = 1 WHERE id = ?", "i", id) < 0) {
-		db_failed(rp);
+		cw_db_failed(rp);
 		return;
 	}
 	json_decref(rp->body);
@@ -870,7 +636,7 @@ static bool portal_ok(struct api_request *rq, struct api_reply *rp)
 {
 	const char *p = strstr(rq->path, "/portals/");
 
-	if (!account_ok(rq, rp))
+	if (!cw_account_ok(rq, rp))
 		return false;
 	if (p && !strncmp(p + 9, PORTAL_SLUG "/", sizeof(PORTAL_SLUG)))
 		return true;
@@ -880,11 +646,11 @@ static bool portal_ok(struct api_request *rq, struct api_reply *rp)
 
 static void get_portals(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
-	if (account_ok(rq, rp))
-		reply(rp, 200,
-		      json_pack("{s:[o], s:{s:I, s:I}}", "payload", cw_render_portal(&s->world),
-				"meta", "current_page", (json_int_t)1, "portals_count",
-				(json_int_t)1));
+	if (cw_account_ok(rq, rp))
+		cw_reply(rp, 200,
+			 json_pack("{s:[o], s:{s:I, s:I}}", "payload", cw_render_portal(&s->world),
+				   "meta", "current_page", (json_int_t)1, "portals_count",
+				   (json_int_t)1));
 }
 
 /* GET .../portals/{slug}/articles?query=&page=: the portal's articles (25 a page), those
@@ -910,7 +676,7 @@ static void get_articles(struct sim *s, struct api_request *rq, struct api_reply
 		rc = api_article_search(&s->world, query, ARTICLES_PER_PAGE,
 					(page - 1) * ARTICLES_PER_PAGE, &ids, &n, &total);
 	if (rc < 0) {
-		db_failed(rp);
+		cw_db_failed(rp);
 		return;
 	}
 	if (!query || !*query) {
@@ -930,12 +696,13 @@ static void get_articles(struct sim *s, struct api_request *rq, struct api_reply
 			json_array_append_new(list, a);
 	}
 	free(ids);
-	reply(rp, 200,
-	      json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "payload", list, "meta",
-			"all_articles_count", (json_int_t)all, "archived_articles_count",
-			(json_int_t)0, "articles_count", (json_int_t)total, "current_page",
-			(json_int_t)page, "draft_articles_count", (json_int_t)0,
-			"mine_articles_count", (json_int_t)0, "published_count", (json_int_t)all));
+	cw_reply(rp, 200,
+		 json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "payload", list, "meta",
+			   "all_articles_count", (json_int_t)all, "archived_articles_count",
+			   (json_int_t)0, "articles_count", (json_int_t)total, "current_page",
+			   (json_int_t)page, "draft_articles_count", (json_int_t)0,
+			   "mine_articles_count", (json_int_t)0, "published_count",
+			   (json_int_t)all));
 }
 
 static void get_article(struct sim *s, struct api_request *rq, struct api_reply *rp)
@@ -947,9 +714,9 @@ static void get_article(struct sim *s, struct api_request *rq, struct api_reply 
 		return;
 	a = cw_render_article(&s->world, rq->ids[1], &db_error);
 	if (a)
-		reply(rp, 200, json_pack("{s:o}", "payload", a));
+		cw_reply(rp, 200, json_pack("{s:o}", "payload", a));
 	else if (db_error)
-		db_failed(rp);
+		cw_db_failed(rp);
 	else
 		cw_error(rp, 404, "Resource could not be found");
 }
@@ -968,8 +735,9 @@ static const struct api_route routes[] = {
     {"GET", ACCOUNT "/inboxes", get_inboxes, false},
     {"GET", ACCOUNT "/canned_responses", get_canned_responses, false},
     {"GET", ACCOUNT "/sla_policies", get_sla_policies, false},
-    {"GET", ACCOUNT "/conversations", get_conversations, false},
-    {"POST", ACCOUNT "/conversations/filter", post_filter, false},
+    {"GET", ACCOUNT "/conversations", cw_get_conversations, false},
+    {"GET", ACCOUNT "/conversations/meta", cw_get_conversations_meta, false},
+    {"POST", ACCOUNT "/conversations/filter", cw_post_filter, false},
     {"GET", CONVERSATION, get_conversation, false},
     {"GET", CONVERSATION "/messages", get_messages, false},
     {"POST", CONVERSATION "/messages", post_message, true},
@@ -979,6 +747,7 @@ static const struct api_route routes[] = {
     {"GET", CONVERSATION "/labels", get_conversation_labels, false},
     {"POST", CONVERSATION "/labels", post_conversation_labels, true},
     {"POST", CONVERSATION "/update_last_seen", post_update_last_seen, true},
+    {"POST", CONVERSATION "/custom_attributes", post_custom_attributes, true},
     {"GET", ACCOUNT "/portals", get_portals, false},
     {"GET", ACCOUNT "/portals/{slug}/articles", get_articles, false},
     {"GET", ACCOUNT "/portals/{slug}/articles/{id}", get_article, false},

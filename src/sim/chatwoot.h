@@ -30,6 +30,11 @@ int chatwoot_open(struct sim *s, time_t now, char *err, size_t errlen);
 struct api_route_info chatwoot_route(const char *method, const char *path, struct api_request *rq,
 				     const void **route);
 
+/* What the server does between requests, before each is served: conversations that
+ * arrived get their inbox, and the SLA job runs when its period has come. Returns 0, or
+ * -1 on a database error. */
+int chatwoot_advance(struct sim *s, time_t now);
+
 /* Runs the SLA job if its period has come since it last ran, as Chatwoot's scheduled job
  * does (s->opt.sla_job_interval): applied_sla statuses change only then. Returns 0, or -1
  * on a database error. */

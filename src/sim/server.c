@@ -452,7 +452,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 			api_error(&rp, 500, "server_error", "Injected server error");
 		} else if (world_advance(&s->world, rq.now) < 0) {
 			api_error(&rp, 500, "server_error", "the sim's database failed");
-		} else if (chatwoot && chatwoot_sla_job(s, rq.now) < 0) {
+		} else if (chatwoot && chatwoot_advance(s, rq.now) < 0) {
 			api_error(&rp, 500, "server_error", "the sim's database failed");
 		} else {
 			api_run(s, route, &rq, &rp);
