@@ -228,6 +228,84 @@ static void get_inboxes(struct sim *s, struct api_request *rq, struct api_reply 
 		cw_reply(rp, 200, cw_render_inboxes(&s->world));
 }
 
+/* A label's title as the Label model takes it: downcased, then letters, digits, "-" and
+ * "_" only (RegexHelper's UNICODE_CHARACTER_NUMBER_HYPHEN_UNDERSCORE; a byte past ASCII
+ * is taken for a letter). NULL when invalid. */
+static char *label_title(const char *raw)
+{
+	char *t = xstrdup(raw), *p;
+
+	for (p = t; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 'A' && c <= 'Z')
+			*p = (char)(c - 'A' + 'a');
+		else if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			   c == '-' || c == '_')) {
+			free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+/* POST .../labels {title, description?, color?, show_on_sidebar?} (or wrapped in
+ * "label", as Rails' params wrapper reads it): labels_controller#create; the label, or
+ * 422 with the record's errors ({message, attributes}) or a missing parameter's. */
+static void post_label(struct sim *s, struct api_request *rq, struct api_reply *rp)
+{
+	json_t *body = body_object(rq), *label, *v;
+	const char *raw;
+	char *title;
+	long long id;
+	sqlite3_stmt *st;
+
+	if (!cw_account_ok(rq, rp))
+		return;
+	label = json_is_object(json_object_get(body, "label")) ? json_object_get(body, "label") : body;
+	v = label ? json_object_get(label, "title") : NULL;
+	if (!label || !json_object_size(label)) {
+		cw_error(rp, 422, "param is missing or the value is empty: label");
+		return;
+	}
+	raw = json_is_string(v) ? json_string_value(v) : "";
+	if (!*raw) {
+		cw_reply(rp, 422, json_pack("{s:s, s:[s]}", "message", "Title must not be blank",
+					    "attributes", "title"));
+		return;
+	}
+	title = label_title(raw);
+	if (!title) {
+		cw_reply(rp, 422,
+			 json_pack("{s:s, s:[s]}", "message", "Title is invalid", "attributes", "title"));
+		return;
+	}
+	st = wdb_query(&s->world, "SELECT id FROM tags WHERE name = ?", "t", title);
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_reset(st);
+		free(title);
+		cw_reply(rp, 422, json_pack("{s:s, s:[s]}", "message", "Title has already been taken",
+					    "attributes", "title"));
+		return;
+	}
+	if (st)
+		sqlite3_reset(st);
+	if (world_tag_upsert(&s->world, title, 0, &id, rq->now) < 0) {
+		free(title);
+		cw_db_failed(rp);
+		return;
+	}
+	v = json_object_get(label, "description");
+	cw_reply(rp, 200,
+		 json_pack("{s:I, s:s, s:s?, s:s, s:b}", "id", (json_int_t)id, "title", title,
+			   "description", json_string_value(v),
+			   "color", json_is_string(json_object_get(label, "color"))
+					? json_string_value(json_object_get(label, "color"))
+					: "#1f93ff",
+			   "show_on_sidebar", json_flag(json_object_get(label, "show_on_sidebar"))));
+	free(title);
+}
+
 /* A Community Edition server (--no-sla) has no such route. */
 static void get_sla_policies(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
@@ -732,6 +810,7 @@ static const struct api_route routes[] = {
     {"GET", ACCOUNT "/teams", get_teams, false},
     {"GET", ACCOUNT "/teams/{id}", get_team, false},
     {"GET", ACCOUNT "/labels", get_labels, false},
+    {"POST", ACCOUNT "/labels", post_label, true},
     {"GET", ACCOUNT "/inboxes", get_inboxes, false},
     {"GET", ACCOUNT "/canned_responses", get_canned_responses, false},
     {"GET", ACCOUNT "/sla_policies", get_sla_policies, false},

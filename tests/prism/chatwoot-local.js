@@ -41,6 +41,21 @@ change('GET /api/v1/accounts/{account_id}/labels (labels_controller#index)', () 
     security, responses: {200: {description: 'Success', content: json({type: 'object',
       properties: {payload: {type: 'array', items: ref('label')}}})}, 401: errorAnswer}}};
 });
+change('POST /api/v1/accounts/{account_id}/labels (labels_controller#create; Label ' +
+       'downcases the title and takes letters, digits, - and _; a record error answers ' +
+       '{message, attributes}, as RequestExceptionHandler#render_record_invalid)', () => {
+  S.record_invalid = {type: 'object', required: ['message', 'attributes'], properties: {
+    message: {type: 'string'}, attributes: {type: 'array', items: {type: 'string'}}}};
+  doc.paths['/api/v1/accounts/{account_id}/labels'].post = {tags: ['Labels'],
+    operationId: 'create-a-label', summary: 'Create a label', security,
+    requestBody: {required: true, content: json({type: 'object', properties: {
+      title: {type: 'string'}, description: {type: 'string'}, color: {type: 'string'},
+      show_on_sidebar: {type: 'boolean'}}})},
+    responses: {200: {description: 'Success', content: json(ref('label'))},
+      401: errorAnswer,
+      422: {description: 'The label is invalid or its title taken',
+        content: json({oneOf: [ref('record_invalid'), ref('error')]})}}};
+});
 change('GET /api/v1/accounts/{account_id}/sla_policies (enterprise sla_policies_controller#index)', () => {
   S.sla_policy = {type: 'object', properties: {id: {type: 'integer'}, name: {type: 'string'},
     description: {type: 'string', nullable: true},
