@@ -95,6 +95,9 @@ struct engine {
 	int64_t *cache_changed; /* ids upserted since the last write */
 	size_t n_cache_changed, cap_cache_changed;
 	bool cache_rewrite;	/* the next write writes every record */
+	bool cache_damaged;	/* a record came damaged since the last clean full sync: the
+				 * cache is written as of no queues, so the next start syncs whole */
+	bool sync_damaged;	/* ...during the sync running */
 	bool cache_dir_saved;	/* the cache holds the directory of this run */
 	bool cache_failing;	/* the last write failed (said once on stderr) */
 	uint64_t cache_timer;	/* a polling engine writes after the screen has drawn */

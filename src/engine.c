@@ -91,6 +91,7 @@ static void start_sync(struct engine *e)
 	}
 	e->syncing = true;
 	e->sync_full = full;
+	e->sync_damaged = false;
 	e->poll_started = engine_now(e);
 	e->started_known = e->clock_known;
 	e->poll_changes = 0;
@@ -478,6 +479,11 @@ static void on_conversation(void *arg, const struct conversation *c)
 
 	if (c->updated_at > e->newest)
 		e->newest = c->updated_at;
+	/* A record whose state, time, team or assignee could not be read may have left a
+	 * queue it is in: a cache written now would keep that until the next full sync. */
+	if (c->unknown & (CONV_UNKNOWN_STATE | CONV_UNKNOWN_UPDATED | CONV_UNKNOWN_ASSIGNEE |
+			  CONV_UNKNOWN_TEAM))
+		e->sync_damaged = e->cache_damaged = true;
 	change = store_upsert(e->store, c, engine_now(e));
 	if (change != STORE_UNCHANGED) {
 		cache_note(e, c->id);
@@ -525,6 +531,8 @@ static void on_sync_done(void *arg, bool full, const char *error)
 	} else {
 		if (full)
 			store_sweep_end(e->store);
+		if (full && !e->sync_damaged)
+			e->cache_damaged = false;
 		e->error[0] = '\0';
 		e->failures = 0;
 		e->last_ok = time(NULL);
@@ -767,7 +775,8 @@ static void cache_save(struct engine *e, bool full)
 		st.teams = e->teams;
 		st.n_teams = e->n_teams;
 		st.assignee = e->assignee;
-		signature = cache_signature(e);
+		/* no queues' signature is empty: a damaged cache is never loaded */
+		signature = e->cache_damaged ? xstrdup("") : cache_signature(e);
 		rc = store_cache_commit(e->cache, signature, &st,
 					rewrite || !e->cache_dir_saved ? e->dir : NULL, err,
 					sizeof(err));
