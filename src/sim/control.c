@@ -289,11 +289,41 @@ void control_create_article(struct sim *s, struct api_request *rq, struct api_re
 
 static json_t *faults_json(const struct sim_faults *f)
 {
-	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:s}", "latency_ms",
+	json_t *keys = json_array();
+
+	for (const char *k = f->wrong_types_keys; *k; k += strlen(k) + 1)
+		json_array_append_new(keys, json_string(k));
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:o, s:I, s:s}", "latency_ms",
 			 (json_int_t)f->latency_ms, "error_rate", f->error_rate, "drop_rate",
 			 f->drop_rate, "truncate_rate", f->truncate_rate, "malformed_rate",
-			 f->malformed_rate, "wrong_types_rate", f->wrong_types_rate, "index_lag",
-			 (json_int_t)f->index_lag, "error_path", f->error_path);
+			 f->malformed_rate, "wrong_types_rate", f->wrong_types_rate,
+			 "wrong_types_keys", keys, "index_lag", (json_int_t)f->index_lag,
+			 "error_path", f->error_path);
+}
+
+/* wrong_types_keys: an array of member names into f's "\0"-separated list; false when it
+ * is not an array of non-empty strings or does not fit. Absent leaves f as it is. */
+static bool keys_member(json_t *body, struct sim_faults *f)
+{
+	json_t *v = json_object_get(body, "wrong_types_keys"), *key;
+	char keys[sizeof(f->wrong_types_keys)] = "";
+	size_t i, used = 0, n;
+
+	if (!v)
+		return true;
+	if (!json_is_array(v))
+		return false;
+	json_array_foreach(v, i, key) {
+		n = json_string_length(key);
+		if (!json_is_string(key) || !n || memchr(json_string_value(key), '\0', n) ||
+		    used + n + 2 > sizeof(keys))
+			return false;
+		memcpy(keys + used, json_string_value(key), n + 1);
+		used += n + 1;
+	}
+	keys[used] = '\0';
+	memcpy(f->wrong_types_keys, keys, sizeof(keys));
+	return true;
 }
 
 void control_get_faults(struct sim *s, struct api_request *rq, struct api_reply *rp)
@@ -347,6 +377,12 @@ void control_set_faults(struct sim *s, struct api_request *rq, struct api_reply 
 	    !rate_member(body, "malformed_rate", &f.malformed_rate) ||
 	    !rate_member(body, "wrong_types_rate", &f.wrong_types_rate)) {
 		api_error(rp, 400, "parameter_invalid", "rates are numbers from 0 to 1");
+		return;
+	}
+	if (!keys_member(body, &f)) {
+		api_error(rp, 400, "parameter_invalid",
+			  "wrong_types_keys is an array of member names (\"state\", or "
+			  "\"conversations[]\" for the elements of an array)");
 		return;
 	}
 	if (json_object_get(body, "error_path")) {

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,19 +117,28 @@ static bool roll(struct sim *s, double rate)
 	return rate > 0 && prng_unit(&s->fault_rng) < rate;
 }
 
-/* A value of another type than v (the wrong-types fault): strings become numbers,
- * numbers and booleans strings, null and arrays objects, objects strings. */
+/* A value of another type than v (the wrong-types fault), as a server whose types drift
+ * sends it: a number becomes the string of its digits and a string of digits that
+ * number, so the value stays where the other type can carry it; other strings become 7,
+ * booleans strings, null and arrays objects, objects strings. */
 static json_t *other_type(const json_t *v)
 {
+	const char *s;
+	long long n;
+
 	switch (json_typeof(v)) {
 	case JSON_STRING:
+		s = json_string_value(v);
+		if (s[0] >= '0' && s[0] <= '9' && util_parse_ll(s, 0, LLONG_MAX, &n) == 0)
+			return json_integer(n);
 		return json_integer(7);
 	case JSON_INTEGER:
+		return json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
 	case JSON_REAL:
-		return json_string("7");
+		return json_sprintf("%g", json_real_value(v));
 	case JSON_TRUE:
 	case JSON_FALSE:
-		return json_string("true");
+		return json_string(json_is_true(v) ? "true" : "false");
 	case JSON_OBJECT:
 		return json_string("object");
 	default:
@@ -136,30 +146,50 @@ static json_t *other_type(const json_t *v)
 	}
 }
 
-/* Gives each value under v, at any depth, another type with the fault's rate; at the top
- * level "type" is kept, so that the answer still says what it is and a client has to
- * cope field by field. */
-static void wrong_types(struct sim *s, json_t *v, bool top)
+/* Whether the wrong types may touch a member named key (elements: of an array so named);
+ * any when no keys are set. */
+static bool wrong_types_touch(const struct sim *s, const char *key, bool elements)
 {
-	const char *key;
+	const char *k = s->faults.wrong_types_keys;
+	size_t n = strlen(key);
+
+	if (!*k)
+		return true;
+	if (!key[0])
+		return false;
+	for (; *k; k += strlen(k) + 1)
+		if (!strncmp(k, key, n) && !strcmp(k + n, elements ? "[]" : ""))
+			return true;
+	return false;
+}
+
+/* Gives each value under v, at any depth, another type with the fault's rate (only the
+ * members and elements the fault's keys name, when it names some); v is the member named
+ * key ("" for the answer); at the top level "type" is kept, so that the answer still says
+ * what it is and a client has to cope field by field. */
+static void wrong_types(struct sim *s, json_t *v, const char *key, bool top)
+{
+	const char *name;
 	json_t *member;
 	size_t i;
 
 	if (json_is_object(v)) {
-		json_object_foreach(v, key, member) {
-			if (top && !strcmp(key, "type"))
+		json_object_foreach(v, name, member) {
+			if (top && !strcmp(name, "type"))
 				continue;
-			if (roll(s, s->faults.wrong_types_rate))
-				json_object_set_new(v, key, other_type(member));
+			if (wrong_types_touch(s, name, false) && roll(s, s->faults.wrong_types_rate))
+				json_object_set_new(v, name, other_type(member));
 			else
-				wrong_types(s, member, false);
+				wrong_types(s, member, name, false);
 		}
 	} else if (json_is_array(v)) {
+		bool touch = wrong_types_touch(s, key, true);
+
 		json_array_foreach(v, i, member) {
-			if (roll(s, s->faults.wrong_types_rate))
+			if (touch && roll(s, s->faults.wrong_types_rate))
 				json_array_set_new(v, i, other_type(member));
 			else
-				wrong_types(s, member, false);
+				wrong_types(s, member, "", false);
 		}
 	}
 }
@@ -473,7 +503,7 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 
 				json_decref(rp.body);
 				rp.body = copy;
-				wrong_types(s, rp.body, true);
+				wrong_types(s, rp.body, "", true);
 			}
 			malformed = !info.control && rp.status == 200 &&
 				    roll(s, s->faults.malformed_rate);

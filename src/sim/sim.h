@@ -59,6 +59,9 @@ struct sim_faults {
 	double truncate_rate;
 	double malformed_rate;	 /* share of successful answers sent as broken JSON */
 	double wrong_types_rate; /* share of values in successful answers given another type */
+	/* When not empty, the wrong types touch only the members so named, and the elements
+	 * of the arrays named with "[]" after the name: "\0"-separated, ending in "\0\0". */
+	char wrong_types_keys[256];
 	long index_lag;		 /* seconds before a change is visible to the search (index.h) */
 	char error_path[128];	 /* error_rate applies only to paths starting so ("": all) */
 };
