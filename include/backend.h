@@ -31,6 +31,9 @@ struct backend_listener {
 	 * reads again what earlier ones brought; it leaves out, unbuilt, a record that says
 	 * nothing the held one does not. May be NULL: every record is told. */
 	const struct conversation *(*held)(void *arg, int64_t id);
+	/* A page of the sync held records that could not be read, and were left out. May be
+	 * NULL. */
+	void (*damaged)(void *arg);
 	/* A sync ended: error is NULL when every page arrived. */
 	void (*sync_done)(void *arg, bool full, const char *error);
 	/* Start-up failed; nothing works until start is called again. */

@@ -466,6 +466,18 @@ static void tell_news(struct engine *e, int64_t id, enum store_change change,
 	}
 }
 
+/* This sync brought something it could not read: until a clean full sync, the cache is
+ * written as of no queues, so that the next start does not take it for whole. */
+static void sync_damage(struct engine *e)
+{
+	e->sync_damaged = e->cache_damaged = true;
+}
+
+static void on_damaged(void *arg)
+{
+	sync_damage(arg);
+}
+
 static void on_conversation(void *arg, const struct conversation *c)
 {
 	struct engine *e = arg;
@@ -479,11 +491,11 @@ static void on_conversation(void *arg, const struct conversation *c)
 
 	if (c->updated_at > e->newest)
 		e->newest = c->updated_at;
-	/* A record whose state, time, team or assignee could not be read may have left a
-	 * queue it is in: a cache written now would keep that until the next full sync. */
-	if (c->unknown & (CONV_UNKNOWN_STATE | CONV_UNKNOWN_UPDATED | CONV_UNKNOWN_ASSIGNEE |
-			  CONV_UNKNOWN_TEAM))
-		e->sync_damaged = e->cache_damaged = true;
+	/* A member that could not be read (the customer's name aside, which may be absent)
+	 * may hide that the record left a queue or what its clock says: a cache written now
+	 * would keep that until the next full sync. */
+	if (c->unknown & ~(unsigned)CONV_UNKNOWN_CUSTOMER)
+		sync_damage(e);
 	change = store_upsert(e->store, c, engine_now(e));
 	if (change != STORE_UNCHANGED) {
 		cache_note(e, c->id);
@@ -832,6 +844,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct loop *loop,
 	struct backend_listener bl = {
 		.ready = on_ready,
 		.conversation = on_conversation,
+		.damaged = on_damaged,
 		.held = on_held,
 		.sync_done = on_sync_done,
 		.failed = on_failed,

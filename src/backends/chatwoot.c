@@ -394,8 +394,7 @@ static void on_sync_page(void *arg, const struct http_response *r)
 		return;
 	}
 	json_decref(j);
-	if (skipped)
-		fprintf(stderr, "%s: %s\n", util_progname(), err);
+	driver_skipped(&b->l, skipped, err);
 	/* a page that starts where the last one did is the server ignoring page */
 	last = !b->full || wire < CHATWOOT_PAGE_SIZE ||
 	       (n && b->page > 1 && items[0].id == b->first_of_page);

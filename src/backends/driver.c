@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "util.h"
+
 #include <curl/curl.h>
 
 bool driver_no_answer(const struct http_response *r, char *err, size_t errlen)
@@ -65,4 +67,13 @@ struct result driver_local_failure(enum result_class cls, const char *message)
 	struct result res = {.cls = cls, .message = message};
 
 	return res;
+}
+
+void driver_skipped(const struct backend_listener *l, size_t skipped, const char *err)
+{
+	if (!skipped)
+		return;
+	fprintf(stderr, "%s: %s\n", util_progname(), err);
+	if (l->damaged)
+		l->damaged(l->arg);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backend.h"
 #include "http.h"
 #include "result.h"
 
@@ -17,5 +18,9 @@ bool driver_no_answer(const struct http_response *r, char *err, size_t errlen);
 struct result driver_outcome(const struct http_response *r, const char *err);
 /* The result of a failure here, before or after the request. */
 struct result driver_local_failure(enum result_class cls, const char *message);
+
+/* A sync page left out skipped records it could not read (err says which): says so on
+ * stderr and tells the listener the sync is not whole. Nothing when skipped is 0. */
+void driver_skipped(const struct backend_listener *l, size_t skipped, const char *err);
 
 #endif

@@ -465,12 +465,23 @@ static json_t *records_unheld(const json_t *list, intercom_held_fn held, void *a
 	return out;
 }
 
-static char *next_cursor_of(const json_t *j)
+/* The next page's cursor, NULL on the last page, in *out; -1 when pages says there is a
+ * next page in a form that cannot be read: ending the search there would take a part of
+ * the list for the whole. */
+static int next_cursor_of(const json_t *j, char **out)
 {
-	const json_t *next = json_object_get(json_object_get(j, "pages"), "next");
-	const char *cursor = string_of(next, "starting_after");
+	const json_t *pages = json_object_get(j, "pages");
+	const json_t *next = json_object_get(pages, "next");
+	const json_t *cursor = json_object_get(next, "starting_after");
 
-	return cursor && *cursor ? xstrdup(cursor) : NULL;
+	*out = NULL;
+	if ((pages && !json_is_object(pages) && !json_is_null(pages)) ||
+	    (next && !json_is_object(next) && !json_is_null(next)) ||
+	    (cursor && !json_is_string(cursor) && !json_is_null(cursor)))
+		return -1;
+	if (json_is_string(cursor) && *json_string_value(cursor))
+		*out = xstrdup(json_string_value(cursor));
+	return 0;
 }
 
 static int conversation_fill(json_t *o, void *record)
@@ -512,6 +523,12 @@ int intercom_parse_search_changes(json_t *j, intercom_held_fn held, void *held_a
 		wrong_answer_report(j, "a conversation.list", "conversations", err, errlen);
 		return -1;
 	}
+	if (next_cursor && next_cursor_of(j, next_cursor) < 0) {
+		err_set(err, errlen, "%s",
+			"the backend's answer is malformed: its pages do not say where the next "
+			"page starts");
+		return -1;
+	}
 	unheld = held ? records_unheld(list, held, held_arg, &held_here) : json_incref((json_t *)list);
 	*items = records_parse(unheld, sizeof(**items), conversation_fill, n, &skipped);
 	json_decref(unheld);
@@ -519,8 +536,6 @@ int intercom_parse_search_changes(json_t *j, intercom_held_fn held, void *held_a
 		*n_held = held_here;
 	if (total_count && json_is_integer(total))
 		*total_count = (long)json_integer_value(total);
-	if (next_cursor)
-		*next_cursor = next_cursor_of(j);
 	if (n_skipped)
 		*n_skipped = skipped;
 	if (skipped) {

@@ -428,8 +428,7 @@ static void on_part_page(void *arg, const struct http_response *r)
 		full_sync_pump(b);
 		return;
 	}
-	if (skipped)
-		fprintf(stderr, "%s: %s\n", util_progname(), err);
+	driver_skipped(&b->l, skipped, err);
 	if (first && i == 0 && fs->parts[0].from == 0 && !fs->parts[0].until)
 		fs->total = total;
 	if (first && next)
@@ -484,8 +483,7 @@ static void on_page(void *arg, const struct http_response *r)
 		b->l.sync_done(b->l.arg, b->full, err);
 		return;
 	}
-	if (skipped)
-		fprintf(stderr, "%s: %s\n", util_progname(), err);
+	driver_skipped(&b->l, skipped, err);
 	for (i = 0; i < n; i++) {
 		b->l.conversation(b->l.arg, &items[i]);
 		conversation_release(&items[i]);

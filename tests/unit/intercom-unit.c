@@ -214,6 +214,48 @@ static void test_sim_last_page(void **state)
 	json_decref(j);
 }
 
+/* A page whose pages member says there is more in a form that cannot be read fails: taking
+ * it for the last page would take a part of the list for the whole. Absent or null
+ * members are the last page. */
+static void test_search_pages_unreadable(void **state)
+{
+	static const char *const bad[] = {
+	    "\"pages\": \"object\"",
+	    "\"pages\": {\"type\": \"pages\", \"next\": \"7\"}",
+	    "\"pages\": {\"type\": \"pages\", \"next\": {\"starting_after\": 7}}",
+	};
+	static const char *const last[] = {
+	    "\"pages\": null",
+	    "\"pages\": {\"type\": \"pages\", \"next\": null}",
+	    "\"pages\": {\"type\": \"pages\", \"next\": {\"starting_after\": null}}",
+	    "\"total_count\": 0",
+	};
+	struct conversation *items;
+	size_t n, i;
+	char *next, err[200], *text;
+	json_t *j;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]) + sizeof(last) / sizeof(last[0]); i++) {
+		bool is_bad = i < sizeof(bad) / sizeof(bad[0]);
+
+		text = xasprintf("{\"type\": \"conversation.list\", \"conversations\": [], %s}",
+				 is_bad ? bad[i] : last[i - sizeof(bad) / sizeof(bad[0])]);
+		j = json_of(text);
+		next = (char *)"sentinel";
+		assert_int_equal(intercom_parse_search_page(j, &items, &n, &next, NULL, NULL, err,
+							    sizeof(err)),
+				 is_bad ? -1 : 0);
+		assert_null(next);
+		if (is_bad)
+			assert_non_null(strstr(err, "next page"));
+		else
+			free(items);
+		json_decref(j);
+		free(text);
+	}
+}
+
 /*
  * Conversations: edge cases
  */
@@ -1978,6 +2020,7 @@ int main(void)
 		cmocka_unit_test(test_assignee_forms),
 		cmocka_unit_test(test_statistics_forms),
 		cmocka_unit_test(test_wrong_types_keep_record),
+		cmocka_unit_test(test_search_pages_unreadable),
 		cmocka_unit_test(test_waiting_since_null),
 		cmocka_unit_test(test_state_forms),
 		cmocka_unit_test(test_priority_forms),
