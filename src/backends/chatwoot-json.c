@@ -247,6 +247,24 @@ int chatwoot_parse_conversation(json_t *j, chatwoot_label_fn label, void *arg,
 		    at > out->last_contact_reply_at)
 			out->last_contact_reply_at = at;
 	}
+	/* The agent's last public reply: the last message's time when it is one (outgoing,
+	 * not private). Where a note or nothing tells, waiting_since does: Chatwoot clears it
+	 * with a human agent's public reply and sets it with the customer's next message, so
+	 * an open conversation with a first reply and no waiting_since was answered after the
+	 * customer last wrote, as late as that at least. */
+	if (json_is_object(last) && json_is_integer(json_object_get(last, "message_type")) &&
+	    json_integer_value(json_object_get(last, "message_type")) == 1 &&
+	    json_is_false(json_object_get(last, "private")))
+		(void)chatwoot_time(json_object_get(last, "created_at"), &out->last_admin_reply_at);
+	if (!(unknown & (CONV_UNKNOWN_WAITING | CONV_UNKNOWN_STATISTICS)) && !out->waiting_since &&
+	    out->first_admin_reply_at) {
+		fl_time bound = out->first_admin_reply_at > out->last_contact_reply_at
+				    ? out->first_admin_reply_at
+				    : out->last_contact_reply_at;
+
+		if (out->last_admin_reply_at < bound)
+			out->last_admin_reply_at = bound;
+	}
 	attrs = json_object_get(j, "additional_attributes");
 	s = str_of(attrs, "mail_subject");
 	if (s && s[0])

@@ -157,6 +157,58 @@ static void test_customer_last_message(void **state)
 	}
 }
 
+/* The agent's last public reply, and so "waiting on the customer": the last message's
+ * time when it is an outgoing public one; else, open with a first reply and no
+ * waiting_since (cleared by the reply), the first reply or the customer's last message,
+ * whichever is later; a private note or a running wait is no reply. */
+static void test_agent_last_reply(void **state)
+{
+	static const struct {
+		const char *json;
+		fl_time want;
+		bool waiting_on_customer;
+	} cases[] = {
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100, \"waiting_since\": 0,"
+	     " \"first_reply_created_at\": 200,"
+	     " \"last_non_activity_message\": {\"message_type\": 1, \"private\": false,"
+	     " \"created_at\": 300}}",
+	     300, true},
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100, \"waiting_since\": 0,"
+	     " \"first_reply_created_at\": 200,"
+	     " \"last_non_activity_message\": {\"message_type\": 1, \"private\": true,"
+	     " \"created_at\": 300}}",
+	     200, true},
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100, \"waiting_since\": 250,"
+	     " \"first_reply_created_at\": 200,"
+	     " \"last_non_activity_message\": {\"message_type\": 0, \"created_at\": 250}}",
+	     0, false},
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100, \"waiting_since\": 100,"
+	     " \"first_reply_created_at\": 0,"
+	     " \"last_non_activity_message\": {\"message_type\": 1, \"private\": true,"
+	     " \"created_at\": 150}}",
+	     0, false},
+	    {"{\"id\": 1, \"status\": \"resolved\", \"created_at\": 100, \"waiting_since\": 0,"
+	     " \"first_reply_created_at\": 200}",
+	     200, false},
+	    {"{\"id\": 1, \"status\": \"open\", \"created_at\": 100, \"waiting_since\": \"soon\","
+	     " \"first_reply_created_at\": 200}",
+	     0, false},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *j = json_of(cases[i].json);
+		struct conversation c;
+
+		assert_int_equal(chatwoot_parse_conversation(j, NULL, NULL, &c), 0);
+		assert_int_equal(c.last_admin_reply_at, cases[i].want);
+		assert_int_equal(conversation_waiting_on_customer(&c), cases[i].waiting_on_customer);
+		conversation_release(&c);
+		json_decref(j);
+	}
+}
+
 /* Wrong types, missing members and huge numbers cost the field, never the record; no id
  * costs the record. */
 static void test_conversation_hostile(void **state)
@@ -591,6 +643,7 @@ int main(void)
 	    cmocka_unit_test(test_conversation),
 	    cmocka_unit_test(test_conversation_states),
 	    cmocka_unit_test(test_customer_last_message),
+	    cmocka_unit_test(test_agent_last_reply),
 	    cmocka_unit_test(test_conversation_hostile),
 	    cmocka_unit_test(test_conversation_list),
 	    cmocka_unit_test(test_applied_sla_targets),
