@@ -33,6 +33,12 @@ fl_setup() {
 	export NO_COLOR=1 LC_ALL=C.UTF-8
 }
 
+# config_line TEXT: the number of the configuration's first line that is TEXT (a
+# backend's own lines come before the extra ones, so tests do not count them).
+config_line() {
+	grep -nxF -m1 -- "$1" "$FL_CONFIG" | cut -d: -f1
+}
+
 # demo_setup: fresh XDG dirs under $TEST_TMP for frontline --demo, whose sim, world and
 # token are then in $DEMO_DIR (never the user's); the demo token is checked absent from
 # the output as the sim's is. The demo sim outlives the commands: it is stopped at exit.
