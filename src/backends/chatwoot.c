@@ -246,8 +246,8 @@ static void start_step_done(struct backend *b, const char *error)
 		return;
 	apply_members(b);
 	if (!b->start_error[0])
-		(void)directory_choose_agent(&b->dir, &b->owner, b->admin, b->admin_from_env,
-					     b->start_error, sizeof(b->start_error));
+		(void)directory_token_agent(&b->dir, &b->owner, b->admin, b->admin_from_env,
+					    b->start_error, sizeof(b->start_error));
 	if (b->start_error[0])
 		b->l.failed(b->l.arg, b->start_error);
 	else
@@ -743,6 +743,52 @@ static void chatwoot_write(struct backend *b, const struct write_op *w, backend_
 	request(b, "POST", tail, body, false, on_write, call_new(b, (void *)fn, arg));
 }
 
+/* A label in list named name as Chatwoot stores it (downcased), or NULL. */
+static struct directory_entry *label_named(struct directory_entry *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i].name && !strcasecmp(list[i].name, name))
+			return &list[i];
+	return NULL;
+}
+
+/* The account's labels, read again after a creation was refused: the label is there when
+ * another agent (or this process, for another row) made it first. The directory takes the
+ * fresh list. */
+static void on_label_lookup(void *arg, const struct http_response *r)
+{
+	struct call *c = arg;
+	backend_tag_fn fn = (backend_tag_fn)c->fn;
+	struct directory *d = &c->b->dir;
+	struct directory_entry *list = NULL, *found = NULL;
+	struct result res;
+	size_t n = 0, i;
+	char err[ERR_MAX];
+	json_t *j = answer_json(c->b, r, err, sizeof(err));
+	int64_t id = 0;
+
+	if (j && chatwoot_parse_labels(j, &list, &n, err, sizeof(err)) == 0) {
+		found = label_named(list, n, c->label);
+		/* not there after all: the refusal stands */
+		snprintf(err, sizeof(err), "%s", found ? "" : c->query);
+		id = found ? found->id : 0;
+		for (i = 0; i < d->n_tags; i++)
+			directory_entry_release(&d->tags[i]);
+		free(d->tags);
+		d->tags = list;
+		d->n_tags = n;
+		c->b->cap_tags = n;
+		list = NULL;
+	}
+	json_decref(j);
+	free(list);
+	res = driver_outcome(r, err);
+	if (!found && res.cls == RESULT_OK)
+		res = driver_local_failure(RESULT_PERMANENT, err);
+	fn(c->arg, id, &res);
+	call_free(c);
+}
+
 static void on_label_created(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
@@ -755,6 +801,13 @@ static void on_label_created(void *arg, const struct http_response *r)
 	json_t *j = answer_json(c->b, r, err, sizeof(err)), *wrap;
 	int64_t id = 0;
 
+	/* 422: the title is taken (or not valid); taken, the label is there to use */
+	if (r->curl_code == CURLE_OK && r->status == 422) {
+		json_decref(j);
+		c->query = xstrdup(err);
+		request(c->b, "GET", "/labels", NULL, true, on_label_lookup, c);
+		return;
+	}
 	/* the answer is the label itself: read it as a list of one */
 	wrap = j ? json_pack("[O]", j) : NULL;
 	if (wrap && chatwoot_parse_labels(wrap, &list, &n, err, sizeof(err)) == 0) {
@@ -783,6 +836,7 @@ static void on_label_created(void *arg, const struct http_response *r)
 static void chatwoot_create_tag(struct backend *b, const char *name, backend_tag_fn fn, void *arg)
 {
 	json_t *body = chatwoot_label_create_request(name);
+	struct call *c;
 
 	if (!body) {
 		struct result res = driver_local_failure(RESULT_PERMANENT, "a label needs a name in UTF-8");
@@ -790,7 +844,9 @@ static void chatwoot_create_tag(struct backend *b, const char *name, backend_tag
 		fn(arg, 0, &res);
 		return;
 	}
-	request(b, "POST", "/labels", body, false, on_label_created, call_new(b, (void *)fn, arg));
+	c = call_new(b, (void *)fn, arg);
+	c->label = xstrdup(name);
+	request(b, "POST", "/labels", body, false, on_label_created, c);
 }
 
 /* ---- help center: the portals, then each one's articles ---- */
