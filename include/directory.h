@@ -24,6 +24,7 @@ enum directory_agent_source {
 	DIRECTORY_AGENT_CONFIG, /* admin = in the configuration */
 	DIRECTORY_AGENT_ENV,	/* $FRONTLINE_ADMIN */
 	DIRECTORY_AGENT_OWNER,	/* the token's owner, no other human admin being listed */
+	DIRECTORY_AGENT_TOKEN,	/* the token's own agent: the backend writes as nobody else */
 };
 
 struct directory {
@@ -62,6 +63,11 @@ int directory_find_assignee(const struct directory *d, const char *who,
 			    enum directory_assignee_kind *kind, int64_t *id, char *err,
 			    size_t errlen);
 
+/* The agent of a backend whose token is an agent's own (Chatwoot's access tokens): owner,
+ * whatever other agents there are. wanted, when given (an email or an id, as for
+ * directory_choose_agent), must name that agent: else -1 and err says so. */
+int directory_token_agent(struct directory *d, const struct directory_entry *owner,
+			  const char *wanted, bool from_env, char *err, size_t errlen);
 /* Chooses the admin frontline acts as among d->admins: wanted (an email, matched
  * case-insensitively, or an id) when given, from $FRONTLINE_ADMIN if from_env, else from
  * the configuration; unset, the token's owner (owner, as GET /me describes it; it may be

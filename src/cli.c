@@ -1084,6 +1084,7 @@ static const char *const source_words[] = {
     [DIRECTORY_AGENT_CONFIG] = "config",
     [DIRECTORY_AGENT_ENV] = "env",
     [DIRECTORY_AGENT_OWNER] = "owner",
+    [DIRECTORY_AGENT_TOKEN] = "token",
 };
 
 int cli_cmd_whoami(struct cli *c, int argc, char **argv, const char *token)

@@ -57,8 +57,10 @@ const struct config_option config_options[] = {
      "email or an id of GET /admins, checked at start-up: one that matches nobody is an "
      "error. $FRONTLINE_ADMIN wins over it. Unset, frontline acts as the token's owner "
      "(GET /me) if no other human admin is in the workspace; otherwise it reads but "
-     "refuses to write. An admin that is away, or a bot (whose email replies are never "
-     "sent), is named with a warning."},
+     "refuses to write. On Chatwoot, whose access tokens are an agent's own, frontline "
+     "always acts as the token's agent, and admin may only name that agent. An admin "
+     "that is away, or a bot (whose email replies are never sent), is named with a "
+     "warning."},
     {CONFIG_SECTION_BACKEND, "poll_interval", config_parse_duration, CONF(poll_interval),
      "duration", "5s", NULL,
      "How often to ask the backend for conversations changed since the last poll."},

@@ -248,12 +248,41 @@ int directory_choose_agent(struct directory *d, const struct directory_entry *ow
 	return 0;
 }
 
+int directory_token_agent(struct directory *d, const struct directory_entry *owner,
+			  const char *wanted, bool from_env, char *err, size_t errlen)
+{
+	long long id;
+	char *safe;
+
+	if (wanted && *wanted) {
+		bool numeric = util_parse_ll(wanted, 1, INT64_MAX, &id) == 0;
+
+		if (numeric ? owner->id != id
+			    : !owner->email || strcasecmp(owner->email, wanted) != 0) {
+			safe = text_sanitize(wanted, false);
+			snprintf(err, errlen,
+				 "%s names \"%s\", but this backend writes as the agent whose access "
+				 "token frontline uses (%s): remove %s, or use that agent's token",
+				 from_env ? "$FRONTLINE_ADMIN" : "admin = under [backend]", safe,
+				 owner->email ? owner->email : "its profile has no email",
+				 from_env ? "it" : "the line");
+			free(safe);
+			return -1;
+		}
+	}
+	agent_set(d, owner, !wanted || !*wanted ? DIRECTORY_AGENT_TOKEN
+			    : from_env		? DIRECTORY_AGENT_ENV
+						: DIRECTORY_AGENT_CONFIG);
+	return 0;
+}
+
 const char *directory_agent_why(const struct directory *d)
 {
 	switch (d->me_source) {
 	case DIRECTORY_AGENT_CONFIG: return "admin = in the configuration";
 	case DIRECTORY_AGENT_ENV: return "$FRONTLINE_ADMIN";
 	case DIRECTORY_AGENT_OWNER: return "the token's owner, the only human admin";
+	case DIRECTORY_AGENT_TOKEN: return "the token's own agent, the only one it writes as";
 	case DIRECTORY_AGENT_NONE: break;
 	}
 	return "nobody: several human admins and none named";
