@@ -154,6 +154,8 @@ void engine_fetch_macros(struct engine *e, backend_replies_fn fn, void *arg);
  * its first page of at most max matches, told newest update first. */
 void engine_search_conversations(struct engine *e, const struct convsearch *q, size_t max,
 				 backend_conversations_fn fn, void *arg);
+/* Whether the backend has reports (engine_report_page answers more than a refusal). */
+bool engine_has_reports(const struct engine *e);
 /* One page of the conversations created in [since, until), for a report (backend.h's
  * report_page), updated after updated_after when it is > 0; a backend without reports
  * answers RESULT_PERMANENT. */

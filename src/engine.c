@@ -1005,6 +1005,11 @@ void engine_team_metrics(struct engine *e, int64_t team_id, long idle_threshold,
 	e->ops->team_metrics(e->backend, team_id, idle_threshold, fn, arg);
 }
 
+bool engine_has_reports(const struct engine *e)
+{
+	return e->ops->report_page != NULL;
+}
+
 void engine_report_page(struct engine *e, fl_time since, fl_time until, fl_time updated_after,
 			const char *cursor, backend_report_fn fn, void *arg)
 {

@@ -149,7 +149,8 @@ static void schedule(struct ui *u)
 
 void ui_today_start(struct ui *u)
 {
-	if (u->today)
+	/* a backend without reports: no share in the titles, and nothing to say about it */
+	if (u->today || !engine_has_reports(&u->engine))
 		return;
 	u->today = xcalloc(1, sizeof(*u->today));
 	start(u);
