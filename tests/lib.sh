@@ -131,6 +131,17 @@ sim_listening() {
 	[ -s "$TEST_TMP/port" ]
 }
 
+# row_text TITLE BODY: what a queue row shows of a conversation created with TITLE and
+# the opening message BODY: its title where a chat has one (Intercom), else the message
+# (Chatwoot's chats have no subject). chat_title TEXT: TEXT where a chat has a title,
+# nothing where it has none (e.g. " — Subject" after a name).
+row_text() {
+	if [ "$DIALECT" = chatwoot ]; then printf '%s' "$2"; else printf '%s' "$1"; fi
+}
+chat_title() {
+	[ "$DIALECT" = chatwoot ] || printf '%s' "$1"
+}
+
 # api METHOD PATH [JSON-BODY]: call the sim; sets API_STATUS, body in $API_BODY. An
 # Intercom PATH goes to the sim's Intercom view when it speaks Chatwoot (not with API_BASE
 # set: the Chatwoot tests' own paths).

@@ -208,8 +208,10 @@ unsigned ui_thread_open(struct ui *u, int64_t id)
 
 	if (!id || !u->engine.ready)
 		return 0;
-	title = xasprintf(" #%lld  %s — %s", (long long)id,
+	/* a chat without a subject has no dash after the name */
+	title = xasprintf(" #%lld  %s%s%s", (long long)id,
 			  e && e->conv.customer ? e->conv.customer : "",
+			  e && e->conv.title && *e->conv.title ? " — " : "",
 			  e && e->conv.title ? e->conv.title : "");
 	p = ui_pager_push(u, UI_PAGER_THREAD, title);
 	free(title);
