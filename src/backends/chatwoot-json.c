@@ -355,13 +355,47 @@ void chatwoot_parts_free(struct thread_part *parts, size_t n)
 	free(parts);
 }
 
-/* An activity message ("Conversation was marked resolved by Maya Patel") as an event:
- * what happened is its kind, and the name after the last " by " its author (Chatwoot's
- * own when none is named), so the thread says "-- WHAT by WHO". */
-static void activity(struct thread_part *p, const char *text)
+/* A copy of text's part after prefix and before suffix (either may be ""), or NULL when
+ * text is not so framed or nothing is between. */
+static char *between(const char *text, const char *prefix, const char *suffix)
+{
+	size_t n = strlen(text), np = strlen(prefix), ns = strlen(suffix);
+
+	if (n <= np + ns || strncmp(text, prefix, np) != 0 || strcmp(text + n - ns, suffix) != 0)
+		return NULL;
+	return xstrndup(text + np, n - np - ns);
+}
+
+/* The agent or team named name (agents first), as an assignment part's target; false when
+ * the directory knows neither. */
+static bool assignee_named(struct thread_part *p, const struct directory *d, const char *name)
+{
+	int64_t id = d ? directory_find(d->admins, d->n_admins, name) : 0;
+
+	if (id) {
+		p->assigned = PART_ASSIGNED_ADMIN;
+	} else if (d && (id = directory_find(d->teams, d->n_teams, name)) != 0) {
+		p->assigned = PART_ASSIGNED_TEAM;
+	} else {
+		return false;
+	}
+	p->assigned_id = id;
+	return true;
+}
+
+/* An activity message as an event. Chatwoot writes them in the account's language; the
+ * English ones that say who did what (its activity strings) become the events they are:
+ * "Assigned to WHOM by WHO", "WHO self-assigned this conversation", "Conversation
+ * unassigned by WHO", "Conversation was marked resolved by WHO", "Conversation was
+ * reopened by WHO". Any other is kept as said: what happened (up to the last " by ") is
+ * its kind, the name after it the author (Chatwoot's own when none is named), so the
+ * thread says "-- WHAT by WHO". Authors are found in d by name (d may be NULL). */
+static void activity(struct thread_part *p, const char *text, const struct directory *d)
 {
 	const char *by = NULL, *at;
+	char *whom;
 
+	p->from_admin = true;
 	if (!text || !text[0]) {
 		p->kind = xstrdup("activity");
 		p->author = xstrdup("Chatwoot");
@@ -369,18 +403,40 @@ static void activity(struct thread_part *p, const char *text)
 	}
 	for (at = strstr(text, " by "); at; at = strstr(at + 1, " by "))
 		by = at;
-	if (by && by > text && by[4]) {
+	if ((p->author = between(text, "", " self-assigned this conversation")) != NULL) {
+		p->kind = xstrdup(assignee_named(p, d, p->author) ? "assignment"
+								   : "self-assigned this conversation");
+	} else if (by && by[4] && (whom = between(text, "Assigned to ", by)) != NULL) {
+		p->author = xstrdup(by + 4);
+		if (assignee_named(p, d, whom)) {
+			p->kind = xstrdup("assignment");
+			free(whom);
+		} else {
+			p->kind = xstrndup(text, (size_t)(by - text));
+			free(whom);
+		}
+	} else if (by && by[4] && by > text) {
 		p->kind = xstrndup(text, (size_t)(by - text));
 		p->author = xstrdup(by + 4);
+		if (!strcmp(p->kind, "Conversation unassigned")) {
+			free(p->kind);
+			p->kind = xstrdup("assignment");
+			p->assigned = PART_ASSIGNED_NOBODY;
+		} else if (!strcmp(p->kind, "Conversation was marked resolved") ||
+			   !strcmp(p->kind, "Conversation was reopened")) {
+			free(p->kind);
+			p->kind = xstrdup(strstr(text, "resolved") ? "close" : "open");
+		}
 	} else {
 		p->kind = xstrdup(text);
 		p->author = xstrdup("Chatwoot");
 	}
-	p->from_admin = true;
+	if (d && strcmp(p->author, "Chatwoot") != 0)
+		p->author_id = directory_find(d->admins, d->n_admins, p->author);
 }
 
-int chatwoot_parse_messages(json_t *j, struct thread_part **parts, size_t *n, int64_t *oldest,
-			    char *err, size_t errlen)
+int chatwoot_parse_messages(json_t *j, const struct directory *d, struct thread_part **parts,
+			    size_t *n, int64_t *oldest, char *err, size_t errlen)
 {
 	json_t *list = payload_of(j), *v;
 	size_t i;
@@ -413,7 +469,7 @@ int chatwoot_parse_messages(json_t *j, struct thread_part **parts, size_t *n, in
 			p->kind = xstrdup(private_note ? "note" : "comment");
 			p->from_admin = true;
 			break;
-		default: activity(p, str_of(v, "content")); break;
+		default: activity(p, str_of(v, "content"), d); break;
 		}
 		sender = json_object_get(v, "sender");
 		s = str_of(sender, "name");
@@ -421,7 +477,9 @@ int chatwoot_parse_messages(json_t *j, struct thread_part **parts, size_t *n, in
 			s = str_of(sender, "available_name");
 		if (!p->author)
 			p->author = dup_or_null(s);
-		(void)chatwoot_id(json_object_get(sender, "id"), &p->author_id);
+		/* an activity's author is found by name; it has no sender */
+		if (!p->author_id)
+			(void)chatwoot_id(json_object_get(sender, "id"), &p->author_id);
 		if (!p->author_id)
 			(void)chatwoot_id(json_object_get(v, "sender_id"), &p->author_id);
 		stype = str_of(v, "sender_type");

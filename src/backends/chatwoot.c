@@ -504,7 +504,7 @@ static void on_messages(void *arg, const struct http_response *r)
 	char err[ERR_MAX];
 	json_t *j = answer_json(c->b, r, err, sizeof(err));
 
-	if (j && chatwoot_parse_messages(j, &parts, &n, &oldest, err, sizeof(err)) == 0) {
+	if (j && chatwoot_parse_messages(j, &c->b->dir, &parts, &n, &oldest, err, sizeof(err)) == 0) {
 		err[0] = '\0';
 		/* this page is older than what we hold: it goes first */
 		all = xcalloc(n + t->n_parts + 1, sizeof(*all));

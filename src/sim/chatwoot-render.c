@@ -397,6 +397,10 @@ static char *activity_text(sqlite3_stmt *st)
 		return xasprintf("Conversation unassigned by %s", who);
 	if (!strcmp(type, "assignment") && !strcmp(text_col(st, M_ASSIGNED_TYPE), "team"))
 		return xasprintf("Assigned to %s by %s", text_col(st, M_ASSIGNED_TEAM), who);
+	/* as Chatwoot says it when the agent is the one who assigns */
+	if (!strcmp(type, "assignment") && !strcmp(text_col(st, M_AUTHOR_TYPE), "admin") &&
+	    sqlite3_column_int64(st, M_ASSIGNED) == sqlite3_column_int64(st, M_AUTHOR))
+		return xasprintf("%s self-assigned this conversation", who);
 	if (!strcmp(type, "assignment"))
 		return xasprintf("Assigned to %s by %s", text_col(st, M_ASSIGNED_ADMIN), who);
 	return xasprintf("%s updated the labels", who);

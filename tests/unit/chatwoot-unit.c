@@ -20,6 +20,7 @@
 #include "directory.h"
 #include "model.h"
 #include "replies.h"
+#include "util.h"
 #include "sla.h"
 
 static json_t *json_of(const char *text)
@@ -333,6 +334,65 @@ static void test_conversation_list(void **state)
 	json_decref(j);
 }
 
+/* Chatwoot's English activity strings as the events they are, the names found in the
+ * directory; one that names nobody it knows, or says something else, is kept as said. */
+static void test_activities(void **state)
+{
+	struct directory_entry admins[] = {{.id = 5, .name = (char *)"Tom Becker"},
+					   {.id = 7, .name = (char *)"Maya Patel"}};
+	struct directory_entry teams[] = {{.id = 40, .name = (char *)"Billing"}};
+	struct directory d = {.admins = admins, .n_admins = 2, .teams = teams, .n_teams = 1};
+	static const struct {
+		const char *content, *kind, *author;
+		enum part_assigned assigned;
+		int64_t assigned_id, author_id;
+	} cases[] = {
+	    {"Assigned to Tom Becker by Maya Patel", "assignment", "Maya Patel",
+	     PART_ASSIGNED_ADMIN, 5, 7},
+	    {"Tom Becker self-assigned this conversation", "assignment", "Tom Becker",
+	     PART_ASSIGNED_ADMIN, 5, 5},
+	    {"Assigned to Billing by Tom Becker", "assignment", "Tom Becker", PART_ASSIGNED_TEAM,
+	     40, 5},
+	    {"Conversation unassigned by Maya Patel", "assignment", "Maya Patel",
+	     PART_ASSIGNED_NOBODY, 0, 7},
+	    {"Conversation was marked resolved by Tom Becker", "close", "Tom Becker",
+	     PART_ASSIGNED_UNSAID, 0, 5},
+	    {"Conversation was reopened by Maya Patel", "open", "Maya Patel", PART_ASSIGNED_UNSAID,
+	     0, 7},
+	    {"Assigned to Nobody Known by Tom Becker", "Assigned to Nobody Known", "Tom Becker",
+	     PART_ASSIGNED_UNSAID, 0, 5},
+	    {"Ghost self-assigned this conversation", "self-assigned this conversation", "Ghost",
+	     PART_ASSIGNED_UNSAID, 0, 0},
+	    {"Maya Patel added billing", "Maya Patel added billing", "Chatwoot",
+	     PART_ASSIGNED_UNSAID, 0, 0},
+	};
+	size_t i, n;
+	struct thread_part *parts;
+	int64_t oldest;
+	char err[128], *text;
+	json_t *j;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		text = xasprintf("{\"payload\": [{\"id\": 1, \"message_type\": 2,"
+				 " \"created_at\": 100, \"content\": \"%s\"}]}",
+				 cases[i].content);
+		j = json_of(text);
+		assert_int_equal(chatwoot_parse_messages(j, &d, &parts, &n, &oldest, err, sizeof(err)),
+				 0);
+		assert_int_equal(n, 1);
+		assert_string_equal(parts[0].kind, cases[i].kind);
+		assert_string_equal(parts[0].author, cases[i].author);
+		assert_int_equal(parts[0].assigned, cases[i].assigned);
+		assert_int_equal(parts[0].assigned_id, cases[i].assigned_id);
+		assert_int_equal(parts[0].author_id, cases[i].author_id);
+		assert_true(parts[0].from_admin);
+		chatwoot_parts_free(parts, n);
+		json_decref(j);
+		free(text);
+	}
+}
+
 static void test_messages(void **state)
 {
 	json_t *j = json_of(
@@ -354,7 +414,7 @@ static void test_messages(void **state)
 	char err[128];
 
 	(void)state;
-	assert_int_equal(chatwoot_parse_messages(j, &parts, &n, &oldest, err, sizeof(err)), 0);
+	assert_int_equal(chatwoot_parse_messages(j, NULL, &parts, &n, &oldest, err, sizeof(err)), 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(oldest, 100);
 	assert_string_equal(parts[0].kind, "comment");
@@ -648,6 +708,7 @@ int main(void)
 	    cmocka_unit_test(test_conversation_list),
 	    cmocka_unit_test(test_applied_sla_targets),
 	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_activities),
 	    cmocka_unit_test(test_directory_lists),
 	    cmocka_unit_test(test_label_sets),
 	    cmocka_unit_test(test_requests),
