@@ -87,10 +87,10 @@ int chatwoot_parse_conversation_list(json_t *j, chatwoot_label_fn label, void *a
 /*
  * GET /conversations/{id}/messages: payload[] as thread parts, oldest first. message_type
  * 0 is the customer's comment, 1 an agent's comment (a note when private is true), 2 an
- * activity (an event: an assignment, close or reopen when its English text says so, with
- * the names found in d, which may be NULL; else its content up to the last " by " is the
- * kind, the name after it the author, or Chatwoot), 3 a template; other values are left
- * out. *oldest: the smallest message id seen (0 when none), to ask for older ones with
+ * activity (an event: an assignment, close, reopen, snooze or label change when its
+ * English text says so, with the names found in d, which may be NULL; else its content up
+ * to the last " by " is the kind, the name after it the author, or Chatwoot), 3 a
+ * template; other values are left out. *oldest: the smallest message id seen (0 when none), to ask for older ones with
  * ?before=. Returns 0 with a new array (free with chatwoot_parts_free), -1 with a
  * message when j holds no list.
  */

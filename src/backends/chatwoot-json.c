@@ -383,11 +383,46 @@ static bool assignee_named(struct thread_part *p, const struct directory *d, con
 	return true;
 }
 
+/* What follows prefix in s, or NULL when s does not start with it. */
+static const char *strprefix(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* An activity that starts with an agent's name ("Maya Patel added billing, vip"): the
+ * agent is its author and the rest what happened, with label changes said as the thread
+ * says them ("tags added: billing, vip"). False when it starts with no agent d knows. */
+static bool agent_first(struct thread_part *p, const char *text, const struct directory *d)
+{
+	const char *name, *rest, *labels;
+	size_t i, len;
+
+	for (i = 0; d && i < d->n_admins; i++) {
+		name = d->admins[i].name;
+		len = name ? strlen(name) : 0;
+		if (!len || strncmp(text, name, len) != 0 || text[len] != ' ' || !text[len + 1])
+			continue;
+		rest = text + len + 1;
+		p->author = xstrndup(text, len);
+		if ((labels = strprefix(rest, "added ")) != NULL ||
+		    (labels = strprefix(rest, "removed ")) != NULL)
+			p->kind = xasprintf("tag%s %s: %s", strchr(labels, ',') ? "s" : "",
+					    labels == rest + 6 ? "added" : "removed", labels);
+		else
+			p->kind = xstrdup(rest);
+		return true;
+	}
+	return false;
+}
+
 /* An activity message as an event. Chatwoot writes them in the account's language; the
  * English ones that say who did what (its activity strings) become the events they are:
  * "Assigned to WHOM by WHO", "WHO self-assigned this conversation", "Conversation
  * unassigned by WHO", "Conversation was marked resolved by WHO", "Conversation was
- * reopened by WHO". Any other is kept as said: what happened (up to the last " by ") is
+ * reopened by WHO", "Conversation was snoozed by WHO", and "WHO added LABELS" or
+ * "WHO removed LABELS". Any other is kept as said: what happened (up to the last " by ") is
  * its kind, the name after it the author (Chatwoot's own when none is named), so the
  * thread says "-- WHAT by WHO". Authors are found in d by name (d may be NULL). */
 static void activity(struct thread_part *p, const char *text, const struct directory *d)
@@ -423,11 +458,14 @@ static void activity(struct thread_part *p, const char *text, const struct direc
 			p->kind = xstrdup("assignment");
 			p->assigned = PART_ASSIGNED_NOBODY;
 		} else if (!strcmp(p->kind, "Conversation was marked resolved") ||
-			   !strcmp(p->kind, "Conversation was reopened")) {
+			   !strcmp(p->kind, "Conversation was reopened") ||
+			   !strcmp(p->kind, "Conversation was snoozed")) {
 			free(p->kind);
-			p->kind = xstrdup(strstr(text, "resolved") ? "close" : "open");
+			p->kind = xstrdup(strstr(text, "resolved") ? "close"
+					  : strstr(text, "snoozed") ? "snoozed"
+								     : "open");
 		}
-	} else {
+	} else if (!agent_first(p, text, d)) {
 		p->kind = xstrdup(text);
 		p->author = xstrdup("Chatwoot");
 	}

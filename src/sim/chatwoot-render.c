@@ -350,15 +350,29 @@ json_t *cw_render_sla_policies(struct world *w)
  * keeps outside its parts) with the conversation's display id as its message id, then
  * its parts with CW_PART_ID_BASE added to theirs, so the opening message sorts first and
  * the two never collide. ?1 is the conversation. */
+/* The tags before a tags part: those of the conversation's tags part before it. */
+#define TAGS_BEFORE                                                                                \
+	"COALESCE((SELECT q.tags FROM parts q WHERE q.conversation_id = p.conversation_id AND"     \
+	" q.part_type = 'conversation_tags_updated' AND q.id < p.id ORDER BY q.id DESC LIMIT 1),"  \
+	" '[]')"
+/* The names of the labels in tags a not in tags b, joined with ", ", for a tags part
+ * (NULL for other parts or when there are none): what it added, or what it removed. */
+#define LABELS_NOT_IN(a, b)                                                                        \
+	"(SELECT group_concat(json_extract(n.value, '$.name'), ', ') FROM json_each(" a ") n"       \
+	" WHERE p.part_type = 'conversation_tags_updated' AND json_extract(n.value, '$.name')"     \
+	" NOT IN (SELECT json_extract(m.value, '$.name') FROM json_each(" b ") m))"
+
 #define MESSAGE_ROWS                                                                               \
 	"SELECT c.id AS mid, 'source', c.body, c.created_at, 'user', c.contact_id, 0, NULL, NULL," \
-	" ct.name, c.team_assignee_id, c.admin_assignee_id, NULL, NULL, c.id"                      \
+	" ct.name, c.team_assignee_id, c.admin_assignee_id, NULL, NULL, c.id, NULL, NULL"          \
 	" FROM conversations c JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = ?1"           \
 	" UNION ALL SELECT p.id + " CW_PART_ID_BASE_TEXT ", p.part_type, p.body, p.created_at,"    \
 	" p.author_type, p.author_id, p.is_html, p.assigned_type, p.assigned_id,"                  \
 	" COALESCE(a.name, ct.name), c.team_assignee_id, c.admin_assignee_id,"                     \
 	" (SELECT name FROM admins WHERE id = p.assigned_id),"                                     \
-	" (SELECT name FROM teams WHERE id = p.assigned_id), p.conversation_id FROM parts p"       \
+	" (SELECT name FROM teams WHERE id = p.assigned_id), p.conversation_id,"                   \
+	" " LABELS_NOT_IN("p.tags", TAGS_BEFORE) ", " LABELS_NOT_IN(TAGS_BEFORE, "p.tags")          \
+	" FROM parts p"                                                                            \
 	" JOIN conversations c ON c.id = p.conversation_id"                                        \
 	" LEFT JOIN admins a ON p.author_type = 'admin' AND a.id = p.author_id"                    \
 	" LEFT JOIN contacts ct ON p.author_type = 'user' AND ct.id = p.author_id"                 \
@@ -379,7 +393,9 @@ enum msg_col {
 	M_ASSIGNEE,
 	M_ASSIGNED_ADMIN,
 	M_ASSIGNED_TEAM,
-	M_CONV
+	M_CONV,
+	M_LABELS_ADDED,
+	M_LABELS_REMOVED
 };
 
 /* What an activity message says for a part that is not a message. */
@@ -403,6 +419,11 @@ static char *activity_text(sqlite3_stmt *st)
 		return xasprintf("%s self-assigned this conversation", who);
 	if (!strcmp(type, "assignment"))
 		return xasprintf("Assigned to %s by %s", text_col(st, M_ASSIGNED_ADMIN), who);
+	/* one tag change a part: Chatwoot's "added" or "removed" message for it */
+	if (sqlite3_column_type(st, M_LABELS_ADDED) != SQLITE_NULL)
+		return xasprintf("%s added %s", who, text_col(st, M_LABELS_ADDED));
+	if (sqlite3_column_type(st, M_LABELS_REMOVED) != SQLITE_NULL)
+		return xasprintf("%s removed %s", who, text_col(st, M_LABELS_REMOVED));
 	return xasprintf("%s updated the labels", who);
 }
 
