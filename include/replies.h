@@ -32,9 +32,10 @@ struct reply_context {
 };
 
 /* body_text with each Intercom placeholder, {{user.name|fallback:"there"}} (spaces around
- * the bar and the colon, and single quotes, allowed), replaced: user.name, user.first_name,
- * user.email, admin.name / admin.first_name / admin.email (teammate.* the same) by their
- * values; when the value is empty or unknown, or the placeholder names anything else,
+ * the bar and the colon, and single quotes, allowed), or Chatwoot variable,
+ * {{ contact.first_name | default: 'there' }}, replaced: user.name, user.first_name,
+ * user.email (contact.* the same), admin.name / admin.first_name / admin.email
+ * (teammate.* and agent.* the same) by their values; when the value is empty or unknown, or the placeholder names anything else,
  * by its fallback, or by nothing when it has none. Text outside placeholders stays as it
  * is. Returns a new string; the caller frees it. NULL gives "". */
 char *replies_fill(const char *body_text, const struct reply_context *ctx);

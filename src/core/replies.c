@@ -41,18 +41,22 @@ static char *first_word(const char *name)
 /* The value key names, as a new string, or NULL when unknown or empty. */
 static char *placeholder_value(const char *key, size_t len, const struct reply_context *ctx)
 {
-	static const char *const admins[] = {"admin.", "teammate."};
+	/* Intercom's names, then Chatwoot's (its message variables) */
+	static const char *const customers[] = {"user.", "contact."};
+	static const char *const admins[] = {"admin.", "teammate.", "agent."};
 	const char *field = NULL, *name = NULL, *email = NULL;
 	size_t i;
 
 	if (!ctx)
 		return NULL;
-	if (len > 5 && !strncmp(key, "user.", 5)) {
-		field = key + 5;
-		name = ctx->user_name;
-		email = ctx->user_email;
-	}
 	for (i = 0; i < 2 && !field; i++)
+		if (len > strlen(customers[i]) &&
+		    !strncmp(key, customers[i], strlen(customers[i]))) {
+			field = key + strlen(customers[i]);
+			name = ctx->user_name;
+			email = ctx->user_email;
+		}
+	for (i = 0; i < 3 && !field; i++)
 		if (len > strlen(admins[i]) && !strncmp(key, admins[i], strlen(admins[i]))) {
 			field = key + strlen(admins[i]);
 			name = ctx->admin_name;
@@ -93,10 +97,17 @@ static bool fill_one(struct buf *out, const char *start, const char *end,
 		return false;
 	p = skip_spaces(p, end);
 	if (p < end && *p == '|') {
+		/* Intercom's fallback, or the Liquid filter Chatwoot's variables take */
+		size_t word = 0;
+
 		p = skip_spaces(p + 1, end);
-		if ((size_t)(end - p) < 9 || strncmp(p, "fallback", 8) != 0)
+		if ((size_t)(end - p) >= 9 && !strncmp(p, "fallback", 8))
+			word = 8;
+		else if ((size_t)(end - p) >= 8 && !strncmp(p, "default", 7))
+			word = 7;
+		if (!word)
 			return false;
-		p = skip_spaces(p + 8, end);
+		p = skip_spaces(p + word, end);
 		if (p >= end || *p != ':')
 			return false;
 		p = skip_spaces(p + 1, end);

@@ -326,7 +326,59 @@ static json_t *iso(time_t t)
 	return json_string(buf);
 }
 
-/* The saved replies as canned responses; short_code is the name in lower case, dashed. */
+/* A saved reply's text as a canned response's: each Intercom placeholder as the Chatwoot
+ * variable it is ({{user.first_name|fallback:"there"}} becomes
+ * {{ contact.first_name | default: 'there' }}; admin. and teammate. become agent.); other
+ * text as it is. A new string. */
+static char *liquid_of(const char *text)
+{
+	static const char *const renames[][2] = {
+	    {"user.", "contact."}, {"admin.", "agent."}, {"teammate.", "agent."}};
+	const char *p = text, *open, *close, *q, *key, *fb = NULL;
+	size_t key_len, fb_len = 0, i, len = 0;
+	char *out = NULL, quote;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		die("out of memory");
+	while ((open = strstr(p, "{{")) != NULL && (close = strstr(open + 2, "}}")) != NULL) {
+		fwrite(p, 1, (size_t)(open - p), f);
+		for (key = open + 2; *key == ' '; key++)
+			;
+		key_len = strcspn(key, " |}");
+		q = strchr(key, '|');
+		fb = NULL;
+		if (q && q < close && (q = strchr(q, ':')) != NULL && q < close) {
+			for (q++; *q == ' '; q++)
+				;
+			quote = *q;
+			fb = q + 1;
+			q = strchr(fb, quote);
+			fb_len = q && q < close ? (size_t)(q - fb) : 0;
+		}
+		fputs("{{ ", f);
+		for (i = 0; i < sizeof(renames) / sizeof(renames[0]); i++)
+			if (!strncmp(key, renames[i][0], strlen(renames[i][0])))
+				break;
+		if (i < sizeof(renames) / sizeof(renames[0])) {
+			fputs(renames[i][1], f);
+			fwrite(key + strlen(renames[i][0]), 1, key_len - strlen(renames[i][0]), f);
+		} else {
+			fwrite(key, 1, key_len, f);
+		}
+		if (fb)
+			fprintf(f, " | default: '%.*s'", (int)fb_len, fb);
+		fputs(" }}", f);
+		p = close + 2;
+	}
+	fputs(p, f);
+	if (fclose(f) != 0)
+		die("out of memory");
+	return out;
+}
+
+/* The saved replies as canned responses; short_code is the name in lower case, dashed,
+ * the content in Chatwoot's variables. */
 static void get_canned_responses(struct sim *s, struct api_request *rq, struct api_reply *rp)
 {
 	struct macro_entry m;
@@ -339,18 +391,20 @@ static void get_canned_responses(struct sim *s, struct api_request *rq, struct a
 		return;
 	}
 	for (i = 0; macros_entry(i, &m); i++) {
-		char code[64];
+		char code[64], *content;
 
 		for (k = 0; m.name[k] && k < sizeof(code) - 1; k++)
 			code[k] = m.name[k] == ' '			 ? '-'
 				  : m.name[k] >= 'A' && m.name[k] <= 'Z' ? (char)(m.name[k] + 32)
 									 : m.name[k];
 		code[k] = '\0';
+		content = liquid_of(m.body_text);
 		json_array_append_new(
 		    list, json_pack("{s:I, s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)m.id,
 				    "account_id", (json_int_t)CHATWOOT_ACCOUNT_ID, "short_code",
-				    code, "content", m.body_text, "created_at",
+				    code, "content", content, "created_at",
 				    iso(m.updated - 86400 * 30), "updated_at", iso(m.updated)));
+		free(content);
 	}
 	cw_reply(rp, 200, list);
 }

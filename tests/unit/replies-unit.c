@@ -37,6 +37,14 @@ static void test_fill(void **state)
 	expect_filled("mail {{user.email}} now", &nobody, "mail  now");
 	expect_filled("I'm {{admin.first_name}} ({{teammate.name}}, {{admin.email}})", &kim,
 		      "I'm Maya (Maya Patel, maya@x.io)");
+	/* Chatwoot's variables, with Liquid's default filter */
+	expect_filled("Hi {{ contact.first_name | default: 'there' }},", &kim, "Hi Kim,");
+	expect_filled("Hi {{contact.name|default:\"there\"}}!", &nobody, "Hi there!");
+	expect_filled("{{agent.first_name}} <{{ agent.email }}> for {{contact.email}}", &kim,
+		      "Maya <maya@x.io> for kim@example.com");
+	expect_filled("{{ inbox.name | default: 'Support' }} {{conversation.id}}.", &kim,
+		      "Support .");
+	expect_filled("{{ contact.name | upcase }}", &kim, "{{ contact.name | upcase }}");
 	/* unknown attributes: the fallback, else nothing */
 	expect_filled("order #{{conversation.custom_attributes.order_number}}.", &kim, "order #.");
 	expect_filled("{{product.name|fallback:\"our products\"}}", &kim, "our products");
