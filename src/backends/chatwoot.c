@@ -753,8 +753,8 @@ static struct directory_entry *label_named(struct directory_entry *list, size_t 
 }
 
 /* The account's labels, read again after a creation was refused: the label is there when
- * another agent (or this process, for another row) made it first. The directory takes the
- * fresh list. */
+ * another agent (or this process, for another row) made it first. The directory learns
+ * it, as from a creation. */
 static void on_label_lookup(void *arg, const struct http_response *r)
 {
 	struct call *c = arg;
@@ -772,15 +772,15 @@ static void on_label_lookup(void *arg, const struct http_response *r)
 		/* not there after all: the refusal stands */
 		snprintf(err, sizeof(err), "%s", found ? "" : c->query);
 		id = found ? found->id : 0;
-		for (i = 0; i < d->n_tags; i++)
-			directory_entry_release(&d->tags[i]);
-		free(d->tags);
-		d->tags = list;
-		d->n_tags = n;
-		c->b->cap_tags = n;
-		list = NULL;
+		if (found && !directory_name(d->tags, d->n_tags, id)) {
+			xgrow(&d->tags, &c->b->cap_tags, d->n_tags + 1, sizeof(*d->tags));
+			d->tags[d->n_tags++] = *found;
+			memset(found, 0, sizeof(*found));
+		}
 	}
 	json_decref(j);
+	for (i = 0; i < n; i++)
+		directory_entry_release(&list[i]);
 	free(list);
 	res = driver_outcome(r, err);
 	if (!found && res.cls == RESULT_OK)
