@@ -491,10 +491,12 @@ static void on_conversation(void *arg, const struct conversation *c)
 
 	if (c->updated_at > e->newest)
 		e->newest = c->updated_at;
-	/* A member that could not be read (the customer's name aside, which may be absent)
-	 * may hide that the record left a queue or what its clock says: a cache written now
-	 * would keep that until the next full sync. */
-	if (c->unknown & ~(unsigned)CONV_UNKNOWN_CUSTOMER)
+	/* A record whose state, time, team or assignee could not be read may have left a
+	 * queue it is in: a cache written now would keep that until the next full sync.
+	 * (Statistics may come null on a whole record, as Intercom sends them at times: the
+	 * clock then says it cannot tell, in the cache as on the screen.) */
+	if (c->unknown & (CONV_UNKNOWN_STATE | CONV_UNKNOWN_UPDATED | CONV_UNKNOWN_ASSIGNEE |
+			  CONV_UNKNOWN_TEAM))
 		sync_damage(e);
 	change = store_upsert(e->store, c, engine_now(e));
 	if (change != STORE_UNCHANGED) {
