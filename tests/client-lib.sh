@@ -164,15 +164,6 @@ fl_pid_running() {
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 
-# sim_stop: kill the sim (the backend goes away) and forget it.
-sim_stop() {
-	if [ -n "$SIM_PID" ]; then
-		kill "$SIM_PID" 2>/dev/null
-		wait "$SIM_PID" 2>/dev/null
-		SIM_PID=
-	fi
-}
-
 # sim_faults JSON: set the sim's fault injection (needs --control).
 sim_faults() {
 	api POST /_sim/faults "$1"

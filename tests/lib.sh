@@ -46,11 +46,17 @@ valgrind_report() {
 	return $bad
 }
 
-test_cleanup() {
+# sim_stop: kill the sim (the backend goes away) and forget it.
+sim_stop() {
 	if [ -n "$SIM_PID" ]; then
 		kill "$SIM_PID" 2>/dev/null
 		wait "$SIM_PID" 2>/dev/null
+		SIM_PID=
 	fi
+}
+
+test_cleanup() {
+	sim_stop
 	if [ -n "${VALGRIND:-}" ] && ! valgrind_report; then
 		rm -rf "$TEST_TMP"
 		exit 1
@@ -107,6 +113,7 @@ wait_for() {
 : "${DIALECT:=intercom}" "${SIM_ARGS:=}"
 sim_start() {
 	[ -x "$SIM" ] || { echo "no frontline-sim at $SIM" >&2; exit 99; }
+	sim_stop # one sim at a time: the one started before would outlive the test
 	# shellcheck disable=SC2086 # words, on purpose
 	set -- "$@" $SIM_ARGS
 	head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SIM_TOKEN_FILE"

@@ -204,7 +204,7 @@ dialect_figures() {
 	local POLL_CPU POLL_BYTES POLL_CONVS POLL_PAGES POLL_RPM POLL_REQS
 	full_sync "$2"
 	steady "$2" 0 "$SYNCED"
-	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+	sim_stop
 	keep_figures "$3"
 }
 
@@ -307,7 +307,7 @@ sync_figures() {
 		cold_sync "$BASE_FRONTLINE"
 		BASE_COLD=$COLD_WALL
 	fi
-	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+	sim_stop
 	sim_start --conversations 10000 --arrivals 0 --rate-limit 100000000 --control
 	# The same at 10,000 with each request 150 ms late, as over the Internet.
 	curl -sS -o /dev/null -H @"$TEST_TMP/auth-headers" "$SIM_URL/_sim/faults" -d '{"latency_ms":150}'
@@ -330,7 +330,7 @@ sync_figures() {
 		eval "${b}_RPM=\$QUIET_RPM ${b}_DMED=\$DETECT_MED ${b}_DMAX=\$DETECT_MAX"
 		eval "${b}_RESYNC=$(awk -v p=$((s1 - s0)) -v r="$QUIET_RPM" 'BEGIN { printf "%.1f", r + p / 15 }')"
 	done
-	kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+	sim_stop
 }
 
 print_sync_figures() {
@@ -398,7 +398,7 @@ steady 10000
 R10=$(awk -v c="$CLIENT_CPU" -v f="$FLOOR_CPU" 'BEGIN { printf "%.2f", c / f }')
 C10=$CLIENT_CPU F10=$FLOOR_CPU W10=$CLIENT_WALL P10=$PAGES RSS10=$RSS
 keep_figures IC
-kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+sim_stop
 runs=1 full_sync 100000
 W100=$CLIENT_WALL Q100=$FULL_REQS
 setup_client 5s
@@ -408,7 +408,7 @@ wait_for "the first full sync of 100,000" 300 synced "$TEST_TMP/watch100.out" 10
 RSS100=$(rss_of "$pid")
 kill "$pid"; wait "$pid" 2>/dev/null
 
-kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+sim_stop
 
 dialect_figures chatwoot 10000 CW
 

@@ -48,7 +48,7 @@ done
 READY=$(median <"$TEST_TMP/ready")
 IDLE_BYTES=$(field idle_bytes_per_s "$TEST_TMP/s10")
 IDLE_CPU=$(field idle_cpu_pct "$TEST_TMP/s10")
-kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null; SIM_PID=
+sim_stop
 
 # 100,000: 500 keys (j k G g in turn), each between two ticks of the clock.
 sim_start --conversations 100000 --arrivals 0 --rate-limit 100000000

@@ -106,9 +106,7 @@ for n in 10000 100000; do
 		R[$k$n]=$(median <"$TEST_TMP/$k")
 	done
 	[ -n "${FRONTLINE_BEFORE:-}" ] || R[before$n]=-
-	kill "$SIM_PID"
-	wait "$SIM_PID" 2>/dev/null
-	SIM_PID=
+	sim_stop
 done
 
 printf '\nfrontline start-up (pty + libvterm, 120x40), %s runs, %s cores %s\n' "$runs" "$(nproc)" "$(uname -m)"
