@@ -73,6 +73,10 @@ typedef int64_t (*chatwoot_label_fn)(void *arg, const char *title);
 int chatwoot_parse_conversation(json_t *j, chatwoot_label_fn label, void *arg,
 				struct conversation *out);
 
+/* A GET /conversations answer's count of key under data.meta ("all_count", "mine_count":
+ * the conversations the filters match, on every page), or -1 when it does not say. */
+long chatwoot_list_count(const json_t *j, const char *key);
+
 /*
  * A GET /conversations answer: data.payload[] (payload[] and a bare array are read
  * too). Returns 0 with a new array of *n records (free each with conversation_release,

@@ -308,6 +308,15 @@ static json_t *payload_of(json_t *j)
 	return NULL;
 }
 
+long chatwoot_list_count(const json_t *j, const char *key)
+{
+	const json_t *v = json_object_get(json_object_get(json_object_get(j, "data"), "meta"), key);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) <= INT32_MAX
+		   ? (long)json_integer_value(v)
+		   : -1;
+}
+
 int chatwoot_parse_conversation_list(json_t *j, chatwoot_label_fn label, void *arg,
 				     struct conversation **items, size_t *n, size_t *n_wire,
 				     size_t *n_skipped, char *err, size_t errlen)

@@ -446,7 +446,11 @@ static enum MHD_Result handle(struct sim *s, struct MHD_Connection *conn, const 
 	s->last_request = rq.now;
 	rate_account(s, !info.control, rq.now, &rate);
 	latency = info.control ? 0 : s->faults.latency_ms;
-	search = !info.control && !strcmp(url, "/conversations/search");
+	/* a search, or in the Chatwoot dialect a page of the conversation list */
+	search = !info.control &&
+		 (!strcmp(url, "/conversations/search") ||
+		  (s->opt.dialect == SIM_DIALECT_CHATWOOT && !strcmp(method, "GET") &&
+		   strlen(url) > 14 && !strcmp(url + strlen(url) - 14, "/conversations")));
 	if (search && ++s->searches_in_flight > s->searches_in_flight_max)
 		s->searches_in_flight_max = s->searches_in_flight;
 	if (!info.control && !rate.counted)

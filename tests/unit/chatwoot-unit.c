@@ -401,6 +401,23 @@ static void test_activities(void **state)
 	}
 }
 
+/* The list's counts under data.meta: every page says how many the filters match. */
+static void test_list_count(void **state)
+{
+	json_t *j = json_of("{\"data\": {\"meta\": {\"all_count\": 260, \"mine_count\": 0,"
+			    " \"unassigned_count\": \"7\"}, \"payload\": []}}");
+	json_t *bare = json_of("[]");
+
+	(void)state;
+	assert_int_equal(chatwoot_list_count(j, "all_count"), 260);
+	assert_int_equal(chatwoot_list_count(j, "mine_count"), 0);
+	assert_int_equal(chatwoot_list_count(j, "unassigned_count"), -1);
+	assert_int_equal(chatwoot_list_count(j, "assigned_count"), -1);
+	assert_int_equal(chatwoot_list_count(bare, "all_count"), -1);
+	json_decref(j);
+	json_decref(bare);
+}
+
 static void test_messages(void **state)
 {
 	json_t *j = json_of(
@@ -715,6 +732,7 @@ int main(void)
 	    cmocka_unit_test(test_conversation_hostile),
 	    cmocka_unit_test(test_conversation_list),
 	    cmocka_unit_test(test_applied_sla_targets),
+	    cmocka_unit_test(test_list_count),
 	    cmocka_unit_test(test_messages),
 	    cmocka_unit_test(test_activities),
 	    cmocka_unit_test(test_directory_lists),
