@@ -116,6 +116,14 @@ static struct ui_pager *thread_view(struct ui *u, int64_t id)
 	return NULL;
 }
 
+/* The view's first line: " #ID  Customer — Subject", from c (NULL: only the id, until
+ * the thread tells more); a chat without a subject has no dash after the name. */
+static char *thread_title(int64_t id, const struct conversation *c)
+{
+	return xasprintf(" #%lld  %s%s%s", (long long)id, c && c->customer ? c->customer : "",
+			 c && c->title && *c->title ? " — " : "", c && c->title ? c->title : "");
+}
+
 /* The backend's answer; the view it was for may be gone (q pressed meanwhile). */
 static void on_thread(void *arg, struct thread *t, const struct result *r)
 {
@@ -145,6 +153,14 @@ static void on_thread(void *arg, struct thread *t, const struct result *r)
 	} else {
 		bool refetched = p->have_thread;
 
+		if (!p->have_thread && !store_get(u->engine.store, t->conv.id)) {
+			/* not in the queues (a search's result): the thread tells who and what */
+			char *title = thread_title(t->conv.id, &t->conv);
+
+			free(p->title);
+			p->title = text_sanitize(title, false);
+			free(title);
+		}
 		if (!p->have_thread) {
 			p->opened_parts = t->n_parts + (size_t)(t->n_missing > 0 ? t->n_missing : 0);
 			p->opened_assignee = t->conv.admin_assignee_id;
@@ -209,10 +225,7 @@ unsigned ui_thread_open(struct ui *u, int64_t id)
 	if (!id || !u->engine.ready)
 		return 0;
 	/* a chat without a subject has no dash after the name */
-	title = xasprintf(" #%lld  %s%s%s", (long long)id,
-			  e && e->conv.customer ? e->conv.customer : "",
-			  e && e->conv.title && *e->conv.title ? " — " : "",
-			  e && e->conv.title ? e->conv.title : "");
+	title = thread_title(id, e ? &e->conv : NULL);
 	p = ui_pager_push(u, UI_PAGER_THREAD, title);
 	free(title);
 	p->conversation = id;
