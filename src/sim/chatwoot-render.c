@@ -557,11 +557,13 @@ json_t *cw_render_conversation(struct world *w, long long id, bool with_sla, boo
 	    " COALESCE(s.agent_last_seen_at, 0), COALESCE(s.assignee_last_seen_at, 0),"
 	    " (c.created_at > COALESCE(s.agent_last_seen_at, 0)) + (SELECT count(*) FROM"
 	    "  (SELECT 1 FROM parts p WHERE p.conversation_id = c.id AND p.author_type = 'user'"
-	    "  AND p.created_at > COALESCE(s.agent_last_seen_at, 0) LIMIT ?2)),"
+	    "  AND (CASE WHEN sp.part_id IS NULL THEN p.created_at > COALESCE(s.agent_last_seen_at,"
+	    "  0) ELSE p.id > sp.part_id END) LIMIT ?2)),"
 	    " COALESCE(a.status, 'active'), COALESCE(pol.id, 0),"
 	    " COALESCE(a.created_at, c.created_at), COALESCE(a.updated_at, c.created_at),"
 	    " c.title, (SELECT attributes FROM cw_custom_attributes WHERE conversation_id = c.id)"
 	    " FROM conversations c LEFT JOIN cw_last_seen s ON s.conversation_id = c.id"
+	    " LEFT JOIN cw_seen_parts sp ON sp.conversation_id = c.id"
 	    " LEFT JOIN cw_applied_slas a ON a.conversation_id = c.id"
 	    " LEFT JOIN cw_sla_policies pol ON pol.name = c.sla_name WHERE c.id = ?1",
 	    "ii", id, (long long)UNREAD_MAX);

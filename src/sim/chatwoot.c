@@ -25,6 +25,10 @@
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS cw_last_seen(conversation_id INTEGER PRIMARY KEY,"
     " agent_last_seen_at INTEGER, assignee_last_seen_at INTEGER);"
+    /* the conversation's last part when the agent last saw it: Chatwoot's last-seen times
+     * are finer than a second, so a message in the second of the read is still unread */
+    "CREATE TABLE IF NOT EXISTS cw_seen_parts(conversation_id INTEGER PRIMARY KEY,"
+    " part_id INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cw_sla_policies(id INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL UNIQUE, threshold INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS cw_custom_attributes(conversation_id INTEGER PRIMARY KEY,"
@@ -753,6 +757,10 @@ static void post_update_last_seen(struct sim *s, struct api_request *rq, struct 
 		" SET agent_last_seen_at = excluded.agent_last_seen_at, assignee_last_seen_at ="
 		" COALESCE(excluded.assignee_last_seen_at, assignee_last_seen_at)",
 		"iii", id, (long long)rq->now, s->world.me_admin_id) < 0 ||
+	    wdb_exec(&s->world,
+		     "INSERT OR REPLACE INTO cw_seen_parts(conversation_id, part_id) VALUES(?1,"
+		     " (SELECT COALESCE(max(id), 0) FROM parts WHERE conversation_id = ?1))",
+		     "i", id) < 0 ||
 	    wdb_exec(&s->world, "UPDATE conversations SET read = 1 WHERE id = ?", "i", id) < 0) {
 		cw_db_failed(rp);
 		return;
