@@ -94,6 +94,7 @@ struct call {
 	char **wrote;
 	size_t n_wrote;
 	int rounds;
+	unsigned sync_gen; /* a sync page: the sync it is of (backend's sync_gen then) */
 	/* the help center */
 	struct articles *index;
 	char **slugs;
@@ -430,7 +431,7 @@ static void on_sync_page(void *arg, const struct http_response *r)
 	size_t n = 0, wire = 0, skipped = 0, i;
 	char err[ERR_MAX];
 	long page = c->page, total = -1;
-	bool stale = (unsigned)c->rounds != b->sync_gen;
+	bool stale = c->sync_gen != b->sync_gen;
 	json_t *j;
 
 	call_free(c);
@@ -499,7 +500,7 @@ static void request_sync_page(struct backend *b)
 	}
 	c = call_new(b, NULL, NULL);
 	c->page = b->page;
-	c->rounds = (int)b->sync_gen;
+	c->sync_gen = b->sync_gen;
 	if (b->full) {
 		b->pages_in_flight++;
 		b->page++;
