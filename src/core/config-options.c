@@ -178,8 +178,9 @@ const struct config_option config_options[] = {
      "FRONTLINE_CONVERSATION_ID, FRONTLINE_CUSTOMER (control characters made visible), "
      "FRONTLINE_DEADLINE (seconds since the epoch), FRONTLINE_SUMMARY (the notification's "
      "title) and FRONTLINE_PREVIEW (see preview; empty without). Each is empty when it "
-     "does not apply. frontline never waits for it: while it still runs, later events "
-     "skip it; a failure is reported once."},
+     "does not apply. frontline never waits for it. The runs go one at a time, in order: "
+     "while one runs, up to 32 more wait for it, and later events skip it until it ends "
+     "(said once). A failure is reported once."},
     {CONFIG_SECTION_NOTIFY, "bell", config_parse_bool, CONF(notify.bell), "boolean", "yes", NULL,
      "Rings the terminal's bell (BEL) on a notification; tmux and screen pass it on as "
      "an alert."},

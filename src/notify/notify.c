@@ -26,6 +26,8 @@ extern char **environ;
 
 #define PENDING_MAX 256 /* events waiting for the window to close; more are counted only */
 #define STATUS_MAX  8	/* messages waiting for notifier_status */
+/* Runs of the user's command waiting for the one before to end; more are skipped. */
+#define COMMAND_QUEUE_MAX 32
 
 /* One notification on its way out, single or summary. */
 struct notify_message {
@@ -56,6 +58,8 @@ struct notify_command {
 	wordexp_t words;     /* its words, when split_error is 0 */
 	int split_error;     /* wordexp's error, or -1 for no words at all */
 	pid_t pid;	     /* the one still running, or 0 */
+	char **waiting[COMMAND_QUEUE_MAX]; /* the environments of the runs to come, in order */
+	size_t first, n_waiting;
 	unsigned long skipped;
 	bool told_slow, told_failed;
 };
@@ -156,38 +160,22 @@ static void command_split(struct notify_command *cmd)
 
 static void command_release(struct notify_command *cmd)
 {
+	while (cmd->n_waiting) {
+		environment_free(cmd->waiting[cmd->first]);
+		cmd->first = (cmd->first + 1) % COMMAND_QUEUE_MAX;
+		cmd->n_waiting--;
+	}
 	if (cmd->command && !cmd->split_error)
 		wordfree(&cmd->words);
 }
 
-/* Starts the command for m, unless the previous one still runs: then m is skipped. Its
- * stdin, stdout and stderr are /dev/null, so it cannot draw over the screen. */
-static void command_run(struct notify_command *cmd, struct notifier *n,
-			const struct notify_message *m)
+/* Starts the command with env (freed here). Its stdin, stdout and stderr are /dev/null, so
+ * it cannot draw over the screen. */
+static void command_spawn(struct notify_command *cmd, struct notifier *n, char **env)
 {
 	posix_spawn_file_actions_t actions;
-	char **env;
 	int rc;
 
-	if (!cmd->command)
-		return;
-	command_reap(cmd, n);
-	if (cmd->pid > 0) {
-		cmd->skipped++;
-		if (!cmd->told_slow)
-			notifier_tell(n,
-				      "notification command \"%s\" is still running; "
-				      "notifications are skipped until it ends",
-				      cmd->command);
-		cmd->told_slow = true;
-		return;
-	}
-	if (cmd->split_error) {
-		command_failed(cmd, n, "cannot be split into words (error %d)",
-			       cmd->split_error < 0 ? 0 : cmd->split_error);
-		return;
-	}
-	env = command_environment(m);
 	rc = posix_spawn_file_actions_init(&actions);
 	if (!rc) {
 		rc = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY,
@@ -208,6 +196,51 @@ static void command_run(struct notify_command *cmd, struct notifier *n,
 	if (rc)
 		command_failed(cmd, n, "cannot run: %s", strerror(rc));
 	environment_free(env);
+}
+
+/* Reaps the run that ended and starts the next one waiting, one at a time and in order:
+ * two notifications of the same second (a new conversation and its warning) both reach a
+ * command that takes a moment, and a script that appends to a file sees them in order. */
+static void command_pump(struct notify_command *cmd, struct notifier *n)
+{
+	command_reap(cmd, n);
+	while (cmd->pid <= 0 && cmd->n_waiting) {
+		char **env = cmd->waiting[cmd->first];
+
+		cmd->first = (cmd->first + 1) % COMMAND_QUEUE_MAX;
+		cmd->n_waiting--;
+		command_spawn(cmd, n, env);
+	}
+	if (!cmd->n_waiting)
+		cmd->told_slow = false; /* caught up: a later backlog is told again */
+}
+
+/* Runs the command for m after those waiting; with COMMAND_QUEUE_MAX waiting behind one
+ * that does not end, m is skipped (and that is told once a backlog). */
+static void command_run(struct notify_command *cmd, struct notifier *n,
+			const struct notify_message *m)
+{
+	if (!cmd->command)
+		return;
+	if (cmd->split_error) {
+		command_failed(cmd, n, "cannot be split into words (error %d)",
+			       cmd->split_error < 0 ? 0 : cmd->split_error);
+		return;
+	}
+	command_reap(cmd, n);
+	if (cmd->n_waiting == COMMAND_QUEUE_MAX) {
+		cmd->skipped++;
+		if (!cmd->told_slow)
+			notifier_tell(n,
+				      "notification command \"%s\" is still running with %d runs "
+				      "waiting; notifications are skipped until it ends",
+				      cmd->command, COMMAND_QUEUE_MAX);
+		cmd->told_slow = true;
+		return;
+	}
+	cmd->waiting[(cmd->first + cmd->n_waiting) % COMMAND_QUEUE_MAX] = command_environment(m);
+	cmd->n_waiting++;
+	command_pump(cmd, n);
 }
 
 /* ---- the notifier ---- */
@@ -570,7 +603,7 @@ void notifier_flush(struct notifier *n, fl_time now)
 	int q, k;
 	size_t i;
 
-	command_reap(&n->command, n);
+	command_pump(&n->command, n);
 	desktop_status(n);
 	/* What waits for a slow notification server and is over by now goes. */
 	if (n->desktop && n->store)

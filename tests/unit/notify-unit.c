@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -379,6 +380,137 @@ static void test_command_split_at_start(void **state)
 	assert_int_equal(unsetenv("NOTIFY_UNIT_EMPTY"), 0);
 }
 
+static void command_go(const char *dir)
+{
+	char *path;
+	FILE *fp;
+
+	assert_true(asprintf(&path, "%s/go", dir) > 0);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fclose(fp), 0);
+	free(path);
+}
+
+/* A scratch directory with a notify command that appends its conversation's id to
+ * "runs" once the file "go" exists (made here at once unless hold). */
+static char *command_dir(struct fixture *f, bool hold)
+{
+	char tmpl[] = "/tmp/notify-unit.XXXXXX", *dir, *path;
+	FILE *fp;
+
+	dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	dir = strdup(dir);
+	assert_non_null(dir);
+	assert_true(asprintf(&path, "%s/cmd", dir) > 0);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "#!/bin/sh\nwhile [ ! -e '%s/go' ]; do sleep 0.02; done\n"
+		    "sleep 0.1\necho \"$FRONTLINE_EVENT $FRONTLINE_CONVERSATION_ID\" >>'%s/runs'\n",
+		dir, dir);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(path, 0700), 0);
+	f->cfg.notify.command = path;
+	if (!hold)
+		command_go(dir);
+	return dir;
+}
+
+/* What the command wrote so far, after flushing for up to 10 s until it has n lines. */
+static char *command_runs(struct notifier *n, const char *dir, fl_time now, int want)
+{
+	static char buf[4096];
+	char *path;
+	int tries, lines = 0;
+	size_t len = 0;
+
+	assert_true(asprintf(&path, "%s/runs", dir) > 0);
+	for (tries = 0; tries < 500 && lines < want; tries++) {
+		FILE *fp;
+
+		usleep(20000);
+		notifier_flush(n, now);
+		fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		len = fread(buf, 1, sizeof(buf) - 1, fp);
+		fclose(fp);
+		buf[len] = '\0';
+		lines = 0;
+		for (const char *p = buf; (p = strchr(p, '\n')); p++)
+			lines++;
+	}
+	free(path);
+	buf[len] = '\0';
+	return buf;
+}
+
+static void command_dir_remove(const char *dir)
+{
+	char *cmd;
+
+	assert_true(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+/* Two notifications of one flush (a new conversation, another's breach) both reach a
+ * command that takes a moment, in the order they were delivered. */
+static void test_command_runs_in_turn(void **state)
+{
+	struct fixture *f = *state;
+	struct conversation a = conversation_make(7, "Ann", NULL);
+	struct conversation b = conversation_make(8, "Bo", NULL);
+	struct notifier *n;
+	char *dir = command_dir(f, false);
+
+	n = notifier_start(f);
+	notifier_event(n, NOTIFY_NEW_CONVERSATION, "Live", &a, 0, T0);
+	notifier_event(n, NOTIFY_BREACH, "Live", &b, T0, T0);
+	notifier_flush(n, T0);
+	assert_int_equal(delivered(n), 2);
+	assert_string_equal(command_runs(n, dir, T0, 2), "breach 8\nnew 7\n");
+	assert_null(notifier_status(n));
+	command_dir_remove(dir);
+	free(dir);
+}
+
+/* Behind a run that does not end, COMMAND_QUEUE_MAX (32) runs wait and later ones are
+ * skipped, told once; when it ends, the 32 run in order. */
+static void test_command_backlog(void **state)
+{
+	struct fixture *f = *state;
+	struct notifier_counts counts;
+	struct notifier *n;
+	char *dir = command_dir(f, true), *runs, expect[2048];
+	size_t used = 0;
+	fl_time now = T0;
+	int i;
+
+	n = notifier_start(f);
+	for (i = 1; i <= 40; i++) {
+		struct conversation c = conversation_make(100 + i, "Cy", NULL);
+
+		notifier_event(n, NOTIFY_BREACH, "Live", &c, now, now);
+		notifier_flush(n, now);
+		now += NOTIFY_COALESCE_SECONDS;
+	}
+	notifier_counts(n, &counts);
+	assert_int_equal(counts.delivered, 40);
+	assert_int_equal(counts.command_skipped, 7);
+	assert_non_null(strstr(notifier_status(n), "is still running with 32 runs waiting"));
+	assert_null(notifier_status(n));
+	command_go(dir);
+	runs = command_runs(n, dir, now, 33);
+	for (i = 1; i <= 33; i++)
+		used += (size_t)snprintf(expect + used, sizeof(expect) - used, "breach %d\n", 100 + i);
+	assert_string_equal(runs, expect);
+	assert_null(notifier_status(n));
+	command_dir_remove(dir);
+	free(dir);
+}
+
 static void test_config_keys(void **state)
 {
 	char path[] = "/tmp/notify-unit.XXXXXX", err[512];
@@ -545,6 +677,9 @@ int main(void)
 	    cmocka_unit_test(test_redact),
 	    cmocka_unit_test(test_terminal_format),
 	    cmocka_unit_test_setup_teardown(test_no_bus_told_once, fixture_setup, fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_command_runs_in_turn, fixture_setup,
+					    fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_command_backlog, fixture_setup, fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_command_split_at_start, fixture_setup,
 					    fixture_teardown),
 	    cmocka_unit_test(test_config_keys),
