@@ -13,6 +13,10 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void util_set_progname(const char *argv0);
 const char *util_progname(void);
 
+/* Tunes the C library's allocator for many small JSON blocks (a no-op where it cannot);
+ * call first thing in main. */
+void util_malloc_tune(void);
+
 /* Allocation wrappers: never return NULL; abort with a message when memory runs out. */
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);

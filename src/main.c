@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 	int c, code, use_demo = 0;
 	bool exit_now = false, demo_stop_now;
 
+	util_malloc_tune();
 	util_set_progname(argv[0]);
 	while ((c = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
 		switch (c) {

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(HAVE_MALLOC_H) && defined(HAVE_MALLOPT)
+#include <malloc.h>
+#endif
 
 static const char *progname = "frontline";
 
@@ -26,6 +29,18 @@ void util_set_progname(const char *argv0)
 const char *util_progname(void)
 {
 	return progname;
+}
+
+void util_malloc_tune(void)
+{
+#if defined(HAVE_MALLOC_H) && defined(HAVE_MALLOPT) && defined(M_MXFAST)
+	/* glibc's fast bins hold the small blocks jansson frees by the hundred thousand after
+	 * each page; every larger request (the next response's buffer) then consolidates them
+	 * all. Without fast bins (the per-thread cache still serves small blocks) a cold sync
+	 * of 100,000 conversations takes about 40 % less CPU. A refusal (another allocator,
+	 * as under a sanitizer) leaves the defaults, which work too. */
+	(void)mallopt(M_MXFAST, 0);
+#endif
 }
 
 void die(const char *fmt, ...)

@@ -345,6 +345,7 @@ int main(int argc, char **argv)
 	int lock_fd = -1;
 	bool idle;
 
+	util_malloc_tune();
 	util_set_progname(argv[0]);
 	memset(&s, 0, sizeof(s));
 	parse_options(argc, argv, &s.opt);
