@@ -332,12 +332,44 @@ static json_t *group_json(const struct report_group *g, int64_t target)
 	return j;
 }
 
-static void print_row(const char *name, const struct report_group *g)
+/* The characters of UTF-8 text s: the cells a bar takes. */
+static size_t cells(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* name in a column of width characters: cut on a character boundary (an ellipsis, or
+ * "~" without Unicode, marks the cut) and padded by characters, not bytes, so "Zoë
+ * Martin" keeps the columns. */
+static void print_name_column(const char *name, size_t width, bool unicode)
+{
+	size_t n = cells(name), kept = 0;
+	const char *p = name;
+
+	if (n > width) {
+		while (*p && kept < width - 1) {
+			p++;
+			if (((unsigned char)*p & 0xC0) != 0x80)
+				kept++;
+		}
+		printf("%.*s%s", (int)(p - name), name, unicode ? "\u2026" : "~");
+		return;
+	}
+	printf("%s%*s", name, (int)(width - n), "");
+}
+
+static void print_row(const char *name, const struct report_group *g, bool unicode)
 {
 	char med[16], p90[16];
 	size_t i;
 
-	printf("  %-18.18s %6zu %7zu %7s %7s %6zu ", name, group_conversations(g), g->n,
+	fputs("  ", stdout);
+	print_name_column(name, 18, unicode);
+	printf(" %6zu %7zu %7s %7s %6zu ", group_conversations(g), g->n,
 	       g->n ? report_duration(g->median, med, sizeof(med)) : "-",
 	       g->n ? report_duration(g->p90, p90, sizeof(p90)) : "-", g->within);
 	if (g->n)
@@ -354,16 +386,6 @@ static void print_header(const char *what)
 {
 	printf("  %-18s %6s %7s %7s %7s %6s %7s %8s  %s\n", what, "convs", "replied", "median",
 	       "p90", "within", "share", "breaches", "longest waits");
-}
-
-/* The characters of UTF-8 text s: the cells a bar takes. */
-static size_t cells(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 /* The histogram of first replies with the target marked, and the share within target by
@@ -702,7 +724,8 @@ static json_t *report_json(struct cli *c, const struct report_run *run,
 			 (json_int_t)failed, "queues", qs, "agents", as);
 }
 
-static void print_agents(struct cli *c, const struct report_figures *f, bool next)
+static void print_agents(struct cli *c, const struct report_figures *f, bool next,
+			 bool unicode)
 {
 	size_t i;
 
@@ -718,7 +741,7 @@ static void print_agents(struct cli *c, const struct report_figures *f, bool nex
 		if (!group_conversations(g))
 			continue;
 		safe = text_sanitize(name ? name : "?", false);
-		print_row(safe, g);
+		print_row(safe, g, unicode);
 		free(safe);
 	}
 }
@@ -743,9 +766,10 @@ static void report_text(struct cli *c, const struct report_run *run, const struc
 		print_header("queue");
 		for (i = 0; i < c->cfg->n_queues; i++)
 			if (f->queue < 0 || (int)i == f->queue)
-				print_row(c->cfg->queues[i].key, next ? &f->next[i] : &f->first[i]);
+				print_row(c->cfg->queues[i].key, next ? &f->next[i] : &f->first[i],
+					  unicode);
 		putchar('\n');
-		print_agents(c, f, next);
+		print_agents(c, f, next, unicode);
 	}
 	for (next = 0; next < 2; next++)
 		for (i = 0; i < c->cfg->n_queues; i++) {
