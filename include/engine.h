@@ -103,19 +103,6 @@ struct engine {
 	uint64_t cache_timer;	/* a polling engine writes after the screen has drawn */
 	bool cache_full;	/* ...and a full sync came since the last write */
 	fl_time cache_saved_at; /* local time of this run's last write, 0: none yet */
-	/* A write of many records (the first after a cold start: 100,000) goes a chunk a
-	 * loop pass, in one transaction, so the screen answers keys in between. Records that
-	 * change meanwhile are noted for the next write; the state written is the one of the
-	 * write's start, so a later start never catches up past what the cache holds. */
-	struct {
-		bool running, rewrite, full;
-		bool again, again_full; /* a save asked for meanwhile, after a full sync */
-		int64_t *ids;			    /* what it writes (or removes) */
-		size_t n, next;
-		struct store_cache_state state;
-		char *signature;
-		uint64_t timer;
-	} cache_write;
 };
 
 /* Sets up e (caller-owned) with the driver the configuration names ([backend] type);

@@ -5,7 +5,6 @@
 
 #include "engine.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -751,146 +750,64 @@ static bool cache_held(void *arg, int64_t id)
 	return store_get(((struct engine *)arg)->store, id) != NULL;
 }
 
-/* Records a write puts in one loop pass: about 20 ms of SQLite at the sim's record size. */
-#define CACHE_CHUNK 2000
-
-/* Up to max records of the write under way, each read from the store as it is now: one
- * gone since is left out (a rewrite) or removed. Whether they are all written. */
-static bool cache_write_some(struct engine *e, size_t max)
-{
-	const struct store_entry *held;
-
-	for (; e->cache_write.next < e->cache_write.n && max; e->cache_write.next++, max--) {
-		int64_t id = e->cache_write.ids[e->cache_write.next];
-
-		if ((held = store_get(e->store, id)))
-			store_cache_put(e->cache, &held->conv);
-		else if (!e->cache_write.rewrite)
-			store_cache_remove(e->cache, id);
-	}
-	return e->cache_write.next == e->cache_write.n;
-}
-
-/* The rest of the write under way: its records, the state of its start, the commit. A
- * failure is said once on stderr; the cache keeps its last good state, and a later sync
- * writes it whole again. */
-static void cache_write_end(struct engine *e)
-{
-	struct store_cache_state *st = &e->cache_write.state;
-	char err[512];
-	int rc;
-
-	cache_write_some(e, SIZE_MAX);
-	if (!e->cache_write.rewrite && e->cache_write.full)
-		store_cache_prune(e->cache, cache_held, e);
-	st->teams = e->teams;
-	st->n_teams = e->n_teams;
-	rc = store_cache_commit(e->cache, e->cache_write.signature, st,
-				e->cache_write.rewrite || !e->cache_dir_saved ? e->dir : NULL, err,
-				sizeof(err));
-	if (rc < 0 && !e->cache_failing)
-		fprintf(stderr, "%s: %s; the queues are not cached until it works again\n",
-			util_progname(), err);
-	e->cache_failing = rc < 0;
-	e->cache_rewrite = rc < 0;
-	if (rc == 0) {
-		e->cache_dir_saved = true;
-		e->cache_saved_at = time(NULL);
-	}
-	free(e->cache_write.ids);
-	free(e->cache_write.signature);
-	e->cache_write.ids = NULL;
-	e->cache_write.signature = NULL;
-	e->cache_write.running = false;
-}
-
-static void on_cache_write_timer(void *arg)
-{
-	struct engine *e = arg;
-
-	e->cache_write.timer = 0;
-	if (!cache_write_some(e, CACHE_CHUNK)) {
-		e->cache_write.timer = loop_timer_add(e->loop, 0, on_cache_write_timer, e);
-		return;
-	}
-	cache_write_end(e);
-	if (e->cache_write.again) {
-		e->cache_write.again = false;
-		cache_save_soon(e, e->cache_write.again_full);
-		e->cache_write.again_full = false;
-	}
-}
-
-/* Writes the records that changed since the last write (all of them after a failed
- * write, or when the cache holds another process's), with where the next sync starts: at
- * once for a one-shot engine or a few records, else a chunk a loop pass. */
+/* The records that changed since the last write (all of them after a failed write, or
+ * when the cache holds another process's), with where the next sync starts. A failure
+ * is said once on stderr; the cache keeps its last good state, and a later sync writes
+ * it whole again. */
 static void cache_save(struct engine *e, bool full)
 {
-	struct store_cache_state *st = &e->cache_write.state;
+	struct store_cache_state st = {0};
 	bool rewrite = e->cache_rewrite;
-	char err[512];
+	char err[512], *signature;
 	const struct store_entry *held;
 	size_t i, q;
+	int rc = -1;
 
-	if (e->cache_write.running) {
-		e->cache_write.again = true;
-		e->cache_write.again_full |= full;
-		return;
-	}
 	/* A quiet poll moves only the watermark: it is written once a minute, so a later
 	 * start reads at most that minute again, and an idle engine writes nothing more. */
 	if (e->cache && !full && !rewrite && !e->n_cache_changed && e->cache_dir_saved &&
 	    time(NULL) - e->cache_saved_at < 60)
 		return;
-	if (!e->cache || !e->ready) {
-		e->n_cache_changed = 0;
-		e->cache_failing = false;
-		e->cache_rewrite = false;
-		return;
+	if (e->cache && e->ready && store_cache_begin(e->cache, &rewrite, err, sizeof(err)) == 0) {
+		for (q = 0; rewrite && q < e->cfg->n_queues; q++)
+			for (i = 0; (held = store_queue_at(e->store, (int)q, i)); i++)
+				store_cache_put(e->cache, &held->conv);
+		for (i = 0; !rewrite && i < e->n_cache_changed; i++) {
+			held = store_get(e->store, e->cache_changed[i]);
+			if (held)
+				store_cache_put(e->cache, &held->conv);
+			else
+				store_cache_remove(e->cache, e->cache_changed[i]);
+		}
+		if (!rewrite && full)
+			store_cache_prune(e->cache, cache_held, e);
+		st.saved_at = time(NULL);
+		st.newest = e->newest;
+		st.next_after = e->next_after;
+		st.last_full = e->last_full;
+		st.clock_offset = e->clock_offset;
+		st.teams = e->teams;
+		st.n_teams = e->n_teams;
+		st.assignee = e->assignee;
+		/* no queues' signature is empty: a damaged cache is never loaded */
+		signature = e->cache_damaged ? xstrdup("") : cache_signature(e);
+		rc = store_cache_commit(e->cache, signature, &st,
+					rewrite || !e->cache_dir_saved ? e->dir : NULL, err,
+					sizeof(err));
+		free(signature);
+	} else if (!e->cache || !e->ready) {
+		rc = 0;
 	}
-	if (store_cache_begin(e->cache, &rewrite, err, sizeof(err)) < 0) {
-		e->n_cache_changed = 0;
-		if (!e->cache_failing)
-			fprintf(stderr, "%s: %s; the queues are not cached until it works again\n",
-				util_progname(), err);
-		e->cache_failing = true;
-		e->cache_rewrite = true;
-		return;
+	e->n_cache_changed = 0;
+	if (rc < 0 && !e->cache_failing)
+		fprintf(stderr, "%s: %s; the queues are not cached until it works again\n",
+			util_progname(), err);
+	e->cache_failing = rc < 0;
+	e->cache_rewrite = rc < 0;
+	if (rc == 0 && e->cache && e->ready) {
+		e->cache_dir_saved = true;
+		e->cache_saved_at = time(NULL);
 	}
-	e->cache_write.running = true;
-	e->cache_write.rewrite = rewrite;
-	e->cache_write.full = full;
-	e->cache_write.next = e->cache_write.n = 0;
-	if (rewrite) {
-		size_t cap = 0;
-
-		for (q = 0; q < e->cfg->n_queues; q++)
-			for (i = 0; (held = store_queue_at(e->store, (int)q, i)); i++) {
-				xgrow(&e->cache_write.ids, &cap, e->cache_write.n + 1,
-				      sizeof(*e->cache_write.ids));
-				e->cache_write.ids[e->cache_write.n++] = held->conv.id;
-			}
-		e->n_cache_changed = 0;
-	} else {
-		/* the list changes hands: what changes from now on is noted anew */
-		e->cache_write.ids = e->cache_changed;
-		e->cache_write.n = e->n_cache_changed;
-		e->cache_changed = NULL;
-		e->n_cache_changed = e->cap_cache_changed = 0;
-	}
-	memset(st, 0, sizeof(*st));
-	st->saved_at = time(NULL);
-	st->newest = e->newest;
-	st->next_after = e->next_after;
-	st->last_full = e->last_full;
-	st->clock_offset = e->clock_offset;
-	st->assignee = e->assignee;
-	/* no queues' signature is empty: a damaged cache is never loaded */
-	e->cache_write.signature = e->cache_damaged ? xstrdup("") : cache_signature(e);
-	if (e->polling && e->cache_write.n > CACHE_CHUNK)
-		e->cache_write.timer = loop_timer_add(e->loop, 0, on_cache_write_timer, e);
-	else
-		cache_write_end(e);
 }
 
 static void on_cache_timer(void *arg)
@@ -977,11 +894,6 @@ void engine_release(struct engine *e)
 		loop_timer_cancel(e->loop, e->hours_timer);
 	if (e->cache_timer)
 		loop_timer_cancel(e->loop, e->cache_timer);
-	/* A write under way ends now, while the store still holds its records. */
-	if (e->cache_write.timer)
-		loop_timer_cancel(e->loop, e->cache_write.timer);
-	if (e->cache_write.running)
-		cache_write_end(e);
 	/* Before the driver: its requests hold the sender's flights. */
 	sender_free(e->sender);
 	if (e->backend)
