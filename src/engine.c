@@ -892,8 +892,12 @@ void engine_release(struct engine *e)
 		loop_timer_cancel(e->loop, e->restart_timer);
 	if (e->hours_timer)
 		loop_timer_cancel(e->loop, e->hours_timer);
-	if (e->cache_timer)
+	/* A write the last sync asked for is made now, while the store holds its records:
+	 * a frontline stopped right after its sync still starts from the cache next time. */
+	if (e->cache_timer) {
 		loop_timer_cancel(e->loop, e->cache_timer);
+		on_cache_timer(e);
+	}
 	/* Before the driver: its requests hold the sender's flights. */
 	sender_free(e->sender);
 	if (e->backend)
