@@ -158,13 +158,20 @@ static void command_split(struct notify_command *cmd)
 	}
 }
 
+/* The environment of the first run waiting, taken off the queue (which is not empty). */
+static char **command_pop(struct notify_command *cmd)
+{
+	char **env = cmd->waiting[cmd->first];
+
+	cmd->first = (cmd->first + 1) % COMMAND_QUEUE_MAX;
+	cmd->n_waiting--;
+	return env;
+}
+
 static void command_release(struct notify_command *cmd)
 {
-	while (cmd->n_waiting) {
-		environment_free(cmd->waiting[cmd->first]);
-		cmd->first = (cmd->first + 1) % COMMAND_QUEUE_MAX;
-		cmd->n_waiting--;
-	}
+	while (cmd->n_waiting)
+		environment_free(command_pop(cmd));
 	if (cmd->command && !cmd->split_error)
 		wordfree(&cmd->words);
 }
@@ -204,13 +211,8 @@ static void command_spawn(struct notify_command *cmd, struct notifier *n, char *
 static void command_pump(struct notify_command *cmd, struct notifier *n)
 {
 	command_reap(cmd, n);
-	while (cmd->pid <= 0 && cmd->n_waiting) {
-		char **env = cmd->waiting[cmd->first];
-
-		cmd->first = (cmd->first + 1) % COMMAND_QUEUE_MAX;
-		cmd->n_waiting--;
-		command_spawn(cmd, n, env);
-	}
+	while (cmd->pid <= 0 && cmd->n_waiting)
+		command_spawn(cmd, n, command_pop(cmd));
 	if (!cmd->n_waiting)
 		cmd->told_slow = false; /* caught up: a later backlog is told again */
 }
@@ -227,7 +229,7 @@ static void command_run(struct notify_command *cmd, struct notifier *n,
 			       cmd->split_error < 0 ? 0 : cmd->split_error);
 		return;
 	}
-	command_reap(cmd, n);
+	command_pump(cmd, n); /* a run that ended makes room */
 	if (cmd->n_waiting == COMMAND_QUEUE_MAX) {
 		cmd->skipped++;
 		if (!cmd->told_slow)
